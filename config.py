@@ -1,0 +1,66 @@
+"""Application settings, read from the environment once, used only via current_app.config."""
+
+import os
+from datetime import timedelta
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    # Keys the personal invitation tokens (HMAC). Falls back to SECRET_KEY; rotating it
+    # invalidates every link already sent, so production should set it explicitly.
+    INVITATION_KEY = os.environ.get("INVITATION_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # None: SQLite in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT_MS = _int("SQLITE_BUSY_TIMEOUT_MS", 10_000)
+
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so a long page never loses its form
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    PERMANENT_SESSION_LIFETIME = timedelta(days=_int("PARTICIPANT_SESSION_DAYS", 30))
+    STAFF_IDLE_TIMEOUT = timedelta(minutes=_int("STAFF_IDLE_MINUTES", 30))
+    STAFF_ABSOLUTE_TIMEOUT = timedelta(hours=_int("STAFF_ABSOLUTE_HOURS", 12))
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    FAILED_LOOKUP_LIMIT = os.environ.get("FAILED_LOOKUP_LIMIT", "20 per 10 minutes")
+    FAILED_LOGIN_LIMIT = os.environ.get("FAILED_LOGIN_LIMIT", "10 per 15 minutes")
+    # Number of reverse proxies whose X-Forwarded-For is trusted (0: use the socket address).
+    PROXY_COUNT = _int("PROXY_COUNT", 0)
+
+    LANGUAGES = ("en", "ur", "fr")
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    DEFAULT_INSTRUMENT = "nato-pakistan-2014"
+    PUBLIC_URL = os.environ.get("PUBLIC_URL")  # base of links on invitations; request host if unset
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+
+
+class DevelopmentConfig(Config):
+    """The embedded default: SQLite in the instance folder, a generated secret kept there."""
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
+    PREFERRED_URL_SCHEME = "https"
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105 (tests only)
+    INVITATION_KEY = "test-invitation-key"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL")
+    RATELIMIT_STORAGE_URI = "memory://"
+    BCRYPT_LOG_ROUNDS = 4
+    PASSWORD_HASH_FAST = True  # argon2 with minimal cost keeps the suite quick
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "testing": TestConfig,
+}

@@ -1,0 +1,106 @@
+"""Dialogue Survey: the application factory."""
+
+import logging
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from config import CONFIGS, Config, ProductionConfig
+from survey.extensions import babel, csrf, db, limiter, login, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
+    """Build the app: load config, bind extensions, register blueprints, errors and CLI."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("SURVEY_INSTANCE_PATH", str(ROOT / "instance")),
+        template_folder=str(ROOT / "templates"),
+        static_folder=None,  # assets are served under content-hashed names by survey.assets
+    )
+    _load_config(app, config, overrides)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    login.init_app(app)
+    limiter.init_app(app)
+
+    from flask_babel import get_locale
+
+    from survey.i18n import select_locale, select_timezone, text_direction
+
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.jinja_env.globals.update(get_locale=get_locale, text_direction=text_direction)
+
+    from survey.database import configure_engine
+
+    with app.app_context():
+        configure_engine(app)
+
+    _register_blueprints(app)
+
+    from survey import errors, security
+    from survey.auth.sessions import load_user
+    from survey.cli import register_commands
+
+    login.user_loader(load_user)
+    errors.register(app)
+    security.register(app)
+    register_commands(app)
+    _configure_logging(app)
+    return app
+
+
+def _load_config(app: Flask, config: type[Config] | str | None, overrides: dict) -> None:
+    if config is None or isinstance(config, str):
+        config = CONFIGS[config or os.environ.get("SURVEY_ENV", "development")]
+    app.config.from_object(config)
+    app.config.update(overrides)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'survey.db'}"
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgres://"):  # the scheme some hosts still hand out
+        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgres://") :]
+    elif uri.startswith("postgresql://"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            "postgresql+psycopg://" + uri[len("postgresql://") :]
+        )
+    if not app.config.get("SECRET_KEY"):
+        if issubclass(config, ProductionConfig):
+            raise RuntimeError("SECRET_KEY must be set in production")
+        app.config["SECRET_KEY"] = _instance_secret(app)
+
+
+def _instance_secret(app: Flask) -> str:
+    """A key generated once and kept in the instance folder, so demo links survive restarts."""
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from survey.assets.routes import bp as assets_bp
+    from survey.auth.routes import bp as auth_bp
+    from survey.main.routes import bp as main_bp
+
+    for blueprint in (main_bp, assets_bp, auth_bp):
+        app.register_blueprint(blueprint)
+
+
+def _configure_logging(app: Flask) -> None:
+    from survey.redaction import RedactingFilter
+
+    app.logger.setLevel(app.config["LOG_LEVEL"])
+    redacting = RedactingFilter()
+    for logger in (app.logger, logging.getLogger("werkzeug"), logging.getLogger("gunicorn.error")):
+        logger.addFilter(redacting)
+        for handler in logger.handlers:
+            handler.addFilter(redacting)

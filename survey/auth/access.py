@@ -1,0 +1,70 @@
+"""Who may see what: staff sign-in state and per-workshop roles, checked on every staff route."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort, g, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from survey.extensions import db
+from survey.models import Role, Workshop
+
+
+def _deny():
+    if not current_user.is_authenticated:
+        if request.path.startswith("/api/"):
+            abort(401)
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    abort(403)
+
+
+def staff_required(view: Callable) -> Callable:
+    """Any signed-in staff member."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return _deny()
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def admin_required(view: Callable) -> Callable:
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not (current_user.is_authenticated and current_user.is_admin):
+            return _deny()
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def can_access(workshop: Workshop, *roles: Role) -> bool:
+    """Admins may do everything; others need one of the roles on this workshop."""
+    if not current_user.is_authenticated:
+        return False
+    return current_user.is_admin or bool(current_user.roles_in(workshop) & set(roles))
+
+
+def workshop_role_required(*roles: Role) -> Callable:
+    """Replace the view's `slug` argument by the Workshop, if the user holds one of the roles."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, slug: str, **kwargs):
+            if not current_user.is_authenticated:
+                return _deny()
+            workshop = db.session.scalar(select(Workshop).where(Workshop.slug == slug))
+            if workshop is None:
+                abort(404)
+            if not can_access(workshop, *roles):
+                return _deny()
+            g.workshop = workshop
+            g.timezone = workshop.timezone
+            return view(*args, workshop=workshop, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,62 @@
+"""Staff sign-in and sign-out."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from survey.audit import record
+from survey.auth.forms import LoginForm
+from survey.auth.sessions import end_session, start_session
+from survey.auth.users import authenticate
+from survey.extensions import db, limiter
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def _failed_sign_in(response) -> bool:
+    return request.method == "POST" and response.status_code != 302
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["FAILED_LOGIN_LIMIT"],
+    methods=["POST"],
+    deduct_when=_failed_sign_in,
+)
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is None:
+            record("auth.login_failed", detail={"email": form.email.data.strip().lower()})
+            db.session.commit()
+            form.password.errors.append("The e-mail or password is not right.")
+        else:
+            start_session(user)
+            record("auth.login", actor=user)
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")) or url_for("organise.home"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    if current_user.is_authenticated:
+        record("auth.logout", actor=current_user)
+    end_session(current_user)
+    db.session.commit()
+    flash("You are signed out.")
+    return redirect(url_for("main.index"))
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a local path: never another host, scheme or protocol-relative URL."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target

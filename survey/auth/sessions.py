@@ -1,0 +1,63 @@
+"""Staff sessions: signed cookies checked against a per-user session version, with idle and
+absolute time-outs, so sessions work across several app hosts without server-side storage."""
+
+from datetime import UTC, datetime
+
+from flask import current_app, session
+from flask_login import login_user, logout_user
+from sqlalchemy import select
+
+from survey.extensions import db
+from survey.models import StaffUser
+
+SIGNED_IN_AT = "staff_since"
+LAST_SEEN_AT = "staff_seen"
+
+
+def load_user(user_id: str) -> StaffUser | None:
+    """Accept the cookie only while its session version is current and it has not timed out."""
+    try:
+        uid, version = (int(part) for part in user_id.split(":"))
+    except ValueError:
+        return None
+    user = db.session.scalar(select(StaffUser).where(StaffUser.id == uid))
+    if user is None or user.session_version != version or not user.active:
+        return None
+    if _timed_out():
+        session.pop(SIGNED_IN_AT, None)
+        session.pop(LAST_SEEN_AT, None)
+        return None
+    session[LAST_SEEN_AT] = _now()
+    return user
+
+
+def _now() -> float:
+    return datetime.now(UTC).timestamp()
+
+
+def _timed_out() -> bool:
+    now = _now()
+    idle = current_app.config["STAFF_IDLE_TIMEOUT"].total_seconds()
+    absolute = current_app.config["STAFF_ABSOLUTE_TIMEOUT"].total_seconds()
+    return (
+        now - session.get(LAST_SEEN_AT, 0) > idle or now - session.get(SIGNED_IN_AT, 0) > absolute
+    )
+
+
+def start_session(user: StaffUser) -> None:
+    """Sign in with a fresh session, so nothing set before sign-in carries over."""
+    language = session.get("language")
+    session.clear()
+    if language:
+        session["language"] = language
+    session[SIGNED_IN_AT] = session[LAST_SEEN_AT] = _now()
+    login_user(user)
+    user.last_login_at = datetime.now(UTC)
+
+
+def end_session(user: StaffUser | None) -> None:
+    """Sign out everywhere: a copied cookie stops working because its version is stale."""
+    if user is not None and user.is_authenticated:
+        user.session_version += 1
+    logout_user()
+    session.clear()

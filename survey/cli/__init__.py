@@ -1,0 +1,26 @@
+"""The `survey` command: Flask's CLI group with the project's commands, grouped by noun."""
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+
+
+def register_commands(app: Flask) -> None:
+    from survey.cli.demo import demo_command
+    from survey.cli.instruments import instruments_cli
+    from survey.cli.users import users_cli
+    from survey.cli.workshops import waves_cli, workshops_cli
+
+    for command in (demo_command, instruments_cli, users_cli, workshops_cli, waves_cli):
+        app.cli.add_command(command)
+
+
+def _create_app():
+    from survey import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def main() -> None:
+    """Dialogue Survey: pre- and post-workshop questionnaires and dashboards."""

@@ -1,0 +1,28 @@
+"""survey demo: create or upgrade the embedded database, seed the demo workshop, serve it."""
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_migrate import upgrade
+
+from survey.extensions import db
+
+
+@click.command("demo")
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--no-serve", is_flag=True, help="Only prepare the database.")
+@with_appcontext
+def demo_command(port: int, host: str, no_serve: bool) -> None:
+    """Create/upgrade the database, seed the demo workshop, print a login and serve."""
+    from survey.demo import DEMO_SLUG, ensure_demo_admin, seed_demo  # heavy: only when used
+
+    upgrade()
+    created = seed_demo()
+    email, password = ensure_demo_admin()
+    db.session.commit()
+    click.echo(("Seeded" if created else "Found") + f" the demo workshop '{DEMO_SLUG}'.")
+    url = f"http://{host}:{port}/"
+    click.echo(f"\n  Open      {url}\n  Sign in   {email}\n  Password  {password}\n")
+    if not no_serve:
+        current_app.run(host=host, port=port, threaded=True, use_reloader=False)

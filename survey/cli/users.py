@@ -1,0 +1,53 @@
+"""survey users create|grant"""
+
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from survey.audit import record
+from survey.auth.users import UserError, create_user, grant_role, user_by_email
+from survey.extensions import db
+from survey.models import Role
+from survey.organise.workshops import workshop_by_slug
+
+users_cli = AppGroup("users", help="Staff accounts and their roles.")
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--admin", is_flag=True, help="Give the global admin role.")
+def create(email: str, admin: bool) -> None:
+    """Create a staff account; the password comes from a prompt or standard input."""
+    try:
+        user = create_user(email, _read_password(), admin=admin)
+        db.session.flush()
+        record("user.create", detail={"email": user.email, "admin": admin})
+        db.session.commit()
+    except UserError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Created {user.email}{' (admin)' if admin else ''}.")
+
+
+@users_cli.command("grant")
+@click.argument("email")
+@click.argument("slug")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+def grant(email: str, slug: str, role: str) -> None:
+    """Give a user a role in one workshop."""
+    user = user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"no user {email}")
+    workshop = workshop_by_slug(slug)
+    if workshop is None:
+        raise click.ClickException(f"no workshop {slug!r}")
+    grant_role(user, workshop, Role(role))
+    record("grant.add", workshop=workshop, detail={"email": user.email, "role": role})
+    db.session.commit()
+    click.echo(f"{user.email} is now {role} of {slug}.")

@@ -1,0 +1,88 @@
+"""survey workshops create|list and survey waves open|close"""
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from survey.audit import record
+from survey.extensions import db
+from survey.models import Workshop
+from survey.organise.workshops import (
+    WorkshopError,
+    close_wave,
+    create_workshop,
+    open_wave,
+    workshop_by_slug,
+)
+
+workshops_cli = AppGroup("workshops", help="Create and list workshops.")
+waves_cli = AppGroup("waves", help="Open or close a workshop's waves.")
+
+
+@workshops_cli.command("create")
+@click.argument("slug")
+@click.option("--title", required=True)
+@click.option("--instrument", "instrument_key", default=None, help="Default: nato-pakistan-2014.")
+@click.option("--timezone", default="UTC", show_default=True, help="IANA name, e.g. Asia/Karachi")
+@click.option("--place", default=None)
+def create(slug: str, title: str, instrument_key: str | None, timezone: str, place) -> None:
+    """Create a workshop from an instrument, with its groups and (closed) waves."""
+    try:
+        workshop = create_workshop(
+            slug,
+            title,
+            instrument_key=instrument_key or current_app.config["DEFAULT_INSTRUMENT"],
+            timezone=timezone,
+            place=place,
+        )
+        record("workshop.create", workshop=workshop, detail={"slug": slug})
+        db.session.commit()
+    except WorkshopError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"Created workshop {workshop.slug} ({workshop.instrument_key}, {workshop.timezone})."
+    )
+
+
+@workshops_cli.command("list")
+def list_() -> None:
+    """List the workshops with their waves' states."""
+    for workshop in db.session.scalars(select(Workshop).order_by(Workshop.slug)):
+        waves = ", ".join(f"{w.code} {w.state().value}" for w in workshop.waves)
+        click.echo(f"{workshop.slug}\t{workshop.title}\t{workshop.timezone}\t{waves}")
+
+
+def _wave(slug: str, code: str):
+    workshop = workshop_by_slug(slug)
+    if workshop is None:
+        raise click.ClickException(f"no workshop {slug!r}")
+    wave = workshop.wave(code)
+    if wave is None:
+        known = ", ".join(w.code for w in workshop.waves)
+        raise click.ClickException(f"no wave {code!r} in {slug} (waves: {known})")
+    return workshop, wave
+
+
+@waves_cli.command("open")
+@click.argument("slug")
+@click.argument("wave_code", metavar="WAVE")
+def open_(slug: str, wave_code: str) -> None:
+    """Open a wave now."""
+    workshop, wave = _wave(slug, wave_code)
+    open_wave(wave)
+    record("wave.open", workshop=workshop, detail={"wave": wave.code})
+    db.session.commit()
+    click.echo(f"{slug} {wave.code} is open.")
+
+
+@waves_cli.command("close")
+@click.argument("slug")
+@click.argument("wave_code", metavar="WAVE")
+def close(slug: str, wave_code: str) -> None:
+    """Close a wave now."""
+    workshop, wave = _wave(slug, wave_code)
+    close_wave(wave)
+    record("wave.close", workshop=workshop, detail={"wave": wave.code})
+    db.session.commit()
+    click.echo(f"{slug} {wave.code} is closed.")

@@ -1,0 +1,89 @@
+"""Responses (one per participant and wave) and their answers (one row per item)."""
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey.extensions import db
+from survey.models._types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from survey.models.people import Participant
+    from survey.models.workshop import InstrumentVersion, Wave
+
+
+class ResponseStatus(enum.StrEnum):
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+
+
+class ResponseSource(enum.StrEnum):
+    WEB = "web"
+    IMPORT = "import"
+
+
+class Response(db.Model):
+    # One response per participant and wave: the submit path relies on this constraint to
+    # stay idempotent under double clicks and concurrent tabs.
+    __table_args__ = (UniqueConstraint("participant_id", "wave_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
+    wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id", ondelete="CASCADE"), index=True)
+    instrument_version_id: Mapped[int] = mapped_column(ForeignKey("instrument_version.id"))
+    status: Mapped[ResponseStatus] = mapped_column(
+        Enum(ResponseStatus, native_enum=False, length=16), default=ResponseStatus.IN_PROGRESS
+    )
+    source: Mapped[ResponseSource] = mapped_column(
+        Enum(ResponseSource, native_enum=False, length=16), default=ResponseSource.WEB
+    )
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    current_page: Mapped[str | None] = mapped_column(String(32))
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    consent_version: Mapped[str | None] = mapped_column(String(32))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    participant: Mapped["Participant"] = relationship(back_populates="responses")
+    wave: Mapped["Wave"] = relationship()
+    instrument_version: Mapped["InstrumentVersion"] = relationship()
+    answers: Mapped[list["Answer"]] = relationship(
+        back_populates="response", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def submitted(self) -> bool:
+        return self.status is ResponseStatus.SUBMITTED
+
+
+class Answer(db.Model):
+    """A numeric value (scale code, number, rank) or a text value (choice code, free text).
+
+    `item` is "" except for rankings, where it names the ranked item and `number` its rank.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("response_id", "question", "item"),
+        CheckConstraint("(number IS NULL) <> (text IS NULL)", name="one_value"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
+    question: Mapped[str] = mapped_column(String(64))
+    item: Mapped[str] = mapped_column(String(64), default="")
+    number: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[str | None] = mapped_column(Text)
+
+    response: Mapped[Response] = relationship(back_populates="answers")

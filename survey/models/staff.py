@@ -1,0 +1,56 @@
+"""Staff accounts and their per-workshop grants."""
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey.extensions import db
+from survey.models._types import UTCDateTime, utcnow
+from survey.models.workshop import Workshop
+
+
+class Role(enum.StrEnum):
+    ORGANISER = "organiser"
+    RESEARCHER = "researcher"
+
+
+class StaffUser(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-cased
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    # Part of the session cookie; bumping it (logout, password change) ends every session.
+    session_version: Mapped[int] = mapped_column(default=1)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    grants: Mapped[list["Grant"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def roles_in(self, workshop: Workshop) -> set[Role]:
+        return {g.role for g in self.grants if g.workshop_id == workshop.id}
+
+
+class Grant(db.Model):
+    __table_args__ = (UniqueConstraint("user_id", "workshop_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"))
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
+    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[StaffUser] = relationship(back_populates="grants")
+    workshop: Mapped[Workshop] = relationship()

@@ -1,0 +1,126 @@
+"""Workshops, their groups and waves, and the frozen instrument versions the waves use."""
+
+import enum
+import json
+from datetime import date, datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey.extensions import db
+from survey.models._types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from survey.instruments import Instrument
+    from survey.models.people import Participant
+
+
+class Workshop(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    place: Mapped[str | None] = mapped_column(String(200))
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
+    # IANA name; windows are entered and shown in it, stored in UTC.
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    min_cell: Mapped[int] = mapped_column(default=5)
+    instrument_key: Mapped[str] = mapped_column(String(100))
+    # Keys the HMACs of the self-generated linking codes; never leaves the database.
+    linking_key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    groups: Mapped[list["Group"]] = relationship(
+        back_populates="workshop", order_by="Group.position", cascade="all, delete-orphan"
+    )
+    waves: Mapped[list["Wave"]] = relationship(
+        back_populates="workshop", order_by="Wave.position", cascade="all, delete-orphan"
+    )
+    participants: Mapped[list["Participant"]] = relationship(
+        back_populates="workshop", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    def group(self, code: str) -> "Group | None":
+        return next((g for g in self.groups if g.code == code), None)
+
+    def wave(self, code: str) -> "Wave | None":
+        return next((w for w in self.waves if w.code == code), None)
+
+
+class Group(db.Model):
+    __tablename__ = "workshop_group"  # "group" is an SQL keyword
+    __table_args__ = (UniqueConstraint("workshop_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(32))
+    position: Mapped[int]
+    label: Mapped[str] = mapped_column(String(100))
+    # SHA-256 of the current join code; the code itself is recomputed (see survey.tokens).
+    join_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    join_issue: Mapped[int] = mapped_column(default=1)
+
+    workshop: Mapped[Workshop] = relationship(back_populates="groups")
+
+
+class WaveState(enum.StrEnum):
+    SCHEDULED = "scheduled"  # not open yet (or never scheduled)
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Wave(db.Model):
+    __table_args__ = (UniqueConstraint("workshop_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(32))
+    position: Mapped[int]
+    opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    instrument_version_id: Mapped[int] = mapped_column(ForeignKey("instrument_version.id"))
+
+    workshop: Mapped[Workshop] = relationship(back_populates="waves")
+    instrument_version: Mapped["InstrumentVersion"] = relationship()
+
+    def state(self, now: datetime | None = None) -> WaveState:
+        now = now or utcnow()
+        if self.opens_at is None or now < self.opens_at:
+            return WaveState.SCHEDULED
+        if self.closes_at is not None and now >= self.closes_at:
+            return WaveState.CLOSED
+        return WaveState.OPEN
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        return self.state(now) is WaveState.OPEN
+
+
+class InstrumentVersion(db.Model):
+    """An immutable copy of an instrument definition; waves point at one."""
+
+    __table_args__ = (UniqueConstraint("key", "version"), UniqueConstraint("key", "checksum"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int]
+    checksum: Mapped[str] = mapped_column(String(64))
+    definition_json: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def label(self) -> str:
+        return f"{self.key}@{self.version}"
+
+    @property
+    def instrument(self) -> "Instrument":
+        return _parsed_instrument(self.checksum, self.definition_json, self.label)
+
+
+@lru_cache(maxsize=32)
+def _parsed_instrument(checksum: str, definition_json: str, label: str) -> "Instrument":
+    # Versions are immutable, so one parse (and validation) per checksum is enough.
+    from survey.instruments import instrument_from_definition
+
+    return instrument_from_definition(json.loads(definition_json), source=label)

@@ -1,0 +1,126 @@
+"""Workshops, their groups and waves: creation from an instrument, and wave windows."""
+
+import json
+import re
+import secrets
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import func, select
+
+from survey.extensions import db
+from survey.instruments import Instrument, shipped_instrument
+from survey.models import Group, InstrumentVersion, Response, Wave, Workshop
+from survey.models._types import utcnow
+from survey.tokens import refresh_join_code
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+
+
+class WorkshopError(ValueError):
+    """A workshop operation that cannot be done, with a message for the organiser."""
+
+
+def workshop_by_slug(slug: str) -> Workshop | None:
+    return db.session.scalar(select(Workshop).where(Workshop.slug == slug))
+
+
+def instrument_version_for(instrument: Instrument) -> InstrumentVersion:
+    """The stored version with this exact definition, or a new version of the instrument."""
+    existing = db.session.scalar(
+        select(InstrumentVersion).where(
+            InstrumentVersion.key == instrument.key,
+            InstrumentVersion.checksum == instrument.checksum,
+        )
+    )
+    if existing is not None:
+        return existing
+    latest = db.session.scalar(
+        select(func.max(InstrumentVersion.version)).where(InstrumentVersion.key == instrument.key)
+    )
+    version = InstrumentVersion(
+        key=instrument.key,
+        version=(latest or 0) + 1,
+        checksum=instrument.checksum,
+        definition_json=json.dumps(instrument.definition, ensure_ascii=False, sort_keys=True),
+    )
+    db.session.add(version)
+    return version
+
+
+def validate_timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise WorkshopError(
+            f"unknown time zone {name!r} (use an IANA name such as Asia/Karachi)"
+        ) from None
+    return name
+
+
+def create_workshop(
+    slug: str,
+    title: str,
+    *,
+    instrument_key: str,
+    timezone: str = "UTC",
+    place: str | None = None,
+    min_cell: int = 5,
+) -> Workshop:
+    """Create a workshop with the instrument's groups and waves (waves not yet open)."""
+    if not SLUG.match(slug):
+        raise WorkshopError("the slug must be 2–63 lower-case letters, digits or hyphens")
+    if workshop_by_slug(slug) is not None:
+        raise WorkshopError(f"a workshop {slug!r} exists already")
+    if min_cell < 2:
+        raise WorkshopError("the minimum cell size must be at least 2")
+    try:
+        instrument = shipped_instrument(instrument_key)
+    except KeyError:
+        raise WorkshopError(f"no instrument {instrument_key!r}") from None
+    workshop = Workshop(
+        slug=slug,
+        title=title.strip(),
+        place=place,
+        timezone=validate_timezone(timezone),
+        min_cell=min_cell,
+        instrument_key=instrument.key,
+        linking_key=secrets.token_hex(32),
+    )
+    db.session.add(workshop)
+    version = instrument_version_for(instrument)
+    for position, group in enumerate(instrument.groups):
+        label = group.forms.get("en", {}).get("name", group.code)
+        workshop.groups.append(Group(code=group.code, position=position, label=label))
+    for position, code in enumerate(instrument.waves):
+        workshop.waves.append(Wave(code=code, position=position, instrument_version=version))
+    db.session.flush()
+    for group in workshop.groups:
+        refresh_join_code(group)
+    return workshop
+
+
+def wave_has_responses(wave: Wave) -> bool:
+    return bool(db.session.scalar(select(func.count()).where(Response.wave_id == wave.id)))
+
+
+def schedule_wave(wave: Wave, opens_at: datetime | None, closes_at: datetime | None) -> None:
+    """Set a wave's window (aware datetimes, stored in UTC)."""
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise WorkshopError("a wave must close after it opens")
+    wave.opens_at, wave.closes_at = opens_at, closes_at
+
+
+def open_wave(wave: Wave) -> None:
+    """Open the wave now, keeping a closing time that is still ahead."""
+    now = utcnow()
+    wave.opens_at = now
+    if wave.closes_at is not None and wave.closes_at <= now:
+        wave.closes_at = None
+
+
+def close_wave(wave: Wave) -> None:
+    now = utcnow()
+    wave.closes_at = now
+    if wave.opens_at is None or wave.opens_at > now:
+        wave.opens_at = now

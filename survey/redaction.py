@@ -1,0 +1,36 @@
+"""Keeps personal-link tokens out of every log line (application and access logs)."""
+
+import logging
+import re
+
+from gunicorn.glogging import Logger
+
+# Must match the URL rules of the personal and join links in respond.routes.
+_TOKEN_PATH = re.compile(r"/(s|join)/[^/?#\s\"]+")
+
+
+def redact(text: str) -> str:
+    """Return text with the token of every /s/<token> or /join/<code> path replaced."""
+    return _TOKEN_PATH.sub(lambda m: f"/{m.group(1)}/[redacted]", text)
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites a record's message (with its arguments) so no token reaches a handler."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+
+class RedactingGunicornLogger(Logger):
+    """gunicorn's logger with the request line, path and query redacted in access logs."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        for key in ("r", "U", "q", "f"):
+            if isinstance(atoms.get(key), str):
+                atoms[key] = redact(atoms[key])
+        return atoms

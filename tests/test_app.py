@@ -1,0 +1,94 @@
+"""The application factory, health check, error pages and security headers."""
+
+import logging
+
+import pytest
+
+from survey import create_app
+from survey.redaction import redact
+
+
+def test_healthz_checks_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok"}
+
+
+def test_home_page_explains_and_links_to_sign_in(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "Dialogue Survey" in html
+    assert 'href="/auth/login"' in html
+
+
+def test_security_headers_on_every_page(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("path, code", [("/no/such/page", 404), ("/healthz", 405)])
+def test_error_pages_say_what_happened(client, path, code):
+    response = client.post(path) if code == 405 else client.get(path)
+    assert response.status_code == code
+    assert "<h1>" in response.get_data(as_text=True)
+
+
+def test_unexpected_error_gets_a_plain_500_page(app, client):
+    @app.get("/boom-for-test")
+    def boom():
+        raise RuntimeError("internal detail")
+
+    response = client.get("/boom-for-test")
+    assert response.status_code == 500
+    body = response.get_data(as_text=True)
+    assert "Something went wrong" in body and "internal detail" not in body
+
+
+def test_production_refuses_to_start_without_secret_key(monkeypatch, tmp_path):
+    from config import ProductionConfig
+
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", None)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app("production", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.db'}")
+
+
+def test_development_secret_is_generated_once_and_kept(monkeypatch, tmp_path):
+    monkeypatch.setenv("SURVEY_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    from config import DevelopmentConfig
+
+    monkeypatch.setattr(DevelopmentConfig, "SECRET_KEY", None)
+    first = create_app("development").config["SECRET_KEY"]
+    second = create_app("development").config["SECRET_KEY"]
+    assert first == second and len(first) >= 48
+    assert create_app("development").config["SQLALCHEMY_DATABASE_URI"].endswith("survey.db")
+
+
+def test_redact_removes_tokens_from_paths():
+    assert redact("GET /s/AbC123-_x?x=1 HTTP/1.1") == "GET /s/[redacted]?x=1 HTTP/1.1"
+    assert redact("/join/Zz9") == "/join/[redacted]"
+    assert redact("/workshops/demo") == "/workshops/demo"
+
+
+def test_application_log_never_shows_a_token(app, caplog):
+    with caplog.at_level(logging.INFO, logger=app.logger.name):
+        app.logger.info("opened %s", "/s/secret-token-value")
+    assert "secret-token-value" not in caplog.text
+    assert "/s/[redacted]" in caplog.text
+
+
+def test_assets_are_content_hashed_and_cached_for_a_year(client):
+    from survey.assets.routes import asset_url
+
+    url = asset_url("js/plotly.min.js")
+    assert url.startswith("/assets/js/plotly.min.") and url.endswith(".js")
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "immutable" in response.headers["Cache-Control"]
+    response.close()
+    assert client.get("/assets/js/plotly.min.000000000000.js").status_code == 404
+    assert client.get("/assets/../config.py").status_code == 404

@@ -1,0 +1,92 @@
+"""survey users / workshops / waves commands."""
+
+from sqlalchemy import select
+
+from survey.auth.users import authenticate, user_by_email
+from survey.extensions import db
+from survey.models import AuditEvent, Role, WaveState
+from survey.organise.workshops import workshop_by_slug
+
+
+def test_users_create_reads_the_password_from_stdin(runner):
+    result = runner.invoke(
+        args=["users", "create", "Ana@Example.org", "--admin"], input="a long enough password\n"
+    )
+    assert result.exit_code == 0, result.output
+    user = user_by_email("ana@example.org")
+    assert user.is_admin
+    assert authenticate("ana@example.org", "a long enough password") == user
+    assert "a long enough password" not in result.output
+
+
+def test_users_create_refuses_short_passwords_and_duplicates(runner, make):
+    make.user("taken@example.org")
+    short = runner.invoke(args=["users", "create", "new@example.org"], input="short\n")
+    assert short.exit_code != 0 and "at least" in short.output
+    dup = runner.invoke(args=["users", "create", "taken@example.org"], input="x" * 12 + "\n")
+    assert dup.exit_code != 0 and "exists" in dup.output
+
+
+def test_users_grant_gives_a_role_in_one_workshop(runner, make):
+    ws = make.workshop("grant-ws")
+    user = make.user("org@example.org")
+    result = runner.invoke(
+        args=["users", "grant", "org@example.org", "grant-ws", "--role", "organiser"]
+    )
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert user.roles_in(ws) == {Role.ORGANISER}
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "grant.add"))
+    bad = runner.invoke(args=["users", "grant", "org@example.org", "grant-ws", "--role", "boss"])
+    assert bad.exit_code != 0
+
+
+def test_workshops_create_and_list(runner):
+    result = runner.invoke(
+        args=[
+            "workshops",
+            "create",
+            "isb-2014",
+            "--title",
+            "Islamabad",
+            "--timezone",
+            "Asia/Karachi",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    ws = workshop_by_slug("isb-2014")
+    assert ws.timezone == "Asia/Karachi" and ws.instrument_key == "nato-pakistan-2014"
+    listing = runner.invoke(args=["workshops", "list"])
+    assert "isb-2014" in listing.output and "pre scheduled" in listing.output
+
+
+def test_workshops_create_refuses_bad_input(runner, make):
+    make.workshop("exists")
+    assert (
+        "exists already"
+        in runner.invoke(args=["workshops", "create", "exists", "--title", "x"]).output
+    )
+    assert (
+        "time zone"
+        in runner.invoke(
+            args=["workshops", "create", "new-one", "--title", "x", "--timezone", "Mars/Base"]
+        ).output
+    )
+    assert (
+        "no instrument"
+        in runner.invoke(
+            args=["workshops", "create", "new-two", "--title", "x", "--instrument", "nope"]
+        ).output
+    )
+
+
+def test_waves_open_and_close_now(runner, make):
+    ws = make.workshop("wv", open_waves=())
+    assert runner.invoke(args=["waves", "open", "wv", "post"]).exit_code == 0
+    db.session.expire_all()
+    assert ws.wave("post").state() is WaveState.OPEN
+    assert runner.invoke(args=["waves", "close", "wv", "post"]).exit_code == 0
+    db.session.expire_all()
+    assert ws.wave("post").state() is WaveState.CLOSED
+    unknown = runner.invoke(args=["waves", "open", "wv", "later"])
+    assert unknown.exit_code != 0 and "waves: pre, post" in unknown.output

@@ -1,0 +1,62 @@
+"""Engine settings: SQLite pragmas and writers that wait instead of failing."""
+
+import threading
+
+import pytest
+from sqlalchemy import text
+
+from survey.extensions import db
+from tests.conftest import POSTGRES
+
+sqlite_only = pytest.mark.skipif(POSTGRES, reason="SQLite connection settings")
+
+
+@sqlite_only
+def test_sqlite_pragmas_are_set_on_every_connection(app):
+    with db.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+@sqlite_only
+def test_concurrent_writers_never_see_database_is_locked(app):
+    """Each transaction reads then writes (the pattern that fails under deferred BEGIN)."""
+    with db.engine.begin() as connection:
+        connection.execute(text("CREATE TABLE IF NOT EXISTS counter (n INTEGER)"))
+        connection.execute(text("DELETE FROM counter"))
+        connection.execute(text("INSERT INTO counter VALUES (0)"))
+    errors: list[Exception] = []
+    engine = db.engine
+
+    def work():
+        try:
+            for _ in range(20):
+                with engine.begin() as connection:
+                    n = connection.execute(text("SELECT n FROM counter")).scalar()
+                    connection.execute(text("UPDATE counter SET n = :n"), {"n": n + 1})
+        except Exception as error:  # collected and asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with db.engine.begin() as connection:
+        total = connection.execute(text("SELECT n FROM counter")).scalar()
+        connection.execute(text("DROP TABLE counter"))
+    assert errors == []
+    assert total == 6 * 20  # no lost update either
+
+
+def test_foreign_keys_are_enforced(app, make):
+    from sqlalchemy.exc import IntegrityError
+
+    from survey.models import Participant
+
+    ws = make.workshop()
+    db.session.add(Participant(workshop_id=ws.id, group_id=999_999, public_id="PX"))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()

@@ -1,0 +1,56 @@
+"""Migrations: one head, and no drift between the models and what `db upgrade` builds."""
+
+import os
+import uuid
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from survey import ROOT, create_app
+from survey.extensions import db
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """A database with nothing in it, on the backend under test."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{tmp_path / 'migrated.db'}"
+        return
+    url = make_url(base).set(drivername="postgresql+psycopg")
+    name = f"survey_migrations_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_single_head():
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    assert len(ScriptDirectory.from_config(config).get_heads()) == 1
+
+
+def test_upgrade_builds_the_models_schema_without_drift(empty_database_url):
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=empty_database_url)
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "render_as_batch": True}
+            )
+            diff = compare_metadata(context, db.metadata)
+            tables = set(inspect(connection).get_table_names())
+        db.engine.dispose()
+    assert diff == []
+    assert {t.name for t in db.metadata.sorted_tables} <= tables
