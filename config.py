@@ -16,6 +16,7 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # None: SQLite in the instance folder
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = _int("SQLITE_BUSY_TIMEOUT_MS", 10_000)
+    SQLITE_BEGIN_OUTSIDE_REQUESTS = "IMMEDIATE"  # see survey.database
 
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so a long page never loses its form
     SESSION_COOKIE_HTTPONLY = True
@@ -29,6 +30,12 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     FAILED_LOOKUP_LIMIT = os.environ.get("FAILED_LOOKUP_LIMIT", "20 per 10 minutes")
     FAILED_LOGIN_LIMIT = os.environ.get("FAILED_LOGIN_LIMIT", "10 per 15 minutes")
+    # Failed sign-ins per account (from any address), and the pause added after each failure
+    # from one address: none for the first two, then doubling up to the maximum.
+    FAILED_LOGIN_ACCOUNT_LIMIT = os.environ.get("FAILED_LOGIN_ACCOUNT_LIMIT", "10 per 15 minutes")
+    LOGIN_SLOWDOWN_SECONDS = float(os.environ.get("LOGIN_SLOWDOWN_SECONDS", "0.5"))
+    LOGIN_SLOWDOWN_MAX_SECONDS = float(os.environ.get("LOGIN_SLOWDOWN_MAX_SECONDS", "4"))
+    ROSTER_MAX_BYTES = _int("ROSTER_MAX_BYTES", 2 * 1024 * 1024)
     # Number of reverse proxies whose X-Forwarded-For is trusted (0: use the socket address).
     PROXY_COUNT = _int("PROXY_COUNT", 0)
 
@@ -55,7 +62,7 @@ class TestConfig(Config):
     INVITATION_KEY = "test-invitation-key"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL")
     RATELIMIT_STORAGE_URI = "memory://"
-    BCRYPT_LOG_ROUNDS = 4
+    SQLITE_BEGIN_OUTSIDE_REQUESTS = "DEFERRED"
     PASSWORD_HASH_FAST = True  # argon2 with minimal cost keeps the suite quick
 
 

@@ -2,26 +2,34 @@
 
 import sqlite3
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from sqlalchemy import Engine, event
 
 from survey.extensions import db
 
-# Execution option read by the SQLite "begin" hook: "IMMEDIATE" (the default) takes the write
-# lock up front, so concurrent writers wait for busy_timeout instead of failing with
-# "database is locked" when a deferred transaction tries to upgrade; long readers (exports,
-# backups) ask for "DEFERRED" so that they never hold the write lock.
+# Execution option read by the SQLite "begin" hook. "IMMEDIATE" takes the write lock up front,
+# so concurrent writers wait for busy_timeout instead of failing with "database is locked" when
+# a deferred transaction tries to upgrade; "DEFERRED" never takes it, so readers (dashboards,
+# exports) never hold up writers. Without the option, requests that change state (POST, ...)
+# begin IMMEDIATE, safe requests DEFERRED, and work outside requests (the CLI) as
+# SQLITE_BEGIN_OUTSIDE_REQUESTS says: IMMEDIATE, except in the test suite, whose long-lived
+# session only reads between the requests it makes.
 SQLITE_BEGIN = "sqlite_begin"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def configure_engine(app: Flask) -> None:
     """Install the per-connection settings on the app's engine."""
     engine = db.engine
     if engine.dialect.name == "sqlite":
-        _configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        _configure_sqlite(
+            engine,
+            app.config["SQLITE_BUSY_TIMEOUT_MS"],
+            app.config["SQLITE_BEGIN_OUTSIDE_REQUESTS"],
+        )
 
 
-def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int, outside_requests: str) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: sqlite3.Connection, _record) -> None:
         # Let SQLAlchemy's "begin" hook below emit BEGIN itself.
@@ -35,8 +43,16 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection) -> None:
-        mode = connection.get_execution_options().get(SQLITE_BEGIN, "IMMEDIATE")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        mode = connection.get_execution_options().get(SQLITE_BEGIN)
+        if mode is None and has_request_context():
+            mode = "DEFERRED" if request.method in SAFE_METHODS else "IMMEDIATE"
+        connection.exec_driver_sql(f"BEGIN {mode or outside_requests}")
+
+
+def begin_write() -> None:
+    """Start the session's transaction as a writer (for scripts that read, then write)."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
 
 
 def begin_read() -> None:

@@ -21,7 +21,7 @@ def test_sqlite_pragmas_are_set_on_every_connection(app):
 
 @sqlite_only
 def test_concurrent_writers_never_see_database_is_locked(app):
-    """Each transaction reads then writes (the pattern that fails under deferred BEGIN)."""
+    """Each POST reads then writes (the pattern that fails under a deferred BEGIN)."""
     with db.engine.begin() as connection:
         connection.execute(text("CREATE TABLE IF NOT EXISTS counter (n INTEGER)"))
         connection.execute(text("DELETE FROM counter"))
@@ -32,7 +32,7 @@ def test_concurrent_writers_never_see_database_is_locked(app):
     def work():
         try:
             for _ in range(20):
-                with engine.begin() as connection:
+                with app.test_request_context(method="POST"), engine.begin() as connection:
                     n = connection.execute(text("SELECT n FROM counter")).scalar()
                     connection.execute(text("UPDATE counter SET n = :n"), {"n": n + 1})
         except Exception as error:  # collected and asserted below
@@ -48,6 +48,17 @@ def test_concurrent_writers_never_see_database_is_locked(app):
         connection.execute(text("DROP TABLE counter"))
     assert errors == []
     assert total == 6 * 20  # no lost update either
+
+
+@sqlite_only
+def test_reads_do_not_hold_the_write_lock(app):
+    """A GET (dashboards, exports) reads in a deferred transaction: writers never wait on it."""
+    engine = db.engine
+    with app.test_request_context(method="GET"), engine.connect() as reader:
+        reader.execute(text("SELECT count(*) FROM workshop"))
+        assert reader.in_transaction()
+        with app.test_request_context(method="POST"), engine.begin() as writer:
+            writer.execute(text("UPDATE workshop SET title = title"))
 
 
 def test_foreign_keys_are_enforced(app, make):

@@ -6,12 +6,21 @@ from flask.cli import FlaskGroup
 
 
 def register_commands(app: Flask) -> None:
+    from survey.cli.backup import backup_command, restore_command
     from survey.cli.demo import demo_command
     from survey.cli.instruments import instruments_cli
     from survey.cli.users import users_cli
     from survey.cli.workshops import waves_cli, workshops_cli
 
-    for command in (demo_command, instruments_cli, users_cli, workshops_cli, waves_cli):
+    for command in (
+        demo_command,
+        instruments_cli,
+        users_cli,
+        workshops_cli,
+        waves_cli,
+        backup_command,
+        restore_command,
+    ):
         app.cli.add_command(command)
 
 
