@@ -1,0 +1,149 @@
+"""Priorities: mean ranks, top-3 shares, agreement between the groups and shared interests."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from survey.analysis.inference import finite, quiet, statistic
+
+TOP = 3
+# Bound on the resampled indices held at once by the bootstrap (keeps memory flat for big n).
+BOOTSTRAP_CHUNK = 1 << 18
+
+
+def ranking_array(
+    rankings: Sequence[Mapping[str, int]], items: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rankings as an n x K int array (0 where unranked) and the mask of complete ones."""
+    k = len(items)
+    matrix = np.array(
+        [[ranking.get(item, 0) for item in items] for ranking in rankings], dtype=np.int64
+    ).reshape(len(rankings), k)
+    complete = (np.sort(matrix, axis=1) == np.arange(1, k + 1)).all(axis=1)
+    return matrix, complete
+
+
+def priority_summary(matrix: np.ndarray, items: Sequence[str]) -> dict[str, Any]:
+    """Mean rank of each item and the share ranking it in the top 3, over complete rankings."""
+    ranks = np.asarray(matrix, dtype=float).reshape(-1, len(items))
+    n = len(ranks)
+    if n:
+        means, shares = ranks.mean(axis=0), (ranks <= TOP).mean(axis=0)
+    else:
+        means = shares = [None] * len(items)
+    return statistic(
+        n,
+        mean_rank=dict(zip(items, means, strict=True)),
+        top3_share=dict(zip(items, shares, strict=True)),
+    )
+
+
+def top_items(mean_rank: Mapping[str, float | None], items: Sequence[str]) -> list[str]:
+    """The 3 items with the lowest mean rank, ties by item order; empty if any mean is missing."""
+    if any(mean_rank.get(item) is None for item in items):
+        return []
+    order = sorted(range(len(items)), key=lambda i: (round(mean_rank[items[i]], 9), i))
+    return [items[i] for i in order[:TOP]]
+
+
+def shared_top3(
+    mean_first: Mapping[str, float | None],
+    mean_second: Mapping[str, float | None],
+    items: Sequence[str],
+) -> list[str]:
+    """Items in both groups' top 3, in the instrument's item order."""
+    shared = set(top_items(mean_first, items)) & set(top_items(mean_second, items))
+    return [item for item in items if item in shared]
+
+
+def largest_differences(
+    mean_first: Mapping[str, float | None],
+    mean_second: Mapping[str, float | None],
+    items: Sequence[str],
+    count: int = 3,
+) -> list[dict[str, Any]]:
+    """The items with the largest |mean rank first − second|, ties by item order, signed."""
+    if any(m.get(item) is None for m in (mean_first, mean_second) for item in items):
+        return []
+    difference = {item: float(mean_first[item] - mean_second[item]) for item in items}
+    order = sorted(range(len(items)), key=lambda i: (-round(abs(difference[items[i]]), 9), i))
+    return [{"item": items[i], "difference": difference[items[i]]} for i in order[:count]]
+
+
+def bootstrap_mean_ranks(
+    matrix: np.ndarray, draws: int, rng: np.random.Generator, chunk: int = BOOTSTRAP_CHUNK
+) -> np.ndarray:
+    """Mean ranks of `draws` resamples (with replacement) of the rows: a draws x K array.
+
+    The indices are rng.integers(0, n, size=(draws, n), dtype=int32), drawn a chunk of draws at
+    a time (the stream is the same whatever the chunk); each draw's rows are counted with
+    bincount and the counts weight the rows in one matrix product, which keeps the work
+    O(draws x n) without a Python loop over respondents.
+    """
+    ranks = np.asarray(matrix, dtype=float)
+    n, k = ranks.shape
+    out = np.empty((draws, k))
+    if n == 0:
+        out.fill(np.nan)
+        return out
+    rows = max(1, chunk // n)
+    for start in range(0, draws, rows):
+        stop = min(draws, start + rows)
+        index = rng.integers(0, n, size=(stop - start, n), dtype=np.int32)
+        counts = np.empty((stop - start, n))
+        for row, drawn in enumerate(index):
+            counts[row] = np.bincount(drawn, minlength=n)
+        out[start:stop] = counts @ ranks / n
+    return out
+
+
+def kendall_tau(x: np.ndarray, y: np.ndarray) -> float | None:
+    """Kendall's tau-b between two vectors (scipy), None when undefined."""
+    with quiet():
+        return finite(stats.kendalltau(x, y).statistic)
+
+
+def kendall_tau_rows(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Kendall's tau-b between matching rows of x and y (scipy), NaN where undefined.
+
+    tau-b depends only on the order (with ties) within each vector, so rows are reduced to
+    their ranks and scipy is called once per distinct pair of orders: with many respondents
+    most bootstrap draws share their order and the 2000 calls shrink to a few.
+    """
+    orders = np.hstack([stats.rankdata(x, axis=1), stats.rankdata(y, axis=1)])
+    distinct, inverse = np.unique(orders, axis=0, return_inverse=True)
+    k = x.shape[1]
+    with quiet():
+        taus = np.array(
+            [stats.kendalltau(row[:k], row[k:]).statistic for row in distinct], dtype=float
+        )
+    return taus[inverse.ravel()]
+
+
+def rank_agreement(
+    first: np.ndarray, second: np.ndarray, *, draws: int = 2000, seed: int = 20140101
+) -> dict[str, Any]:
+    """Kendall's tau-b between the groups' mean ranks, with a percentile bootstrap 95 % CI.
+
+    Respondents are resampled within each group (the first group's draws, then the second's,
+    from one generator seeded with `seed`). The interval is undefined when any resample has
+    an undefined tau (all of a group's mean ranks equal).
+    """
+    a, b = np.asarray(first, dtype=float), np.asarray(second, dtype=float)
+    tau = low = high = None
+    if len(a) and len(b):
+        tau = kendall_tau(a.mean(axis=0), b.mean(axis=0))
+    if tau is not None and draws > 0:
+        rng = np.random.default_rng(seed)
+        boot_first = bootstrap_mean_ranks(a, draws, rng)
+        boot_second = bootstrap_mean_ranks(b, draws, rng)
+        taus = kendall_tau_rows(boot_first, boot_second)
+        if np.isfinite(taus).all():
+            low, high = np.percentile(taus, [2.5, 97.5])
+    return statistic(
+        min(len(a), len(b)), n_first=len(a), n_second=len(b), tau=tau, ci_low=low, ci_high=high
+    )

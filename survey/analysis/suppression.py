@@ -1,0 +1,46 @@
+"""Small-cell suppression: which statistics are withheld, and withholding them.
+
+A statistic is withheld when fewer than min_cell respondents stand behind it. n itself is
+always shown (response counts are public on the live monitor); every other number of a
+withheld statistic is null. A cell with no respondent at all is not "suppressed": there is
+nothing to hide, and its values are null with the reason "undefined".
+
+Complement rule (DESIGN §4): under a filter, a statistic is also withheld when the same
+statistic's n over the whole group (unfiltered) minus the filtered n is under min_cell, since
+the two allowed numbers would reveal the small rest. A complement of 0 does not withhold: then
+the filtered cell is the whole cell and reveals nothing the unfiltered one does not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Fields that stay visible when a statistic is withheld: who it is about and how many.
+VISIBLE_FIELDS = frozenset(
+    {"group", "wave", "n", "n_first", "n_second", "meta_trust_n", "other_trust_n"}
+)
+
+
+def too_small(n: int, min_cell: int) -> bool:
+    """Whether a non-empty count is under the minimum cell size."""
+    return 0 < n < min_cell
+
+
+def complement_too_small(n_filtered: int, n_whole: int, min_cell: int) -> bool:
+    """Whether the rest of the group outside a filter is non-empty and under min_cell."""
+    return too_small(n_whole - n_filtered, min_cell)
+
+
+def withhold(obj: dict[str, Any], reason: str = "suppressed") -> dict[str, Any]:
+    """A copy of a statistic object with every number nulled and the reason set."""
+    out: dict[str, Any] = {}
+    for key, value in obj.items():
+        if key in VISIBLE_FIELDS or key in ("suppressed", "reason"):
+            out[key] = value
+        elif isinstance(value, dict):
+            out[key] = dict.fromkeys(value)
+        else:
+            out[key] = None
+    out["suppressed"] = reason == "suppressed"
+    out["reason"] = reason
+    return out

@@ -1,0 +1,118 @@
+import re
+
+import numpy as np
+
+from survey.analysis import AnalysisSpec, Respondent, ScoreSpec, workshop_stats
+from survey.analysis.findings import findings, number
+
+DIRECTION = re.compile(r"\b(rose|fell|larger|smaller|higher|lower|overestimated|underestimated)\b")
+CAUSAL = re.compile(
+    r"because|caused|due to|led to|result of|thanks to|effect of|made .* (rise|fall)", re.I
+)
+SPEC = AnalysisSpec(
+    groups=("nato", "pakistan"),
+    waves=("pre", "post"),
+    scores={
+        "trust_direct": ScoreSpec("trust_direct", ("trust_direct",), frozenset(), 1, 1, 5),
+        "meta_trust": ScoreSpec("meta_trust", ("meta_trust",), frozenset(), 1, 1, 5),
+    },
+    alpha_score="trust_direct",
+    perception=("meta_trust", "trust_direct"),
+    ranking_items=("a", "b", "c", "d"),
+    group_labels={"nato": "NATO", "pakistan": "Pakistan"},
+    bootstrap_draws=100,
+)
+UNDEFINED = {"n": 0, "suppressed": False, "reason": "undefined"}
+
+
+def paired(group, p, change=0.6, suppressed=False):
+    return {
+        "group": group,
+        "n": 18,
+        "pre_mean": 2.8,
+        "post_mean": 2.8 + change,
+        "mean_change": change,
+        "ci_low": change - 0.4,
+        "ci_high": change + 0.4,
+        "t_p": p,
+        "suppressed": suppressed,
+        "reason": "suppressed" if suppressed else None,
+    }
+
+
+def stats_with(paired_objects):
+    return {
+        "scores": {
+            "trust_direct": {
+                "paired": paired_objects,
+                "group_by_time": {**UNDEFINED, "did": None},
+            }
+        },
+        "perception": [],
+        "asymmetry": [],
+        "priorities": {
+            "cells": [],
+            "agreement": [],
+            "convergence": {**UNDEFINED, "value": None},
+            "shared_top3": [],
+        },
+    }
+
+
+def test_the_design_example():
+    result = findings(stats_with([paired("pakistan", 0.001)]), SPEC)
+    assert result == [
+        "Among Pakistan participants who answered both times, overall trust in NATO rose from "
+        "2.8 to 3.4 (n = 18, 95 % CI of the change 0.2 to 1.0)."
+    ]
+
+
+def test_direction_words_only_below_005_after_holm():
+    # Holm: 0.01*3 = 0.03, 0.03*2 = 0.06, 0.04*1 -> 0.06: only the first is clear.
+    objects = [paired("nato", 0.01), paired("pakistan", 0.03), paired("nato", 0.04, -0.5)]
+    result = findings(stats_with(objects), SPEC)
+    assert "rose from 2.8 to 3.4" in result[0]
+    for sentence in result[1:]:
+        assert "showed no clear change" in sentence and not DIRECTION.search(sentence)
+    falling = findings(stats_with([paired("nato", 0.001, -0.5)]), SPEC)
+    assert "fell from 2.8 to 2.3" in falling[0]
+
+
+def test_nothing_from_suppressed_or_undefined_statistics():
+    undefined = {**paired("nato", None), "reason": "undefined"}
+    objects = [paired("nato", 0.001, suppressed=True), undefined]
+    assert findings(stats_with(objects), SPEC) == []
+
+
+def test_number_has_no_negative_zero():
+    assert number(-0.04) == "0.0" and number(-0.06) == "-0.1" and number(2.345, 2) == "2.35"
+
+
+def generate(n, shift, seed):
+    rng = np.random.default_rng(seed)
+    out = []
+    for group in SPEC.groups:
+        for i in range(n):
+            base = rng.integers(1, 4)
+            for wave, d in (("pre", 0), ("post", shift)):
+                values = {
+                    "trust_direct": int(min(5, base + d + rng.integers(0, 2))),
+                    "meta_trust": int(rng.integers(1, 6)),
+                }
+                ranking = dict(zip("abcd", (rng.permutation(4) + 1).tolist(), strict=True))
+                out.append(
+                    Respondent(f"{group}{i}", group, wave, "en", None, None, values, ranking)
+                )
+    return out
+
+
+def test_generated_findings_read_well():
+    strong = workshop_stats(generate(30, 2, 1), SPEC, workshop="d")["findings"]
+    assert any("overall trust in Pakistan rose from" in f for f in strong)
+    assert any("Kendall's tau-b" in f for f in strong)
+    for seed in range(5):
+        for sentence in workshop_stats(generate(15, 0, seed), SPEC, workshop="d")["findings"]:
+            assert not CAUSAL.search(sentence), sentence
+            assert "nan" not in sentence and "None" not in sentence, sentence
+            if "Kendall" not in sentence and "top three" not in sentence:
+                assert "n = " in sentence and "95 % CI" in sentence, sentence

@@ -1,0 +1,38 @@
+from survey.analysis.suppression import complement_too_small, too_small, withhold
+
+
+def test_too_small_leaves_empty_cells_to_undefined():
+    assert too_small(4, 5) and too_small(1, 5)
+    assert not too_small(5, 5) and not too_small(0, 5)
+
+
+def test_complement_under_min_cell_withholds_but_zero_does_not():
+    assert complement_too_small(16, 20, 5)  # the other 4 would be revealed
+    assert not complement_too_small(15, 20, 5)
+    assert not complement_too_small(20, 20, 5)  # the filter selects the whole cell
+
+
+def test_withhold_nulls_numbers_and_keeps_who_and_how_many():
+    obj = {
+        "group": "nato",
+        "wave": "pre",
+        "n": 3,
+        "mean": 2.5,
+        "n_zero": 1,
+        "mean_rank": {"a": 1.5, "b": 2.0},
+        "items": ["a"],
+        "suppressed": False,
+        "reason": None,
+    }
+    assert withhold(obj) == {
+        "group": "nato",
+        "wave": "pre",
+        "n": 3,
+        "mean": None,
+        "n_zero": None,
+        "mean_rank": {"a": None, "b": None},
+        "items": None,
+        "suppressed": True,
+        "reason": "suppressed",
+    }
+    assert obj["mean"] == 2.5  # a copy
