@@ -37,6 +37,22 @@ def test_error_pages_say_what_happened(client, path, code):
     assert "<h1>" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("code", [400, 403, 404, 410, 429, 500])
+def test_every_error_page_says_what_happened_in_plain_words(app, client, code):
+    from flask import abort
+
+    from survey.errors import MESSAGES
+
+    app.add_url_rule(f"/abort-{code}", f"abort_{code}", lambda: abort(code))
+    response = client.get(f"/abort-{code}")
+    assert response.status_code == code
+    body = response.get_data(as_text=True)
+    title, advice = MESSAGES[code]
+    assert title in body and advice in body
+    api = app.test_client().get("/api/nothing-here")
+    assert api.status_code == 404 and api.json["status"] == 404
+
+
 def test_unexpected_error_gets_a_plain_500_page(app, client):
     @app.get("/boom-for-test")
     def boom():
