@@ -4,6 +4,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
+from werkzeug.serving import run_simple
 
 from survey.extensions import db
 
@@ -25,4 +26,5 @@ def demo_command(port: int, host: str, no_serve: bool) -> None:
     url = f"http://{host}:{port}/"
     click.echo(f"\n  Open      {url}\n  Sign in   {email}\n  Password  {password}\n")
     if not no_serve:
-        current_app.run(host=host, port=port, threaded=True, use_reloader=False)
+        # Not app.run(): Flask ignores it inside any `flask`/`survey` command (FLASK_RUN_FROM_CLI).
+        run_simple(host, port, current_app._get_current_object(), threaded=True)
