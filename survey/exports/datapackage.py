@@ -1,0 +1,223 @@
+"""The data package: long, wide and codebook CSVs with a Frictionless `datapackage.json`, zipped.
+
+The zip is written as a stream (members with data descriptors), so the package, like the CSV
+files, is sent while the rows are read. `datapackage.json` comes last and records each CSV's
+size and SHA-256, so `frictionless validate` also notices a damaged or truncated member.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from survey.exports.codebook import CODEBOOK_COLUMNS, LONG_TYPES, SECTOR_QUESTION, variable_type
+from survey.exports.long import LONG_COLUMNS
+from survey.exports.spec import ExportSpec, item_codes, question_or_none
+from survey.exports.wide import LABELLED_KINDS, Variable, wide_variables
+from survey.instruments import QuestionKind
+
+LONG_NAME, WIDE_NAME, CODEBOOK_NAME = "long", "wide", "codebook"
+DESCRIPTOR_NAME = "datapackage.json"
+
+
+@dataclass
+class MemberStats:
+    """Size and digest of a CSV member, measured while it is written."""
+
+    bytes: int = 0
+    sha256: str = ""
+
+
+def _enum(values: Iterable[object]) -> dict:
+    return {"enum": list(dict.fromkeys(values))}
+
+
+def _long_fields(spec: ExportSpec) -> list[dict]:
+    questions = {q.code: q for wave in spec.waves for q in wave.questions}
+    items = [item for q in questions.values() for item in item_codes(q) if item]
+    instrument = spec.instrument
+    sector = question_or_none(instrument, SECTOR_QUESTION)
+    constraints = {
+        "workshop": {"required": True},
+        "participant": {"required": True},
+        "group": {"required": True, **_enum(spec.groups)},
+        "sector": _enum(str(o.code) for o in sector.options) if sector else {},
+        "wave": {"required": True, **_enum(w.code for w in spec.waves)},
+        "question": {"required": True, **_enum(questions)},
+        "item": _enum(items) if items else {},
+        "value": {"required": True},
+        "language": _enum(lang for w in spec.waves for lang in w.version.instrument.languages),
+        "instrument_version": _enum(v.label for v in spec.versions.values()),
+        "submitted_at": {"required": True},
+    }
+    return [
+        {"name": name, "type": LONG_TYPES.get(name, "string")}
+        | ({"constraints": constraints[name]} if constraints.get(name) else {})
+        for name in LONG_COLUMNS
+    ]
+
+
+def _wide_field(variable: Variable, spec: ExportSpec) -> dict:
+    field = {"name": variable.name, "type": variable_type(variable, spec.labels)}
+    if variable.score is not None:
+        score = variable.score
+        field["constraints"] = {"minimum": score.scale_min, "maximum": score.scale_max}
+        return field
+    question = variable.question
+    instrument = variable.wave.version.instrument
+    language = spec.language
+    if question.kind is QuestionKind.MULTI:
+        pass  # several codes (or labels) in one cell: no enum applies
+    elif spec.labels and question.kind in LABELLED_KINDS:
+        labels = [option.label(language) for option in question.options]
+        if question.allows_non_response:
+            labels.append(instrument.non_response_label(language))
+        field["constraints"] = _enum(labels)
+    elif question.kind is QuestionKind.RANKING:
+        field["constraints"] = _enum(range(1, len(question.items) + 1))
+    elif question.options:
+        field["constraints"] = _enum(option.code for option in question.options)
+    elif question.kind is QuestionKind.INTEGER:
+        field["constraints"] = {"minimum": question.minimum, "maximum": question.maximum}
+    elif question.kind is QuestionKind.TEXT and question.max_length:
+        field["constraints"] = {"maxLength": question.max_length}
+    return field
+
+
+def _wide_fields(spec: ExportSpec) -> list[dict]:
+    instrument = spec.instrument
+    sector = question_or_none(instrument, SECTOR_QUESTION)
+    fields = [
+        {"name": "participant", "type": "string", "constraints": {"required": True}},
+        {
+            "name": "group",
+            "type": "string",
+            "constraints": {"required": True, **_enum(spec.groups)},
+        },
+        {"name": "sector", "type": "string"}
+        | ({"constraints": _enum(str(o.code) for o in sector.options)} if sector else {}),
+    ]
+    return fields + [_wide_field(variable, spec) for variable in wide_variables(spec)]
+
+
+def _resource(name: str, fields: list[dict], stats: MemberStats, title: str, **schema) -> dict:
+    resource = {
+        "name": name,
+        "path": f"{name}.csv",
+        "profile": "tabular-data-resource",
+        "title": title,
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "dialect": {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "header": True},
+        "schema": {"fields": fields, **schema},
+    }
+    if stats.sha256:
+        resource["bytes"] = stats.bytes
+        resource["hash"] = f"sha256:{stats.sha256}"
+    return resource
+
+
+def package_descriptor(spec: ExportSpec, stats: dict[str, MemberStats]) -> dict:
+    """The `datapackage.json` of the three CSV files (Frictionless Data Package, Table Schema)."""
+    non_response = str(spec.instrument.non_response_code)
+    return {
+        "name": f"{spec.workshop}-survey-data",
+        "title": spec.title,
+        "description": (
+            "Dialogue Survey export. long.csv: one row per answered item of a submitted "
+            "response; wide.csv: one row per participant with scores; codebook.csv: every "
+            f"variable. {non_response} is the non-response code (a missing value in wide.csv)."
+        ),
+        "profile": "tabular-data-package",
+        "resources": [
+            _resource(
+                LONG_NAME,
+                _long_fields(spec),
+                stats.get(LONG_NAME, MemberStats()),
+                "One row per answered item",
+                missingValues=[""],
+                primaryKey=["participant", "wave", "question", "item"],
+                foreignKeys=[
+                    {
+                        "fields": ["participant"],
+                        "reference": {"resource": WIDE_NAME, "fields": ["participant"]},
+                    }
+                ],
+            ),
+            _resource(
+                WIDE_NAME,
+                _wide_fields(spec),
+                stats.get(WIDE_NAME, MemberStats()),
+                "One row per participant",
+                missingValues=["", non_response],
+                primaryKey=["participant"],
+            ),
+            _resource(
+                CODEBOOK_NAME,
+                [{"name": name, "type": "string"} for name in CODEBOOK_COLUMNS],
+                stats.get(CODEBOOK_NAME, MemberStats()),
+                "Every variable of long.csv and wide.csv",
+                missingValues=[""],
+                primaryKey=["file", "variable"],
+            ),
+        ],
+    }
+
+
+class _Sink(io.RawIOBase):
+    """A write-only, unseekable file that hands what was written to the caller in pieces."""
+
+    def __init__(self) -> None:
+        self._pieces: list[bytes] = []
+        self._written = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self._pieces.append(bytes(data))
+        self._written += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self._written
+
+    def take(self) -> bytes:
+        data, self._pieces = b"".join(self._pieces), []
+        return data
+
+
+def zip_chunks(
+    members: Iterable[tuple[str, Iterable[bytes]]],
+    descriptor: Callable[[dict[str, MemberStats]], dict],
+    *,
+    when: datetime | None = None,
+) -> Iterator[bytes]:
+    """The zip of the CSV members, then `datapackage.json` made by descriptor(stats)."""
+    sink = _Sink()
+    stamp = (when or datetime.now(UTC)).timetuple()[:6]
+    stats: dict[str, MemberStats] = {}
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, chunks in members:
+            info = zipfile.ZipInfo(f"{name}.csv", date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            digest, size = hashlib.sha256(), 0
+            with archive.open(info, "w") as member:
+                for chunk in chunks:
+                    member.write(chunk)
+                    digest.update(chunk)
+                    size += len(chunk)
+                    if data := sink.take():
+                        yield data
+            stats[name] = MemberStats(size, digest.hexdigest())
+        info = zipfile.ZipInfo(DESCRIPTOR_NAME, date_time=stamp)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        text = json.dumps(descriptor(stats), ensure_ascii=False, indent=2) + "\n"
+        archive.writestr(info, text.encode("utf-8"))
+    yield sink.take()

@@ -1,0 +1,45 @@
+"""Forms of the exports area: download options, the import upload and its confirmation."""
+
+from babel import Locale
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectField
+from wtforms.validators import DataRequired, Optional
+
+
+class DownloadForm(FlaskForm):
+    """The options of a download, sent as a GET query (a download changes nothing but the log)."""
+
+    class Meta:
+        csrf = False
+
+    labels = RadioField(
+        "Values in the wide file",
+        choices=[
+            SelectChoice("", "Codes (1, 2, …)"),
+            SelectChoice("y", "Labels (Strongly disagree, …)"),
+        ],
+        default="",
+        validators=[Optional()],
+    )
+    language = SelectField(
+        "Language of labels and question texts", validators=[Optional()], validate_choice=False
+    )
+    spreadsheet = BooleanField("Spreadsheet-safe (for Excel)", default=True)
+
+    def __init__(self, languages: tuple[str, ...], *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.language.choices = [
+            SelectChoice(code, f"{Locale.parse(code).get_display_name(code)} ({code})")
+            for code in languages
+        ]
+
+
+class ImportUploadForm(FlaskForm):
+    file = FileField("Long file (CSV)", validators=[FileRequired("Choose a CSV file.")])
+
+
+class ImportConfirmForm(FlaskForm):
+    # The checked file travels back signed and compressed: no upload store on the server, so
+    # any app host can take the confirmation; it is checked again before anything is written.
+    payload = HiddenField(validators=[DataRequired()])

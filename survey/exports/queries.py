@@ -1,0 +1,114 @@
+"""The export's database reads: the settings, one count and one streamed select per file.
+
+Callers start a read transaction first (survey.database.begin_read), so that the count and the
+rows come from the same snapshot and a long export never holds SQLite's write lock.
+"""
+
+from collections.abc import Iterator
+
+from sqlalchemy import ColumnElement, Select, distinct, func, select
+
+from survey.exports.spec import AnswerRecord, ExportSpec, VersionInfo, WaveInfo
+from survey.extensions import db
+from survey.models import (
+    Answer,
+    Group,
+    InstrumentVersion,
+    Participant,
+    Response,
+    ResponseStatus,
+    Wave,
+    Workshop,
+)
+
+#: Rows fetched from the cursor at a time; memory stays flat whatever the number of answers.
+FETCH_ROWS = 1000
+
+
+def export_spec(
+    workshop: Workshop, *, language: str | None = None, labels: bool = False
+) -> ExportSpec:
+    """The workshop's waves and every instrument version its responses use."""
+    waves = db.session.execute(
+        select(Wave.code, Wave.instrument_version_id)
+        .where(Wave.workshop_id == workshop.id)
+        .order_by(Wave.position)
+    ).all()
+    used = select(Response.instrument_version_id).join(Wave).where(Wave.workshop_id == workshop.id)
+    stored = db.session.scalars(
+        select(InstrumentVersion).where(
+            InstrumentVersion.id.in_([version_id for _, version_id in waves])
+            | InstrumentVersion.id.in_(used)
+        )
+    ).all()
+    versions = {v.id: VersionInfo(v.label, v.instrument) for v in stored}
+    groups = db.session.scalars(
+        select(Group.code).where(Group.workshop_id == workshop.id).order_by(Group.position)
+    ).all()
+    first = versions[waves[0][1]].instrument
+    return ExportSpec(
+        workshop=workshop.slug,
+        title=workshop.title,
+        groups=tuple(groups),
+        waves=tuple(WaveInfo(code, versions[version_id]) for code, version_id in waves),
+        versions=versions,
+        language=language or first.default_language,
+        labels=labels,
+    )
+
+
+def _binary(column: ColumnElement) -> ColumnElement:
+    """Sort by code point on every backend (PostgreSQL's default collation is the locale's)."""
+    return column.collate("C" if db.session.get_bind().dialect.name == "postgresql" else "BINARY")
+
+
+def _submitted(statement: Select, workshop: Workshop) -> Select:
+    """Only submitted responses of participants who have not withdrawn."""
+    return statement.join(Participant, Response.participant_id == Participant.id).where(
+        Participant.workshop_id == workshop.id,
+        Participant.withdrawn_at.is_(None),
+        Response.status == ResponseStatus.SUBMITTED,
+    )
+
+
+def answer_count(workshop: Workshop) -> int:
+    """The number of rows of the long file."""
+    statement = select(func.count(Answer.id)).join(Response, Answer.response_id == Response.id)
+    return db.session.scalar(_submitted(statement, workshop))
+
+
+def respondent_count(workshop: Workshop) -> int:
+    """The number of rows of the wide file: participants with a submitted response."""
+    statement = select(func.count(distinct(Response.participant_id)))
+    return db.session.scalar(_submitted(statement.select_from(Response), workshop))
+
+
+def answer_records(workshop: Workshop) -> Iterator[AnswerRecord]:
+    """Every answer of the submitted responses, by participant, wave order and response."""
+    statement = (
+        select(
+            Participant.public_id,
+            Group.code,
+            Participant.sector,
+            Wave.code,
+            Response.id,
+            Response.language,
+            Response.instrument_version_id,
+            Response.submitted_at,
+            Answer.question,
+            Answer.item,
+            Answer.number,
+            Answer.text,
+        )
+        .select_from(Answer)
+        .join(Response, Answer.response_id == Response.id)
+        .join(Wave, Response.wave_id == Wave.id)
+    )
+    statement = (
+        _submitted(statement, workshop)
+        .join(Group, Participant.group_id == Group.id)
+        .order_by(_binary(Participant.public_id), Wave.position, Response.id)
+        .execution_options(yield_per=FETCH_ROWS)
+    )
+    for row in db.session.execute(statement):
+        yield AnswerRecord._make(row)

@@ -1,0 +1,161 @@
+"""Research downloads, the long-format import and the printable paper questionnaire."""
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from survey.auth.access import workshop_role_required
+from survey.exports.downloads import ExportError, ExportFormat, ExportOptions, start_export
+from survey.exports.forms import DownloadForm, ImportConfirmForm, ImportUploadForm
+from survey.exports.importer import import_long
+from survey.exports.paper import paper_questionnaire
+from survey.extensions import db
+from survey.models import Role, Workshop
+
+bp = Blueprint("exports", __name__, url_prefix="/workshops")
+
+RESEARCH = (Role.RESEARCHER,)  # admins pass every role check
+ORGANISER = (Role.ORGANISER,)
+#: Larger files go through `survey responses import`; the confirmation carries the file back.
+IMPORT_MAX_BYTES = 4 * 1024 * 1024
+TOO_LARGE = "The file is too large for the web page: use `survey responses import` on the server."
+
+
+def _languages(workshop: Workshop) -> tuple[str, ...]:
+    return workshop.waves[0].instrument_version.instrument.languages
+
+
+@bp.get("/<slug>/exports")
+@workshop_role_required(*RESEARCH)
+def index(workshop: Workshop):
+    form = DownloadForm(_languages(workshop), formdata=None)
+    return render_template(
+        "exports/index.html", workshop=workshop, form=form, formats=list(ExportFormat)
+    )
+
+
+@bp.get("/<slug>/exports/<fmt>")
+@workshop_role_required(*RESEARCH)
+def download(workshop: Workshop, fmt: str):
+    try:
+        export_format = ExportFormat(fmt)
+    except ValueError:
+        abort(404)
+    form = DownloadForm(_languages(workshop), formdata=request.args)
+    if not form.validate():
+        abort(400, "Unknown download options: " + "; ".join(_errors(form)))
+    options = ExportOptions(
+        export_format,
+        labels=bool(form.labels.data),
+        language=form.language.data or None,
+        spreadsheet=form.spreadsheet.data,
+    )
+    try:
+        export = start_export(workshop, options)
+    except ExportError as error:
+        abort(400, str(error))
+    return Response(
+        stream_with_context(export.chunks),
+        mimetype=export.content_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{export.filename}"',
+            "Cache-Control": "no-store",
+            "X-Row-Count": str(export.row_count),
+        },
+    )
+
+
+def _errors(form) -> list[str]:
+    return [f"{name}: {', '.join(errors)}" for name, errors in form.errors.items()]
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="exports.responses-import")
+
+
+@bp.route("/<slug>/responses/import", methods=["GET", "POST"])
+@workshop_role_required(*ORGANISER)
+def import_responses(workshop: Workshop):
+    form = ImportUploadForm()
+    result = confirm = None
+    if form.validate_on_submit():
+        data = form.file.data.read(IMPORT_MAX_BYTES + 1)
+        if len(data) > IMPORT_MAX_BYTES:
+            form.file.errors.append(TOO_LARGE)
+        else:
+            result = import_long(workshop, data, dry_run=True)
+            if result.ok:
+                payload = _serializer().dumps({"workshop": workshop.id, "data": data.decode()})
+                if len(payload) < current_app.config.get("MAX_FORM_MEMORY_SIZE", 500_000):
+                    confirm = ImportConfirmForm(formdata=None, payload=payload)
+                else:
+                    result = None
+                    form.file.errors.append(TOO_LARGE)
+    return render_template(
+        "exports/import.html", workshop=workshop, form=form, result=result, confirm=confirm
+    )
+
+
+@bp.post("/<slug>/responses/import/confirm")
+@workshop_role_required(*ORGANISER)
+def confirm_import(workshop: Workshop):
+    form = ImportConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        payload = _serializer().loads(form.payload.data)
+    except BadSignature:
+        abort(400)
+    if payload.get("workshop") != workshop.id:
+        abort(400)
+    result = import_long(workshop, payload["data"].encode())
+    if not result.ok:
+        db.session.rollback()
+        return render_template(
+            "exports/import.html",
+            workshop=workshop,
+            form=ImportUploadForm(formdata=None),
+            result=result,
+            confirm=None,
+        ), 409
+    db.session.commit()
+    flash(
+        f"Imported {result.responses} responses ({result.rows} answers): "
+        f"{result.participants_created} new participants, "
+        f"{result.participants_matched} matched."
+    )
+    return redirect(url_for(".import_responses", slug=workshop.slug))
+
+
+@bp.get("/<slug>/paper/<wave>")
+@workshop_role_required(Role.ORGANISER, Role.RESEARCHER)
+def paper(workshop: Workshop, wave: str):
+    found = workshop.wave(wave)
+    if found is None:
+        abort(404)
+    instrument = found.instrument_version.instrument
+    group = request.args.get("group") or workshop.groups[0].code
+    language = request.args.get("language") or instrument.default_language
+    try:
+        questionnaire = paper_questionnaire(found, group, language)
+    except KeyError:
+        abort(404)
+    g.page_language = g.language = language
+    return render_template(
+        "exports/paper.html",
+        workshop=workshop,
+        paper=questionnaire,
+        groups=workshop.groups,
+        languages=instrument.languages,
+    )

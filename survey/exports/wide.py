@@ -1,0 +1,113 @@
+"""The wide file: one row per participant, a column per wave and variable, then the scores."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import groupby
+from operator import attrgetter
+
+from survey.analysis.records import ScoreSpec
+from survey.analysis.scores import score_value
+from survey.exports.spec import (
+    AnswerRecord,
+    ExportSpec,
+    WaveInfo,
+    item_codes,
+    stored_value,
+    value_label,
+)
+from survey.instruments import Question, QuestionKind, ScoreDef
+
+ID_COLUMNS = ("participant", "group", "sector")
+
+#: Kinds whose values are codes with labels (ranks and numbers stay numbers).
+LABELLED_KINDS = frozenset(
+    {QuestionKind.SCALE, QuestionKind.CHOICE, QuestionKind.YES_NO, QuestionKind.MULTI}
+)
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A column of the wide file after the id columns: a question (item) or a score of a wave."""
+
+    name: str
+    wave: WaveInfo
+    question: Question | None = None
+    item: str = ""
+    score: ScoreDef | None = None
+
+
+def wide_variables(spec: ExportSpec) -> list[Variable]:
+    """`<wave>_<question>[_<item>]` in wave then instrument order, then `<wave>_<score>_score`."""
+    variables = [
+        Variable(
+            f"{wave.code}_{question.code}" + (f"_{item}" if item else ""), wave, question, item
+        )
+        for wave in spec.waves
+        for question in wave.questions
+        for item in item_codes(question)
+    ]
+    variables += [
+        Variable(f"{wave.code}_{name}_score", wave, score=score)
+        for wave in spec.waves
+        for name, score in wave.version.instrument.scores.items()
+    ]
+    return variables
+
+
+def wide_header(spec: ExportSpec) -> list[str]:
+    return [*ID_COLUMNS, *(variable.name for variable in wide_variables(spec))]
+
+
+def wide_rows(records: Iterable[AnswerRecord], spec: ExportSpec) -> Iterator[list[str]]:
+    """One row per participant from records ordered by participant (one participant held)."""
+    variables = wide_variables(spec)
+    for _, answers in groupby(records, key=attrgetter("participant")):
+        answers = list(answers)
+        first = answers[0]
+        cells: dict[tuple[str, str, str], str] = {}
+        numbers: dict[str, dict[str, int]] = {}  # wave -> question -> value, for the scores
+        for answer in answers:
+            cells[(answer.wave, answer.question, answer.item)] = stored_value(
+                answer.number, answer.text
+            )
+            if answer.number is not None and not answer.item:
+                numbers.setdefault(answer.wave, {})[answer.question] = answer.number
+        row = [first.participant, first.group, first.sector or ""]
+        for variable in variables:
+            if variable.score is not None:
+                row.append(_score_cell(variable, numbers.get(variable.wave.code)))
+            else:
+                value = cells.get((variable.wave.code, variable.question.code, variable.item), "")
+                row.append(_cell(variable, value, spec) if value else "")
+        yield row
+
+
+def _cell(variable: Variable, value: str, spec: ExportSpec) -> str:
+    """The stored value, or in a labelled export the label of a code (-9 of a number stays)."""
+    if not spec.labels or variable.question.kind not in LABELLED_KINDS:
+        return value
+    instrument = variable.wave.version.instrument
+    return value_label(instrument, variable.question, variable.item, value, spec.language) or value
+
+
+def _score_cell(variable: Variable, values: dict[str, int] | None) -> str:
+    if values is None:
+        return ""
+    score = variable.score
+    spec = ScoreSpec(
+        name=score.name,
+        items=score.items,
+        reversed=score.reversed,
+        min_answered=score.min_answered,
+        scale_min=score.scale_min,
+        scale_max=score.scale_max,
+    )
+    value = score_value(values, spec, variable.wave.version.instrument.non_response_code)
+    return format_number(value) if value is not None else ""
+
+
+def format_number(value: float) -> str:
+    """A score as text: whole numbers without a decimal point, others in full precision."""
+    return str(int(value)) if value.is_integer() else repr(value)

@@ -1,0 +1,149 @@
+"""A small, known data set for the export and import tests (not a test module itself)."""
+
+from datetime import UTC, datetime
+
+from survey.extensions import db
+from survey.models import Answer, Response, ResponseSource, ResponseStatus
+from survey.models._types import utcnow
+
+PRIORITIES = (
+    "counter_terrorism",
+    "afghan_transition",
+    "border_management",
+    "political_dialogue",
+    "training_education",
+    "transit_logistics",
+    "crisis_communication",
+    "regional_economy",
+)
+URDU_HOPE = 'باہمی اعتماد 🤝 اور\nکھلی بات چیت، "واضح" طور پر'
+EMOJI_TAKEAWAY = '=HYPERLINK("http://x") 🚀\r\nnext line'
+CORE = {
+    "trust_commitments": 4,
+    "trust_information": 3,
+    "trust_concerns": -9,
+    "trust_afghanistan": 5,
+    "trust_partner": 4,
+    "trust_agenda": 2,
+    "trust_exploit": 1,
+    "trust_direct": 4,
+    "warmth": 70,
+    "meta_trust": 3,
+    "obstacle_legacy": 5,
+    "optimism": 4,
+}
+
+
+def at(day: int, hour: int = 10, minute: int = 0, second: int = 0) -> datetime:
+    return datetime(2014, 5, day, hour, minute, second, 123456, tzinfo=UTC)
+
+
+def respond(
+    participant,
+    wave_code: str,
+    answers: dict,
+    *,
+    language: str = "en",
+    submitted_at: datetime | None = None,
+    status=ResponseStatus.SUBMITTED,
+) -> Response:
+    """A response with answers: {question: number | text | {item: rank}}."""
+    wave = participant.workshop.wave(wave_code)
+    response = Response(
+        participant=participant,
+        wave=wave,
+        instrument_version=wave.instrument_version,
+        status=status,
+        source=ResponseSource.WEB,
+        language=language,
+        started_at=utcnow(),
+        submitted_at=submitted_at if status is ResponseStatus.SUBMITTED else None,
+    )
+    for question, value in answers.items():
+        if isinstance(value, dict):
+            for item, rank in value.items():
+                response.answers.append(Answer(question=question, item=item, number=rank))
+        elif isinstance(value, int):
+            response.answers.append(Answer(question=question, item="", number=value))
+        else:
+            response.answers.append(Answer(question=question, item="", text=value))
+    db.session.add(response)
+    db.session.commit()
+    return response
+
+
+def ranking(order=PRIORITIES) -> dict[str, int]:
+    return {item: rank for rank, item in enumerate(order, start=1)}
+
+
+def build(make, slug: str | None = None):
+    """Two groups, Urdu and emoji free text, -9s, rankings, a late joiner, a withdrawal."""
+    ws = make.workshop(slug, open_waves=("pre", "post"))
+    ahmed = make.participant(ws, "pakistan", language="ur", sector="academia", name="Ahmed")
+    ahmed.public_id = "P-ur1"
+    anna = make.participant(ws, "nato", sector="diplomatic", email="anna@example.org")
+    anna.public_id = "P-en2"
+    late = make.participant(ws, "nato")
+    late.public_id = "P-late3"
+    gone = make.participant(ws, "pakistan", sector="media")
+    gone.public_id = "P-gone4"
+    unfinished = make.participant(ws, "pakistan", sector="media")
+    unfinished.public_id = "P-open5"
+    db.session.commit()
+
+    respond(
+        ahmed,
+        "pre",
+        {
+            "sector": "academia",
+            "experience": "5to9",
+            "prior_dialogue": "no",
+            **CORE,
+            "priorities": ranking(),
+            "expect_understanding": 4,
+            "hope_text": URDU_HOPE,
+        },
+        language="ur",
+        submitted_at=at(1),
+    )
+    respond(
+        ahmed,
+        "post",
+        {
+            **CORE,
+            "trust_concerns": 3,
+            "warmth": 80,
+            "priorities": ranking(PRIORITIES[::-1]),
+            "eval_overall": 5,
+            "takeaway_text": EMOJI_TAKEAWAY,
+        },
+        language="ur",
+        submitted_at=at(3, 16, 5, 9),
+    )
+    respond(
+        anna,
+        "pre",
+        {
+            "sector": "diplomatic",
+            "experience": "10plus",
+            "prior_dialogue": "yes",
+            "trust_commitments": 2,
+            "trust_direct": -9,
+            "warmth": -9,
+            "hope_text": "-1 is my score; @team +more",
+        },
+        submitted_at=at(1, 11),
+    )
+    # Joined late: the profile is answered in post, so its rows carry the post wave.
+    respond(
+        late,
+        "post",
+        {"experience": "lt2", "prior_dialogue": "yes", **CORE, "priorities": ranking()},
+        language="fr",
+        submitted_at=at(3, 12),
+    )
+    respond(gone, "pre", {**CORE}, submitted_at=at(1, 9))
+    gone.withdrawn_at = utcnow()
+    respond(unfinished, "pre", {"trust_commitments": 5}, status=ResponseStatus.IN_PROGRESS)
+    db.session.commit()
+    return ws

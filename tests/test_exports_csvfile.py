@@ -1,0 +1,57 @@
+"""CSV lines: exact round trip of the plain file, spreadsheet-safe variant, chunking."""
+
+import csv
+import io
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from survey.exports.csvfile import csv_lines, encoded_chunks
+from survey.exports.spreadsheet import BOM, is_number, starts_with_trigger
+
+
+def parse(data: bytes, encoding: str = "utf-8") -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode(encoding), newline="")))
+
+
+def written(header, rows, **options) -> bytes:
+    return b"".join(encoded_chunks(csv_lines(header, rows, **options), size=7))
+
+
+rows_strategy = st.lists(st.lists(st.text(), min_size=3, max_size=3), max_size=8)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(rows_strategy)
+def test_the_plain_file_parses_back_to_the_exact_values(rows):
+    # Any Unicode text, including NUL, quotes, CR, LF, U+2028 and emoji.
+    data = written(["a", "b", "c"], rows)
+    assert parse(data) == [["a", "b", "c"], *rows]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(rows_strategy)
+def test_no_spreadsheet_safe_cell_starts_with_a_trigger(rows):
+    data = written(["=a", "-b", "c"], rows, spreadsheet=True)
+    assert data.startswith(BOM.encode())
+    parsed = parse(data, "utf-8-sig")
+    assert len(parsed) == len(rows) + 1
+    for parsed_row, row in zip(parsed, [["=a", "-b", "c"], *rows], strict=True):
+        for cell, original in zip(parsed_row, row, strict=True):
+            assert not starts_with_trigger(cell) or is_number(cell)
+            assert cell in (original, "'" + original)
+
+
+def test_header_cells_are_escaped_and_numbers_kept():
+    data = written(["=h", "value"], [["-9", "-x"], ["@a", "3"]], spreadsheet=True)
+    assert data.decode("utf-8-sig") == "'=h,value\r\n-9,'-x\r\n'@a,3\r\n"
+
+
+def test_lines_end_with_crlf_and_quote_line_breaks():
+    data = written(["q"], [["one\ntwo"], ["x,y"], ['say "hi"']])
+    assert data == b'q\r\n"one\ntwo"\r\n"x,y"\r\n"say ""hi"""\r\n'
+
+
+def test_chunks_hold_whole_lines():
+    chunks = list(encoded_chunks(["ab\r\n", "cd\r\n", "ef\r\n"], size=7))
+    assert chunks == [b"ab\r\ncd\r\n", b"ef\r\n"]

@@ -1,0 +1,69 @@
+"""The data package: a zip that `frictionless validate` accepts, with keys and enums."""
+
+import json
+import zipfile
+
+import frictionless
+import pytest
+
+from survey.exports.downloads import ExportFormat, ExportOptions, start_export
+from tests import exports_data
+
+
+def package(workshop, tmp_path, **options):
+    export = start_export(workshop, ExportOptions(ExportFormat.DATAPACKAGE, **options))
+    path = tmp_path / export.filename
+    path.write_bytes(b"".join(export.chunks))
+    return export, path
+
+
+@pytest.mark.parametrize("options", [{}, {"labels": True, "language": "ur"}])
+def test_frictionless_validates_the_package(app, make, tmp_path, options):
+    ws = exports_data.build(make, "pkg")
+    export, path = package(ws, tmp_path, **options)
+
+    with zipfile.ZipFile(path) as archive:
+        assert archive.namelist() == ["long.csv", "wide.csv", "codebook.csv", "datapackage.json"]
+        archive.extractall(tmp_path / "unzipped")
+    for target in (path, tmp_path / "unzipped" / "datapackage.json"):
+        report = frictionless.validate(str(target))
+        assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    assert export.filename.endswith(".zip") and export.row_count == 76
+
+
+def test_descriptor_has_types_enums_missing_values_and_keys(app, make, tmp_path):
+    ws = exports_data.build(make, "pkg-schema")
+    _, path = package(ws, tmp_path, spreadsheet=True)
+
+    with zipfile.ZipFile(path) as archive:
+        descriptor = json.loads(archive.read("datapackage.json"))
+        long_csv = archive.read("long.csv")
+    resources = {r["name"]: r for r in descriptor["resources"]}
+    long, wide = resources["long"]["schema"], resources["wide"]["schema"]
+    assert long["primaryKey"] == ["participant", "wave", "question", "item"]
+    assert long["foreignKeys"][0]["reference"] == {"resource": "wide", "fields": ["participant"]}
+    assert wide["primaryKey"] == ["participant"] and wide["missingValues"] == ["", "-9"]
+    fields = {f["name"]: f for f in wide["fields"]}
+    assert fields["pre_trust_agenda"]["type"] == "integer"
+    assert fields["pre_trust_agenda"]["constraints"]["enum"] == [1, 2, 3, 4, 5]
+    assert fields["pre_warmth"]["constraints"] == {"minimum": 0, "maximum": 100}
+    assert fields["pre_trust_score"]["type"] == "number"
+    assert {f["name"]: f["type"] for f in long["fields"]}["submitted_at"] == "datetime"
+    # The data package keeps exact values even when spreadsheet-safe was asked for.
+    assert not long_csv.startswith(b"\xef\xbb\xbf")
+    assert exports_data.EMOJI_TAKEAWAY.replace('"', '""').encode() in long_csv
+
+
+def test_a_damaged_member_fails_validation(app, make, tmp_path):
+    ws = exports_data.build(make, "pkg-damaged")
+    _, path = package(ws, tmp_path)
+    folder = tmp_path / "damaged"
+    with zipfile.ZipFile(path) as archive:
+        archive.extractall(folder)
+    long_csv = folder / "long.csv"
+    long_csv.write_bytes(long_csv.read_bytes()[:-200])  # truncated
+
+    report = frictionless.validate(str(folder / "datapackage.json"))
+
+    assert not report.valid
+    assert {"hash-count", "byte-count"} <= {e[0] for e in report.flatten(["type"])}

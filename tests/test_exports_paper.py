@@ -1,0 +1,55 @@
+"""The paper questionnaire: every question of the wave with the codes to type in."""
+
+import pytest
+
+from survey.exports.paper import paper_questionnaire
+
+
+def test_the_pre_wave_for_the_second_group_in_english(app, make):
+    ws = make.workshop("paper")
+    with app.test_request_context():  # the hints are interface strings, translated
+        paper = paper_questionnaire(ws.wave("pre"), "pakistan", "en")
+    questions = {q.code: q for page in paper.pages for q in page.questions}
+
+    assert (paper.wave, paper.group, paper.version, paper.rtl) == (
+        "pre",
+        "pakistan",
+        "nato-pakistan-2014@1",
+        False,
+    )
+    instrument = ws.wave("pre").instrument_version.instrument
+    assert list(questions) == [q.code for q in instrument.questions_for_wave("pre")]
+    assert questions["trust_commitments"].text == (
+        "NATO keeps the commitments it makes to Pakistan."
+    )
+    assert [(c.code, c.label) for c in questions["trust_commitments"].choices][-1] == (
+        "-9",
+        "Prefer not to answer",
+    )
+    assert [c.code for c in questions["priorities"].choices][:2] == [
+        "counter_terrorism",
+        "afghan_transition",
+    ]
+    assert "1 to 8" in questions["priorities"].hint
+    assert "0 to 100" in questions["warmth"].hint and "-9" in questions["warmth"].hint
+    assert questions["hope_text"].hint == "At most 2000 characters."
+    assert questions["sector"].profile and "eval_overall" not in questions
+    assert "NATO–Pakistan" in paper.consent
+
+
+def test_urdu_is_right_to_left_and_translated(app, make):
+    ws = make.workshop("paper-ur")
+    with app.test_request_context():
+        paper = paper_questionnaire(ws.wave("post"), "nato", "ur")
+    first = paper.pages[0].questions[0]
+
+    assert paper.rtl and paper.language == "ur"
+    assert first.text and not first.text.isascii()
+
+
+def test_unknown_group_or_language_is_a_key_error(app, make):
+    ws = make.workshop("paper-bad")
+    with pytest.raises(KeyError):
+        paper_questionnaire(ws.wave("pre"), "martians", "en")
+    with pytest.raises(KeyError):
+        paper_questionnaire(ws.wave("pre"), "nato", "de")

@@ -1,0 +1,60 @@
+"""The spreadsheet-safe cell rule."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from survey.exports.spreadsheet import (
+    is_number,
+    looks_spreadsheet_safe,
+    safe_cell,
+    starts_with_trigger,
+)
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("=SUM(A1:A2)", "'=SUM(A1:A2)"),
+        ("+1 555", "'+1 555"),
+        ("-1 is my score", "'-1 is my score"),
+        ("@team", "'@team"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("\x00x", "'\x00x"),
+        ("\x85next line", "'\x85next line"),  # a C1 control character
+        ("-9", "-9"),
+        ("-3.5", "-3.5"),
+        ("+4", "+4"),
+        ("-1e3", "-1e3"),
+        ("-", "'-"),
+        ("-٣", "'-٣"),  # only ASCII digits make a number a spreadsheet reads as one
+        ("42", "42"),
+        ("plain text", "plain text"),
+        ("باہمی اعتماد", "باہمی اعتماد"),
+        ("'=already quoted", "'=already quoted"),
+        ("", ""),
+    ],
+)
+def test_safe_cell(cell, expected):
+    assert safe_cell(cell) == expected
+
+
+def test_numbers_are_whole_decimal_numbers_only():
+    assert all(is_number(n) for n in ("-9", "0", "3.75", ".5", "-0.5", "1E+5"))
+    assert not any(is_number(n) for n in ("", "-", "1,5", "- 9", "-9 ", "0x1F", "-inf", "NaN"))
+
+
+def test_an_escaped_cell_is_recognised_on_import():
+    assert looks_spreadsheet_safe(safe_cell("=1+1"))
+    assert not looks_spreadsheet_safe("'tis the season")
+    assert not looks_spreadsheet_safe("=1+1")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text())
+def test_no_safe_cell_starts_with_a_trigger_unless_it_is_a_number(cell):
+    safe = safe_cell(cell)
+    assert not starts_with_trigger(safe) or is_number(safe)
+    # Only a leading apostrophe is ever added, so the exact value can be recovered.
+    assert safe in (cell, "'" + cell)
