@@ -35,7 +35,11 @@ class Config:
     FAILED_LOGIN_ACCOUNT_LIMIT = os.environ.get("FAILED_LOGIN_ACCOUNT_LIMIT", "10 per 15 minutes")
     LOGIN_SLOWDOWN_SECONDS = float(os.environ.get("LOGIN_SLOWDOWN_SECONDS", "0.5"))
     LOGIN_SLOWDOWN_MAX_SECONDS = float(os.environ.get("LOGIN_SLOWDOWN_MAX_SECONDS", "4"))
-    ROSTER_MAX_BYTES = _int("ROSTER_MAX_BYTES", 2 * 1024 * 1024)
+    ROSTER_MAX_BYTES = _int("ROSTER_MAX_BYTES", 1024 * 1024)
+    # Request bodies: uploads (rosters, paper responses) stay well under this; a checked roster
+    # travels back in a form field when the organiser confirms its import.
+    MAX_CONTENT_LENGTH = _int("MAX_UPLOAD_BYTES", 16 * 1024 * 1024)
+    MAX_FORM_MEMORY_SIZE = 2 * ROSTER_MAX_BYTES
     # Number of reverse proxies whose X-Forwarded-For is trusted (0: use the socket address).
     PROXY_COUNT = _int("PROXY_COUNT", 0)
 

@@ -5,6 +5,8 @@ import os
 import re
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from survey import create_app
@@ -31,9 +33,24 @@ def database_url(tmp_path_factory) -> str:
     return app.config["SQLALCHEMY_DATABASE_URI"]
 
 
+class FreshGlobalsClient(FlaskClient):
+    """A test client whose every request starts with an empty `g`, as in production.
+
+    The `app` fixture keeps one app context pushed for the whole test and Flask reuses it for
+    each request, so `g` would otherwise carry Flask-Login's user (skipping the session checks)
+    and Flask-WTF's CSRF token from one request into the next.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            vars(g._get_current_object()).clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(database_url, tmp_path):
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, SURVEY_TEST_TMP=str(tmp_path))
+    app.test_client_class = FreshGlobalsClient
     with app.app_context():
         yield app
         db.session.remove()

@@ -6,12 +6,16 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 
 from survey.audit import record
+from survey.auth import throttle
 from survey.auth.forms import LoginForm
 from survey.auth.sessions import end_session, start_session
-from survey.auth.users import authenticate
+from survey.auth.users import authenticate, normalise_email
 from survey.extensions import db, limiter
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+WRONG = "The e-mail or password is not right."
+BLOCKED = "Too many failed attempts for this account. Please wait a few minutes and try again."
 
 
 def _failed_sign_in(response) -> bool:
@@ -25,14 +29,25 @@ def _failed_sign_in(response) -> bool:
     deduct_when=_failed_sign_in,
 )
 def login():
+    if request.method == "GET" and current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")) or url_for("organise.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
-        if user is None:
-            record("auth.login_failed", detail={"email": form.email.data.strip().lower()})
+        email = normalise_email(form.email.data)
+        if throttle.account_blocked(email):
+            record("auth.login_blocked", detail={"email": _loggable(email)})
             db.session.commit()
-            form.password.errors.append("The e-mail or password is not right.")
+            form.password.errors.append(BLOCKED)
+            return render_template("auth/login.html", form=form), 429
+        user = authenticate(email, form.password.data)
+        if user is None:
+            pause = throttle.note_failure(email)
+            record("auth.login_failed", detail={"email": _loggable(email)})
+            db.session.commit()
+            throttle.slow_down(pause)
+            form.password.errors.append(WRONG)
         else:
+            throttle.forget_failures(email)
             start_session(user)
             record("auth.login", actor=user)
             db.session.commit()
@@ -50,6 +65,11 @@ def logout():
     return redirect(url_for("main.index"))
 
 
+def _loggable(email: str) -> str:
+    # People type their password into the e-mail field now and then: keep it out of the log.
+    return email if "@" in email else "(not an e-mail address)"
+
+
 def _safe_next(target: str | None) -> str | None:
     """Only a local path: never another host, scheme or protocol-relative URL."""
     if not target:
@@ -57,6 +77,6 @@ def _safe_next(target: str | None) -> str | None:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
-    if "\\" in target:
+    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
         return None
     return target

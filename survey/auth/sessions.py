@@ -3,15 +3,19 @@ absolute time-outs, so sessions work across several app hosts without server-sid
 
 from datetime import UTC, datetime
 
-from flask import current_app, session
+from flask import current_app, g, request, session
 from flask_login import login_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from survey.extensions import db
 from survey.models import StaffUser
 
 SIGNED_IN_AT = "staff_since"
 LAST_SEEN_AT = "staff_seen"
+# Sent by pages that refresh themselves (the live monitor): such requests are not the user's
+# activity, so they must not keep an unattended session alive past the idle time-out.
+BACKGROUND_HEADER = "X-Background-Refresh"
 
 
 def load_user(user_id: str) -> StaffUser | None:
@@ -20,14 +24,22 @@ def load_user(user_id: str) -> StaffUser | None:
         uid, version = (int(part) for part in user_id.split(":"))
     except ValueError:
         return None
-    user = db.session.scalar(select(StaffUser).where(StaffUser.id == uid))
+    # The grants come in the same statement: every staff page checks them.
+    user = (
+        db.session.execute(
+            select(StaffUser).options(joinedload(StaffUser.grants)).where(StaffUser.id == uid)
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
     if user is None or user.session_version != version or not user.active:
         return None
     if _timed_out():
         session.pop(SIGNED_IN_AT, None)
         session.pop(LAST_SEEN_AT, None)
         return None
-    session[LAST_SEEN_AT] = _now()
+    if request.headers.get(BACKGROUND_HEADER) != "1":
+        session[LAST_SEEN_AT] = _now()
     return user
 
 
@@ -47,7 +59,10 @@ def _timed_out() -> bool:
 def start_session(user: StaffUser) -> None:
     """Sign in with a fresh session, so nothing set before sign-in carries over."""
     language = session.get("language")
+    # A new cookie with nothing from before: a session planted before sign-in (fixation)
+    # or a participant's session on a shared laptop does not survive into the staff one.
     session.clear()
+    g.pop("csrf_token", None)  # Flask-WTF's per-request copy of the old session's token
     if language:
         session["language"] = language
     session[SIGNED_IN_AT] = session[LAST_SEEN_AT] = _now()
@@ -61,3 +76,4 @@ def end_session(user: StaffUser | None) -> None:
         user.session_version += 1
     logout_user()
     session.clear()
+    g.pop("csrf_token", None)

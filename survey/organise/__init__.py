@@ -1,0 +1,2 @@
+"""The organiser console: workshops and waves, roster, invitations and cards, the live monitor,
+participants."""

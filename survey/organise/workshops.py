@@ -3,14 +3,15 @@
 import json
 import re
 import secrets
-from datetime import datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
 
+from survey.audit import record
 from survey.extensions import db
 from survey.instruments import Instrument, shipped_instrument
-from survey.models import Group, InstrumentVersion, Response, Wave, Workshop
+from survey.models import Grant, Group, InstrumentVersion, Response, Role, StaffUser, Wave, Workshop
 from survey.models._types import utcnow
 from survey.tokens import refresh_join_code
 
@@ -124,3 +125,59 @@ def close_wave(wave: Wave) -> None:
     wave.closes_at = now
     if wave.opens_at is None or wave.opens_at > now:
         wave.opens_at = now
+
+
+def workshops_visible_to(user: StaffUser) -> list[Workshop]:
+    """Every workshop for an admin; for others, those they hold a role in."""
+    query = select(Workshop).order_by(Workshop.created_at.desc(), Workshop.slug)
+    if not user.is_admin:
+        query = query.where(
+            Workshop.id.in_(select(Grant.workshop_id).where(Grant.user_id == user.id))
+        )
+    return list(db.session.scalars(query))
+
+
+def create_workshop_for(
+    user: StaffUser,
+    slug: str,
+    title: str,
+    *,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    **options,
+) -> Workshop:
+    """Create a workshop from the web; its creator (unless admin) becomes its organiser."""
+    workshop = create_workshop(slug, title, **options)
+    workshop.starts_on, workshop.ends_on = starts_on, ends_on
+    if not user.is_admin:
+        db.session.add(Grant(user=user, workshop=workshop, role=Role.ORGANISER))
+    record("workshop.create", workshop=workshop, actor=user, detail={"slug": slug})
+    return workshop
+
+
+def set_group_labels(workshop: Workshop, labels: dict[str, str]) -> list[str]:
+    """Rename groups (by code); return the codes whose label changed."""
+    changed = []
+    for group in workshop.groups:
+        label = (labels.get(group.code) or "").strip()
+        if not label:
+            raise WorkshopError(f"the group {group.code} needs a label")
+        if label != group.label:
+            group.label = label
+            changed.append(group.code)
+    if len({g.label.casefold() for g in workshop.groups}) < len(workshop.groups):
+        # Roster files may name the group by its label, so two equal labels would be ambiguous.
+        raise WorkshopError("two groups cannot have the same label")
+    return changed
+
+
+def to_utc(local: datetime | None, timezone: str) -> datetime | None:
+    """A wall-clock time in the workshop's zone (naive, as typed) as an aware UTC datetime."""
+    if local is None:
+        return None
+    return local.replace(tzinfo=ZoneInfo(timezone)).astimezone(UTC)
+
+
+def in_zone(moment: datetime | None, timezone: str) -> datetime | None:
+    """An aware datetime shown in the workshop's zone."""
+    return None if moment is None else moment.astimezone(ZoneInfo(timezone))

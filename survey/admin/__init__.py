@@ -1,0 +1,1 @@
+"""Administration: staff accounts, their roles, and the audit log."""

@@ -1,0 +1,176 @@
+"""Administration pages: staff accounts and their roles, and the audit log (admins only)."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from survey.admin.audit_log import audit_actions, audit_events
+from survey.admin.forms import (
+    AuditFilterForm,
+    ButtonForm,
+    FlagForm,
+    GrantForm,
+    PasswordForm,
+    UserCreateForm,
+)
+from survey.audit import record
+from survey.auth.access import admin_required
+from survey.auth.users import (
+    UserError,
+    create_user,
+    grant_role,
+    revoke_role,
+    set_active,
+    set_admin,
+    set_password,
+    staff_users,
+)
+from survey.extensions import db
+from survey.models import Grant, Role, StaffUser, Workshop
+from survey.organise.workshops import workshop_by_slug
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _workshops() -> list[Workshop]:
+    return list(db.session.scalars(select(Workshop).order_by(Workshop.slug)))
+
+
+def _user(user_id: int) -> StaffUser:
+    user = db.session.get(StaffUser, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _users_page(create: UserCreateForm, status: int = 200):
+    workshops = _workshops()
+    users = staff_users()
+    return render_template(
+        "admin/users.html",
+        users=users,
+        create=create,
+        grant_forms={u.id: GrantForm(workshops, formdata=None, prefix=f"u{u.id}") for u in users},
+        has_workshops=bool(workshops),
+    ), status
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@admin_required
+def users():
+    form = UserCreateForm()
+    if form.validate_on_submit():
+        try:
+            user = create_user(form.email.data, form.password.data, admin=form.admin.data)
+            db.session.flush()
+        except UserError as error:
+            db.session.rollback()
+            form.email.errors.append(str(error).capitalize() + ".")
+        else:
+            record("user.create", detail={"email": user.email, "admin": user.is_admin})
+            db.session.commit()
+            flash(f"The account {user.email} is created.")
+            return redirect(url_for(".users"))
+    return _users_page(form, 422 if request.method == "POST" else 200)
+
+
+@bp.post("/users/<int:user_id>/grants")
+@admin_required
+def add_grant(user_id: int):
+    user = _user(user_id)
+    form = GrantForm(_workshops(), prefix=f"u{user.id}")
+    if form.validate_on_submit():
+        workshop = db.session.get(Workshop, form.workshop.data)
+        role = Role(form.role.data)
+        grant_role(user, workshop, role)
+        record("grant.add", workshop=workshop, detail={"email": user.email, "role": role.value})
+        db.session.commit()
+        flash(f"{user.email} is now {role.value} of {workshop.slug}.")
+    else:
+        flash("Choose a workshop and a role.", "error")
+    return redirect(url_for(".users"))
+
+
+@bp.post("/users/<int:user_id>/grants/<int:grant_id>/revoke")
+@admin_required
+def revoke_grant(user_id: int, grant_id: int):
+    user = _user(user_id)
+    grant = db.session.get(Grant, grant_id)
+    if grant is None or grant.user_id != user.id:
+        abort(404)
+    if ButtonForm().validate_on_submit():
+        workshop, role = grant.workshop, grant.role
+        revoke_role(user, workshop, role)
+        record("grant.remove", workshop=workshop, detail={"email": user.email, "role": role.value})
+        db.session.commit()
+        flash(f"{user.email} is no longer {role.value} of {workshop.slug}.")
+    return redirect(url_for(".users"))
+
+
+@bp.post("/users/<int:user_id>/admin")
+@admin_required
+def admin_flag(user_id: int):
+    user = _user(user_id)
+    form = FlagForm()
+    if form.validate_on_submit():
+        try:
+            set_admin(user, form.value.data == "on", by=current_user)
+        except UserError as error:
+            flash(str(error).capitalize() + ".", "error")
+        else:
+            record("user.admin", detail={"email": user.email, "admin": user.is_admin})
+            db.session.commit()
+            flash(f"{user.email} is {'now' if user.is_admin else 'no longer'} an administrator.")
+    return redirect(url_for(".users"))
+
+
+@bp.post("/users/<int:user_id>/active")
+@admin_required
+def active_flag(user_id: int):
+    user = _user(user_id)
+    form = FlagForm()
+    if form.validate_on_submit():
+        try:
+            set_active(user, form.value.data == "on", by=current_user)
+        except UserError as error:
+            flash(str(error).capitalize() + ".", "error")
+        else:
+            record("user.active", detail={"email": user.email, "active": user.active})
+            db.session.commit()
+            flash(f"The account {user.email} is {'active' if user.active else 'suspended'}.")
+    return redirect(url_for(".users"))
+
+
+@bp.post("/users/<int:user_id>/password")
+@admin_required
+def password(user_id: int):
+    user = _user(user_id)
+    form = PasswordForm()
+    if form.validate_on_submit():
+        set_password(user, form.password.data)
+        record("user.password", detail={"email": user.email})
+        db.session.commit()
+        flash(f"The password of {user.email} is changed; its sessions have ended.")
+    else:
+        flash("The new password must have at least 10 characters.", "error")
+    return redirect(url_for(".users"))
+
+
+@bp.get("/audit")
+@admin_required
+def audit():
+    workshops = _workshops()
+    form = AuditFilterForm(workshops, audit_actions(), formdata=request.args)
+    filters = {}
+    if form.validate():
+        filters = {
+            "workshop": workshop_by_slug(form.workshop.data) if form.workshop.data else None,
+            "action": form.action.data or None,
+            "actor": form.actor.data or None,
+            "since": form.since.data,
+            "until": form.until.data,
+        }
+    page = request.args.get("page", 1, type=int) or 1
+    result = audit_events(**filters, page=page)
+    query = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("admin/audit.html", form=form, result=result, query=query)

@@ -1,0 +1,123 @@
+"""Forms of the organiser console."""
+
+from functools import cache
+from zoneinfo import available_timezones
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from survey.instruments import shipped_instruments
+from survey.organise.workshops import SLUG
+
+LOCAL_TIME = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
+
+
+@cache
+def timezone_choices() -> list[str]:
+    return sorted(available_timezones())
+
+
+class WorkshopForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    slug = StringField(
+        "Short name for addresses",
+        validators=[
+            DataRequired(),
+            Regexp(SLUG, message="2–63 lower-case letters, digits or hyphens, e.g. islamabad-2014"),
+        ],
+    )
+    place = StringField("Place", validators=[Optional(), Length(max=200)])
+    starts_on = DateField("First day", validators=[Optional()])
+    ends_on = DateField("Last day", validators=[Optional()])
+    instrument = SelectField("Questionnaire", validators=[DataRequired()])
+    timezone = SelectField("Time zone", default="Asia/Karachi", validators=[DataRequired()])
+    min_cell = IntegerField(
+        "Smallest group shown in results",
+        default=5,
+        validators=[InputRequired(), NumberRange(min=2, max=100)],
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instrument.choices = sorted(shipped_instruments())
+        self.timezone.choices = timezone_choices()
+
+    def validate_ends_on(self, field: DateField) -> None:
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError("The last day cannot be before the first.")
+
+
+class WaveScheduleForm(FlaskForm):
+    opens_at = DateTimeLocalField("Opens", format=LOCAL_TIME, validators=[Optional()])
+    closes_at = DateTimeLocalField("Closes", format=LOCAL_TIME, validators=[Optional()])
+
+    def validate_closes_at(self, field: DateTimeLocalField) -> None:
+        if field.data and self.opens_at.data and field.data <= self.opens_at.data:
+            raise ValidationError("The wave must close after it opens.")
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
+
+
+def group_labels_form(groups, formdata=None) -> FlaskForm:
+    """A form with one label field per group (a fresh class, as the groups are data)."""
+
+    class GroupLabelsForm(FlaskForm):
+        pass
+
+    for group in groups:
+        setattr(
+            GroupLabelsForm,
+            f"label_{group.code}",
+            StringField(
+                f"Label of {group.code}",
+                default=group.label,
+                validators=[DataRequired(), Length(max=100)],
+            ),
+        )
+    return GroupLabelsForm(formdata=formdata)
+
+
+class RosterUploadForm(FlaskForm):
+    file = FileField("Roster file (CSV)", validators=[FileRequired("Choose a CSV file.")])
+
+
+class RosterConfirmForm(FlaskForm):
+    # The checked file travels back, base64-encoded, with the confirmation (no server-side
+    # upload store, so any app host can take it); it is checked again and must plan the same
+    # import.
+    content = HiddenField(validators=[DataRequired()])
+    fingerprint = HiddenField(validators=[DataRequired()])
+    filename = HiddenField()
+
+
+class WithdrawForm(FlaskForm):
+    confirm = StringField(
+        "Type the participant's public id to confirm", validators=[DataRequired()]
+    )
+
+    def __init__(self, public_id: str, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.public_id = public_id
+
+    def validate_confirm(self, field: StringField) -> None:
+        if field.data.strip().upper() != self.public_id.upper():
+            raise ValidationError(f"Type {self.public_id} exactly to confirm.")

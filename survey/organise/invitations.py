@@ -1,0 +1,220 @@
+"""Invitation links for mail merge, printable QR cards and the groups' join posters.
+
+Every link is recomputed from its HMAC by survey.tokens, so downloading the file again or
+reprinting a card gives the same link; only a reissue changes it.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+import segno
+from flask import current_app, has_request_context, request
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from survey.audit import record
+from survey.exports.spreadsheet import BOM, safe_cell
+from survey.extensions import db
+from survey.models import Group, Participant, StaffUser, Workshop
+from survey.tokens import current_invitation, invitation_token, join_code, refresh_join_code
+
+CSV_COLUMNS = ("external_id", "name", "email", "group", "language", "link")
+
+# Printed on each card in the participant's language. The Urdu and French texts are the
+# platform's own and, like the instrument's translations, want a native speaker's review.
+CARD_INSTRUCTIONS = {
+    "en": "Scan the code with your phone's camera, or type the link, to answer the "
+    "questionnaire. This link is yours alone: please do not share it.",
+    "fr": "Scannez le code avec l'appareil photo de votre téléphone, ou saisissez le lien, "
+    "pour répondre au questionnaire. Ce lien est personnel : merci de ne pas le partager.",
+    "ur": "سوالنامے کا جواب دینے کے لیے اپنے فون کے کیمرے سے کوڈ اسکین کریں یا لنک ٹائپ کریں۔ "
+    "یہ لنک صرف آپ کے لیے ہے: براہ کرم اسے کسی اور کو نہ دیں۔",
+}
+POSTER_INSTRUCTIONS = {
+    "en": "Scan this code with your phone's camera to answer the questionnaire. You will get "
+    "a personal link: keep it for the questionnaire after the workshop.",
+    "fr": "Scannez ce code avec l'appareil photo de votre téléphone pour répondre au "
+    "questionnaire. Vous recevrez un lien personnel : gardez-le pour le questionnaire "
+    "d'après l'atelier.",
+    "ur": "سوالنامے کا جواب دینے کے لیے اپنے فون کے کیمرے سے یہ کوڈ اسکین کریں۔ آپ کو ایک ذاتی "
+    "لنک ملے گا: اسے ورکشاپ کے بعد والے سوالنامے کے لیے محفوظ رکھیں۔",
+}
+RTL = frozenset({"ur"})
+
+
+class InvitationError(ValueError):
+    """Links cannot be made (no public address known), with a message for the organiser."""
+
+
+@dataclass(frozen=True)
+class InvitationRow:
+    public_id: str
+    external_id: str | None
+    name: str | None
+    email: str | None
+    group: str  # the group's code
+    group_label: str
+    language: str
+    link: str
+
+
+@dataclass(frozen=True)
+class Card:
+    row: InvitationRow
+    qr: Markup
+    instructions: str
+    direction: str  # "rtl" for Urdu
+
+
+@dataclass(frozen=True)
+class Poster:
+    group: Group
+    link: str
+    qr: Markup
+    instructions: list[tuple[str, str, str]]  # (language, direction, text)
+
+
+def base_url(explicit: str | None = None) -> str:
+    """Where links point: the given base, else PUBLIC_URL, else the host of this request."""
+    base = explicit or current_app.config.get("PUBLIC_URL")
+    if not base and has_request_context():
+        base = request.host_url
+    if not base:
+        raise InvitationError("no public address for links: set PUBLIC_URL or give --base-url")
+    if not re.match(r"^https?://[^/\s]+", base):
+        raise InvitationError(f"{base!r} is not an http(s) address")
+    return base.rstrip("/")
+
+
+def personal_link(base: str, token: str) -> str:
+    # Must match the personal-link route of survey.respond (DESIGN §2: /s/<token>).
+    return f"{base}/s/{token}"
+
+
+def join_link(base: str, code: str) -> str:
+    # Must match the join route of survey.respond (DESIGN §2: /join/<code>).
+    return f"{base}/join/{code}"
+
+
+def invitation_rows(
+    workshop: Workshop, base: str, *, group: str | None = None, public_id: str | None = None
+) -> list[InvitationRow]:
+    """Every participant still taking part, with their current link, in roster order."""
+    query = (
+        select(Participant)
+        .join(Participant.group)
+        .options(
+            joinedload(Participant.group),
+            selectinload(Participant.contact),
+            selectinload(Participant.invitations),
+        )
+        .where(Participant.workshop_id == workshop.id, Participant.withdrawn_at.is_(None))
+        .order_by(Group.position, Participant.id)
+    )
+    if group:
+        query = query.where(Group.code == group)
+    if public_id:
+        query = query.where(Participant.public_id == public_id)
+    rows = []
+    for p in db.session.scalars(query):
+        # Issues a first link to anyone who has none yet (e.g. added by hand).
+        token = invitation_token(current_invitation(p))
+        rows.append(
+            InvitationRow(
+                public_id=p.public_id,
+                external_id=p.external_id,
+                name=p.contact.name if p.contact else None,
+                email=p.contact.email if p.contact else None,
+                group=p.group.code,
+                group_label=p.group.label,
+                language=p.language,
+                link=personal_link(base, token),
+            )
+        )
+    return rows
+
+
+def export_invitations(
+    workshop: Workshop, base: str, *, actor: StaffUser | str | None = None, via: str = "web"
+) -> tuple[str, int]:
+    """The mail-merge CSV (UTF-8 with BOM, spreadsheet-safe) and its number of rows, recorded
+    in the audit log."""
+    rows = invitation_rows(workshop, base)
+    detail = {"rows": len(rows), "via": via}
+    record("invitations.export", workshop=workshop, actor=actor, detail=detail)
+    return invitations_csv(rows), len(rows)
+
+
+def invitations_csv(rows: list[InvitationRow]) -> str:
+    """Serialize rows to the mail-merge columns."""
+    out = io.StringIO()
+    out.write(BOM)  # Excel reads the Urdu names right only with a BOM
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        values = (row.external_id, row.name, row.email, row.group, row.language, row.link)
+        # Names come from rosters: one starting with "=" must not run as a formula in Excel.
+        writer.writerow([safe_cell(v or "") for v in values])
+    return out.getvalue()
+
+
+def qr_svg(link: str, title: str) -> Markup:
+    """An inline SVG QR code (attributes only: nothing the style CSP would block)."""
+    code = segno.make(link, error="m", micro=False)
+    # segno escapes the title and builds the rest from the code's modules: safe to inline.
+    return Markup(code.svg_inline(scale=4, border=2, omitsize=True, title=title))  # noqa: S704
+
+
+def cards(
+    workshop: Workshop,
+    base: str,
+    *,
+    group: str | None = None,
+    public_id: str | None = None,
+    actor: StaffUser | str | None = None,
+) -> list[Card]:
+    """One printable card per participant (or the chosen ones), recorded in the audit log."""
+    rows = invitation_rows(workshop, base, group=group, public_id=public_id)
+    detail = {"cards": len(rows), "group": group, "participant": public_id}
+    record("invitations.cards", workshop=workshop, actor=actor, detail=detail)
+    return [
+        Card(
+            row=row,
+            qr=qr_svg(row.link, f"QR code of the personal link for {row.public_id}"),
+            instructions=CARD_INSTRUCTIONS.get(row.language, CARD_INSTRUCTIONS["en"]),
+            direction="rtl" if row.language in RTL else "ltr",
+        )
+        for row in rows
+    ]
+
+
+def join_links(workshop: Workshop, base: str) -> dict[str, str]:
+    """Each group's join link (a group that has no join code yet is given one)."""
+    return {
+        group.code: join_link(
+            base, join_code(group) if group.join_hash else refresh_join_code(group)
+        )
+        for group in workshop.groups
+    }
+
+
+def posters(workshop: Workshop, base: str, languages: tuple[str, ...]) -> list[Poster]:
+    """One join poster per group, with instructions in each of the instrument's languages."""
+    links = join_links(workshop, base)
+    instructions = [
+        (lang, "rtl" if lang in RTL else "ltr", POSTER_INSTRUCTIONS[lang])
+        for lang in languages
+        if lang in POSTER_INSTRUCTIONS
+    ]
+    return [
+        Poster(
+            group=group,
+            link=links[group.code],
+            qr=qr_svg(links[group.code], f"QR code of the join link for {group.label}"),
+            instructions=instructions,
+        )
+        for group in workshop.groups
+    ]

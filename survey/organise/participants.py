@@ -1,0 +1,142 @@
+"""Participants as organisers see them: status per wave (never answers), search, withdrawal
+and reissued links."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm import joinedload
+
+from survey.audit import record
+from survey.extensions import db
+from survey.models import (
+    Answer,
+    Invitation,
+    Participant,
+    ParticipantContact,
+    Response,
+    ResponseStatus,
+    StaffUser,
+    Workshop,
+)
+from survey.models._types import utcnow
+from survey.tokens import reissue_invitation
+
+
+class ParticipantError(ValueError):
+    """An operation on a participant that cannot be done, with a message for the organiser."""
+
+
+@dataclass(frozen=True)
+class ParticipantRow:
+    participant: Participant
+    name: str | None
+    email: str | None
+    statuses: dict[str, ResponseStatus | None]  # wave code -> status, None: not started
+
+
+def participant_rows(workshop: Workshop, search: str | None = None) -> list[ParticipantRow]:
+    """The workshop's participants (matching the search) with their status in every wave."""
+    query = (
+        select(Participant)
+        .outerjoin(ParticipantContact)
+        .options(joinedload(Participant.contact), joinedload(Participant.group))
+        .where(Participant.workshop_id == workshop.id)
+        .order_by(Participant.withdrawn_at.is_not(None), Participant.group_id, Participant.id)
+    )
+    if search and search.strip():
+        pattern = "%" + _escape_like(search.strip()) + "%"
+        query = query.where(
+            or_(
+                *(
+                    column.ilike(pattern, escape="\\")
+                    for column in (
+                        Participant.public_id,
+                        Participant.external_id,
+                        ParticipantContact.name,
+                        ParticipantContact.email,
+                    )
+                )
+            )
+        )
+    participants = db.session.scalars(query).unique().all()
+    waves = {wave.id: wave.code for wave in workshop.waves}
+    statuses: dict[int, dict[str, ResponseStatus]] = {}
+    if participants:
+        answered = select(Response.participant_id, Response.wave_id, Response.status).join(
+            Participant
+        )
+        for participant_id, wave_id, status in db.session.execute(
+            answered.where(Participant.workshop_id == workshop.id)
+        ):
+            statuses.setdefault(participant_id, {})[waves[wave_id]] = status
+    return [
+        ParticipantRow(
+            participant=p,
+            name=p.contact.name if p.contact else None,
+            email=p.contact.email if p.contact else None,
+            statuses={code: statuses.get(p.id, {}).get(code) for code in waves.values()},
+        )
+        for p in participants
+    ]
+
+
+def participant_by_public_id(workshop: Workshop, public_id: str) -> Participant | None:
+    return db.session.scalar(
+        select(Participant).where(
+            Participant.workshop_id == workshop.id, Participant.public_id == public_id
+        )
+    )
+
+
+def withdraw_participant(participant: Participant, *, actor: StaffUser | str | None = None) -> int:
+    """Delete the participant's answers in every wave and personal data; return the number
+    of responses deleted. The audit event names only the public id."""
+    if participant.withdrawn:
+        raise ParticipantError(f"{participant.public_id} has already withdrawn")
+    responses = select(Response.id).where(Response.participant_id == participant.id)
+    db.session.execute(delete(Answer).where(Answer.response_id.in_(responses)))
+    deleted = db.session.execute(
+        delete(Response).where(Response.participant_id == participant.id)
+    ).rowcount
+    db.session.execute(
+        delete(ParticipantContact).where(ParticipantContact.participant_id == participant.id)
+    )
+    now = utcnow()
+    db.session.execute(
+        update(Invitation)
+        .where(Invitation.participant_id == participant.id, Invitation.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    db.session.expire(participant, ["responses", "contact", "invitations"])
+    # The linking-code hashes and the sector are the participant's answers too. The public id
+    # stays for the audit trail, and the external_id so that a re-imported roster does not
+    # invite the person again (roster.py skips withdrawn participants).
+    participant.link_mother = participant.link_day = None
+    participant.link_town = participant.link_siblings = None
+    participant.sector = None
+    participant.withdrawn_at = now
+    record(
+        "participant.withdraw",
+        workshop=participant.workshop,
+        actor=actor,
+        detail={"participant": participant.public_id, "responses_deleted": deleted},
+    )
+    return deleted
+
+
+def reissue_link(participant: Participant, *, actor: StaffUser | str | None = None) -> Invitation:
+    """Revoke the participant's link and issue a new one."""
+    if participant.withdrawn:
+        raise ParticipantError(f"{participant.public_id} has withdrawn; no new link is issued")
+    invitation = reissue_invitation(participant)
+    record(
+        "invitation.reissue",
+        workshop=participant.workshop,
+        actor=actor,
+        detail={"participant": participant.public_id, "issue": invitation.issue},
+    )
+    return invitation
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

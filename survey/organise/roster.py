@@ -1,0 +1,475 @@
+"""Roster import: parse and check a CSV file, plan what it would change, then apply the plan.
+
+Nothing is written unless the whole file is valid: `parse_roster` only reads, and
+`apply_roster` refuses a plan with problems. The web upload and `survey roster import` share
+both steps, so the dry run shows exactly what the import will do.
+"""
+
+import csv
+import enum
+import hashlib
+import io
+import json
+import re
+import secrets
+import unicodedata
+from dataclasses import asdict, dataclass, field, replace
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from survey.audit import record
+from survey.extensions import db
+from survey.models import (
+    Group,
+    Participant,
+    ParticipantContact,
+    ParticipantSource,
+    Response,
+    StaffUser,
+    Workshop,
+)
+from survey.tokens import current_invitation
+
+COLUMNS = ("external_id", "name", "email", "group", "sector", "language")
+MAX_LENGTHS = {"external_id": 100, "name": 200, "email": 254, "sector": 50}
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Public ids: "P" and six base32 characters. Random, so an id says nothing about the roster
+# order; 32**6 values make a clash rare, and it is retried anyway.
+PUBLIC_ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+PUBLIC_ID_LENGTH = 6
+
+
+class RowAction(enum.StrEnum):
+    ADDED = "added"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    SKIPPED = "skipped"  # the row matches a participant who has withdrawn
+
+
+@dataclass(frozen=True)
+class RosterProblem:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class RosterLine:
+    """One valid row of the file and what importing it would do."""
+
+    line: int
+    action: RowAction
+    group: str  # the group's code
+    external_id: str | None = None
+    name: str | None = None
+    email: str | None = None
+    sector: str | None = None
+    language: str | None = None
+    participant_id: int | None = None  # the matched participant
+    public_id: str | None = None
+    matched_by: str | None = None  # "external_id", "email" or "name and group"
+    changes: tuple[str, ...] = ()
+
+
+@dataclass
+class RosterPlan:
+    """The dry-run result: the rows with their actions, the problems and the notes."""
+
+    lines: list[RosterLine] = field(default_factory=list)
+    problems: list[RosterProblem] = field(default_factory=list)
+    notes: list[RosterProblem] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    def count(self, action: RowAction) -> int:
+        return sum(1 for line in self.lines if line.action is action)
+
+    def counts(self) -> dict[str, int]:
+        return {action.value: self.count(action) for action in RowAction}
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of what the import would do, to check that a confirmation still applies."""
+        rows = [asdict(line) for line in self.lines]
+        return hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()
+
+
+class RosterError(ValueError):
+    """The roster cannot be imported; `problems` says where and why."""
+
+    def __init__(self, problems: list[RosterProblem]) -> None:
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def parse_roster(workshop: Workshop, data: bytes) -> RosterPlan:
+    """Read and check a roster file and plan the import; writes nothing."""
+    plan = RosterPlan()
+    limit = current_app.config["ROSTER_MAX_BYTES"]
+    if len(data) > limit:
+        plan.problems.append(
+            RosterProblem(1, f"the file is larger than {limit // 1024} KB; split it into parts")
+        )
+        return plan
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        plan.problems.append(
+            RosterProblem(
+                line,
+                "the file is not UTF-8 text. In Excel use “Save as… CSV UTF-8”; "
+                "in LibreOffice choose the character set “Unicode (UTF-8)”.",
+            )
+        )
+        return plan
+    _Planner(workshop, plan).run(text)
+    return plan
+
+
+def apply_roster(
+    workshop: Workshop,
+    plan: RosterPlan,
+    *,
+    actor: StaffUser | str | None = None,
+    filename: str | None = None,
+) -> RosterPlan:
+    """Write a valid plan: add and update participants, issue the new ones' invitations."""
+    if not plan.valid:
+        raise RosterError(plan.problems)
+    groups = {g.code: g for g in workshop.groups}
+    language = workshop.waves[0].instrument_version.instrument.default_language
+    taken = set(
+        db.session.scalars(
+            select(Participant.public_id).where(Participant.workshop_id == workshop.id)
+        )
+    )
+    added = []
+    for line in plan.lines:
+        if line.action is RowAction.ADDED:
+            participant = Participant(
+                workshop=workshop,
+                group=groups[line.group],
+                public_id=new_public_id(taken),
+                external_id=line.external_id,
+                sector=line.sector,
+                language=line.language or language,
+                source=ParticipantSource.ROSTER,
+            )
+            if line.name or line.email:
+                participant.contact = ParticipantContact(name=line.name, email=line.email)
+            db.session.add(participant)
+            added.append(participant)
+        elif line.action is RowAction.UPDATED:
+            _update(db.session.get(Participant, line.participant_id), line, groups)
+    db.session.flush()  # one flush gives every new participant the id its token is keyed by
+    for participant in added:
+        current_invitation(participant)
+    record(
+        "roster.import",
+        workshop=workshop,
+        actor=actor,
+        detail={**plan.counts(), "file": filename},
+    )
+    return plan
+
+
+def new_public_id(taken: set[str]) -> str:
+    """A public id not in `taken` (which it joins)."""
+    while True:
+        candidate = "P" + "".join(
+            secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(PUBLIC_ID_LENGTH)
+        )
+        if candidate not in taken:
+            taken.add(candidate)
+            return candidate
+
+
+def _update(participant: Participant, line: RosterLine, groups: dict[str, Group]) -> None:
+    if "external_id" in line.changes:
+        participant.external_id = line.external_id
+    if "group" in line.changes:
+        participant.group = groups[line.group]
+    if "sector" in line.changes:
+        participant.sector = line.sector
+    if "language" in line.changes:
+        participant.language = line.language
+    if "name" in line.changes or "email" in line.changes:
+        if participant.contact is None:
+            participant.contact = ParticipantContact()
+        if "name" in line.changes:
+            participant.contact.name = line.name
+        if "email" in line.changes:
+            participant.contact.email = line.email
+
+
+def _clean(value: str) -> str | None:
+    value = unicodedata.normalize("NFC", value).strip()
+    return value or None
+
+
+def _key(value: str | None) -> str | None:
+    return value.casefold() if value else None
+
+
+def _delimiter(text: str) -> str:
+    """Comma, or the semicolon (Excel in French and other locales) or tab the header uses."""
+    header = text.split("\n", 1)[0]
+    return max((",", ";", "\t"), key=lambda d: (header.count(d), d == ","))
+
+
+class _Planner:
+    """Reads the rows, checks each against the workshop and matches it to a participant."""
+
+    def __init__(self, workshop: Workshop, plan: RosterPlan) -> None:
+        self.workshop = workshop
+        self.plan = plan
+        instrument = workshop.waves[0].instrument_version.instrument
+        self.languages = {code.casefold(): code for code in instrument.languages}
+        self.groups: dict[str, Group] = {}
+        for group in workshop.groups:
+            self.groups[group.code.casefold()] = group
+            self.groups[group.label.strip().casefold()] = group
+        self.sectors: dict[str, str] | None = None
+        sector = next((q for q in instrument.questions if q.code == "sector"), None)
+        if sector is not None and sector.options:
+            self.sectors = {}
+            for option in sector.options:
+                self.sectors[str(option.code).casefold()] = str(option.code)
+                for label in option.labels.values():
+                    self.sectors.setdefault(label.strip().casefold(), str(option.code))
+        self._load_participants()
+        self.claimed: dict[int, int] = {}  # participant id -> line that matched it
+        self.new_external: dict[str, int] = {}
+        self.new_email: dict[str, int] = {}
+        self.new_name: dict[tuple[str, str], int] = {}
+
+    def _load_participants(self) -> None:
+        participants = db.session.scalars(
+            select(Participant)
+            .options(selectinload(Participant.contact))
+            .where(Participant.workshop_id == self.workshop.id)
+        ).all()
+        answered = select(Response.participant_id).join(Participant)
+        answered = set(
+            db.session.scalars(answered.where(Participant.workshop_id == self.workshop.id))
+        )
+        self.answered = answered
+        self.by_external: dict[str, Participant] = {}
+        self.by_email: dict[str, list[Participant]] = {}
+        self.by_name: dict[tuple[str, int], list[Participant]] = {}
+        for p in participants:
+            if p.external_id:
+                self.by_external[p.external_id] = p
+            if p.contact and p.contact.email:
+                self.by_email.setdefault(p.contact.email.casefold(), []).append(p)
+            if p.contact and p.contact.name:
+                self.by_name.setdefault((p.contact.name.casefold(), p.group_id), []).append(p)
+
+    def problem(self, line: int, message: str) -> None:
+        self.plan.problems.append(RosterProblem(line, message))
+
+    def note(self, line: int, message: str) -> None:
+        self.plan.notes.append(RosterProblem(line, message))
+
+    def run(self, text: str) -> None:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+        header: list[str] | None = None
+        end = 0  # the physical line where the previous record ended
+        try:
+            for row in reader:
+                start, end = end + 1, reader.line_num
+                if not any(cell.strip() for cell in row):
+                    continue
+                if header is None:
+                    header = self.header(row, start)
+                    if header is None:
+                        return
+                    continue
+                self.row(header, row, start, end)
+        except csv.Error as error:
+            self.problem(reader.line_num, f"the CSV cannot be read ({error})")
+        if header is None:
+            self.problem(1, "the file is empty; the first line must name the columns")
+        elif not self.plan.lines and not self.plan.problems:
+            self.problem(end or 1, "the file has a header but no participants")
+
+    def header(self, row: list[str], line: int) -> list[str] | None:
+        names = [re.sub(r"[\s-]+", "_", cell.strip().casefold()) for cell in row]
+        ok = True
+        for name in names:
+            if name and name not in COLUMNS:
+                columns = ", ".join(COLUMNS)
+                self.problem(line, f"unknown column “{name}” (the columns are {columns})")
+                ok = False
+            elif name and names.count(name) > 1:
+                self.problem(line, f"the column “{name}” appears twice")
+                ok = False
+        if "group" not in names:
+            self.problem(line, "the column “group” is required")
+            ok = False
+        return names if ok else None
+
+    def row(self, header: list[str], row: list[str], line: int, end: int) -> None:
+        extra = [cell for cell in row[len(header) :] if cell.strip()]
+        if extra:
+            self.problem(line, f"{len(row)} values, but the header names {len(header)} columns")
+            return
+        values = {
+            name: _clean(row[i]) if i < len(row) else None for i, name in enumerate(header) if name
+        }
+        where = f" (the record continues to line {end})" if end > line else ""
+        errors = []
+        for name, limit in MAX_LENGTHS.items():
+            if values.get(name) and len(values[name]) > limit:
+                errors.append(f"the {name} is longer than {limit} characters")
+        group = None
+        if not values.get("group"):
+            errors.append("the group is missing")
+        else:
+            group = self.groups.get(values["group"].casefold())
+            if group is None:
+                known = ", ".join(f"{g.code} ({g.label})" for g in self.workshop.groups)
+                errors.append(f"unknown group “{values['group']}” (the groups are {known})")
+        email = values.get("email")
+        if email and not EMAIL.match(email):
+            errors.append(f"“{email}” is not an e-mail address")
+        sector = values.get("sector")
+        if sector and self.sectors is not None:
+            sector = self.sectors.get(sector.casefold())
+            if sector is None:
+                known = ", ".join(dict.fromkeys(self.sectors.values()))
+                errors.append(f"unknown sector “{values['sector']}” (the sectors are {known})")
+        language = values.get("language")
+        if language:
+            language = self.languages.get(language.casefold())
+            if language is None:
+                known = ", ".join(self.languages.values())
+                errors.append(f"unknown language “{values['language']}” (use one of {known})")
+        if errors:
+            for message in errors:
+                self.problem(line, message + where)
+            return
+        assert group is not None
+        self.match(
+            RosterLine(
+                line=line,
+                action=RowAction.ADDED,
+                group=group.code,
+                external_id=values.get("external_id"),
+                name=values.get("name"),
+                email=email,
+                sector=sector,
+                language=language,
+            ),
+            group,
+        )
+
+    def match(self, row: RosterLine, group: Group) -> None:
+        """Find the row's participant: by external_id, else e-mail, else name and group."""
+        line = row.line
+        candidate, matched_by = None, None
+        if row.external_id and row.external_id in self.by_external:
+            candidate, matched_by = self.by_external[row.external_id], "external_id"
+        elif row.email and _key(row.email) in self.by_email:
+            found = self.by_email[_key(row.email)]
+            if len(found) > 1:
+                ids = ", ".join(p.public_id for p in found)
+                self.problem(line, f"the e-mail {row.email} is shared by participants {ids}")
+                return
+            candidate, matched_by = found[0], "email"
+        elif row.name and (_key(row.name), group.id) in self.by_name:
+            found = self.by_name[(_key(row.name), group.id)]
+            if len(found) > 1:
+                self.problem(
+                    line,
+                    f"{len(found)} participants in {group.label} are called {row.name}; "
+                    "add an external_id or e-mail to tell them apart",
+                )
+                return
+            candidate, matched_by = found[0], "name and group"
+        if candidate is None:
+            self.add(row)
+            return
+        if candidate.external_id and row.external_id and candidate.external_id != row.external_id:
+            self.problem(
+                line,
+                f"the {matched_by} matches participant {candidate.public_id}, whose external_id "
+                f"is {candidate.external_id}, not {row.external_id}",
+            )
+            return
+        if candidate.id in self.claimed:
+            self.problem(
+                line,
+                f"matches the same participant ({candidate.public_id}) as line "
+                f"{self.claimed[candidate.id]}",
+            )
+            return
+        self.claimed[candidate.id] = line
+        self.update(row, candidate, matched_by, group)
+
+    def add(self, row: RosterLine) -> None:
+        line = row.line
+        for value, seen, label in (
+            (row.external_id, self.new_external, "external_id"),
+            (_key(row.email), self.new_email, "e-mail"),
+        ):
+            if value is None:
+                continue
+            if value in seen:
+                self.problem(line, f"the same {label} as line {seen[value]}")
+                return
+            seen[value] = line
+        if not (row.external_id or row.email or row.name):
+            self.note(
+                line,
+                "no external_id, e-mail or name, so the row cannot be matched to anyone: it is "
+                "added as a new participant, and again at every import",
+            )
+        elif row.name and not (row.external_id or row.email):
+            key = (_key(row.name), row.group)
+            if key in self.new_name:
+                self.note(
+                    line,
+                    f"the same name and group as line {self.new_name[key]}: added as a second "
+                    "participant; add an external_id or e-mail so that a later import can tell "
+                    "them apart",
+                )
+            self.new_name.setdefault(key, line)
+        self.plan.lines.append(row)
+
+    def update(self, row: RosterLine, p: Participant, matched_by: str, group: Group) -> None:
+        common = {"participant_id": p.id, "public_id": p.public_id, "matched_by": matched_by}
+        if p.withdrawn:
+            self.note(row.line, f"participant {p.public_id} has withdrawn: the row is not imported")
+            self.plan.lines.append(replace(row, action=RowAction.SKIPPED, **common))
+            return
+        contact = p.contact
+        changes = []
+        if row.external_id and p.external_id != row.external_id:
+            changes.append("external_id")
+        if row.name and (contact is None or contact.name != row.name):
+            changes.append("name")
+        if row.email and (contact is None or _key(contact.email) != _key(row.email)):
+            changes.append("email")
+        if group.id != p.group_id:
+            if p.id in self.answered:
+                self.problem(
+                    row.line,
+                    f"participant {p.public_id} has already answered as {p.group.label}; "
+                    "the group cannot change",
+                )
+                return
+            changes.append("group")
+        if row.sector and row.sector != p.sector:
+            changes.append("sector")
+        if row.language and row.language != p.language:
+            changes.append("language")
+        action = RowAction.UPDATED if changes else RowAction.UNCHANGED
+        self.plan.lines.append(replace(row, action=action, changes=tuple(changes), **common))

@@ -1,0 +1,205 @@
+"""Every route × every kind of user: nobody reaches what their role does not allow.
+
+The table below classifies every endpoint. A new route fails `test_every_endpoint_is_classified`
+until it is added here, with the roles that may reach it.
+"""
+
+import pytest
+
+from survey import create_app
+from survey.auth.sessions import LAST_SEEN_AT, SIGNED_IN_AT, _now
+from survey.extensions import db
+
+PUBLIC = "public"  # participants and anyone: no sign-in
+STAFF = "staff"  # any signed-in staff member, whatever their grants
+ADMIN = "admin"  # admins only
+ORGANISER = frozenset({"organiser"})  # per workshop (admins always pass)
+RESEARCHER = frozenset({"researcher"})
+EITHER = ORGANISER | RESEARCHER
+
+ACCESS = {
+    # public pages, assets and sign-in
+    "main.index": PUBLIC,
+    "main.healthz": PUBLIC,
+    "assets.asset": PUBLIC,
+    "static": PUBLIC,
+    "auth.login": PUBLIC,
+    "auth.logout": PUBLIC,
+    # the participant's side: personal and join links, the questionnaire, the privacy notice
+    "respond.redeem": PUBLIC,
+    "respond.join": PUBLIC,
+    "respond.start": PUBLIC,
+    "respond.resume": PUBLIC,
+    "respond.page": PUBLIC,
+    "respond.save": PUBLIC,
+    "respond.thanks": PUBLIC,
+    "respond.switch_language": PUBLIC,
+    "respond.personal_link": PUBLIC,
+    "respond.privacy": PUBLIC,
+    "respond.preview": ORGANISER,
+    # the organiser console
+    "organise.home": STAFF,
+    "organise.new_workshop": STAFF,
+    "organise.workshop": EITHER,
+    "organise.wave": ORGANISER,
+    "organise.open_wave": ORGANISER,
+    "organise.close_wave": ORGANISER,
+    "organise.groups": ORGANISER,
+    "organise.new_join_code": ORGANISER,
+    "organise.roster_upload": ORGANISER,
+    "organise.roster_confirm": ORGANISER,
+    "organise.participants_list": ORGANISER,
+    "organise.withdraw": ORGANISER,
+    "organise.reissue": ORGANISER,
+    "organise.invitations_csv": ORGANISER,
+    "organise.cards": ORGANISER,
+    "organise.posters": ORGANISER,
+    "organise.monitor_page": ORGANISER,
+    "organise.monitor_json": ORGANISER,
+    # results: charts for both roles, raw data for researchers, paper data entry for organisers
+    "dashboard.overview": EITHER,
+    "dashboard.trust": EITHER,
+    "dashboard.perception": EITHER,
+    "dashboard.priorities": EITHER,
+    "dashboard.obstacles": EITHER,
+    "dashboard.text": EITHER,
+    "dashboard.report": EITHER,
+    "api.workshop_stats": EITHER,
+    "exports.index": RESEARCHER,
+    "exports.download": RESEARCHER,
+    "exports.paper": EITHER,
+    "exports.import_responses": ORGANISER,
+    "exports.confirm_import": ORGANISER,
+    # administration
+    "admin.users": ADMIN,
+    "admin.add_grant": ADMIN,
+    "admin.revoke_grant": ADMIN,
+    "admin.admin_flag": ADMIN,
+    "admin.active_flag": ADMIN,
+    "admin.password": ADMIN,
+    "admin.audit": ADMIN,
+}
+
+# Who knocks, from least to most privileged (the order keeps destructive actions of the
+# allowed users from changing what the refused users would see).
+ACTORS = ("anonymous", "no_grant", "other_organiser", "researcher", "organiser", "admin")
+
+
+def _rules():
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI="sqlite://")
+    rules = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint)):
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            rules.append(pytest.param(rule.endpoint, rule.rule, method, id=f"{method} {rule.rule}"))
+    return rules
+
+
+RULES = _rules()
+
+
+def test_every_endpoint_is_classified():
+    endpoints = {param.values[0] for param in RULES}
+    missing = sorted(endpoints - set(ACCESS))
+    assert not missing, f"add these endpoints to ACCESS in {__name__}: {missing}"
+
+
+@pytest.fixture
+def world(app, make):
+    """A workshop with a participant, one user per kind, and a second workshop."""
+    app.config["WTF_CSRF_ENABLED"] = False  # so that POSTs reach the role checks
+    ws = make.workshop("matrix", open_waves=("pre",))
+    elsewhere = make.workshop("elsewhere")
+    participant = make.participant(ws, name="Ana")
+    target = make.user("target@example.org", grants={elsewhere: "researcher"})
+    users = {
+        "anonymous": None,
+        "no_grant": make.user("nobody@example.org"),
+        "other_organiser": make.user("other@example.org", grants={elsewhere: "organiser"}),
+        "researcher": make.user("researcher@example.org", grants={ws: "researcher"}),
+        "organiser": make.user("organiser@example.org", grants={ws: "organiser"}),
+        "admin": make.user("admin@example.org", admin=True),
+    }
+    instrument = ws.wave("pre").instrument_version.instrument
+    values = {
+        "slug": ws.slug,
+        "wave": "pre",
+        "group": "nato",
+        "language": "en",
+        "page": instrument.pages_for_wave("pre")[0].code,
+        "public_id": participant.public_id,
+        "token": "not-a-real-token-at-all-000000000",
+        "code": "not-a-real-join-code-000",
+        "hashed": "css/app.000000000000.css",
+        "fmt": "long",
+        "user_id": target.id,
+        "grant_id": target.grants[0].id,
+    }
+    return users, values
+
+
+def _client(app, user):
+    client = app.test_client()
+    if user is not None:
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+            session[SIGNED_IN_AT] = session[LAST_SEEN_AT] = _now()
+    return client
+
+
+def _allowed(access, actor: str) -> bool:
+    if access == PUBLIC:
+        return True
+    if actor == "anonymous":
+        return False
+    if access == STAFF or actor == "admin":
+        return True
+    if access == ADMIN:
+        return False
+    return actor in access  # "researcher" / "organiser" of this workshop
+
+
+@pytest.mark.parametrize(("endpoint", "rule", "method"), RULES)
+def test_route_answers_only_those_with_the_role(app, world, endpoint, rule, method):
+    access = ACCESS.get(endpoint)
+    if access is None:
+        pytest.fail(f"{endpoint} is not classified in ACCESS")
+    users, values = world
+    path = rule
+    for name in _parameters(rule):
+        if name not in values:
+            pytest.fail(f"no value for the URL parameter <{name}> of {rule}: add one to world()")
+        path = _fill(path, name, values[name])
+    for actor in ACTORS:
+        db.session.expire_all()
+        client = _client(app, users[actor])
+        response = client.open(path, method=method)
+        status = response.status_code
+        where = f"{method} {path} as {actor}: {status}"
+        assert status < 500, where
+        if access == PUBLIC:
+            # No staff sign-in asked; the participant pages may still refuse someone without
+            # a participant session, which is their own business.
+            assert not (status == 302 and "/auth/login" in response.location), where
+        elif _allowed(access, actor):
+            assert status not in (401, 403), where
+            assert not (status == 302 and "/auth/login" in response.location), where
+        elif actor == "anonymous":
+            if path.startswith("/api/"):
+                assert status == 401, where
+            else:
+                assert status == 302 and response.location.startswith("/auth/login"), where
+        else:
+            assert status == 403, where
+
+
+def _parameters(rule: str) -> list[str]:
+    import re
+
+    return re.findall(r"<(?:[^:<>]+:)?([^<>]+)>", rule)
+
+
+def _fill(path: str, name: str, value) -> str:
+    import re
+
+    return re.sub(rf"<(?:[^:<>]+:)?{name}>", str(value), path)

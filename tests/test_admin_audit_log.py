@@ -1,0 +1,42 @@
+"""Reading the audit trail: filters and pages."""
+
+from datetime import UTC, date, datetime
+
+from survey.admin import audit_log
+from survey.admin.audit_log import audit_actions, audit_events
+from survey.audit import record
+from survey.extensions import db
+
+
+def test_filters_combine(app, make):
+    ws, other = make.workshop(), make.workshop()
+    record("wave.open", workshop=ws, actor="cli").at = datetime(2014, 3, 10, 23, 59, tzinfo=UTC)
+    record("wave.open", workshop=other, actor="ana@example.org").at = datetime(
+        2014, 3, 11, 0, 0, tzinfo=UTC
+    )
+    record("roster.import", workshop=ws, actor="ana@example.org").at = datetime(
+        2014, 3, 12, tzinfo=UTC
+    )
+    db.session.commit()
+
+    def actions(**filters):
+        return [e.action for e, _ in audit_events(**filters).events if e.at.year == 2014]
+
+    assert actions(workshop=ws) == ["roster.import", "wave.open"]
+    assert actions(action="wave.open", actor="ANA") == ["wave.open"]
+    assert actions(since=date(2014, 3, 11), until=date(2014, 3, 11)) == ["wave.open"]
+    assert actions(until=date(2014, 3, 10)) == ["wave.open"]
+    assert audit_events(workshop=ws).events[0][1] == ws.slug
+    assert audit_actions() == ["roster.import", "wave.open"]
+
+
+def test_pages(app, make, monkeypatch):
+    monkeypatch.setattr(audit_log, "PAGE_SIZE", 3)
+    for i in range(7):
+        record("test.event", detail={"i": i})
+    db.session.commit()
+    first = audit_events(action="test.event")
+    third = audit_events(action="test.event", page=3)
+    assert [e.detail["i"] for e, _ in first.events] == [6, 5, 4] and first.has_more
+    assert [e.detail["i"] for e, _ in third.events] == [0] and not third.has_more
+    assert audit_events(action="test.event", page=-5).page == 1

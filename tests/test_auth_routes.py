@@ -1,0 +1,166 @@
+"""Staff sign-in: audit, throttling and slow-down after failures, session rotation, next=."""
+
+import pytest
+from sqlalchemy import select
+
+from survey.auth import throttle
+from survey.extensions import db
+from survey.models import AuditEvent
+from tests.conftest import csrf_token
+from tests.factories import PASSWORD
+
+
+def sign_in(client, email: str, password: str = PASSWORD, address: str = "127.0.0.1"):
+    """Sign in from a given client address."""
+    environ = {"REMOTE_ADDR": address}
+    page = client.get("/auth/login", environ_base=environ).text
+    return client.post(
+        "/auth/login",
+        data={"email": email, "password": password, "csrf_token": csrf_token(page)},
+        environ_base=environ,
+    )
+
+
+@pytest.fixture
+def pauses(monkeypatch):
+    """The pauses the sign-in would have slept, recorded instead of slept."""
+    slept: list[float] = []
+    monkeypatch.setattr(throttle.time, "sleep", slept.append)
+    return slept
+
+
+def _events(action: str) -> list[AuditEvent]:
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+
+
+def test_sign_in_and_out_are_audited(app, make, client):
+    user = make.user()
+    assert sign_in(client, user.email).status_code == 302
+    [event] = _events("auth.login")
+    assert event.actor == user.email and event.actor_id == user.id and event.address
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client.get("/workshops").text)})
+    assert len(_events("auth.logout")) == 1
+
+
+def test_failed_sign_in_is_audited_without_a_typed_password(app, make, client, pauses):
+    user = make.user()
+    response = sign_in(client, user.email, "wrong password")
+    assert response.status_code == 200 and "not right" in response.text
+    sign_in(client, "correct horse battery staple", "x")  # a password typed as the e-mail
+    events = _events("auth.login_failed")
+    assert [e.detail["email"] for e in events] == [user.email, "(not an e-mail address)"]
+
+
+def test_unknown_and_known_accounts_fail_alike(app, make, client, pauses):
+    user = make.user()
+    known = sign_in(client, user.email, "wrong password")
+    unknown = sign_in(client, "nobody@example.org", "wrong password")
+    assert known.status_code == unknown.status_code == 200
+    assert "not right" in known.text and "not right" in unknown.text
+
+
+def test_failures_are_slowed_down_after_the_first_few(app, make, client, pauses):
+    app.config.update(LOGIN_SLOWDOWN_SECONDS=0.5, LOGIN_SLOWDOWN_MAX_SECONDS=2)
+    user = make.user()
+    for _ in range(6):
+        sign_in(client, user.email, "wrong password")
+    assert pauses == [0.5, 1.0, 2.0, 2.0]  # none for failures 1-2, then doubling to the cap
+
+
+def test_too_many_failures_from_one_address_are_refused(app, make, client, pauses):
+    app.config["FAILED_LOGIN_LIMIT"] = "3 per 15 minutes"
+    app.config["FAILED_LOGIN_ACCOUNT_LIMIT"] = "100 per 15 minutes"
+    user = make.user()
+    for i in range(3):
+        assert sign_in(client, f"guess{i}@example.org", "wrong").status_code == 200
+    assert sign_in(client, user.email, make.PASSWORD).status_code == 429
+    other = app.test_client()  # another address is not affected
+    assert sign_in(other, user.email, make.PASSWORD, address="10.0.0.9").status_code == 302
+
+
+def test_an_account_under_attack_from_many_addresses_is_locked(app, make, client, pauses):
+    app.config["FAILED_LOGIN_ACCOUNT_LIMIT"] = "3 per 15 minutes"
+    user = make.user()
+    for i in range(3):
+        guesser = app.test_client()
+        assert sign_in(guesser, user.email, "wrong", address=f"10.0.1.{i}").status_code == 200
+    response = sign_in(client, user.email, make.PASSWORD, address="10.0.2.1")
+    assert response.status_code == 429 and "Too many failed attempts" in response.text
+    assert len(_events("auth.login_blocked")) == 1
+    assert sign_in(client, "someone.else@example.org", "x", address="10.0.2.1").status_code == 200
+
+
+def test_successful_sign_in_is_never_counted(app, make, client):
+    app.config["FAILED_LOGIN_LIMIT"] = "2 per 15 minutes"
+    user = make.user()
+    for _ in range(5):
+        assert sign_in(client, user.email).status_code == 302
+        client.post("/auth/logout", data={"csrf_token": csrf_token(client.get("/").text)})
+
+
+def test_success_forgets_the_accounts_failures(app, make, client, pauses):
+    app.config["FAILED_LOGIN_ACCOUNT_LIMIT"] = "3 per 15 minutes"
+    user = make.user()
+    sign_in(client, user.email, "wrong", address="10.0.3.1")
+    sign_in(client, user.email, "wrong", address="10.0.3.2")
+    assert sign_in(client, user.email, address="10.0.3.3").status_code == 302
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client.get("/").text)})
+    sign_in(client, user.email, "wrong", address="10.0.3.4")
+    assert sign_in(client, user.email, address="10.0.3.5").status_code == 302
+
+
+def test_sign_in_starts_a_fresh_session(app, make, client):
+    user = make.user()
+    client.get("/auth/login")
+    with client.session_transaction() as session:
+        session["planted"] = "by someone else"
+        session["language"] = "ur"
+        old_csrf = session["csrf_token"]
+    sign_in(client, user.email)
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert session["language"] == "ur"  # the chosen language is kept
+        assert session.get("csrf_token") != old_csrf
+        assert session["_user_id"] == f"{user.id}:{user.session_version}"
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/workshops/x/monitor", "/workshops/x/monitor"),
+        ("https://evil.example/", "/workshops"),
+        ("//evil.example/", "/workshops"),
+        ("/\\evil.example", "/workshops"),
+        ("/\t/evil.example", "/workshops"),
+        ("javascript:alert(1)", "/workshops"),
+    ],
+)
+def test_next_goes_only_to_local_paths(app, make, client, target, expected):
+    user = make.user()
+    page = client.get("/auth/login").text
+    response = client.post(
+        "/auth/login",
+        query_string={"next": target},
+        data={"email": user.email, "password": make.PASSWORD, "csrf_token": csrf_token(page)},
+    )
+    assert response.status_code == 302 and response.location == expected
+
+
+def test_sign_in_without_csrf_token_is_refused(app, make, client):
+    user = make.user()
+    response = client.post("/auth/login", data={"email": user.email, "password": make.PASSWORD})
+    assert response.status_code == 400
+    assert _events("auth.login") == []
+
+
+def test_suspended_accounts_cannot_sign_in(app, make, client, pauses):
+    user = make.user()
+    user.active = False
+    db.session.commit()
+    assert sign_in(client, user.email).status_code == 200
+
+
+def test_the_sign_in_page_sends_a_signed_in_user_on(app, make, client, login):
+    login(make.user())
+    response = client.get("/auth/login?next=/workshops/x")
+    assert response.status_code == 302 and response.location == "/workshops/x"

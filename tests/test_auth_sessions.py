@@ -1,0 +1,117 @@
+"""Staff sessions: logout ends copied cookies, idle and absolute time-outs, rotation."""
+
+from datetime import timedelta
+
+from survey.auth import sessions
+from survey.auth.sessions import BACKGROUND_HEADER, LAST_SEEN_AT, SIGNED_IN_AT
+from survey.auth.users import set_password
+from survey.extensions import db
+from tests.conftest import csrf_token
+
+
+def _cookie(client) -> str:
+    return client.get_cookie("session").value
+
+
+def _client_with(app, cookie: str):
+    other = app.test_client()
+    other.set_cookie("session", cookie)
+    return other
+
+
+def _signed_in(client) -> bool:
+    return client.get("/workshops").status_code == 200
+
+
+def test_logout_ends_a_copied_cookie(app, make, client, login):
+    login(make.user())
+    copied = _cookie(client)
+    assert _signed_in(_client_with(app, copied))
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client.get("/workshops").text)})
+    assert not _signed_in(client)
+    thief = _client_with(app, copied)
+    response = thief.get("/workshops")
+    assert response.status_code == 302 and response.location.startswith("/auth/login")
+
+
+def test_signing_in_again_after_logout_works(app, make, client, login):
+    user = make.user()
+    login(user)
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client.get("/workshops").text)})
+    login(user)
+    assert _signed_in(client)
+
+
+def test_idle_timeout(app, make, client, login, monkeypatch):
+    login(make.user())
+    now = sessions._now()
+    monkeypatch.setattr(sessions, "_now", lambda: now + 29 * 60)
+    assert _signed_in(client)  # activity: the idle clock starts again
+    monkeypatch.setattr(sessions, "_now", lambda: now + 29 * 60 + 31 * 60)
+    assert not _signed_in(client)
+
+
+def test_idle_timeout_is_configurable(app, make, client, login, monkeypatch):
+    app.config["STAFF_IDLE_TIMEOUT"] = timedelta(minutes=5)
+    login(make.user())
+    now = sessions._now()
+    monkeypatch.setattr(sessions, "_now", lambda: now + 6 * 60)
+    assert not _signed_in(client)
+
+
+def test_absolute_timeout_even_when_active(app, make, client, login, monkeypatch):
+    login(make.user())
+    start = sessions._now()
+    for step in range(1, 29):  # active every 25 minutes for 11 h 40
+        monkeypatch.setattr(sessions, "_now", lambda s=step: start + s * 25 * 60)
+        assert _signed_in(client)
+    monkeypatch.setattr(sessions, "_now", lambda: start + 12 * 3600 + 60)
+    assert not _signed_in(client)
+
+
+def test_background_refreshes_do_not_extend_the_idle_time(app, make, client, login, monkeypatch):
+    ws = make.workshop()
+    login(make.user(grants={ws: "organiser"}))
+    now = sessions._now()
+    with client.session_transaction() as session:
+        seen = session[LAST_SEEN_AT]
+    monkeypatch.setattr(sessions, "_now", lambda: now + 20 * 60)
+    poll = client.get(f"/workshops/{ws.slug}/monitor.json", headers={BACKGROUND_HEADER: "1"})
+    assert poll.status_code == 200
+    with client.session_transaction() as session:
+        assert session[LAST_SEEN_AT] == seen
+    monkeypatch.setattr(sessions, "_now", lambda: now + 31 * 60)
+    poll = client.get(f"/workshops/{ws.slug}/monitor.json", headers={BACKGROUND_HEADER: "1"})
+    assert poll.status_code == 302  # signed out: the page's script says so
+
+
+def test_a_cookie_without_timestamps_is_not_accepted(app, make, client, login):
+    login(make.user())
+    with client.session_transaction() as session:
+        del session[SIGNED_IN_AT]
+    assert not _signed_in(client)
+
+
+def test_a_forged_or_stale_user_id_is_not_accepted(app, make, client, login):
+    user = make.user()
+    login(user)
+    for value in ("garbage", f"{user.id}", f"{user.id}:{user.session_version + 1}", "9999:1"):
+        with client.session_transaction() as session:
+            session["_user_id"] = value
+        assert not _signed_in(client), value
+
+
+def test_a_new_password_ends_every_session(app, make, client, login):
+    user = make.user()
+    login(user)
+    set_password(user, "another long password")
+    db.session.commit()
+    assert not _signed_in(client)
+
+
+def test_suspending_an_account_ends_its_sessions(app, make, client, login):
+    user = make.user()
+    login(user)
+    user.active = False
+    db.session.commit()
+    assert not _signed_in(client)

@@ -1,0 +1,88 @@
+"""The organiser's path in real Chromium: sign in, create a workshop, import the roster, print
+the QR cards, and watch the live monitor count a response without reloading."""
+
+import pytest
+from sqlalchemy import select
+
+from survey.extensions import db
+from survey.models import Participant, Response, ResponseStatus
+from survey.models._types import utcnow
+from survey.organise.workshops import workshop_by_slug
+
+pytestmark = pytest.mark.browser
+
+ROSTER = (
+    "external_id,name,email,group,sector,language\n"
+    "N1,Anna Schmidt,anna@example.org,nato,diplomatic,en\n"
+    'N2,"Dubois, Claire",,nato,military,fr\n'
+    "P1,عائشہ خان,aisha@example.org,pakistan,government,ur\n"
+).encode()
+
+
+def test_from_sign_in_to_cards_and_a_live_count(app, make, live_server, page):
+    from playwright.sync_api import expect
+
+    email = make.user("organiser@example.org").email
+    db.session.commit()  # hold no transaction open while the server writes
+    page.set_default_timeout(15_000)
+
+    page.goto(f"{live_server}/auth/login")
+    page.fill("#email", email)
+    page.fill("#password", make.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("h1")).to_have_text("Workshops")
+
+    page.get_by_role("link", name="New workshop").click()
+    page.fill("#title", "Islamabad dialogue")
+    page.fill("#slug", "isb")
+    page.select_option("#timezone", "Asia/Karachi")
+    page.get_by_role("button", name="Create the workshop").click()
+    expect(page.locator("h1")).to_have_text("Islamabad dialogue")
+
+    page.get_by_role("link", name="Import the roster").click()
+    page.set_input_files(
+        "input[type=file]", files=[{"name": "roster.csv", "mimeType": "text/csv", "buffer": ROSTER}]
+    )
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.locator(".summary")).to_contain_text("3 added")
+    page.get_by_role("button", name="Import 3 rows").click()
+    expect(page.locator(".flash")).to_contain_text("3 added")
+    expect(page.locator("table.participants tbody tr")).to_have_count(3)
+
+    page.goto(f"{live_server}/workshops/isb/cards")
+    cards = page.locator("article.card")
+    expect(cards).to_have_count(3)
+    expect(page.locator("article.card .card-qr svg")).to_have_count(3)
+    expect(page.locator('article.card[lang="ur"][dir="rtl"]')).to_have_count(1)
+    page.emulate_media(media="print")
+    expect(page.locator(".workshop-nav")).to_be_hidden()
+    page.emulate_media(media="screen")
+
+    page.goto(f"{live_server}/workshops/isb/monitor")
+    submitted = page.locator('[data-count="groups.nato.waves.pre.submitted"]')
+    expect(submitted).to_have_text("0")
+    expect(page.locator('[data-count="groups.nato.invited"]')).to_have_text("2")
+    page.evaluate("window.__sameDocument = true")
+
+    # A response arrives (written the way the questionnaire writes it).
+    db.session.rollback()  # a fresh snapshot, with what the server wrote
+    ws = workshop_by_slug("isb")
+    nato = db.session.scalars(
+        select(Participant).where(Participant.external_id == "N1", Participant.workshop == ws)
+    ).one()
+    wave = ws.wave("pre")
+    db.session.add(
+        Response(
+            participant=nato,
+            wave=wave,
+            instrument_version=wave.instrument_version,
+            status=ResponseStatus.SUBMITTED,
+            submitted_at=utcnow(),
+        )
+    )
+    db.session.commit()
+
+    expect(submitted).to_have_text("1", timeout=20_000)  # the page polls every 5 s
+    expect(page.locator('[data-count="total.waves.pre.started"]')).to_have_text("1")
+    assert page.evaluate("window.__sameDocument") is True  # updated in place, no reload
+    assert page.console_errors == []

@@ -1,0 +1,72 @@
+"""survey invitations export SLUG -o FILE.csv"""
+
+import csv
+
+from sqlalchemy import select
+
+from survey.extensions import db
+from survey.models import AuditEvent
+from survey.tokens import participant_for_token
+
+
+def _rows(path) -> list[dict]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_export_writes_the_same_links_every_time(app, make, runner, tmp_path):
+    ws = make.workshop("cli-ws")
+    p = make.participant(ws, external_id="A1", name="عائشہ", email="a@example.org", language="ur")
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    for out in (first, second):
+        result = runner.invoke(
+            args=[
+                "invitations",
+                "export",
+                ws.slug,
+                "-o",
+                str(out),
+                "--base-url",
+                "https://s.example",
+            ]
+        )
+        assert result.exit_code == 0, result.output
+        assert "Wrote 1 invitation(s)" in result.output
+    assert first.read_bytes() == second.read_bytes()
+    [row] = _rows(first)
+    assert list(row) == ["external_id", "name", "email", "group", "language", "link"]
+    assert row["name"] == "عائشہ" and row["group"] == "nato" and row["language"] == "ur"
+    assert row["link"].startswith("https://s.example/s/")
+    assert participant_for_token(row["link"].rsplit("/", 1)[1]).id == p.id
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "invitations.export")
+    ).all()
+    assert [e.detail for e in events] == [{"rows": 1, "via": "cli"}] * 2
+
+
+def test_export_uses_public_url_or_asks_for_a_base(app, make, runner, tmp_path):
+    ws = make.workshop("cli-ws")
+    make.participant(ws)
+    out = tmp_path / "x.csv"
+    app.config["PUBLIC_URL"] = None
+    result = runner.invoke(args=["invitations", "export", ws.slug, "-o", str(out)])
+    assert result.exit_code != 0 and "PUBLIC_URL" in result.output and not out.exists()
+    app.config["PUBLIC_URL"] = "https://public.example/"
+    result = runner.invoke(args=["invitations", "export", ws.slug, "-o", str(out)])
+    assert result.exit_code == 0
+    assert _rows(out)[0]["link"].startswith("https://public.example/s/")
+
+
+def test_unknown_workshop(app, runner, tmp_path):
+    result = runner.invoke(
+        args=[
+            "invitations",
+            "export",
+            "nope",
+            "-o",
+            str(tmp_path / "x.csv"),
+            "--base-url",
+            "http://x",
+        ]
+    )
+    assert result.exit_code != 0 and "no workshop 'nope'" in result.output

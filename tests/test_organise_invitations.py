@@ -1,0 +1,195 @@
+"""Invitation links: the mail-merge CSV, printable QR cards and join posters."""
+
+import csv
+import io
+import re
+
+import pytest
+from sqlalchemy import select
+
+from survey.extensions import db
+from survey.models import AuditEvent
+from survey.organise.invitations import (
+    CARD_INSTRUCTIONS,
+    InvitationError,
+    base_url,
+    invitation_rows,
+    invitations_csv,
+)
+from survey.tokens import (
+    InvitationInvalid,
+    JoinCodeInvalid,
+    group_for_join_code,
+    participant_for_token,
+)
+from tests.conftest import csrf_token
+
+
+def _rows(body: str) -> list[dict]:
+    assert body.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(body[1:])))
+
+
+def _token(link: str) -> str:
+    match = re.fullmatch(r"https?://[^/]+/s/([A-Za-z0-9_-]+)", link)
+    assert match, link
+    return match.group(1)
+
+
+def test_rows_carry_a_link_that_opens_the_participants_invitation(app, make):
+    ws = make.workshop()
+    a = make.participant(ws, "nato", external_id="A1", name="Ana", email="ana@example.org")
+    b = make.participant(ws, "pakistan", language="ur")
+    rows = invitation_rows(ws, "https://survey.example.org")
+    db.session.commit()
+    assert [(r.public_id, r.group, r.language) for r in rows] == [
+        (a.public_id, "nato", "en"),
+        (b.public_id, "pakistan", "ur"),
+    ]
+    assert rows[0].name == "Ana" and rows[0].email == "ana@example.org"
+    assert rows[0].link.startswith("https://survey.example.org/s/")
+    assert participant_for_token(_token(rows[0].link)).id == a.id
+    assert participant_for_token(_token(rows[1].link)).id == b.id
+
+
+def test_withdrawn_participants_are_left_out(app, make):
+    ws = make.workshop()
+    make.participant(ws).withdrawn_at = make.now()
+    db.session.commit()
+    assert invitation_rows(ws, "https://x.example") == []
+
+
+def test_csv_is_spreadsheet_safe_with_the_mail_merge_columns(app, make):
+    ws = make.workshop()
+    make.participant(ws, external_id="=1+1", name='=HYPERLINK("x")', email="a@example.org")
+    body = invitations_csv(invitation_rows(ws, "https://x.example"))
+    assert body.splitlines()[0] == "\ufeffexternal_id,name,email,group,language,link"
+    row = _rows(body)[0]
+    assert row["external_id"] == "'=1+1" and row["name"] == '\'=HYPERLINK("x")'
+
+
+def test_base_url_comes_from_the_option_the_config_or_the_request(app):
+    assert base_url("https://a.example/") == "https://a.example"
+    app.config["PUBLIC_URL"] = "https://b.example"
+    assert base_url() == "https://b.example"
+    app.config["PUBLIC_URL"] = None
+    with pytest.raises(InvitationError, match="PUBLIC_URL"):
+        base_url()
+    with app.test_request_context("/", base_url="http://venue.local:8000"):
+        assert base_url() == "http://venue.local:8000"
+    with pytest.raises(InvitationError):
+        base_url("javascript:alert(1)")
+
+
+def test_web_download_gives_the_same_links_twice_and_is_audited(app, make, client, login):
+    ws = make.workshop()
+    for i in range(3):
+        make.participant(ws, name=f"P {i}")
+    login(make.user(grants={ws: "organiser"}))
+    first = client.get(f"/workshops/{ws.slug}/invitations.csv")
+    second = client.get(f"/workshops/{ws.slug}/invitations.csv")
+    assert first.status_code == 200 and first.mimetype == "text/csv"
+    assert "attachment" in first.headers["Content-Disposition"]
+    assert first.data == second.data
+    links = [row["link"] for row in _rows(first.get_data(as_text=True))]
+    assert len(set(links)) == 3 and all(link.startswith("http://localhost/s/") for link in links)
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "invitations.export")
+    ).all()
+    assert len(events) == 2 and events[0].detail == {"rows": 3, "via": "web"}
+
+
+def test_reissue_revokes_the_old_link(app, make, client, login):
+    ws = make.workshop()
+    p = make.participant(ws)
+    login(make.user(grants={ws: "organiser"}))
+    old = _rows(client.get(f"/workshops/{ws.slug}/invitations.csv").get_data(as_text=True))[0]
+    page = client.get(f"/workshops/{ws.slug}/participants").get_data(as_text=True)
+    response = client.post(
+        f"/workshops/{ws.slug}/participants/{p.public_id}/reissue",
+        data={"csrf_token": csrf_token(page)},
+    )
+    assert response.status_code == 302 and f"participant={p.public_id}" in response.location
+    new = _rows(client.get(f"/workshops/{ws.slug}/invitations.csv").get_data(as_text=True))[0]
+    assert new["link"] != old["link"]
+    db.session.expire_all()
+    assert participant_for_token(_token(new["link"])).id == p.id
+    with pytest.raises(InvitationInvalid):
+        participant_for_token(_token(old["link"]))
+
+
+def test_cards_page_has_one_qr_svg_per_participant_in_their_language(app, make, client, login):
+    ws = make.workshop()
+    make.participant(ws, "nato", name="Ana")
+    make.participant(ws, "pakistan", language="ur")
+    make.participant(ws, "pakistan", language="fr")
+    login(make.user(grants={ws: "organiser"}))
+    response = client.get(f"/workshops/{ws.slug}/cards")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    cards = re.findall(
+        r'<article class="card" lang="(\w+)" dir="(\w+)">(.*?)</article>', html, re.S
+    )
+    assert [(lang, direction) for lang, direction, _ in cards] == [
+        ("en", "ltr"),
+        ("ur", "rtl"),
+        ("fr", "ltr"),
+    ]
+    for lang, _, body in cards:
+        assert body.count("<svg") == 1 and "/s/" in body
+        assert CARD_INSTRUCTIONS[lang] in body.replace("&#39;", "'")
+    assert "Ana" in cards[0][2]
+    assert "style=" not in html  # the CSP allows no inline style
+    only = client.get(f"/workshops/{ws.slug}/cards?group=pakistan").get_data(as_text=True)
+    assert only.count("<svg") == 2
+    assert client.get(f"/workshops/{ws.slug}/cards?group=martians").status_code == 404
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "invitations.cards")
+    ).first()
+    assert event.detail["cards"] == 3
+
+
+def test_cards_links_match_the_csv_links(app, make, client, login):
+    ws = make.workshop()
+    make.participant(ws)
+    login(make.user(grants={ws: "organiser"}))
+    link = _rows(client.get(f"/workshops/{ws.slug}/invitations.csv").get_data(as_text=True))[0]
+    assert link["link"] in client.get(f"/workshops/{ws.slug}/cards").get_data(as_text=True)
+
+
+def test_posters_carry_each_groups_join_link(app, make, client, login):
+    ws = make.workshop()
+    login(make.user(grants={ws: "organiser"}))
+    html = client.get(f"/workshops/{ws.slug}/posters").get_data(as_text=True)
+    posters = re.findall(r'<article class="poster">(.*?)</article>', html, re.S)
+    assert len(posters) == 2
+    for poster, group in zip(posters, ("nato", "pakistan"), strict=True):
+        assert poster.count("<svg") == 1
+        code = re.search(r"/join/([A-Za-z0-9_-]+)", poster).group(1)
+        assert group_for_join_code(code).code == group
+        assert 'lang="ur" dir="rtl"' in poster and 'lang="fr"' in poster
+
+
+def test_groups_page_relabels_and_replaces_join_links(app, make, client, login):
+    ws = make.workshop()
+    login(make.user(grants={ws: "organiser"}))
+    page = client.get(f"/workshops/{ws.slug}/groups").get_data(as_text=True)
+    old_code = re.search(r"/join/([A-Za-z0-9_-]+)", page).group(1)
+    response = client.post(
+        f"/workshops/{ws.slug}/groups",
+        data={"csrf_token": csrf_token(page), "label_nato": "NATO side", "label_pakistan": "PK"},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert [g.label for g in ws.groups] == ["NATO side", "PK"]
+    same = client.post(
+        f"/workshops/{ws.slug}/groups",
+        data={"csrf_token": csrf_token(page), "label_nato": "x", "label_pakistan": "X"},
+    )
+    assert same.status_code == 200 and "same label" in same.get_data(as_text=True)
+    db.session.expire_all()
+    assert [g.label for g in ws.groups] == ["NATO side", "PK"]
+    client.post(f"/workshops/{ws.slug}/groups/nato/new-code", data={"csrf_token": csrf_token(page)})
+    db.session.expire_all()
+    with pytest.raises(JoinCodeInvalid):
+        group_for_join_code(old_code)

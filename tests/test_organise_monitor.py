@@ -1,0 +1,131 @@
+"""The live monitor: counts by group × wave in one statement, and its JSON endpoint."""
+
+import re
+
+from sqlalchemy import event
+
+from survey.extensions import db
+from survey.models import Response, ResponseStatus
+from survey.organise.monitor import monitor_counts
+
+
+def respond(ws, participant, wave: str, status=ResponseStatus.IN_PROGRESS):
+    response = Response(
+        participant=participant,
+        wave=ws.wave(wave),
+        instrument_version=ws.wave(wave).instrument_version,
+        status=status,
+    )
+    db.session.add(response)
+    db.session.commit()
+    return response
+
+
+class StatementCounter:
+    def __init__(self, engine):
+        self.engine, self.statements = engine, []
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._count)
+
+    def _count(self, conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA")):
+            self.statements.append(statement)
+
+
+def _seed(make):
+    ws = make.workshop(open_waves=("pre", "post"))
+    nato = [make.participant(ws, "nato") for _ in range(3)]
+    pk = [make.participant(ws, "pakistan") for _ in range(2)]
+    make.participant(ws, "pakistan").withdrawn_at = make.now()
+    db.session.commit()
+    respond(ws, nato[0], "pre", ResponseStatus.SUBMITTED)
+    respond(ws, nato[1], "pre", ResponseStatus.SUBMITTED)
+    respond(ws, nato[2], "pre")
+    respond(ws, nato[0], "post")
+    respond(ws, pk[0], "pre", ResponseStatus.SUBMITTED)
+    return ws, nato, pk
+
+
+def test_counts_by_group_and_wave(app, make):
+    ws, _, _ = _seed(make)
+    counts = monitor_counts(ws)
+    assert counts.groups == ["nato", "pakistan"] and counts.waves == ["pre", "post"]
+    assert counts.invited == {"nato": 3, "pakistan": 2}  # the withdrawn one is not counted
+    assert (counts.cell("nato", "pre").started, counts.cell("nato", "pre").submitted) == (3, 2)
+    assert (counts.cell("nato", "post").started, counts.cell("nato", "post").submitted) == (1, 0)
+    assert (counts.cell("pakistan", "pre").started, counts.cell("pakistan", "pre").submitted) == (
+        1,
+        1,
+    )
+    assert counts.cell("pakistan", "post").started == 0
+    assert counts.total("pre").started == 4 and counts.total("pre").submitted == 3
+    assert counts.total_invited == 5
+
+
+def test_an_empty_workshop_counts_zeros(app, make):
+    ws = make.workshop()
+    other, _, _ = _seed(make)  # another workshop's people never leak in
+    counts = monitor_counts(ws).as_json()
+    assert counts["groups"]["nato"] == {
+        "invited": 0,
+        "waves": {"pre": {"started": 0, "submitted": 0}, "post": {"started": 0, "submitted": 0}},
+    }
+    assert counts["total"]["invited"] == 0
+    assert monitor_counts(other).total_invited == 5
+
+
+def test_counting_is_one_statement(app, make):
+    ws, _, _ = _seed(make)
+    db.session.refresh(ws)  # loaded before counting, as the view's decorator has it
+    with StatementCounter(db.engine) as counter:
+        monitor_counts(ws)
+    assert len(counter.statements) == 1
+
+
+def test_json_endpoint_is_cheap_and_complete(app, make, client, login):
+    ws, _, _ = _seed(make)
+    login(make.user(grants={ws: "organiser"}))
+    url = f"/workshops/{ws.slug}/monitor.json"
+    with StatementCounter(db.engine) as counter:
+        response = client.get(url)
+    assert response.status_code == 200
+    # The user with their grants, the workshop, the counts: three statements in all.
+    assert len(counter.statements) <= 3, "\n".join(counter.statements)
+    data = response.get_json()
+    assert data["workshop"] == ws.slug
+    assert data["groups"]["nato"]["waves"]["pre"] == {"started": 3, "submitted": 2}
+    assert data["total"]["waves"]["pre"] == {"started": 4, "submitted": 3}
+    assert "matching" not in data
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_json_endpoint_adds_the_match_report_on_request(app, make, client, login):
+    ws, _, _ = _seed(make)
+    login(make.user(grants={ws: "organiser"}))
+    data = client.get(f"/workshops/{ws.slug}/monitor.json?matching=1").get_json()
+    assert set(data["matching"]) == {"matched", "pre_only", "post_only", "ambiguous"}
+
+
+def test_monitor_page_shows_the_counts_with_hooks_for_the_script(app, make, client, login):
+    ws, _, _ = _seed(make)
+    login(make.user(grants={ws: "organiser"}))
+    html = client.get(f"/workshops/{ws.slug}/monitor").get_data(as_text=True)
+    cell = re.search(r'data-count="groups.nato.waves.pre.started">(\d+)<', html)
+    assert cell and cell.group(1) == "3"
+    assert re.search(r'data-count="total.invited">5<', html)
+    assert re.search(r'<script src="/assets/js/monitor\.[0-9a-f]+\.js" defer></script>', html)
+    assert f'data-source="/workshops/{ws.slug}/monitor.json"' in html
+    assert "<script>" not in html  # no inline script (CSP)
+    assert "Matched" in html
+
+
+def test_monitor_script_is_served(app, client):
+    from survey.assets.routes import asset_url
+
+    with client.get(asset_url("js/monitor.js")) as response:
+        assert response.status_code == 200 and b"X-Background-Refresh" in response.data

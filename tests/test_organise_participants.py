@@ -1,0 +1,144 @@
+"""Participants: status per wave without answers, search, withdrawal and reissued links."""
+
+import pytest
+from sqlalchemy import func, select
+
+from survey.extensions import db
+from survey.models import (
+    Answer,
+    AuditEvent,
+    Invitation,
+    ParticipantContact,
+    Response,
+    ResponseStatus,
+)
+from survey.organise.participants import (
+    ParticipantError,
+    participant_rows,
+    reissue_link,
+    withdraw_participant,
+)
+from survey.tokens import InvitationInvalid, current_invitation, invitation_token
+from survey.tokens import participant_for_token as redeem
+from tests.conftest import csrf_token
+
+
+def answered(ws, participant, wave, status=ResponseStatus.SUBMITTED, text="my secret hope"):
+    response = Response(
+        participant=participant,
+        wave=ws.wave(wave),
+        instrument_version=ws.wave(wave).instrument_version,
+        status=status,
+    )
+    response.answers = [
+        Answer(question="trust_direct", number=4),
+        Answer(question="hope_text", text=text),
+    ]
+    db.session.add(response)
+    db.session.commit()
+    return response
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_rows_show_status_per_wave(app, make):
+    ws = make.workshop(open_waves=("pre", "post"))
+    a = make.participant(ws, name="Ana")
+    b = make.participant(ws, "pakistan")
+    answered(ws, a, "pre")
+    answered(ws, a, "post", ResponseStatus.IN_PROGRESS)
+    rows = {row.participant.public_id: row for row in participant_rows(ws)}
+    assert rows[a.public_id].statuses == {
+        "pre": ResponseStatus.SUBMITTED,
+        "post": ResponseStatus.IN_PROGRESS,
+    }
+    assert rows[b.public_id].statuses == {"pre": None, "post": None}
+    assert rows[a.public_id].name == "Ana"
+
+
+def test_search_by_name_email_public_and_external_id(app, make):
+    ws = make.workshop()
+    a = make.participant(ws, name="Amina Khan", email="amina@example.org", external_id="HR-7")
+    make.participant(ws, name="Bo Berg")
+    make.participant(make.workshop(), name="Amina Elsewhere")
+    for term in ("amina", "EXAMPLE.ORG", a.public_id.lower(), "hr-7"):
+        assert [r.participant.id for r in participant_rows(ws, term)] == [a.id], term
+    assert len(participant_rows(ws, "")) == 2
+    assert participant_rows(ws, "%") == []  # LIKE wildcards are taken literally
+
+
+def test_page_lists_status_but_never_answers(app, make, client, login):
+    ws = make.workshop()
+    p = make.participant(ws, name="Ana")
+    answered(ws, p, "pre", text="my secret hope")
+    login(make.user(grants={ws: "organiser"}))
+    html = client.get(f"/workshops/{ws.slug}/participants").get_data(as_text=True)
+    assert p.public_id in html and "submitted" in html and "Ana" in html
+    assert "my secret hope" not in html
+    searched = client.get(f"/workshops/{ws.slug}/participants?q=nobody").get_data(as_text=True)
+    assert p.public_id not in searched
+
+
+def test_withdrawal_deletes_answers_and_personal_data_and_revokes_the_link(app, make):
+    ws = make.workshop(open_waves=("pre", "post"))
+    p = make.participant(ws, name="Ana", email="ana@example.org", sector="military")
+    other = make.participant(ws, name="Bo")
+    token = invitation_token(current_invitation(p))
+    p.link_mother = "hash"
+    db.session.commit()
+    answered(ws, p, "pre")
+    answered(ws, p, "post", ResponseStatus.IN_PROGRESS)
+    answered(ws, other, "pre")
+    deleted = withdraw_participant(p)
+    db.session.commit()
+    assert deleted == 2
+    assert count(Response) == 1 and count(Answer) == 2  # only the other participant's
+    assert count(ParticipantContact) == 1
+    db.session.expire_all()
+    assert p.withdrawn and p.contact is None and p.sector is None and p.link_mother is None
+    assert all(i.revoked_at is not None for i in p.invitations)
+    with pytest.raises(InvitationInvalid):
+        redeem(token)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "participant.withdraw"))
+    assert event.detail == {"participant": p.public_id, "responses_deleted": 2}
+    assert "Ana" not in str(event.detail) and "ana@example.org" not in str(event.detail)
+    with pytest.raises(ParticipantError):
+        withdraw_participant(p)
+    with pytest.raises(ParticipantError):
+        reissue_link(p)
+
+
+def test_withdrawal_asks_for_the_public_id_first(app, make, client, login):
+    ws = make.workshop()
+    p = make.participant(ws, name="Ana")
+    answered(ws, p, "pre")
+    login(make.user(grants={ws: "organiser"}))
+    url = f"/workshops/{ws.slug}/participants/{p.public_id}/withdraw"
+    page = client.get(url)
+    assert page.status_code == 200 and "cannot be undone" in page.get_data(as_text=True)
+    token = csrf_token(page.get_data(as_text=True))
+    wrong = client.post(url, data={"csrf_token": token, "confirm": "P000000"})
+    assert wrong.status_code == 422 and f"Type {p.public_id}" in wrong.get_data(as_text=True)
+    assert count(Response) == 1
+    right = client.post(url, data={"csrf_token": token, "confirm": p.public_id.lower()})
+    assert right.status_code == 302
+    assert count(Response) == 0 and count(Answer) == 0 and count(ParticipantContact) == 0
+    again = client.get(url, follow_redirects=True).get_data(as_text=True)
+    assert "already withdrawn" in again
+    assert client.get(f"/workshops/{ws.slug}/participants/NOPE/withdraw").status_code == 404
+
+
+def test_reissue_revokes_the_old_link_and_is_audited(app, make):
+    ws = make.workshop()
+    p = make.participant(ws)
+    old = invitation_token(current_invitation(p))
+    invitation = reissue_link(p)
+    db.session.commit()
+    with pytest.raises(InvitationInvalid):
+        redeem(old)
+    assert redeem(invitation_token(invitation)).id == p.id
+    assert count(Invitation) == 2
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "invitation.reissue"))
+    assert event.detail == {"participant": p.public_id, "issue": 2}

@@ -1,0 +1,338 @@
+"""Roster import: parsing, line-numbered problems, matching on re-import, and the web flow."""
+
+import base64
+import io
+import re
+
+from sqlalchemy import func, select
+
+from survey.extensions import db
+from survey.models import AuditEvent, Participant, ParticipantContact, Response
+from survey.organise.roster import (
+    PUBLIC_ID_ALPHABET,
+    RosterError,
+    RowAction,
+    apply_roster,
+    parse_roster,
+)
+from survey.tokens import invitation_token, participant_for_token
+from tests.conftest import csrf_token
+
+HEADER = "external_id,name,email,group,sector,language\n"
+
+
+def _csv(*lines: str, header: str = HEADER) -> bytes:
+    return (header + "".join(line + "\n" for line in lines)).encode()
+
+
+def _participants(ws) -> list[Participant]:
+    db.session.expire_all()
+    return list(
+        db.session.scalars(
+            select(Participant).where(Participant.workshop_id == ws.id).order_by(Participant.id)
+        )
+    )
+
+
+def _import(ws, data: bytes):
+    plan = parse_roster(ws, data)
+    assert plan.valid, plan.problems
+    apply_roster(ws, plan)
+    db.session.commit()
+    return plan
+
+
+def test_a_valid_file_with_bom_urdu_and_quoted_fields_is_imported(app, make):
+    ws = make.workshop()
+    data = "\ufeff".encode() + _csv(
+        "A1,عائشہ خان,aisha@example.org,pakistan,government,ur",
+        'A2,"Smith, John",john@example.org,NATO,military,en',
+        'A3,"Line one\nline two",,nato,Diplomatic service,FR',
+    )
+    plan = _import(ws, data)
+    assert plan.counts() == {"added": 3, "updated": 0, "unchanged": 0, "skipped": 0}
+    people = _participants(ws)
+    assert [p.external_id for p in people] == ["A1", "A2", "A3"]
+    assert people[0].contact.name == "عائشہ خان"
+    assert people[0].group.code == "pakistan" and people[0].language == "ur"
+    assert people[1].contact.name == "Smith, John" and people[1].group.code == "nato"
+    assert people[2].contact.name == "Line one\nline two"
+    assert people[2].sector == "diplomatic" and people[2].language == "fr"
+
+
+def test_every_new_participant_gets_a_random_public_id_and_a_working_link(app, make):
+    ws = make.workshop()
+    _import(ws, _csv(*(f"X{i},Person {i},,nato,," for i in range(20))))
+    people = _participants(ws)
+    ids = [p.public_id for p in people]
+    assert len(set(ids)) == 20
+    assert all(re.fullmatch(f"P[{PUBLIC_ID_ALPHABET}]{{6}}", i) for i in ids)
+    assert ids != sorted(ids)  # random, not a running number (sorted by chance: 1 in 20!)
+    for p in people:
+        assert len(p.invitations) == 1
+        assert participant_for_token(invitation_token(p.invitations[0])).id == p.id
+
+
+def test_language_defaults_to_the_instruments_first(app, make):
+    ws = make.workshop()
+    _import(ws, _csv("A1,Ana,,nato,,"))
+    assert _participants(ws)[0].language == "en"
+
+
+def test_a_file_full_of_errors_reports_each_line_and_writes_nothing(app, make):
+    ws = make.workshop()
+    data = _csv(
+        "A1,Good Row,good@example.org,nato,,en",  # line 2: fine
+        "A2,No Group,,,,",  # line 3
+        'A3,"Quoted\nacross lines",,martians,,',  # lines 4-5: unknown group
+        "A4,Bad Mail,not-an-email,nato,,",  # line 6
+        "A5,Bad Sector,,nato,astronaut,",  # line 7
+        "A6,Bad Language,,nato,,de",  # line 8
+        "A1,Duplicate,,pakistan,,",  # line 9: same external_id as line 2
+        "A7,Too,many,nato,,,extra",  # line 10
+    )
+    plan = parse_roster(ws, data)
+    assert not plan.valid
+    by_line = {}
+    for problem in plan.problems:
+        by_line.setdefault(problem.line, []).append(problem.message)
+    assert sorted(by_line) == [3, 4, 6, 7, 8, 9, 10]
+    assert "group is missing" in by_line[3][0]
+    assert "martians" in by_line[4][0] and "continues to line 5" in by_line[4][0]
+    assert "not-an-email" in by_line[6][0]
+    assert "astronaut" in by_line[7][0]
+    assert "de" in by_line[8][0]
+    assert "line 2" in by_line[9][0]
+    assert "7 values" in by_line[10][0]
+    try:
+        apply_roster(ws, plan)
+    except RosterError as error:
+        assert "line 3" in str(error)
+    else:
+        raise AssertionError("an invalid plan was applied")
+    db.session.rollback()
+    assert _participants(ws) == []
+
+
+def test_not_utf8_is_refused_with_the_line_of_the_first_bad_byte(app, make):
+    ws = make.workshop()
+    data = _csv("A1,Ana,,nato,,") + "A2,José,,nato,,\n".encode("latin-1")
+    plan = parse_roster(ws, data)
+    assert [(p.line, "UTF-8" in p.message) for p in plan.problems] == [(3, True)]
+
+
+def test_header_problems(app, make):
+    ws = make.workshop()
+    plan = parse_roster(ws, b"name,emial\nAna,a@example.org\n")
+    messages = " ".join(str(p) for p in plan.problems)
+    assert "unknown column “emial”" in messages and "“group” is required" in messages
+    assert parse_roster(ws, b"").problems[0].message.startswith("the file is empty")
+    assert "no participants" in parse_roster(ws, b"group\n").problems[0].message
+
+
+def test_headers_are_forgiving_and_semicolons_work(app, make):
+    ws = make.workshop()
+    plan = parse_roster(ws, "External ID;Name;Group\nB1;Zoé;Pakistan\n".encode())
+    assert plan.valid, plan.problems
+    assert plan.lines[0].external_id == "B1" and plan.lines[0].group == "pakistan"
+
+
+def test_a_file_over_the_size_limit_is_refused(app, make):
+    ws = make.workshop()
+    app.config["ROSTER_MAX_BYTES"] = 100
+    plan = parse_roster(ws, _csv(*(f"A{i},Someone,,nato,," for i in range(10))))
+    assert "larger than" in plan.problems[0].message
+
+
+def test_reimport_matches_by_external_id_then_email_then_name_and_group(app, make):
+    ws = make.workshop()
+    _import(
+        ws,
+        _csv(
+            "A1,Ana,ana@example.org,nato,,en",
+            ",Bo,bo@example.org,nato,,en",
+            ",Cy,,pakistan,,en",
+        ),
+    )
+    before = {p.contact.name: p.public_id for p in _participants(ws)}
+    plan = parse_roster(
+        ws,
+        _csv(
+            "A1,Ana Maria,ana@example.org,nato,,en",  # external_id: renamed
+            "B2,Bo,BO@example.org,nato,,fr",  # e-mail (any case): gets an external_id
+            ",Cy,,PAKISTAN,,en",  # name and group (a code in any case)
+            "D4,Dee,,nato,,en",  # new
+        ),
+    )
+    assert plan.valid, plan.problems
+    actions = [(line.action, line.matched_by, line.changes) for line in plan.lines]
+    assert actions == [
+        (RowAction.UPDATED, "external_id", ("name",)),
+        (RowAction.UPDATED, "email", ("external_id", "language")),
+        (RowAction.UNCHANGED, "name and group", ()),
+        (RowAction.ADDED, None, ()),
+    ]
+    apply_roster(ws, plan)
+    db.session.commit()
+    people = {p.contact.name: p for p in _participants(ws)}
+    assert len(people) == 4
+    assert people["Ana Maria"].public_id == before["Ana"]
+    assert people["Bo"].external_id == "B2" and people["Bo"].language == "fr"
+    assert people["Cy"].public_id == before["Cy"]
+
+
+def test_importing_the_same_file_twice_changes_nothing(app, make):
+    ws = make.workshop()
+    data = _csv("A1,Ana,ana@example.org,nato,government,en", ",Bo,,pakistan,,ur")
+    _import(ws, data)
+    plan = _import(ws, data)
+    assert plan.counts()["unchanged"] == 2 and plan.counts()["added"] == 0
+    assert len(_participants(ws)) == 2
+
+
+def test_a_row_without_id_email_or_name_is_added_again_and_said_so(app, make):
+    ws = make.workshop()
+    data = _csv(",,,nato,military,en")
+    _import(ws, data)
+    plan = _import(ws, data)
+    assert plan.counts()["added"] == 1
+    assert "added as a new participant" in plan.notes[0].message and plan.notes[0].line == 2
+    assert len(_participants(ws)) == 2
+
+
+def test_a_withdrawn_participant_is_skipped(app, make):
+    ws = make.workshop()
+    p = make.participant(ws, external_id="A1")
+    p.withdrawn_at = make.now()
+    db.session.commit()
+    plan = _import(ws, _csv("A1,Ana,,nato,,"))
+    assert plan.lines[0].action is RowAction.SKIPPED
+    assert "withdrawn" in plan.notes[0].message
+    assert len(_participants(ws)) == 1
+
+
+def test_group_cannot_change_once_the_participant_has_answered(app, make):
+    ws = make.workshop()
+    p = make.participant(ws, "nato", external_id="A1")
+    db.session.add(
+        Response(
+            participant=p, wave=ws.wave("pre"), instrument_version=ws.wave("pre").instrument_version
+        )
+    )
+    db.session.commit()
+    plan = parse_roster(ws, _csv("A1,,,pakistan,,"))
+    assert "already answered" in plan.problems[0].message
+    q = make.participant(ws, "nato", external_id="B1")
+    plan = parse_roster(ws, _csv("B1,,,pakistan,,"))
+    assert plan.valid and plan.lines[0].changes == ("group",)
+    apply_roster(ws, plan)
+    db.session.commit()
+    db.session.refresh(q)
+    assert q.group.code == "pakistan"
+
+
+def test_two_rows_matching_one_participant_or_ambiguous_names_are_problems(app, make):
+    ws = make.workshop()
+    make.participant(ws, external_id="A1", email="ana@example.org")
+    make.participant(ws, name="Sam")
+    make.participant(ws, name="Sam")
+    plan = parse_roster(ws, _csv("A1,,,nato,,", ",,ana@example.org,nato,,", ",Sam,,nato,,"))
+    messages = [str(p) for p in plan.problems]
+    assert any(m.startswith("line 3:") and "same participant" in m for m in messages)
+    assert any(m.startswith("line 4:") and "2 participants" in m for m in messages)
+
+
+def test_an_email_matching_someone_with_another_external_id_is_a_problem(app, make):
+    ws = make.workshop()
+    make.participant(ws, external_id="A1", email="ana@example.org")
+    plan = parse_roster(ws, _csv("Z9,,ana@example.org,nato,,"))
+    assert "external_id is A1, not Z9" in plan.problems[0].message
+
+
+# --- the web flow ---------------------------------------------------------------------------
+
+
+def _upload(client, ws, data: bytes, filename: str = "roster.csv"):
+    page = client.get(f"/workshops/{ws.slug}/roster").get_data(as_text=True)
+    return client.post(
+        f"/workshops/{ws.slug}/roster",
+        data={"csrf_token": csrf_token(page), "file": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+    )
+
+
+def _confirm_fields(html: str) -> dict:
+    fields = dict(
+        re.findall(r'name="(content|fingerprint|filename|csrf_token)"[^>]*value="([^"]*)"', html)
+    )
+    assert "content" in fields, "no confirmation form"
+    return fields
+
+
+def test_upload_shows_a_dry_run_and_writes_only_on_confirmation(app, make, client, login):
+    ws = make.workshop()
+    login(make.user(grants={ws: "organiser"}))
+    data = _csv("A1,Ana,ana@example.org,nato,,en", '"A2","Smith, Jo",,pakistan,,ur')
+    response = _upload(client, ws, data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<strong>2</strong> added" in html and "Smith, Jo" in html
+    assert _participants(ws) == []  # a dry run only
+    fields = _confirm_fields(html)
+    assert base64.b64decode(fields["content"]) == data
+    response = client.post(f"/workshops/{ws.slug}/roster/confirm", data=fields)
+    assert response.status_code == 302 and response.location.endswith("/participants")
+    assert len(_participants(ws)) == 2
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "roster.import"))
+    assert event.detail["added"] == 2 and event.detail["file"] == "roster.csv"
+
+
+def test_upload_of_a_bad_file_lists_the_problems_and_offers_no_import(app, make, client, login):
+    ws = make.workshop()
+    login(make.user(grants={ws: "organiser"}))
+    response = _upload(client, ws, _csv("A1,Ana,,nato,,", "A2,Bo,,nowhere,,", "A3,Cy,x,nato,,"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "<strong>Line 3</strong>" in html and "<strong>Line 4</strong>" in html
+    assert "roster/confirm" not in html
+    assert _participants(ws) == []
+
+
+def test_upload_of_a_non_utf8_file_says_so(app, make, client, login):
+    ws = make.workshop()
+    login(make.user(grants={ws: "organiser"}))
+    response = _upload(client, ws, "group,name\nnato,Zoë\n".encode("utf-16"))
+    assert response.status_code == 422
+    assert "not UTF-8" in response.get_data(as_text=True)
+
+
+def test_confirmation_after_someone_else_changed_the_roster_shows_the_new_plan(
+    app, make, client, login
+):
+    ws = make.workshop()
+    login(make.user(grants={ws: "organiser"}))
+    fields = _confirm_fields(_upload(client, ws, _csv("A1,Ana,,nato,,")).get_data(as_text=True))
+    make.participant(ws, external_id="A1", name="Ana Old")  # imported meanwhile
+    response = client.post(f"/workshops/{ws.slug}/roster/confirm", data=fields)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "changed since the check" in html
+    assert "<strong>1</strong> updated" in html
+    assert db.session.scalar(select(func.count()).select_from(ParticipantContact)) == 1
+
+
+def test_tampered_confirmation_is_refused_without_a_500(app, make, client, login):
+    ws = make.workshop()
+    login(make.user(grants={ws: "organiser"}))
+    fields = _confirm_fields(_upload(client, ws, _csv("A1,Ana,,nato,,")).get_data(as_text=True))
+    fields["content"] = "not base64!"
+    assert client.post(f"/workshops/{ws.slug}/roster/confirm", data=fields).status_code == 400
+    assert _participants(ws) == []
+
+
+def test_an_oversized_request_is_refused_with_413(app, make, client, login):
+    ws = make.workshop()
+    login(make.user(grants={ws: "organiser"}))
+    app.config["MAX_CONTENT_LENGTH"] = 10_000
+    response = _upload(client, ws, _csv(*(f"A{i},Someone,,nato,," for i in range(1000))))
+    assert response.status_code == 413
+    assert _participants(ws) == []
