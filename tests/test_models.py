@@ -89,3 +89,9 @@ def test_datetimes_come_back_aware_in_utc(make):
     db.session.expire_all()
     assert ws.waves[0].opens_at.tzinfo is not None
     assert ws.created_at.utcoffset().total_seconds() == 0
+
+
+def test_a_stored_instrument_keeps_the_files_order(make):
+    stored = make.workshop().waves[0].instrument_version.instrument
+    assert list(stored.scores) == ["trust", "trust_direct", "warmth", "meta_trust"]
+    assert [p.code for p in stored.pages][:2] == ["profile", "trust"]

@@ -43,7 +43,8 @@ def instrument_version_for(instrument: Instrument) -> InstrumentVersion:
         key=instrument.key,
         version=(latest or 0) + 1,
         checksum=instrument.checksum,
-        definition_json=json.dumps(instrument.definition, ensure_ascii=False, sort_keys=True),
+        # Key order is meaning (pages, scores): keep the file's order, not a sorted one.
+        definition_json=json.dumps(instrument.definition, ensure_ascii=False),
     )
     db.session.add(version)
     return version

@@ -1,0 +1,28 @@
+"""The JSON API: a workshop's statistics (DESIGN §8) for its organisers and researchers."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, request
+
+from survey.auth.access import workshop_role_required
+from survey.dashboard.data import FilterError, parse_filters, start_reading, workshop_setting
+from survey.dashboard.results import stats_json, workshop_results
+from survey.models import Role, Workshop
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@bp.get("/workshops/<slug>/stats")
+@workshop_role_required(Role.ORGANISER, Role.RESEARCHER)
+def workshop_stats(workshop: Workshop):
+    """The statistics, filtered by ?sector=&experience=&language=; anonymous: 401 JSON."""
+    start_reading()
+    setting = workshop_setting(workshop)
+    try:
+        filters = parse_filters(request.args, setting.instrument)
+    except FilterError as error:
+        abort(400, str(error))
+    results = workshop_results(setting, workshop, filters)
+    response = current_app.response_class(stats_json(results.stats), mimetype="application/json")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,140 @@
+"""The numbers behind the dashboards, the report, the API and the CLI: the statistics of
+survey.analysis and item distributions, computed once per state of the data and filters and
+kept in a small per-process cache."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app, has_app_context
+
+from survey.analysis import workshop_stats
+from survey.dashboard.data import (
+    Dataset,
+    Filters,
+    Setting,
+    data_version,
+    load_dataset,
+    matching,
+    matching_counts,  # noqa: F401 (part of this module's interface, see bench/)
+)
+from survey.dashboard.distributions import (
+    Distribution,
+    item_distribution,
+    scale_categories,
+    thermometer_categories,
+)
+from survey.models import Workshop
+
+CACHE_SIZE = 32
+
+
+@dataclass(frozen=True)
+class Results:
+    filters: Filters
+    stats: dict[str, Any]  # DESIGN §8
+    distributions: Mapping[str, Distribution]  # question code -> its answers per cell
+    # Figure data built from these results, by chart id (see survey.dashboard.pages): building
+    # Plotly figures costs more than reading the cache, so they are kept with the results.
+    figures: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+class ResultsCache:
+    """A small thread-safe LRU map; results are immutable, so sharing them is safe."""
+
+    def __init__(self, size: int = CACHE_SIZE) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple, Results] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> Results | None:
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        return None
+
+    def put(self, key: tuple, results: Results) -> None:
+        with self._lock:
+            self._entries[key] = results
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+
+def _cache() -> ResultsCache | None:
+    if not has_app_context():
+        return None
+    return current_app.extensions.setdefault("dashboard_results", ResultsCache())
+
+
+def workshop_results(setting: Setting, workshop: Workshop, filters: Filters) -> Results:
+    """The results for the current data, from the cache when the data has not changed.
+
+    Statements: one to check the data's version; on a miss, the match report's and two to load
+    the data.
+    """
+    key = (
+        setting.workshop_id,
+        setting.instrument.checksum,
+        setting.min_cell,
+        tuple(setting.labels.groups.items()),
+        setting.spec.waves,
+        data_version(setting),
+        tuple(filters.applied().items()),
+    )
+    cache = _cache()
+    cached = cache.get(key) if cache else None
+    if cached is not None:
+        return cached
+    counts, links = matching(workshop)
+    results = compute_results(setting, load_dataset(setting, links), filters, counts)
+    if cache:
+        cache.put(key, results)
+    return results
+
+
+def compute_results(
+    setting: Setting, dataset: Dataset, filters: Filters, matching: Mapping[str, int]
+) -> Results:
+    """Statistics and item distributions from a loaded dataset."""
+    spec = setting.spec
+    applied = filters.applied()
+    stats = workshop_stats(
+        dataset.respondents, spec, workshop=setting.slug, filters=applied, matching=matching
+    )
+    inside = dataset.mask(filters) if applied else None
+    masks = {
+        (g, w): (dataset.group == g) & (dataset.wave == w) for g in spec.groups for w in spec.waves
+    }
+    distributions = {}
+    for question in (*setting.scale_questions(), *setting.thermometers()):
+        if question.code in setting.labels.options:
+            categories = scale_categories(setting.labels.options[question.code])
+        else:
+            categories = thermometer_categories()
+        waves = [w for w in spec.waves if w in question.waves]
+        distributions[question.code] = item_distribution(
+            question.code,
+            categories,
+            dataset.values[:, setting.numeric.index(question.code)],
+            {(g, w): masks[g, w] for g in spec.groups for w in waves},
+            inside,
+            min_cell=spec.min_cell,
+            non_response=spec.non_response,
+        )
+    return Results(filters, stats, distributions)
+
+
+def stats_json(stats: Mapping[str, Any]) -> str:
+    """The statistics as the API sends them and `survey stats --json` prints them.
+
+    allow_nan=False: the analysis turns every undefined number into null, and a NaN that slipped
+    through must fail loudly rather than reach a client as invalid JSON.
+    """
+    return json.dumps(stats, allow_nan=False, ensure_ascii=False, indent=2)

@@ -1,0 +1,156 @@
+"""Dashboard pages and the report download, for the workshop's organisers and researchers."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, make_response, render_template, request
+
+from survey.analysis.report import FILTER_KEYS
+from survey.audit import record
+from survey.auth.access import can_access, workshop_role_required
+from survey.dashboard import pages
+from survey.dashboard.charts import number, p_value
+from survey.dashboard.data import (
+    filter_choices,
+    response_funnel,
+    start_reading,
+    workshop_setting,
+)
+from survey.dashboard.forms import FilterForm, TextFilterForm
+from survey.dashboard.freetext import free_text
+from survey.dashboard.report import report_html
+from survey.dashboard.results import workshop_results
+from survey.models import Role, Workshop
+from survey.models._types import utcnow
+from survey.security import relax_style_src
+
+bp = Blueprint("dashboard", __name__, url_prefix="/workshops/<slug>/dashboard")
+
+VIEWERS = (Role.ORGANISER, Role.RESEARCHER)
+REPORT_ACTION = "report.download"
+
+
+def _render(workshop: Workshop, page: str, view, setting, form, filters, results=None):
+    # plotly.js adds a <style> element and sets style attributes while it draws; style-src
+    # 'self' would block them (console errors, unstyled hover labels and mode bar). Scripts
+    # stay 'self' only.
+    relax_style_src("'self' 'unsafe-inline'")
+    return render_template(
+        f"dashboard/{page}.html",
+        workshop=workshop,
+        page=page,
+        pages=pages.PAGES,
+        view=view,
+        setting=setting,
+        labels=setting.labels,
+        form=form,
+        filters=filters,
+        results=results,
+        stats=results.stats if results else None,
+        num=number,
+        pvalue=p_value,
+        may_include_text=can_access(workshop, Role.ORGANISER),
+    )
+
+
+def _load(workshop: Workshop):
+    """Start reading, then the setting, the filter form and the (cached) results."""
+    start_reading()
+    setting = workshop_setting(workshop)
+    form = FilterForm(request.args, filter_choices(setting.instrument))
+    return setting, form, workshop_results(setting, workshop, form.filters())
+
+
+def _page(workshop: Workshop, name: str, build):
+    setting, form, results = _load(workshop)
+    view = build(setting, results)
+    return _render(workshop, name, view, setting, form, results.filters, results)
+
+
+@bp.get("")
+@workshop_role_required(*VIEWERS)
+def overview(workshop: Workshop):
+    """Findings, the response funnel, the linking report and the report download."""
+    setting, form, results = _load(workshop)
+    view = pages.overview(setting, results, response_funnel(setting))
+    return _render(workshop, "overview", view, setting, form, results.filters, results)
+
+
+@bp.get("/trust")
+@workshop_role_required(*VIEWERS)
+def trust(workshop: Workshop):
+    """Scores by group and wave, their paired change, group x time, items, thermometer."""
+    return _page(workshop, "trust", pages.trust)
+
+
+@bp.get("/perception")
+@workshop_role_required(*VIEWERS)
+def perception(workshop: Workshop):
+    """Meta-trust beside the trust actually given, and the asymmetry."""
+    return _page(workshop, "perception", pages.perception)
+
+
+@bp.get("/priorities")
+@workshop_role_required(*VIEWERS)
+def priorities(workshop: Workshop):
+    """Mean ranks, agreement and convergence, shared interests and differences."""
+    return _page(workshop, "priorities", pages.priorities)
+
+
+@bp.get("/obstacles")
+@workshop_role_required(*VIEWERS)
+def obstacles(workshop: Workshop):
+    """Obstacles and outlook by group and wave, and the evaluation of the workshop."""
+    return _page(workshop, "obstacles", pages.obstacles)
+
+
+def _text_choices(setting) -> dict:
+    labels = setting.labels
+    return {
+        "questions": [(q.code, labels.questions[q.code]) for q in setting.text_questions()],
+        "groups": [(g, labels.group(g)) for g in setting.spec.groups],
+        "waves": [(w, labels.wave(w)) for w in setting.spec.waves],
+    }
+
+
+@bp.get("/text")
+@workshop_role_required(*VIEWERS)
+def text(workshop: Workshop):
+    """Free text: reads only cell sizes and texts, never the (possibly slow) statistics."""
+    start_reading()
+    setting = workshop_setting(workshop)
+    form = TextFilterForm(
+        request.args, filter_choices(setting.instrument), **_text_choices(setting)
+    )
+    filters = form.filters()
+    blocks = free_text(
+        setting,
+        filters,
+        question=form.chosen("question"),
+        group=form.chosen("group"),
+        wave=form.chosen("wave"),
+    )
+    return _render(workshop, "text", blocks, setting, form, filters)
+
+
+@bp.get("/report.html")
+@workshop_role_required(*VIEWERS)
+def report(workshop: Workshop):
+    """One self-contained HTML file with every chart, table and finding (an audit event)."""
+    include_text = request.args.get("include_text") == "1"
+    if include_text and not can_access(workshop, Role.ORGANISER):
+        abort(403)  # free text goes into a report only when an organiser includes it
+    asked = {key: request.args[key][:100] for key in FILTER_KEYS if request.args.get(key)}
+    detail = {"filters": asked, "include_text": include_text}
+    record(REPORT_ACTION, workshop=workshop, detail=detail)
+    setting, _form, results = _load(workshop)  # commits the event
+    html = report_html(
+        setting,
+        results,
+        response_funnel(setting),
+        generated_at=utcnow(),
+        texts=free_text(setting, results.filters) if include_text else None,
+    )
+    response = make_response(html)
+    response.mimetype = "text/html"
+    response.headers["Content-Disposition"] = f'attachment; filename="{setting.slug}-report.html"'
+    return response

@@ -1,0 +1,141 @@
+"""The dashboards and the report in real Chromium: every chart draws under the CSP, hostile
+text never runs, the filters work without JavaScript, the report opens with no network."""
+
+import pytest
+
+from survey.auth.users import user_by_email
+from survey.extensions import db
+from tests.dashboard_helpers import populate
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+PAGES = ("", "/trust", "/perception", "/priorities", "/obstacles", "/text")
+# Script tags, event handlers, javascript: links and Plotly's own label markup.
+PAYLOADS = (
+    "<script>alert('script')</script>",
+    '<img src="x" onerror="alert(\'img\')">',
+    "<a href=\"javascript:alert('link')\">click me</a>",
+    '<span style="position:fixed;inset:0;background:red" onmouseover="alert(\'span\')">x</span>',
+    '"><svg onload="alert(\'svg\')">',
+    "javascript:alert('bare')",
+)
+
+
+def sign_in(page, base, email):
+    page.goto(f"{base}/auth/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
+def hover_every_chart(page) -> None:
+    """Make Plotly draw a hover label on every chart (its text comes from the figure)."""
+    page.evaluate(
+        """() => document.querySelectorAll(".js-plotly-plot").forEach((plot) => {
+            plot.data.forEach((trace, curve) => {
+                if (!trace.x || !trace.x.length) { return; }
+                const subplot = (trace.xaxis || "x") + (trace.yaxis || "y");
+                Plotly.Fx.hover(plot, [{curveNumber: curve, pointNumber: 0}], subplot);
+            });
+        })"""
+    )
+
+
+def charts_drawn(page) -> tuple[int, int]:
+    """(charts drawn, charts on the page), once drawing has finished."""
+    expected = page.locator("[data-figure]").count()
+    if expected:
+        page.wait_for_function(
+            "n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n", arg=expected
+        )
+    return page.locator(".js-plotly-plot").count(), expected
+
+
+@pytest.fixture
+def hostile(app, make):
+    """A workshop whose group labels and free-text answers are attack strings."""
+    ws = make.workshop(open_waves=("pre", "post"))
+    ws.group("nato").label = PAYLOADS[3]  # labels hold at most 100 characters
+    ws.group("pakistan").label = PAYLOADS[2]
+    ws.title = PAYLOADS[0] + PAYLOADS[4]
+    db.session.commit()
+    texts = {
+        "hope_text": PAYLOADS[5] + PAYLOADS[0],
+        "takeaway_text": PAYLOADS[1],
+        "view_change_text": PAYLOADS[4],
+    }
+    populate(ws, 8, seed=12, text=texts)
+    user = make.user(grants={ws: "organiser"})
+    return ws.slug, user.email
+
+
+def test_every_page_draws_every_chart_on_a_phone(live_server, page, hostile):
+    slug, email = hostile
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    sign_in(page, live_server, email)
+    for path in PAGES:
+        page.goto(f"{live_server}/workshops/{slug}/dashboard{path}")
+        drawn, expected = charts_drawn(page)
+        assert drawn == expected, path
+        if path in ("/trust", "/obstacles"):
+            assert expected > 10
+        hover_every_chart(page)
+        if expected:
+            assert page.locator(".hoverlayer .hovertext").count() >= 1, path
+        assert page.locator("img[src='x'], svg[onload], a[href^='javascript:']").count() == 0
+    assert dialogs == []
+    assert page.console_errors == []  # CSP violations are console errors too
+    page.goto(f"{live_server}/workshops/{slug}/dashboard/text")
+    assert "alert('img')" in page.inner_text("main")  # shown as text, not run
+
+
+def test_filters_work_without_javascript(live_server, browser, hostile):
+    slug, email = hostile
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    sign_in(page, live_server, email)
+    page.goto(f"{live_server}/workshops/{slug}/dashboard/trust")
+    page.select_option("select[name=sector]", "media")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_load_state()
+    assert "sector=media" in page.url
+    assert "sector = media" in page.inner_text(".suppression-note")
+    page.click("nav.tabs >> text=Perception")
+    assert "/perception?sector=media" in page.url
+    context.close()
+
+
+def test_report_opens_offline_and_draws_every_chart(browser, client, login, hostile, tmp_path):
+    slug, email = hostile
+    login(user_by_email(email))
+    response = client.get(f"/workshops/{slug}/dashboard/report.html?include_text=1")
+    assert response.status_code == 200
+    path = tmp_path / "report.html"
+    path.write_bytes(response.data)
+
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    blocked = []
+
+    def only_the_file(route):
+        if route.request.url == path.as_uri():
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_the_file)
+    page = context.new_page()
+    errors, dialogs = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(path.as_uri())
+    drawn, expected = charts_drawn(page)
+    assert expected > 30 and drawn == expected
+    hover_every_chart(page)
+    assert errors == [] and dialogs == [] and blocked == []
+    assert "alert('img')" in page.inner_text("#text")
+    context.close()

@@ -1,0 +1,287 @@
+import html
+import json
+import re
+
+import numpy as np
+import pytest
+
+from survey.analysis import AnalysisSpec, Respondent, ScoreSpec, workshop_stats
+from survey.dashboard import charts
+from survey.dashboard.data import FunnelRow, Labels
+from survey.dashboard.distributions import (
+    CellDistribution,
+    Distribution,
+    scale_categories,
+    thermometer_categories,
+)
+
+TRUST = tuple(f"t{i}" for i in range(1, 8))
+ITEMS = ("a", "b", "c", "d")
+SPEC = AnalysisSpec(
+    groups=("nato", "pakistan"),
+    waves=("pre", "post"),
+    scores={
+        "trust": ScoreSpec("trust", TRUST, frozenset({"t6", "t7"}), 5, 1, 5),
+        "trust_direct": ScoreSpec("trust_direct", ("trust_direct",), frozenset(), 1, 1, 5),
+        "meta_trust": ScoreSpec("meta_trust", ("meta_trust",), frozenset(), 1, 1, 5),
+    },
+    alpha_score="trust",
+    perception=("meta_trust", "trust_direct"),
+    ranking_items=ITEMS,
+    group_labels={"nato": "NATO", "pakistan": "Pakistan"},
+    bootstrap_draws=50,
+)
+
+# Strings that must never reach a browser as markup: script tags, event handlers,
+# javascript: links and Plotly's own label markup.
+PAYLOADS = (
+    "<script>alert('s')</script>",
+    '<img src=x onerror="alert(1)">',
+    '<a href="javascript:alert(2)">link</a>',
+    "javascript:alert(3)",
+    '<span style="font-size:90px" onmouseover="alert(4)">big</span>',
+    '"><svg onload=alert(5)>',
+    "<b>bold</b><br><i>x</i>",
+    "</script><script>alert(6)</script>",
+    "%{x} {{7*7}} &amp;",
+)
+
+
+def labels(nato="NATO", pakistan="Pakistan", item=None) -> Labels:
+    return Labels(
+        groups={"nato": nato, "pakistan": pakistan},
+        waves={"pre": "Before", "post": "After"},
+        scores={"trust": "Trust", "trust_direct": "Overall", "meta_trust": "Meta"},
+        items={code: item or f"Item {code}" for code in ITEMS},
+        questions={},
+        options={},
+    )
+
+
+def respondents(sizes, seed=1):
+    rng = np.random.default_rng(seed)
+    out = []
+    for (group, wave), n in sizes.items():
+        for i in range(n):
+            values = {c: int(rng.integers(1, 6)) for c in TRUST}
+            values["trust_direct"] = int(rng.integers(1, 6))
+            values["meta_trust"] = int(rng.integers(1, 6))
+            ranking = {ITEMS[j]: r + 1 for r, j in enumerate(rng.permutation(len(ITEMS)))}
+            out.append(
+                Respondent(f"{group}{i}", group, wave, "en", "media", "lt2", values, ranking)
+            )
+    return out
+
+
+FULL = {("nato", "pre"): 12, ("nato", "post"): 10, ("pakistan", "pre"): 11, ("pakistan", "post"): 9}
+SMALL = {**FULL, ("pakistan", "post"): 3}
+
+
+@pytest.fixture(scope="module")
+def full():
+    return workshop_stats(respondents(FULL), SPEC, workshop="w")
+
+
+@pytest.fixture(scope="module")
+def small():
+    return workshop_stats(respondents(SMALL), SPEC, workshop="w")
+
+
+def strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from strings(v)
+
+
+def annotations(fig):
+    return [a.text for a in fig.layout.annotations]
+
+
+def test_score_cells_chart_draws_each_cell_mean_with_its_interval(full):
+    fig = charts.score_cells_chart(full, "trust", labels(), (1, 5))
+    cells = {(c["group"], c["wave"]): c for c in full["scores"]["trust"]["cells"]}
+    assert [t.name for t in fig.data] == ["NATO", "Pakistan"]
+    for trace, group in zip(fig.data, ("nato", "pakistan"), strict=True):
+        expected = [cells[group, w] for w in ("pre", "post")]
+        assert list(trace.y) == pytest.approx([c["mean"] for c in expected])
+        assert list(trace.error_y.array) == pytest.approx(
+            [c["ci_high"] - c["mean"] for c in expected]
+        )
+        assert list(trace.error_y.arrayminus) == pytest.approx(
+            [c["mean"] - c["ci_low"] for c in expected]
+        )
+        assert [t.split("(")[1] for t in trace.text] == [f"n = {c['n']})" for c in expected]
+    assert annotations(fig) == []
+
+
+def test_suppressed_cells_are_notes_not_numbers(small):
+    fig = charts.score_cells_chart(small, "trust", labels(), (1, 5))
+    pakistan = fig.data[1]
+    assert len(pakistan.y) == 1  # only "pre": "post" has 3 < 5 respondents
+    assert annotations(fig) == ["suppressed (n &lt; 5)"]
+    paired = charts.paired_change_chart(small, "trust", labels())
+    assert [t.name for t in paired.data] == ["NATO"]
+    assert annotations(paired) == ["suppressed (n &lt; 5)"]
+    by_time = charts.group_by_time_chart(small, "trust", labels())
+    assert len(by_time.data) == 1
+    assert "Pakistan: suppressed (n &lt; 5)" in annotations(by_time)[0]
+    assert "difference of the changes: suppressed (n &lt; 5)" in annotations(by_time)[0]
+    perception = charts.perception_chart(small, labels(), SPEC.perception, (1, 5))
+    # Pakistan-post (meta) and NATO-post (trust Pakistan gives NATO) need the small cell.
+    drawn = sum(len(t.y) for t in perception.data)
+    assert drawn == 2 * 4 - 2 * 2
+    slope = charts.priorities_slope_chart(small, labels())
+    pakistan_lines = [t for t in slope.data if t.xaxis == "x2"]
+    assert all(t.y[1] is None for t in pakistan_lines)
+    assert any("suppressed (n &lt; 5)" in text for text in annotations(slope))
+    agreement = charts.agreement_chart(small, labels())
+    assert len(agreement.data[0].y) == 1
+    assert "convergence: suppressed (n &lt; 5)" in annotations(agreement)
+
+
+def test_paired_and_group_by_time_charts_use_the_matched_means(full):
+    paired = {p["group"]: p for p in full["scores"]["trust"]["paired"]}
+    fig = charts.paired_change_chart(full, "trust", labels())
+    assert [t.y[0] for t in fig.data] == pytest.approx(
+        [paired[g]["mean_change"] for g in ("nato", "pakistan")]
+    )
+    assert list(fig.layout.xaxis.ticktext) == [
+        f"NATO<br>n = {paired['nato']['n']} pairs",
+        f"Pakistan<br>n = {paired['pakistan']['n']} pairs",
+    ]
+    by_time = charts.group_by_time_chart(full, "trust", labels())
+    for trace, group in zip(by_time.data, ("nato", "pakistan"), strict=True):
+        assert list(trace.y) == pytest.approx(
+            [paired[group]["pre_mean"], paired[group]["post_mean"]]
+        )
+    did = full["scores"]["trust"]["group_by_time"]
+    assert charts.number(did["did"]) in annotations(by_time)[0]
+
+
+def test_perception_asymmetry_priorities_and_agreement_follow_the_numbers(full):
+    perception = charts.perception_chart(full, labels(), SPEC.perception, (1, 5))
+    objects = full["perception"]
+    assert list(perception.data[0].y) == pytest.approx([o["meta_trust_mean"] for o in objects])
+    assert list(perception.data[1].y) == pytest.approx([o["other_trust_mean"] for o in objects])
+    asymmetry = charts.asymmetry_chart(full, labels())
+    assert list(asymmetry.data[0].y) == pytest.approx([o["value"] for o in full["asymmetry"]])
+    slope = charts.priorities_slope_chart(full, labels())
+    cells = {(c["group"], c["wave"]): c for c in full["priorities"]["cells"]}
+    first = slope.data[0]
+    assert first.name == "Item a"
+    assert list(first.y) == pytest.approx(
+        [cells["nato", w]["mean_rank"]["a"] for w in ("pre", "post")]
+    )
+    assert len(slope.data) == 2 * len(ITEMS)
+    assert list(slope.layout.yaxis.range) == [len(ITEMS) + 0.5, 0.5]  # rank 1 on top
+    agreement = charts.agreement_chart(full, labels())
+    assert list(agreement.data[0].y) == pytest.approx(
+        [a["tau"] for a in full["priorities"]["agreement"]]
+    )
+
+
+def distribution(cells):
+    categories = scale_categories([(1, "SD"), (2, "D"), (3, "N"), (4, "A"), (5, "SA")])
+    return Distribution("q", categories, tuple(cells))
+
+
+def test_likert_chart_diverges_around_zero_with_the_middle_split():
+    shown = CellDistribution("nato", "pre", 9, 1, (1, 2, 2, 1, 2), False, None)
+    hidden = CellDistribution("pakistan", "pre", 3, None, None, True, "suppressed")
+    fig = charts.likert_chart(distribution([shown, hidden]), labels(), 5)
+    by_name: dict[str, list[float]] = {}
+    for trace in fig.data:
+        assert trace.orientation == "h"
+        assert trace.x[1] is None  # the suppressed row has no bar at all
+        by_name.setdefault(trace.name, []).append(trace.x[0])
+    assert by_name["SD"] == [-12.5] and by_name["D"] == [-25.0]
+    assert by_name["N"] == [-12.5, 12.5]  # half left, half right
+    assert by_name["A"] == [12.5] and by_name["SA"] == [25.0]
+    # Nearest the middle first, so that "relative" stacking puts SD at the far left.
+    assert [t.name for t in fig.data][:3] == ["N", "D", "SD"]
+    assert fig.layout.barmode == "relative"
+    assert fig.data[0].y[0] == "NATO · Pre<br>n = 9, 1 declined"
+    assert annotations(fig) == ["suppressed (n &lt; 5)"]
+    assert [t.showlegend for t in fig.data].count(True) == 5
+
+
+def test_thermometer_chart_shows_shares_per_cell():
+    categories = thermometer_categories()
+    counts = (0, 0, 1, 1, 2, 4, 0, 0, 0, 0)
+    cells = [
+        CellDistribution("nato", "pre", 8, 0, counts, False, None),
+        CellDistribution("nato", "post", 2, None, None, True, "suppressed"),
+        CellDistribution("pakistan", "pre", 0, None, None, False, "undefined"),
+        CellDistribution("pakistan", "post", 0, None, None, False, "undefined"),
+    ]
+    fig = charts.thermometer_chart(
+        Distribution("warmth", categories, tuple(cells)),
+        labels(),
+        ("nato", "pakistan"),
+        ("pre", "post"),
+        5,
+    )
+    assert len(fig.data) == 1
+    assert list(fig.data[0].y) == pytest.approx([100 * c / 8 for c in counts])
+    notes = annotations(fig)
+    assert "suppressed (n &lt; 5)" in notes and notes.count("no answers") == 2
+    assert "NATO · Pre (n = 8)" in notes
+
+
+def test_funnel_chart_counts():
+    funnel = [
+        FunnelRow("nato", 10, 1, {"pre": 9, "post": 4}, {"pre": 8, "post": 3}),
+        FunnelRow("pakistan", 7, 0, {"pre": 7, "post": 0}, {"pre": 6, "post": 0}),
+    ]
+    fig = charts.funnel_chart(funnel, labels())
+    assert [t.name for t in fig.data] == ["Participants", "Started", "Submitted"]
+    assert list(fig.data[0].y) == [10, 10, 7, 7]
+    assert list(fig.data[1].y) == [9, 4, 7, 0]
+    assert list(fig.data[2].y) == [8, 3, 6, 0]
+    assert list(fig.data[2].x) == ["NATO · Pre", "NATO · Post", "Pakistan · Pre", "Pakistan · Post"]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_every_string_in_every_figure_is_escaped(small, payload):
+    hostile = labels(nato=payload, pakistan=payload + "!", item=payload)
+    likert = distribution(
+        [
+            CellDistribution("nato", "pre", 6, 0, (1, 1, 1, 1, 2), False, None),
+            CellDistribution("pakistan", "post", 2, None, None, True, "suppressed"),
+        ]
+    )
+    likert = Distribution("q", scale_categories([(i, payload) for i in range(1, 6)]), likert.cells)
+    figures = [
+        charts.score_cells_chart(small, "trust", hostile, (1, 5)),
+        charts.paired_change_chart(small, "trust", hostile),
+        charts.group_by_time_chart(small, "trust", hostile),
+        charts.perception_chart(small, hostile, SPEC.perception, (1, 5)),
+        charts.asymmetry_chart(small, hostile),
+        charts.priorities_slope_chart(small, hostile),
+        charts.likert_chart(likert, hostile, 5),
+        charts.thermometer_chart(likert, hostile, ("nato", "pakistan"), ("pre", "post"), 5),
+        charts.funnel_chart([FunnelRow("nato", 1, 0, {"pre": 1}, {"pre": 1})], hostile),
+    ]
+    # The agreement chart names no group or item: it must still carry no markup.
+    for fig in [*figures, charts.agreement_chart(small, hostile)]:
+        data = charts.figure_data(fig)
+        json.dumps(data, allow_nan=False)
+        texts = list(strings(data))
+        if fig in figures:
+            assert any(html.escape(payload) in text for text in texts)
+        for text in texts:
+            # The only markup in a figure is the line break the charts add themselves.
+            assert re.sub(r"<br>", "", text).count("<") == 0, text
+            assert "javascript:" not in text or "<a" not in text
+
+
+def test_figure_data_is_plain_json():
+    data = charts.figure_data(charts.funnel_chart([], labels()))
+    assert set(data) == {"data", "layout"}
+    assert json.loads(json.dumps(data, allow_nan=False)) == data
+    assert charts._plain([np.float64("nan"), np.int64(3), (1.5,)]) == [None, 3, [1.5]]

@@ -1,0 +1,184 @@
+import re
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, select
+
+from survey.extensions import db
+from survey.models import AuditEvent
+from tests.dashboard_helpers import populate
+
+PAGES = ("", "/trust", "/perception", "/priorities", "/obstacles", "/text")
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def url(ws, page=""):
+    return f"/workshops/{ws.slug}/dashboard{page}"
+
+
+@contextmanager
+def counted_statements():
+    """Every SQL statement sent to the database, BEGIN included."""
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+@pytest.fixture
+def workshop(make):
+    ws = make.workshop(open_waves=("pre", "post"))
+    populate(ws, 8, seed=4, text={"hope_text": HOSTILE, "takeaway_text": "Keep talking"})
+    return ws
+
+
+def test_staff_without_a_grant_are_kept_out(client, make, login, workshop):
+    for page in PAGES:
+        response = client.get(url(workshop, page))
+        assert response.status_code == 302 and "/auth/login" in response.location
+    other = make.workshop()
+    login(make.user(grants={other: "organiser"}))
+    for page in (*PAGES, "/report.html"):
+        assert client.get(url(workshop, page)).status_code == 403
+    assert client.get("/workshops/nowhere/dashboard").status_code == 404
+
+
+@pytest.mark.parametrize("role", ["organiser", "researcher", "admin"])
+def test_organisers_researchers_and_admins_see_every_page(client, make, login, workshop, role):
+    user = make.user(admin=True) if role == "admin" else make.user(grants={workshop: role})
+    login(user)
+    for page in PAGES:
+        response = client.get(url(workshop, page))
+        assert response.status_code == 200, page
+        html = response.get_data(as_text=True)
+        assert workshop.title in html
+        policy = response.headers["Content-Security-Policy"]
+        assert "script-src 'self';" in policy and "'unsafe-inline'" in policy.split("style-src")[1]
+        assert "<script>" not in html  # data blocks only: <script type="application/json">
+        for figure in re.findall(r'data-figure="([^"]+)"', html):
+            assert f'<script type="application/json" id="{figure}">' in html
+
+
+def test_overview_shows_findings_funnel_and_matching(client, make, login, workshop):
+    login(make.user(grants={workshop: "researcher"}))
+    html = client.get(url(workshop)).get_data(as_text=True)
+    assert "Findings" in html and "Among NATO participants who answered both times" in html
+    assert re.search(r"<th scope=\"row\">NATO</th><td class=\"num\">8</td>", html)
+    assert "Matched" in html
+    # Researchers may download the report but not put free text in it.
+    assert "Download the report" in html and "include_text" not in html
+
+
+def test_small_groups_are_suppressed_on_the_pages(client, make, login):
+    ws = make.workshop(open_waves=("pre", "post"), min_cell=5)
+    populate(ws, {"nato": 8, "pakistan": 3}, post_share=1.0, seed=9, text={"hope_text": "ok"})
+    login(make.user(grants={ws: "organiser"}))
+    trust = client.get(url(ws, "/trust")).get_data(as_text=True)
+    assert "suppressed (n &lt; 5)" in trust
+    text = client.get(url(ws, "/text?question=hope_text")).get_data(as_text=True)
+    assert text.count('<li dir="auto">ok</li>') == 8  # NATO's 8, never Pakistan's 3
+    assert "suppressed (n &lt; 5)" in text
+
+
+def test_filters_apply_and_bad_values_never_break_a_page(client, make, login, workshop):
+    login(make.user(grants={workshop: "organiser"}))
+    filtered = client.get(url(workshop, "/trust?sector=media&language=ur")).get_data(as_text=True)
+    assert "Filtered:" in filtered and "sector = media" in filtered
+    link = f'href="/workshops/{workshop.slug}/dashboard/perception?sector=media&amp;language=ur"'
+    assert link in filtered
+    for query in ("?sector=%3Cscript%3E", "?experience=999", "?language=", "?question=x&wave=y"):
+        for page in PAGES:
+            response = client.get(url(workshop, page) + query)
+            assert response.status_code == 200, (page, query)
+    bad = client.get(url(workshop, "?sector=spies")).get_data(as_text=True)
+    assert "Not a valid choice" in bad and "Filtered:" not in bad
+
+
+def test_free_text_is_escaped_and_filterable(client, make, login, workshop):
+    login(make.user(grants={workshop: "researcher"}))
+    html = client.get(url(workshop, "/text")).get_data(as_text=True)
+    assert HOSTILE not in html and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    assert "Keep talking" in html
+    only_post = client.get(url(workshop, "/text?question=takeaway_text&wave=post")).get_data(
+        as_text=True
+    )
+    assert "Keep talking" in only_post and "&lt;script&gt;" not in only_post
+    assert "NATO · After the workshop" in only_post
+    assert "NATO · Before the workshop" not in only_post
+
+
+def test_report_download_is_one_file_and_an_audit_event(client, make, login, workshop):
+    organiser = make.user(grants={workshop: "organiser"})
+    login(organiser)
+    response = client.get(url(workshop, "/report.html?sector=media"))
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="{workshop.slug}-report.html"'
+    )
+    html = response.get_data(as_text=True)
+    assert "Keep talking" not in html  # no free text unless asked for
+    with_text = client.get(url(workshop, "/report.html?include_text=1")).get_data(as_text=True)
+    assert "Keep talking" in with_text and HOSTILE not in with_text
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "report.download").order_by(AuditEvent.id)
+    ).all()
+    assert [(e.actor, e.detail) for e in events] == [
+        (organiser.email, {"filters": {"sector": "media"}, "include_text": False}),
+        (organiser.email, {"filters": {}, "include_text": True}),
+    ]
+
+
+def test_only_organisers_put_free_text_in_a_report(client, make, login, workshop):
+    login(make.user(grants={workshop: "researcher"}))
+    assert client.get(url(workshop, "/report.html?include_text=1")).status_code == 403
+    assert client.get(url(workshop, "/report.html")).status_code == 200
+
+
+def test_pages_follow_new_submissions(client, make, login, workshop):
+    login(make.user(grants={workshop: "organiser"}))
+    before = client.get(url(workshop)).get_data(as_text=True)
+    populate(workshop, {"nato": 2}, seed=8, prefix="N")
+    after = client.get(url(workshop)).get_data(as_text=True)
+    assert re.search(r"<th scope=\"row\">NATO</th><td class=\"num\">8</td>", before)
+    assert re.search(r"<th scope=\"row\">NATO</th><td class=\"num\">10</td>", after)
+
+
+def render_statements(app, client, slug: str) -> dict[str, int]:
+    """Statements per page on a first render (nothing cached), checking that a second render
+    takes fewer."""
+    counts = {}
+    for page in PAGES:
+        address = f"/workshops/{slug}/dashboard{page}"
+        for cached in (False, True):
+            if not cached:
+                app.extensions.pop("dashboard_results", None)  # computes afresh
+            # As in production, the request starts its own session and transaction (the test's
+            # session would otherwise carry its open transaction into the request).
+            db.session.remove()
+            with counted_statements() as statements:
+                assert client.get(address).status_code == 200
+            if cached:
+                assert len(statements) <= counts[page]
+            else:
+                counts[page] = len(statements)
+    return counts
+
+
+def test_a_render_takes_the_same_few_statements_for_10_or_1000_participants(
+    app, client, make, login
+):
+    small = make.workshop(open_waves=("pre", "post"))
+    large = make.workshop(open_waves=("pre", "post"))
+    populate(small, 5, seed=2)
+    populate(large, 500, seed=2)
+    login(make.user(admin=True))
+    slugs = small.slug, large.slug  # the workshops are detached from the session below
+    counts = render_statements(app, client, slugs[1])
+    assert max(counts.values()) <= 10, counts
+    assert render_statements(app, client, slugs[0]) == counts
