@@ -87,11 +87,27 @@ def _instance_secret(app: Flask) -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from survey.admin.routes import bp as admin_bp
+    from survey.api.routes import bp as api_bp
     from survey.assets.routes import bp as assets_bp
     from survey.auth.routes import bp as auth_bp
+    from survey.dashboard.routes import bp as dashboard_bp
+    from survey.exports.routes import bp as exports_bp
     from survey.main.routes import bp as main_bp
+    from survey.organise.routes import bp as organise_bp
+    from survey.respond.routes import bp as respond_bp
 
-    for blueprint in (main_bp, assets_bp, auth_bp):
+    for blueprint in (
+        main_bp,
+        assets_bp,
+        auth_bp,
+        organise_bp,
+        admin_bp,
+        exports_bp,
+        respond_bp,
+        dashboard_bp,
+        api_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

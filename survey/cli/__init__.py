@@ -8,7 +8,12 @@ from flask.cli import FlaskGroup
 def register_commands(app: Flask) -> None:
     from survey.cli.backup import backup_command, restore_command
     from survey.cli.demo import demo_command
+    from survey.cli.exports import export_command
     from survey.cli.instruments import instruments_cli
+    from survey.cli.invitations import invitations_cli
+    from survey.cli.responses import responses_cli
+    from survey.cli.roster import roster_cli
+    from survey.cli.stats import stats_command
     from survey.cli.users import users_cli
     from survey.cli.workshops import waves_cli, workshops_cli
 
@@ -18,8 +23,13 @@ def register_commands(app: Flask) -> None:
         users_cli,
         workshops_cli,
         waves_cli,
+        roster_cli,
+        invitations_cli,
         backup_command,
         restore_command,
+        export_command,
+        responses_cli,
+        stats_command,
     ):
         app.cli.add_command(command)
 

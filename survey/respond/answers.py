@@ -1,0 +1,342 @@
+"""The answer store: a participant's place in one wave, read with one joined select, and the
+writes of the questionnaire (start, consent, a page of answers, submit).
+
+A page save is at most four statements in one transaction (tests/test_respond_budget.py):
+the joined select, a guarded UPDATE of the response, one INSERT … ON CONFLICT DO UPDATE of the
+page's answers and one DELETE of the answers cleared on the page. The guard
+(`status = 'in_progress'`) is what keeps submitted responses read-only and submit idempotent:
+the first UPDATE to reach a response row wins, and the other finds nothing to update.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import and_, delete, exists, func, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
+
+from survey.extensions import db
+from survey.instruments import Instrument
+from survey.models import (
+    Answer,
+    Group,
+    InstrumentVersion,
+    Invitation,
+    Participant,
+    Response,
+    ResponseSource,
+    ResponseStatus,
+    Wave,
+    Workshop,
+)
+from survey.models._types import utcnow
+from survey.respond.fields import Row
+from survey.respond.flow import PARTICIPANT_FIELDS, Step, skipped_questions, wave_steps
+
+_instruments: dict[str, Instrument] = {}
+
+
+def instrument_for(version_id: int, checksum: str) -> Instrument:
+    """The parsed instrument of a version, cached by checksum (versions never change), so that
+    a page save reads neither the definition nor parses it."""
+    instrument = _instruments.get(checksum)
+    if instrument is None:
+        version = db.session.get(InstrumentVersion, version_id)
+        instrument = version.instrument
+        if len(_instruments) > 64:
+            _instruments.clear()
+        _instruments[checksum] = instrument
+    return instrument
+
+
+@dataclass
+class Visit:
+    """A participant in one wave: who, where, their response (None before they start) and what
+    they have told us in other waves."""
+
+    participant: Participant
+    invitation_id: int
+    group: str
+    workshop: Workshop
+    wave: Wave
+    response: Response | None
+    instrument: Instrument
+    consented: bool  # consent given in any wave (it is asked once, in the first one)
+    # Questions answered in the participant's other, submitted, responses (profile questions
+    # are asked once; an unsubmitted response never reaches the exports, so it does not count).
+    answered_elsewhere: frozenset[str]
+
+    @property
+    def ask_consent(self) -> bool:
+        return not self.consented or (
+            self.response is not None and self.response.consent_at is not None
+        )
+
+    @property
+    def skip(self) -> frozenset[str]:
+        known = {name: getattr(self.participant, name) for name in PARTICIPANT_FIELDS}
+        return skipped_questions(
+            self.instrument, answered_elsewhere=self.answered_elsewhere, known=known
+        )
+
+    def steps(self) -> tuple[Step, ...]:
+        """The wave's steps for this participant."""
+        return wave_steps(
+            self.instrument, self.wave.code, ask_consent=self.ask_consent, skip=self.skip
+        )
+
+
+def _visit_query(wave_code: str, invitation_id: int):
+    consent = aliased(Response)
+    other = aliased(Response)
+    consented = exists().where(
+        consent.participant_id == Participant.id, consent.consent_at.is_not(None)
+    )
+    elsewhere = (
+        select(func.aggregate_strings(Answer.question, " "))
+        .join(other, other.id == Answer.response_id)
+        .where(
+            other.participant_id == Participant.id,
+            other.wave_id != Wave.id,
+            other.status == ResponseStatus.SUBMITTED,
+            Answer.item == "",
+        )
+        .scalar_subquery()
+    )
+    return (
+        select(
+            Participant,
+            Workshop,
+            Wave,
+            Response,
+            Group.code,
+            InstrumentVersion.id,
+            InstrumentVersion.checksum,
+            consented.label("consented"),
+            elsewhere.label("elsewhere"),
+        )
+        .join(Workshop, Workshop.id == Participant.workshop_id)
+        .join(Group, Group.id == Participant.group_id)
+        .join(Wave, and_(Wave.workshop_id == Workshop.id, Wave.code == wave_code))
+        .join(
+            Invitation,
+            and_(
+                Invitation.participant_id == Participant.id,
+                Invitation.id == invitation_id,
+                Invitation.revoked_at.is_(None),
+            ),
+        )
+        .outerjoin(
+            Response, and_(Response.participant_id == Participant.id, Response.wave_id == Wave.id)
+        )
+        .join(
+            InstrumentVersion,
+            InstrumentVersion.id
+            == func.coalesce(Response.instrument_version_id, Wave.instrument_version_id),
+        )
+        .where(Participant.withdrawn_at.is_(None))
+    )
+
+
+def _visit(statement, invitation_id: int) -> Visit | None:
+    row = db.session.execute(statement).first()
+    if row is None:
+        return None
+    participant, workshop, wave, response, group, version_id, checksum, consented, elsewhere = row
+    return Visit(
+        participant=participant,
+        invitation_id=invitation_id,
+        group=group,
+        workshop=workshop,
+        wave=wave,
+        response=response,
+        instrument=instrument_for(version_id, checksum),
+        consented=bool(consented),
+        answered_elsewhere=frozenset((elsewhere or "").split()),
+    )
+
+
+def live_participant(participant_id: int, invitation_id: int) -> Participant | None:
+    """The participant of a session, while they have not withdrawn and their link is live."""
+    return db.session.scalar(
+        select(Participant)
+        .join(Invitation, Invitation.participant_id == Participant.id)
+        .where(
+            Participant.id == participant_id,
+            Participant.withdrawn_at.is_(None),
+            Invitation.id == invitation_id,
+            Invitation.revoked_at.is_(None),
+        )
+    )
+
+
+def load_visit(participant_id: int, invitation_id: int, wave_code: str) -> Visit | None:
+    """The participant's visit to a wave; None when the wave does not exist, the invitation
+    has been revoked or the participant has withdrawn."""
+    query = _visit_query(wave_code, invitation_id).where(Participant.id == participant_id)
+    return _visit(query, invitation_id)
+
+
+def load_visit_by_response(response_id: int, invitation_id: int, wave_code: str) -> Visit | None:
+    """The visit a resume ticket names (the session is gone, the ticket is not)."""
+    query = _visit_query(wave_code, invitation_id).where(Response.id == response_id)
+    return _visit(query, invitation_id)
+
+
+def _insert(table):
+    """INSERT with ON CONFLICT support on either backend."""
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+def start_response(visit: Visit, language: str) -> Response:
+    """The participant's response to the visit's wave, created on first arrival. Two tabs
+    arriving at once both end up with the one row (the unique participant × wave constraint)."""
+    if visit.response is not None:
+        return visit.response
+    now = utcnow()
+    statement = (
+        _insert(Response.__table__)
+        .values(
+            participant_id=visit.participant.id,
+            wave_id=visit.wave.id,
+            instrument_version_id=visit.wave.instrument_version_id,
+            status=ResponseStatus.IN_PROGRESS,
+            source=ResponseSource.WEB,
+            language=language,
+            started_at=now,
+            updated_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["participant_id", "wave_id"])
+    )
+    db.session.execute(statement)
+    visit.response = db.session.scalar(
+        select(Response).where(
+            Response.participant_id == visit.participant.id, Response.wave_id == visit.wave.id
+        )
+    )
+    return visit.response
+
+
+def stored_rows(response_id: int) -> dict[str, dict[str, Row]]:
+    """The stored answers of a response: question -> item -> row."""
+    rows: dict[str, dict[str, Row]] = defaultdict(dict)
+    for question, item, number, text in db.session.execute(
+        select(Answer.question, Answer.item, Answer.number, Answer.text).where(
+            Answer.response_id == response_id
+        )
+    ):
+        rows[question][item] = (item, number, text)
+    return rows
+
+
+_NOW = object()  # "the time of this write", for values that need it besides updated_at
+
+
+def _touch(response_id: int, **values) -> bool:
+    """Update the response while it is in progress; False once it has been submitted."""
+    now = utcnow()
+    result = db.session.execute(
+        update(Response)
+        .where(Response.id == response_id, Response.status == ResponseStatus.IN_PROGRESS)
+        .values(updated_at=now, **{k: (now if v is _NOW else v) for k, v in values.items()})
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def save_page(
+    response_id: int, rows: Mapping[str, list[Row]], *, current_page: str, language: str
+) -> bool:
+    """Store one page's answers: upsert what is answered, delete what was cleared.
+
+    Returns False, writing nothing, when the response has been submitted meanwhile.
+    """
+    if not _touch(response_id, current_page=current_page, language=language):
+        return False
+    values = [
+        {"response_id": response_id, "question": code, "item": item, "number": number, "text": text}
+        for code, question_rows in rows.items()
+        for item, number, text in question_rows
+    ]
+    if values:
+        statement = _insert(Answer.__table__).values(values)
+        db.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["response_id", "question", "item"],
+                set_={"number": statement.excluded.number, "text": statement.excluded.text},
+            )
+        )
+    cleared = [code for code, question_rows in rows.items() if not question_rows]
+    if cleared:
+        db.session.execute(
+            delete(Answer)
+            .where(Answer.response_id == response_id, Answer.question.in_(cleared))
+            .execution_options(synchronize_session=False)
+        )
+    return True
+
+
+def move_to(response_id: int, *, current_page: str, language: str) -> bool:
+    """Remember the page the participant is on (a page without answers to store)."""
+    return _touch(response_id, current_page=current_page, language=language)
+
+
+def give_consent(response_id: int, version: str, *, current_page: str, language: str) -> bool:
+    """Record consent with its time and text version; a second click keeps the first time."""
+    now = literal(utcnow(), Response.consent_at.type)
+    return _touch(
+        response_id,
+        consent_at=func.coalesce(Response.consent_at, now),
+        consent_version=func.coalesce(Response.consent_version, version),
+        current_page=current_page,
+        language=language,
+    )
+
+
+def submit(visit: Visit, language: str) -> bool:
+    """Submit the response once; True only for the request that submitted it.
+
+    The participant's own columns (language, and sector when the profile asked it) are taken
+    from the response in the same transaction.
+    """
+    response_id = visit.response.id
+    if not _touch(
+        response_id, status=ResponseStatus.SUBMITTED, submitted_at=_NOW, language=language
+    ):
+        return False
+    profile = {q.code for q in visit.instrument.profile_questions}
+    values: dict = {"language": language}
+    for name in PARTICIPANT_FIELDS:
+        if name in profile:
+            answer = (
+                select(Answer.text)
+                .where(
+                    Answer.response_id == response_id, Answer.question == name, Answer.item == ""
+                )
+                .scalar_subquery()
+            )
+            values[name] = func.coalesce(answer, getattr(Participant, name))
+    db.session.execute(
+        update(Participant)
+        .where(Participant.id == visit.participant.id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return True
+
+
+def submitted_waves(participant_id: int) -> set[str]:
+    return set(
+        db.session.scalars(
+            select(Wave.code)
+            .join(Response, Response.wave_id == Wave.id)
+            .where(
+                Response.participant_id == participant_id,
+                Response.status == ResponseStatus.SUBMITTED,
+            )
+        )
+    )

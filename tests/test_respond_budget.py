@@ -1,0 +1,119 @@
+"""A page save is at most four SQL statements in one transaction, however many participants the
+workshop has: one joined select, the guarded update of the response, one upsert of the page's
+answers and one delete of the answers cleared on it."""
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, insert
+
+from survey.extensions import db
+from survey.models import Answer, Participant, Response, ResponseStatus
+from survey.models._types import utcnow
+from tests.respond_helpers import PRE, TRUST, Respondent, token_of
+
+
+@contextmanager
+def counted():
+    """The SQL statements executed inside the block, and the transactions begun and committed."""
+    seen = {"statements": [], "begin": 0, "commit": 0}
+
+    def on_execute(conn, cursor, statement, parameters, context, executemany):
+        # SQLite's BEGIN IMMEDIATE is sent as a statement by survey.database; it is the
+        # transaction itself, counted below, not one of its statements.
+        if statement.lstrip().upper().startswith("BEGIN"):
+            return
+        seen["statements"].append(statement)
+
+    def on_begin(conn):
+        seen["begin"] += 1
+
+    def on_commit(conn):
+        seen["commit"] += 1
+
+    listeners = [("before_cursor_execute", on_execute), ("begin", on_begin), ("commit", on_commit)]
+    for name, listener in listeners:
+        event.listen(db.engine, name, listener)
+    try:
+        yield seen
+    finally:
+        for name, listener in listeners:
+            event.remove(db.engine, name, listener)
+
+
+def crowd(ws, count: int) -> None:
+    """`count` other participants, each with a submitted pre response of 24 answers."""
+    wave = ws.wave("pre")
+    now = utcnow()
+    group_ids = [g.id for g in ws.groups]
+    db.session.execute(
+        insert(Participant),
+        [
+            {
+                "workshop_id": ws.id,
+                "group_id": group_ids[i % 2],
+                "public_id": f"C{i:05d}",
+                "language": "en",
+                "created_at": now,
+            }
+            for i in range(count)
+        ],
+    )
+    ids = db.session.scalars(
+        db.select(Participant.id).where(Participant.public_id.like("C%"))
+    ).all()
+    db.session.execute(
+        insert(Response),
+        [
+            {
+                "participant_id": pid,
+                "wave_id": wave.id,
+                "instrument_version_id": wave.instrument_version_id,
+                "status": ResponseStatus.SUBMITTED,
+                "language": "en",
+                "started_at": now,
+                "updated_at": now,
+                "submitted_at": now,
+            }
+            for pid in ids
+        ],
+    )
+    responses = db.session.scalars(db.select(Response.id)).all()
+    db.session.execute(
+        insert(Answer),
+        [
+            {"response_id": rid, "question": question, "item": "", "number": 4, "text": None}
+            for rid in responses
+            for question in (*TRUST, "trust_direct", "warmth", "meta_trust", "optimism")
+        ],
+    )
+    db.session.commit()
+
+
+@pytest.mark.parametrize("others", [10, 1000])
+def test_a_page_save_is_at_most_four_statements_in_one_transaction(client, make, others):
+    ws = make.workshop()
+    crowd(ws, others)
+    you = Respondent(client)
+    you.open(token_of(make.participant(ws)))
+    you.answer("pre", "consent", PRE["consent"])
+    you.answer("pre", "outlook", {"hope_text": "Something to clear", "optimism": "3"})
+
+    budgets = {}
+    for page, data in [
+        ("profile", PRE["profile"]),
+        ("trust", PRE["trust"]),
+        ("priorities", PRE["priorities"]),
+        ("outlook", {"hope_text": "", "optimism": "4"}),  # an upsert and a delete
+    ]:
+        you.get(f"/q/pre/{page}")  # the page as shown (and the instrument parsed once)
+        db.session.rollback()  # the test shares the requests' session: start the POST afresh
+        with counted() as seen:
+            response = you.post(f"/q/pre/{page}", data)
+        assert response.status_code == 302, you.html[:1000]
+        budgets[page] = seen
+    for page, seen in budgets.items():
+        assert len(seen["statements"]) <= 4, (page, seen["statements"])
+        assert seen["begin"] == 1 and seen["commit"] == 1, page
+    assert len(budgets["outlook"]["statements"]) == 4
+    assert any("DELETE" in s for s in budgets["outlook"]["statements"])
