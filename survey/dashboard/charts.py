@@ -45,9 +45,10 @@ def number(value: float | None, decimals: int = 2) -> str:
 
 
 def p_value(value: float | None) -> str:
+    """The p phrase as printed: "p = 0.012", "p < 0.001" or "p = –" when undefined."""
     if value is None:
-        return "–"
-    return "< 0.001" if value < 0.001 else f"{value:.3f}"
+        return "p = –"
+    return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
 
 
 def suppressed_note(min_cell: int) -> str:

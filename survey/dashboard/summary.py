@@ -47,9 +47,7 @@ def summary_lines(setting: Setting, results: Results) -> Iterator[str]:
             change = _estimate(pair, "mean_change", "ci_low", "ci_high", k)
             tests = ""
             if not pair["suppressed"] and pair["t_p"] is not None:
-                tests = (
-                    f", t p = {p_value(pair['t_p'])}, Wilcoxon p = {p_value(pair['wilcoxon_p'])}"
-                )
+                tests = f", t {p_value(pair['t_p'])}, Wilcoxon {p_value(pair['wilcoxon_p'])}"
             yield (
                 f"{INDENT}change, {labels.group(pair['group'])}: {change} "
                 f"(n = {pair['n']} pairs{tests})"
@@ -58,8 +56,7 @@ def summary_lines(setting: Setting, results: Results) -> Iterator[str]:
         tests = ""
         if not did["suppressed"] and did["welch_p"] is not None:
             tests = (
-                f", Welch p = {p_value(did['welch_p'])}, "
-                f"Mann–Whitney p = {p_value(did['mannwhitney_p'])}"
+                f", Welch {p_value(did['welch_p'])}, Mann–Whitney {p_value(did['mannwhitney_p'])}"
             )
         yield (
             f"{INDENT}group × time (difference of the changes): "
