@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): scripts that print measured figures; see docs/benchmarks.md."""

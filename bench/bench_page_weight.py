@@ -1,0 +1,178 @@
+"""Page weight: what each participant page and each dashboard page makes a browser download
+(HTML + CSS + JS; fonts listed apart), as sent and gzip-compressed, against the participant
+pages' budget of 50 KB (HTML + CSS + JS, fonts excluded).
+
+    python bench/bench_page_weight.py
+
+Participant pages come from whole questionnaires in English and in Urdu (consent to thank-you)
+on a fresh database in bench/out/, plus the pages outside the flow; dashboard pages from the
+1k data set of bench_exports.py. Requests go through Flask's test client; assets are fetched
+the way a browser would from each page's <link rel=stylesheet> and <script src>.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import random
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: `python bench/bench_page_weight.py`
+    sys.path.insert(0, str(ROOT))
+
+from bench.common import (  # noqa: E402
+    DATA_SLUG,
+    TEST_INVITATION_KEY,
+    TEST_SECRET_KEY,
+    ClientBrowser,
+    complete_questionnaire,
+    dataset,
+    enrol,
+    staff_client,
+    table,
+)
+
+BUDGET_KB = 50
+OUT = ROOT / "bench" / "out"
+STYLESHEET = re.compile(
+    r"<link\b[^>]*rel=\"stylesheet\"[^>]*href=\"([^\"]+)\"|"
+    r"<link\b[^>]*href=\"([^\"]+)\"[^>]*rel=\"stylesheet\""
+)
+SCRIPT = re.compile(r"<script\b[^>]*src=\"([^\"]+)\"")
+FONT = re.compile(r"url\(['\"]?([^'\")]+\.woff2?)['\"]?\)")
+
+
+class Weigher:
+    """Sizes of pages and of the assets they load (each asset fetched once)."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+        self.assets: dict[str, bytes] = {}
+
+    def asset(self, url: str) -> bytes:
+        if url not in self.assets:
+            response = self.client.get(url)
+            self.assets[url] = response.get_data() if response.status_code == 200 else b""
+        return self.assets[url]
+
+    def row(self, name: str, html: str, budget: bool) -> list:
+        body = html.encode()
+        css = [self.asset(a or b) for a, b in STYLESHEET.findall(html)]
+        js = [self.asset(src) for src in SCRIPT.findall(html)]
+        fonts = {url for sheet in css for url in FONT.findall(sheet.decode(errors="replace"))}
+        font_bytes = sum(len(self.asset(url)) for url in fonts)
+        total = len(body) + sum(map(len, css)) + sum(map(len, js))
+        compressed = sum(len(gzip.compress(part, 6)) for part in (body, *css, *js))
+        verdict = ("ok" if total <= BUDGET_KB * 1024 else "OVER") if budget else ""
+        return [
+            name,
+            len(body) / 1024,
+            sum(map(len, css)) / 1024,
+            sum(map(len, js)) / 1024,
+            total / 1024,
+            compressed / 1024,
+            font_bytes / 1024,
+            verdict,
+        ]
+
+
+def participant_rows() -> list[list]:
+    from survey import create_app
+    from survey.extensions import db
+    from survey.models import Participant
+    from survey.organise.workshops import create_workshop, open_wave
+    from survey.tokens import refresh_join_code
+
+    path = OUT / "weight.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    app = create_app(
+        "development",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
+        SECRET_KEY=TEST_SECRET_KEY,
+        INVITATION_KEY=TEST_INVITATION_KEY,
+    )
+    with app.app_context():
+        db.create_all()
+        workshop = create_workshop("weight", "Page weight", instrument_key="nato-pakistan-2014")
+        open_wave(workshop.wave("pre"))
+        join = refresh_join_code(workshop.group("pakistan"))
+        db.session.commit()
+        english, urdu = enrol(workshop, 2)
+        db.session.get(Participant, 2).language = "ur"  # from the roster: pages in Urdu
+        db.session.commit()
+    rows = []
+    for language, token in (("en", english), ("ur", urdu)):
+        browser = ClientBrowser(app.test_client())
+        outcome = complete_questionnaire(browser, token, random.Random(1))
+        assert outcome.acknowledged, "the questionnaire did not reach the thank-you page"
+        weigher = Weigher(browser.client)
+        seen = set()
+        for method, page in browser.pages:
+            if method == "GET" and page.path not in seen:
+                seen.add(page.path)
+                rows.append(weigher.row(f"{language} {page.path}", page.body, budget=True))
+    client = app.test_client()
+    weigher = Weigher(client)
+    for name, url in (
+        ("invalid link", "/s/not-a-token"),
+        ("join link", f"/join/{join}"),
+        ("privacy notice", "/privacy"),
+    ):
+        rows.append(weigher.row(name, client.get(url).get_data(as_text=True), budget=True))
+    return rows
+
+
+def dashboard_rows() -> list[list]:
+    from survey import create_app
+
+    app = create_app(
+        "development",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{dataset(1000)}",
+        SECRET_KEY=TEST_SECRET_KEY,
+        LOG_LEVEL="ERROR",
+    )
+    client = staff_client(app)
+    weigher = Weigher(client)
+    rows = []
+    base = f"/workshops/{DATA_SLUG}/dashboard"
+    for page in ("", "/trust", "/perception", "/priorities", "/obstacles", "/text", "/report.html"):
+        response = client.get(base + page)
+        if response.status_code != 200:
+            raise RuntimeError(f"{base}{page}: {response.status_code}")
+        rows.append(
+            weigher.row(
+                f"dashboard{page or ' overview'}", response.get_data(as_text=True), budget=False
+            )
+        )
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    participant = participant_rows()
+    rows = participant + dashboard_rows()
+    print(
+        table(
+            [
+                "page",
+                "HTML KB",
+                "CSS KB",
+                "JS KB",
+                "total KB",
+                "gzip KB",
+                "fonts KB (if used)",
+                "≤ 50 KB",
+            ],
+            rows,
+        )
+    )
+    return 1 if any(row[-1] == "OVER" for row in participant) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
