@@ -17,4 +17,3 @@ accesslog = "-"
 errorlog = "-"
 # Personal links carry a token in the path: this logger writes /s/[redacted] instead.
 logger_class = "survey.redaction.RedactingGunicornLogger"
-logconfig_dict = {"version": 1, "disable_existing_loggers": False}

@@ -101,7 +101,7 @@ class Server:
             "-m",
             "gunicorn",
             "-c",
-            str(ROOT / "bench" / "gunicorn_bench.py"),
+            str(ROOT / "gunicorn.conf.py"),
             "--no-control-socket",  # one per host by default: servers side by side would clash
             "--access-logfile",
             str(self.access_log),
