@@ -170,7 +170,7 @@ def test_data_version_moves_with_what_the_statistics_read(make):
     assert resectored != submitted
     p.withdrawn_at = utcnow()
     db.session.commit()
-    assert data_version(setting) == before
+    assert data_version(setting) not in (before, submitted, resectored)
 
 
 def test_funnel_counts_participants_and_responses_per_wave(make):

@@ -4,10 +4,11 @@ number of statements whatever the number of responses, with the filters and the 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 import numpy as np
-from sqlalchemy import and_, case, distinct, func, select
+from sqlalchemy import and_, case, cast, distinct, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import aliased, joinedload
 
 from survey.analysis import AnalysisSpec, Respondent, ScoreSpec
@@ -134,6 +135,7 @@ class Dataset:
     sector: np.ndarray
     experience: np.ndarray
     language: np.ndarray
+    response_ids: tuple[int, ...] = ()  # the database id of each respondent's response
 
     def mask(self, filters: Filters) -> np.ndarray:
         """Respondents inside the filters."""
@@ -291,41 +293,118 @@ def _included():
     )
 
 
-def data_version(setting: Setting) -> tuple:
-    """A cheap summary that changes whenever the dataset would (one aggregate statement).
+@dataclass(frozen=True)
+class Signature:
+    """A summary of a workshop's responses and participants that changes whenever the dataset or
+    the response funnel would, read in one statement from indexes (no row of a table is read)."""
 
-    Submitted responses never change, so the set of included responses per group, sector and
-    wave (their count and the sum of their ids) identifies the data; sector and group are
-    participant columns a roster import may still change.
-    """
-    rows = db.session.execute(
+    # (wave id, status, count, greatest id) per wave and status.
+    responses: tuple[tuple, ...]
+    # (group id, sector, count, sum of ids, latest withdrawn_at) per group and sector: a
+    # participant who changes group or sector (roster import) or withdraws moves it.
+    participants: tuple[tuple, ...]
+
+    @property
+    def data(self) -> tuple:
+        """The part the statistics read: submitted responses and participants."""
+        submitted = tuple(r for r in self.responses if r[1] == ResponseStatus.SUBMITTED)
+        return submitted, self.participants
+
+    def submitted(self) -> dict[int, int]:
+        """Submitted responses per wave id."""
+        return {r[0]: r[2] for r in self.responses if r[1] == ResponseStatus.SUBMITTED}
+
+    def newest(self) -> int:
+        """The greatest response id of the workshop, whatever its status (0 if none)."""
+        return max((r[3] for r in self.responses), default=0)
+
+    def last_withdrawal(self):
+        return max((p[4] for p in self.participants if p[4] is not None), default=None)
+
+
+def data_signature(setting: Setting) -> Signature:
+    """The workshop's Signature (one statement over ix_response_wave_status and
+    ix_participant_summary, however many responses there are)."""
+    people = (
         select(
-            Participant.group_id,
-            Participant.sector,
-            Response.wave_id,
-            func.count(Response.id),
-            func.sum(Response.id),
-            func.max(Response.updated_at),
+            literal("p").label("kind"),
+            Participant.group_id.label("a"),
+            Participant.sector.label("b"),
+            func.count().label("c"),
+            func.sum(Participant.id).label("d"),
+            func.max(Participant.withdrawn_at).label("e"),
         )
-        .join(Participant, Participant.id == Response.participant_id)
-        .where(Participant.workshop_id == setting.workshop_id, _included())
-        .group_by(Participant.group_id, Participant.sector, Response.wave_id)
-        .order_by(Participant.group_id, Participant.sector, Response.wave_id)
-    ).all()
-    return tuple(tuple(row) for row in rows)
+        .where(Participant.workshop_id == setting.workshop_id)
+        .group_by(Participant.group_id, Participant.sector)
+    )
+    responses = (
+        select(
+            literal("r"),
+            Response.wave_id,
+            Response.status,
+            func.count(),
+            func.max(Response.id),
+            cast(null(), Participant.withdrawn_at.type),
+        )
+        .where(Response.wave_id.in_(list(setting.wave_ids)))
+        .group_by(Response.wave_id, Response.status)
+    )
+    both = union_all(people, responses).subquery()
+    rows = db.session.execute(select(both).order_by(both.c.kind, both.c.a, both.c.b)).all()
+    return Signature(
+        responses=tuple(
+            (a, ResponseStatus[b], c, d) for kind, a, b, c, d, _ in rows if kind == "r"
+        ),
+        participants=tuple((a, b, c, d, e) for kind, a, b, c, d, e in rows if kind == "p"),
+    )
+
+
+def data_version(setting: Setting) -> tuple:
+    """A cheap summary that changes whenever the dataset would (one statement)."""
+    return data_signature(setting).data
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The raw material of a Dataset: what survey.dashboard.datasets keeps between requests and
+    extends with new responses."""
+
+    ids: np.ndarray  # response ids, ascending
+    responses: tuple[tuple, ...]  # (participant id, wave id, language, experience) per id
+    matrix: np.ndarray  # ids x (Setting.numeric + ranking items), NaN where unanswered
+    people: Mapping[int, tuple]  # participant id -> (public id, group id, sector)
+
+    def __len__(self) -> int:
+        return len(self.ids)
 
 
 def load_dataset(setting: Setting, links: Mapping[int, int] | None = None) -> Dataset:
+    """Every included response and its numeric answers, in two statements.
+
+    `links` maps a participant id to the id of the participant they are the same person as
+    (the linking code's pairs, see `matching`): their responses count as that participant's,
+    so that paired change includes people who lost their personal link.
+    """
+    return build_dataset(setting, load_raw(setting), links)
+
+
+def _columns(setting: Setting) -> dict[tuple[str, str], int]:
+    """(question, item) -> column of Loaded.matrix: numeric questions, then ranking items."""
+    width = len(setting.numeric)
+    columns = {(code, ""): j for j, code in enumerate(setting.numeric)}
+    ranking = setting.instrument.ranking_question
+    for k, item in enumerate(setting.spec.ranking_items):
+        columns[ranking, item] = width + k
+    return columns
+
+
+def load_raw(setting: Setting) -> Loaded:
     """Every included response and its numeric answers, in two statements.
 
     The first lists the responses (with the experience answer, if the response holds it); the
     second streams (response, column, value) triples, the column computed in SQL, which numpy
     scatters into a respondents x columns matrix. Pivoting with one MAX(CASE ...) per column
     in SQL was twice as slow on SQLite.
-
-    `links` maps a participant id to the id of the participant they are the same person as
-    (the linking code's pairs, see `matching`): their responses count as that participant's,
-    so that paired change includes people who lost their personal link.
     """
     spec = setting.spec
     ranking, width = setting.instrument.ranking_question, len(setting.numeric)
@@ -349,9 +428,6 @@ def load_dataset(setting: Setting, links: Mapping[int, int] | None = None) -> Da
         .where(Participant.workshop_id == setting.workshop_id, _included())
         .order_by(Response.id)
     ).all()
-    public_id = {row[1]: row[2] for row in rows}
-    links = {b: a for b, a in (links or {}).items() if a in public_id}
-    responses = [(row[0], public_id[links.get(row[1], row[1])], *row[3:]) for row in rows]
     column = case(
         (
             Answer.question == ranking,
@@ -376,39 +452,175 @@ def load_dataset(setting: Setting, links: Mapping[int, int] | None = None) -> Da
         )
         .all()
     )
-    return _dataset(setting, responses, triples)
-
-
-def _dataset(setting: Setting, responses: list, triples: list) -> Dataset:
-    spec, numeric = setting.spec, setting.numeric
-    k, width = len(spec.ranking_items), len(numeric)
-    matrix = np.full((len(responses), width + k), np.nan)
+    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+    matrix = np.full((len(rows), width + len(spec.ranking_items)), np.nan)
     if triples:
-        ids = np.fromiter((r[0] for r in responses), dtype=np.int64, count=len(responses))
         flat = (value for triple in triples for value in triple)
         found = np.fromiter(flat, dtype=np.int64, count=3 * len(triples)).reshape(-1, 3)
         found = found[found[:, 1] >= 0]  # an unknown ranking item has no column
         matrix[np.searchsorted(ids, found[:, 0]), found[:, 1]] = found[:, 2]
-    values, ranks = matrix[:, :width], matrix[:, width:]
+    return Loaded(
+        ids=ids,
+        responses=tuple((row[1], row[4], row[5], row[7]) for row in rows),
+        matrix=matrix,
+        people={row[1]: (row[2], row[3], row[6]) for row in rows},
+    )
+
+
+def new_responses(setting: Setting, after: int, since: datetime) -> list:
+    """Included responses with an id above `after` or submitted at or after `since`, each with
+    its participant and its numeric and experience answers: one row per answer (one
+    statement, over the primary key and ix_response_submitted_at)."""
+    wanted = [*setting.numeric, setting.instrument.ranking_question, EXPERIENCE]
+    return (
+        db.session.connection()
+        .execute(
+            select(
+                Response.id,
+                Participant.id,
+                Participant.public_id,
+                Participant.group_id,
+                Response.wave_id,
+                Response.language,
+                Participant.sector,
+                Answer.question,
+                Answer.item,
+                Answer.number,
+                Answer.text,
+            )
+            .join(Participant, Participant.id == Response.participant_id)
+            .outerjoin(Answer, and_(Answer.response_id == Response.id, Answer.question.in_(wanted)))
+            .where(
+                or_(Response.id > after, Response.submitted_at >= since),
+                Response.wave_id.in_(list(setting.wave_ids)),
+                _included(),
+            )
+        )
+        .all()
+    )
+
+
+def extend_raw(setting: Setting, loaded: Loaded, rows: list, people: Mapping | None) -> Loaded:
+    """`loaded` with the responses of `rows` (from new_responses) it does not hold yet, in id
+    order, and the participants' current columns (`people`, else those `rows` carry)."""
+    known = set(loaded.ids.tolist())
+    columns = _columns(setting)
+    fresh: dict[int, list] = {}
+    matrix_rows: dict[int, np.ndarray] = {}
+    updated = dict(people if people is not None else loaded.people)
+    width = loaded.matrix.shape[1]
+    for (
+        rid,
+        pid,
+        public_id,
+        group_id,
+        wave_id,
+        language,
+        sector,
+        question,
+        item,
+        number,
+        text,
+    ) in rows:
+        if people is None:
+            updated[pid] = (public_id, group_id, sector)
+        if rid in known:
+            continue
+        if rid not in fresh:
+            fresh[rid] = [pid, wave_id, language, None]
+            matrix_rows[rid] = np.full(width, np.nan)
+        if question == EXPERIENCE and text is not None:
+            fresh[rid][3] = text
+        elif number is not None and (j := columns.get((question, item or ""))) is not None:
+            matrix_rows[rid][j] = number
+    if not fresh:
+        return Loaded(loaded.ids, loaded.responses, loaded.matrix, updated)
+    added = sorted(fresh)
+    ids = np.concatenate([loaded.ids, np.array(added, dtype=np.int64)])
+    order = np.argsort(ids, kind="stable")
+    responses = [*loaded.responses, *(tuple(fresh[rid]) for rid in added)]
+    matrix = np.vstack([loaded.matrix, np.array([matrix_rows[rid] for rid in added])])
+    return Loaded(
+        ids=ids[order],
+        responses=tuple(responses[i] for i in order.tolist()),
+        matrix=matrix[order],
+        people=updated,
+    )
+
+
+def included_people(setting: Setting) -> dict[int, tuple]:
+    """Participant id -> (public id, group id, sector) of those who have not withdrawn (one
+    statement)."""
+    rows = db.session.execute(
+        select(
+            Participant.id, Participant.public_id, Participant.group_id, Participant.sector
+        ).where(Participant.workshop_id == setting.workshop_id, Participant.withdrawn_at.is_(None))
+    ).all()
+    return {pid: (public_id, group_id, sector) for pid, public_id, group_id, sector in rows}
+
+
+def build_dataset(
+    setting: Setting,
+    loaded: Loaded,
+    links: Mapping[int, int] | None = None,
+    previous: Dataset | None = None,
+) -> Dataset:
+    """The Dataset of loaded responses; respondents of `previous` that have not changed are
+    reused rather than built again."""
+    spec, numeric = setting.spec, setting.numeric
+    width = len(numeric)
+    people = loaded.people
+    responding = {response[0] for response in loaded.responses}
+    links = {b: a for b, a in (links or {}).items() if a in responding}
+    values, ranks = loaded.matrix[:, :width], loaded.matrix[:, width:]
+    ids = loaded.ids.tolist()
+    # Each response as (public id, group, wave, language, sector, experience of the response)
+    rows = []
+    for pid, wave_id, language, experience in loaded.responses:
+        public_id, group_id, sector = people[pid]
+        rows.append(
+            (
+                people[links[pid]][0] if pid in links else public_id,
+                setting.group_ids[group_id],
+                setting.wave_ids[wave_id],
+                language,
+                sector,
+                experience,
+            )
+        )
     # The profile is asked once: a participant's experience holds for every wave (should two
     # responses carry one, the greatest wins, as in text_answers).
     experience_of: dict[str, str] = {}
-    for row in responses:
-        if row[6] is not None:
-            experience_of[row[1]] = max(row[6], experience_of.get(row[1], row[6]))
+    for row in rows:
+        if row[5] is not None:
+            experience_of[row[0]] = max(row[5], experience_of.get(row[0], row[5]))
     wanted = [numeric.index(code) for code in setting.score_items() if code in numeric]
+    before = {}
+    if previous is not None:
+        before = dict(zip(previous.response_ids, previous.respondents, strict=True))
     respondents = []
-    for index, row in enumerate(responses):
+    for index, (rid, row) in enumerate(zip(ids, rows, strict=True)):
+        participant, group, wave, language, sector, _ = row
+        experience = experience_of.get(participant)
+        old = before.get(rid)
+        if old is not None:
+            same = (old.participant, old.group, old.wave, old.language, old.sector) == row[:5]
+            if not same or old.experience != experience:
+                old = replace(
+                    old, participant=participant, group=group, sector=sector, experience=experience
+                )
+            respondents.append(old)
+            continue
         answered = values[index, wanted]
         ranked = ranks[index]
         respondents.append(
             Respondent(
-                participant=row[1],
-                group=setting.group_ids[row[2]],
-                wave=setting.wave_ids[row[3]],
-                language=row[4],
-                sector=row[5],
-                experience=experience_of.get(row[1]),
+                participant=participant,
+                group=group,
+                wave=wave,
+                language=language,
+                sector=sector,
+                experience=experience,
                 values={
                     numeric[j]: int(v)
                     for j, v in zip(wanted, answered, strict=True)
@@ -433,6 +645,7 @@ def _dataset(setting: Setting, responses: list, triples: list) -> Dataset:
         sector=column("sector"),
         experience=column("experience"),
         language=column("language"),
+        response_ids=tuple(ids),
     )
 
 

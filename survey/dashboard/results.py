@@ -17,12 +17,15 @@ from survey.analysis import workshop_stats
 from survey.dashboard.data import (
     Dataset,
     Filters,
+    FunnelRow,
     Setting,
-    data_version,
-    load_dataset,
-    matching,
+    Signature,
+    data_signature,
+    load_dataset,  # noqa: F401 (part of this module's interface, see bench/)
     matching_counts,  # noqa: F401 (part of this module's interface, see bench/)
+    response_funnel,
 )
+from survey.dashboard.datasets import WorkshopData, refresh
 from survey.dashboard.distributions import (
     Distribution,
     item_distribution,
@@ -32,6 +35,9 @@ from survey.dashboard.distributions import (
 from survey.models import Workshop
 
 CACHE_SIZE = 32
+# Workshops whose dataset is kept in the process (each holds its responses' numeric answers:
+# about 100 MB at 100k participants).
+WORKSHOPS_KEPT = 4
 
 
 @dataclass(frozen=True)
@@ -49,17 +55,21 @@ class ResultsCache:
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
         self.size = size
-        self._entries: OrderedDict[tuple, Results] = OrderedDict()
+        self._entries: OrderedDict[Any, Any] = OrderedDict()
         self._lock = threading.Lock()
+        # The same kind of map for each workshop's dataset and response funnel, emptied with
+        # this one (app.extensions["dashboard_results"]).
+        self.workshops: ResultsCache | None = None
+        self.funnels: ResultsCache | None = None
 
-    def get(self, key: tuple) -> Results | None:
+    def get(self, key: Any) -> Any:
         with self._lock:
             if key in self._entries:
                 self._entries.move_to_end(key)
                 return self._entries[key]
         return None
 
-    def put(self, key: tuple, results: Results) -> None:
+    def put(self, key: Any, results: Any) -> None:
         with self._lock:
             self._entries[key] = results
             self._entries.move_to_end(key)
@@ -70,33 +80,72 @@ class ResultsCache:
 def _cache() -> ResultsCache | None:
     if not has_app_context():
         return None
-    return current_app.extensions.setdefault("dashboard_results", ResultsCache())
+    cache = current_app.extensions.get("dashboard_results")
+    if cache is None:
+        cache = ResultsCache()
+        cache.workshops = ResultsCache(WORKSHOPS_KEPT)
+        cache.funnels = ResultsCache(CACHE_SIZE)
+        cache = current_app.extensions.setdefault("dashboard_results", cache)
+    return cache
 
 
-def workshop_results(setting: Setting, workshop: Workshop, filters: Filters) -> Results:
+def workshop_data(setting: Setting, workshop: Workshop, signature: Signature) -> WorkshopData:
+    """The workshop's dataset for `signature`, extended from the one kept in the process (see
+    survey.dashboard.datasets)."""
+    cache = _cache()
+    held = cache.workshops.get(setting.workshop_id) if cache else None
+    data = refresh(setting, workshop, signature, held)
+    if cache and data is not held:
+        cache.workshops.put(setting.workshop_id, data)
+    return data
+
+
+def workshop_results(
+    setting: Setting, workshop: Workshop, filters: Filters, signature: Signature | None = None
+) -> Results:
     """The results for the current data, from the cache when the data has not changed.
 
-    Statements: one to check the data's version; on a miss, the match report's and two to load
-    the data.
+    Statements: one to read the data's Signature (unless given); when it has moved, those of
+    survey.dashboard.datasets.refresh.
     """
+    signature = signature or data_signature(setting)
+    data = workshop_data(setting, workshop, signature)
     key = (
         setting.workshop_id,
         setting.instrument.checksum,
         setting.min_cell,
         tuple(setting.labels.groups.items()),
         setting.spec.waves,
-        data_version(setting),
+        data.generation,
+        tuple(sorted(data.matching.items())),
         tuple(filters.applied().items()),
     )
     cache = _cache()
     cached = cache.get(key) if cache else None
     if cached is not None:
         return cached
-    counts, links = matching(workshop)
-    results = compute_results(setting, load_dataset(setting, links), filters, counts)
+    results = compute_results(setting, data.dataset, filters, data.matching)
     if cache:
         cache.put(key, results)
     return results
+
+
+def workshop_funnel(setting: Setting, signature: Signature) -> list[FunnelRow]:
+    """The response funnel, read again only when the Signature (which counts responses in
+    progress too) has moved."""
+    cache = _cache()
+    key = (
+        setting.workshop_id,
+        tuple(setting.wave_ids.items()),
+        tuple(setting.group_ids.items()),
+        signature,
+    )
+    funnel = cache.funnels.get(key) if cache else None
+    if funnel is None:
+        funnel = response_funnel(setting)
+        if cache:
+            cache.funnels.put(key, funnel)
+    return funnel
 
 
 def compute_results(

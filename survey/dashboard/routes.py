@@ -10,15 +10,15 @@ from survey.auth.access import can_access, workshop_role_required
 from survey.dashboard import pages
 from survey.dashboard.charts import number, p_value
 from survey.dashboard.data import (
+    data_signature,
     filter_choices,
-    response_funnel,
     start_reading,
     workshop_setting,
 )
 from survey.dashboard.forms import FilterForm, TextFilterForm
 from survey.dashboard.freetext import free_text
 from survey.dashboard.report import report_html
-from survey.dashboard.results import workshop_results
+from survey.dashboard.results import workshop_funnel, workshop_results
 from survey.models import Role, Workshop
 from survey.models._types import utcnow
 from survey.security import relax_style_src
@@ -53,15 +53,17 @@ def _render(workshop: Workshop, page: str, view, setting, form, filters, results
 
 
 def _load(workshop: Workshop):
-    """Start reading, then the setting, the filter form and the (cached) results."""
+    """Start reading, then the setting, the filter form, the (cached) results and the data's
+    signature."""
     start_reading()
     setting = workshop_setting(workshop)
     form = FilterForm(request.args, filter_choices(setting.instrument))
-    return setting, form, workshop_results(setting, workshop, form.filters())
+    signature = data_signature(setting)
+    return setting, form, workshop_results(setting, workshop, form.filters(), signature), signature
 
 
 def _page(workshop: Workshop, name: str, build):
-    setting, form, results = _load(workshop)
+    setting, form, results, _signature = _load(workshop)
     view = build(setting, results)
     return _render(workshop, name, view, setting, form, results.filters, results)
 
@@ -70,8 +72,8 @@ def _page(workshop: Workshop, name: str, build):
 @workshop_role_required(*VIEWERS)
 def overview(workshop: Workshop):
     """Findings, the response funnel, the linking report and the report download."""
-    setting, form, results = _load(workshop)
-    view = pages.overview(setting, results, response_funnel(setting))
+    setting, form, results, signature = _load(workshop)
+    view = pages.overview(setting, results, workshop_funnel(setting, signature))
     return _render(workshop, "overview", view, setting, form, results.filters, results)
 
 
@@ -142,11 +144,11 @@ def report(workshop: Workshop):
     asked = {key: request.args[key][:100] for key in FILTER_KEYS if request.args.get(key)}
     detail = {"filters": asked, "include_text": include_text}
     record(REPORT_ACTION, workshop=workshop, detail=detail)
-    setting, _form, results = _load(workshop)  # commits the event
+    setting, _form, results, signature = _load(workshop)  # commits the event
     html = report_html(
         setting,
         results,
-        response_funnel(setting),
+        workshop_funnel(setting, signature),
         generated_at=utcnow(),
         texts=free_text(setting, results.filters) if include_text else None,
     )

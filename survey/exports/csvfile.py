@@ -2,37 +2,56 @@
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
 
 from survey.exports.spreadsheet import BOM, safe_cell
 
 LINE_END = "\r\n"
 #: Lines are joined into chunks of about this many characters before they are sent.
 CHUNK_CHARS = 64 * 1024
+#: Rows handed to the csv writer in one call (one call per row costs more than the writing).
+BATCH_ROWS = 256
 
 
 def csv_lines(
-    header: Sequence[str], rows: Iterable[Sequence[str]], *, spreadsheet: bool = False
+    header: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    spreadsheet: bool = False,
+    progress: Callable[[int], None] | None = None,
+    size: int = CHUNK_CHARS,
 ) -> Iterator[str]:
-    """The header and rows as CSV lines; a spreadsheet-safe file has a BOM and escaped cells.
+    """The header and rows as CSV text in pieces of whole lines, each of about `size` characters.
 
-    The csv module quotes any cell holding a comma, a quote, CR or LF, so that free text with
-    line breaks reads back exactly (with newline="" on the reading side).
+    A spreadsheet-safe file has a BOM and escaped cells. The csv module quotes any cell holding
+    a comma, a quote, CR or LF, so that free text with line breaks reads back exactly (with
+    newline="" on the reading side). `progress` is told how many rows each piece holds.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator=LINE_END)
-
-    def line(cells: Sequence[str]) -> str:
-        writer.writerow([safe_cell(cell) for cell in cells] if spreadsheet else cells)
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
-    first = line(header)
-    yield BOM + first if spreadsheet else first
-    for row in rows:
-        yield line(row)
+    if spreadsheet:
+        buffer.write(BOM)
+        header = [safe_cell(cell) for cell in header]
+    writer.writerow(header)
+    rows = iter(rows)
+    done = 0
+    while batch := list(islice(rows, BATCH_ROWS)):
+        if spreadsheet:
+            batch = [[safe_cell(cell) for cell in row] for row in batch]
+        writer.writerows(batch)
+        done += len(batch)
+        if buffer.tell() >= size:
+            if progress:
+                progress(done)
+            done = 0
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    if progress:
+        progress(done)
+    if buffer.tell():
+        yield buffer.getvalue()
 
 
 def encoded_chunks(lines: Iterable[str], size: int = CHUNK_CHARS) -> Iterator[bytes]:

@@ -6,7 +6,7 @@ The web view and the CLI both call `start_export` and only copy its chunks somew
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -30,8 +30,6 @@ from survey.extensions import db
 from survey.models import StaffUser, Workshop
 
 AUDIT_ACTION = "export.download"
-#: How often (in rows) the progress callback is told how far the export has got.
-PROGRESS_STEP = 500
 
 
 class ExportFormat(enum.StrEnum):
@@ -121,22 +119,8 @@ def _check_language(spec: ExportSpec) -> None:
             )
 
 
-def _counted(rows: Iterable[list[str]], progress: Callable[[int], None] | None):
-    if progress is None:
-        yield from rows
-        return
-    done = 0
-    for row in rows:
-        yield row
-        done += 1
-        if done == PROGRESS_STEP:
-            progress(done)
-            done = 0
-    progress(done)
-
-
 def _csv(header, rows, spreadsheet: bool, progress) -> Iterator[bytes]:
-    return encoded_chunks(csv_lines(header, _counted(rows, progress), spreadsheet=spreadsheet))
+    return encoded_chunks(csv_lines(header, rows, spreadsheet=spreadsheet, progress=progress))
 
 
 def _package(workshop: Workshop, spec: ExportSpec, progress) -> Iterator[bytes]:

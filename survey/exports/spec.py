@@ -7,14 +7,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import NamedTuple
 
-from survey.instruments import Instrument, Option, Question, QuestionKind
+from survey.instruments import Instrument, Question, QuestionKind
 
 #: `submitted_at` in every file: UTC, whole seconds (DESIGN §6).
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 class AnswerRecord(NamedTuple):
-    """One answer of a submitted response, as the streamed export query returns it."""
+    """One answer of a submitted response: the streamed export select's columns, in order.
+
+    The select's rows are not converted to this class (that would cost a call per answer row):
+    the serializers unpack them by position, so the order here is the select's order.
+    `submitted_at` comes as the database returns it: naive on SQLite, meaning UTC.
+    """
 
     participant: str
     group: str
@@ -40,6 +45,10 @@ class VersionInfo:
     @property
     def order(self) -> Mapping[tuple[str, str], int]:
         return instrument_order(self.instrument)
+
+    def labels(self, language: str) -> Mapping[str, QuestionLabels]:
+        """Question code -> its labels in `language` (built once per instrument and language)."""
+        return question_labels(self.instrument, language)
 
 
 @dataclass(frozen=True)
@@ -93,7 +102,13 @@ def item_codes(question: Question) -> tuple[str, ...]:
 
 
 def timestamp(moment: datetime | None) -> str:
-    return moment.astimezone(UTC).strftime(TIMESTAMP_FORMAT) if moment else ""
+    """`submitted_at` as the files write it; a naive moment is UTC (as models.UTCDateTime reads
+    what SQLite stores)."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime(TIMESTAMP_FORMAT)
 
 
 def stored_value(number: int | None, text: str | None) -> str:
@@ -101,31 +116,63 @@ def stored_value(number: int | None, text: str | None) -> str:
     return str(number) if number is not None else (text or "")
 
 
-def _option(options: tuple[Option, ...], code: str) -> Option | None:
-    return next((option for option in options if str(option.code) == code), None)
+@dataclass(frozen=True)
+class QuestionLabels:
+    """One question's labels in one language, looked up in dicts built once per export."""
+
+    kind: QuestionKind
+    non_response: str | None  # the non-response code as the `value` cell has it, if allowed
+    non_response_label: str
+    codes: Mapping[str, str]  # option code -> label; a ranking's item code -> label
+
+    def label(self, item: str, value: str) -> str:
+        """The label of a coded value (a ranking's: its item's); "" when uncoded.
+
+        A multiple choice is stored as its codes separated by spaces: its label lists theirs.
+        """
+        if value == self.non_response:
+            return self.non_response_label
+        if self.kind is QuestionKind.RANKING:
+            return self.codes.get(item, "")
+        if self.kind is QuestionKind.MULTI:
+            codes = self.codes
+            return "; ".join(codes[code] for code in value.split() if code in codes)
+        return self.codes.get(value, "")
 
 
-def value_label(
-    instrument: Instrument, question: Question | None, item: str, value: str, language: str
-) -> str:
-    """The label of a coded value in `language` (a ranking's: its item's); "" when uncoded.
+#: Kinds whose `value` is an option code (a ranking's label is its item's).
+_OPTION_KINDS = frozenset(
+    {QuestionKind.SCALE, QuestionKind.CHOICE, QuestionKind.YES_NO, QuestionKind.MULTI}
+)
 
-    A multiple choice is stored as its codes separated by spaces: its label lists their labels.
-    """
-    if question is None:
-        return ""
-    if question.allows_non_response and value == str(instrument.non_response_code):
-        return instrument.non_response_label(language)
-    if question.kind is QuestionKind.RANKING:
-        option = _option(question.items, item)
-    elif question.kind is QuestionKind.MULTI:
-        chosen = [_option(question.options, code) for code in value.split()]
-        return "; ".join(option.label(language) for option in chosen if option)
-    elif question.kind in (QuestionKind.SCALE, QuestionKind.CHOICE, QuestionKind.YES_NO):
-        option = _option(question.options, value)
-    else:
-        option = None
-    return option.label(language) if option else ""
+_LABELS: dict[tuple[str, str], dict[str, QuestionLabels]] = {}
+
+
+def question_labels(instrument: Instrument, language: str) -> dict[str, QuestionLabels]:
+    """Question code -> its labels in `language`; the dicts replace a scan of the options."""
+    labels = _LABELS.get((instrument.checksum, language))
+    if labels is None:
+        non_response = str(instrument.non_response_code)
+        labels = {}
+        for question in instrument.questions:
+            if question.kind is QuestionKind.RANKING:
+                options = question.items
+            elif question.kind in _OPTION_KINDS:
+                options = question.options
+            else:
+                options = ()
+            codes: dict[str, str] = {}
+            for option in options:  # the first option of a code wins, as a scan would find
+                codes.setdefault(str(option.code), option.label(language))
+            allowed = question.allows_non_response
+            labels[question.code] = QuestionLabels(
+                kind=question.kind,
+                non_response=non_response if allowed else None,
+                non_response_label=instrument.non_response_label(language) if allowed else "",
+                codes=codes,
+            )
+        _LABELS[(instrument.checksum, language)] = labels
+    return labels
 
 
 def question_or_none(instrument: Instrument, code: str) -> Question | None:

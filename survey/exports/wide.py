@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
-from operator import attrgetter
+from operator import itemgetter
 
 from survey.analysis.records import ScoreSpec
 from survey.analysis.scores import score_value
@@ -15,7 +15,6 @@ from survey.exports.spec import (
     WaveInfo,
     item_codes,
     stored_value,
-    value_label,
 )
 from survey.instruments import Question, QuestionKind, ScoreDef
 
@@ -60,21 +59,23 @@ def wide_header(spec: ExportSpec) -> list[str]:
     return [*ID_COLUMNS, *(variable.name for variable in wide_variables(spec))]
 
 
+_PARTICIPANT = itemgetter(AnswerRecord._fields.index("participant"))
+
+
 def wide_rows(records: Iterable[AnswerRecord], spec: ExportSpec) -> Iterator[list[str]]:
     """One row per participant from records ordered by participant (one participant held)."""
     variables = wide_variables(spec)
-    for _, answers in groupby(records, key=attrgetter("participant")):
+    for _, answers in groupby(records, key=_PARTICIPANT):
         answers = list(answers)
-        first = answers[0]
+        participant, group, sector = answers[0][:3]
         cells: dict[tuple[str, str, str], str] = {}
         numbers: dict[str, dict[str, int]] = {}  # wave -> question -> value, for the scores
-        for answer in answers:
-            cells[(answer.wave, answer.question, answer.item)] = stored_value(
-                answer.number, answer.text
-            )
-            if answer.number is not None and not answer.item:
-                numbers.setdefault(answer.wave, {})[answer.question] = answer.number
-        row = [first.participant, first.group, first.sector or ""]
+        # Unpacked by position: attribute access on a database row costs more than the rest.
+        for _, _, _, wave, _, _, _, _, question, item, number, text in answers:
+            cells[(wave, question, item)] = stored_value(number, text)
+            if number is not None and not item:
+                numbers.setdefault(wave, {})[question] = number
+        row = [participant, group, sector or ""]
         for variable in variables:
             if variable.score is not None:
                 row.append(_score_cell(variable, numbers.get(variable.wave.code)))
@@ -88,8 +89,8 @@ def _cell(variable: Variable, value: str, spec: ExportSpec) -> str:
     """The stored value, or in a labelled export the label of a code (-9 of a number stays)."""
     if not spec.labels or variable.question.kind not in LABELLED_KINDS:
         return value
-    instrument = variable.wave.version.instrument
-    return value_label(instrument, variable.question, variable.item, value, spec.language) or value
+    labels = variable.wave.version.labels(spec.language)[variable.question.code]
+    return labels.label(variable.item, value) or value
 
 
 def _score_cell(variable: Variable, values: dict[str, int] | None) -> str:

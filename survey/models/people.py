@@ -26,6 +26,9 @@ class Participant(db.Model):
         UniqueConstraint("workshop_id", "public_id"),
         UniqueConstraint("workshop_id", "external_id"),
         Index("ix_participant_linking", "workshop_id", "group_id"),
+        # Covers the dashboards' per-group and per-sector participant summary (their data
+        # version and response funnel) without reading the table.
+        Index("ix_participant_summary", "workshop_id", "group_id", "sector", "withdrawn_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

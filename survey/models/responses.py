@@ -8,6 +8,7 @@ from sqlalchemy import (
     CheckConstraint,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -36,7 +37,14 @@ class ResponseSource(enum.StrEnum):
 class Response(db.Model):
     # One response per participant and wave: the submit path relies on this constraint to
     # stay idempotent under double clicks and concurrent tabs.
-    __table_args__ = (UniqueConstraint("participant_id", "wave_id"),)
+    # The dashboards' data version counts and tops the submitted responses of a workshop's waves
+    # from the first index, and finds those submitted since a time from the second
+    # (survey.dashboard.data.data_signature, new_responses).
+    __table_args__ = (
+        UniqueConstraint("participant_id", "wave_id"),
+        Index("ix_response_wave_status", "wave_id", "status"),
+        Index("ix_response_submitted_at", "submitted_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))

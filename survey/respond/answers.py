@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import and_, delete, exists, func, literal, select, update
+from sqlalchemy import and_, bindparam, delete, exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
@@ -89,7 +90,11 @@ class Visit:
         )
 
 
-def _visit_query(wave_code: str, invitation_id: int):
+@cache
+def _visit_query(by: str):
+    """The visit's joined select for one shape (`by` the participant's or the response's id),
+    built once per process: constructing it (aliases, a correlated EXISTS and a scalar
+    subquery) cost ten times more than running it. Values come as bind parameters."""
     consent = aliased(Response)
     other = aliased(Response)
     consented = exists().where(
@@ -106,6 +111,7 @@ def _visit_query(wave_code: str, invitation_id: int):
         )
         .scalar_subquery()
     )
+    key = Participant.id if by == "participant" else Response.id
     return (
         select(
             Participant,
@@ -120,12 +126,12 @@ def _visit_query(wave_code: str, invitation_id: int):
         )
         .join(Workshop, Workshop.id == Participant.workshop_id)
         .join(Group, Group.id == Participant.group_id)
-        .join(Wave, and_(Wave.workshop_id == Workshop.id, Wave.code == wave_code))
+        .join(Wave, and_(Wave.workshop_id == Workshop.id, Wave.code == bindparam("wave_code")))
         .join(
             Invitation,
             and_(
                 Invitation.participant_id == Participant.id,
-                Invitation.id == invitation_id,
+                Invitation.id == bindparam("invitation_id"),
                 Invitation.revoked_at.is_(None),
             ),
         )
@@ -137,12 +143,13 @@ def _visit_query(wave_code: str, invitation_id: int):
             InstrumentVersion.id
             == func.coalesce(Response.instrument_version_id, Wave.instrument_version_id),
         )
-        .where(Participant.withdrawn_at.is_(None))
+        .where(Participant.withdrawn_at.is_(None), key == bindparam("key"))
     )
 
 
-def _visit(statement, invitation_id: int) -> Visit | None:
-    row = db.session.execute(statement).first()
+def _visit(by: str, key: int, invitation_id: int, wave_code: str) -> Visit | None:
+    parameters = {"key": key, "invitation_id": invitation_id, "wave_code": wave_code}
+    row = db.session.execute(_visit_query(by), parameters).first()
     if row is None:
         return None
     participant, workshop, wave, response, group, version_id, checksum, consented, elsewhere = row
@@ -176,20 +183,73 @@ def live_participant(participant_id: int, invitation_id: int) -> Participant | N
 def load_visit(participant_id: int, invitation_id: int, wave_code: str) -> Visit | None:
     """The participant's visit to a wave; None when the wave does not exist, the invitation
     has been revoked or the participant has withdrawn."""
-    query = _visit_query(wave_code, invitation_id).where(Participant.id == participant_id)
-    return _visit(query, invitation_id)
+    return _visit("participant", participant_id, invitation_id, wave_code)
 
 
 def load_visit_by_response(response_id: int, invitation_id: int, wave_code: str) -> Visit | None:
     """The visit a resume ticket names (the session is gone, the ticket is not)."""
-    query = _visit_query(wave_code, invitation_id).where(Response.id == response_id)
-    return _visit(query, invitation_id)
+    return _visit("response", response_id, invitation_id, wave_code)
 
 
 def _insert(table):
     """INSERT with ON CONFLICT support on either backend."""
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    return (postgresql.insert if _dialect() == "postgresql" else sqlite.insert)(table)
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+# The statements of a page save are built once per process (per dialect where the SQL differs)
+# and run with bind parameters: building them cost more CPU than the database spent on them.
+
+
+@cache
+def _upsert_answers(dialect: str):
+    """INSERT … ON CONFLICT DO UPDATE of answers, run with one parameter set per row."""
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Answer.__table__)
+    return statement.on_conflict_do_update(
+        index_elements=["response_id", "question", "item"],
+        set_={"number": statement.excluded.number, "text": statement.excluded.text},
+    )
+
+
+@cache
+def _delete_answers():
+    """DELETE of a response's answers to some questions."""
+    return delete(Answer.__table__).where(
+        Answer.response_id == bindparam("response_id"),
+        Answer.question.in_(bindparam("questions", expanding=True)),
+    )
+
+
+@cache
+def _stored_rows_query():
+    return select(Answer.question, Answer.item, Answer.number, Answer.text).where(
+        Answer.response_id == bindparam("response_id")
+    )
+
+
+# Columns a second write must not overwrite (consent keeps its first time and version).
+_KEEP_FIRST = frozenset({"consent_at", "consent_version"})
+
+
+@cache
+def _touch_statement(names: tuple[str, ...]):
+    """The guarded UPDATE of a response setting `names` (and updated_at)."""
+    table = Response.__table__
+    values = {}
+    for name in ("updated_at", *names):
+        value = bindparam(f"new_{name}", type_=table.c[name].type)
+        values[name] = func.coalesce(table.c[name], value) if name in _KEEP_FIRST else value
+    return (
+        update(table)
+        .where(
+            table.c.id == bindparam("response_id"),
+            table.c.status == ResponseStatus.IN_PROGRESS,
+        )
+        .values(values)
+    )
 
 
 def start_response(visit: Visit, language: str) -> Response:
@@ -225,9 +285,7 @@ def stored_rows(response_id: int) -> dict[str, dict[str, Row]]:
     """The stored answers of a response: question -> item -> row."""
     rows: dict[str, dict[str, Row]] = defaultdict(dict)
     for question, item, number, text in db.session.execute(
-        select(Answer.question, Answer.item, Answer.number, Answer.text).where(
-            Answer.response_id == response_id
-        )
+        _stored_rows_query(), {"response_id": response_id}
     ):
         rows[question][item] = (item, number, text)
     return rows
@@ -239,11 +297,10 @@ _NOW = object()  # "the time of this write", for values that need it besides upd
 def _touch(response_id: int, **values) -> bool:
     """Update the response while it is in progress; False once it has been submitted."""
     now = utcnow()
+    parameters = {f"new_{k}": (now if v is _NOW else v) for k, v in values.items()}
     result = db.session.execute(
-        update(Response)
-        .where(Response.id == response_id, Response.status == ResponseStatus.IN_PROGRESS)
-        .values(updated_at=now, **{k: (now if v is _NOW else v) for k, v in values.items()})
-        .execution_options(synchronize_session=False)
+        _touch_statement(tuple(sorted(values))),
+        {"response_id": response_id, "new_updated_at": now, **parameters},
     )
     return result.rowcount == 1
 
@@ -263,20 +320,10 @@ def save_page(
         for item, number, text in question_rows
     ]
     if values:
-        statement = _insert(Answer.__table__).values(values)
-        db.session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["response_id", "question", "item"],
-                set_={"number": statement.excluded.number, "text": statement.excluded.text},
-            )
-        )
+        db.session.execute(_upsert_answers(_dialect()), values)
     cleared = [code for code, question_rows in rows.items() if not question_rows]
     if cleared:
-        db.session.execute(
-            delete(Answer)
-            .where(Answer.response_id == response_id, Answer.question.in_(cleared))
-            .execution_options(synchronize_session=False)
-        )
+        db.session.execute(_delete_answers(), {"response_id": response_id, "questions": cleared})
     return True
 
 
@@ -287,11 +334,10 @@ def move_to(response_id: int, *, current_page: str, language: str) -> bool:
 
 def give_consent(response_id: int, version: str, *, current_page: str, language: str) -> bool:
     """Record consent with its time and text version; a second click keeps the first time."""
-    now = literal(utcnow(), Response.consent_at.type)
     return _touch(
         response_id,
-        consent_at=func.coalesce(Response.consent_at, now),
-        consent_version=func.coalesce(Response.consent_version, version),
+        consent_at=_NOW,
+        consent_version=version,
         current_page=current_page,
         language=language,
     )
