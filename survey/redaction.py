@@ -26,11 +26,9 @@ class RedactingFilter(logging.Filter):
 
 
 class RedactingGunicornLogger(Logger):
-    """gunicorn's logger with the request line, path and query redacted in access logs."""
+    """gunicorn's logger with every access-log atom redacted (the request line, path, query,
+    Referer, and the headers and environ variables a custom format may name)."""
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
-        for key in ("r", "U", "q", "f"):
-            if isinstance(atoms.get(key), str):
-                atoms[key] = redact(atoms[key])
-        return atoms
+        return {k: redact(v) if isinstance(v, str) else v for k, v in atoms.items()}

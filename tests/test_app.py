@@ -108,3 +108,27 @@ def test_assets_are_content_hashed_and_cached_for_a_year(client):
     response.close()
     assert client.get("/assets/js/plotly.min.000000000000.js").status_code == 404
     assert client.get("/assets/../config.py").status_code == 404
+
+
+def test_gunicorn_access_log_atoms_never_show_a_token():
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from survey.redaction import RedactingGunicornLogger
+
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": "/s/Secret-Token_123?lang=ur",
+        "PATH_INFO": "/s/Secret-Token_123",
+        "QUERY_STRING": "lang=ur",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_REFERER": "https://venue.example/join/JoinCode42",
+    }
+    response = SimpleNamespace(status="302 FOUND", headers=[], sent=0)
+    logger = RedactingGunicornLogger(Config())
+    atoms = logger.atoms(response, SimpleNamespace(headers=[]), environ, timedelta(seconds=0))
+    line = " ".join(str(v) for v in atoms.values())
+    assert "Secret-Token_123" not in line and "JoinCode42" not in line
+    assert atoms["r"] == "GET /s/[redacted]?lang=ur HTTP/1.1"
