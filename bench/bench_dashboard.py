@@ -6,12 +6,15 @@
 The data sets are those of bench_exports.py (bench/out/dataset-<N>.db, built by
 bench/generate.py when missing). Pages are requested in-process through Flask's test client,
 signed in as an administrator, so the figures are the server's time without the network.
-A "cold" render computes the statistics (the results cache emptied first, as after a new
-submission: every page shares the one computation); a "warm" one is served from the cache while
-the data has not changed. The SQL statements of each render are counted. "stats" is the
-computation alone (load_dataset + compute_results: what `survey stats SLUG --json` and the API
-do); "stats CLI" the whole command in a new process, start-up included. Each figure is the
-median of --repeat (warm) or --cold-repeat (cold) runs.
+A "cold" render reads the workshop's data in full and computes the statistics (the dashboard
+caches emptied first, as in a new process: every page shares the one computation); "after a new
+submission" is a render after one more response was submitted (the dataset kept in the process
+is extended with it, the statistics computed again), measured on a copy of the data set; a
+"warm" one is served from the cache while the data has not changed. The SQL statements of each
+render are counted. "stats" is the computation alone (load_dataset + compute_results: what
+`survey stats SLUG --json` and the API do in a new process); "stats CLI" the whole command in a
+new process, start-up included. Each figure is the median of --repeat (warm) or --cold-repeat
+(cold) runs.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +36,7 @@ from sqlalchemy import event  # noqa: E402
 from bench.common import DATA_SLUG, TEST_SECRET_KEY, dataset, staff_client, table  # noqa: E402
 
 PAGES = ("", "/trust", "/perception", "/priorities", "/obstacles", "/text")
-CACHE_KEY = "dashboard_results"  # app.extensions key of survey.dashboard.results' cache
+CACHE_KEY = "dashboard_results"  # app.extensions key of survey.dashboard.results' caches
 
 
 class StatementCounter:
@@ -54,6 +58,61 @@ def _timed(call, repeat: int) -> float:
         call()
         times.append((time.perf_counter() - started) * 1000)
     return statistics.median(times)
+
+
+def after_submission(size: int, repeat: int) -> list:
+    """Overview renders each after one more submitted response, on a copy of the data set."""
+    import sqlite3
+
+    from sqlalchemy import text
+
+    from survey import create_app
+    from survey.extensions import db
+
+    copy = dataset(size).with_name(f"incremental-{size}.db")
+    with sqlite3.connect(dataset(size)) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    try:
+        app = create_app(
+            "development",
+            SQLALCHEMY_DATABASE_URI=f"sqlite:///{copy}",
+            SECRET_KEY=TEST_SECRET_KEY,
+            LOG_LEVEL="ERROR",
+        )
+        client = staff_client(app)
+        base = f"/workshops/{DATA_SLUG}/dashboard"
+        with app.app_context():
+            counter = StatementCounter(db.engine)
+            waiting = db.session.scalars(
+                text("SELECT id FROM response WHERE status = 'IN_PROGRESS' ORDER BY id")
+            ).all()[:repeat]
+        client.get(base)  # the dataset read in full and kept
+        times, statements = [], []
+        for response_id in waiting:
+            with app.app_context():
+                db.session.execute(
+                    text(
+                        "UPDATE response SET status = 'SUBMITTED', submitted_at = :now "
+                        "WHERE id = :id"
+                    ),
+                    {"now": datetime.now(UTC).replace(tzinfo=None), "id": response_id},
+                )
+                db.session.commit()
+            counter.count = 0
+            started = time.perf_counter()
+            if client.get(base).status_code != 200:
+                raise RuntimeError("overview after a new submission failed")
+            times.append((time.perf_counter() - started) * 1000)
+            statements.append(counter.count)
+        return [
+            size,
+            "dashboard overview, after a new submission",
+            statistics.median(times),
+            max(statements),
+        ]
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{copy}{suffix}").unlink(missing_ok=True)
 
 
 def measure(size: int, repeat: int, cold_repeat: int) -> list[list]:
@@ -78,7 +137,7 @@ def measure(size: int, repeat: int, cold_repeat: int) -> list[list]:
             raise RuntimeError(f"{path}: {response.status_code}")
 
     def cold() -> None:
-        app.extensions.pop(CACHE_KEY, None)  # as after a new submission
+        app.extensions.pop(CACHE_KEY, None)  # results, datasets and funnels: as in a new process
         get(base)
 
     get(base)  # templates, instrument and plotly warmed up; the results cached
@@ -86,6 +145,7 @@ def measure(size: int, repeat: int, cold_repeat: int) -> list[list]:
     cold()
     statements = counter.count
     rows = [[size, "dashboard overview, cold", _timed(cold, cold_repeat), statements]]
+    rows.append(after_submission(size, cold_repeat))
     get(base)
     for page in PAGES:
         counter.count = 0

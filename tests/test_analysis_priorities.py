@@ -4,6 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from survey.analysis import priorities
 from survey.analysis.priorities import (
     bootstrap_mean_ranks,
     kendall_tau_rows,
@@ -89,7 +90,24 @@ def test_rank_agreement_tau_and_interval():
     assert got["n"] == 25 and got["n_first"] == 30 and got["n_second"] == 25
     assert got["tau"] == pytest.approx(tau)
     assert -1 <= got["ci_low"] <= got["ci_high"] <= 1
+    priorities._agreements.clear()  # computed again, not taken from those kept
     assert got == rank_agreement(first, second, draws=500, seed=1)  # fixed seed
+
+
+def test_rank_agreement_is_kept_for_the_same_rankings(monkeypatch):
+    rng = np.random.default_rng(6)
+    first = np.array([rng.permutation(4) + 1 for _ in range(20)])
+    second = np.array([rng.permutation(4) + 1 for _ in range(20)])
+    got = rank_agreement(first, second, draws=200, seed=3)
+
+    def resampled(*args, **kwargs):
+        raise AssertionError("resampled again")
+
+    monkeypatch.setattr(priorities, "bootstrap_mean_ranks", resampled)
+    assert rank_agreement(first, second, draws=200, seed=3) == got
+    second[0] = second[0][::-1]  # one respondent's ranking changed: a new bootstrap
+    with pytest.raises(AssertionError, match="resampled again"):
+        rank_agreement(first, second, draws=200, seed=3)
 
 
 def test_rank_agreement_identical_rankings():

@@ -1,6 +1,7 @@
 from survey.dashboard.data import Filters, workshop_setting
-from survey.dashboard.freetext import free_text
+from survey.dashboard.freetext import free_text, page_count
 from tests.dashboard_helpers import populate
+from tests.test_dashboard_data import respond
 
 TEXTS = {"hope_text": "Trust", "takeaway_text": "Talk", "view_change_text": "Listen"}
 
@@ -46,3 +47,25 @@ def test_never_for_a_small_cell_or_a_small_complement(make):
     media = free_text(setting, Filters(sector="media"), question="hope_text", group="nato")
     # Sectors cycle over three values: 3 in media (complement 7), under min_cell itself.
     assert media[0].suppressed and media[0].answers == []
+
+
+def test_answers_come_a_page_at_a_time_with_their_count(make):
+    ws = make.workshop(open_waves=("pre",))
+    words = [f"idea {chr(ord('a') + i)}" for i in range(12)]
+    for word in reversed(words):
+        respond(make.participant(ws, "nato"), ws.waves[0], {"hope_text": word})
+    setting = workshop_setting(ws)
+
+    def page(number):
+        (block,) = free_text(
+            setting, Filters(), question="hope_text", group="nato", page=number, per_page=5
+        )
+        return block
+
+    first, last, past = page(1), page(3), page(4)
+    assert (first.answers, first.total, first.first) == (words[:5], 12, 1)
+    assert (last.answers, last.total, last.first) == (words[10:], 12, 11)
+    assert (past.answers, past.total) == ([], 12)
+    assert page_count([first], per_page=5) == 3
+    everything = free_text(setting, Filters(), question="hope_text", group="nato")[0]
+    assert everything.answers == words and everything.total == 12

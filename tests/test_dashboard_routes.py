@@ -182,3 +182,21 @@ def test_a_render_takes_the_same_few_statements_for_10_or_1000_participants(
     counts = render_statements(app, client, slugs[1])
     assert max(counts.values()) <= 10, counts
     assert render_statements(app, client, slugs[0]) == counts
+
+
+def test_free_text_comes_a_page_at_a_time(client, make, login, workshop, monkeypatch):
+    monkeypatch.setattr("survey.dashboard.routes.TEXT_PAGE", 3)
+    login(make.user(grants={workshop: "organiser"}))
+    html = client.get(url(workshop, "/text?question=takeaway_text&page=2")).get_data(as_text=True)
+    assert "Page 2 of 3" in html and "4–6 shown" in html
+    assert 'rel="prev"' in html and 'rel="next"' in html and "page=3" in html
+    assert "question=takeaway_text" in html.split('rel="next"')[0].rsplit("<a", 1)[1]
+    for bad in ("abc", "-4", "0", "9" * 40):
+        assert client.get(url(workshop, f"/text?page={bad}")).status_code == 200
+
+
+def test_free_text_follows_new_submissions(client, make, login, workshop):
+    login(make.user(grants={workshop: "organiser"}))
+    assert "Fresh idea" not in client.get(url(workshop, "/text")).get_data(as_text=True)
+    populate(workshop, {"nato": 1}, seed=5, prefix="F", text={"hope_text": "Fresh idea"})
+    assert "Fresh idea" in client.get(url(workshop, "/text")).get_data(as_text=True)

@@ -771,6 +771,10 @@ def cell_sizes(setting: Setting, filters: Filters) -> dict[tuple[str, str], Cell
     return out
 
 
+# Free-text answers shown per question x group x wave cell on one page of the text dashboard.
+TEXT_PAGE = 100
+
+
 @dataclass(frozen=True)
 class TextAnswer:
     question: str
@@ -785,10 +789,36 @@ def text_answers(setting: Setting, filters: Filters, questions: list[str]) -> li
     Sorted by question, group, wave and text, so that the order says nothing about who wrote
     what or when.
     """
+    return text_page(setting, filters, questions)[0]
+
+
+def text_page(
+    setting: Setting,
+    filters: Filters,
+    questions: list[str],
+    page: int | None = None,
+    per_page: int = TEXT_PAGE,
+) -> tuple[list[TextAnswer], dict[tuple[str, str, str], int]]:
+    """As text_answers, but with `page` (from 1) only that page of each question x group x
+    wave cell; and the number of answers in each cell that has any (one statement).
+
+    The database numbers and counts each cell's answers (window functions), so that a page
+    transfers only its own answers, and the last answer of each cell, which carries the count.
+    """
     if not questions:
-        return []
-    rows = db.session.execute(
-        select(Answer.question, Participant.group_id, Response.wave_id, Answer.text)
+        return [], {}
+    cell = (Answer.question, Participant.group_id, Response.wave_id)
+    numbered = (
+        select(
+            Answer.question,
+            Participant.group_id,
+            Response.wave_id,
+            Answer.text,
+            func.row_number()
+            .over(partition_by=cell, order_by=(func.lower(Answer.text), Answer.text))
+            .label("position"),
+            func.count().over(partition_by=cell).label("total"),
+        )
         .join(Response, Response.id == Answer.response_id)
         .join(Participant, Participant.id == Response.participant_id)
         .where(
@@ -796,18 +826,31 @@ def text_answers(setting: Setting, filters: Filters, questions: list[str]) -> li
             _included(),
             Answer.question.in_(questions),
             Answer.text.is_not(None),
+            func.trim(Answer.text) != "",
             *_inside(filters),
         )
-    ).all()
+        .subquery()
+    )
+    statement = select(numbered)
+    first, last = 1, None
+    if page is not None:
+        first, last = (page - 1) * per_page + 1, page * per_page
+        statement = statement.where(
+            or_(
+                numbered.c.position.between(first, last),
+                numbered.c.position == numbered.c.total,
+            )
+        )
+    rows = db.session.execute(statement).all()
     order = {code: i for i, code in enumerate(questions)}
     groups = {code: i for i, code in enumerate(setting.spec.groups)}
     waves = {code: i for i, code in enumerate(setting.spec.waves)}
-    answers = [
-        TextAnswer(q, setting.group_ids[g], setting.wave_ids[w], text)
-        for q, g, w, text in rows
-        if text.strip()
-    ]
-    answers.sort(
-        key=lambda a: (order[a.question], groups[a.group], waves[a.wave], a.text.casefold())
-    )
-    return answers
+    totals: dict[tuple[str, str, str], int] = {}
+    answers = []
+    for question, group_id, wave_id, text, position, total in rows:
+        key = (question, setting.group_ids[group_id], setting.wave_ids[wave_id])
+        totals[key] = total
+        if last is None or first <= position <= last:
+            answers.append((order[question], groups[key[1]], waves[key[2]], position, key, text))
+    answers.sort(key=lambda a: a[:4])
+    return [TextAnswer(*key, text) for *_, key, text in answers], totals

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, make_response, render_template, request
+from flask import Blueprint, abort, make_response, render_template, request, url_for
 
 from survey.analysis.report import FILTER_KEYS
 from survey.audit import record
@@ -10,15 +10,16 @@ from survey.auth.access import can_access, workshop_role_required
 from survey.dashboard import pages
 from survey.dashboard.charts import number, p_value
 from survey.dashboard.data import (
+    TEXT_PAGE,
     data_signature,
     filter_choices,
     start_reading,
     workshop_setting,
 )
 from survey.dashboard.forms import FilterForm, TextFilterForm
-from survey.dashboard.freetext import free_text
+from survey.dashboard.freetext import free_text, page_count
 from survey.dashboard.report import report_html
-from survey.dashboard.results import workshop_funnel, workshop_results
+from survey.dashboard.results import workshop_free_text, workshop_funnel, workshop_results
 from survey.models import Role, Workshop
 from survey.models._types import utcnow
 from survey.security import relax_style_src
@@ -27,9 +28,10 @@ bp = Blueprint("dashboard", __name__, url_prefix="/workshops/<slug>/dashboard")
 
 VIEWERS = (Role.ORGANISER, Role.RESEARCHER)
 REPORT_ACTION = "report.download"
+MAX_TEXT_PAGE = 100_000  # keeps the page's offset a small number whatever the address says
 
 
-def _render(workshop: Workshop, page: str, view, setting, form, filters, results=None):
+def _render(workshop: Workshop, page: str, view, setting, form, filters, results=None, **extra):
     # plotly.js adds a <style> element and sets style attributes while it draws; style-src
     # 'self' would block them (console errors, unstyled hover labels and mode bar). Scripts
     # stay 'self' only.
@@ -49,6 +51,7 @@ def _render(workshop: Workshop, page: str, view, setting, form, filters, results
         num=number,
         pvalue=p_value,
         may_include_text=can_access(workshop, Role.ORGANISER),
+        **extra,
     )
 
 
@@ -117,21 +120,39 @@ def _text_choices(setting) -> dict:
 @bp.get("/text")
 @workshop_role_required(*VIEWERS)
 def text(workshop: Workshop):
-    """Free text: reads only cell sizes and texts, never the (possibly slow) statistics."""
+    """Free text: reads only cell sizes and texts (cached while the data's signature holds),
+    never the (possibly slow) statistics."""
     start_reading()
     setting = workshop_setting(workshop)
     form = TextFilterForm(
         request.args, filter_choices(setting.instrument), **_text_choices(setting)
     )
     filters = form.filters()
-    blocks = free_text(
+    number = min(max(request.args.get("page", 1, type=int), 1), MAX_TEXT_PAGE)
+    blocks = workshop_free_text(
         setting,
         filters,
+        data_signature(setting),
         question=form.chosen("question"),
         group=form.chosen("group"),
         wave=form.chosen("wave"),
+        page=number,
+        per_page=TEXT_PAGE,
     )
-    return _render(workshop, "text", blocks, setting, form, filters)
+    last = page_count(blocks, TEXT_PAGE)
+    args = {key: value for key, value in request.args.items() if key != "page"}
+
+    def address(n: int) -> str:
+        return url_for("dashboard.text", slug=workshop.slug, **args, page=n)
+
+    pager = {
+        "number": number,
+        "last": last,
+        "per_page": TEXT_PAGE,
+        "previous": address(number - 1) if number > 1 else None,
+        "next": address(number + 1) if number < last else None,
+    }
+    return _render(workshop, "text", blocks, setting, form, filters, pager=pager)
 
 
 @bp.get("/report.html")

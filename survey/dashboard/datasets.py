@@ -1,0 +1,140 @@
+"""The loaded dataset of each workshop, kept in the process and extended as responses arrive.
+
+Reading every answer again after each new submission cost seconds at 100k participants.
+Submitted responses never change, so the dataset is kept per workshop with a watermark (the
+greatest response id it has seen and the time its read began) and, when the data's Signature
+moves, only the responses submitted since are read. Anything else falls back to a full reload:
+a withdrawal (it deletes responses), fewer submitted responses than before, or an extended
+dataset whose size does not add up to the submitted count (a response the watermark missed).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from survey.dashboard.data import (
+    Dataset,
+    Loaded,
+    Setting,
+    Signature,
+    build_dataset,
+    extend_raw,
+    included_people,
+    load_raw,
+    matching,
+    new_responses,
+)
+from survey.models import Workshop
+from survey.models._types import utcnow
+
+# A response counts as new when its id is above the watermark (created since: imports, and
+# responses begun since) or it was submitted within this margin before the last read began:
+# a submission's transaction may commit a little after its time was taken, on a host whose
+# clock differs a little. The size check below catches anything later still.
+MARGIN = timedelta(minutes=10)
+
+_generations = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class WorkshopData:
+    """A workshop's dataset as of one Signature, with the match report it was built with."""
+
+    shape: tuple  # what the dataset's columns and codes depend on (see _shape)
+    signature: Signature
+    loaded: Loaded
+    dataset: Dataset
+    generation: int  # changes exactly when the dataset's content does: the results cache key
+    matching: Mapping[str, int]
+    links: Mapping[int, int]
+    since: datetime  # when the read behind it began
+    excluded: int  # submitted responses not included (a participant withdrawn, answers kept)
+    reloaded: bool  # read in full (False: extended)
+
+
+def _shape(setting: Setting) -> tuple:
+    return (
+        setting.instrument.checksum,
+        setting.numeric,
+        setting.spec.ranking_items,
+        tuple(setting.wave_ids.items()),
+        tuple(setting.group_ids.items()),
+    )
+
+
+def _removed(before: Signature, now: Signature) -> bool:
+    """Whether responses may have left the data since `before`: a withdrawal, or a wave with
+    fewer submitted responses."""
+    if before.last_withdrawal() != now.last_withdrawal():
+        return True
+    counts = now.submitted()
+    return any(counts.get(wave, 0) < n for wave, n in before.submitted().items())
+
+
+def _extended(setting: Setting, held: WorkshopData, signature: Signature) -> Loaded | None:
+    """The held dataset with the responses submitted since; None when a full reload is needed."""
+    loaded = held.loaded
+    people = None
+    if held.signature.participants != signature.participants:
+        people = included_people(setting)  # a roster import may have moved someone
+        if any(response[0] not in people for response in loaded.responses):
+            return None
+    rows = new_responses(setting, after=held.signature.newest(), since=held.since - MARGIN)
+    loaded = extend_raw(setting, loaded, rows, people)
+    if len(loaded) + held.excluded != sum(signature.submitted().values()):
+        return None
+    return loaded
+
+
+def refresh(
+    setting: Setting, workshop: Workshop, signature: Signature, held: WorkshopData | None
+) -> WorkshopData:
+    """The workshop's data for `signature`: `held` itself when the data has not moved, `held`
+    extended with new responses when only responses were added, else read in full.
+
+    Statements: none when the data has not moved; else the match report's, then two (the new
+    responses, and the participants when one of them changed group or sector) or, for a full
+    reload, two more.
+    """
+    shape = _shape(setting)
+    if held is not None and held.shape == shape and held.signature.data == signature.data:
+        return held
+    since = utcnow()
+    counts, links = matching(workshop)
+    loaded = None
+    if held is not None and held.shape == shape and not _removed(held.signature, signature):
+        loaded = _extended(setting, held, signature)
+    reloaded = loaded is None
+    if reloaded:
+        loaded = load_raw(setting)
+    unchanged = (
+        held is not None
+        and not reloaded
+        and loaded.ids is held.loaded.ids
+        and links == held.links
+        and all(
+            loaded.people[pid] == held.loaded.people.get(pid)
+            for pid in {response[0] for response in loaded.responses}
+        )
+    )
+    if unchanged:
+        dataset, generation = held.dataset, held.generation
+    else:
+        previous = held.dataset if held is not None and held.shape == shape else None
+        dataset = build_dataset(setting, loaded, links, previous)
+        generation = next(_generations)
+    return WorkshopData(
+        shape=shape,
+        signature=signature,
+        loaded=loaded,
+        dataset=dataset,
+        generation=generation,
+        matching=counts,
+        links=links,
+        since=since,
+        excluded=sum(signature.submitted().values()) - len(loaded),
+        reloaded=reloaded,
+    )
