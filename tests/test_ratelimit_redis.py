@@ -5,6 +5,7 @@ import uuid
 import pytest
 
 from survey import create_app
+from survey.extensions import db
 
 REDIS = "redis://127.0.0.1:6379/15"
 
@@ -25,6 +26,8 @@ def redis_app(database_url):
         FAILED_LOOKUP_LIMIT="3 per minute",
     )
     yield app
+    with app.app_context():
+        db.engine.dispose()  # close this app's pooled connections now, not at garbage collection
     client = redis.Redis.from_url(REDIS)
     for key in client.scan_iter(f"*{prefix}*"):
         client.delete(key)
