@@ -117,8 +117,14 @@ def after_submission(size: int, repeat: int) -> list:
 
 def measure(size: int, repeat: int, cold_repeat: int) -> list[list]:
     from survey import create_app
-    from survey.dashboard.data import parse_filters, start_reading, workshop_setting
-    from survey.dashboard.results import compute_results, load_dataset, matching_counts
+    from survey.dashboard.data import (
+        load_dataset,
+        matching_counts,
+        parse_filters,
+        start_reading,
+        workshop_setting,
+    )
+    from survey.dashboard.results import compute_results
     from survey.extensions import db
     from survey.organise.workshops import workshop_by_slug
 

@@ -5,17 +5,9 @@ from datetime import UTC, datetime
 from survey.extensions import db
 from survey.models import Answer, Response, ResponseSource, ResponseStatus
 from survey.models._types import utcnow
+from tests.respond_helpers import RANKING_ITEMS
 
-PRIORITIES = (
-    "counter_terrorism",
-    "afghan_transition",
-    "border_management",
-    "political_dialogue",
-    "training_education",
-    "transit_logistics",
-    "crisis_communication",
-    "regional_economy",
-)
+PRIORITIES = RANKING_ITEMS
 URDU_HOPE = 'باہمی اعتماد 🤝 اور\nکھلی بات چیت، "واضح" طور پر'
 EMOJI_TAKEAWAY = '=HYPERLINK("http://x") 🚀\r\nnext line'
 CORE = {

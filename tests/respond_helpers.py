@@ -4,34 +4,14 @@ browser as a test client that carries the page's CSRF token and resume ticket li
 import re
 
 from survey.extensions import db
+from survey.instruments import shipped_instrument
 from survey.tokens import current_invitation, invitation_token
 
-TRUST = (
-    "trust_commitments",
-    "trust_information",
-    "trust_concerns",
-    "trust_afghanistan",
-    "trust_partner",
-    "trust_agenda",
-    "trust_exploit",
-)
-RANKING_ITEMS = (
-    "counter_terrorism",
-    "afghan_transition",
-    "border_management",
-    "political_dialogue",
-    "training_education",
-    "transit_logistics",
-    "crisis_communication",
-    "regional_economy",
-)
-OBSTACLES = (
-    "obstacle_legacy",
-    "obstacle_threats",
-    "obstacle_public_opinion",
-    "obstacle_channels",
-    "obstacle_regional",
-)
+# The shipped instrument's own codes, so the helpers follow the instrument file.
+INSTRUMENT = shipped_instrument("nato-pakistan-2014")
+TRUST = INSTRUMENT.scores["trust"].items
+RANKING_ITEMS = tuple(str(item.code) for item in INSTRUMENT.question("priorities").items)
+OBSTACLES = tuple(q.code for q in INSTRUMENT.questions if q.code.startswith("obstacle_"))
 
 
 def ranking(order=RANKING_ITEMS) -> dict[str, str]:

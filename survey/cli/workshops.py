@@ -69,11 +69,7 @@ def _wave(slug: str, code: str):
 @click.argument("wave_code", metavar="WAVE")
 def open_(slug: str, wave_code: str) -> None:
     """Open a wave now."""
-    workshop, wave = _wave(slug, wave_code)
-    open_wave(wave)
-    record("wave.open", workshop=workshop, detail={"wave": wave.code})
-    db.session.commit()
-    click.echo(f"{slug} {wave.code} is open.")
+    _change_wave(slug, wave_code, open_wave, "open")
 
 
 @waves_cli.command("close")
@@ -81,8 +77,12 @@ def open_(slug: str, wave_code: str) -> None:
 @click.argument("wave_code", metavar="WAVE")
 def close(slug: str, wave_code: str) -> None:
     """Close a wave now."""
+    _change_wave(slug, wave_code, close_wave, "close")
+
+
+def _change_wave(slug: str, wave_code: str, change, verb: str) -> None:
     workshop, wave = _wave(slug, wave_code)
-    close_wave(wave)
-    record("wave.close", workshop=workshop, detail={"wave": wave.code})
+    change(wave)
+    record(f"wave.{verb}", workshop=workshop, detail={"wave": wave.code})
     db.session.commit()
-    click.echo(f"{slug} {wave.code} is closed.")
+    click.echo(f"{slug} {wave.code} is {'open' if verb == 'open' else 'closed'}.")

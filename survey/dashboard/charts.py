@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -522,33 +522,55 @@ def _other(groups: Sequence[str], group: str) -> str:
     return groups[1] if group == groups[0] else groups[0]
 
 
-def asymmetry_chart(stats: Stats, labels: Labels) -> go.Figure:
-    """Per wave: the first group's mean trust score minus the second's, with its CI."""
-    groups, waves = _order(stats)
-    min_cell = stats["min_cell"]
-    fig = go.Figure()
+def _wave_estimates(
+    fig: go.Figure,
+    objects: Sequence[Mapping[str, Any]],
+    key: str,
+    text: Callable[[Mapping[str, Any]], str],
+    *,
+    name: str,
+    marker: Mapping[str, Any],
+    min_cell: int,
+) -> None:
+    """One marker with its CI per wave (x = the wave's position); a note where it is withheld."""
     xs, ys, ups, downs, texts = [], [], [], [], []
-    for wi, obj in enumerate(stats["asymmetry"]):
-        if not _available(obj, "value"):
+    for wi, obj in enumerate(objects):
+        if not _available(obj, key):
             _note(fig, esc(_missing_text(obj, min_cell)), wi, 0, yshift=14)
             continue
-        up, down = _errors(obj, "value", "ci_low", "ci_high")
+        up, down = _errors(obj, key, "ci_low", "ci_high")
         xs.append(wi)
-        ys.append(obj["value"])
+        ys.append(obj[key])
         ups.append(up)
         downs.append(down)
-        texts.append(f"{number(obj['value'])} (n = {obj['n_first']} and {obj['n_second']})")
+        texts.append(text(obj))
     fig.add_scatter(
         x=xs,
         y=ys,
         mode="markers+text",
-        name="asymmetry",
-        marker={"color": "#444c56", "size": 11, "symbol": "diamond"},
+        name=name,
+        marker=dict(marker),
         error_y={"type": "data", "symmetric": False, "array": ups, "arrayminus": downs},
         text=texts,
         textposition="middle right",
         hoverinfo="text",
         hovertext=texts,
+    )
+
+
+def asymmetry_chart(stats: Stats, labels: Labels) -> go.Figure:
+    """Per wave: the first group's mean trust score minus the second's, with its CI."""
+    groups, waves = _order(stats)
+    min_cell = stats["min_cell"]
+    fig = go.Figure()
+    _wave_estimates(
+        fig,
+        stats["asymmetry"],
+        "value",
+        lambda obj: f"{number(obj['value'])} (n = {obj['n_first']} and {obj['n_second']})",
+        name="asymmetry",
+        marker={"color": "#444c56", "size": 11, "symbol": "diamond"},
+        min_cell=min_cell,
     )
     fig.add_hline(y=0, line={"color": "#8c959f", "width": 1})
     first, second = (esc(labels.group(g)) for g in groups[:2])
@@ -631,28 +653,14 @@ def agreement_chart(stats: Stats, labels: Labels) -> go.Figure:
     priorities = stats["priorities"]
     min_cell = stats["min_cell"]
     fig = go.Figure()
-    xs, ys, ups, downs, texts = [], [], [], [], []
-    for wi, obj in enumerate(priorities["agreement"]):
-        if not _available(obj, "tau"):
-            _note(fig, esc(_missing_text(obj, min_cell)), wi, 0, yshift=14)
-            continue
-        up, down = _errors(obj, "tau", "ci_low", "ci_high")
-        xs.append(wi)
-        ys.append(obj["tau"])
-        ups.append(up)
-        downs.append(down)
-        texts.append(f"τ = {number(obj['tau'])} (n = {obj['n_first']} and {obj['n_second']})")
-    fig.add_scatter(
-        x=xs,
-        y=ys,
-        mode="markers+text",
+    _wave_estimates(
+        fig,
+        priorities["agreement"],
+        "tau",
+        lambda obj: f"τ = {number(obj['tau'])} (n = {obj['n_first']} and {obj['n_second']})",
         name="agreement",
         marker={"color": "#444c56", "size": 11},
-        error_y={"type": "data", "symmetric": False, "array": ups, "arrayminus": downs},
-        text=texts,
-        textposition="middle right",
-        hoverinfo="text",
-        hovertext=texts,
+        min_cell=min_cell,
     )
     convergence = priorities["convergence"]
     if _available(convergence, "value"):

@@ -21,8 +21,6 @@ from survey.dashboard.data import (
     Setting,
     Signature,
     data_signature,
-    load_dataset,  # noqa: F401 (part of this module's interface, see bench/)
-    matching_counts,  # noqa: F401 (part of this module's interface, see bench/)
     response_funnel,
 )
 from survey.dashboard.datasets import WorkshopData, refresh

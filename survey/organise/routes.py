@@ -170,24 +170,23 @@ def wave(workshop: Workshop, wave: str):
 @bp.post("/<slug>/waves/<wave>/open")
 @workshop_role_required(ORGANISER)
 def open_wave(workshop: Workshop, wave: str):
-    wave_ = _wave(workshop, wave)
-    if ActionForm().validate_on_submit():
-        workshops.open_wave(wave_)
-        record("wave.open", workshop=workshop, detail={"wave": wave_.code})
-        db.session.commit()
-        flash(f"The {wave_.code} wave is open.")
-    return redirect(url_for(".workshop", slug=workshop.slug))
+    return _change_wave(workshop, wave, workshops.open_wave, "open")
 
 
 @bp.post("/<slug>/waves/<wave>/close")
 @workshop_role_required(ORGANISER)
 def close_wave(workshop: Workshop, wave: str):
+    return _change_wave(workshop, wave, workshops.close_wave, "close")
+
+
+def _change_wave(workshop: Workshop, wave: str, change, verb: str):
+    """Open or close a wave now (verb "open" or "close"), audited, then back to the workshop."""
     wave_ = _wave(workshop, wave)
     if ActionForm().validate_on_submit():
-        workshops.close_wave(wave_)
-        record("wave.close", workshop=workshop, detail={"wave": wave_.code})
+        change(wave_)
+        record(f"wave.{verb}", workshop=workshop, detail={"wave": wave_.code})
         db.session.commit()
-        flash(f"The {wave_.code} wave is closed.")
+        flash(f"The {wave_.code} wave is {'open' if verb == 'open' else 'closed'}.")
     return redirect(url_for(".workshop", slug=workshop.slug))
 
 
