@@ -48,6 +48,12 @@ class Workshop(db.Model):
     def wave(self, code: str) -> "Wave | None":
         return next((w for w in self.waves if w.code == code), None)
 
+    @property
+    def instrument(self) -> "Instrument":
+        """The instrument that names the workshop's groups, languages, sectors and items: the
+        first wave's version (the items that waves share are identical; a check enforces it)."""
+        return self.waves[0].instrument_version.instrument
+
 
 class Group(db.Model):
     __tablename__ = "workshop_group"  # "group" is an SQL keyword
