@@ -121,6 +121,18 @@ def test_successful_redemptions_are_never_counted(app, client, ws, make):
     assert client.get("/s/unknown").status_code == 404  # the failure budget is intact
 
 
+def test_a_valid_link_opens_after_its_address_has_used_up_its_failures(app, client, ws, make):
+    # A venue behind one address: stale QR cards or one person's typos must not stop the rest.
+    app.config["FAILED_LOOKUP_LIMIT"] = "3 per minute"
+    token, code = token_of(make.participant(ws)), join_code(ws.group("pakistan"))
+    assert [client.get(f"/s/unknown{i}").status_code for i in range(4)] == [404, 404, 404, 429]
+    assert client.get(f"/s/{token}").status_code == 302
+    assert client.get(f"/join/{code}").status_code == 200
+    # Failures stay limited for both kinds of link.
+    assert client.get("/s/unknown").status_code == 429
+    assert client.get("/join/unknown").status_code == 429
+
+
 def test_the_token_never_reaches_a_log(live_server, person, caplog):
     token = token_of(person)
 

@@ -19,7 +19,7 @@ from wtforms.validators import ValidationError
 
 from survey.auth.access import workshop_role_required
 from survey.database import begin_write
-from survey.extensions import csrf, db, limiter
+from survey.extensions import csrf, db
 from survey.i18n import SESSION_LANGUAGE
 from survey.instruments import Instrument, shipped_instrument
 from survey.linking import LinkingCodeError
@@ -41,6 +41,7 @@ from survey.respond.flow import (
 )
 from survey.respond.forms import ConsentForm, EnrolForm, LanguageForm
 from survey.respond.identity import forget, remember, respondent
+from survey.respond.lookups import group_for_join_link, participant_for_link
 from survey.respond.pages import missing_required, page_form, page_handlers, paragraphs
 from survey.respond.screens import (
     Preview,
@@ -57,41 +58,18 @@ from survey.respond.screens import (
     window,
 )
 from survey.respond.tickets import Ticket, read_ticket
-from survey.tokens import (
-    InvitationInvalid,
-    JoinCodeInvalid,
-    current_invitation,
-    group_for_join_code,
-    participant_for_token,
-)
+from survey.tokens import InvitationInvalid, JoinCodeInvalid, current_invitation
 
 bp = Blueprint("respond", __name__)
-
-_SECRET_MAX = 200  # tokens and join codes are ~32 characters; longer is garbage
-
-
-def _lookup_limit() -> str:
-    return current_app.config["FAILED_LOOKUP_LIMIT"]
-
-
-def _failed_lookup(response) -> bool:
-    # Only failed look-ups count (DESIGN §9), so a whole venue behind one address can start at
-    # the same moment; the invalid-link page is the only 404 these views return. Personal
-    # links and join codes share one budget of failures per address.
-    return response.status_code == 404
-
 
 # --------------------------------------------------------------------------- entry
 
 
 @bp.get("/s/<token>")
-@limiter.shared_limit(_lookup_limit, scope="failed-lookup", deduct_when=_failed_lookup)
 def redeem(token: str):
     """A personal link: put the participant into the session and leave the token's URL."""
-    if len(token) > _SECRET_MAX:
-        return invalid_link()
     try:
-        participant = participant_for_token(token)
+        participant = participant_for_link(token)
     except InvitationInvalid:
         return invalid_link()
     previous = respondent()
@@ -438,13 +416,10 @@ def _local_path(target: str | None) -> str | None:
 
 
 @bp.route("/join/<code>", methods=["GET", "POST"])
-@limiter.shared_limit(_lookup_limit, scope="failed-lookup", deduct_when=_failed_lookup)
 def join(code: str):
     """A group's join link: enrol, build the linking code, then get a personal link."""
     try:
-        if len(code) > _SECRET_MAX:
-            raise JoinCodeInvalid
-        group = group_for_join_code(code)
+        group = group_for_join_link(code)
     except JoinCodeInvalid:
         return invalid_link()
     workshop = group.workshop
