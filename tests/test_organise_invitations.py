@@ -9,13 +9,7 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import AuditEvent
-from survey.organise.invitations import (
-    CARD_INSTRUCTIONS,
-    InvitationError,
-    base_url,
-    invitation_rows,
-    invitations_csv,
-)
+from survey.organise.invitations import CARD_INSTRUCTIONS, invitation_rows, invitations_csv
 from survey.tokens import (
     InvitationInvalid,
     JoinCodeInvalid,
@@ -66,19 +60,6 @@ def test_csv_is_spreadsheet_safe_with_the_mail_merge_columns(app, make):
     assert body.splitlines()[0] == "\ufeffexternal_id,name,email,group,language,link"
     row = _rows(body)[0]
     assert row["external_id"] == "'=1+1" and row["name"] == '\'=HYPERLINK("x")'
-
-
-def test_base_url_comes_from_the_option_the_config_or_the_request(app):
-    assert base_url("https://a.example/") == "https://a.example"
-    app.config["PUBLIC_URL"] = "https://b.example"
-    assert base_url() == "https://b.example"
-    app.config["PUBLIC_URL"] = None
-    with pytest.raises(InvitationError, match="PUBLIC_URL"):
-        base_url()
-    with app.test_request_context("/", base_url="http://venue.local:8000"):
-        assert base_url() == "http://venue.local:8000"
-    with pytest.raises(InvitationError):
-        base_url("javascript:alert(1)")
 
 
 def test_web_download_gives_the_same_links_twice_and_is_audited(app, make, client, login):

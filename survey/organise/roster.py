@@ -11,7 +11,6 @@ import hashlib
 import io
 import json
 import re
-import secrets
 import unicodedata
 from dataclasses import asdict, dataclass, field, replace
 
@@ -30,15 +29,16 @@ from survey.models import (
     StaffUser,
     Workshop,
 )
+from survey.public_ids import (  # noqa: F401 (PUBLIC_ID_*: survey.synthetic reads them here)
+    PUBLIC_ID_ALPHABET,
+    PUBLIC_ID_LENGTH,
+    new_public_id,
+)
 from survey.tokens import current_invitation
 
 COLUMNS = ("external_id", "name", "email", "group", "sector", "language")
 MAX_LENGTHS = {"external_id": 100, "name": 200, "email": 254, "sector": 50}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# Public ids: "P" and six base32 characters. Random, so an id says nothing about the roster
-# order; 32**6 values make a clash rare, and it is retried anyway.
-PUBLIC_ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
-PUBLIC_ID_LENGTH = 6
 
 
 class RowAction(enum.StrEnum):
@@ -178,17 +178,6 @@ def apply_roster(
         detail={**plan.counts(), "file": filename},
     )
     return plan
-
-
-def new_public_id(taken: set[str]) -> str:
-    """A public id not in `taken` (which it joins)."""
-    while True:
-        candidate = "P" + "".join(
-            secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(PUBLIC_ID_LENGTH)
-        )
-        if candidate not in taken:
-            taken.add(candidate)
-            return candidate
 
 
 def _update(participant: Participant, line: RosterLine, groups: dict[str, Group]) -> None:

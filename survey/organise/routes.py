@@ -22,6 +22,7 @@ from werkzeug.routing import BuildError
 from survey.audit import record
 from survey.auth.access import can_access, staff_required, workshop_role_required
 from survey.extensions import db
+from survey.links import PublicAddressError, base_url
 from survey.models import Role, Wave, Workshop
 from survey.models._types import utcnow
 from survey.organise import invitations, monitor, participants, roster, workshops
@@ -345,8 +346,8 @@ def reissue(workshop: Workshop, public_id: str):
 
 def _links_base() -> str:
     try:
-        return invitations.base_url()
-    except invitations.InvitationError as error:
+        return base_url()
+    except PublicAddressError as error:
         # PUBLIC_URL is set but is not an address: the operator must fix the configuration.
         current_app.logger.error("cannot make links: %s", error)
         abort(503)
