@@ -13,18 +13,9 @@ from survey.admin.forms import (
     PasswordForm,
     UserCreateForm,
 )
-from survey.audit import record
+from survey.auth import users as accounts
 from survey.auth.access import admin_required
-from survey.auth.users import (
-    UserError,
-    create_user,
-    grant_role,
-    revoke_role,
-    set_active,
-    set_admin,
-    set_password,
-    staff_users,
-)
+from survey.auth.users import UserError
 from survey.extensions import db
 from survey.models import Grant, Role, StaffUser, Workshop
 from survey.organise.workshops import workshop_by_slug
@@ -45,7 +36,7 @@ def _user(user_id: int) -> StaffUser:
 
 def _users_page(create: UserCreateForm, status: int = 200):
     workshops = _workshops()
-    users = staff_users()
+    users = accounts.staff_users()
     return render_template(
         "admin/users.html",
         users=users,
@@ -61,13 +52,13 @@ def users():
     form = UserCreateForm()
     if form.validate_on_submit():
         try:
-            user = create_user(form.email.data, form.password.data, admin=form.admin.data)
-            db.session.flush()
+            user = accounts.register_user(
+                form.email.data, form.password.data, admin=form.admin.data
+            )
         except UserError as error:
             db.session.rollback()
             form.email.errors.append(str(error).capitalize() + ".")
         else:
-            record("user.create", detail={"email": user.email, "admin": user.is_admin})
             db.session.commit()
             flash(f"The account {user.email} is created.")
             return redirect(url_for(".users"))
@@ -82,8 +73,7 @@ def add_grant(user_id: int):
     if form.validate_on_submit():
         workshop = db.session.get(Workshop, form.workshop.data)
         role = Role(form.role.data)
-        grant_role(user, workshop, role)
-        record("grant.add", workshop=workshop, detail={"email": user.email, "role": role.value})
+        accounts.add_grant(user, workshop, role)
         db.session.commit()
         flash(f"{user.email} is now {role.value} of {workshop.slug}.")
     else:
@@ -100,8 +90,7 @@ def revoke_grant(user_id: int, grant_id: int):
         abort(404)
     if ButtonForm().validate_on_submit():
         workshop, role = grant.workshop, grant.role
-        revoke_role(user, workshop, role)
-        record("grant.remove", workshop=workshop, detail={"email": user.email, "role": role.value})
+        accounts.remove_grant(user, workshop, role)
         db.session.commit()
         flash(f"{user.email} is no longer {role.value} of {workshop.slug}.")
     return redirect(url_for(".users"))
@@ -114,11 +103,10 @@ def admin_flag(user_id: int):
     form = FlagForm()
     if form.validate_on_submit():
         try:
-            set_admin(user, form.value.data == "on", by=current_user)
+            accounts.set_admin(user, form.value.data == "on", by=current_user)
         except UserError as error:
             flash(str(error).capitalize() + ".", "error")
         else:
-            record("user.admin", detail={"email": user.email, "admin": user.is_admin})
             db.session.commit()
             flash(f"{user.email} is {'now' if user.is_admin else 'no longer'} an administrator.")
     return redirect(url_for(".users"))
@@ -131,11 +119,10 @@ def active_flag(user_id: int):
     form = FlagForm()
     if form.validate_on_submit():
         try:
-            set_active(user, form.value.data == "on", by=current_user)
+            accounts.set_active(user, form.value.data == "on", by=current_user)
         except UserError as error:
             flash(str(error).capitalize() + ".", "error")
         else:
-            record("user.active", detail={"email": user.email, "active": user.active})
             db.session.commit()
             flash(f"The account {user.email} is {'active' if user.active else 'suspended'}.")
     return redirect(url_for(".users"))
@@ -147,8 +134,7 @@ def password(user_id: int):
     user = _user(user_id)
     form = PasswordForm()
     if form.validate_on_submit():
-        set_password(user, form.password.data)
-        record("user.password", detail={"email": user.email})
+        accounts.set_password(user, form.password.data)
         db.session.commit()
         flash(f"The password of {user.email} is changed; its sessions have ended.")
     else:
