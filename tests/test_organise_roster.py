@@ -1,6 +1,5 @@
 """Roster import: parsing, line-numbered problems, matching on re-import, and the web flow."""
 
-import base64
 import io
 import re
 
@@ -8,14 +7,11 @@ from sqlalchemy import func, select
 
 from survey.extensions import db
 from survey.models import AuditEvent, Participant, ParticipantContact, Response
-from survey.organise.roster import (
-    PUBLIC_ID_ALPHABET,
-    RosterError,
-    RowAction,
-    apply_roster,
-    parse_roster,
-)
+from survey.organise.roster import RosterError, RowAction, parse_roster
+from survey.organise.roster_import import apply_roster
+from survey.public_ids import PUBLIC_ID_ALPHABET
 from survey.tokens import invitation_token, participant_for_token
+from survey.uploads import confirmed_upload
 from tests.conftest import csrf_token
 
 HEADER = "external_id,name,email,group,sector,language\n"
@@ -262,10 +258,8 @@ def _upload(client, ws, data: bytes, filename: str = "roster.csv"):
 
 
 def _confirm_fields(html: str) -> dict:
-    fields = dict(
-        re.findall(r'name="(content|fingerprint|filename|csrf_token)"[^>]*value="([^"]*)"', html)
-    )
-    assert "content" in fields, "no confirmation form"
+    fields = dict(re.findall(r'name="(payload|csrf_token)"[^>]*value="([^"]*)"', html))
+    assert "payload" in fields, "no confirmation form"
     return fields
 
 
@@ -279,7 +273,8 @@ def test_upload_shows_a_dry_run_and_writes_only_on_confirmation(app, make, clien
     assert "<strong>2</strong> added" in html and "Smith, Jo" in html
     assert _participants(ws) == []  # a dry run only
     fields = _confirm_fields(html)
-    assert base64.b64decode(fields["content"]) == data
+    checked = confirmed_upload("roster", ws, fields["payload"])
+    assert checked.data == data and checked.filename == "roster.csv"  # byte for byte
     response = client.post(f"/workshops/{ws.slug}/roster/confirm", data=fields)
     assert response.status_code == 302 and response.location.endswith("/participants")
     assert len(_participants(ws)) == 2
@@ -324,7 +319,7 @@ def test_tampered_confirmation_is_refused_without_a_500(app, make, client, login
     ws = make.workshop()
     login(make.user(grants={ws: "organiser"}))
     fields = _confirm_fields(_upload(client, ws, _csv("A1,Ana,,nato,,")).get_data(as_text=True))
-    fields["content"] = "not base64!"
+    fields["payload"] = "not a signed file!"
     assert client.post(f"/workshops/{ws.slug}/roster/confirm", data=fields).status_code == 400
     assert _participants(ws) == []
 
