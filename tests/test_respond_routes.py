@@ -18,6 +18,7 @@ from survey.models import Answer, Participant, ParticipantSource, Response, Resp
 from survey.models._types import utcnow
 from survey.organise.workshops import close_wave, open_wave, schedule_wave
 from survey.tokens import join_code, refresh_join_code, reissue_invitation
+from tests.conftest import sign_in
 from tests.respond_helpers import POST, PRE, TRUST, Respondent, hidden, ranking, token_of
 
 
@@ -538,8 +539,8 @@ def test_an_outside_redirect_is_never_followed(you):
 # --------------------------------------------------------------------------- preview
 
 
-def test_organisers_preview_any_group_and_language_without_storing(client, ws, make, login):
-    login(make.user(grants={ws: "organiser"}))
+def test_organisers_preview_any_group_and_language_without_storing(client, ws, make):
+    sign_in(client, make.user(grants={ws: "organiser"}))
     base = f"/workshops/{ws.slug}/preview/pre/pakistan/ur"
     page = client.get(base)
     html = page.get_data(as_text=True)
@@ -561,13 +562,13 @@ def test_organisers_preview_any_group_and_language_without_storing(client, ws, m
     assert db.session.scalar(select(func.count()).select_from(Participant)) == 0
 
 
-def test_the_preview_is_for_organisers_only(client, ws, make, login):
+def test_the_preview_is_for_organisers_only(client, ws, make):
     assert client.get(f"/workshops/{ws.slug}/preview/pre/nato/en").status_code == 302
-    login(make.user(grants={ws: "researcher"}))
+    sign_in(client, make.user(grants={ws: "researcher"}))
     assert client.get(f"/workshops/{ws.slug}/preview/pre/nato/en").status_code == 403
 
 
-def test_the_preview_refuses_unknown_waves_groups_languages_and_pages(client, ws, make, login):
-    login(make.user(admin=True))
+def test_the_preview_refuses_unknown_waves_groups_languages_and_pages(client, ws, make):
+    sign_in(client, make.user(admin=True))
     for path in ("pre/nato/de", "pre/martians/en", "later/nato/en", "pre/nato/en/nowhere"):
         assert client.get(f"/workshops/{ws.slug}/preview/{path}").status_code == 404
