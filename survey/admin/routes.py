@@ -49,6 +49,7 @@ def _users_page(create: UserCreateForm, status: int = 200):
 @bp.route("/users", methods=["GET", "POST"])
 @admin_required
 def users():
+    """Staff accounts: the list, and a new account."""
     form = UserCreateForm()
     if form.validate_on_submit():
         try:
@@ -68,6 +69,7 @@ def users():
 @bp.post("/users/<int:user_id>/grants")
 @admin_required
 def add_grant(user_id: int):
+    """Give a user a role in a workshop."""
     user = _user(user_id)
     form = GrantForm(_workshops(), prefix=f"u{user.id}")
     if form.validate_on_submit():
@@ -84,6 +86,7 @@ def add_grant(user_id: int):
 @bp.post("/users/<int:user_id>/grants/<int:grant_id>/revoke")
 @admin_required
 def revoke_grant(user_id: int, grant_id: int):
+    """Take a role away from a user."""
     user = _user(user_id)
     grant = db.session.get(Grant, grant_id)
     if grant is None or grant.user_id != user.id:
@@ -99,6 +102,7 @@ def revoke_grant(user_id: int, grant_id: int):
 @bp.post("/users/<int:user_id>/admin")
 @admin_required
 def admin_flag(user_id: int):
+    """Give or take the admin role."""
     user = _user(user_id)
     form = FlagForm()
     if form.validate_on_submit():
@@ -115,6 +119,7 @@ def admin_flag(user_id: int):
 @bp.post("/users/<int:user_id>/active")
 @admin_required
 def active_flag(user_id: int):
+    """Suspend or restore an account."""
     user = _user(user_id)
     form = FlagForm()
     if form.validate_on_submit():
@@ -131,6 +136,7 @@ def active_flag(user_id: int):
 @bp.post("/users/<int:user_id>/password")
 @admin_required
 def password(user_id: int):
+    """Set a new password for an account; its sessions end."""
     user = _user(user_id)
     form = PasswordForm()
     if form.validate_on_submit():
@@ -145,6 +151,7 @@ def password(user_id: int):
 @bp.get("/audit")
 @admin_required
 def audit():
+    """The audit log, filtered and in pages."""
     workshops = _workshops()
     form = AuditFilterForm(workshops, audit_actions(), formdata=request.args)
     filters = {}

@@ -30,6 +30,7 @@ LOCAL_TIME = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
 
 @cache
 def timezone_choices() -> list[str]:
+    """Every IANA time zone name, sorted."""
     return sorted(available_timezones())
 
 

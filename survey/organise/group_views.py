@@ -1,13 +1,13 @@
 """Console views of a workshop's groups: their labels, their join links and join posters."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from survey.auth.access import workshop_role_required
 from survey.extensions import db
 from survey.models import Role, Workshop
 from survey.organise import invitations, workshops
 from survey.organise.forms import ActionForm, group_labels_form
-from survey.organise.routes import bp, links_base
+from survey.organise.routes import bp, found_or_404, links_base
 
 
 @bp.route("/<slug>/groups", methods=["GET", "POST"])
@@ -35,9 +35,7 @@ def groups(workshop: Workshop):
 @workshop_role_required(Role.ORGANISER)
 def new_join_code(workshop: Workshop, group: str):
     """Replace a group's join link: the old link and posters stop working."""
-    group_ = workshop.group(group)
-    if group_ is None:
-        abort(404)
+    group_ = found_or_404(workshop.group(group))
     if ActionForm().validate_on_submit():
         workshops.replace_join_code(group_)
         db.session.commit()

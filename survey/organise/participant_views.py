@@ -1,14 +1,14 @@
 """Console views of the participants: the list with each one's status per wave, withdrawal,
 and a new personal link."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from survey.auth.access import workshop_role_required
 from survey.extensions import db
-from survey.models import Participant, Role, Workshop
+from survey.models import Role, Workshop
 from survey.organise import participants
 from survey.organise.forms import ActionForm, WithdrawForm
-from survey.organise.routes import bp
+from survey.organise.routes import bp, found_or_404
 
 
 @bp.get("/<slug>/participants")
@@ -25,18 +25,11 @@ def participants_list(workshop: Workshop):
     )
 
 
-def _participant(workshop: Workshop, public_id: str) -> Participant:
-    participant = participants.participant_by_public_id(workshop, public_id)
-    if participant is None:
-        abort(404)
-    return participant
-
-
 @bp.route("/<slug>/participants/<public_id>/withdraw", methods=["GET", "POST"])
 @workshop_role_required(Role.ORGANISER)
 def withdraw(workshop: Workshop, public_id: str):
     """Withdraw a participant on request, once their public id is typed to confirm."""
-    participant = _participant(workshop, public_id)
+    participant = found_or_404(participants.participant_by_public_id(workshop, public_id))
     if participant.withdrawn:
         flash(f"{participant.public_id} has already withdrawn.")
         return redirect(url_for(".participants_list", slug=workshop.slug))
@@ -59,7 +52,7 @@ def withdraw(workshop: Workshop, public_id: str):
 @workshop_role_required(Role.ORGANISER)
 def reissue(workshop: Workshop, public_id: str):
     """Give a participant a new personal link; the old one stops working."""
-    participant = _participant(workshop, public_id)
+    participant = found_or_404(participants.participant_by_public_id(workshop, public_id))
     if ActionForm().validate_on_submit():
         try:
             participants.reissue_link(participant)

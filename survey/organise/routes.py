@@ -4,6 +4,8 @@ module of their own and register on `bp` when this module imports them (at its e
 groups and join links, roster import, participants, invitations and cards, live monitor.
 Views translate HTTP to the domain modules of this package and back."""
 
+from typing import TypeVar
+
 from flask import (
     Blueprint,
     abort,
@@ -25,6 +27,8 @@ from survey.organise.forms import WorkshopForm
 
 bp = Blueprint("organise", __name__, url_prefix="/workshops")
 
+_T = TypeVar("_T")
+
 ORGANISER = Role.ORGANISER
 STAFF = (Role.ORGANISER, Role.RESEARCHER)
 
@@ -42,7 +46,7 @@ def optional_url(endpoint: str, **values) -> str | None:
 
 @bp.app_template_global()
 def url_for_rule(rule: str, **values) -> str | None:
-    """The URL of the GET view at a fixed path another area provides (DESIGN names the paths,
+    """The URL of the GET view at a fixed path another area provides (the docs name the paths,
     not the endpoints), or None while it does not exist."""
     for candidate in current_app.url_map.iter_rules():
         if candidate.rule == rule and "GET" in (candidate.methods or ()):
@@ -127,6 +131,13 @@ def links_base() -> str:
         # PUBLIC_URL is set but is not an address: the operator must fix the configuration.
         current_app.logger.error("cannot make links: %s", error)
         abort(503)
+
+
+def found_or_404(value: _T | None) -> _T:
+    """The value a view looked up by its URL (a wave, a group, a participant), else 404."""
+    if value is None:
+        abort(404)
+    return value
 
 
 # The views of the console's other concepts register on `bp` when imported.

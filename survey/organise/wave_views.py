@@ -1,27 +1,20 @@
 """Console views of a workshop's waves: their windows, and opening or closing one now."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from survey.auth.access import workshop_role_required
 from survey.extensions import db
-from survey.models import Role, Wave, Workshop
+from survey.models import Role, Workshop
 from survey.organise import workshops
 from survey.organise.forms import ActionForm, WaveScheduleForm
-from survey.organise.routes import bp
-
-
-def _wave(workshop: Workshop, code: str) -> Wave:
-    wave = workshop.wave(code)
-    if wave is None:
-        abort(404)
-    return wave
+from survey.organise.routes import bp, found_or_404
 
 
 @bp.route("/<slug>/waves/<wave>", methods=["GET", "POST"])
 @workshop_role_required(Role.ORGANISER)
 def wave(workshop: Workshop, wave: str):
     """A wave's window, entered and shown in the workshop's time zone."""
-    wave_ = _wave(workshop, wave)
+    wave_ = found_or_404(workshop.wave(wave))
     form = WaveScheduleForm()
     if request.method == "GET":
         form.opens_at.data = _naive(workshops.in_zone(wave_.opens_at, workshop.timezone))
@@ -62,7 +55,7 @@ def close_wave(workshop: Workshop, wave: str):
 
 
 def _change_wave(workshop: Workshop, wave: str, change, state: str):
-    wave_ = _wave(workshop, wave)
+    wave_ = found_or_404(workshop.wave(wave))
     if ActionForm().validate_on_submit():
         change(wave_)
         db.session.commit()
