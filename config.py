@@ -28,6 +28,8 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Failed personal-link and join-code look-ups per address (one budget for both). Beyond it
+    # unknown links get 429 while valid links still open (survey.respond.lookups).
     FAILED_LOOKUP_LIMIT = os.environ.get("FAILED_LOOKUP_LIMIT", "20 per 10 minutes")
     FAILED_LOGIN_LIMIT = os.environ.get("FAILED_LOGIN_LIMIT", "10 per 15 minutes")
     # Failed sign-ins per account (from any address), and the pause added after each failure
