@@ -8,6 +8,13 @@ def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     # Keys the personal invitation tokens (HMAC). Falls back to SECRET_KEY; rotating it
@@ -52,6 +59,24 @@ class Config:
     PUBLIC_URL = os.environ.get("PUBLIC_URL")  # base of links on invitations; request host if unset
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 
+    # Invitations and reminders go out through this SMTP server (docs/operations.md, "E-mail").
+    MAIL_BACKEND = "smtp"  # Flask-Mailman would otherwise keep test messages in memory
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _flag("MAIL_USE_TLS")
+    MAIL_USE_SSL = _flag("MAIL_USE_SSL")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER")
+    MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 30)  # seconds to wait for the server, per command
+    # Messages handed to the server per minute, across batches (relays refuse faster senders).
+    MAIL_MAX_PER_MINUTE = _int("MAIL_MAX_PER_MINUTE", 60)
+    # No reminder to someone sent a message for the same wave less than this long ago.
+    MAIL_REMINDER_GAP_HOURS = _int("MAIL_REMINDER_GAP_HOURS", 12)
+    # A batch started from the console stops handing out messages after this long, well within
+    # the web server's time-out; the rest wait for the next press of the button.
+    MAIL_WEB_BATCH_SECONDS = _int("MAIL_WEB_BATCH_SECONDS", 20)
+
 
 class DevelopmentConfig(Config):
     """The embedded default: SQLite in the instance folder, a generated secret kept there."""
@@ -70,6 +95,13 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     SQLITE_BEGIN_OUTSIDE_REQUESTS = "DEFERRED"
     PASSWORD_HASH_FAST = True  # argon2 with minimal cost keeps the suite quick
+    # Tests that send start their own SMTP server and set MAIL_PORT; nothing listens here.
+    MAIL_SERVER = "127.0.0.1"
+    MAIL_PORT = 9
+    MAIL_USE_TLS = MAIL_USE_SSL = False
+    MAIL_USERNAME = MAIL_PASSWORD = None
+    MAIL_DEFAULT_SENDER = "Workshop team <survey@example.org>"
+    MAIL_TIMEOUT = 5
 
 
 CONFIGS = {

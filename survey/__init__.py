@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from config import CONFIGS, Config, ProductionConfig
-from survey.extensions import babel, csrf, db, limiter, login, migrate
+from survey.extensions import babel, csrf, db, limiter, login, mailman, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,6 +28,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     csrf.init_app(app)
     login.init_app(app)
     limiter.init_app(app)
+    mailman.init_app(app)
 
     from flask_babel import get_locale
 
@@ -93,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     from survey.auth.routes import bp as auth_bp
     from survey.dashboard.routes import bp as dashboard_bp
     from survey.exports.routes import bp as exports_bp
+    from survey.mail.routes import bp as mail_bp
     from survey.main.routes import bp as main_bp
     from survey.organise.routes import bp as organise_bp
     from survey.respond.routes import bp as respond_bp
@@ -104,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
         organise_bp,
         admin_bp,
         exports_bp,
+        mail_bp,
         respond_bp,
         dashboard_bp,
         api_bp,

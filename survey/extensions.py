@@ -3,6 +3,7 @@
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -30,6 +31,7 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
 login = LoginManager()
 babel = Babel()
+mailman = Mail()  # survey.mail.smtp opens its connections with the settings of the moment
 # Nothing is limited by default: only failed look-ups and failed sign-ins are counted
 # (see survey.ratelimit), so a whole venue behind one address can start at once.
 limiter = Limiter(key_func=client_address, default_limits=[])

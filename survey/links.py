@@ -44,6 +44,12 @@ def join_link(base: str, code: str) -> str:
     return f"{base}/join/{code}"
 
 
+def optout_link(base: str, token: str) -> str:
+    """The URL of an e-mail's opt-out link."""
+    # Must match the opt-out route of survey.mail (and survey.redaction's list of secret paths).
+    return f"{base}/optout/{token}"
+
+
 def invitation_link(invitation: Invitation, base: str | None = None) -> str:
     """The personal link of an invitation, recomputed (at `base`, else as base_url() says)."""
     return personal_link(base or base_url(), invitation_token(invitation))

@@ -5,12 +5,13 @@ import re
 
 from gunicorn.glogging import Logger
 
-# Must match the URL rules of the personal and join links in respond.routes.
-_TOKEN_PATH = re.compile(r"/(s|join)/[^/?#\s\"]+")
+# Must match the URL rules of the personal and join links in respond.routes, and of the
+# e-mails' opt-out links in mail.routes.
+_TOKEN_PATH = re.compile(r"/(s|join|optout)/[^/?#\s\"]+")
 
 
 def redact(text: str) -> str:
-    """Return text with the token of every /s/<token> or /join/<code> path replaced."""
+    """Return text with the secret of every /s/, /join/ or /optout/ path replaced."""
     return _TOKEN_PATH.sub(lambda m: f"/{m.group(1)}/[redacted]", text)
 
 

@@ -2,7 +2,8 @@
 
 A token is HMAC(invitation key, kind ‖ id ‖ issue number), so a link can be recomputed for the
 mail-merge file or a QR card at any time without being stored; the database keeps only its
-SHA-256 for lookup. Raising the issue number revokes the old link.
+SHA-256 for lookup. Raising the issue number revokes the old link. An e-mail's opt-out link
+carries a token of its own that needs no lookup at all: the participant's id and its HMAC.
 """
 
 import base64
@@ -18,6 +19,8 @@ from survey.models._types import utcnow
 
 TOKEN_BYTES = 24  # 192 bits
 JOIN_CODE_BYTES = 16  # 128 bits
+OPTOUT_MAC_BYTES = 16  # 128 bits
+_ID_BYTES = 8
 
 
 class InvitationInvalid(Exception):
@@ -28,14 +31,21 @@ class JoinCodeInvalid(Exception):
     """The join code is unknown or has been replaced."""
 
 
+class OptOutInvalid(Exception):
+    """The opt-out token is malformed, forged, or its participant no longer exists."""
+
+
 def _key() -> bytes:
     key = current_app.config.get("INVITATION_KEY") or current_app.config["SECRET_KEY"]
     return key.encode() if isinstance(key, str) else key
 
 
+def _digest(message: str, size: int) -> bytes:
+    return hmac.new(_key(), message.encode(), hashlib.sha256).digest()[:size]
+
+
 def _mac(message: str, size: int) -> str:
-    digest = hmac.new(_key(), message.encode(), hashlib.sha256).digest()[:size]
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    return base64.urlsafe_b64encode(_digest(message, size)).rstrip(b"=").decode()
 
 
 def token_hash(token: str) -> str:
@@ -111,3 +121,29 @@ def group_for_join_code(code: str) -> Group:
     if group is None or not hmac.compare_digest(join_code(group), code):
         raise JoinCodeInvalid
     return group
+
+
+def optout_token(participant: Participant) -> str:
+    """The token of a participant's opt-out link: their id and its HMAC, so that it works
+    without a stored copy and keeps working when the personal link is reissued."""
+    ident = participant.id.to_bytes(_ID_BYTES, "big")
+    mac = _digest(f"optout:{participant.id}", OPTOUT_MAC_BYTES)
+    return base64.urlsafe_b64encode(ident + mac).rstrip(b"=").decode()
+
+
+def participant_for_optout_token(token: str) -> Participant:
+    """Return the participant an opt-out token belongs to, or raise OptOutInvalid."""
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    except ValueError:
+        raise OptOutInvalid from None
+    if len(raw) != _ID_BYTES + OPTOUT_MAC_BYTES:
+        raise OptOutInvalid
+    participant_id = int.from_bytes(raw[:_ID_BYTES], "big")
+    expected = _digest(f"optout:{participant_id}", OPTOUT_MAC_BYTES)
+    if not hmac.compare_digest(raw[_ID_BYTES:], expected):
+        raise OptOutInvalid
+    participant = db.session.get(Participant, participant_id)
+    if participant is None:
+        raise OptOutInvalid
+    return participant

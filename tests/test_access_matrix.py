@@ -36,6 +36,7 @@ ACCESS = {
     "respond.switch_language": PUBLIC,
     "respond.personal_link": PUBLIC,
     "respond.privacy": PUBLIC,
+    "mail.opt_out": PUBLIC,
     "respond.preview": ORGANISER,
     # the organiser console
     "organise.home": STAFF,
@@ -56,6 +57,15 @@ ACCESS = {
     "organise.posters": ORGANISER,
     "organise.monitor_page": ORGANISER,
     "organise.monitor_json": ORGANISER,
+    "organise.contact": ORGANISER,
+    # e-mail to participants
+    "mail.overview": ORGANISER,
+    "mail.wave_page": ORGANISER,
+    "mail.send": ORGANISER,
+    "mail.add_reminder": ORGANISER,
+    "mail.remove_reminder": ORGANISER,
+    "mail.edit_template": ORGANISER,
+    "mail.reset_template": ORGANISER,
     # results: charts for both roles, raw data for researchers, paper data entry for organisers
     "dashboard.overview": EITHER,
     "dashboard.trust": EITHER,
@@ -133,6 +143,8 @@ def world(app, make):
         "fmt": "long",
         "user_id": target.id,
         "grant_id": target.grants[0].id,
+        "kind": "invitation",
+        "entry": 1,
     }
     return users, values
 

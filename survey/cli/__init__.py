@@ -11,6 +11,7 @@ def register_commands(app: Flask) -> None:
     from survey.cli.exports import export_command
     from survey.cli.instruments import instruments_cli
     from survey.cli.invitations import invitations_cli
+    from survey.cli.reminders import reminders_cli
     from survey.cli.responses import responses_cli
     from survey.cli.roster import roster_cli
     from survey.cli.stats import stats_command
@@ -25,6 +26,7 @@ def register_commands(app: Flask) -> None:
         waves_cli,
         roster_cli,
         invitations_cli,
+        reminders_cli,
         backup_command,
         restore_command,
         export_command,

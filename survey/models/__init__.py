@@ -1,6 +1,14 @@
 """The data model (DESIGN §2), split by domain; import everything from here."""
 
 from survey.models.audit import AuditEvent
+from survey.models.mail import (
+    MailMessage,
+    MessageKind,
+    MessageStatus,
+    MessageTemplate,
+    ReminderAnchor,
+    ScheduledReminder,
+)
 from survey.models.people import Invitation, Participant, ParticipantContact, ParticipantSource
 from survey.models.responses import Answer, Response, ResponseSource, ResponseStatus
 from survey.models.staff import Grant, Role, StaffUser
@@ -13,13 +21,19 @@ __all__ = [
     "Group",
     "InstrumentVersion",
     "Invitation",
+    "MailMessage",
+    "MessageKind",
+    "MessageStatus",
+    "MessageTemplate",
     "Participant",
     "ParticipantContact",
     "ParticipantSource",
+    "ReminderAnchor",
     "Response",
     "ResponseSource",
     "ResponseStatus",
     "Role",
+    "ScheduledReminder",
     "StaffUser",
     "Wave",
     "WaveState",

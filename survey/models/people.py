@@ -49,6 +49,8 @@ class Participant(db.Model):
     link_siblings: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set by the participant's opt-out link: no further invitation or reminder e-mail.
+    mail_opt_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     workshop: Mapped["Workshop"] = relationship(back_populates="participants")
     group: Mapped["Group"] = relationship()

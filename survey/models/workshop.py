@@ -28,6 +28,11 @@ class Workshop(db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     min_cell: Mapped[int] = mapped_column(default=5)
     instrument_key: Mapped[str] = mapped_column(String(100))
+    # The organisers' contact for participants: on the privacy notice, the cards, the
+    # thank-you page and every message (the notice tells participants to use it).
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(50))
     # Keys the HMACs of the self-generated linking codes; never leaves the database.
     linking_key: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -41,6 +46,10 @@ class Workshop(db.Model):
     participants: Mapped[list["Participant"]] = relationship(
         back_populates="workshop", cascade="all, delete-orphan", passive_deletes=True
     )
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.contact_name or self.contact_email or self.contact_phone)
 
     def group(self, code: str) -> "Group | None":
         return next((g for g in self.groups if g.code == code), None)

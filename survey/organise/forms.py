@@ -23,6 +23,7 @@ from wtforms.validators import (
 )
 
 from survey.instruments import shipped_instruments
+from survey.mail.addresses import address_problem
 from survey.organise.workshops import SLUG
 
 LOCAL_TIME = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
@@ -71,6 +72,27 @@ class WaveScheduleForm(FlaskForm):
     def validate_closes_at(self, field: DateTimeLocalField) -> None:
         if field.data and self.opens_at.data and field.data <= self.opens_at.data:
             raise ValidationError("The wave must close after it opens.")
+
+
+class ContactForm(FlaskForm):
+    contact_name = StringField("Name", validators=[Optional(), Length(max=200)])
+    contact_email = StringField("E-mail", validators=[Optional(), Length(max=254)])
+    contact_phone = StringField(
+        "Phone",
+        validators=[
+            Optional(),
+            Length(max=50),
+            Regexp(
+                r"^\+?[0-9 ()./-]{4,}$",
+                message="Digits, spaces and + ( ) . / - only, e.g. +92 51 123 4567.",
+            ),
+        ],
+    )
+
+    def validate_contact_email(self, field: StringField) -> None:
+        problem = address_problem(field.data.strip())
+        if problem:
+            raise ValidationError(f"This is not an e-mail address: {problem}.")
 
 
 class ActionForm(FlaskForm):

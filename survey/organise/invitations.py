@@ -37,6 +37,8 @@ POSTER_INSTRUCTIONS = {
     "ur": "سوالنامے کا جواب دینے کے لیے اپنے فون کے کیمرے سے یہ کوڈ اسکین کریں۔ آپ کو ایک ذاتی "
     "لنک ملے گا: اسے ورکشاپ کے بعد والے سوالنامے کے لیے محفوظ رکھیں۔",
 }
+# Before the organisers' contact on each card (the privacy notice tells participants to use it).
+CARD_CONTACT = {"en": "Questions:", "fr": "Questions :", "ur": "سوالات:"}
 RTL = frozenset({"ur"})
 
 
@@ -58,6 +60,7 @@ class Card:
     qr: Markup
     instructions: str
     direction: str  # "rtl" for Urdu
+    contact_label: str
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,7 @@ def cards(
             qr=qr_svg(row.link, f"QR code of the personal link for {row.public_id}"),
             instructions=CARD_INSTRUCTIONS.get(row.language, CARD_INSTRUCTIONS["en"]),
             direction="rtl" if row.language in RTL else "ltr",
+            contact_label=CARD_CONTACT.get(row.language, CARD_CONTACT["en"]),
         )
         for row in rows
     ]

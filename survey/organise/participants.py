@@ -11,6 +11,7 @@ from survey.extensions import db
 from survey.models import (
     Answer,
     Invitation,
+    MailMessage,
     Participant,
     ParticipantContact,
     Response,
@@ -90,8 +91,9 @@ def participant_by_public_id(workshop: Workshop, public_id: str) -> Participant 
 
 
 def withdraw_participant(participant: Participant, *, actor: StaffUser | str | None = None) -> int:
-    """Delete the participant's answers in every wave and personal data; return the number
-    of responses deleted. The audit event names only the public id."""
+    """Delete the participant's answers in every wave and personal data (with the log of the
+    e-mails sent to them); return the number of responses deleted. The audit event names only
+    the public id."""
     if participant.withdrawn:
         raise ParticipantError(f"{participant.public_id} has already withdrawn")
     responses = select(Response.id).where(Response.participant_id == participant.id)
@@ -102,6 +104,8 @@ def withdraw_participant(participant: Participant, *, actor: StaffUser | str | N
     db.session.execute(
         delete(ParticipantContact).where(ParticipantContact.participant_id == participant.id)
     )
+    # The send log holds the address and the server's replies (which quote it): personal data.
+    db.session.execute(delete(MailMessage).where(MailMessage.participant_id == participant.id))
     now = utcnow()
     db.session.execute(
         update(Invitation)

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from survey.extensions import db
+from survey.mail.addresses import address_problem
 from survey.models import (
     Group,
     Participant,
@@ -32,7 +33,6 @@ from survey.public_ids import (  # noqa: F401 (survey.synthetic reads them here)
 
 COLUMNS = ("external_id", "name", "email", "group", "sector", "language")
 MAX_LENGTHS = {"external_id": 100, "name": 200, "email": 254, "sector": 50}
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class RowAction(enum.StrEnum):
@@ -165,7 +165,7 @@ class _Planner:
         self._load_participants()
         self.claimed: dict[int, int] = {}  # participant id -> line that matched it
         self.new_external: dict[str, int] = {}
-        self.new_email: dict[str, int] = {}
+        self.new_email: dict[str, tuple[int, bool]] = {}  # address -> line, has external_id
         self.new_name: dict[tuple[str, str], int] = {}
 
     def _load_participants(self) -> None:
@@ -217,6 +217,8 @@ class _Planner:
             self.problem(1, "the file is empty; the first line must name the columns")
         elif not self.plan.lines and not self.plan.problems:
             self.problem(end or 1, "the file has a header but no participants")
+        if not self.plan.problems:
+            self.flag_shared_addresses()
 
     def header(self, row: list[str], line: int) -> list[str] | None:
         names = [re.sub(r"[\s-]+", "_", cell.strip().casefold()) for cell in row]
@@ -256,8 +258,8 @@ class _Planner:
                 known = ", ".join(f"{g.code} ({g.label})" for g in self.workshop.groups)
                 errors.append(f"unknown group “{values['group']}” (the groups are {known})")
         email = values.get("email")
-        if email and not EMAIL.match(email):
-            errors.append(f"“{email}” is not an e-mail address")
+        if email and (why := address_problem(email)):
+            errors.append(f"“{email}” is not an e-mail address: {why}")
         sector = values.get("sector")
         if sector and self.sectors is not None:
             sector = self.sectors.get(sector.casefold())
@@ -334,16 +336,27 @@ class _Planner:
 
     def add(self, row: RosterLine) -> None:
         line = row.line
-        for value, seen, label in (
-            (row.external_id, self.new_external, "external_id"),
-            (_key(row.email), self.new_email, "e-mail"),
-        ):
-            if value is None:
-                continue
-            if value in seen:
-                self.problem(line, f"the same {label} as line {seen[value]}")
+        if row.external_id is not None:
+            if row.external_id in self.new_external:
+                earlier = self.new_external[row.external_id]
+                self.problem(line, f"the same external_id as line {earlier}")
                 return
-            seen[value] = line
+            self.new_external[row.external_id] = line
+        email = _key(row.email)
+        if email is not None:
+            if email in self.new_email:
+                earlier, earlier_has_id = self.new_email[email]
+                # Two people may share an address (flag_shared_addresses says so), but a later
+                # import tells them apart only by external_id.
+                if not (earlier_has_id and row.external_id):
+                    self.problem(
+                        line,
+                        f"the same e-mail as line {earlier}; participants who share an address "
+                        "need an external_id each",
+                    )
+                    return
+            else:
+                self.new_email[email] = (line, row.external_id is not None)
         if not (row.external_id or row.email or row.name):
             self.note(
                 line,
@@ -361,6 +374,30 @@ class _Planner:
                 )
             self.new_name.setdefault(key, line)
         self.plan.lines.append(row)
+
+    def flag_shared_addresses(self) -> None:
+        """A note on each row whose e-mail address another participant will have too: their
+        invitations and reminders all go to that one mailbox."""
+        holders: dict[str, list[str]] = {}
+        lines: dict[str, list[RosterLine]] = {}
+        for row in self.plan.lines:
+            if row.email and row.action is not RowAction.SKIPPED:
+                holders.setdefault(_key(row.email), []).append(f"line {row.line}")
+                lines.setdefault(_key(row.email), []).append(row)
+        for people in self.by_email.values():
+            for p in people:
+                if p.id not in self.claimed and not p.withdrawn:
+                    holders.setdefault(_key(p.contact.email), []).append(p.public_id)
+        for email, rows in lines.items():
+            for row in rows:
+                others = [h for h in holders[email] if h != f"line {row.line}"]
+                if others:
+                    self.note(
+                        row.line,
+                        f"{row.email} is also the address of {', '.join(others)}: their "
+                        "messages will all go to that one mailbox",
+                    )
+        self.plan.notes.sort(key=lambda note: note.line)
 
     def update(self, row: RosterLine, p: Participant, matched_by: str, group: Group) -> None:
         common = {"participant_id": p.id, "public_id": p.public_id, "matched_by": matched_by}

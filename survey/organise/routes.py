@@ -1,7 +1,8 @@
 """The organiser console: its blueprint, the helpers its templates share, and the workshop
 views (the list, a new workshop, a workshop's page). The views of each other concept live in a
 module of their own and register on `bp` when this module imports them (at its end): waves,
-groups and join links, roster import, participants, invitations and cards, live monitor.
+groups and join links, roster import, participants, invitations and cards, live monitor, the
+contact for participants.
 Views translate HTTP to the domain modules of this package and back."""
 
 from typing import TypeVar
@@ -142,6 +143,7 @@ def found_or_404(value: _T | None) -> _T:
 
 # The views of the console's other concepts register on `bp` when imported.
 from survey.organise import (  # noqa: E402, F401
+    contact_views,
     group_views,
     invitation_views,
     monitor_views,

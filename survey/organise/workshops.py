@@ -2,7 +2,7 @@
 
 The changes organisers make (in the console or with the `survey` command) are the functions
 that record themselves in the audit log: create_workshop_for, set_wave_window, open_wave_now,
-close_wave_now, set_group_labels and replace_join_code. create_workshop, schedule_wave,
+close_wave_now, set_group_labels, replace_join_code and set_contact. create_workshop, schedule_wave,
 open_wave and close_wave only change the rows, for callers that set up data (the demo, tests).
 """
 
@@ -215,6 +215,25 @@ def replace_join_code(group: Group) -> str:
     code = refresh_join_code(group, replace=True)
     record("groups.join_code", workshop=group.workshop, detail={"group": group.code})
     return code
+
+
+def set_contact(
+    workshop: Workshop, name: str | None, email: str | None, phone: str | None
+) -> list[str]:
+    """Set the organisers' contact for participants (empty values clear it), recorded in the
+    audit log; return the fields that changed."""
+    values = {
+        "contact_name": (name or "").strip() or None,
+        "contact_email": (email or "").strip() or None,
+        "contact_phone": (phone or "").strip() or None,
+    }
+    changed = [key for key, value in values.items() if getattr(workshop, key) != value]
+    for key in changed:
+        setattr(workshop, key, values[key])
+    if changed:
+        # The fields, not their values: the audit log keeps no personal data of its own.
+        record("workshop.contact", workshop=workshop, detail={"changed": changed})
+    return changed
 
 
 def to_utc(local: datetime | None, timezone: str) -> datetime | None:

@@ -50,6 +50,7 @@ def preview(workshop: Workshop, wave: str, group: str, language: str, page: str 
             survey_title=instrument.title(language),
             preview=info,
             to_come_title=None,
+            workshop=workshop,
         )
     direction = request.form.get("nav", "next")
     if step.code == CONSENT:

@@ -305,6 +305,7 @@ def thanks(wave: str):
         if to_come and to_come.opens_at and not is_open
         else None,
         to_come_open=is_open,
+        workshop=visit.workshop,
     )
 
 
@@ -387,7 +388,9 @@ def personal_link():
 def privacy():
     """The privacy notice of the participant's questionnaire (linked from consent and join)."""
     joining = session.get(JOINING)
-    instrument, preferred = privacy_instrument(joining if isinstance(joining, int) else None)
+    instrument, preferred, workshop = privacy_instrument(
+        joining if isinstance(joining, int) else None
+    )
     language = use_language(instrument, preferred)
     consent = instrument.consent
     return render(
@@ -397,6 +400,7 @@ def privacy():
         page_title=consent.privacy_title(language),
         notice_paragraphs=paragraphs(consent.privacy(language)),
         back_url=_local_path(request.args.get("back")),
+        workshop=workshop,
     )
 
 

@@ -1,0 +1,161 @@
+"""Who gets a message of a batch, and why each of the others does not (docs/cli.md,
+"Invitations and reminders"). Reads only: the dry run, the console's confirmation and the batch
+itself plan with the same function, so the count shown is the count that goes.
+"""
+
+import enum
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from survey.extensions import db
+from survey.mail.errors import MailError
+from survey.models import (
+    Group,
+    MailMessage,
+    MessageKind,
+    MessageStatus,
+    Participant,
+    Response,
+    ResponseStatus,
+    Wave,
+    WaveState,
+)
+from survey.models._types import utcnow
+
+
+class SkipReason(enum.StrEnum):
+    NO_ADDRESS = "no e-mail address"
+    OPTED_OUT = "opted out"
+    SUBMITTED = "already submitted"
+    SENT = "already sent"
+    UNKNOWN = "outcome unknown: resent only on request"
+    REFUSED = "refused for good at this address"
+    RECENT = "sent a message about this wave recently"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    participant: Participant
+    address: str
+    previous: MailMessage | None = None  # a failed (or, on request, unknown) message to redo
+
+
+@dataclass
+class Plan:
+    wave: Wave
+    kind: MessageKind
+    round: str
+    recipients: list[Recipient] = field(default_factory=list)
+    skipped: Counter = field(default_factory=Counter)  # SkipReason -> participants
+    unknown: list[Participant] = field(default_factory=list)  # left pending, not resent now
+
+    @property
+    def skipped_total(self) -> int:
+        return sum(self.skipped.values())
+
+
+def check_wave(wave: Wave, kind: MessageKind, now: datetime | None = None) -> None:
+    """Raise MailError unless the wave can take this kind of message now: invitations until
+    it closes, reminders while it is open."""
+    state = wave.state(now)
+    if state is WaveState.CLOSED:
+        raise MailError(f"the {wave.code} wave has closed")
+    if kind is MessageKind.REMINDER and state is not WaveState.OPEN:
+        raise MailError(f"the {wave.code} wave is not open: reminders wait until it opens")
+    if kind is MessageKind.INVITATION and wave.opens_at is None:
+        raise MailError(f"the {wave.code} wave has no opening time yet: schedule or open it first")
+
+
+def plan_messages(
+    wave: Wave,
+    kind: MessageKind,
+    round_: str = "",
+    *,
+    resend_unknown: bool = False,
+    now: datetime | None = None,
+) -> Plan:
+    """The participants of the wave's workshop who get this message now, and the reasons the
+    others do not. Invitations go to those not sent one yet; reminders to those who have not
+    submitted, once per round, and not soon after another message about the wave."""
+    now = now or utcnow()
+    check_wave(wave, kind, now)
+    participants = taking_part(wave.workshop_id)
+    statuses = response_statuses(wave)
+    messages: dict[int, list[MailMessage]] = {}
+    for message in db.session.scalars(select(MailMessage).where(MailMessage.wave_id == wave.id)):
+        messages.setdefault(message.participant_id, []).append(message)
+    gap = timedelta(hours=current_app.config["MAIL_REMINDER_GAP_HOURS"])
+
+    plan = Plan(wave=wave, kind=kind, round=round_)
+    for participant in participants:
+        address = participant.contact.email if participant.contact else None
+        own = next(
+            (m for m in messages.get(participant.id, ()) if (m.kind, m.round) == (kind, round_)),
+            None,
+        )
+        reason = _reason_to_skip(participant, address, statuses.get(participant.id), own)
+        if reason is None and kind is MessageKind.REMINDER:
+            recent = [
+                m
+                for m in messages.get(participant.id, ())
+                if m is not own and m.status is not MessageStatus.FAILED and m.handed_at > now - gap
+            ]
+            reason = SkipReason.RECENT if recent else None
+        if reason is SkipReason.UNKNOWN and resend_unknown:
+            reason = None
+        if reason is None:
+            assert address is not None
+            plan.recipients.append(Recipient(participant, address, own))
+            continue
+        plan.skipped[reason] += 1
+        if reason is SkipReason.UNKNOWN:
+            plan.unknown.append(participant)
+    return plan
+
+
+def taking_part(workshop_id: int) -> list[Participant]:
+    """A workshop's participants who have not withdrawn, with their contact details, in
+    roster order."""
+    return list(
+        db.session.scalars(
+            select(Participant)
+            .join(Participant.group)
+            .options(selectinload(Participant.contact), joinedload(Participant.group))
+            .where(Participant.workshop_id == workshop_id, Participant.withdrawn_at.is_(None))
+            .order_by(Group.position, Participant.id)
+        )
+    )
+
+
+def response_statuses(wave: Wave) -> dict[int, ResponseStatus]:
+    """Participant id -> the state of their response to the wave (absent: not started)."""
+    query = select(Response.participant_id, Response.status).where(Response.wave_id == wave.id)
+    return dict(db.session.execute(query).all())
+
+
+def _reason_to_skip(
+    participant: Participant,
+    address: str | None,
+    status: ResponseStatus | None,
+    own: MailMessage | None,
+) -> SkipReason | None:
+    if not address:
+        return SkipReason.NO_ADDRESS
+    if participant.mail_opt_out_at is not None:
+        return SkipReason.OPTED_OUT
+    if status is ResponseStatus.SUBMITTED:
+        return SkipReason.SUBMITTED
+    if own is None:
+        return None
+    if own.status is MessageStatus.SENT:
+        return SkipReason.SENT
+    if own.status is MessageStatus.PENDING:
+        return SkipReason.UNKNOWN
+    if own.permanent and own.address.casefold() == address.casefold():
+        return SkipReason.REFUSED
+    return None  # a temporary failure, or the address has changed since: try again

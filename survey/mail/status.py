@@ -1,0 +1,132 @@
+"""What the console shows of a wave's e-mail: each participant's messages (the send log) and
+the counts drawn from it: not invited, invited, failed, unknown, started, submitted."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+
+from survey.extensions import db
+from survey.mail.recipients import response_statuses, taking_part
+from survey.mail.schedule import round_label
+from survey.models import (
+    MailMessage,
+    MessageKind,
+    MessageStatus,
+    Participant,
+    ResponseStatus,
+    Wave,
+)
+
+
+@dataclass(frozen=True)
+class LoggedMessage:
+    label: str  # "invitation", "reminder 2 days after opening", …
+    kind: MessageKind
+    status: MessageStatus
+    address: str
+    at: datetime  # when it was last handed to the server
+    attempts: int
+    reply: str | None
+
+
+@dataclass
+class ParticipantLog:
+    participant: Participant
+    name: str | None
+    address: str | None
+    response: ResponseStatus | None
+    messages: list[LoggedMessage] = field(default_factory=list)
+
+    @property
+    def invitation(self) -> LoggedMessage | None:
+        return next((m for m in self.messages if m.kind is MessageKind.INVITATION), None)
+
+    @property
+    def reminders_sent(self) -> int:
+        return sum(
+            1
+            for m in self.messages
+            if m.kind is MessageKind.REMINDER and m.status is MessageStatus.SENT
+        )
+
+
+@dataclass
+class WaveLog:
+    wave: Wave
+    rows: list[ParticipantLog]
+
+    def count(self, predicate) -> int:
+        return sum(1 for row in self.rows if predicate(row))
+
+    def counts(self) -> dict[str, int]:
+        """The wave's numbers, over the participants who have not withdrawn."""
+
+        def invitation_is(status):
+            return lambda r: r.invitation is not None and r.invitation.status is status
+
+        return {
+            "participants": len(self.rows),
+            "with_address": self.count(lambda r: r.address),
+            "not_invited": self.count(
+                lambda r: (
+                    r.address
+                    and r.participant.mail_opt_out_at is None
+                    and (r.invitation is None or r.invitation.status is MessageStatus.FAILED)
+                )
+            ),
+            "invited": self.count(invitation_is(MessageStatus.SENT)),
+            "failed": self.count(
+                lambda r: any(m.status is MessageStatus.FAILED for m in r.messages)
+            ),
+            "unknown": self.count(
+                lambda r: any(m.status is MessageStatus.PENDING for m in r.messages)
+            ),
+            "reminded": self.count(lambda r: r.reminders_sent > 0),
+            "opted_out": self.count(lambda r: r.participant.mail_opt_out_at is not None),
+            "started": self.count(lambda r: r.response is ResponseStatus.IN_PROGRESS),
+            "submitted": self.count(lambda r: r.response is ResponseStatus.SUBMITTED),
+        }
+
+    def with_status(self, status: MessageStatus) -> list[tuple[ParticipantLog, LoggedMessage]]:
+        """The messages in this state, with their participant."""
+        return [(row, m) for row in self.rows for m in row.messages if m.status is status]
+
+
+def wave_log(wave: Wave) -> WaveLog:
+    """Every participant still taking part, with their messages about the wave and their
+    response's state, in roster order (three statements, whatever the roster's size)."""
+    statuses = response_statuses(wave)
+    rows = {
+        p.id: ParticipantLog(
+            participant=p,
+            name=p.contact.name if p.contact else None,
+            address=p.contact.email if p.contact else None,
+            response=statuses.get(p.id),
+        )
+        for p in taking_part(wave.workshop_id)
+    }
+    labels: dict[str, str] = {}
+    messages = db.session.scalars(
+        select(MailMessage)
+        .where(MailMessage.wave_id == wave.id)
+        .order_by(MailMessage.handed_at, MailMessage.id)
+    )
+    for message in messages:
+        row = rows.get(message.participant_id)
+        if row is None:
+            continue
+        if message.round not in labels:
+            labels[message.round] = round_label(message.round)
+        row.messages.append(
+            LoggedMessage(
+                label=labels[message.round],
+                kind=message.kind,
+                status=message.status,
+                address=message.address,
+                at=message.handed_at,
+                attempts=message.attempts,
+                reply=message.reply,
+            )
+        )
+    return WaveLog(wave=wave, rows=list(rows.values()))
