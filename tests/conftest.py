@@ -227,3 +227,52 @@ def page(browser):
     page.console_errors = errors
     yield page
     context.close()
+
+
+class Inbox:
+    """What a real SMTP server (aiosmtpd, on the loopback) received, and the recipients it is
+    told to refuse ({address: reply})."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+        self.refuse: dict[str, str] = {}
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append((list(envelope.rcpt_tos), message))
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list:
+        """The messages delivered to `address`."""
+        return [message for recipients, message in self.messages if address in recipients]
+
+
+def free_port() -> int:
+    """A TCP port of the loopback that nothing listens on (at the moment of asking)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server started for the test and stopped after it; the app sends to it."""
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, PUBLIC_URL="http://survey.test")
+    yield inbox
+    controller.stop()
