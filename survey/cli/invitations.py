@@ -40,7 +40,7 @@ RESEND_UNKNOWN = click.option(
 def export(slug: str, output: Path, base: str | None) -> None:
     """Write the mail-merge CSV: external_id, name, email, group, language, link."""
     workshop = _workshop(slug)
-    body, rows = export_invitations(workshop, _base(base), via="cli")
+    body, rows = export_invitations(workshop, public_base(base), via="cli")
     output.write_text(body, encoding="utf-8", newline="")
     db.session.commit()
     click.echo(f"Wrote {rows} invitation(s) to {output}.")
@@ -76,7 +76,7 @@ def _run(wave, kind, round_, base, dry_run: bool, resend_unknown: bool) -> None:
             wave,
             kind,
             round_,
-            base=_base(base),
+            base=public_base(base),
             via="cli",
             resend_unknown=resend_unknown,
             dry_run=dry_run,
@@ -112,7 +112,8 @@ def _wave(slug: str, code: str):
     return wave
 
 
-def _base(base: str | None) -> str:
+def public_base(base: str | None) -> str:
+    """Where the messages' links point: --base-url, else PUBLIC_URL."""
     try:
         return base_url(base)
     except PublicAddressError as error:

@@ -3,9 +3,9 @@
 import click
 from flask.cli import AppGroup
 
-from survey.cli.invitations import BASE_URL, DRY_RUN, _base, echo_result
+from survey.cli.invitations import BASE_URL, DRY_RUN, echo_result, public_base
 from survey.mail.errors import MailError
-from survey.mail.schedule import due_reminders
+from survey.mail.schedule import due_reminders, round_label
 from survey.mail.sending import send_batch
 from survey.models import MessageKind
 
@@ -21,11 +21,11 @@ def run(dry_run: bool, base: str | None) -> None:
     if not due:
         click.echo("nothing due")
         return
-    base = _base(base)
+    base = public_base(base)
     problems = []
     for entry in due:
         wave = entry.wave
-        prefix = f"{wave.workshop.slug} {wave.code} ({entry.round}): "
+        prefix = f"{wave.workshop.slug} {wave.code}, {round_label(entry.round)}: "
         try:
             result = send_batch(
                 wave,

@@ -1,0 +1,242 @@
+"""The console's e-mail pages (counts, confirmation and sending, failures, schedule, message
+templates with a preview) and the participants' opt-out page."""
+
+import logging
+
+import pytest
+from sqlalchemy import select
+
+from survey.extensions import db
+from survey.mail.content import message_template
+from survey.mail.schedule import wave_schedule
+from survey.mail.sending import send_batch
+from survey.models import AuditEvent, MailMessage, MessageKind, ResponseStatus
+from survey.organise.participants import withdraw_participant
+from survey.redaction import RedactingFilter
+from survey.tokens import optout_token
+from tests.conftest import csrf_token, free_port, sign_in
+
+
+@pytest.fixture
+def console(app, make, client):
+    """A workshop with three participants (one without an address) and its organiser signed in."""
+    ws = make.workshop("islamabad", title="Islamabad dialogue")
+    people = [
+        make.participant(ws, name="Ana", email="ana@example.org"),
+        make.participant(ws, "pakistan", language="ur", name="Bilal", email="bilal@example.pk"),
+        make.participant(ws, name="Cy"),
+    ]
+    sign_in(client, make.user(grants={ws: "organiser"}))
+    return ws, people
+
+
+def _post_form(client, page_path: str, action: str, data: dict | None = None):
+    page = client.get(page_path)
+    assert page.status_code == 200, page.status_code
+    fields = {"csrf_token": csrf_token(page.get_data(as_text=True)), **(data or {})}
+    return client.post(action, data=fields)
+
+
+def test_the_console_confirms_then_sends(app, smtp_server, console, client):
+    ws, _ = console
+    base = f"/workshops/{ws.slug}/mail/waves/pre"
+    confirm = client.get(f"{base}/invitation").get_data(as_text=True)
+    assert "<strong>2</strong> messages will go" in confirm
+    assert "1: no e-mail address" in confirm
+    response = _post_form(client, f"{base}/invitation", f"{base}/invitation")
+    assert response.status_code == 302 and response.location == base
+    page = client.get(base).get_data(as_text=True)
+    assert "Invitation: 2 sent." in page
+    assert len(smtp_server.messages) == 2
+    overview = client.get(f"/workshops/{ws.slug}/mail").get_data(as_text=True)
+    assert "2 of 3" in overview
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "mail.batch"))
+    assert event.detail["via"] == "web" and event.actor.endswith("@example.org")
+
+
+def test_sending_needs_the_csrf_token(app, smtp_server, console, client):
+    ws, _ = console
+    response = client.post(f"/workshops/{ws.slug}/mail/waves/pre/invitation")
+    assert response.status_code == 400
+    assert smtp_server.messages == []
+
+
+def test_failures_show_the_servers_reply(app, smtp_server, console, client):
+    ws, people = console
+    smtp_server.refuse["bilal@example.pk"] = "550 5.1.1 mailbox unavailable"
+    base = f"/workshops/{ws.slug}/mail/waves/pre"
+    _post_form(client, f"{base}/invitation", f"{base}/invitation")
+    page = client.get(base).get_data(as_text=True)
+    assert "1 failed (see below)" in page
+    assert "550 5.1.1 mailbox unavailable" in page and people[1].public_id in page
+
+
+def test_a_server_that_is_down_is_said_and_nothing_is_recorded(app, console, client):
+    app.config["MAIL_PORT"] = free_port()
+    ws, _ = console
+    base = f"/workshops/{ws.slug}/mail/waves/pre"
+    _post_form(client, f"{base}/invitation", f"{base}/invitation")
+    page = client.get(base).get_data(as_text=True)
+    assert "The batch stopped: the mail server 127.0.0.1:" in page
+    assert db.session.scalars(select(MailMessage)).all() == []
+
+
+def test_unknown_outcomes_are_listed_and_resent_only_on_request(app, smtp_server, console, client):
+    ws, people = console
+    db.session.add(
+        MailMessage(
+            participant_id=people[0].id, wave_id=ws.wave("pre").id, kind="invitation", round="",
+            address="ana@example.org",
+        )
+    )  # fmt: skip
+    db.session.commit()
+    base = f"/workshops/{ws.slug}/mail/waves/pre"
+    page = client.get(base).get_data(as_text=True)
+    assert "Outcome unknown" in page and people[0].public_id in page
+    assert "1 earlier message may or may not have gone" in client.get(
+        f"{base}/invitation"
+    ).get_data(as_text=True)
+    _post_form(client, f"{base}/invitation", f"{base}/invitation")
+    assert [r for r, _ in smtp_server.messages] == [["bilal@example.pk"]]
+    confirm = client.get(f"{base}/invitation?unknown=1").get_data(as_text=True)
+    assert "<strong>1</strong> message will go" in confirm
+    _post_form(
+        client, f"{base}/invitation?unknown=1", f"{base}/invitation", {"resend_unknown": "y"}
+    )
+    assert smtp_server.to("ana@example.org")
+
+
+def test_reminders_from_the_console_skip_those_who_submitted(
+    app, smtp_server, console, client, make
+):
+    app.config["MAIL_REMINDER_GAP_HOURS"] = 0
+    ws, people = console
+    make.response(people[0], "pre", status=ResponseStatus.SUBMITTED)
+    base = f"/workshops/{ws.slug}/mail/waves/pre"
+    confirm = client.get(f"{base}/reminder").get_data(as_text=True)
+    assert "<strong>1</strong> message will go" in confirm
+    _post_form(client, f"{base}/reminder", f"{base}/reminder")
+    assert [r for r, _ in smtp_server.messages] == [["bilal@example.pk"]]
+
+
+def test_a_closed_wave_offers_no_sending(app, console, client, make):
+    ws, _ = console
+    response = client.get(f"/workshops/{ws.slug}/mail/waves/post/reminder")
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert "not open" in page
+
+
+def test_the_reminder_schedule(app, console, client):
+    ws, _ = console
+    base = f"/workshops/{ws.slug}/mail/waves/pre"
+    add = _post_form(
+        client, base, f"{base}/schedule", {"days": "2", "hours": "0", "anchor": "after_opening"}
+    )
+    assert add.status_code == 302
+    page = client.get(base).get_data(as_text=True)
+    assert "Reminder added: 2 days after opening." in page
+    (entry,) = wave_schedule(ws.wave("pre"))
+    bad = _post_form(
+        client, base, f"{base}/schedule", {"days": "0", "hours": "0", "anchor": "before_closing"}
+    )
+    assert bad.status_code == 302
+    assert "too late" in client.get(base).get_data(as_text=True)
+    _post_form(client, base, f"{base}/schedule/{entry.id}/remove")
+    assert wave_schedule(ws.wave("pre")) == []
+    assert client.post(f"{base}/schedule/999/remove").status_code in (400, 404)
+
+
+def test_editing_a_template_with_a_preview(app, console, client):
+    ws, people = console
+    path = f"/workshops/{ws.slug}/mail/messages/invitation/ur"
+    page = client.get(path).get_data(as_text=True)
+    assert "native speaker" in page
+    assert people[1].public_id in page and "آپ کا ذاتی لنک" in page  # Bilal reads Urdu
+    preview = _post_form(
+        client,
+        path,
+        path,
+        {"subject": "Hi {wave}", "body": "Salam {name}: {link}", "action": "preview"},
+    ).get_data(as_text=True)
+    assert "Salam Bilal: " in preview and "/s/" in preview
+    assert not message_template(ws, MessageKind.INVITATION, "ur").customised  # not saved
+    bad = _post_form(client, path, path, {"subject": "Hi", "body": "no link", "action": "save"})
+    assert bad.status_code == 422 and "must contain {link}" in bad.get_data(as_text=True)
+    saved = _post_form(
+        client, path, path, {"subject": "Hi {wave}", "body": "Salam {link}", "action": "save"}
+    )
+    assert saved.status_code == 302
+    assert message_template(ws, MessageKind.INVITATION, "ur").body == "Salam {link}"
+    _post_form(client, path, f"{path}/reset")
+    assert not message_template(ws, MessageKind.INVITATION, "ur").customised
+    assert client.get(f"/workshops/{ws.slug}/mail/messages/invitation/de").status_code == 404
+    assert client.get(f"/workshops/{ws.slug}/mail/messages/letter/en").status_code == 404
+
+
+# --- opting out -----------------------------------------------------------------------------
+
+
+def test_opting_out_asks_first_then_stops_the_mail(app, smtp_server, make, client):
+    ws = make.workshop("islamabad")
+    p = make.participant(ws, language="fr", email="chloe@example.fr")
+    path = f"/optout/{optout_token(p)}"
+    page = client.get(path)
+    assert page.status_code == 200
+    assert "Arrêter les e-mails" in page.get_data(as_text=True)  # her language
+    client.get(path)  # a mail scanner following the link changes nothing
+    db.session.refresh(p)
+    assert p.mail_opt_out_at is None
+    done = client.post(path, data={"csrf_token": csrf_token(page.get_data(as_text=True))})
+    assert done.status_code == 302 and done.location == path
+    db.session.refresh(p)
+    assert p.mail_opt_out_at is not None
+    assert "Plus d'e-mails" in client.get(path).get_data(as_text=True)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "mail.opt_out"))
+    assert event.detail == {"participant": p.public_id}
+    assert optout_token(p) not in str(event.detail) + event.actor
+    result = send_batch(ws.wave("pre"), MessageKind.INVITATION, base="http://survey.test")
+    assert result.counts() == "sent 0, failed 0, skipped 1"
+    assert smtp_server.messages == []
+
+
+def test_an_optout_post_needs_the_csrf_token(app, make, client):
+    p = make.participant(make.workshop(), email="ana@example.org")
+    assert client.post(f"/optout/{optout_token(p)}").status_code == 400
+    db.session.refresh(p)
+    assert p.mail_opt_out_at is None
+
+
+def test_a_bad_or_withdrawn_optout_link_is_the_invalid_link_page(app, make, client):
+    p = make.participant(make.workshop(), email="ana@example.org")
+    token = optout_token(p)
+    assert client.get(f"/optout/{token[:-2]}xx").status_code == 404
+    assert client.get("/optout/" + "A" * 500).status_code == 404
+    assert client.get("/optout/%%%").status_code == 404
+    withdraw_participant(p)
+    db.session.commit()
+    assert client.get(f"/optout/{token}").status_code == 404
+
+
+def test_optout_tokens_are_kept_out_of_the_logs(app, make):
+    p = make.participant(make.workshop())
+    token = optout_token(p)
+    record = logging.LogRecord("x", logging.INFO, "", 0, "GET /optout/%s 200", (token,), None)
+    RedactingFilter().filter(record)
+    assert token not in record.getMessage() and "/optout/[redacted]" in record.getMessage()
+
+
+def test_organisers_see_who_opted_out(app, console, client):
+    ws, people = console
+    people[0].mail_opt_out_at = people[0].created_at
+    db.session.commit()
+    page = client.get(f"/workshops/{ws.slug}/mail").get_data(as_text=True)
+    assert people[0].public_id in page and "Ana" in page.split("Opted out")[1]
+    wave = client.get(f"/workshops/{ws.slug}/mail/waves/pre").get_data(as_text=True)
+    assert "opted out" in wave
+
+
+def test_without_a_sender_the_console_says_what_to_set(app, console, client):
+    app.config["MAIL_DEFAULT_SENDER"] = None
+    ws, _ = console
+    assert "MAIL_DEFAULT_SENDER" in client.get(f"/workshops/{ws.slug}/mail").get_data(as_text=True)
