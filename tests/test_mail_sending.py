@@ -368,3 +368,14 @@ def test_replies_go_to_the_organisers_contact(app, smtp_server, make):
     assert message["Reply-To"] == "desk@example.org"
     assert "Secretariat" in _text(message) and "+92 51 1" in _text(message)
     assert 'href="mailto:desk@example.org"' in _html(message)
+
+
+def test_withdrawal_deletes_the_send_log_of_the_participant(app, smtp_server, make):
+    ws = make.workshop()
+    p = make.participant(ws, email="ana@example.org")
+    make.participant(ws, email="bo@example.org")
+    _invite(ws)
+    withdraw_participant(p)
+    db.session.commit()
+    addresses = [m.address for m in db.session.scalars(select(MailMessage))]
+    assert addresses == ["bo@example.org"]

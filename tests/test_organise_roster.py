@@ -324,3 +324,68 @@ def test_an_oversized_request_is_refused_with_413(app, make, client):
     response = _upload(client, ws, _csv(*(f"A{i},Someone,,nato,," for i in range(1000))))
     assert response.status_code == 413
     assert _participants(ws) == []
+
+
+# --- e-mail addresses -----------------------------------------------------------------------
+
+
+def test_a_malformed_address_is_a_problem_naming_its_line_and_why(app, make):
+    ws = make.workshop()
+    plan = parse_roster(
+        ws, _csv("A1,Ana,ana@example..org,nato,,", "A2,Bo,bo smith@example.org,nato,,")
+    )
+    assert [(p.line, p.message) for p in plan.problems] == [
+        (2, "“ana@example..org” is not an e-mail address: the part after the @ is not a "
+            "domain name"),
+        (3, "“bo smith@example.org” is not an e-mail address: it contains a space"),
+    ]  # fmt: skip
+
+
+def test_participants_sharing_an_address_are_flagged(app, make):
+    ws = make.workshop()
+    data = _csv("A1,Ana,office@example.org,nato,,", "A2,Bo,OFFICE@example.org,nato,,")
+    plan = parse_roster(ws, data)
+    assert plan.valid, plan.problems
+    assert [(n.line, n.message) for n in plan.notes] == [
+        (2, "office@example.org is also the address of line 3: their messages will all go to "
+            "that one mailbox"),
+        (3, "OFFICE@example.org is also the address of line 2: their messages will all go to "
+            "that one mailbox"),
+    ]  # fmt: skip
+    _import(ws, data)
+    assert _import(ws, data).counts()["unchanged"] == 2  # and a re-import tells them apart
+
+
+def test_an_address_another_participant_has_already_is_flagged(app, make):
+    ws = make.workshop()
+    other = make.participant(ws, external_id="A9", email="ana@example.org")
+    make.participant(ws, external_id="A2", email="bo@example.org")
+    plan = parse_roster(ws, _csv("A2,Bo,ana@example.org,nato,,"))
+    assert plan.valid, plan.problems
+    assert [n.message for n in plan.notes] == [
+        f"ana@example.org is also the address of {other.public_id}: their messages will all go "
+        "to that one mailbox"
+    ]
+    assert parse_roster(ws, _csv("A2,Bo,bo@example.org,nato,,")).notes == []
+
+
+def test_sharing_an_address_needs_an_external_id_each(app, make):
+    ws = make.workshop()
+    plan = parse_roster(
+        ws, _csv(",Ana,office@example.org,nato,,", "A2,Bo,office@example.org,nato,,")
+    )
+    assert [(p.line, p.message) for p in plan.problems] == [
+        (3, "the same e-mail as line 2; participants who share an address need an external_id "
+            "each"),
+    ]  # fmt: skip
+
+
+def test_the_check_page_shows_a_shared_address_as_a_warning(app, make, client):
+    ws = make.workshop()
+    sign_in(client, make.user(grants={ws: "organiser"}))
+    response = _upload(
+        client, ws, _csv("A1,Ana,office@example.org,nato,,", "A2,Bo,office@example.org,nato,,")
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "roster/confirm" in html
+    assert "is also the address of line 3" in html
