@@ -97,6 +97,9 @@ def seed_demo(now: datetime | None = None) -> bool:
         timezone=DEMO_TIMEZONE,
         place=DEMO_PLACE,
     )
+    workshop.contact_name = "Workshop secretariat"
+    workshop.contact_email = "secretariat@example.org"
+    workshop.contact_phone = "+92 51 000 0000"
     windows = _schedule(workshop, now)
     instrument = workshop.waves[0].instrument_version.instrument
     rng = random.Random(DEMO_SEED)

@@ -57,9 +57,11 @@ def test_a_message_in_plain_text_and_html(app):
     assert "closes on Saturday, May 3, 2014, 6:00\u202fPM (Asia/Karachi)." in message.text
     assert "desk@example.org" in message.text and "+92 51 111" in message.text
     assert "http://survey.test/optout/OPT" in message.text
-    assert '<a href="http://survey.test/s/TOKEN">http://survey.test/s/TOKEN</a>' in message.html
-    assert '<a href="mailto:desk@example.org">desk@example.org</a>' in message.html
-    assert '<a href="http://survey.test/optout/OPT">' in message.html
+    link = '<a href="http://survey.test/s/TOKEN" dir="ltr">http://survey.test/s/TOKEN</a>'
+    assert link in message.html
+    assert '<a href="mailto:desk@example.org" dir="ltr">desk@example.org</a>' in message.html
+    assert "<bdi>Islamabad dialogue</bdi>" in message.html
+    assert '<a href="http://survey.test/optout/OPT" dir="ltr">' in message.html
 
 
 def test_french_and_urdu_dates_and_direction(app):
@@ -67,6 +69,9 @@ def test_french_and_urdu_dates_and_direction(app):
     assert "ferme le samedi 3 mai 2014, 18:00 (Asia/Karachi)" in fr.text
     ur = render_message(_shipped(language="ur"), _values(language="ur", name=None))
     assert ur.text.startswith("محترم شرکت کنندہ،")
+    # Latin pieces of an Urdu sentence are isolated, so they keep their order.
+    assert "\u20666:00 PM (Asia/Karachi)\u2069" in ur.text
+    assert "\u2066+92 51 111\u2069" in ur.text
     assert '<html lang="ur" dir="rtl">' in ur.html and '<div lang="ur" dir="rtl">' in ur.html
 
 

@@ -151,6 +151,7 @@ def test_editing_a_template_with_a_preview(app, console, client):
     ws, people = console
     path = f"/workshops/{ws.slug}/mail/messages/invitation/ur"
     page = client.get(path).get_data(as_text=True)
+    assert "<h1>Invitation, in ur</h1>" in page and f'action="{path}/reset"' not in page
     assert "native speaker" in page
     assert people[1].public_id in page and "آپ کا ذاتی لنک" in page  # Bilal reads Urdu
     preview = _post_form(
@@ -168,6 +169,7 @@ def test_editing_a_template_with_a_preview(app, console, client):
     )
     assert saved.status_code == 302
     assert message_template(ws, MessageKind.INVITATION, "ur").body == "Salam {link}"
+    assert f'action="{path}/reset"' in client.get(path).get_data(as_text=True)
     _post_form(client, path, f"{path}/reset")
     assert not message_template(ws, MessageKind.INVITATION, "ur").customised
     assert client.get(f"/workshops/{ws.slug}/mail/messages/invitation/de").status_code == 404
@@ -240,3 +242,27 @@ def test_without_a_sender_the_console_says_what_to_set(app, console, client):
     app.config["MAIL_DEFAULT_SENDER"] = None
     ws, _ = console
     assert "MAIL_DEFAULT_SENDER" in client.get(f"/workshops/{ws.slug}/mail").get_data(as_text=True)
+
+
+def test_the_counts_of_a_wave(app, smtp_server, console, make):
+    from survey.mail.status import wave_log
+
+    ws, people = console
+    extra = make.participant(ws, email="dee@example.org")
+    make.response(extra, "pre")
+    make.response(people[1], "pre", status=ResponseStatus.IN_PROGRESS)
+    smtp_server.refuse["bilal@example.pk"] = "550 no"
+    send_batch(ws.wave("pre"), MessageKind.INVITATION, base="http://survey.test")
+    counts = wave_log(ws.wave("pre")).counts()
+    assert counts == {
+        "participants": 4,
+        "with_address": 3,
+        "not_invited": 1,  # Bilal (refused); Dee has submitted, Cy has no address
+        "invited": 1,
+        "failed": 1,
+        "unknown": 0,
+        "reminded": 0,
+        "opted_out": 0,
+        "started": 1,
+        "submitted": 1,
+    }

@@ -100,4 +100,7 @@ def test_the_cards_give_the_contact(app, ws, make, client):
     sign_in(client, make.user(grants={ws: "organiser"}))
     html = client.get(f"/workshops/{ws.slug}/cards").get_data(as_text=True)
     assert "سوالات:" in html
-    assert "Workshop &lt;secretariat&gt; · desk@example.org · +92 51 123 4567" in html
+    assert (
+        "<bdi>Workshop &lt;secretariat&gt;</bdi> · <bdi>desk@example.org</bdi> · "
+        "<bdi>+92 51 123 4567</bdi>"
+    ) in html

@@ -51,6 +51,13 @@ class Template:
     review_note: str | None  # the shipped text awaits a native speaker's review
 
 
+class Isolated(str):
+    """A value put into the text (a name, a title, a time): the HTML isolates its direction
+    (<bdi>), so a Latin title inside an Urdu sentence keeps its own order."""
+
+    isolated = True
+
+
 @dataclass(frozen=True)
 class Link:
     """A link in a message: the only thing the HTML version turns into an anchor."""
@@ -58,7 +65,7 @@ class Link:
     url: str
 
 
-Segment = str | Link
+Segment = str | Isolated | Link
 Line = tuple[Segment, ...]
 
 
@@ -195,8 +202,12 @@ def closing_time(moment: datetime, timezone: str, language: str) -> str:
     local = moment.astimezone(ZoneInfo(timezone))
     locale = language if language in ("en", "ur", "fr") else "en"
     date = format_date(local, "full", locale=locale)
-    time = format_time(local, "short", locale=locale)
-    return f"{date}, {time} ({timezone})"
+    time = f"{format_time(local, 'short', locale=locale)} ({timezone})"
+    if text_direction(language) == "rtl":
+        # The time and the zone's Latin name read left to right inside the sentence: an
+        # isolate (LRI … PDI) keeps "9:00 AM (Asia/Karachi)" in one piece.
+        return f"{date}، \u2066{time}\u2069"
+    return f"{date}, {time}"
 
 
 def render_message(template: Template, values: MessageValues) -> RenderedMessage:
@@ -211,12 +222,12 @@ def render_message(template: Template, values: MessageValues) -> RenderedMessage
         else words["greeting_unnamed"]
     )
     fields: dict[str, Segment] = {
-        "greeting": greeting,
-        "name": values.name or "",
-        "workshop": values.workshop,
-        "wave": values.wave,
+        "greeting": Isolated(greeting),
+        "name": Isolated(values.name or ""),
+        "workshop": Isolated(values.workshop),
+        "wave": Isolated(values.wave),
         "link": Link(values.link),
-        "closes": closes or "",
+        "closes": Isolated(closes or ""),
     }
     subject = "".join(
         str(s) for s in _fill(template.subject, fields) if not isinstance(s, Link)
@@ -277,11 +288,12 @@ def _footer(words: dict, values: MessageValues) -> list[Line]:
     if values.contact_name or values.contact_email or values.contact_phone:
         lines.append((words["contact"],))
         if values.contact_name:
-            lines.append((values.contact_name,))
+            lines.append((Isolated(values.contact_name),))
         if values.contact_email:
             lines.append((Link(f"mailto:{values.contact_email}"),))
         if values.contact_phone:
-            lines.append((f"{words['phone']}: {values.contact_phone}",))
+            # A phone number reads left to right in every language (LRI … PDI).
+            lines.append((f"{words['phone']}: \u2066{values.contact_phone}\u2069",))
     lines.append(_fill(words["optout"], {"optout_link": Link(values.optout_link)}))
     return lines
 
@@ -296,4 +308,4 @@ def _text(paragraphs: list[list[Line]]) -> str:
 def _plain(segment: Segment) -> str:
     if isinstance(segment, Link):
         return segment.url.removeprefix("mailto:")
-    return segment
+    return str(segment)

@@ -212,7 +212,7 @@ def edit_template(workshop: Workshop, kind: str, language: str):
         "mail/template.html",
         workshop=workshop,
         kind=kind_,
-        language=language,
+        message_language=language,
         template=current,
         form=form,
         preview=preview,

@@ -68,10 +68,12 @@ class WaveLog:
         return {
             "participants": len(self.rows),
             "with_address": self.count(lambda r: r.address),
+            # Those an invitation would still be for: an address, not opted out, not submitted.
             "not_invited": self.count(
                 lambda r: (
                     r.address
                     and r.participant.mail_opt_out_at is None
+                    and r.response is not ResponseStatus.SUBMITTED
                     and (r.invitation is None or r.invitation.status is MessageStatus.FAILED)
                 )
             ),
