@@ -57,11 +57,13 @@ def test_a_message_in_plain_text_and_html(app):
     assert "closes on Saturday, May 3, 2014, 6:00\u202fPM (Asia/Karachi)." in message.text
     assert "desk@example.org" in message.text and "+92 51 111" in message.text
     assert "http://survey.test/optout/OPT" in message.text
-    link = '<a href="http://survey.test/s/TOKEN" dir="ltr">http://survey.test/s/TOKEN</a>'
-    assert link in message.html
-    assert '<a href="mailto:desk@example.org" dir="ltr">desk@example.org</a>' in message.html
+    anchors = dict(re.findall(r'<a href="([^"]+)" dir="ltr"[^>]*>([^<]+)</a>', message.html))
+    assert anchors == {
+        "http://survey.test/s/TOKEN": "http://survey.test/s/TOKEN",
+        "mailto:desk@example.org": "desk@example.org",
+        "http://survey.test/optout/OPT": "http://survey.test/optout/OPT",
+    }
     assert "<bdi>Islamabad dialogue</bdi>" in message.html
-    assert '<a href="http://survey.test/optout/OPT" dir="ltr">' in message.html
 
 
 def test_french_and_urdu_dates_and_direction(app):

@@ -114,13 +114,7 @@ def template_languages(workshop: Workshop) -> list[str]:
 
 def message_template(workshop: Workshop, kind: MessageKind, language: str) -> Template:
     """The workshop's own template of this kind and language, else the shipped default."""
-    own = db.session.scalar(
-        select(MessageTemplate).where(
-            MessageTemplate.workshop_id == workshop.id,
-            MessageTemplate.kind == kind,
-            MessageTemplate.language == language,
-        )
-    )
+    own = _own(workshop, kind, language)
     if own is not None:
         return Template(kind, language, own.subject, own.body, customised=True, review_note=None)
     words = shipped()["languages"][shipped_language(language)][kind.value]
@@ -131,6 +125,17 @@ def message_template(workshop: Workshop, kind: MessageKind, language: str) -> Te
         words["body"],
         customised=False,
         review_note=shipped()["review"].get(language),
+    )
+
+
+def _own(workshop: Workshop, kind: MessageKind, language: str) -> MessageTemplate | None:
+    """The workshop's own template of this kind and language, if it has written one."""
+    return db.session.scalar(
+        select(MessageTemplate).where(
+            MessageTemplate.workshop_id == workshop.id,
+            MessageTemplate.kind == kind,
+            MessageTemplate.language == language,
+        )
     )
 
 
@@ -167,13 +172,7 @@ def save_template(
     problems = template_problems(subject, body)
     if problems:
         raise TemplateError(problems)
-    own = db.session.scalar(
-        select(MessageTemplate).where(
-            MessageTemplate.workshop_id == workshop.id,
-            MessageTemplate.kind == kind,
-            MessageTemplate.language == language,
-        )
-    )
+    own = _own(workshop, kind, language)
     if own is None:
         own = MessageTemplate(workshop_id=workshop.id, kind=kind, language=language)
         db.session.add(own)
@@ -184,13 +183,7 @@ def save_template(
 
 def reset_template(workshop: Workshop, kind: MessageKind, language: str) -> None:
     """Go back to the shipped default, recorded in the audit log."""
-    own = db.session.scalar(
-        select(MessageTemplate).where(
-            MessageTemplate.workshop_id == workshop.id,
-            MessageTemplate.kind == kind,
-            MessageTemplate.language == language,
-        )
-    )
+    own = _own(workshop, kind, language)
     if own is not None:
         db.session.delete(own)
         detail = {"kind": kind.value, "language": language, "reset": True}
