@@ -68,7 +68,7 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER")
-    MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 30)  # seconds to wait for the server, per command
+    MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 15)  # seconds to wait for the server, per command
     # Messages handed to the server per minute, across batches (relays refuse faster senders).
     MAIL_MAX_PER_MINUTE = _int("MAIL_MAX_PER_MINUTE", 60)
     # No reminder to someone sent a message for the same wave less than this long ago.
