@@ -326,6 +326,9 @@ class _Planner:
         }
         where = f" (the record continues to line {end})" if end > line else ""
         errors = []
+        for name, value in values.items():
+            if value and "\x00" in value:  # PostgreSQL cannot store it
+                errors.append(f"the {name} contains a NUL character")
         for name, limit in MAX_LENGTHS.items():
             if values.get(name) and len(values[name]) > limit:
                 errors.append(f"the {name} is longer than {limit} characters")
