@@ -112,11 +112,11 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _configure_logging(app: Flask) -> None:
-    from survey.redaction import RedactingFilter
+    from survey.redaction import install
 
     app.logger.setLevel(app.config["LOG_LEVEL"])
-    redacting = RedactingFilter()
-    for logger in (app.logger, logging.getLogger("werkzeug"), logging.getLogger("gunicorn.error")):
-        logger.addFilter(redacting)
-        for handler in logger.handlers:
-            handler.addFilter(redacting)
+    install(app.logger)
+    install(logging.getLogger("gunicorn.error"))
+    # The development server escapes the control characters of its request lines itself and
+    # then colours them with terminal escapes, which escaping again would print as garbage.
+    install(logging.getLogger("werkzeug"), escape=False)
