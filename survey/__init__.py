@@ -41,15 +41,14 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     with app.app_context():
         configure_engine(app)
 
-    _register_blueprints(app)
-
     from survey import errors, security
     from survey.auth.sessions import load_user
     from survey.cli import register_commands
 
+    security.register(app)  # first: the blueprints' rules use its URL converter
+    _register_blueprints(app)
     login.user_loader(load_user)
     errors.register(app)
-    security.register(app)
     register_commands(app)
     _configure_logging(app)
     return app

@@ -1,9 +1,12 @@
-"""Security at the door: requests carrying a NUL character are refused, and every response
-gets security headers, with a Content-Security-Policy that allows no inline script (every
-script is a file served by the app itself)."""
+"""Security at the door: requests carrying a NUL character are refused, ids in paths are
+bounded, and every response gets security headers, with a Content-Security-Policy that allows
+no inline script (every script is a file served by the app itself)."""
 
 from flask import Flask, g, request
 from werkzeug.exceptions import BadRequest
+from werkzeug.routing import IntegerConverter
+
+MAX_ID = 2**31 - 1  # the largest value of an id column (PostgreSQL's `integer`)
 
 # Views whose form checks every posted value against what the page offers and shows the
 # problem beside the question, keeping the other answers: a NUL in their form is one more
@@ -34,6 +37,14 @@ def content_security_policy() -> str:
     return "; ".join(f"{k} {v}" for k, v in policy.items())
 
 
+class IdConverter(IntegerConverter):
+    """`<int:...>` in a URL rule: a number past the largest id names no row, so the address is
+    not found, rather than an overflow in the query."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False) -> None:
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
 def refuse_nul() -> None:
     """Answer 400 when the path, the query string or a form field holds a NUL character.
 
@@ -53,6 +64,8 @@ def _keys_and_values(multidict) -> list[str]:
 
 
 def register(app: Flask) -> None:
+    """Install the checks and headers; before the blueprints, whose rules use the converter."""
+    app.url_map.converters["int"] = IdConverter
     app.before_request(refuse_nul)
 
     @app.after_request

@@ -218,8 +218,9 @@ class RankingField(AnswerField):
             return None
         ranks = {}
         for item, value in raw.items():
-            if value.isascii() and value.isdigit() and 1 <= int(value) <= count:
-                ranks[item] = int(value)
+            rank = _rank(value)
+            if rank is not None and 1 <= rank <= count:
+                ranks[item] = rank
         if len(ranks) != count or len(set(ranks.values())) != count:
             raise ValueError(
                 _("Give every item a different rank from 1 to %(count)d.", count=count)
@@ -238,9 +239,17 @@ class RankingField(AnswerField):
         """The items in ranked order when the ranking is complete, else in instrument order."""
         items = [Choice(item.code, item.code, label) for item, label in self.handler.item_labels]
         raw = self.raw or {}
-        if all(str(raw.get(c.value, "")).isdigit() for c in items):
-            return sorted(items, key=lambda c: int(raw[c.value]))
+        if all(_rank(str(raw.get(c.value, ""))) is not None for c in items):
+            return sorted(items, key=lambda c: _rank(str(raw[c.value])))
         return items
+
+
+def _rank(text: str) -> int | None:
+    """The rank a select posted, or None for anything else (int() is never given a long
+    string, nor digits it cannot read such as "²")."""
+    if text.isascii() and text.isdigit() and len(text) <= _NUMBER_DIGITS:
+        return int(text)
+    return None
 
 
 class TextField(AnswerField):
