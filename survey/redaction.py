@@ -7,8 +7,26 @@ import re
 
 from gunicorn.glogging import Logger
 
-# Must match the URL rules of the personal and join links in respond.routes.
-_TOKEN_PATH = re.compile(r"/(s|join)/[^/?#\s\"]+")
+
+def _written_any_way(text: str) -> str:
+    """A pattern for text as the router reads it: each character as such or percent-encoded,
+    to any depth (%73, %2573: mail scanners encode links again), letters in either case."""
+    pattern = ""
+    for char in text:
+        codes = "|".join(sorted({f"{ord(char.lower()):02x}", f"{ord(char.upper()):02x}"}))
+        pattern += f"(?:{re.escape(char)}|%(?:25)*(?:{codes}))"
+    return pattern
+
+
+_SLASH = _written_any_way("/")
+# The prefix of a personal or join link (must match their URL rules in respond.routes), then
+# the token: everything up to the end of the path segment or of the query value, which may
+# redact a little more than the token, never less.
+_TOKEN_PATH = re.compile(
+    rf"(?P<prefix>{_SLASH}(?:{_written_any_way('s')}|{_written_any_way('join')})(?:{_SLASH})+)"
+    r"""[^/?#&\s"'<>]+""",
+    re.IGNORECASE,
+)
 
 # C0 and C1 controls and DEL, line and paragraph separators, and the bidirectional controls
 # that reorder what a terminal shows.
@@ -17,8 +35,9 @@ _ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
 def redact(text: str) -> str:
-    """Return text with the token of every /s/<token> or /join/<code> path replaced."""
-    return _TOKEN_PATH.sub(lambda m: f"/{m.group(1)}/[redacted]", text)
+    """Return text with the token of every /s/<token> or /join/<code> path replaced, however
+    the path is encoded or cased; the rest of the text stays as written."""
+    return _TOKEN_PATH.sub(lambda m: f"{m.group('prefix')}[redacted]", text)
 
 
 def escape_controls(text: str) -> str:

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 from gunicorn.config import Config
 
-from survey.redaction import RedactingFilter, RedactingGunicornLogger, escape_controls
+from survey.redaction import RedactingFilter, RedactingGunicornLogger, escape_controls, redact
 
 
 @pytest.fixture
@@ -146,3 +146,140 @@ def test_the_development_server_keeps_control_characters_out_of_its_lines(live_s
         urllib.request.urlopen(f"{live_server}/nothing%0aINFO%20forged%1b[2K")
     [line] = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
     assert "GET /nothing%0aINFO%20forged%1b[2K HTTP/1.1" in line and "\n" not in line
+
+
+# --------------------------------------------------------------------------- tokens
+
+TOKEN = "Secret-Token_123"
+CODE = "JoinCode42"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"GET /s/{TOKEN}?lang=ur HTTP/1.1",
+        f"GET /%73/{TOKEN} HTTP/1.1",  # the router decodes %73
+        f"GET /S/{TOKEN} HTTP/1.1",  # a 404, but the token is still someone's
+        f"GET /%53/{TOKEN} HTTP/1.1",
+        f"GET /s%2F{TOKEN} HTTP/1.1",  # %2F is a slash once decoded
+        f"GET /%2573/{TOKEN} HTTP/1.1",  # encoded twice, as some mail scanners do
+        f"GET %252F%252573%252F{TOKEN} HTTP/1.1",
+        f"GET /s//{TOKEN} HTTP/1.1",
+        f"GET /s/%{TOKEN.encode().hex('%').upper()} HTTP/1.1",  # the token itself encoded
+        f"https://venue.example/s/{TOKEN}",
+        f"GET /join/{CODE} HTTP/1.1",
+        f"GET /JOIN/{CODE} HTTP/1.1",
+        f"GET /%6Aoin/{CODE} HTTP/1.1",
+        f"GET /privacy?back=%2Fjoin%2F{CODE} HTTP/1.1",
+        f"GET /privacy?back=%252Fs%252F{TOKEN}&x=1 HTTP/1.1",
+        f"/privacy?back=/s/{TOKEN}",
+    ],
+)
+def test_a_token_is_redacted_however_its_path_is_written(text):
+    redacted = redact(text)
+    assert TOKEN not in redacted and CODE not in redacted
+    assert TOKEN.encode().hex() not in redacted.replace("%", "").lower()
+    assert "[redacted]" in redacted
+
+
+def test_redaction_keeps_the_rest_of_the_line_as_written():
+    assert redact(f"GET /%73/{TOKEN}?lang=ur HTTP/1.1") == "GET /%73/[redacted]?lang=ur HTTP/1.1"
+    assert redact(f"back=%2Fjoin%2F{CODE}&lang=fr") == "back=%2Fjoin%2F[redacted]&lang=fr"
+    for text in (
+        "GET /workshops/demo/groups HTTP/1.1",
+        "GET /assets/css/site.css HTTP/1.1",
+        "GET /q/pre/trust?q=%2Fs HTTP/1.1",
+        "GET /search?q=50%25 HTTP/1.1",
+    ):
+        assert redact(text) == text
+
+
+def test_no_application_log_record_shows_a_token(app, client, app_log):
+    problem = f"could not open /S/{TOKEN}"
+
+    @app.get("/fails/<rest>")
+    def fails(rest):
+        raise RuntimeError(problem)
+
+    app.logger.info("opened %s", f"/%73/{TOKEN}")
+    app.logger.info(f"back to /privacy?back=%2Fjoin%2F{CODE}")
+    assert client.get(f"/fails/x?back=%2Fs%2F{TOKEN}").status_code == 500
+    written = app_log.getvalue()
+    assert TOKEN not in written and CODE not in written
+    assert written.count("[redacted]") == 3
+
+
+def test_no_gunicorn_access_log_atom_shows_a_token():
+    atoms = _atoms(
+        {
+            "RAW_URI": f"/privacy?back=%2Fjoin%2F{CODE}",
+            "PATH_INFO": "/privacy",
+            "QUERY_STRING": f"back=%2Fjoin%2F{CODE}",
+            "HTTP_REFERER": f"https://venue.example/%53/{TOKEN}",
+        },
+        headers=[("Referer", f"https://venue.example/%53/{TOKEN}")],
+    )
+    line = " ".join(str(value) for value in atoms.values())
+    assert TOKEN not in line and CODE not in line
+    assert atoms["r"] == "GET /privacy?back=%2Fjoin%2F[redacted] HTTP/1.1"
+    assert atoms["q"] == "back=%2Fjoin%2F[redacted]"
+    assert atoms["f"] == atoms["{referer}i"] == "https://venue.example/%53/[redacted]"
+
+
+def test_no_gunicorn_access_log_line_shows_a_token(gunicorn_log):
+    logger, stream = gunicorn_log
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "RAW_URI": f"/%2573/{TOKEN}",
+        "PATH_INFO": f"/%73/{TOKEN}",
+        "HTTP_REFERER": f"https://venue.example/join/{CODE}",
+    }
+    response = SimpleNamespace(status="404 NOT FOUND", headers=[], sent=0)
+    logger.access(response, SimpleNamespace(headers=[]), environ, timedelta())
+    written = stream.getvalue()
+    assert TOKEN not in written and CODE not in written and written.count("[redacted]") == 2
+
+
+def test_the_development_server_log_shows_no_token(live_server, caplog):
+    import urllib.error
+    import urllib.request
+
+    paths = [f"/S/{TOKEN}", f"/%2573/{TOKEN}", f"/privacy?back=%2Fjoin%2F{CODE}"]
+    with caplog.at_level(logging.INFO, logger="werkzeug"):
+        for path in paths:
+            try:
+                urllib.request.urlopen(f"{live_server}{path}").close()
+            except urllib.error.HTTPError as error:
+                error.close()
+    assert TOKEN not in caplog.text and CODE not in caplog.text
+    assert caplog.text.count("[redacted]") == len(paths)
+
+
+def test_gunicorn_logs_neither_a_token_nor_a_forged_line(app, make, tmp_path):
+    """The real server with gunicorn.conf.py: its access and error logs as written."""
+    import http.client
+
+    from bench.common import Server
+    from tests.respond_helpers import token_of
+
+    token = token_of(make.participant(make.workshop(open_waves=("pre",)), "nato"))
+    paths = {
+        f"/%73/{token}": 302,
+        f"/S/{token}": 404,
+        f"/%2573/{token}": 404,
+        f"/privacy?back=%2Fs%2F{token}": 200,
+        "/nothing%0d%0aGET%20/forged%20200%201": 404,
+    }
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    with Server(uri, tmp_path / "gunicorn", workers=1, preload=True) as server:
+        for path, status in paths.items():
+            connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+            connection.request("GET", path, headers={"Referer": f"{server.url}/s/{token}"})
+            assert connection.getresponse().status == status, path
+            connection.close()
+    written = server.access_log.read_text() + server.error_log.read_text()
+    assert token not in written
+    lines = server.access_log.read_text().splitlines()
+    assert not any(line.startswith("GET /forged") for line in lines)
+    assert "GET /nothing\\r\\nGET /forged 200 1 404" in lines[-1]
