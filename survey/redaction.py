@@ -59,6 +59,7 @@ class RedactingFilter(logging.Filter):
         self.escape = escape
 
     def clean(self, text: str) -> str:
+        """The text without tokens and, with `escape`, on one line."""
         text = redact(text)
         return escape_controls(text) if self.escape else text
 
