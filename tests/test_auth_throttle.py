@@ -8,6 +8,7 @@ import pytest
 from survey import create_app
 from survey.auth import throttle
 from survey.extensions import db
+from tests.redis_helpers import REDIS, redis_client
 
 
 def test_failure_delay_doubles_after_the_free_failures_up_to_the_cap(app):
@@ -62,19 +63,12 @@ def test_past_the_ceiling_every_sign_in_to_the_account_waits(app):
         assert throttle.account_pause("ana@example.org") == 4
 
 
-REDIS = "redis://127.0.0.1:6379/15"
-
-
 @pytest.fixture
 def redis_apps(database_url):
     """A factory of apps counting in one Redis, as hosts behind a load balancer do, and an
     e-mail address of this test's own (the limiter keeps the first key prefix it is given, so
     the keys are told apart by the address instead)."""
-    redis = pytest.importorskip("redis")
-    try:
-        redis.Redis.from_url(REDIS, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("no Redis at 127.0.0.1:6379")
+    redis = redis_client()
     email = f"ana-{uuid.uuid4().hex}@example.org"
     hosts = []
 
@@ -94,10 +88,9 @@ def redis_apps(database_url):
     for app in hosts:
         with app.app_context():
             db.engine.dispose()  # close each app's pooled connections now, not at collection
-    client = redis.Redis.from_url(REDIS)
     for pattern in (f"*{email}*", f"*{throttle.ADDRESS}/10.4.0.*"):
-        for key in client.scan_iter(pattern):
-            client.delete(key)
+        for key in redis.scan_iter(pattern):
+            redis.delete(key)
 
 
 def test_the_counters_are_shared_by_every_host(redis_apps):

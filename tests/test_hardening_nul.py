@@ -14,6 +14,8 @@ from survey.organise.roster import parse_roster
 from tests.conftest import csrf_token, sign_in
 from tests.respond_helpers import PRE, TRUST, Respondent, token_of
 
+VERSION = "nato-pakistan-2014@1"
+
 
 def _token(client, url: str) -> str:
     return csrf_token(client.get(url).get_data(as_text=True))
@@ -146,18 +148,8 @@ def test_a_response_file_with_a_nul_is_reported_on_its_line(app, make, column, v
         "workshop,participant,group,sector,wave,question,item,value,label,language,"
         "instrument_version,submitted_at"
     )
-    cells = dict.fromkeys(header.split(","), "")
-    cells.update(
-        workshop="w",
-        participant="X1",
-        group="nato",
-        wave="pre",
-        question="hope_text",
-        value="peace",
-        language="en",
-        instrument_version="nato-pakistan-2014@1",
-        submitted_at="2014-05-01T10:00:00Z",
-    )
+    good = ["w", "X1", "nato", "", "pre", "hope_text", "", "peace", "", "en"]
+    cells = dict(zip(header.split(","), [*good, VERSION, "2014-05-01T10:00:00Z"], strict=True))
     cells[column] = value
     data = f"{header}\r\n{','.join(cells.values())}\r\n".encode()
     result = import_long(workshop, data, dry_run=True)
