@@ -66,8 +66,9 @@ class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
-        except (TypeError, ValueError):  # arguments that do not fit: keep both, never fail
-            message = f"{record.msg!r} % {record.args!r}"
+        except (TypeError, ValueError):  # arguments that do not fit: write both, never fail
+            message = record.msg = f"{record.msg!r} % {record.args!r}"
+            record.args = None
         cleaned = self.clean(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None

@@ -94,6 +94,11 @@ def test_every_argument_of_a_record_is_escaped(app, app_log):
     ]
 
 
+def test_a_record_whose_arguments_do_not_fit_is_written_not_raised(app, app_log):
+    app.logger.warning("%s and %s", "one\ntwo")
+    assert app_log.getvalue() == "WARNING '%s and %s' % ('one\\ntwo',)\n"
+
+
 def test_the_gunicorn_error_log_is_escaped(gunicorn_log):
     logger, stream = gunicorn_log
     logger.error("Error handling request %s", "/x\nINFO forged")
