@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Integer, String, case, cast, func, literal, null, select, union_all
 
+from survey import linking
 from survey.extensions import db
-from survey.linking import match_report as linking_report
 from survey.models import Group, Participant, Response, ResponseStatus, Wave, Workshop
 
 
@@ -109,11 +109,5 @@ def monitor_counts(workshop: Workshop) -> MonitorCounts:
 
 
 def match_report(workshop: Workshop) -> dict[str, int]:
-    """The linking-code match report (matched, pre only, post only, ambiguous)."""
-    report = linking_report(workshop)
-    return {
-        "matched": report.matched,
-        "pre_only": report.pre_only,
-        "post_only": report.post_only,
-        "ambiguous": report.ambiguous,
-    }
+    """The linking-code match report's counts (matched, pre only, post only, ambiguous)."""
+    return linking.match_report(workshop).as_dict()

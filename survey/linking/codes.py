@@ -1,9 +1,7 @@
-"""The self-generated linking code (DESIGN §5): four answers that do not change, kept only as
-keyed hashes, and the report that pairs a second-wave response with a first-wave one.
+"""The self-generated linking code (docs/linking.md): four answers that do not change, kept
+only as keyed hashes, and the rules that pair a second-wave code with a first-wave one.
 
-Participants who keep their personal link answer every wave as one participant. Those who join
-through a group's join link and lose their link join again for the later wave, as a new
-participant; the linking code is what pairs their two responses.
+Pure: answers and hashes in, hashes and pairs out; survey.linking.report reads the database.
 """
 
 from __future__ import annotations
@@ -14,12 +12,12 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from survey.text import western_digits
 
-from survey.extensions import db
-from survey.models import Participant, Response, ResponseStatus, Wave, Workshop
-from survey.respond.fields import western_digits
+if TYPE_CHECKING:
+    from survey.models import Workshop
 
 #: The four prompts, in the order they are asked; the column of each is `link_<part>`.
 PARTS = ("mother", "day", "town", "siblings")
@@ -88,35 +86,10 @@ class Candidate:
     code: tuple[str, str, str, str] | None  # the four hashes, None when incomplete
 
 
-@dataclass(frozen=True)
-class MatchReport:
-    """How first-wave and second-wave responses pair up within each group.
-
-    `pairs` lists (first-wave participant id, second-wave participant id): a participant who
-    answered both waves pairs with themself; the rest are pairs found by the linking code.
-    `matched` counts the pairs; `ambiguous` counts the participants (of either wave) left
-    unmatched because their code tied with more than one candidate.
-    """
-
-    matched: int
-    pre_only: int
-    post_only: int
-    ambiguous: int
-    pairs: tuple[tuple[int, int], ...]
-
-    def as_dict(self) -> dict[str, int]:
-        return {
-            "matched": self.matched,
-            "pre_only": self.pre_only,
-            "post_only": self.post_only,
-            "ambiguous": self.ambiguous,
-        }
-
-
 def match_codes(
     first: Iterable[Candidate], second: Iterable[Candidate]
 ) -> tuple[list[tuple[int, int]], set[int], set[int]]:
-    """Pair first- and second-wave candidates by linking code (DESIGN §5 rules).
+    """Pair first- and second-wave candidates by linking code (docs/linking.md, "Matching").
 
     Returns the pairs and the ids left ambiguous on each side. Exact matches (all four parts)
     come first, then pairs that agree on exactly three parts, accepted only when one-to-one;
@@ -173,57 +146,3 @@ def match_codes(
                 ambiguous_second.add(b_id)
                 ambiguous_first.update(partners)
     return pairs, ambiguous_first, ambiguous_second
-
-
-def match_report(
-    workshop: Workshop, first: str | None = None, second: str | None = None
-) -> MatchReport:
-    """The match report of two waves (by default the workshop's first two) from submitted
-    responses of participants who have not withdrawn."""
-    waves = list(workshop.waves)
-    first = first or waves[0].code
-    second = second or (waves[1].code if len(waves) > 1 else waves[0].code)
-    rows = db.session.execute(
-        select(
-            Participant.id,
-            Participant.group_id,
-            Participant.link_mother,
-            Participant.link_day,
-            Participant.link_town,
-            Participant.link_siblings,
-            Wave.code,
-        )
-        .join(Response, Response.participant_id == Participant.id)
-        .join(Wave, Wave.id == Response.wave_id)
-        .where(
-            Participant.workshop_id == workshop.id,
-            Participant.withdrawn_at.is_(None),
-            Response.status == ResponseStatus.SUBMITTED,
-            Wave.code.in_((first, second)),
-        )
-    ).all()
-    waves_of: dict[int, set[str]] = defaultdict(set)
-    candidate_of: dict[int, Candidate] = {}
-    for pid, group_id, mother, day, town, siblings, wave in rows:
-        waves_of[pid].add(wave)
-        code = (mother, day, town, siblings)
-        candidate_of[pid] = Candidate(pid, group_id, code if all(code) else None)
-
-    both = sorted(pid for pid, seen in waves_of.items() if seen == {first, second})
-    first_only = [candidate_of[p] for p, seen in waves_of.items() if seen == {first}]
-    second_only = [candidate_of[p] for p, seen in waves_of.items() if seen == {second}]
-    linked, ambiguous_first, ambiguous_second = match_codes(first_only, second_only)
-    pairs = [(pid, pid) for pid in both] + sorted(linked)
-    linked_first = {a for a, _ in linked}
-    linked_second = {b for _, b in linked}
-    return MatchReport(
-        matched=len(pairs),
-        pre_only=sum(
-            1 for c in first_only if c.participant_id not in linked_first | ambiguous_first
-        ),
-        post_only=sum(
-            1 for c in second_only if c.participant_id not in linked_second | ambiguous_second
-        ),
-        ambiguous=len(ambiguous_first) + len(ambiguous_second),
-        pairs=tuple(pairs),
-    )
