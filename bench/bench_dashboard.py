@@ -119,7 +119,7 @@ def measure(size: int, repeat: int, cold_repeat: int) -> list[list]:
     from survey import create_app
     from survey.dashboard.data import (
         load_dataset,
-        matching_counts,
+        matching,
         parse_filters,
         start_reading,
         workshop_setting,
@@ -166,7 +166,7 @@ def measure(size: int, repeat: int, cold_repeat: int) -> list[list]:
             start_reading()
             setting = workshop_setting(workshop)
             filters = parse_filters({}, setting.instrument)
-            compute_results(setting, load_dataset(setting), filters, matching_counts(workshop))
+            compute_results(setting, load_dataset(setting), filters, matching(workshop)[0])
             db.session.rollback()
 
         rows.append([size, "stats (load + compute, cold)", _timed(stats, cold_repeat), ""])

@@ -104,18 +104,16 @@ def annotations(fig):
 
 def test_score_cells_chart_draws_each_cell_mean_with_its_interval(full):
     fig = charts.score_cells_chart(full, "trust", labels(), (1, 5))
-    cells = {(c["group"], c["wave"]): c for c in full["scores"]["trust"]["cells"]}
+    cells = {(c.group, c.wave): c for c in full.scores["trust"].cells}
     assert [t.name for t in fig.data] == ["NATO", "Pakistan"]
     for trace, group in zip(fig.data, ("nato", "pakistan"), strict=True):
         expected = [cells[group, w] for w in ("pre", "post")]
-        assert list(trace.y) == pytest.approx([c["mean"] for c in expected])
-        assert list(trace.error_y.array) == pytest.approx(
-            [c["ci_high"] - c["mean"] for c in expected]
-        )
+        assert list(trace.y) == pytest.approx([c.mean for c in expected])
+        assert list(trace.error_y.array) == pytest.approx([c.ci_high - c.mean for c in expected])
         assert list(trace.error_y.arrayminus) == pytest.approx(
-            [c["mean"] - c["ci_low"] for c in expected]
+            [c.mean - c.ci_low for c in expected]
         )
-        assert [t.split("(")[1] for t in trace.text] == [f"n = {c['n']})" for c in expected]
+        assert [t.split("(")[1] for t in trace.text] == [f"n = {c.n})" for c in expected]
     assert annotations(fig) == []
 
 
@@ -145,44 +143,40 @@ def test_suppressed_cells_are_notes_not_numbers(small):
 
 
 def test_paired_and_group_by_time_charts_use_the_matched_means(full):
-    paired = {p["group"]: p for p in full["scores"]["trust"]["paired"]}
+    paired = {p.group: p for p in full.scores["trust"].paired}
     fig = charts.paired_change_chart(full, "trust", labels())
     assert [t.y[0] for t in fig.data] == pytest.approx(
-        [paired[g]["mean_change"] for g in ("nato", "pakistan")]
+        [paired[g].mean_change for g in ("nato", "pakistan")]
     )
     assert list(fig.layout.xaxis.ticktext) == [
-        f"NATO<br>n = {paired['nato']['n']} pairs",
-        f"Pakistan<br>n = {paired['pakistan']['n']} pairs",
+        f"NATO<br>n = {paired['nato'].n} pairs",
+        f"Pakistan<br>n = {paired['pakistan'].n} pairs",
     ]
     by_time = charts.group_by_time_chart(full, "trust", labels())
     for trace, group in zip(by_time.data, ("nato", "pakistan"), strict=True):
-        assert list(trace.y) == pytest.approx(
-            [paired[group]["pre_mean"], paired[group]["post_mean"]]
-        )
-    did = full["scores"]["trust"]["group_by_time"]
-    assert charts.number(did["did"]) in annotations(by_time)[0]
+        assert list(trace.y) == pytest.approx([paired[group].pre_mean, paired[group].post_mean])
+    did = full.scores["trust"].group_by_time
+    assert charts.number(did.did) in annotations(by_time)[0]
 
 
 def test_perception_asymmetry_priorities_and_agreement_follow_the_numbers(full):
     perception = charts.perception_chart(full, labels(), SPEC.perception, (1, 5))
-    objects = full["perception"]
-    assert list(perception.data[0].y) == pytest.approx([o["meta_trust_mean"] for o in objects])
-    assert list(perception.data[1].y) == pytest.approx([o["other_trust_mean"] for o in objects])
+    objects = full.perception
+    assert list(perception.data[0].y) == pytest.approx([o.meta_trust_mean for o in objects])
+    assert list(perception.data[1].y) == pytest.approx([o.other_trust_mean for o in objects])
     asymmetry = charts.asymmetry_chart(full, labels())
-    assert list(asymmetry.data[0].y) == pytest.approx([o["value"] for o in full["asymmetry"]])
+    assert list(asymmetry.data[0].y) == pytest.approx([o.value for o in full.asymmetry])
     slope = charts.priorities_slope_chart(full, labels())
-    cells = {(c["group"], c["wave"]): c for c in full["priorities"]["cells"]}
+    cells = {(c.group, c.wave): c for c in full.priorities.cells}
     first = slope.data[0]
     assert first.name == "Item a"
     assert list(first.y) == pytest.approx(
-        [cells["nato", w]["mean_rank"]["a"] for w in ("pre", "post")]
+        [cells["nato", w].mean_rank["a"] for w in ("pre", "post")]
     )
     assert len(slope.data) == 2 * len(ITEMS)
     assert list(slope.layout.yaxis.range) == [len(ITEMS) + 0.5, 0.5]  # rank 1 on top
     agreement = charts.agreement_chart(full, labels())
-    assert list(agreement.data[0].y) == pytest.approx(
-        [a["tau"] for a in full["priorities"]["agreement"]]
-    )
+    assert list(agreement.data[0].y) == pytest.approx([a.tau for a in full.priorities.agreement])
 
 
 def distribution(cells):

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from survey.analysis import Respondent
+from survey.analysis.results import Matching
 from survey.dashboard.data import (
     FilterError,
     Filters,
@@ -11,7 +12,6 @@ from survey.dashboard.data import (
     filter_choices,
     load_dataset,
     matching,
-    matching_counts,
     parse_filters,
     response_funnel,
     text_answers,
@@ -198,12 +198,12 @@ def test_funnel_counts_participants_and_responses_per_wave(make):
 def test_matching_counts_come_from_the_match_report(make):
     ws = make.workshop(open_waves=("pre", "post"))
     populate(ws, 6, post_share=0.5, seed=3)
-    counts = matching_counts(ws)
-    assert set(counts) == {"matched", "pre_only", "post_only", "ambiguous"}
+    counts = matching(ws)[0]
+    assert set(counts.as_dict()) == {"matched", "pre_only", "post_only", "ambiguous"}
     data = load_dataset(workshop_setting(ws))
     post = sum(r.wave == "post" for r in data.respondents)
-    assert counts["matched"] == post
-    assert counts["pre_only"] == 12 - post
+    assert counts.matched == post
+    assert counts.pre_only == 12 - post
 
 
 def test_text_answers_respect_filters_and_say_nothing_of_who_or_when(make):
@@ -245,7 +245,7 @@ def test_the_linking_code_pairs_people_who_lost_their_link(make):
     respond(again, post, {"warmth": 60})
     respond(stranger, post, {"warmth": 90})
     counts, links = matching(ws)
-    assert counts == {"matched": 1, "pre_only": 0, "post_only": 1, "ambiguous": 0}
+    assert counts == Matching(matched=1, pre_only=0, post_only=1, ambiguous=0)
     assert links == {again.id: first.id}
     data = load_dataset(workshop_setting(ws), links)
     assert sorted((r.participant, r.wave) for r in data.respondents) == sorted(

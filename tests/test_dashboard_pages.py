@@ -1,3 +1,4 @@
+from survey.analysis.results import Matching
 from survey.dashboard import pages
 from survey.dashboard.data import Filters, load_dataset, response_funnel, workshop_setting
 from survey.dashboard.results import compute_results
@@ -8,7 +9,7 @@ def results_for(make):
     ws = make.workshop(open_waves=("pre", "post"))
     populate(ws, 6, seed=3)
     setting = workshop_setting(ws)
-    return setting, compute_results(setting, load_dataset(setting), Filters(), {})
+    return setting, compute_results(setting, load_dataset(setting), Filters(), Matching())
 
 
 def test_trust_page_has_three_charts_per_score_and_the_score_items(make):
@@ -16,7 +17,7 @@ def test_trust_page_has_three_charts_per_score_and_the_score_items(make):
     view = pages.trust(setting, results)
     assert [s.name for s in view["scores"]] == ["trust", "trust_direct", "warmth", "meta_trust"]
     assert view["scores"][0].cells.id == "trust-cells-trust"
-    assert view["scores"][0].stats is results.stats["scores"]["trust"]
+    assert view["scores"][0].stats is results.stats.scores["trust"]
     items = [c.id for c in view["item_charts"].charts]
     assert items[:7] == [f"item-{code}" for code in setting.spec.scores["trust"].items]
     assert items[7:] == ["item-trust_direct", "item-meta_trust"]  # warmth has its own chart

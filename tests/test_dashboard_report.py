@@ -6,6 +6,7 @@ from html import unescape
 
 import pytest
 
+from survey.analysis.results import Matching
 from survey.dashboard.data import Filters, load_dataset, response_funnel, workshop_setting
 from survey.dashboard.freetext import free_text
 from survey.dashboard.report import inline_asset, report_html
@@ -20,7 +21,7 @@ def report_parts(app, make):
     ws = make.workshop(open_waves=("pre", "post"))
     populate(ws, 7, seed=11, text={"hope_text": "<b>Peace</b> & quiet"})
     setting = workshop_setting(ws)
-    results = compute_results(setting, load_dataset(setting), Filters(), {"matched": 5})
+    results = compute_results(setting, load_dataset(setting), Filters(), Matching(matched=5))
     return setting, results, response_funnel(setting)
 
 
@@ -61,7 +62,7 @@ def test_report_holds_every_chart_and_the_findings(app, report_parts):
     assert 'data-figure="priorities-slope-data"' in html
     assert 'data-figure="item-eval_overall-data"' in html  # the post-workshop evaluation
     assert 'data-figure="thermometer-warmth-data"' in html
-    for sentence in results.stats["findings"]:
+    for sentence in results.stats.findings:
         assert sentence.replace("'", "&#39;") in html
     assert "Free text" not in html and "Peace" not in html
     assert "Download the report" not in html  # the page's own form is not part of the file

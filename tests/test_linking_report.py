@@ -3,6 +3,7 @@ linking code, withdrawn participants left out."""
 
 import itertools
 
+from survey.analysis.results import Matching
 from survey.extensions import db
 from survey.linking.codes import linking_hashes
 from survey.linking.report import match_report
@@ -64,7 +65,7 @@ def test_match_report_counts_and_pairs(make):
         (exact_pre.id, exact_post.id),
         (near_pre.id, near_post.id),
     }
-    assert report.as_dict() == {"matched": 3, "pre_only": 1, "post_only": 2, "ambiguous": 3}
+    assert report.counts() == Matching(matched=3, pre_only=1, post_only=2, ambiguous=3)
     assert all(wrong_group.id not in pair for pair in report.pairs)
 
 
@@ -75,4 +76,4 @@ def test_withdrawn_participants_are_left_out(make):
     pre.withdrawn_at = utcnow()
     db.session.commit()
     report = match_report(ws)
-    assert report.as_dict() == {"matched": 0, "pre_only": 0, "post_only": 1, "ambiguous": 0}
+    assert report.counts() == Matching(matched=0, pre_only=0, post_only=1, ambiguous=0)

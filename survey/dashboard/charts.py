@@ -13,13 +13,22 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import qualitative, sample_colorscale
 from plotly.subplots import make_subplots
 
+from survey.analysis.results import (
+    Agreement,
+    Asymmetry,
+    Cell,
+    Perception,
+    Statistic,
+    WorkshopStats,
+    available,
+)
 from survey.dashboard.data import FunnelRow, Labels
 from survey.dashboard.distributions import CellDistribution, Distribution
 
@@ -29,7 +38,8 @@ MUTED = "#57606a"
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif'
 LEGEND_LABEL_MAX = 42
 
-Stats = Mapping[str, Any]
+# A statistic per wave with a 95 % CI: drawn as one marker per wave.
+WaveEstimate = TypeVar("WaveEstimate", Asymmetry, Agreement)
 
 
 def esc(text: object) -> str:
@@ -94,32 +104,27 @@ def _note(fig: go.Figure, text: str, x: float | str, y: float | str, **kwargs: A
     )
 
 
-def _order(stats: Stats) -> tuple[list[str], list[str]]:
+def _order(stats: WorkshopStats) -> tuple[list[str], list[str]]:
     """Groups and waves in the statistics' order."""
-    cells = next(iter(stats["scores"].values()))["cells"]
-    groups = list(dict.fromkeys(c["group"] for c in cells))
-    waves = list(dict.fromkeys(c["wave"] for c in cells))
+    cells = next(iter(stats.scores.values())).cells
+    groups = list(dict.fromkeys(c.group for c in cells))
+    waves = list(dict.fromkeys(c.wave for c in cells))
     return groups, waves
 
 
-def _cell_index(objects: Sequence[Mapping[str, Any]]) -> dict[tuple[str, str], Mapping[str, Any]]:
-    return {(o["group"], o["wave"]): o for o in objects}
-
-
-def _available(obj: Mapping[str, Any], *fields: str) -> bool:
-    return not obj["suppressed"] and all(obj.get(f) is not None for f in fields)
-
-
-def _missing_text(obj: Mapping[str, Any], min_cell: int) -> str:
-    if obj["suppressed"]:
+def _missing_text(obj: Statistic, min_cell: int) -> str:
+    if obj.suppressed:
         return suppressed_note(min_cell)
-    return "no responses" if not obj.get("n") else f"n = {obj['n']}: not defined"
+    return "no responses" if not obj.n else f"n = {obj.n}: not defined"
 
 
-def _errors(obj: Mapping[str, Any], value: str, low: str, high: str) -> tuple[Any, Any]:
-    if not _available(obj, value, low, high):
+def _errors(
+    obj: Statistic, value: float | None, low: float | None, high: float | None
+) -> tuple[Any, Any]:
+    """The error bar of a value: its distances to the interval's ends, when all are shown."""
+    if not available(obj, value, low, high):
         return None, None
-    return obj[high] - obj[value], obj[value] - obj[low]
+    return high - value, value - low
 
 
 def funnel_chart(funnel: Sequence[FunnelRow], labels: Labels) -> go.Figure:
@@ -152,12 +157,12 @@ def funnel_chart(funnel: Sequence[FunnelRow], labels: Labels) -> go.Figure:
 
 
 def score_cells_chart(
-    stats: Stats, score: str, labels: Labels, scale: tuple[int, int]
+    stats: WorkshopStats, score: str, labels: Labels, scale: tuple[int, int]
 ) -> go.Figure:
     """The score's mean with its 95 % CI in every group x wave cell, with n."""
     groups, waves = _order(stats)
-    cells = _cell_index(stats["scores"][score]["cells"])
-    min_cell = stats["min_cell"]
+    parts = stats.scores[score]
+    min_cell = stats.min_cell
     fig = go.Figure()
     low, high = scale
     for gi, group in enumerate(groups):
@@ -166,25 +171,25 @@ def score_cells_chart(
         side = "middle left" if offset < 0 else "middle right"
         xs, ys, ups, downs, texts, hovers = [], [], [], [], [], []
         for wi, wave in enumerate(waves):
-            cell = cells[group, wave]
+            cell = parts.cell(group, wave)
             x = wi + offset
-            if not _available(cell, "mean"):
+            if not available(cell, cell.mean):
                 _note(fig, esc(_missing_text(cell, min_cell)), x, (low + high) / 2, textangle=-90)
                 continue
-            up, down = _errors(cell, "mean", "ci_low", "ci_high")
+            up, down = _errors(cell, cell.mean, cell.ci_low, cell.ci_high)
             xs.append(x)
-            ys.append(cell["mean"])
+            ys.append(cell.mean)
             ups.append(up)
             downs.append(down)
-            texts.append(f"{number(cell['mean'])} (n = {cell['n']})")
+            texts.append(f"{number(cell.mean)} (n = {cell.n})")
             interval = (
-                f"95 % CI {number(cell['ci_low'])} to {number(cell['ci_high'])}"
+                f"95 % CI {number(cell.ci_low)} to {number(cell.ci_high)}"
                 if up is not None
                 else "no interval"
             )
             hovers.append(
-                f"{esc(labels.short_cell(group, wave))}<br>mean {number(cell['mean'])} ({interval})"
-                f"<br>SD {number(cell['sd'])}, median {number(cell['median'])}<br>n = {cell['n']}"
+                f"{esc(labels.short_cell(group, wave))}<br>mean {number(cell.mean)} ({interval})"
+                f"<br>SD {number(cell.sd)}, median {number(cell.median)}<br>n = {cell.n}"
             )
         fig.add_scatter(
             x=xs,
@@ -216,26 +221,26 @@ def score_cells_chart(
     return _layout(fig, height=340)
 
 
-def paired_change_chart(stats: Stats, score: str, labels: Labels) -> go.Figure:
+def paired_change_chart(stats: WorkshopStats, score: str, labels: Labels) -> go.Figure:
     """Mean change (post − pre) per group over participants who answered both, with its CI."""
     groups, _ = _order(stats)
-    paired = {p["group"]: p for p in stats["scores"][score]["paired"]}
-    min_cell = stats["min_cell"]
+    parts = stats.scores[score]
+    min_cell = stats.min_cell
     fig = go.Figure()
     for gi, group in enumerate(groups):
-        obj = paired[group]
-        if not _available(obj, "mean_change"):
+        obj = parts.change(group)
+        if not available(obj, obj.mean_change):
             _note(fig, esc(_missing_text(obj, min_cell)), gi, 0, yshift=14)
             continue
-        up, down = _errors(obj, "mean_change", "ci_low", "ci_high")
+        up, down = _errors(obj, obj.mean_change, obj.ci_low, obj.ci_high)
         interval = (
-            f"95 % CI {number(obj['ci_low'])} to {number(obj['ci_high'])}"
+            f"95 % CI {number(obj.ci_low)} to {number(obj.ci_high)}"
             if up is not None
             else "no interval"
         )
         fig.add_scatter(
             x=[gi],
-            y=[obj["mean_change"]],
+            y=[obj.mean_change],
             mode="markers",
             name=esc(labels.group(group)),
             marker={"color": _colour(gi), "size": 11, "symbol": "diamond"},
@@ -247,56 +252,55 @@ def paired_change_chart(stats: Stats, score: str, labels: Labels) -> go.Figure:
                 "color": _colour(gi),
             },
             hovertext=[
-                f"{esc(labels.group(group))}: change {number(obj['pre_mean'])} → "
-                f"{number(obj['post_mean'])}<br>mean change {number(obj['mean_change'])} "
-                f"({interval})<br>n = {obj['n']} pairs"
+                f"{esc(labels.group(group))}: change {number(obj.pre_mean)} → "
+                f"{number(obj.post_mean)}<br>mean change {number(obj.mean_change)} "
+                f"({interval})<br>n = {obj.n} pairs"
             ],
             hoverinfo="text",
         )
     fig.add_hline(y=0, line={"color": "#8c959f", "width": 1})
     fig.update_xaxes(
         tickvals=list(range(len(groups))),
-        ticktext=[f"{esc(labels.group(g))}<br>n = {paired[g]['n']} pairs" for g in groups],
+        ticktext=[f"{esc(labels.group(g))}<br>n = {parts.change(g).n} pairs" for g in groups],
         range=[-0.6, len(groups) - 0.4],
     )
     fig.update_yaxes(title_text="mean change (post − pre)")
     return _layout(fig, height=300, showlegend=False)
 
 
-def group_by_time_chart(stats: Stats, score: str, labels: Labels) -> go.Figure:
+def group_by_time_chart(stats: WorkshopStats, score: str, labels: Labels) -> go.Figure:
     """Matched means before and after per group (the interaction), and the difference of the
     groups' changes with its CI."""
     groups, waves = _order(stats)
-    parts = stats["scores"][score]
-    paired = {p["group"]: p for p in parts["paired"]}
-    min_cell = stats["min_cell"]
+    parts = stats.scores[score]
+    min_cell = stats.min_cell
     fig = go.Figure()
     ticks = [esc(labels.short_wave(w)) for w in waves[:2]]
     notes = []
     for gi, group in enumerate(groups):
-        obj = paired[group]
-        if not _available(obj, "pre_mean", "post_mean"):
+        obj = parts.change(group)
+        if not available(obj, obj.pre_mean, obj.post_mean):
             notes.append(f"{esc(labels.group(group))}: {esc(_missing_text(obj, min_cell))}")
             continue
         fig.add_scatter(
             x=[0, 1],
-            y=[obj["pre_mean"], obj["post_mean"]],
+            y=[obj.pre_mean, obj.post_mean],
             mode="lines+markers",
-            name=f"{esc(labels.group(group))} (n = {obj['n']} pairs)",
+            name=f"{esc(labels.group(group))} (n = {obj.n} pairs)",
             line={"color": _colour(gi), "width": 2.5},
             hovertext=[
-                f"{esc(labels.group(group))}, {t}: {number(v)} (n = {obj['n']} pairs)"
-                for t, v in zip(ticks, (obj["pre_mean"], obj["post_mean"]), strict=True)
+                f"{esc(labels.group(group))}, {t}: {number(v)} (n = {obj.n} pairs)"
+                for t, v in zip(ticks, (obj.pre_mean, obj.post_mean), strict=True)
             ],
             hoverinfo="text",
         )
-    did = parts["group_by_time"]
+    did = parts.group_by_time
     if len(groups) >= 2:
         first, second = (esc(labels.group(g)) for g in groups[:2])
-        if _available(did, "did", "did_ci_low", "did_ci_high"):
+        if available(did, did.did, did.did_ci_low, did.did_ci_high):
             notes.append(
-                f"difference of the changes ({first} − {second}):<br>{number(did['did'])}, "
-                f"95 % CI {number(did['did_ci_low'])} to {number(did['did_ci_high'])}"
+                f"difference of the changes ({first} − {second}):<br>{number(did.did)}, "
+                f"95 % CI {number(did.did_ci_low)} to {number(did.did_ci_high)}"
             )
         else:
             notes.append(f"difference of the changes: {esc(_missing_text(did, min_cell))}")
@@ -449,41 +453,46 @@ def thermometer_chart(
 
 
 def perception_chart(
-    stats: Stats, labels: Labels, perception: tuple[str, str], scale: tuple[int, int]
+    stats: WorkshopStats, labels: Labels, perception: tuple[str, str], scale: tuple[int, int]
 ) -> go.Figure:
     """Per group A and wave: how much A thinks the other side trusts A (the meta score), beside
     the trust the other side actually gives A (the direct score), each with its 95 % CI."""
     groups, waves = _order(stats)
     meta, direct = perception
-    meta_cells = _cell_index(stats["scores"][meta]["cells"])
-    direct_cells = _cell_index(stats["scores"][direct]["cells"])
-    objects = _cell_index(stats["perception"])
-    min_cell = stats["min_cell"]
+    objects = {(o.group, o.wave): o for o in stats.perception}
+    min_cell = stats.min_cell
     positions = [(g, w) for g in groups for w in waves]
+
+    def thought(obj: Perception) -> tuple[float | None, int, Cell]:
+        """A's estimate, its n and the cell of A's meta score behind it."""
+        return obj.meta_trust_mean, obj.meta_trust_n, stats.scores[meta].cell(obj.group, obj.wave)
+
+    def given(obj: Perception) -> tuple[float | None, int, Cell]:
+        """The trust the other side gives A, its n and the other side's direct-score cell."""
+        cell = stats.scores[direct].cell(_other(groups, obj.group), obj.wave)
+        return obj.other_trust_mean, obj.other_trust_n, cell
+
     fig = go.Figure()
     series = (
-        ("Thinks the other side trusts them", -0.14, "#8c6bb1", "meta_trust_mean", "meta_trust_n"),
-        ("Trust the other side gives them", 0.14, "#41ab5d", "other_trust_mean", "other_trust_n"),
+        ("Thinks the other side trusts them", -0.14, "#8c6bb1", thought),
+        ("Trust the other side gives them", 0.14, "#41ab5d", given),
     )
-    for name, offset, colour, field, n_field in series:
+    for name, offset, colour, side in series:
         xs, ys, ups, downs, texts, hovers = [], [], [], [], [], []
         for i, (group, wave) in enumerate(positions):
             obj = objects[group, wave]
-            if not _available(obj, field):
+            value, n, cell = side(obj)
+            if not available(obj, value):
                 continue
-            other = _other(groups, group)
-            cell = (
-                meta_cells[group, wave] if field == "meta_trust_mean" else direct_cells[other, wave]
-            )
-            up, down = _errors(cell, "mean", "ci_low", "ci_high")
+            up, down = _errors(cell, cell.mean, cell.ci_low, cell.ci_high)
             xs.append(i + offset)
-            ys.append(obj[field])
+            ys.append(value)
             ups.append(up)
             downs.append(down)
-            texts.append(f"{number(obj[field])} (n = {obj[n_field]})")
+            texts.append(f"{number(value)} (n = {n})")
             hovers.append(
-                f"{esc(labels.short_cell(group, wave))}<br>{name}: {number(obj[field])} "
-                f"(n = {obj[n_field]})<br>gap {number(obj['gap'])}"
+                f"{esc(labels.short_cell(group, wave))}<br>{name}: {number(value)} "
+                f"(n = {n})<br>gap {number(obj.gap)}"
             )
         fig.add_scatter(
             x=xs,
@@ -507,7 +516,7 @@ def perception_chart(
     low, high = scale
     for i, (group, wave) in enumerate(positions):
         obj = objects[group, wave]
-        if not _available(obj, "meta_trust_mean") and not _available(obj, "other_trust_mean"):
+        if not available(obj, obj.meta_trust_mean) and not available(obj, obj.other_trust_mean):
             _note(fig, esc(_missing_text(obj, min_cell)), i, (low + high) / 2, textangle=-90)
     fig.update_xaxes(
         tickvals=list(range(len(positions))),
@@ -524,9 +533,9 @@ def _other(groups: Sequence[str], group: str) -> str:
 
 def _wave_estimates(
     fig: go.Figure,
-    objects: Sequence[Mapping[str, Any]],
-    key: str,
-    text: Callable[[Mapping[str, Any]], str],
+    objects: Sequence[WaveEstimate],
+    value: Callable[[WaveEstimate], float | None],
+    text: Callable[[WaveEstimate], str],
     *,
     name: str,
     marker: Mapping[str, Any],
@@ -535,12 +544,12 @@ def _wave_estimates(
     """One marker with its CI per wave (x = the wave's position); a note where it is withheld."""
     xs, ys, ups, downs, texts = [], [], [], [], []
     for wi, obj in enumerate(objects):
-        if not _available(obj, key):
+        if not available(obj, value(obj)):
             _note(fig, esc(_missing_text(obj, min_cell)), wi, 0, yshift=14)
             continue
-        up, down = _errors(obj, key, "ci_low", "ci_high")
+        up, down = _errors(obj, value(obj), obj.ci_low, obj.ci_high)
         xs.append(wi)
-        ys.append(obj[key])
+        ys.append(value(obj))
         ups.append(up)
         downs.append(down)
         texts.append(text(obj))
@@ -558,16 +567,16 @@ def _wave_estimates(
     )
 
 
-def asymmetry_chart(stats: Stats, labels: Labels) -> go.Figure:
+def asymmetry_chart(stats: WorkshopStats, labels: Labels) -> go.Figure:
     """Per wave: the first group's mean trust score minus the second's, with its CI."""
     groups, waves = _order(stats)
-    min_cell = stats["min_cell"]
+    min_cell = stats.min_cell
     fig = go.Figure()
     _wave_estimates(
         fig,
-        stats["asymmetry"],
-        "value",
-        lambda obj: f"{number(obj['value'])} (n = {obj['n_first']} and {obj['n_second']})",
+        stats.asymmetry,
+        lambda obj: obj.value,
+        lambda obj: f"{number(obj.value)} (n = {obj.n_first} and {obj.n_second})",
         name="asymmetry",
         marker={"color": "#444c56", "size": 11, "symbol": "diamond"},
         min_cell=min_cell,
@@ -583,15 +592,17 @@ def asymmetry_chart(stats: Stats, labels: Labels) -> go.Figure:
     return _layout(fig, height=300, showlegend=False)
 
 
-def priorities_slope_chart(stats: Stats, labels: Labels) -> go.Figure:
+def priorities_slope_chart(stats: WorkshopStats, labels: Labels) -> go.Figure:
     """Mean rank of every item per group, wave to wave (1 = most important, at the top)."""
     groups, waves = _order(stats)
-    priorities = stats["priorities"]
-    items = priorities["items"]
-    cells = _cell_index(priorities["cells"])
-    min_cell = stats["min_cell"]
+    priorities = stats.priorities
+    items = priorities.items
+    min_cell = stats.min_cell
     titles = [
-        esc(labels.group(g)) + " (" + ", ".join(f"n = {cells[g, w]['n']}" for w in waves) + ")"
+        esc(labels.group(g))
+        + " ("
+        + ", ".join(f"n = {priorities.cell(g, w).n}" for w in waves)
+        + ")"
         for g in groups
     ]
     fig = make_subplots(
@@ -602,14 +613,14 @@ def priorities_slope_chart(stats: Stats, labels: Labels) -> go.Figure:
     for gi, group in enumerate(groups):
         notes = []
         for wave, tick in zip(waves, ticks, strict=True):
-            cell = cells[group, wave]
-            if not _available(cell, "mean_rank"):
+            cell = priorities.cell(group, wave)
+            if not available(cell, cell.mean_rank):
                 notes.append(f"{tick}: {esc(_missing_text(cell, min_cell))}")
         for ii, item in enumerate(items):
             ys = []
             for wave in waves:
-                cell = cells[group, wave]
-                ys.append(cell["mean_rank"][item] if _available(cell, "mean_rank") else None)
+                cell = priorities.cell(group, wave)
+                ys.append(cell.mean_rank[item] if available(cell, cell.mean_rank) else None)
             label = esc(labels.items.get(item, item))
             fig.add_scatter(
                 x=list(range(len(waves))),
@@ -647,24 +658,24 @@ def priorities_slope_chart(stats: Stats, labels: Labels) -> go.Figure:
     return _layout(fig, height=520, margin={"l": 10, "r": 10, "t": 40, "b": 10})
 
 
-def agreement_chart(stats: Stats, labels: Labels) -> go.Figure:
+def agreement_chart(stats: WorkshopStats, labels: Labels) -> go.Figure:
     """Kendall's tau-b between the groups' mean ranks per wave, with its bootstrap 95 % CI."""
     _, waves = _order(stats)
-    priorities = stats["priorities"]
-    min_cell = stats["min_cell"]
+    priorities = stats.priorities
+    min_cell = stats.min_cell
     fig = go.Figure()
     _wave_estimates(
         fig,
-        priorities["agreement"],
-        "tau",
-        lambda obj: f"τ = {number(obj['tau'])} (n = {obj['n_first']} and {obj['n_second']})",
+        priorities.agreement,
+        lambda obj: obj.tau,
+        lambda obj: f"τ = {number(obj.tau)} (n = {obj.n_first} and {obj.n_second})",
         name="agreement",
         marker={"color": "#444c56", "size": 11},
         min_cell=min_cell,
     )
-    convergence = priorities["convergence"]
-    if _available(convergence, "value"):
-        note = f"convergence (change of τ): {number(convergence['value'])}"
+    convergence = priorities.convergence
+    if available(convergence, convergence.value):
+        note = f"convergence (change of τ): {number(convergence.value)}"
     else:
         note = f"convergence: {esc(_missing_text(convergence, min_cell))}"
     _note(fig, note, 0.5, 1.0, xref="paper", yref="paper", yanchor="bottom")

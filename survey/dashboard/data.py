@@ -12,7 +12,8 @@ from sqlalchemy import and_, case, cast, distinct, func, literal, null, or_, sel
 from sqlalchemy.orm import aliased, joinedload
 
 from survey.analysis import AnalysisSpec, Respondent, ScoreSpec
-from survey.analysis.report import FILTER_KEYS
+from survey.analysis.records import FILTER_KEYS
+from survey.analysis.results import Matching
 from survey.analysis.suppression import complement_too_small, too_small
 from survey.database import begin_read
 from survey.extensions import db
@@ -698,20 +699,15 @@ def response_funnel(setting: Setting) -> list[FunnelRow]:
     return out
 
 
-def matching(workshop: Workshop) -> tuple[dict[str, int], dict[int, int]]:
-    """The linking-code match report of the first two waves (DESIGN §5, one statement): its
-    counts, and the later participant -> earlier participant of each pair that the linking code
-    made (someone who lost their link and enrolled again)."""
+def matching(workshop: Workshop) -> tuple[Matching, dict[int, int]]:
+    """The linking-code match report of the first two waves (docs/linking.md, one statement):
+    its counts, and the later participant -> earlier participant of each pair that the linking
+    code made (someone who lost their link and enrolled again)."""
     from survey.linking import match_report
 
     report = match_report(workshop)
     links = {second: first for first, second in report.pairs if first != second}
-    return report.as_dict(), links
-
-
-def matching_counts(workshop: Workshop) -> dict[str, int]:
-    """The match report's counts only."""
-    return matching(workshop)[0]
+    return report.counts(), links
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from survey.analysis.results import Matching
 from survey.dashboard.data import (
     Dataset,
     Loaded,
@@ -48,7 +49,7 @@ class WorkshopData:
     loaded: Loaded
     dataset: Dataset
     generation: int  # changes exactly when the dataset's content does: the results cache key
-    matching: Mapping[str, int]
+    matching: Matching
     links: Mapping[int, int]
     since: datetime  # when the read behind it began
     excluded: int  # submitted responses not included (a participant withdrawn, answers kept)

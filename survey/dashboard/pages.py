@@ -9,6 +9,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from survey.analysis.results import ScoreStats
 from survey.dashboard import charts
 from survey.dashboard.data import NEUTRAL_FORMS, FunnelRow, Setting
 from survey.dashboard.distributions import Distribution
@@ -42,7 +43,7 @@ class ScoreView:
     cells: Chart
     paired: Chart
     by_time: Chart
-    stats: dict[str, Any]  # stats["scores"][name]
+    stats: ScoreStats
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,8 @@ def overview(setting: Setting, results: Results, funnel: Sequence[FunnelRow]) ->
             charts.figure_data(charts.funnel_chart(funnel, setting.labels)),
         ),
         "funnel": funnel,
-        "matching": results.stats["matching"],
-        "findings": results.stats["findings"],
+        "matching": results.stats.matching,
+        "findings": results.stats.findings,
     }
 
 
@@ -110,14 +111,14 @@ def trust(setting: Setting, results: Results) -> dict[str, Any]:
                     f"{title}: group × time",
                     lambda name=name: charts.group_by_time_chart(stats, name, labels),
                 ),
-                stats=stats["scores"][name],
+                stats=stats.scores[name],
             )
         )
     score_items = setting.score_items()
     items = [q for q in setting.scale_questions() if q.code in score_items]
     return {
         "scores": scores,
-        "alpha": stats["alpha"],
+        "alpha": stats.alpha,
         "alpha_title": labels.scores.get(setting.spec.alpha_score, setting.spec.alpha_score),
         "item_charts": Section(
             "trust-items", "Answers to each item", _likerts(setting, results, items)
@@ -175,8 +176,8 @@ def perception(setting: Setting, results: Results) -> dict[str, Any]:
             "Asymmetry of trust between the groups",
             lambda: charts.asymmetry_chart(stats, labels),
         ),
-        "perception": stats["perception"],
-        "asymmetry": stats["asymmetry"],
+        "perception": stats.perception,
+        "asymmetry": stats.asymmetry,
     }
 
 
@@ -195,7 +196,7 @@ def priorities(setting: Setting, results: Results) -> dict[str, Any]:
             "Agreement between the groups on the order of priorities",
             lambda: charts.agreement_chart(stats, labels),
         ),
-        "priorities": stats["priorities"],
+        "priorities": stats.priorities,
     }
 
 

@@ -4,7 +4,6 @@ kept in a small per-process cache."""
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -13,7 +12,8 @@ from typing import Any
 
 from flask import current_app, has_app_context
 
-from survey.analysis import workshop_stats
+from survey.analysis import WorkshopStats, workshop_stats
+from survey.analysis.results import Matching
 from survey.dashboard.data import (
     Dataset,
     Filters,
@@ -42,7 +42,7 @@ WORKSHOPS_KEPT = 4
 @dataclass(frozen=True)
 class Results:
     filters: Filters
-    stats: dict[str, Any]  # DESIGN §8
+    stats: WorkshopStats
     distributions: Mapping[str, Distribution]  # question code -> its answers per cell
     # Figure data built from these results, by chart id (see survey.dashboard.pages): building
     # Plotly figures costs more than reading the cache, so they are kept with the results.
@@ -118,7 +118,7 @@ def workshop_results(
         tuple(setting.labels.groups.items()),
         setting.spec.waves,
         data.generation,
-        tuple(sorted(data.matching.items())),
+        data.matching,
         tuple(filters.applied().items()),
     )
     cache = _cache()
@@ -150,7 +150,7 @@ def workshop_funnel(setting: Setting, signature: Signature) -> list[FunnelRow]:
 
 
 def compute_results(
-    setting: Setting, dataset: Dataset, filters: Filters, matching: Mapping[str, int]
+    setting: Setting, dataset: Dataset, filters: Filters, matching: Matching
 ) -> Results:
     """Statistics and item distributions from a loaded dataset."""
     spec = setting.spec
@@ -179,15 +179,6 @@ def compute_results(
             non_response=spec.non_response,
         )
     return Results(filters, stats, distributions)
-
-
-def stats_json(stats: Mapping[str, Any]) -> str:
-    """The statistics as the API sends them and `survey stats --json` prints them.
-
-    allow_nan=False: the analysis turns every undefined number into null, and a NaN that slipped
-    through must fail loudly rather than reach a client as invalid JSON.
-    """
-    return json.dumps(stats, allow_nan=False, ensure_ascii=False, indent=2)
 
 
 def workshop_free_text(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, make_response, render_template, request, url_for
 
-from survey.analysis.report import FILTER_KEYS
+from survey.analysis.records import FILTER_KEYS
 from survey.audit import record
 from survey.auth.access import can_access, workshop_role_required
 from survey.dashboard import pages

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from survey.analysis.results import Matching
 from survey.extensions import db
 from survey.linking.codes import Candidate, match_codes
 from survey.models import Participant, Response, ResponseStatus, Wave, Workshop
@@ -34,13 +35,9 @@ class MatchReport:
     ambiguous: int
     pairs: tuple[tuple[int, int], ...]
 
-    def as_dict(self) -> dict[str, int]:
-        return {
-            "matched": self.matched,
-            "pre_only": self.pre_only,
-            "post_only": self.post_only,
-            "ambiguous": self.ambiguous,
-        }
+    def counts(self) -> Matching:
+        """The counts, as the statistics and the live monitor show them."""
+        return Matching(self.matched, self.pre_only, self.post_only, self.ambiguous)
 
 
 def match_report(

@@ -110,4 +110,4 @@ def monitor_counts(workshop: Workshop) -> MonitorCounts:
 
 def match_report(workshop: Workshop) -> dict[str, int]:
     """The linking-code match report's counts (matched, pre only, post only, ambiguous)."""
-    return linking.match_report(workshop).as_dict()
+    return linking.match_report(workshop).counts().as_dict()

@@ -1,10 +1,12 @@
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
 from scipy import stats
 
 from survey.analysis import AnalysisSpec, Respondent, ScoreSpec, workshop_stats
+from survey.analysis.results import ItemDifference, Matching
 
 TRUST = tuple(f"trust_{i}" for i in range(1, 8))
 ITEMS = ("ct", "afghan", "border", "dialogue", "training", "transit", "crisis", "economy")
@@ -82,8 +84,10 @@ def statistic_objects(stats_dict):
     return out
 
 
-def test_shape_and_key_names_of_design_section_8():
-    result = workshop_stats(generate(FULL), SPEC, workshop="demo")
+def test_shape_and_key_names_of_the_stats_json():
+    stats = workshop_stats(generate(FULL), SPEC, workshop="demo")
+    result = stats.as_dict()
+    assert json.loads(stats.to_json()) == result
     json.dumps(result, allow_nan=False)
     assert only_plain_types(result)
     assert list(result) == [
@@ -132,9 +136,23 @@ def test_shape_and_key_names_of_design_section_8():
     assert all(isinstance(f, str) for f in result["findings"]) and result["findings"]
 
 
+def test_typed_objects_read_as_their_json():
+    stats = workshop_stats(generate(FULL), SPEC, workshop="demo")
+    trust = stats.scores["trust"]
+    assert trust.cell("pakistan", "post") == trust.cells[3]
+    assert (
+        trust.cell("pakistan", "post").as_dict() == stats.as_dict()["scores"]["trust"]["cells"][3]
+    )
+    assert trust.change("nato").group == "nato"
+    assert stats.priorities.cell("nato", "post").wave == "post"
+    differences = stats.priorities.largest_differences[0].items
+    assert all(isinstance(d, ItemDifference) for d in differences)
+    assert stats.priorities.convergence.from_wave == "pre"
+
+
 def test_numbers_agree_with_scipy():
     respondents = generate(FULL)
-    result = workshop_stats(respondents, SPEC, workshop="demo")
+    result = workshop_stats(respondents, SPEC, workshop="demo").as_dict()
     by_key = {(r.participant, r.wave): r for r in respondents}
     pairs = [
         (by_key[p, "pre"].values["trust_direct"], by_key[p, "post"].values["trust_direct"])
@@ -166,7 +184,7 @@ def test_numbers_agree_with_scipy():
 def test_a_group_under_min_cell_is_suppressed_everywhere():
     sizes = dict(FULL)
     sizes["pakistan", "pre"] = sizes["pakistan", "post"] = 4
-    result = workshop_stats(generate(sizes), SPEC, workshop="demo")
+    result = workshop_stats(generate(sizes), SPEC, workshop="demo").as_dict()
     json.dumps(result, allow_nan=False)
     for path, obj in statistic_objects(result):
         involves_pakistan = (
@@ -201,26 +219,26 @@ def test_a_filter_whose_complement_is_under_min_cell_is_suppressed():
     sectors = ("government",) * 5 + ("media",)
     respondents = generate(sizes, sectors=sectors)
     government = workshop_stats(respondents, SPEC, workshop="d", filters={"sector": "government"})
-    assert government["filters"] == {"sector": "government"}
-    cells = government["scores"]["warmth"]["cells"]
+    assert government.filters == {"sector": "government"}
+    cells = government.scores["warmth"].cells
     # NATO: 20 government, complement 4 media -> withheld although n = 20.
-    assert cells[0]["n"] == 20 and cells[0]["suppressed"] and cells[0]["mean"] is None
+    assert cells[0].n == 20 and cells[0].suppressed and cells[0].mean is None
     # Pakistan: 6 government of 7 -> complement 1 -> withheld.
-    assert cells[2]["n"] == 6 and cells[2]["suppressed"]
-    assert government["findings"] == []
+    assert cells[2].n == 6 and cells[2].suppressed
+    assert government.findings == ()
     # The complement rule reaches paired change and priorities as well.
-    assert government["scores"]["warmth"]["paired"][0]["suppressed"]
-    assert government["priorities"]["cells"][0]["suppressed"]
+    assert government.scores["warmth"].paired[0].suppressed
+    assert government.priorities.cells[0].suppressed
     # Media itself: 4 NATO respondents, under min_cell.
     media = workshop_stats(respondents, SPEC, workshop="d", filters={"sector": "media"})
-    assert media["scores"]["warmth"]["cells"][0]["n"] == 4
-    assert media["scores"]["warmth"]["cells"][0]["reason"] == "suppressed"
+    assert media.scores["warmth"].cells[0].n == 4
+    assert media.scores["warmth"].cells[0].reason == "suppressed"
     # A filter that selects the whole cell (complement 0) is not withheld.
     everyone = generate(sizes, sectors=("government",))
     whole = workshop_stats(everyone, SPEC, workshop="d", filters={"sector": "government"})
-    assert not whole["scores"]["warmth"]["cells"][0]["suppressed"]
-    assert whole["scores"]["warmth"]["cells"][0]["mean"] == pytest.approx(
-        workshop_stats(everyone, SPEC, workshop="d")["scores"]["warmth"]["cells"][0]["mean"]
+    assert not whole.scores["warmth"].cells[0].suppressed
+    assert whole.scores["warmth"].cells[0].mean == pytest.approx(
+        workshop_stats(everyone, SPEC, workshop="d").scores["warmth"].cells[0].mean
     )
 
 
@@ -229,15 +247,15 @@ def test_filters_language_and_unknown_keys():
     result = workshop_stats(
         respondents, SPEC, workshop="d", filters={"language": "en", "sector": None}
     )
-    assert result["filters"] == {"language": "en"}
-    assert result["scores"]["trust_direct"]["cells"][0]["n"] == 7  # 20 NATO pre, i % 3 == 0
+    assert result.filters == {"language": "en"}
+    assert result.scores["trust_direct"].cells[0].n == 7  # 20 NATO pre, i % 3 == 0
     with pytest.raises(ValueError):
         workshop_stats(respondents, SPEC, workshop="d", filters={"country": "x"})
 
 
 def test_a_wave_with_no_responses_is_undefined_not_suppressed():
     sizes = {("nato", "pre"): 12, ("pakistan", "pre"): 9}
-    result = workshop_stats(generate(sizes), SPEC, workshop="d")
+    result = workshop_stats(generate(sizes), SPEC, workshop="d").as_dict()
     json.dumps(result, allow_nan=False)
     post_cell = result["scores"]["trust"]["cells"][1]
     assert post_cell["wave"] == "post" and post_cell["n"] == 0
@@ -251,16 +269,22 @@ def test_a_wave_with_no_responses_is_undefined_not_suppressed():
 
 
 def test_no_response_at_all():
-    result = workshop_stats([], SPEC, workshop="empty")
+    result = workshop_stats([], SPEC, workshop="empty").as_dict()
     json.dumps(result, allow_nan=False)
     assert result["findings"] == []
     assert all(obj["reason"] == "undefined" for _, obj in statistic_objects(result))
 
 
 def test_matching_is_passed_through():
-    counts = {"matched": 10, "pre_only": 2, "post_only": 1, "ambiguous": 1}
+    counts = Matching(matched=10, pre_only=2, post_only=1, ambiguous=1)
     result = workshop_stats(generate(FULL), SPEC, workshop="d", matching=counts)
-    assert result["matching"] == counts
+    assert result.matching == counts
+    assert result.as_dict()["matching"] == {
+        "matched": 10,
+        "pre_only": 2,
+        "post_only": 1,
+        "ambiguous": 1,
+    }
 
 
 def test_one_response_per_participant_and_wave():
@@ -274,3 +298,25 @@ def test_deterministic():
     assert workshop_stats(respondents, SPEC, workshop="d") == workshop_stats(
         respondents, SPEC, workshop="d"
     )
+
+
+def test_convergence_names_its_waves_only_when_there_are_two():
+    one_wave = replace(SPEC, waves=("pre",))
+    sizes = {("nato", "pre"): 12, ("pakistan", "pre"): 9}
+    result = workshop_stats(generate(sizes), one_wave, workshop="d").as_dict()
+    assert result["priorities"]["convergence"] == {
+        "n": 0,
+        "value": None,
+        "suppressed": False,
+        "reason": "undefined",
+    }
+    small = {**FULL, ("pakistan", "post"): 3}
+    withheld = workshop_stats(generate(small), SPEC, workshop="d").as_dict()
+    assert list(withheld["priorities"]["convergence"].items()) == [
+        ("from_wave", None),
+        ("to_wave", None),
+        ("n", 3),
+        ("value", None),
+        ("suppressed", True),
+        ("reason", "suppressed"),
+    ]
