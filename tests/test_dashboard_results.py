@@ -6,16 +6,12 @@ import pytest
 from scipy import stats as scipy_stats
 
 from survey.analysis.results import Matching
-from survey.dashboard.data import CellSize, Filters, cell_sizes, load_dataset, workshop_setting
-from survey.dashboard.results import (
-    ResultsCache,
-    compute_results,
-    workshop_results,
-)
-from survey.extensions import db
-from survey.models import ResponseStatus
-from tests.dashboard_helpers import populate
-from tests.test_dashboard_data import TRUST_ITEMS, respond
+from survey.dashboard.filters import Filters
+from survey.dashboard.loading import load_dataset
+from survey.dashboard.reads.cells import CellSize, cell_sizes
+from survey.dashboard.reads.setting import workshop_setting
+from survey.dashboard.results import compute_results
+from tests.dashboard_helpers import TRUST_ITEMS, populate, respond
 
 
 def reject_constant(name):
@@ -103,35 +99,6 @@ def test_complement_rule_on_the_cells(make):
     cell = english.stats.scores["warmth"].cells[0]
     assert cell.suppressed and cell.mean is None
     assert all(c.suppressed for c in english.distributions["optimism"].cells[:1])
-
-
-def test_results_are_cached_until_the_data_changes(app, make):
-    ws = make.workshop(open_waves=("pre", "post"))
-    populate(ws, 6, seed=1, post_share=0)
-    setting = workshop_setting(ws)
-    first = workshop_results(setting, ws, Filters())
-    assert workshop_results(setting, ws, Filters()) is first
-    filtered = workshop_results(setting, ws, Filters(sector="media"))
-    assert filtered is not first and filtered.filters == Filters(sector="media")
-    p = make.participant(ws, "nato")
-    respond(p, ws.waves[0], {"warmth": 50}, status=ResponseStatus.SUBMITTED)
-    fresh = workshop_results(setting, ws, Filters())
-    assert fresh is not first
-    n = fresh.stats.scores["warmth"].cells[0].n
-    assert n == first.stats.scores["warmth"].cells[0].n + 1
-    # min_cell is part of the key.
-    ws.min_cell = 7
-    db.session.commit()
-    assert workshop_results(workshop_setting(ws), ws, Filters()) is not fresh
-
-
-def test_cache_keeps_only_the_latest_entries():
-    cache = ResultsCache(size=2)
-    cache.put(("a",), "A")
-    cache.put(("b",), "B")
-    assert cache.get(("a",)) == "A"  # now the most recent
-    cache.put(("c",), "C")
-    assert cache.get(("b",)) is None and cache.get(("a",)) == "A" and cache.get(("c",)) == "C"
 
 
 def test_stats_json_never_carries_nan_or_infinity(make):

@@ -6,8 +6,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, request
 
 from survey.auth.access import workshop_role_required
-from survey.dashboard.data import FilterError, parse_filters, start_reading, workshop_setting
-from survey.dashboard.results import workshop_results
+from survey.dashboard.cache import workshop_results
+from survey.dashboard.filters import FilterError, parse_filters
+from survey.dashboard.reads.setting import workshop_setting
+from survey.dashboard.reads.transaction import start_reading
 from survey.models import Role, Workshop
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

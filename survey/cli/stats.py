@@ -5,9 +5,11 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from survey.dashboard.data import FilterError, parse_filters, start_reading, workshop_setting
-from survey.dashboard.results import workshop_results
-from survey.dashboard.summary import summary_lines
+from survey.dashboard.cache import workshop_results
+from survey.dashboard.filters import FilterError, parse_filters
+from survey.dashboard.reads.setting import workshop_setting
+from survey.dashboard.reads.transaction import start_reading
+from survey.dashboard.views.summary import summary_lines
 from survey.organise.workshops import workshop_by_slug
 
 

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 
 from survey.analysis.records import FILTER_KEYS
-from survey.dashboard.data import Filters
+from survey.dashboard.filters import Filters
 
 Choices = Sequence[tuple[str, str]]
 

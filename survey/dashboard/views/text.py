@@ -3,13 +3,21 @@ for a cell under min_cell (nor, under a filter, one whose complement is under mi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from survey.dashboard.data import TEXT_PAGE, Filters, Setting, cell_sizes, text_page
+from survey.dashboard.cache import kept
+from survey.dashboard.filters import Filters
+from survey.dashboard.reads.cells import cell_sizes
+from survey.dashboard.reads.signature import Signature
+from survey.dashboard.reads.text import TEXT_PAGE, text_page
+from survey.dashboard.setting import Setting
 
 
 @dataclass
 class TextBlock:
+    """One question's answers in one group × wave cell."""
+
     question: str
     question_text: str
     group: str
@@ -69,3 +77,72 @@ def free_text(
             block.total = totals.get(key, 0)
             block.first = 1 if page is None else (page - 1) * per_page + 1
     return list(blocks.values())
+
+
+def workshop_free_text(
+    setting: Setting,
+    filters: Filters,
+    signature: Signature,
+    *,
+    question: str | None,
+    group: str | None,
+    wave: str | None,
+    page: int,
+    per_page: int,
+) -> list[TextBlock]:
+    """A page of free text, read again only when the data's Signature has moved: finding a
+    workshop's text answers means visiting every response."""
+    key = (
+        setting.workshop_id,
+        setting.instrument.checksum,
+        setting.min_cell,
+        tuple(setting.wave_ids.items()),
+        signature.data,
+        tuple(filters.applied().items()),
+        (question, group, wave, page, per_page),
+    )
+    return kept(
+        lambda cache: cache.texts,
+        key,
+        lambda: free_text(
+            setting,
+            filters,
+            question=question,
+            group=group,
+            wave=wave,
+            page=page,
+            per_page=per_page,
+        ),
+    )
+
+
+def text_choices(setting: Setting) -> dict[str, list[tuple[str, str]]]:
+    """The questions, groups and waves the free text can be narrowed to, with their labels."""
+    labels = setting.labels
+    return {
+        "questions": [(q.code, labels.questions[q.code]) for q in setting.text_questions()],
+        "groups": [(g, labels.group(g)) for g in setting.spec.groups],
+        "waves": [(w, labels.wave(w)) for w in setting.spec.waves],
+    }
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where a page of free text stands among the pages, with the addresses of its neighbours."""
+
+    number: int
+    last: int
+    per_page: int
+    previous: str | None
+    next: str | None
+
+
+def text_pager(number: int, last: int, per_page: int, address: Callable[[int], str]) -> Pager:
+    """The pager of page `number` of `last`; `address` gives the address of a page."""
+    return Pager(
+        number=number,
+        last=last,
+        per_page=per_page,
+        previous=address(number - 1) if number > 1 else None,
+        next=address(number + 1) if number < last else None,
+    )

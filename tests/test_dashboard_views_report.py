@@ -1,17 +1,22 @@
 import base64
 import hashlib
 import re
+from dataclasses import fields
 from datetime import UTC, datetime
 from html import unescape
 
 import pytest
 
 from survey.analysis.results import Matching
-from survey.dashboard.data import Filters, load_dataset, response_funnel, workshop_setting
-from survey.dashboard.freetext import free_text
-from survey.dashboard.report import inline_asset, report_html
+from survey.dashboard.filters import Filters
+from survey.dashboard.loading import load_dataset
+from survey.dashboard.reads.funnel import response_funnel
+from survey.dashboard.reads.setting import workshop_setting
 from survey.dashboard.results import compute_results
-from tests.dashboard_helpers import populate
+from survey.dashboard.views.perception import perception_view
+from survey.dashboard.views.report import inline_asset, report_html, report_view
+from survey.dashboard.views.text import free_text
+from tests.dashboard_helpers import populate, results_for
 
 WHEN = datetime(2014, 6, 2, 9, 30, tzinfo=UTC)
 
@@ -78,10 +83,25 @@ def test_free_text_only_when_given(app, report_parts):
 
 
 def test_inline_assets_refuse_what_would_end_the_element(tmp_path, monkeypatch):
-    from survey.dashboard import report
+    from survey.dashboard.views import report
 
     path = tmp_path / "evil.js"
     path.write_text("var a = '</script><script>alert(1)';")
     monkeypatch.setattr(report, "asset_path", lambda name: path)
     with pytest.raises(ValueError):
         inline_asset("js/evil.js")
+
+
+def test_figures_are_built_once_per_results(make):
+    setting, results = results_for(make)
+    first = perception_view(setting, results).perception_chart.figure
+    assert perception_view(setting, results).perception_chart.figure is first
+    report = report_view(setting, results, response_funnel(setting))
+    assert {f.name for f in fields(report)} == {
+        "overview",
+        "trust",
+        "perception",
+        "priorities",
+        "obstacles",
+    }
+    assert report.perception.perception_chart.figure is first

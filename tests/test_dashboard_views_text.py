@@ -1,7 +1,7 @@
-from survey.dashboard.data import Filters, workshop_setting
-from survey.dashboard.freetext import free_text, page_count
-from tests.dashboard_helpers import populate
-from tests.test_dashboard_data import respond
+from survey.dashboard.filters import Filters
+from survey.dashboard.reads.setting import workshop_setting
+from survey.dashboard.views.text import free_text, page_count
+from tests.dashboard_helpers import populate, respond
 
 TEXTS = {"hope_text": "Trust", "takeaway_text": "Talk", "view_change_text": "Listen"}
 

@@ -1,7 +1,9 @@
 from survey.analysis.results import Matching
-from survey.dashboard.data import Filters, load_dataset, workshop_setting
+from survey.dashboard.filters import Filters
+from survey.dashboard.loading import load_dataset
+from survey.dashboard.reads.setting import workshop_setting
 from survey.dashboard.results import compute_results
-from survey.dashboard.summary import summary_lines
+from survey.dashboard.views.summary import summary_lines
 from tests.dashboard_helpers import populate
 
 

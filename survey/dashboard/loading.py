@@ -1,4 +1,5 @@
-"""The loaded dataset of each workshop, kept in the process and extended as responses arrive.
+"""Loading a workshop's dataset: in full, or the one kept in the process extended with the
+responses submitted since.
 
 Reading every answer again after each new submission cost seconds at 100k participants.
 Submitted responses never change, so the dataset is kept per workshop with a watermark (the
@@ -15,21 +16,82 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import numpy as np
+
 from survey.analysis.results import Matching
-from survey.dashboard.data import (
-    Dataset,
+from survey.dashboard.dataset import Dataset, build_dataset
+from survey.dashboard.filters import EXPERIENCE
+from survey.dashboard.reads.matching import matching
+from survey.dashboard.reads.responses import (
     Loaded,
-    Setting,
-    Signature,
-    build_dataset,
-    extend_raw,
+    answer_columns,
     included_people,
     load_raw,
-    matching,
     new_responses,
 )
+from survey.dashboard.reads.signature import Signature
+from survey.dashboard.setting import Setting
 from survey.models import Workshop
 from survey.models._types import utcnow
+
+
+def load_dataset(setting: Setting, links: Mapping[int, int] | None = None) -> Dataset:
+    """Every included response and its numeric answers, in two statements.
+
+    `links` maps a participant id to the id of the participant they are the same person as
+    (the linking code's pairs, see `matching`): their responses count as that participant's,
+    so that paired change includes people who lost their personal link.
+    """
+    return build_dataset(setting, load_raw(setting), links)
+
+
+def extend_raw(setting: Setting, loaded: Loaded, rows: list, people: Mapping | None) -> Loaded:
+    """`loaded` with the responses of `rows` (from new_responses) it does not hold yet, in id
+    order, and the participants' current columns (`people`, else those `rows` carry)."""
+    known = set(loaded.ids.tolist())
+    columns = answer_columns(setting)
+    fresh: dict[int, list] = {}
+    matrix_rows: dict[int, np.ndarray] = {}
+    updated = dict(people if people is not None else loaded.people)
+    width = loaded.matrix.shape[1]
+    for (
+        rid,
+        pid,
+        public_id,
+        group_id,
+        wave_id,
+        language,
+        sector,
+        question,
+        item,
+        number,
+        text,
+    ) in rows:
+        if people is None:
+            updated[pid] = (public_id, group_id, sector)
+        if rid in known:
+            continue
+        if rid not in fresh:
+            fresh[rid] = [pid, wave_id, language, None]
+            matrix_rows[rid] = np.full(width, np.nan)
+        if question == EXPERIENCE and text is not None:
+            fresh[rid][3] = text
+        elif number is not None and (j := columns.get((question, item or ""))) is not None:
+            matrix_rows[rid][j] = number
+    if not fresh:
+        return Loaded(loaded.ids, loaded.responses, loaded.matrix, updated)
+    added = sorted(fresh)
+    ids = np.concatenate([loaded.ids, np.array(added, dtype=np.int64)])
+    order = np.argsort(ids, kind="stable")
+    responses = [*loaded.responses, *(tuple(fresh[rid]) for rid in added)]
+    matrix = np.vstack([loaded.matrix, np.array([matrix_rows[rid] for rid in added])])
+    return Loaded(
+        ids=ids[order],
+        responses=tuple(responses[i] for i in order.tolist()),
+        matrix=matrix[order],
+        people=updated,
+    )
+
 
 # A response counts as new when its id is above the watermark (created since: imports, and
 # responses begun since) or it was submitted within this margin before the last read began:

@@ -7,14 +7,12 @@ import numpy as np
 import pytest
 from sqlalchemy import event
 
-from survey.dashboard.data import (
-    Dataset,
-    data_signature,
-    load_dataset,
-    matching,
-    workshop_setting,
-)
-from survey.dashboard.results import workshop_data
+from survey.dashboard.cache import workshop_data
+from survey.dashboard.dataset import Dataset
+from survey.dashboard.loading import load_dataset
+from survey.dashboard.reads.matching import matching
+from survey.dashboard.reads.setting import workshop_setting
+from survey.dashboard.reads.signature import data_signature
 from survey.exports.downloads import ExportFormat, ExportOptions, start_export
 from survey.exports.importer import import_long
 from survey.extensions import db
@@ -22,8 +20,7 @@ from survey.linking import linking_hashes
 from survey.models import ResponseStatus
 from survey.organise.participants import withdraw_participant
 from tests import exports_data
-from tests.dashboard_helpers import populate
-from tests.test_dashboard_data import respond
+from tests.dashboard_helpers import populate, respond
 
 
 @pytest.fixture

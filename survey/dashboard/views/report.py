@@ -12,25 +12,52 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from pathlib import Path
 
 from flask import render_template
 from markupsafe import Markup
 
 from survey.assets.routes import asset_path
-from survey.dashboard import pages
-from survey.dashboard.charts import number, p_value
-from survey.dashboard.data import FunnelRow, Setting
-from survey.dashboard.freetext import TextBlock
+from survey.dashboard.cache import kept
+from survey.dashboard.formatting import number, p_value
+from survey.dashboard.reads.funnel import FunnelRow
 from survey.dashboard.results import Results
+from survey.dashboard.setting import Setting
+from survey.dashboard.views.obstacles import ObstaclesView, obstacles_view
+from survey.dashboard.views.overview import OverviewView, overview_view
+from survey.dashboard.views.perception import PerceptionView, perception_view
+from survey.dashboard.views.priorities import PrioritiesView, priorities_view
+from survey.dashboard.views.text import TextBlock
+from survey.dashboard.views.trust import TrustView, trust_view
 
 STYLES = ("css/app.css", "css/dashboard.css")
 
 
-@cache
-def _inline(path: Path, mtime: float) -> tuple[str, str]:
+@dataclass(frozen=True)
+class ReportView:
+    """Every page but the free text, for the self-contained report."""
+
+    overview: OverviewView
+    trust: TrustView
+    perception: PerceptionView
+    priorities: PrioritiesView
+    obstacles: ObstaclesView
+
+
+def report_view(setting: Setting, results: Results, funnel: Sequence[FunnelRow]) -> ReportView:
+    """Everything the pages show, for the self-contained report."""
+    return ReportView(
+        overview=overview_view(setting, results, funnel),
+        trust=trust_view(setting, results),
+        perception=perception_view(setting, results),
+        priorities=priorities_view(setting, results),
+        obstacles=obstacles_view(setting, results),
+    )
+
+
+def _inline(path: Path) -> tuple[str, str]:
     """A file's text and the CSP hash of it as the content of an inline element."""
     text = path.read_text(encoding="utf-8")
     if "</script" in text.lower():  # would end the inline element early
@@ -42,7 +69,8 @@ def _inline(path: Path, mtime: float) -> tuple[str, str]:
 def inline_asset(name: str) -> tuple[Markup, str]:
     """An asset's content, safe to put between <script> or <style> tags, and its CSP hash."""
     path = asset_path(name)
-    text, digest = _inline(path, path.stat().st_mtime)
+    key = (path, path.stat().st_mtime)  # a file changed on disk is read again
+    text, digest = kept(lambda cache: cache.assets, key, lambda: _inline(path))
     return Markup(text), digest  # noqa: S704 (our own asset files, checked above)
 
 
@@ -76,7 +104,7 @@ def report_html(
         results=results,
         filters=results.filters,
         stats=results.stats,
-        views=pages.report(setting, results, funnel),
+        views=report_view(setting, results, funnel),
         texts=texts,
         generated_at=generated_at,
         policy=policy,

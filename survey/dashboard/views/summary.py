@@ -6,9 +6,10 @@ from collections.abc import Iterator
 
 from survey.analysis.priorities import top_items
 from survey.analysis.results import Priorities, Statistic
-from survey.dashboard.charts import number, p_value, suppressed_note
-from survey.dashboard.data import Labels, Setting
+from survey.dashboard.formatting import number, p_value, suppressed_note
+from survey.dashboard.labels import Labels
 from survey.dashboard.results import Results
+from survey.dashboard.setting import Setting
 
 INDENT = "  "
 
