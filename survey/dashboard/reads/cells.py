@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_
 
 from survey.analysis.suppression import complement_too_small, too_small
 from survey.dashboard.filters import Filters
-from survey.dashboard.reads.conditions import filter_conditions, included_responses
+from survey.dashboard.reads.conditions import filter_conditions
 from survey.dashboard.setting import Setting
-from survey.extensions import db
-from survey.models import Participant, Response
+from survey.response_counts import response_counts
 
 
 @dataclass(frozen=True)
@@ -25,21 +24,15 @@ class CellSize:
 
 
 def cell_sizes(setting: Setting, filters: Filters) -> dict[tuple[str, str], CellSize]:
-    """Respondents per group x wave with the suppression rules applied (one statement)."""
+    """Respondents per group x wave with the suppression rules applied (one statement, the live
+    monitor's with the filters as its selection)."""
     conditions = filter_conditions(filters)
-    counted = case((and_(*conditions), Response.id)) if conditions else Response.id
-    rows = db.session.execute(
-        select(Participant.group_id, Response.wave_id, func.count(Response.id), func.count(counted))
-        .join(Participant, Participant.id == Response.participant_id)
-        .where(Participant.workshop_id == setting.workshop_id, included_responses())
-        .group_by(Participant.group_id, Response.wave_id)
-    ).all()
-    counts = {(setting.group_ids[g], setting.wave_ids[w]): (whole, n) for g, w, whole, n in rows}
+    counts = response_counts(setting.workshop_id, and_(*conditions) if conditions else None)
     k = setting.min_cell
     out = {}
     for group in setting.spec.groups:
         for wave in setting.spec.waves:
-            whole, n = counts.get((group, wave), (0, 0))
+            whole, n = counts.cell(group, wave).submitted, counts.selected.get((group, wave), 0)
             withheld = too_small(n, k) or (bool(conditions) and complement_too_small(n, whole, k))
             out[group, wave] = CellSize(n, whole, withheld)
     return out

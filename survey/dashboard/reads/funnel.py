@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, distinct, func, select
-
 from survey.dashboard.setting import Setting
-from survey.extensions import db
-from survey.models import Participant, Response, ResponseStatus
+from survey.response_counts import response_counts
 
 
 @dataclass(frozen=True)
 class FunnelRow:
+    """One group's way from participant to submitted response, wave by wave."""
+
     group: str
     participants: int  # not withdrawn
     withdrawn: int
@@ -22,40 +21,17 @@ class FunnelRow:
 
 
 def response_funnel(setting: Setting) -> list[FunnelRow]:
-    """Participants, started and submitted responses per group and wave (one statement).
-
-    Response counts are not suppressed: the organisers' live monitor shows them anyway.
-    """
-    active = Participant.withdrawn_at.is_(None)
-    columns = [
-        Participant.group_id,
-        func.count(distinct(case((active, Participant.id)))),
-        func.count(distinct(case((~active, Participant.id)))),
-    ]
-    for wave_id in setting.wave_ids:
-        in_wave = and_(active, Response.wave_id == wave_id)
-        columns.append(func.count(distinct(case((in_wave, Response.id)))))
-        submitted = and_(in_wave, Response.status == ResponseStatus.SUBMITTED)
-        columns.append(func.count(distinct(case((submitted, Response.id)))))
-    rows = db.session.execute(
-        select(*columns)
-        .select_from(Participant)
-        .outerjoin(Response, Response.participant_id == Participant.id)
-        .where(Participant.workshop_id == setting.workshop_id)
-        .group_by(Participant.group_id)
-    ).all()
-    by_group = {setting.group_ids[row[0]]: row for row in rows}
+    """Participants, started and submitted responses per group and wave (one statement, the
+    live monitor's)."""
+    counts = response_counts(setting.workshop_id)
     waves = list(setting.wave_ids.values())
-    out = []
-    for group in setting.spec.groups:
-        row = by_group.get(group) or (None, 0, 0, *([0] * 2 * len(waves)))
-        out.append(
-            FunnelRow(
-                group=group,
-                participants=row[1],
-                withdrawn=row[2],
-                started={w: row[3 + 2 * i] for i, w in enumerate(waves)},
-                submitted={w: row[4 + 2 * i] for i, w in enumerate(waves)},
-            )
+    return [
+        FunnelRow(
+            group=group,
+            participants=counts.participants.get(group, 0),
+            withdrawn=counts.withdrawn.get(group, 0),
+            started={w: counts.cell(group, w).started for w in waves},
+            submitted={w: counts.cell(group, w).submitted for w in waves},
         )
-    return out
+        for group in setting.spec.groups
+    ]
