@@ -1,5 +1,6 @@
-"""Quick bulk data for the dashboard, API and CLI tests: synthetic answers (survey.synthetic)
-inserted with Core executemany, a few statements whatever the size."""
+"""Data for the dashboard, API and CLI tests: quick bulk data (synthetic answers from
+survey.synthetic inserted with Core executemany, a few statements whatever the size), one
+response at a time, and the results of a small workshop."""
 
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ def populate(
     i % len); `text` sets the same free-text answer for every response that asks it. Returns
     the public ids.
     """
-    synth = Synthesizer(ws.waves[0].instrument_version.instrument, seed=seed)
+    synth = Synthesizer(ws.instrument, seed=seed)
     instrument = synth.instrument
     rng = random.Random(seed)
     counts = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import numpy as np
 
@@ -221,31 +221,15 @@ def _difference(
     parts: Sequence[Statistic],
 ) -> S:
     """A mean difference (first − second) with Welch's CI, under the kind's field names."""
-    n_first, n_second, first_mean, second_mean, difference = names
     found = mean_difference(first, second)
-    renamed: dict[str, Any] = {
-        n_first: found["n_first"],
-        n_second: found["n_second"],
-        first_mean: found["first_mean"],
-        second_mean: found["second_mean"],
-        difference: found["difference"],
-    }
-    return _combined(
-        kind(
-            **identity,
-            **renamed,
-            n=found["n"],
-            ci_low=found["ci_low"],
-            ci_high=found["ci_high"],
-            welch_t=found["welch_t"],
-            welch_p=found["welch_p"],
-            suppressed=False,
-            reason=found["reason"],
-        ),
-        parts,
-    )
+    renamed = {name: found[field] for name, field in zip(names, DIFFERENCE_FIELDS, strict=True)}
+    same = {field: found[field] for field in ("n", "ci_low", "ci_high", "welch_t", "welch_p")}
+    difference = kind(**identity, **renamed, **same, suppressed=False, reason=found["reason"])
+    return _combined(difference, parts)
 
 
+# The fields of mean_difference that each kind of difference names its own way, in this order.
+DIFFERENCE_FIELDS = ("n_first", "n_second", "first_mean", "second_mean", "difference")
 PERCEPTION_NAMES = ("meta_trust_n", "other_trust_n", "meta_trust_mean", "other_trust_mean", "gap")
 ASYMMETRY_NAMES = ("n_first", "n_second", "first_mean", "second_mean", "value")
 

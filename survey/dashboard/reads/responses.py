@@ -17,6 +17,18 @@ from survey.dashboard.setting import Setting
 from survey.extensions import db
 from survey.models import Answer, Participant, Response
 
+# What a read response carries, first in every row: its id, its participant (id, public id,
+# group), its wave, its language and the participant's sector.
+RESPONSE_COLUMNS = (
+    Response.id,
+    Participant.id,
+    Participant.public_id,
+    Participant.group_id,
+    Response.wave_id,
+    Response.language,
+    Participant.sector,
+)
+
 
 @dataclass(frozen=True)
 class Loaded:
@@ -54,16 +66,7 @@ def load_raw(setting: Setting) -> Loaded:
     ranking, width = setting.instrument.ranking_question, len(setting.numeric)
     experience = aliased(Answer)
     rows = db.session.execute(
-        select(
-            Response.id,
-            Participant.id,
-            Participant.public_id,
-            Participant.group_id,
-            Response.wave_id,
-            Response.language,
-            Participant.sector,
-            experience.text,
-        )
+        select(*RESPONSE_COLUMNS, experience.text)
         .join(Participant, Participant.id == Response.participant_id)
         .outerjoin(
             experience,
@@ -119,19 +122,7 @@ def new_responses(setting: Setting, after: int, since: datetime) -> list:
     return (
         db.session.connection()
         .execute(
-            select(
-                Response.id,
-                Participant.id,
-                Participant.public_id,
-                Participant.group_id,
-                Response.wave_id,
-                Response.language,
-                Participant.sector,
-                Answer.question,
-                Answer.item,
-                Answer.number,
-                Answer.text,
-            )
+            select(*RESPONSE_COLUMNS, Answer.question, Answer.item, Answer.number, Answer.text)
             .join(Participant, Participant.id == Response.participant_id)
             .outerjoin(Answer, and_(Answer.response_id == Response.id, Answer.question.in_(wanted)))
             .where(
