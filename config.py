@@ -28,6 +28,8 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Failed personal-link and join-code look-ups per address (one budget for both). Beyond it
+    # unknown links get 429 while valid links still open (survey.respond.lookups).
     FAILED_LOOKUP_LIMIT = os.environ.get("FAILED_LOOKUP_LIMIT", "20 per 10 minutes")
     # Failed sign-ins, counted per address (any account), per account and address (a hard
     # limit), per account from anywhere (a ceiling past which sign-ins to it only wait): see

@@ -26,7 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: `python bench/bench_exports.py`
     sys.path.insert(0, str(ROOT))
 
-from bench.common import DATA_SLUG, TEST_SECRET_KEY, dataset, table  # noqa: E402
+from bench.data import DATA_SLUG, dataset  # noqa: E402
+from bench.server import TEST_SECRET_KEY  # noqa: E402
+from bench.tables import table  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 SLUG = DATA_SLUG

@@ -68,7 +68,7 @@ def seed(database: Path, participants: int) -> dict:
         workshop = create_workshop("bench", "Benchmark", instrument_key="nato-pakistan-2014")
         db.session.commit()
         groups = [g.id for g in workshop.groups]
-        instrument = workshop.waves[0].instrument_version.instrument
+        instrument = workshop.instrument
         items = [str(item.code) for item in instrument.question("priorities").items]
         db.session.execute(
             insert(Participant),

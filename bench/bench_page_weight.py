@@ -23,17 +23,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: `python bench/bench_page_weight.py`
     sys.path.insert(0, str(ROOT))
 
-from bench.common import (  # noqa: E402
-    DATA_SLUG,
-    TEST_INVITATION_KEY,
-    TEST_SECRET_KEY,
-    ClientBrowser,
-    complete_questionnaire,
-    dataset,
-    enrol,
-    staff_client,
-    table,
-)
+from bench.browser import ClientBrowser  # noqa: E402
+from bench.data import DATA_SLUG, dataset, enrol, staff_client  # noqa: E402
+from bench.questionnaire import complete_questionnaire  # noqa: E402
+from bench.server import TEST_INVITATION_KEY, TEST_SECRET_KEY  # noqa: E402
+from bench.tables import table  # noqa: E402
 
 BUDGET_KB = 50
 OUT = ROOT / "bench" / "out"

@@ -30,20 +30,19 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: `python bench/bench_submissions.py`
     sys.path.insert(0, str(ROOT))
 
-from bench.common import (  # noqa: E402
+from bench.browser import Browser  # noqa: E402
+from bench.data import enrol  # noqa: E402
+from bench.load import percentile, run_pool  # noqa: E402
+from bench.questionnaire import complete_questionnaire  # noqa: E402
+from bench.server import (  # noqa: E402
     CORES,
     TEST_INVITATION_KEY,
     TEST_SECRET_KEY,
     WORKERS,
-    Browser,
     Server,
     access_log_times,
-    complete_questionnaire,
-    enrol,
-    percentile,
-    run_pool,
-    table,
 )
+from bench.tables import table  # noqa: E402
 
 QUESTIONNAIRE_PREFIX = "/q/"  # the questionnaire's pages (survey.respond.routes)
 OUT = ROOT / "bench" / "out" / "submissions"

@@ -39,10 +39,12 @@ def _mac(message: str, size: int) -> str:
 
 
 def token_hash(token: str) -> str:
+    """The SHA-256 of a token or join code: all the database keeps of it."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 def invitation_token(invitation: Invitation) -> str:
+    """The personal link's token of an invitation, recomputed from its HMAC."""
     return _mac(f"invitation:{invitation.participant_id}:{invitation.issue}", TOKEN_BYTES)
 
 
@@ -88,6 +90,7 @@ def participant_for_token(token: str) -> Participant:
 
 
 def join_code(group: Group) -> str:
+    """The group's current join code, recomputed from its HMAC."""
     return _mac(f"join:{group.id}:{group.join_issue}", JOIN_CODE_BYTES)
 
 

@@ -1,16 +1,21 @@
 """Fixtures: a fresh database per test (SQLite by default, PostgreSQL when TEST_DATABASE_URL is
-set), the app, its clients, and factories for the model."""
+set), the app, its clients, factories for the model, signing in, counting SQL statements, and
+real Chromium for the browser tests (whose helpers are in tests/browser_helpers.py)."""
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 import pytest
 from flask import g, has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from survey import create_app
 from survey.extensions import db, limiter
+from survey.models import StaffUser
 from tests import factories
 
 POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
@@ -82,28 +87,92 @@ def make(app):
 
 
 def csrf_token(html: str) -> str:
+    """The CSRF token of the first form in a page."""
     match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
     assert match, "no CSRF token in the page"
     return match.group(1)
 
 
-def sign_in(client, email: str, password: str = factories.PASSWORD):
-    page = client.get("/auth/login").get_data(as_text=True)
-    return client.post(
-        "/auth/login", data={"email": email, "password": password, "csrf_token": csrf_token(page)}
+def sign_in(
+    client,
+    user: StaffUser | str,
+    password: str = factories.PASSWORD,
+    *,
+    address: str | None = None,
+    expect: int | None = 302,
+):
+    """Sign the test client in through the sign-in page, with its CSRF token, as a staff user
+    (or as whatever e-mail address is given), from `address` if given; check that the answer
+    has the `expect`ed status (302: signed in; None: no check) and return it."""
+    email = user if isinstance(user, str) else user.email
+    environ = {"REMOTE_ADDR": address} if address else {}
+    page = client.get("/auth/login", environ_base=environ).get_data(as_text=True)
+    response = client.post(
+        "/auth/login",
+        data={"email": email, "password": password, "csrf_token": csrf_token(page)},
+        environ_base=environ,
     )
+    if expect is not None:
+        assert response.status_code == expect, response.get_data(as_text=True)[:2000]
+    return response
 
 
 @pytest.fixture
 def login(client):
-    """login(user) signs the test client in as that staff user."""
+    """login(user) is sign_in(client, user), for the tests still written with it."""
 
     def _login(user, password: str = factories.PASSWORD):
-        response = sign_in(client, user.email, password)
-        assert response.status_code == 302, response.get_data(as_text=True)
+        sign_in(client, user, password)
         return client
 
     return _login
+
+
+@dataclass
+class StatementCount:
+    """What the database was sent inside a `count_statements()` block."""
+
+    statements: list[str] = field(default_factory=list)  # SQL, transaction control left out
+    begins: int = 0  # transactions begun
+    commits: int = 0  # transactions committed
+
+
+# Transaction control and connection set-up: not statements of the work being counted.
+_NOT_COUNTED = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA")
+
+
+@pytest.fixture
+def count_statements(app):
+    """`with count_statements() as seen:` counts what the app's engine is sent in the block."""
+
+    @contextmanager
+    def counting() -> Iterator[StatementCount]:
+        seen = StatementCount()
+
+        def on_execute(conn, cursor, statement, parameters, context, executemany):
+            if not statement.lstrip().upper().startswith(_NOT_COUNTED):
+                seen.statements.append(statement)
+
+        def on_begin(conn):
+            seen.begins += 1
+
+        def on_commit(conn):
+            seen.commits += 1
+
+        listeners = [
+            ("before_cursor_execute", on_execute),
+            ("begin", on_begin),
+            ("commit", on_commit),
+        ]
+        for name, listener in listeners:
+            event.listen(db.engine, name, listener)
+        try:
+            yield seen
+        finally:
+            for name, listener in listeners:
+                event.remove(db.engine, name, listener)
+
+    return counting
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from survey.auth.users import user_by_email
 from survey.extensions import db
 from survey.models import AuditEvent, Role
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, sign_in
 
 
 def _token(client) -> str:
@@ -18,15 +18,15 @@ def _actions() -> list[str]:
     return list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
 
 
-def test_only_admins_reach_the_admin_pages(app, make, client, login):
+def test_only_admins_reach_the_admin_pages(app, make, client):
     ws = make.workshop()
-    login(make.user(grants={ws: ("organiser", "researcher")}))
+    sign_in(client, make.user(grants={ws: ("organiser", "researcher")}))
     assert client.get("/admin/users").status_code == 403
     assert client.get("/admin/audit").status_code == 403
 
 
-def test_admin_creates_an_account(app, make, client, login):
-    login(make.user(admin=True))
+def test_admin_creates_an_account(app, make, client):
+    sign_in(client, make.user(admin=True))
     response = client.post(
         "/admin/users",
         data={
@@ -55,10 +55,10 @@ def test_admin_creates_an_account(app, make, client, login):
     assert short.status_code == 422 and user_by_email("x@example.org") is None
 
 
-def test_admin_grants_and_revokes_roles_with_audit(app, make, client, login):
+def test_admin_grants_and_revokes_roles_with_audit(app, make, client):
     ws = make.workshop()
     user = make.user()
-    login(make.user(admin=True))
+    sign_in(client, make.user(admin=True))
     response = client.post(
         f"/admin/users/{user.id}/grants",
         data={
@@ -87,10 +87,10 @@ def test_admin_grants_and_revokes_roles_with_audit(app, make, client, login):
     ]
 
 
-def test_bad_grant_input_is_not_a_500(app, make, client, login):
+def test_bad_grant_input_is_not_a_500(app, make, client):
     ws = make.workshop()
     user = make.user()
-    login(make.user(admin=True))
+    sign_in(client, make.user(admin=True))
     for data in (
         {f"u{user.id}-workshop": "999999", f"u{user.id}-role": "researcher"},
         {f"u{user.id}-workshop": str(ws.id), f"u{user.id}-role": "emperor"},
@@ -115,10 +115,10 @@ def test_bad_grant_input_is_not_a_500(app, make, client, login):
     assert response.status_code == 404
 
 
-def test_admin_flag_suspension_and_password(app, make, client, login):
+def test_admin_flag_suspension_and_password(app, make, client):
     admin = make.user(admin=True)
     user = make.user()
-    login(admin)
+    sign_in(client, admin)
     client.post(f"/admin/users/{user.id}/admin", data={"csrf_token": _token(client), "value": "on"})
     client.post(
         f"/admin/users/{user.id}/active", data={"csrf_token": _token(client), "value": "off"}
@@ -142,10 +142,10 @@ def test_admin_flag_suspension_and_password(app, make, client, login):
     assert {"user.admin", "user.active", "user.password"} <= set(_actions())
 
 
-def test_audit_page_filters(app, make, client, login):
+def test_audit_page_filters(app, make, client):
     ws, other = make.workshop(), make.workshop()
     admin = make.user(admin=True)
-    login(admin)
+    sign_in(client, admin)
     from survey.audit import record
 
     record("wave.open", workshop=ws, actor="cli", detail={"wave": "pre"})

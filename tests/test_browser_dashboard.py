@@ -5,8 +5,8 @@ import pytest
 
 from survey.auth.users import user_by_email
 from survey.extensions import db
+from tests.browser_helpers import sign_in
 from tests.dashboard_helpers import populate
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -20,14 +20,6 @@ PAYLOADS = (
     '"><svg onload="alert(\'svg\')">',
     "javascript:alert('bare')",
 )
-
-
-def sign_in(page, base, email):
-    page.goto(f"{base}/auth/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
 
 
 def hover_every_chart(page) -> None:

@@ -3,6 +3,7 @@
 import pytest
 
 from tests import exports_data
+from tests.browser_helpers import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -19,18 +20,11 @@ def console_errors(page) -> list[str]:
     return errors
 
 
-def sign_in(page, base: str, email: str, password: str) -> None:
-    page.goto(f"{base}/auth/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-
-
 def test_a_researcher_downloads_each_format_from_the_page(app, make, live_server, page):
     ws = exports_data.build(make, "browser")
     researcher = make.user(grants={ws: "researcher"})
     errors = console_errors(page)
-    sign_in(page, live_server, researcher.email, make.PASSWORD)
+    sign_in(page, live_server, researcher)
     page.goto(f"{live_server}/workshops/{ws.slug}/exports")
 
     with page.expect_download() as download:
@@ -53,7 +47,7 @@ def test_the_paper_questionnaire_prints_without_the_controls(app, make, live_ser
     ws = make.workshop("browser-paper")
     organiser = make.user(grants={ws: "organiser"})
     errors = console_errors(page)
-    sign_in(page, live_server, organiser.email, make.PASSWORD)
+    sign_in(page, live_server, organiser)
 
     page.goto(f"{live_server}/workshops/{ws.slug}/paper/pre")
     page.select_option("select[name=language]", "ur")

@@ -5,9 +5,9 @@ import pytest
 from sqlalchemy import select
 
 from survey.extensions import db
-from survey.models import Participant, Response, ResponseStatus
-from survey.models._types import utcnow
+from survey.models import Participant
 from survey.organise.workshops import workshop_by_slug
+from tests.browser_helpers import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -26,10 +26,7 @@ def test_from_sign_in_to_cards_and_a_live_count(app, make, live_server, page):
     db.session.commit()  # hold no transaction open while the server writes
     page.set_default_timeout(15_000)
 
-    page.goto(f"{live_server}/auth/login")
-    page.fill("#email", email)
-    page.fill("#password", make.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server, email)
     expect(page.locator("h1")).to_have_text("Workshops")
 
     page.get_by_role("link", name="New workshop").click()
@@ -70,17 +67,7 @@ def test_from_sign_in_to_cards_and_a_live_count(app, make, live_server, page):
     nato = db.session.scalars(
         select(Participant).where(Participant.external_id == "N1", Participant.workshop == ws)
     ).one()
-    wave = ws.wave("pre")
-    db.session.add(
-        Response(
-            participant=nato,
-            wave=wave,
-            instrument_version=wave.instrument_version,
-            status=ResponseStatus.SUBMITTED,
-            submitted_at=utcnow(),
-        )
-    )
-    db.session.commit()
+    make.response(nato, "pre")
 
     expect(submitted).to_have_text("1", timeout=20_000)  # the page polls every 5 s
     expect(page.locator('[data-count="total.waves.pre.started"]')).to_have_text("1")

@@ -90,3 +90,23 @@ def test_waves_open_and_close_now(runner, make):
     assert ws.wave("post").state() is WaveState.CLOSED
     unknown = runner.invoke(args=["waves", "open", "wv", "later"])
     assert unknown.exit_code != 0 and "waves: pre, post" in unknown.output
+
+
+def test_commands_record_the_events_the_console_records(runner, make):
+    # The same domain functions record them, so the command line and the console cannot differ.
+    make.workshop("aud", open_waves=())
+    make.user("org@example.org")
+    for args in (
+        ["workshops", "create", "aud-2", "--title", "Second"],
+        ["waves", "open", "aud", "pre"],
+        ["waves", "close", "aud", "pre"],
+        ["users", "grant", "org@example.org", "aud", "--role", "researcher"],
+    ):
+        assert runner.invoke(args=args).exit_code == 0, args
+    events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+    assert [(e.action, e.actor, e.detail) for e in events] == [
+        ("workshop.create", "cli", {"slug": "aud-2"}),
+        ("wave.open", "cli", {"wave": "pre"}),
+        ("wave.close", "cli", {"wave": "pre"}),
+        ("grant.add", "cli", {"email": "org@example.org", "role": "researcher"}),
+    ]

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from survey.extensions import db
 from survey.models import AuditEvent, Participant
 from tests import exports_data
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, sign_in
 
 FORMATS = ("long", "wide", "codebook", "datapackage")
 DOWNLOADS = [f"/workshops/{{slug}}/exports/{fmt}" for fmt in FORMATS]
@@ -44,8 +44,8 @@ ALLOWED = {
 
 
 @pytest.mark.parametrize("role", list(ALLOWED))
-def test_every_page_checks_the_role(client, login, ws, users, role):
-    login(users[role])
+def test_every_page_checks_the_role(client, ws, users, role):
+    sign_in(client, users[role])
     for url in RESEARCH_PAGES + ORGANISER_PAGES + SHARED_PAGES:
         response = client.get(url.format(slug=ws.slug))
         response.close()  # a download streams until its response is closed
@@ -59,8 +59,8 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, ws):
         assert response.status_code == 302 and "/auth/login" in response.location, url
 
 
-def test_organisers_get_no_raw_data(client, login, ws, users):
-    login(users["organiser"])
+def test_organisers_get_no_raw_data(client, ws, users):
+    sign_in(client, users["organiser"])
     for fmt in FORMATS:
         response = client.get(f"/workshops/{ws.slug}/exports/{fmt}?spreadsheet=y")
         assert response.status_code == 403
@@ -73,8 +73,8 @@ def test_organisers_get_no_raw_data(client, login, ws, users):
     )
 
 
-def test_a_download_streams_with_headers_and_is_audited(client, login, ws, users):
-    login(users["researcher"])
+def test_a_download_streams_with_headers_and_is_audited(client, ws, users):
+    sign_in(client, users["researcher"])
     response = client.get(f"/workshops/{ws.slug}/exports/long?labels=y&language=ur&spreadsheet=y")
 
     assert response.status_code == 200
@@ -98,8 +98,8 @@ def test_a_download_streams_with_headers_and_is_audited(client, login, ws, users
     }
 
 
-def test_the_page_offers_every_format_with_spreadsheet_safe_ticked(client, login, ws, users):
-    login(users["researcher"])
+def test_the_page_offers_every_format_with_spreadsheet_safe_ticked(client, ws, users):
+    sign_in(client, users["researcher"])
     html = client.get(f"/workshops/{ws.slug}/exports").get_data(as_text=True)
 
     for fmt in FORMATS:
@@ -108,14 +108,14 @@ def test_the_page_offers_every_format_with_spreadsheet_safe_ticked(client, login
 
 
 @pytest.mark.parametrize("query", ["language=xx", "labels=maybe", "language=%00"])
-def test_bad_options_are_a_clear_400(client, login, ws, users, query):
-    login(users["admin"])
+def test_bad_options_are_a_clear_400(client, ws, users, query):
+    sign_in(client, users["admin"])
     response = client.get(f"/workshops/{ws.slug}/exports/wide?{query}")
     assert response.status_code == 400
 
 
-def test_an_unknown_format_or_workshop_is_404(client, login, ws, users):
-    login(users["admin"])
+def test_an_unknown_format_or_workshop_is_404(client, ws, users):
+    sign_in(client, users["admin"])
     assert client.get(f"/workshops/{ws.slug}/exports/xlsx").status_code == 404
     assert client.get("/workshops/nowhere/exports/long").status_code == 404
     assert client.get(f"/workshops/{ws.slug}/paper/followup").status_code == 404
@@ -123,8 +123,8 @@ def test_an_unknown_format_or_workshop_is_404(client, login, ws, users):
     assert client.get(f"/workshops/{ws.slug}/paper/pre?language=de").status_code == 404
 
 
-def test_the_datapackage_download_is_a_zip(client, login, ws, users):
-    login(users["admin"])
+def test_the_datapackage_download_is_a_zip(client, ws, users):
+    sign_in(client, users["admin"])
     response = client.get(f"/workshops/{ws.slug}/exports/datapackage?spreadsheet=y")
     assert response.mimetype == "application/zip"
     assert response.headers["Content-Disposition"].endswith('-datapackage.zip"')
@@ -140,8 +140,8 @@ def _upload(client, slug: str, data: bytes):
     )
 
 
-def test_import_checks_first_then_imports_on_confirmation(client, login, make, ws, users):
-    login(users["admin"])
+def test_import_checks_first_then_imports_on_confirmation(client, make, ws, users):
+    sign_in(client, users["admin"])
     exported = client.get(f"/workshops/{ws.slug}/exports/long").get_data()
     target = make.workshop("paper-target", open_waves=())
 
@@ -178,8 +178,8 @@ def test_import_checks_first_then_imports_on_confirmation(client, login, make, w
     assert "has already submitted wave pre" in replay.get_data(as_text=True)
 
 
-def test_import_lists_problems_and_refuses_tampering(client, login, make, ws, users):
-    login(users["organiser"])
+def test_import_lists_problems_and_refuses_tampering(client, make, ws, users):
+    sign_in(client, users["organiser"])
     spreadsheet = b"\xef\xbb\xbfworkshop,participant\r\n"
     refused = _upload(client, ws.slug, spreadsheet).get_data(as_text=True)
     assert "Line 1: this is a spreadsheet-safe export" in refused
@@ -194,8 +194,8 @@ def test_import_lists_problems_and_refuses_tampering(client, login, make, ws, us
     assert no_csrf.status_code == 400
 
 
-def test_the_paper_questionnaire_shows_codes_and_follows_the_language(client, login, ws, users):
-    login(users["organiser"])
+def test_the_paper_questionnaire_shows_codes_and_follows_the_language(client, ws, users):
+    sign_in(client, users["organiser"])
     english = client.get(f"/workshops/{ws.slug}/paper/post?group=pakistan").get_data(as_text=True)
     urdu = client.get(f"/workshops/{ws.slug}/paper/pre?language=ur").get_data(as_text=True)
 
@@ -208,8 +208,8 @@ def test_the_paper_questionnaire_shows_codes_and_follows_the_language(client, lo
     assert "/assets/css/paper." in urdu
 
 
-def test_a_file_too_large_for_the_page_points_to_the_command(client, login, ws, users, app):
-    login(users["organiser"])
+def test_a_file_too_large_for_the_page_points_to_the_command(client, ws, users, app):
+    sign_in(client, users["organiser"])
     noise = random.Random(1)
     rows = [
         f"x,N{i},nato,,pre,hope_text,,{''.join(noise.choices(string.ascii_letters, k=1500))},,"

@@ -12,17 +12,11 @@ import random
 import pytest
 from sqlalchemy import func, select
 
-from bench.common import (
-    WORKERS,
-    Browser,
-    Server,
-    access_log_statuses,
-    complete_questionnaire,
-    database_problems,
-    enrol,
-    prefill,
-    run_pool,
-)
+from bench.browser import Browser
+from bench.data import database_problems, enrol, prefill
+from bench.load import run_pool
+from bench.questionnaire import complete_questionnaire
+from bench.server import WORKERS, Server, access_log_statuses
 from survey.extensions import db
 from survey.models import Answer, Response, ResponseStatus
 

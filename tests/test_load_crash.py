@@ -6,7 +6,7 @@ integrity check.
 
 Participants behave like people whose page failed to load: they open their personal link again
 and go on from where the server says they stopped. The server is started with --preload so a
-restart takes one import of the app rather than one per worker (see bench.common.Server).
+restart takes one import of the app rather than one per worker (see bench.server.Server).
 """
 
 import http.client
@@ -17,17 +17,11 @@ import time
 import pytest
 from sqlalchemy import create_engine, select
 
-from bench.common import (
-    WORKERS,
-    Browser,
-    Outcome,
-    Server,
-    access_log_statuses,
-    complete_questionnaire,
-    database_problems,
-    enrol,
-    run_pool,
-)
+from bench.browser import Browser
+from bench.data import database_problems, enrol
+from bench.load import run_pool
+from bench.questionnaire import Outcome, complete_questionnaire
+from bench.server import WORKERS, Server, access_log_statuses
 from survey.extensions import db
 from survey.models import Answer, Invitation, Response, ResponseStatus
 from survey.tokens import participant_for_token

@@ -9,20 +9,14 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import AuditEvent
-from survey.organise.invitations import (
-    CARD_INSTRUCTIONS,
-    InvitationError,
-    base_url,
-    invitation_rows,
-    invitations_csv,
-)
+from survey.organise.invitations import CARD_INSTRUCTIONS, invitation_rows, invitations_csv
 from survey.tokens import (
     InvitationInvalid,
     JoinCodeInvalid,
     group_for_join_code,
     participant_for_token,
 )
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, sign_in
 
 
 def _rows(body: str) -> list[dict]:
@@ -68,24 +62,11 @@ def test_csv_is_spreadsheet_safe_with_the_mail_merge_columns(app, make):
     assert row["external_id"] == "'=1+1" and row["name"] == '\'=HYPERLINK("x")'
 
 
-def test_base_url_comes_from_the_option_the_config_or_the_request(app):
-    assert base_url("https://a.example/") == "https://a.example"
-    app.config["PUBLIC_URL"] = "https://b.example"
-    assert base_url() == "https://b.example"
-    app.config["PUBLIC_URL"] = None
-    with pytest.raises(InvitationError, match="PUBLIC_URL"):
-        base_url()
-    with app.test_request_context("/", base_url="http://venue.local:8000"):
-        assert base_url() == "http://venue.local:8000"
-    with pytest.raises(InvitationError):
-        base_url("javascript:alert(1)")
-
-
-def test_web_download_gives_the_same_links_twice_and_is_audited(app, make, client, login):
+def test_web_download_gives_the_same_links_twice_and_is_audited(app, make, client):
     ws = make.workshop()
     for i in range(3):
         make.participant(ws, name=f"P {i}")
-    login(make.user(grants={ws: "organiser"}))
+    sign_in(client, make.user(grants={ws: "organiser"}))
     first = client.get(f"/workshops/{ws.slug}/invitations.csv")
     second = client.get(f"/workshops/{ws.slug}/invitations.csv")
     assert first.status_code == 200 and first.mimetype == "text/csv"
@@ -99,10 +80,10 @@ def test_web_download_gives_the_same_links_twice_and_is_audited(app, make, clien
     assert len(events) == 2 and events[0].detail == {"rows": 3, "via": "web"}
 
 
-def test_reissue_revokes_the_old_link(app, make, client, login):
+def test_reissue_revokes_the_old_link(app, make, client):
     ws = make.workshop()
     p = make.participant(ws)
-    login(make.user(grants={ws: "organiser"}))
+    sign_in(client, make.user(grants={ws: "organiser"}))
     old = _rows(client.get(f"/workshops/{ws.slug}/invitations.csv").get_data(as_text=True))[0]
     page = client.get(f"/workshops/{ws.slug}/participants").get_data(as_text=True)
     response = client.post(
@@ -118,12 +99,12 @@ def test_reissue_revokes_the_old_link(app, make, client, login):
         participant_for_token(_token(old["link"]))
 
 
-def test_cards_page_has_one_qr_svg_per_participant_in_their_language(app, make, client, login):
+def test_cards_page_has_one_qr_svg_per_participant_in_their_language(app, make, client):
     ws = make.workshop()
     make.participant(ws, "nato", name="Ana")
     make.participant(ws, "pakistan", language="ur")
     make.participant(ws, "pakistan", language="fr")
-    login(make.user(grants={ws: "organiser"}))
+    sign_in(client, make.user(grants={ws: "organiser"}))
     response = client.get(f"/workshops/{ws.slug}/cards")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -149,17 +130,17 @@ def test_cards_page_has_one_qr_svg_per_participant_in_their_language(app, make, 
     assert event.detail["cards"] == 3
 
 
-def test_cards_links_match_the_csv_links(app, make, client, login):
+def test_cards_links_match_the_csv_links(app, make, client):
     ws = make.workshop()
     make.participant(ws)
-    login(make.user(grants={ws: "organiser"}))
+    sign_in(client, make.user(grants={ws: "organiser"}))
     link = _rows(client.get(f"/workshops/{ws.slug}/invitations.csv").get_data(as_text=True))[0]
     assert link["link"] in client.get(f"/workshops/{ws.slug}/cards").get_data(as_text=True)
 
 
-def test_posters_carry_each_groups_join_link(app, make, client, login):
+def test_posters_carry_each_groups_join_link(app, make, client):
     ws = make.workshop()
-    login(make.user(grants={ws: "organiser"}))
+    sign_in(client, make.user(grants={ws: "organiser"}))
     html = client.get(f"/workshops/{ws.slug}/posters").get_data(as_text=True)
     posters = re.findall(r'<article class="poster">(.*?)</article>', html, re.S)
     assert len(posters) == 2
@@ -170,9 +151,9 @@ def test_posters_carry_each_groups_join_link(app, make, client, login):
         assert 'lang="ur" dir="rtl"' in poster and 'lang="fr"' in poster
 
 
-def test_groups_page_relabels_and_replaces_join_links(app, make, client, login):
+def test_groups_page_relabels_and_replaces_join_links(app, make, client):
     ws = make.workshop()
-    login(make.user(grants={ws: "organiser"}))
+    sign_in(client, make.user(grants={ws: "organiser"}))
     page = client.get(f"/workshops/{ws.slug}/groups").get_data(as_text=True)
     old_code = re.search(r"/join/([A-Za-z0-9_-]+)", page).group(1)
     response = client.post(

@@ -20,23 +20,11 @@ from survey.organise.participants import (
 )
 from survey.tokens import InvitationInvalid, current_invitation, invitation_token
 from survey.tokens import participant_for_token as redeem
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, sign_in
 
 
-def answered(ws, participant, wave, status=ResponseStatus.SUBMITTED, text="my secret hope"):
-    response = Response(
-        participant=participant,
-        wave=ws.wave(wave),
-        instrument_version=ws.wave(wave).instrument_version,
-        status=status,
-    )
-    response.answers = [
-        Answer(question="trust_direct", number=4),
-        Answer(question="hope_text", text=text),
-    ]
-    db.session.add(response)
-    db.session.commit()
-    return response
+def answers(hope: str = "my secret hope") -> dict:
+    return {"trust_direct": 4, "hope_text": hope}
 
 
 def count(model) -> int:
@@ -47,8 +35,8 @@ def test_rows_show_status_per_wave(app, make):
     ws = make.workshop(open_waves=("pre", "post"))
     a = make.participant(ws, name="Ana")
     b = make.participant(ws, "pakistan")
-    answered(ws, a, "pre")
-    answered(ws, a, "post", ResponseStatus.IN_PROGRESS)
+    make.response(a, "pre", answers())
+    make.response(a, "post", answers(), status=ResponseStatus.IN_PROGRESS)
     rows = {row.participant.public_id: row for row in participant_rows(ws)}
     assert rows[a.public_id].statuses == {
         "pre": ResponseStatus.SUBMITTED,
@@ -69,11 +57,11 @@ def test_search_by_name_email_public_and_external_id(app, make):
     assert participant_rows(ws, "%") == []  # LIKE wildcards are taken literally
 
 
-def test_page_lists_status_but_never_answers(app, make, client, login):
+def test_page_lists_status_but_never_answers(app, make, client):
     ws = make.workshop()
     p = make.participant(ws, name="Ana")
-    answered(ws, p, "pre", text="my secret hope")
-    login(make.user(grants={ws: "organiser"}))
+    make.response(p, "pre", answers("my secret hope"))
+    sign_in(client, make.user(grants={ws: "organiser"}))
     html = client.get(f"/workshops/{ws.slug}/participants").get_data(as_text=True)
     assert p.public_id in html and "submitted" in html and "Ana" in html
     assert "my secret hope" not in html
@@ -88,9 +76,9 @@ def test_withdrawal_deletes_answers_and_personal_data_and_revokes_the_link(app, 
     token = invitation_token(current_invitation(p))
     p.link_mother = "hash"
     db.session.commit()
-    answered(ws, p, "pre")
-    answered(ws, p, "post", ResponseStatus.IN_PROGRESS)
-    answered(ws, other, "pre")
+    make.response(p, "pre", answers())
+    make.response(p, "post", answers(), status=ResponseStatus.IN_PROGRESS)
+    make.response(other, "pre", answers())
     deleted = withdraw_participant(p)
     db.session.commit()
     assert deleted == 2
@@ -110,11 +98,11 @@ def test_withdrawal_deletes_answers_and_personal_data_and_revokes_the_link(app, 
         reissue_link(p)
 
 
-def test_withdrawal_asks_for_the_public_id_first(app, make, client, login):
+def test_withdrawal_asks_for_the_public_id_first(app, make, client):
     ws = make.workshop()
     p = make.participant(ws, name="Ana")
-    answered(ws, p, "pre")
-    login(make.user(grants={ws: "organiser"}))
+    make.response(p, "pre", answers())
+    sign_in(client, make.user(grants={ws: "organiser"}))
     url = f"/workshops/{ws.slug}/participants/{p.public_id}/withdraw"
     page = client.get(url)
     assert page.status_code == 200 and "cannot be undone" in page.get_data(as_text=True)

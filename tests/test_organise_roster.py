@@ -1,22 +1,18 @@
 """Roster import: parsing, line-numbered problems, matching on re-import, and the web flow."""
 
-import base64
 import io
 import re
 
 from sqlalchemy import func, select
 
 from survey.extensions import db
-from survey.models import AuditEvent, Participant, ParticipantContact, Response
-from survey.organise.roster import (
-    PUBLIC_ID_ALPHABET,
-    RosterError,
-    RowAction,
-    apply_roster,
-    parse_roster,
-)
+from survey.models import AuditEvent, Participant, ParticipantContact, ResponseStatus
+from survey.organise.roster import RosterError, RowAction, parse_roster
+from survey.organise.roster_import import apply_roster
+from survey.public_ids import PUBLIC_ID_ALPHABET
 from survey.tokens import invitation_token, participant_for_token
-from tests.conftest import csrf_token
+from survey.uploads import confirmed_upload
+from tests.conftest import csrf_token, sign_in
 
 HEADER = "external_id,name,email,group,sector,language\n"
 
@@ -214,12 +210,7 @@ def test_a_withdrawn_participant_is_skipped(app, make):
 def test_group_cannot_change_once_the_participant_has_answered(app, make):
     ws = make.workshop()
     p = make.participant(ws, "nato", external_id="A1")
-    db.session.add(
-        Response(
-            participant=p, wave=ws.wave("pre"), instrument_version=ws.wave("pre").instrument_version
-        )
-    )
-    db.session.commit()
+    make.response(p, "pre", status=ResponseStatus.IN_PROGRESS)
     plan = parse_roster(ws, _csv("A1,,,pakistan,,"))
     assert "already answered" in plan.problems[0].message
     q = make.participant(ws, "nato", external_id="B1")
@@ -262,16 +253,14 @@ def _upload(client, ws, data: bytes, filename: str = "roster.csv"):
 
 
 def _confirm_fields(html: str) -> dict:
-    fields = dict(
-        re.findall(r'name="(content|fingerprint|filename|csrf_token)"[^>]*value="([^"]*)"', html)
-    )
-    assert "content" in fields, "no confirmation form"
+    fields = dict(re.findall(r'name="(payload|csrf_token)"[^>]*value="([^"]*)"', html))
+    assert "payload" in fields, "no confirmation form"
     return fields
 
 
-def test_upload_shows_a_dry_run_and_writes_only_on_confirmation(app, make, client, login):
+def test_upload_shows_a_dry_run_and_writes_only_on_confirmation(app, make, client):
     ws = make.workshop()
-    login(make.user(grants={ws: "organiser"}))
+    sign_in(client, make.user(grants={ws: "organiser"}))
     data = _csv("A1,Ana,ana@example.org,nato,,en", '"A2","Smith, Jo",,pakistan,,ur')
     response = _upload(client, ws, data)
     html = response.get_data(as_text=True)
@@ -279,7 +268,8 @@ def test_upload_shows_a_dry_run_and_writes_only_on_confirmation(app, make, clien
     assert "<strong>2</strong> added" in html and "Smith, Jo" in html
     assert _participants(ws) == []  # a dry run only
     fields = _confirm_fields(html)
-    assert base64.b64decode(fields["content"]) == data
+    checked = confirmed_upload("roster", ws, fields["payload"])
+    assert checked.data == data and checked.filename == "roster.csv"  # byte for byte
     response = client.post(f"/workshops/{ws.slug}/roster/confirm", data=fields)
     assert response.status_code == 302 and response.location.endswith("/participants")
     assert len(_participants(ws)) == 2
@@ -287,9 +277,9 @@ def test_upload_shows_a_dry_run_and_writes_only_on_confirmation(app, make, clien
     assert event.detail["added"] == 2 and event.detail["file"] == "roster.csv"
 
 
-def test_upload_of_a_bad_file_lists_the_problems_and_offers_no_import(app, make, client, login):
+def test_upload_of_a_bad_file_lists_the_problems_and_offers_no_import(app, make, client):
     ws = make.workshop()
-    login(make.user(grants={ws: "organiser"}))
+    sign_in(client, make.user(grants={ws: "organiser"}))
     response = _upload(client, ws, _csv("A1,Ana,,nato,,", "A2,Bo,,nowhere,,", "A3,Cy,x,nato,,"))
     html = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -298,19 +288,17 @@ def test_upload_of_a_bad_file_lists_the_problems_and_offers_no_import(app, make,
     assert _participants(ws) == []
 
 
-def test_upload_of_a_non_utf8_file_says_so(app, make, client, login):
+def test_upload_of_a_non_utf8_file_says_so(app, make, client):
     ws = make.workshop()
-    login(make.user(grants={ws: "organiser"}))
+    sign_in(client, make.user(grants={ws: "organiser"}))
     response = _upload(client, ws, "group,name\nnato,Zoë\n".encode("utf-16"))
     assert response.status_code == 422
     assert "not UTF-8" in response.get_data(as_text=True)
 
 
-def test_confirmation_after_someone_else_changed_the_roster_shows_the_new_plan(
-    app, make, client, login
-):
+def test_confirmation_after_someone_else_changed_the_roster_shows_the_new_plan(app, make, client):
     ws = make.workshop()
-    login(make.user(grants={ws: "organiser"}))
+    sign_in(client, make.user(grants={ws: "organiser"}))
     fields = _confirm_fields(_upload(client, ws, _csv("A1,Ana,,nato,,")).get_data(as_text=True))
     make.participant(ws, external_id="A1", name="Ana Old")  # imported meanwhile
     response = client.post(f"/workshops/{ws.slug}/roster/confirm", data=fields)
@@ -320,18 +308,18 @@ def test_confirmation_after_someone_else_changed_the_roster_shows_the_new_plan(
     assert db.session.scalar(select(func.count()).select_from(ParticipantContact)) == 1
 
 
-def test_tampered_confirmation_is_refused_without_a_500(app, make, client, login):
+def test_tampered_confirmation_is_refused_without_a_500(app, make, client):
     ws = make.workshop()
-    login(make.user(grants={ws: "organiser"}))
+    sign_in(client, make.user(grants={ws: "organiser"}))
     fields = _confirm_fields(_upload(client, ws, _csv("A1,Ana,,nato,,")).get_data(as_text=True))
-    fields["content"] = "not base64!"
+    fields["payload"] = "not a signed file!"
     assert client.post(f"/workshops/{ws.slug}/roster/confirm", data=fields).status_code == 400
     assert _participants(ws) == []
 
 
-def test_an_oversized_request_is_refused_with_413(app, make, client, login):
+def test_an_oversized_request_is_refused_with_413(app, make, client):
     ws = make.workshop()
-    login(make.user(grants={ws: "organiser"}))
+    sign_in(client, make.user(grants={ws: "organiser"}))
     app.config["MAX_CONTENT_LENGTH"] = 10_000
     response = _upload(client, ws, _csv(*(f"A{i},Someone,,nato,," for i in range(1000))))
     assert response.status_code == 413

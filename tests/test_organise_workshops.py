@@ -15,16 +15,16 @@ from survey.organise.workshops import (
     workshop_by_slug,
     workshops_visible_to,
 )
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, sign_in
 
 
 def _form(client, url: str) -> str:
     return csrf_token(client.get(url).get_data(as_text=True))
 
 
-def test_any_staff_member_creates_a_workshop_and_becomes_its_organiser(app, make, client, login):
+def test_any_staff_member_creates_a_workshop_and_becomes_its_organiser(app, make, client):
     user = make.user()
-    login(user)
+    sign_in(client, user)
     response = client.post(
         "/workshops/new",
         data={
@@ -61,8 +61,8 @@ def test_any_staff_member_creates_a_workshop_and_becomes_its_organiser(app, make
         ("ends_on", "2000-01-01", "cannot be before"),
     ],
 )
-def test_bad_workshop_input_is_shown_not_crashed(app, make, client, login, field, value, message):
-    login(make.user())
+def test_bad_workshop_input_is_shown_not_crashed(app, make, client, field, value, message):
+    sign_in(client, make.user())
     data = {
         "csrf_token": _form(client, "/workshops/new"),
         "title": "T",
@@ -78,9 +78,9 @@ def test_bad_workshop_input_is_shown_not_crashed(app, make, client, login, field
     assert workshop_by_slug("good-slug") is None
 
 
-def test_a_taken_slug_is_refused(app, make, client, login):
+def test_a_taken_slug_is_refused(app, make, client):
     make.workshop("taken")
-    login(make.user())
+    sign_in(client, make.user())
     data = {
         "csrf_token": _form(client, "/workshops/new"),
         "title": "T",
@@ -99,11 +99,11 @@ def test_home_lists_only_the_users_workshops(app, make):
     assert {w.id for w in workshops_visible_to(make.user(admin=True))} == {mine.id, theirs.id}
 
 
-def test_overview_shows_windows_in_local_time_versions_and_preview_links(app, make, client, login):
+def test_overview_shows_windows_in_local_time_versions_and_preview_links(app, make, client):
     ws = make.workshop(open_waves=())
     ws.wave("pre").opens_at = datetime(2014, 3, 10, 4, 0, tzinfo=UTC)  # 09:00 in Karachi
     db.session.commit()
-    login(make.user(grants={ws: "organiser"}))
+    sign_in(client, make.user(grants={ws: "organiser"}))
     html = client.get(f"/workshops/{ws.slug}").get_data(as_text=True)
     assert "2014-03-10 09:00 PKT" in html
     assert f"{ws.instrument_key}@1" in html
@@ -111,17 +111,17 @@ def test_overview_shows_windows_in_local_time_versions_and_preview_links(app, ma
     assert f"/workshops/{ws.slug}/roster" in html
 
 
-def test_overview_for_a_researcher_has_no_organiser_tools(app, make, client, login):
+def test_overview_for_a_researcher_has_no_organiser_tools(app, make, client):
     ws = make.workshop()
-    login(make.user(grants={ws: "researcher"}))
+    sign_in(client, make.user(grants={ws: "researcher"}))
     html = client.get(f"/workshops/{ws.slug}").get_data(as_text=True)
     assert "Open now" not in html and "Close now" not in html
     assert f"/workshops/{ws.slug}/roster" not in html
 
 
-def test_wave_window_is_entered_in_the_workshops_time_zone(app, make, client, login):
+def test_wave_window_is_entered_in_the_workshops_time_zone(app, make, client):
     ws = make.workshop(open_waves=())
-    login(make.user(grants={ws: "organiser"}))
+    sign_in(client, make.user(grants={ws: "organiser"}))
     url = f"/workshops/{ws.slug}/waves/post"
     response = client.post(
         url,
@@ -142,9 +142,9 @@ def test_wave_window_is_entered_in_the_workshops_time_zone(app, make, client, lo
     assert 'value="2014-03-12T17:30"' in page  # shown back in local time
 
 
-def test_a_window_that_closes_before_it_opens_is_refused(app, make, client, login):
+def test_a_window_that_closes_before_it_opens_is_refused(app, make, client):
     ws = make.workshop(open_waves=())
-    login(make.user(grants={ws: "organiser"}))
+    sign_in(client, make.user(grants={ws: "organiser"}))
     url = f"/workshops/{ws.slug}/waves/pre"
     response = client.post(
         url,
@@ -162,9 +162,9 @@ def test_a_window_that_closes_before_it_opens_is_refused(app, make, client, logi
     assert client.get(f"/workshops/{ws.slug}/waves/nope").status_code == 404
 
 
-def test_open_and_close_now_are_audited(app, make, client, login):
+def test_open_and_close_now_are_audited(app, make, client):
     ws = make.workshop(open_waves=())
-    login(make.user(grants={ws: "organiser"}))
+    sign_in(client, make.user(grants={ws: "organiser"}))
     token = _form(client, f"/workshops/{ws.slug}")
     client.post(f"/workshops/{ws.slug}/waves/pre/open", data={"csrf_token": token})
     db.session.expire_all()

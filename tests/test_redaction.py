@@ -265,7 +265,7 @@ def test_gunicorn_logs_neither_a_token_nor_a_forged_line(app, make, tmp_path):
     """The real server with gunicorn.conf.py: its access and error logs as written."""
     import http.client
 
-    from bench.common import Server
+    from bench.server import Server
     from tests.respond_helpers import token_of
 
     token = token_of(make.participant(make.workshop(open_waves=("pre",)), "nato"))

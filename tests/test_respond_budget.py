@@ -2,43 +2,13 @@
 workshop has: one joined select, the guarded update of the response, one upsert of the page's
 answers and one delete of the answers cleared on it."""
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event, insert
+from sqlalchemy import insert
 
 from survey.extensions import db
 from survey.models import Answer, Participant, Response, ResponseStatus
 from survey.models._types import utcnow
 from tests.respond_helpers import PRE, TRUST, Respondent, token_of
-
-
-@contextmanager
-def counted():
-    """The SQL statements executed inside the block, and the transactions begun and committed."""
-    seen = {"statements": [], "begin": 0, "commit": 0}
-
-    def on_execute(conn, cursor, statement, parameters, context, executemany):
-        # SQLite's BEGIN IMMEDIATE is sent as a statement by survey.database; it is the
-        # transaction itself, counted below, not one of its statements.
-        if statement.lstrip().upper().startswith("BEGIN"):
-            return
-        seen["statements"].append(statement)
-
-    def on_begin(conn):
-        seen["begin"] += 1
-
-    def on_commit(conn):
-        seen["commit"] += 1
-
-    listeners = [("before_cursor_execute", on_execute), ("begin", on_begin), ("commit", on_commit)]
-    for name, listener in listeners:
-        event.listen(db.engine, name, listener)
-    try:
-        yield seen
-    finally:
-        for name, listener in listeners:
-            event.remove(db.engine, name, listener)
 
 
 def crowd(ws, count: int) -> None:
@@ -91,7 +61,9 @@ def crowd(ws, count: int) -> None:
 
 
 @pytest.mark.parametrize("others", [10, 1000])
-def test_a_page_save_is_at_most_four_statements_in_one_transaction(client, make, others):
+def test_a_page_save_is_at_most_four_statements_in_one_transaction(
+    client, make, count_statements, others
+):
     ws = make.workshop()
     crowd(ws, others)
     you = Respondent(client)
@@ -108,12 +80,12 @@ def test_a_page_save_is_at_most_four_statements_in_one_transaction(client, make,
     ]:
         you.get(f"/q/pre/{page}")  # the page as shown (and the instrument parsed once)
         db.session.rollback()  # the test shares the requests' session: start the POST afresh
-        with counted() as seen:
+        with count_statements() as seen:
             response = you.post(f"/q/pre/{page}", data)
         assert response.status_code == 302, you.html[:1000]
         budgets[page] = seen
     for page, seen in budgets.items():
-        assert len(seen["statements"]) <= 4, (page, seen["statements"])
-        assert seen["begin"] == 1 and seen["commit"] == 1, page
-    assert len(budgets["outlook"]["statements"]) == 4
-    assert any("DELETE" in s for s in budgets["outlook"]["statements"])
+        assert len(seen.statements) <= 4, (page, seen.statements)
+        assert seen.begins == 1 and seen.commits == 1, page
+    assert len(budgets["outlook"].statements) == 4
+    assert any("DELETE" in s for s in budgets["outlook"].statements)

@@ -5,8 +5,9 @@ import pytest
 
 from survey.extensions import db
 from survey.linking import LinkingCodeError, linking_hashes
+from survey.links import invitation_link, qr_svg
 from survey.models import ParticipantSource
-from survey.respond.enrol import enrol, link_of, link_qr
+from survey.respond.enrol import enrol
 from survey.tokens import participant_for_token
 
 ANSWERS = {"mother": "Amina", "day": "3", "town": "Quetta", "siblings": "1"}
@@ -26,7 +27,7 @@ def test_enrolment_makes_a_participant_with_a_personal_link(app, make):
         "link_siblings": person.link_siblings,
     } == linking_hashes(ws, ANSWERS)
     with app.test_request_context(base_url="https://survey.example.org"):
-        link = link_of(invitation)
+        link = invitation_link(invitation)
     assert link.startswith("https://survey.example.org/s/")
     assert participant_for_token(link.rsplit("/", 1)[1]) == person
 
@@ -36,7 +37,8 @@ def test_public_address_comes_from_config(app, make):
     db.session.commit()
     app.config["PUBLIC_URL"] = "https://links.example.org/"
     with app.test_request_context():
-        link, qr = link_qr(invitation, "QR code")
+        link = invitation_link(invitation)
+        qr = qr_svg(link, "QR code")
     assert link.startswith("https://links.example.org/s/")
     assert qr.startswith("<svg") and "<title>QR code</title>" in qr
 

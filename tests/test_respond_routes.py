@@ -18,6 +18,7 @@ from survey.models import Answer, Participant, ParticipantSource, Response, Resp
 from survey.models._types import utcnow
 from survey.organise.workshops import close_wave, open_wave, schedule_wave
 from survey.tokens import join_code, refresh_join_code, reissue_invitation
+from tests.conftest import sign_in
 from tests.respond_helpers import POST, PRE, TRUST, Respondent, hidden, ranking, token_of
 
 
@@ -119,6 +120,18 @@ def test_successful_redemptions_are_never_counted(app, client, ws, make):
     tokens = [token_of(make.participant(ws)) for _ in range(25)]
     assert {client.get(f"/s/{token}").status_code for token in tokens} == {302}
     assert client.get("/s/unknown").status_code == 404  # the failure budget is intact
+
+
+def test_a_valid_link_opens_after_its_address_has_used_up_its_failures(app, client, ws, make):
+    # A venue behind one address: stale QR cards or one person's typos must not stop the rest.
+    app.config["FAILED_LOOKUP_LIMIT"] = "3 per minute"
+    token, code = token_of(make.participant(ws)), join_code(ws.group("pakistan"))
+    assert [client.get(f"/s/unknown{i}").status_code for i in range(4)] == [404, 404, 404, 429]
+    assert client.get(f"/s/{token}").status_code == 302
+    assert client.get(f"/join/{code}").status_code == 200
+    # Failures stay limited for both kinds of link.
+    assert client.get("/s/unknown").status_code == 429
+    assert client.get("/join/unknown").status_code == 429
 
 
 def test_the_token_never_reaches_a_log(live_server, person, caplog):
@@ -526,8 +539,8 @@ def test_an_outside_redirect_is_never_followed(you):
 # --------------------------------------------------------------------------- preview
 
 
-def test_organisers_preview_any_group_and_language_without_storing(client, ws, make, login):
-    login(make.user(grants={ws: "organiser"}))
+def test_organisers_preview_any_group_and_language_without_storing(client, ws, make):
+    sign_in(client, make.user(grants={ws: "organiser"}))
     base = f"/workshops/{ws.slug}/preview/pre/pakistan/ur"
     page = client.get(base)
     html = page.get_data(as_text=True)
@@ -549,13 +562,13 @@ def test_organisers_preview_any_group_and_language_without_storing(client, ws, m
     assert db.session.scalar(select(func.count()).select_from(Participant)) == 0
 
 
-def test_the_preview_is_for_organisers_only(client, ws, make, login):
+def test_the_preview_is_for_organisers_only(client, ws, make):
     assert client.get(f"/workshops/{ws.slug}/preview/pre/nato/en").status_code == 302
-    login(make.user(grants={ws: "researcher"}))
+    sign_in(client, make.user(grants={ws: "researcher"}))
     assert client.get(f"/workshops/{ws.slug}/preview/pre/nato/en").status_code == 403
 
 
-def test_the_preview_refuses_unknown_waves_groups_languages_and_pages(client, ws, make, login):
-    login(make.user(admin=True))
+def test_the_preview_refuses_unknown_waves_groups_languages_and_pages(client, ws, make):
+    sign_in(client, make.user(admin=True))
     for path in ("pre/nato/de", "pre/martians/en", "later/nato/en", "pre/nato/en/nowhere"):
         assert client.get(f"/workshops/{ws.slug}/preview/{path}").status_code == 404

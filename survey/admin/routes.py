@@ -13,18 +13,9 @@ from survey.admin.forms import (
     PasswordForm,
     UserCreateForm,
 )
-from survey.audit import record
+from survey.auth import users as accounts
 from survey.auth.access import admin_required
-from survey.auth.users import (
-    UserError,
-    create_user,
-    grant_role,
-    revoke_role,
-    set_active,
-    set_admin,
-    set_password,
-    staff_users,
-)
+from survey.auth.users import UserError
 from survey.extensions import db
 from survey.models import Grant, Role, StaffUser, Workshop
 from survey.organise.workshops import workshop_by_slug
@@ -45,7 +36,7 @@ def _user(user_id: int) -> StaffUser:
 
 def _users_page(create: UserCreateForm, status: int = 200):
     workshops = _workshops()
-    users = staff_users()
+    users = accounts.staff_users()
     return render_template(
         "admin/users.html",
         users=users,
@@ -58,16 +49,17 @@ def _users_page(create: UserCreateForm, status: int = 200):
 @bp.route("/users", methods=["GET", "POST"])
 @admin_required
 def users():
+    """Staff accounts: the list, and a new account."""
     form = UserCreateForm()
     if form.validate_on_submit():
         try:
-            user = create_user(form.email.data, form.password.data, admin=form.admin.data)
-            db.session.flush()
+            user = accounts.register_user(
+                form.email.data, form.password.data, admin=form.admin.data
+            )
         except UserError as error:
             db.session.rollback()
             form.email.errors.append(str(error).capitalize() + ".")
         else:
-            record("user.create", detail={"email": user.email, "admin": user.is_admin})
             db.session.commit()
             flash(f"The account {user.email} is created.")
             return redirect(url_for(".users"))
@@ -77,13 +69,13 @@ def users():
 @bp.post("/users/<int:user_id>/grants")
 @admin_required
 def add_grant(user_id: int):
+    """Give a user a role in a workshop."""
     user = _user(user_id)
     form = GrantForm(_workshops(), prefix=f"u{user.id}")
     if form.validate_on_submit():
         workshop = db.session.get(Workshop, form.workshop.data)
         role = Role(form.role.data)
-        grant_role(user, workshop, role)
-        record("grant.add", workshop=workshop, detail={"email": user.email, "role": role.value})
+        accounts.add_grant(user, workshop, role)
         db.session.commit()
         flash(f"{user.email} is now {role.value} of {workshop.slug}.")
     else:
@@ -94,14 +86,14 @@ def add_grant(user_id: int):
 @bp.post("/users/<int:user_id>/grants/<int:grant_id>/revoke")
 @admin_required
 def revoke_grant(user_id: int, grant_id: int):
+    """Take a role away from a user."""
     user = _user(user_id)
     grant = db.session.get(Grant, grant_id)
     if grant is None or grant.user_id != user.id:
         abort(404)
     if ButtonForm().validate_on_submit():
         workshop, role = grant.workshop, grant.role
-        revoke_role(user, workshop, role)
-        record("grant.remove", workshop=workshop, detail={"email": user.email, "role": role.value})
+        accounts.remove_grant(user, workshop, role)
         db.session.commit()
         flash(f"{user.email} is no longer {role.value} of {workshop.slug}.")
     return redirect(url_for(".users"))
@@ -110,15 +102,15 @@ def revoke_grant(user_id: int, grant_id: int):
 @bp.post("/users/<int:user_id>/admin")
 @admin_required
 def admin_flag(user_id: int):
+    """Give or take the admin role."""
     user = _user(user_id)
     form = FlagForm()
     if form.validate_on_submit():
         try:
-            set_admin(user, form.value.data == "on", by=current_user)
+            accounts.set_admin(user, form.value.data == "on", by=current_user)
         except UserError as error:
             flash(str(error).capitalize() + ".", "error")
         else:
-            record("user.admin", detail={"email": user.email, "admin": user.is_admin})
             db.session.commit()
             flash(f"{user.email} is {'now' if user.is_admin else 'no longer'} an administrator.")
     return redirect(url_for(".users"))
@@ -127,15 +119,15 @@ def admin_flag(user_id: int):
 @bp.post("/users/<int:user_id>/active")
 @admin_required
 def active_flag(user_id: int):
+    """Suspend or restore an account."""
     user = _user(user_id)
     form = FlagForm()
     if form.validate_on_submit():
         try:
-            set_active(user, form.value.data == "on", by=current_user)
+            accounts.set_active(user, form.value.data == "on", by=current_user)
         except UserError as error:
             flash(str(error).capitalize() + ".", "error")
         else:
-            record("user.active", detail={"email": user.email, "active": user.active})
             db.session.commit()
             flash(f"The account {user.email} is {'active' if user.active else 'suspended'}.")
     return redirect(url_for(".users"))
@@ -144,11 +136,11 @@ def active_flag(user_id: int):
 @bp.post("/users/<int:user_id>/password")
 @admin_required
 def password(user_id: int):
+    """Set a new password for an account; its sessions end."""
     user = _user(user_id)
     form = PasswordForm()
     if form.validate_on_submit():
-        set_password(user, form.password.data)
-        record("user.password", detail={"email": user.email})
+        accounts.set_password(user, form.password.data)
         db.session.commit()
         flash(f"The password of {user.email} is changed; its sessions have ended.")
     else:
@@ -159,6 +151,7 @@ def password(user_id: int):
 @bp.get("/audit")
 @admin_required
 def audit():
+    """The audit log, filtered and in pages."""
     workshops = _workshops()
     form = AuditFilterForm(workshops, audit_actions(), formdata=request.args)
     filters = {}

@@ -1,7 +1,15 @@
-"""Staff accounts and grants: the domain functions behind the sign-in page and the CLI."""
+"""Staff accounts and grants: the domain functions behind the sign-in page, the admin pages and
+the CLI.
+
+The changes an admin makes (on the admin pages or with `survey users`) are the functions that
+record themselves in the audit log: register_user, add_grant, remove_grant, set_admin,
+set_active and set_password. create_user and grant_role only change the rows, for callers that
+set up data (the demo, tests).
+"""
 
 from sqlalchemy import select
 
+from survey.audit import record
 from survey.auth.passwords import hash_password, verify_password
 from survey.extensions import db
 from survey.models import Grant, Role, StaffUser, Workshop
@@ -14,20 +22,24 @@ class UserError(ValueError):
 
 
 def normalise_email(email: str) -> str:
+    """The form e-mail addresses are stored and compared in."""
     return email.strip().lower()
 
 
 def user_by_email(email: str) -> StaffUser | None:
+    """The account of this e-mail address, if any."""
     return db.session.scalar(select(StaffUser).where(StaffUser.email == normalise_email(email)))
 
 
 def authenticate(email: str, password: str) -> StaffUser | None:
+    """The active account these credentials sign in to, else None."""
     user = user_by_email(email)
     ok = verify_password(user.password_hash if user else None, password)
     return user if ok and user is not None and user.active else None
 
 
 def create_user(email: str, password: str, *, admin: bool = False) -> StaffUser:
+    """A new staff account (not recorded: register_user is the admin's action)."""
     email = normalise_email(email)
     if "@" not in email or len(email) > 254:
         raise UserError(f"{email!r} is not an e-mail address")
@@ -51,6 +63,30 @@ def grant_role(user: StaffUser, workshop: Workshop, role: Role) -> Grant:
     return grant
 
 
+def register_user(email: str, password: str, *, admin: bool = False) -> StaffUser:
+    """Create a staff account, recorded in the audit log."""
+    user = create_user(email, password, admin=admin)
+    db.session.flush()
+    record("user.create", detail={"email": user.email, "admin": user.is_admin})
+    return user
+
+
+def add_grant(user: StaffUser, workshop: Workshop, role: Role) -> Grant:
+    """Give the user a role in the workshop, recorded in the audit log."""
+    grant = grant_role(user, workshop, role)
+    record("grant.add", workshop=workshop, detail={"email": user.email, "role": role.value})
+    return grant
+
+
+def remove_grant(user: StaffUser, workshop: Workshop, role: Role) -> bool:
+    """Take the role away, recorded in the audit log; False if the user did not hold it."""
+    removed = revoke_role(user, workshop, role)
+    if removed:
+        detail = {"email": user.email, "role": role.value}
+        record("grant.remove", workshop=workshop, detail=detail)
+    return removed
+
+
 def revoke_role(user: StaffUser, workshop: Workshop, role: Role) -> bool:
     """Take the role away (takes effect on the user's next request); False if not held."""
     for grant in list(user.grants):
@@ -66,6 +102,7 @@ def set_admin(user: StaffUser, admin: bool, *, by: StaffUser) -> None:
     if user.id == by.id and not admin:
         raise UserError("you cannot take the admin role from yourself")
     user.is_admin = admin
+    record("user.admin", detail={"email": user.email, "admin": user.is_admin})
 
 
 def set_active(user: StaffUser, active: bool, *, by: StaffUser) -> None:
@@ -75,6 +112,7 @@ def set_active(user: StaffUser, active: bool, *, by: StaffUser) -> None:
     if user.active and not active:
         user.session_version += 1
     user.active = active
+    record("user.active", detail={"email": user.email, "active": user.active})
 
 
 def set_password(user: StaffUser, password: str) -> None:
@@ -83,7 +121,9 @@ def set_password(user: StaffUser, password: str) -> None:
         raise UserError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
     user.password_hash = hash_password(password)
     user.session_version += 1
+    record("user.password", detail={"email": user.email})
 
 
 def staff_users() -> list[StaffUser]:
+    """Every staff account, by e-mail address."""
     return list(db.session.scalars(select(StaffUser).order_by(StaffUser.email)))

@@ -6,7 +6,8 @@ import click
 from flask.cli import AppGroup
 
 from survey.extensions import db
-from survey.organise.invitations import InvitationError, base_url, export_invitations
+from survey.links import PublicAddressError, base_url
+from survey.organise.invitations import export_invitations
 from survey.organise.workshops import workshop_by_slug
 
 invitations_cli = AppGroup("invitations", help="Personal invitation links.")
@@ -31,7 +32,7 @@ def export(slug: str, output: Path, base: str | None) -> None:
         raise click.ClickException(f"no workshop {slug!r}")
     try:
         base = base_url(base)
-    except InvitationError as error:
+    except PublicAddressError as error:
         raise click.ClickException(str(error)) from None
     body, rows = export_invitations(workshop, base, via="cli")
     output.write_text(body, encoding="utf-8", newline="")

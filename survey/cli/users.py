@@ -5,8 +5,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from survey.audit import record
-from survey.auth.users import UserError, create_user, grant_role, user_by_email
+from survey.auth.users import UserError, add_grant, register_user, user_by_email
 from survey.extensions import db
 from survey.models import Role
 from survey.organise.workshops import workshop_by_slug
@@ -26,9 +25,7 @@ def _read_password() -> str:
 def create(email: str, admin: bool) -> None:
     """Create a staff account; the password comes from a prompt or standard input."""
     try:
-        user = create_user(email, _read_password(), admin=admin)
-        db.session.flush()
-        record("user.create", detail={"email": user.email, "admin": admin})
+        user = register_user(email, _read_password(), admin=admin)
         db.session.commit()
     except UserError as error:
         raise click.ClickException(str(error)) from None
@@ -47,7 +44,6 @@ def grant(email: str, slug: str, role: str) -> None:
     workshop = workshop_by_slug(slug)
     if workshop is None:
         raise click.ClickException(f"no workshop {slug!r}")
-    grant_role(user, workshop, Role(role))
-    record("grant.add", workshop=workshop, detail={"email": user.email, "role": role})
+    add_grant(user, workshop, Role(role))
     db.session.commit()
     click.echo(f"{user.email} is now {role} of {slug}.")

@@ -5,14 +5,13 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from survey.audit import record
 from survey.extensions import db
 from survey.models import Workshop
 from survey.organise.workshops import (
     WorkshopError,
-    close_wave,
-    create_workshop,
-    open_wave,
+    close_wave_now,
+    create_workshop_for,
+    open_wave_now,
     workshop_by_slug,
 )
 
@@ -29,14 +28,14 @@ waves_cli = AppGroup("waves", help="Open or close a workshop's waves.")
 def create(slug: str, title: str, instrument_key: str | None, timezone: str, place) -> None:
     """Create a workshop from an instrument, with its groups and (closed) waves."""
     try:
-        workshop = create_workshop(
+        workshop = create_workshop_for(
+            None,
             slug,
             title,
             instrument_key=instrument_key or current_app.config["DEFAULT_INSTRUMENT"],
             timezone=timezone,
             place=place,
         )
-        record("workshop.create", workshop=workshop, detail={"slug": slug})
         db.session.commit()
     except WorkshopError as error:
         raise click.ClickException(str(error)) from None
@@ -69,7 +68,7 @@ def _wave(slug: str, code: str):
 @click.argument("wave_code", metavar="WAVE")
 def open_(slug: str, wave_code: str) -> None:
     """Open a wave now."""
-    _change_wave(slug, wave_code, open_wave, "open")
+    _change_wave(slug, wave_code, open_wave_now, "open")
 
 
 @waves_cli.command("close")
@@ -77,12 +76,11 @@ def open_(slug: str, wave_code: str) -> None:
 @click.argument("wave_code", metavar="WAVE")
 def close(slug: str, wave_code: str) -> None:
     """Close a wave now."""
-    _change_wave(slug, wave_code, close_wave, "close")
+    _change_wave(slug, wave_code, close_wave_now, "closed")
 
 
-def _change_wave(slug: str, wave_code: str, change, verb: str) -> None:
-    workshop, wave = _wave(slug, wave_code)
+def _change_wave(slug: str, wave_code: str, change, state: str) -> None:
+    _, wave = _wave(slug, wave_code)
     change(wave)
-    record(f"wave.{verb}", workshop=workshop, detail={"wave": wave.code})
     db.session.commit()
-    click.echo(f"{slug} {wave.code} is {'open' if verb == 'open' else 'closed'}.")
+    click.echo(f"{slug} {wave.code} is {state}.")

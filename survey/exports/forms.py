@@ -1,10 +1,11 @@
-"""Forms of the exports area: download options, the import upload and its confirmation."""
+"""Forms of the exports area: download options and the import upload (its confirmation is
+survey.uploads')."""
 
 from babel import Locale
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectField
-from wtforms.validators import DataRequired, Optional
+from wtforms import BooleanField, RadioField, SelectChoice, SelectField
+from wtforms.validators import Optional
 
 
 class DownloadForm(FlaskForm):
@@ -37,9 +38,3 @@ class DownloadForm(FlaskForm):
 
 class ImportUploadForm(FlaskForm):
     file = FileField("Long file (CSV)", validators=[FileRequired("Choose a CSV file.")])
-
-
-class ImportConfirmForm(FlaskForm):
-    # The checked file travels back signed and compressed: no upload store on the server, so
-    # any app host can take the confirmation; it is checked again before anything is written.
-    payload = HiddenField(validators=[DataRequired()])

@@ -4,7 +4,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -13,33 +12,39 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from itsdangerous import BadSignature, URLSafeSerializer
 
 from survey.auth.access import workshop_role_required
 from survey.exports.downloads import ExportError, ExportFormat, ExportOptions, start_export
-from survey.exports.forms import DownloadForm, ImportConfirmForm, ImportUploadForm
+from survey.exports.forms import DownloadForm, ImportUploadForm
 from survey.exports.importer import import_long
 from survey.exports.paper import paper_questionnaire
 from survey.extensions import db
 from survey.models import Role, Workshop
+from survey.uploads import (
+    CheckedUpload,
+    ConfirmationInvalid,
+    ConfirmUploadForm,
+    UploadTooLarge,
+    confirmation_form,
+    confirmed_upload,
+)
 
 bp = Blueprint("exports", __name__, url_prefix="/workshops")
 
 RESEARCH = (Role.RESEARCHER,)  # admins pass every role check
 ORGANISER = (Role.ORGANISER,)
+#: What a checked file is for (survey.uploads keeps confirmations of different uses apart).
+IMPORT_PURPOSE = "responses"
 #: Larger files go through `survey responses import`; the confirmation carries the file back.
 IMPORT_MAX_BYTES = 4 * 1024 * 1024
 TOO_LARGE = "The file is too large for the web page: use `survey responses import` on the server."
 
 
-def _languages(workshop: Workshop) -> tuple[str, ...]:
-    return workshop.waves[0].instrument_version.instrument.languages
-
-
 @bp.get("/<slug>/exports")
 @workshop_role_required(*RESEARCH)
 def index(workshop: Workshop):
-    form = DownloadForm(_languages(workshop), formdata=None)
+    """The downloads page: every format, with its options."""
+    form = DownloadForm(workshop.instrument.languages, formdata=None)
     return render_template(
         "exports/index.html", workshop=workshop, form=form, formats=list(ExportFormat)
     )
@@ -48,11 +53,12 @@ def index(workshop: Workshop):
 @bp.get("/<slug>/exports/<fmt>")
 @workshop_role_required(*RESEARCH)
 def download(workshop: Workshop, fmt: str):
+    """One export, streamed (recorded in the audit log)."""
     try:
         export_format = ExportFormat(fmt)
     except ValueError:
         abort(404)
-    form = DownloadForm(_languages(workshop), formdata=request.args)
+    form = DownloadForm(workshop.instrument.languages, formdata=request.args)
     if not form.validate():
         abort(400, "Unknown download options: " + "; ".join(_errors(form)))
     options = ExportOptions(
@@ -80,13 +86,10 @@ def _errors(form) -> list[str]:
     return [f"{name}: {', '.join(errors)}" for name, errors in form.errors.items()]
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="exports.responses-import")
-
-
 @bp.route("/<slug>/responses/import", methods=["GET", "POST"])
 @workshop_role_required(*ORGANISER)
 def import_responses(workshop: Workshop):
+    """Upload a long file typed in from paper and see what importing it would add."""
     form = ImportUploadForm()
     result = confirm = None
     if form.validate_on_submit():
@@ -96,10 +99,9 @@ def import_responses(workshop: Workshop):
         else:
             result = import_long(workshop, data, dry_run=True)
             if result.ok:
-                payload = _serializer().dumps({"workshop": workshop.id, "data": data.decode()})
-                if len(payload) < current_app.config.get("MAX_FORM_MEMORY_SIZE", 500_000):
-                    confirm = ImportConfirmForm(formdata=None, payload=payload)
-                else:
+                try:
+                    confirm = confirmation_form(IMPORT_PURPOSE, workshop, CheckedUpload(data))
+                except UploadTooLarge:
                     result = None
                     form.file.errors.append(TOO_LARGE)
     return render_template(
@@ -110,16 +112,15 @@ def import_responses(workshop: Workshop):
 @bp.post("/<slug>/responses/import/confirm")
 @workshop_role_required(*ORGANISER)
 def confirm_import(workshop: Workshop):
-    form = ImportConfirmForm()
+    """Import the checked file, checked again (recorded in the audit log)."""
+    form = ConfirmUploadForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        payload = _serializer().loads(form.payload.data)
-    except BadSignature:
+        upload = confirmed_upload(IMPORT_PURPOSE, workshop, form.payload.data)
+    except ConfirmationInvalid:
         abort(400)
-    if payload.get("workshop") != workshop.id:
-        abort(400)
-    result = import_long(workshop, payload["data"].encode())
+    result = import_long(workshop, upload.data)
     if not result.ok:
         db.session.rollback()
         return render_template(
@@ -141,6 +142,7 @@ def confirm_import(workshop: Workshop):
 @bp.get("/<slug>/paper/<wave>")
 @workshop_role_required(Role.ORGANISER, Role.RESEARCHER)
 def paper(workshop: Workshop, wave: str):
+    """The printable paper questionnaire of a wave, with the variable codes."""
     found = workshop.wave(wave)
     if found is None:
         abort(404)

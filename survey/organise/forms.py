@@ -8,7 +8,6 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
     DateTimeLocalField,
-    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -31,6 +30,7 @@ LOCAL_TIME = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
 
 @cache
 def timezone_choices() -> list[str]:
+    """Every IANA time zone name, sorted."""
     return sorted(available_timezones())
 
 
@@ -113,15 +113,6 @@ def group_labels_form(groups, formdata=None) -> FlaskForm:
 
 class RosterUploadForm(FlaskForm):
     file = FileField("Roster file (CSV)", validators=[FileRequired("Choose a CSV file.")])
-
-
-class RosterConfirmForm(FlaskForm):
-    # The checked file travels back, base64-encoded, with the confirmation (no server-side
-    # upload store, so any app host can take it); it is checked again and must plan the same
-    # import.
-    content = HiddenField(validators=[DataRequired()])
-    fingerprint = HiddenField(validators=[DataRequired()])
-    filename = HiddenField()
 
 
 class WithdrawForm(FlaskForm):

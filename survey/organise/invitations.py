@@ -1,16 +1,10 @@
-"""Invitation links for mail merge, printable QR cards and the groups' join posters.
-
-Every link is recomputed from its HMAC by survey.tokens, so downloading the file again or
-reprinting a card gives the same link; only a reissue changes it.
-"""
+"""Invitation links for mail merge, printable QR cards and the groups' join posters (the links
+themselves are survey.links')."""
 
 import csv
 import io
-import re
 from dataclasses import dataclass
 
-import segno
-from flask import current_app, has_request_context, request
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -18,8 +12,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from survey.audit import record
 from survey.exports.spreadsheet import BOM, safe_cell
 from survey.extensions import db
+from survey.links import invitation_link, join_link, qr_svg
 from survey.models import Group, Participant, StaffUser, Workshop
-from survey.tokens import current_invitation, invitation_token, join_code, refresh_join_code
+from survey.tokens import current_invitation, join_code, refresh_join_code
 
 CSV_COLUMNS = ("external_id", "name", "email", "group", "language", "link")
 
@@ -43,10 +38,6 @@ POSTER_INSTRUCTIONS = {
     "لنک ملے گا: اسے ورکشاپ کے بعد والے سوالنامے کے لیے محفوظ رکھیں۔",
 }
 RTL = frozenset({"ur"})
-
-
-class InvitationError(ValueError):
-    """Links cannot be made (no public address known), with a message for the organiser."""
 
 
 @dataclass(frozen=True)
@@ -77,28 +68,6 @@ class Poster:
     instructions: list[tuple[str, str, str]]  # (language, direction, text)
 
 
-def base_url(explicit: str | None = None) -> str:
-    """Where links point: the given base, else PUBLIC_URL, else the host of this request."""
-    base = explicit or current_app.config.get("PUBLIC_URL")
-    if not base and has_request_context():
-        base = request.host_url
-    if not base:
-        raise InvitationError("no public address for links: set PUBLIC_URL or give --base-url")
-    if not re.match(r"^https?://[^/\s]+", base):
-        raise InvitationError(f"{base!r} is not an http(s) address")
-    return base.rstrip("/")
-
-
-def personal_link(base: str, token: str) -> str:
-    # Must match the personal-link route of survey.respond (DESIGN §2: /s/<token>).
-    return f"{base}/s/{token}"
-
-
-def join_link(base: str, code: str) -> str:
-    # Must match the join route of survey.respond (DESIGN §2: /join/<code>).
-    return f"{base}/join/{code}"
-
-
 def invitation_rows(
     workshop: Workshop, base: str, *, group: str | None = None, public_id: str | None = None
 ) -> list[InvitationRow]:
@@ -121,7 +90,7 @@ def invitation_rows(
     rows = []
     for p in db.session.scalars(query):
         # Issues a first link to anyone who has none yet (e.g. added by hand).
-        token = invitation_token(current_invitation(p))
+        link = invitation_link(current_invitation(p), base)
         rows.append(
             InvitationRow(
                 public_id=p.public_id,
@@ -131,7 +100,7 @@ def invitation_rows(
                 group=p.group.code,
                 group_label=p.group.label,
                 language=p.language,
-                link=personal_link(base, token),
+                link=link,
             )
         )
     return rows
@@ -159,13 +128,6 @@ def invitations_csv(rows: list[InvitationRow]) -> str:
         # Names come from rosters: one starting with "=" must not run as a formula in Excel.
         writer.writerow([safe_cell(v or "") for v in values])
     return out.getvalue()
-
-
-def qr_svg(link: str, title: str) -> Markup:
-    """An inline SVG QR code (attributes only: nothing the style CSP would block)."""
-    code = segno.make(link, error="m", micro=False)
-    # segno escapes the title and builds the rest from the code's modules: safe to inline.
-    return Markup(code.svg_inline(scale=4, border=2, omitsize=True, title=title))  # noqa: S704
 
 
 def cards(

@@ -81,6 +81,7 @@ def participant_rows(workshop: Workshop, search: str | None = None) -> list[Part
 
 
 def participant_by_public_id(workshop: Workshop, public_id: str) -> Participant | None:
+    """The workshop's participant of this public id, if any."""
     return db.session.scalar(
         select(Participant).where(
             Participant.workshop_id == workshop.id, Participant.public_id == public_id

@@ -1,8 +1,8 @@
-"""Roster import: parse and check a CSV file, plan what it would change, then apply the plan.
+"""Roster check: parse and check a CSV file and plan what importing it would change.
 
 Nothing is written unless the whole file is valid: `parse_roster` only reads, and
-`apply_roster` refuses a plan with problems. The web upload and `survey roster import` share
-both steps, so the dry run shows exactly what the import will do.
+survey.organise.roster_import.apply_roster refuses a plan with problems. The web upload and
+`survey roster import` share both steps, so the dry run shows exactly what the import will do.
 """
 
 import csv
@@ -11,7 +11,6 @@ import hashlib
 import io
 import json
 import re
-import secrets
 import unicodedata
 from dataclasses import asdict, dataclass, field, replace
 
@@ -19,26 +18,21 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from survey.audit import record
 from survey.extensions import db
 from survey.models import (
     Group,
     Participant,
-    ParticipantContact,
-    ParticipantSource,
     Response,
-    StaffUser,
     Workshop,
 )
-from survey.tokens import current_invitation
+from survey.public_ids import (  # noqa: F401 (survey.synthetic reads them here)
+    PUBLIC_ID_ALPHABET,
+    PUBLIC_ID_LENGTH,
+)
 
 COLUMNS = ("external_id", "name", "email", "group", "sector", "language")
 MAX_LENGTHS = {"external_id": 100, "name": 200, "email": 254, "sector": 50}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# Public ids: "P" and six base32 characters. Random, so an id says nothing about the roster
-# order; 32**6 values make a clash rare, and it is retried anyway.
-PUBLIC_ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
-PUBLIC_ID_LENGTH = 6
 
 
 class RowAction(enum.StrEnum):
@@ -133,82 +127,6 @@ def parse_roster(workshop: Workshop, data: bytes) -> RosterPlan:
     return plan
 
 
-def apply_roster(
-    workshop: Workshop,
-    plan: RosterPlan,
-    *,
-    actor: StaffUser | str | None = None,
-    filename: str | None = None,
-) -> RosterPlan:
-    """Write a valid plan: add and update participants, issue the new ones' invitations."""
-    if not plan.valid:
-        raise RosterError(plan.problems)
-    groups = {g.code: g for g in workshop.groups}
-    language = workshop.waves[0].instrument_version.instrument.default_language
-    taken = set(
-        db.session.scalars(
-            select(Participant.public_id).where(Participant.workshop_id == workshop.id)
-        )
-    )
-    added = []
-    for line in plan.lines:
-        if line.action is RowAction.ADDED:
-            participant = Participant(
-                workshop=workshop,
-                group=groups[line.group],
-                public_id=new_public_id(taken),
-                external_id=line.external_id,
-                sector=line.sector,
-                language=line.language or language,
-                source=ParticipantSource.ROSTER,
-            )
-            if line.name or line.email:
-                participant.contact = ParticipantContact(name=line.name, email=line.email)
-            db.session.add(participant)
-            added.append(participant)
-        elif line.action is RowAction.UPDATED:
-            _update(db.session.get(Participant, line.participant_id), line, groups)
-    db.session.flush()  # one flush gives every new participant the id its token is keyed by
-    for participant in added:
-        current_invitation(participant)
-    record(
-        "roster.import",
-        workshop=workshop,
-        actor=actor,
-        detail={**plan.counts(), "file": filename},
-    )
-    return plan
-
-
-def new_public_id(taken: set[str]) -> str:
-    """A public id not in `taken` (which it joins)."""
-    while True:
-        candidate = "P" + "".join(
-            secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(PUBLIC_ID_LENGTH)
-        )
-        if candidate not in taken:
-            taken.add(candidate)
-            return candidate
-
-
-def _update(participant: Participant, line: RosterLine, groups: dict[str, Group]) -> None:
-    if "external_id" in line.changes:
-        participant.external_id = line.external_id
-    if "group" in line.changes:
-        participant.group = groups[line.group]
-    if "sector" in line.changes:
-        participant.sector = line.sector
-    if "language" in line.changes:
-        participant.language = line.language
-    if "name" in line.changes or "email" in line.changes:
-        if participant.contact is None:
-            participant.contact = ParticipantContact()
-        if "name" in line.changes:
-            participant.contact.name = line.name
-        if "email" in line.changes:
-            participant.contact.email = line.email
-
-
 def _clean(value: str) -> str | None:
     value = unicodedata.normalize("NFC", value).strip()
     return value or None
@@ -230,7 +148,7 @@ class _Planner:
     def __init__(self, workshop: Workshop, plan: RosterPlan) -> None:
         self.workshop = workshop
         self.plan = plan
-        instrument = workshop.waves[0].instrument_version.instrument
+        instrument = workshop.instrument
         self.languages = {code.casefold(): code for code in instrument.languages}
         self.groups: dict[str, Group] = {}
         for group in workshop.groups:

@@ -1,4 +1,10 @@
-"""Workshops, their groups and waves: creation from an instrument, and wave windows."""
+"""Workshops, their groups and waves: creation from an instrument, and wave windows.
+
+The changes organisers make (in the console or with the `survey` command) are the functions
+that record themselves in the audit log: create_workshop_for, set_wave_window, open_wave_now,
+close_wave_now, set_group_labels and replace_join_code. create_workshop, schedule_wave,
+open_wave and close_wave only change the rows, for callers that set up data (the demo, tests).
+"""
 
 import json
 import re
@@ -23,6 +29,7 @@ class WorkshopError(ValueError):
 
 
 def workshop_by_slug(slug: str) -> Workshop | None:
+    """The workshop of this slug, if any."""
     return db.session.scalar(select(Workshop).where(Workshop.slug == slug))
 
 
@@ -51,6 +58,7 @@ def instrument_version_for(instrument: Instrument) -> InstrumentVersion:
 
 
 def validate_timezone(name: str) -> str:
+    """The name, when it is an IANA time zone; else WorkshopError."""
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -103,6 +111,7 @@ def create_workshop(
 
 
 def wave_has_responses(wave: Wave) -> bool:
+    """Whether anyone has started the wave (its instrument version is then frozen)."""
     return bool(db.session.scalar(select(func.count()).where(Response.wave_id == wave.id)))
 
 
@@ -122,6 +131,7 @@ def open_wave(wave: Wave) -> None:
 
 
 def close_wave(wave: Wave) -> None:
+    """Close the wave now (opening it now too if it had not opened yet)."""
     now = utcnow()
     wave.closes_at = now
     if wave.opens_at is None or wave.opens_at > now:
@@ -139,7 +149,7 @@ def workshops_visible_to(user: StaffUser) -> list[Workshop]:
 
 
 def create_workshop_for(
-    user: StaffUser,
+    user: StaffUser | None,
     slug: str,
     title: str,
     *,
@@ -147,17 +157,42 @@ def create_workshop_for(
     ends_on: date | None = None,
     **options,
 ) -> Workshop:
-    """Create a workshop from the web; its creator (unless admin) becomes its organiser."""
+    """Create a workshop for a staff member, who (unless admin) becomes its organiser, or from
+    the command line (user None); recorded in the audit log."""
     workshop = create_workshop(slug, title, **options)
     workshop.starts_on, workshop.ends_on = starts_on, ends_on
-    if not user.is_admin:
+    if user is not None and not user.is_admin:
         db.session.add(Grant(user=user, workshop=workshop, role=Role.ORGANISER))
     record("workshop.create", workshop=workshop, actor=user, detail={"slug": slug})
     return workshop
 
 
+def set_wave_window(wave: Wave, opens_at: datetime | None, closes_at: datetime | None) -> None:
+    """Set a wave's window (aware datetimes), recorded in the audit log."""
+    schedule_wave(wave, opens_at, closes_at)
+    detail = {"wave": wave.code, "opens_at": _iso(opens_at), "closes_at": _iso(closes_at)}
+    record("wave.schedule", workshop=wave.workshop, detail=detail)
+
+
+def open_wave_now(wave: Wave) -> None:
+    """Open a wave now, recorded in the audit log."""
+    open_wave(wave)
+    record("wave.open", workshop=wave.workshop, detail={"wave": wave.code})
+
+
+def close_wave_now(wave: Wave) -> None:
+    """Close a wave now, recorded in the audit log."""
+    close_wave(wave)
+    record("wave.close", workshop=wave.workshop, detail={"wave": wave.code})
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
 def set_group_labels(workshop: Workshop, labels: dict[str, str]) -> list[str]:
-    """Rename groups (by code); return the codes whose label changed."""
+    """Rename groups (by code), recorded in the audit log; return the codes whose label
+    changed."""
     changed = []
     for group in workshop.groups:
         label = (labels.get(group.code) or "").strip()
@@ -169,7 +204,17 @@ def set_group_labels(workshop: Workshop, labels: dict[str, str]) -> list[str]:
     if len({g.label.casefold() for g in workshop.groups}) < len(workshop.groups):
         # Roster files may name the group by its label, so two equal labels would be ambiguous.
         raise WorkshopError("two groups cannot have the same label")
+    if changed:
+        record("groups.labels", workshop=workshop, detail={"groups": changed})
     return changed
+
+
+def replace_join_code(group: Group) -> str:
+    """Give the group a new join code, so that the old join link and posters stop working;
+    recorded in the audit log. Returns the new code."""
+    code = refresh_join_code(group, replace=True)
+    record("groups.join_code", workshop=group.workshop, detail={"group": group.code})
+    return code
 
 
 def to_utc(local: datetime | None, timezone: str) -> datetime | None:

@@ -11,7 +11,7 @@ the first UPDATE to reach a response row wins, and the other finds nothing to up
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -35,7 +35,13 @@ from survey.models import (
 )
 from survey.models._types import utcnow
 from survey.respond.fields import Row
-from survey.respond.flow import PARTICIPANT_FIELDS, Step, skipped_questions, wave_steps
+from survey.respond.flow import (
+    CONSENT,
+    PARTICIPANT_FIELDS,
+    Step,
+    skipped_questions,
+    wave_steps,
+)
 
 _instruments: dict[str, Instrument] = {}
 
@@ -88,6 +94,15 @@ class Visit:
         return wave_steps(
             self.instrument, self.wave.code, ask_consent=self.ask_consent, skip=self.skip
         )
+
+    @property
+    def submitted(self) -> bool:
+        return self.response is not None and self.response.submitted
+
+    def awaits_consent(self, steps: Sequence[Step]) -> bool:
+        """Whether these steps ask for consent and it has not been given: the other steps wait."""
+        consented = self.response is not None and self.response.consent_at is not None
+        return steps[0].code == CONSENT and not consented
 
 
 @cache
@@ -327,11 +342,6 @@ def save_page(
     return True
 
 
-def move_to(response_id: int, *, current_page: str, language: str) -> bool:
-    """Remember the page the participant is on (a page without answers to store)."""
-    return _touch(response_id, current_page=current_page, language=language)
-
-
 def give_consent(response_id: int, version: str, *, current_page: str, language: str) -> bool:
     """Record consent with its time and text version; a second click keeps the first time."""
     return _touch(
@@ -376,6 +386,7 @@ def submit(visit: Visit, language: str) -> bool:
 
 
 def submitted_waves(participant_id: int) -> set[str]:
+    """The codes of the waves the participant has submitted."""
     return set(
         db.session.scalars(
             select(Wave.code)

@@ -1,19 +1,17 @@
 """Joining through a group's join link: a new participant in that group, their linking code kept
-only as keyed hashes, and their own personal link (with a QR code) to keep."""
+only as keyed hashes, and their own personal link to keep."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 
 from survey.extensions import db
 from survey.linking import linking_hashes
 from survey.models import Group, Invitation, Participant, ParticipantSource
-from survey.organise.invitations import base_url, personal_link, qr_svg
-from survey.organise.roster import new_public_id
-from survey.tokens import current_invitation, invitation_token
+from survey.public_ids import new_public_id
+from survey.tokens import current_invitation
 
 _ID_ATTEMPTS = 5
 
@@ -43,14 +41,3 @@ def enrol(group: Group, language: str, linking_answers: Mapping[str, str]) -> In
             if attempt == _ID_ATTEMPTS - 1:
                 raise
     return current_invitation(participant)
-
-
-def link_of(invitation: Invitation) -> str:
-    """The participant's personal link, recomputed from the invitation."""
-    return personal_link(base_url(), invitation_token(invitation))
-
-
-def link_qr(invitation: Invitation, title: str) -> tuple[str, Markup]:
-    """The personal link and its QR code (inline SVG, no script) for the link page."""
-    link = link_of(invitation)
-    return link, qr_svg(link, title)

@@ -22,19 +22,12 @@ from wtforms.utils import unset_value
 from wtforms.validators import StopValidation
 
 from survey.instruments import Instrument, Question, QuestionKind
+from survey.text import western_digits
 
 #: An answer row as stored: (item, number, text); item is "" except for rankings.
 Row = tuple[str, int | None, str | None]
 
 _NUMBER_DIGITS = 6  # wider than any range an instrument uses; keeps int() cheap on garbage
-
-
-def western_digits(text: str) -> str:
-    """Map the decimal digits of any script (Urdu ۰–۹, Arabic-Indic ٠–٩, ...) to 0–9."""
-    return "".join(
-        str(unicodedata.decimal(ch)) if unicodedata.decimal(ch, None) is not None else ch
-        for ch in text
-    )
 
 
 def _single(formdata: Mapping, name: str) -> str:

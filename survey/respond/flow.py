@@ -52,6 +52,7 @@ def wave_steps(
 
 
 def find_step(steps: Sequence[Step], code: str) -> int | None:
+    """The index of the step of that code, or None when the wave has no such step."""
     return next((i for i, step in enumerate(steps) if step.code == code), None)
 
 
@@ -73,6 +74,7 @@ class Progress:
 
 
 def progress(steps: Sequence[Step], code: str) -> Progress:
+    """Where the step of that code stands among the wave's steps."""
     return Progress((find_step(steps, code) or 0) + 1, len(steps))
 
 
@@ -90,7 +92,8 @@ class WaveChoice:
 
 
 def choose_wave(waves: Sequence[Wave], submitted: set[str], now: datetime) -> WaveChoice:
-    """The earliest wave that is open and not yet submitted (DESIGN §2), else what to say."""
+    """The earliest wave that is open and not yet submitted (docs/domain.md, "Invitation"), else
+    what to say."""
     pending = [w for w in sorted(waves, key=lambda w: w.position) if w.code not in submitted]
     if not pending:
         return WaveChoice(Opening.DONE)

@@ -9,6 +9,7 @@ SESSION_KEY = "respondent"
 
 
 def remember(participant_id: int, invitation_id: int) -> None:
+    """Keep the participant and the link they opened in the (permanent) session."""
     session[SESSION_KEY] = [participant_id, invitation_id]
     session.permanent = True
 
@@ -22,4 +23,5 @@ def respondent() -> tuple[int, int] | None:
 
 
 def forget() -> None:
+    """Take the participant out of the session (their link no longer works)."""
     session.pop(SESSION_KEY, None)

@@ -52,6 +52,7 @@ def show_in(language: str) -> str:
 
 
 def visit_language(visit: Visit) -> str:
+    """Choose and use the language of a visit's pages (see use_language)."""
     response_language = visit.response.language if visit.response else None
     return use_language(visit.instrument, response_language, visit.participant.language)
 
@@ -72,6 +73,7 @@ def render(template: str, status: int = 200, **context):
 
 
 def invalid_link():
+    """The page of a link that does not work (404)."""
     # The same page and status for unknown, revoked and withdrawn links: no hint whether a
     # link ever existed (and no path in it that would differ between them).
     use_language(None)
@@ -79,6 +81,7 @@ def invalid_link():
 
 
 def session_ended():
+    """The page asking to open the personal link again (403)."""
     use_language(None)
     return render("session_ended.html", 403)
 

@@ -13,6 +13,7 @@ that link is reissued (the invitation is checked on every use).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
@@ -28,8 +29,38 @@ class Ticket:
     invitation_id: int
     expired: bool = False  # genuine but too old to authorise a write; still names the page
 
-    def authorises(self, response_id: int, wave: str) -> bool:
-        return not self.expired and self.response_id == response_id and self.wave == wave
+    def names(self, response_id: int, wave: str, invitation_id: int) -> bool:
+        """Whether the ticket was issued for this response, in this wave, through this link."""
+        return (self.response_id, self.wave, self.invitation_id) == (
+            response_id,
+            wave,
+            invitation_id,
+        )
+
+    def authorises(self, response_id: int, wave: str, invitation_id: int) -> bool:
+        """Whether the ticket alone may write to this response: it names it and is current."""
+        return not self.expired and self.names(response_id, wave, invitation_id)
+
+
+def may_write(
+    ticket: Ticket | None,
+    response_id: int,
+    wave: str,
+    invitation_id: int,
+    *,
+    csrf_valid: Callable[[], bool],
+) -> bool:
+    """Whether a questionnaire POST may write to this response.
+
+    A current ticket for this very response, or else the session's CSRF token (checked only
+    then, by `csrf_valid`) when the page carried no ticket or this response's expired one. A
+    page whose ticket names anything else never writes, whatever the session.
+    """
+    if ticket is None:
+        return csrf_valid()
+    if ticket.authorises(response_id, wave, invitation_id):
+        return True
+    return ticket.names(response_id, wave, invitation_id) and csrf_valid()
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -37,6 +68,7 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def issue_ticket(response_id: int, wave: str, invitation_id: int) -> str:
+    """A signed ticket for the page of this response, wave and link."""
     return _serializer().dumps([response_id, wave, invitation_id])
 
 

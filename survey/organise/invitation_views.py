@@ -1,0 +1,40 @@
+"""Console views of the personal links: the mail-merge file and the printable QR cards."""
+
+from flask import Response, abort, render_template, request
+
+from survey.auth.access import workshop_role_required
+from survey.extensions import db
+from survey.models import Role, Workshop
+from survey.organise import invitations
+from survey.organise.routes import bp, links_base
+
+
+@bp.get("/<slug>/invitations.csv")
+@workshop_role_required(Role.ORGANISER)
+def invitations_csv(workshop: Workshop):
+    """The mail-merge file of every participant's personal link (recorded in the audit log)."""
+    body, _ = invitations.export_invitations(workshop, links_base())
+    db.session.commit()
+    return Response(
+        body.encode("utf-8"),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{workshop.slug}-invitations.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.get("/<slug>/cards")
+@workshop_role_required(Role.ORGANISER)
+def cards(workshop: Workshop):
+    """Printable QR cards: everyone's, a group's or one participant's."""
+    group = request.args.get("group") or None
+    public_id = request.args.get("participant") or None
+    if group is not None and workshop.group(group) is None:
+        abort(404)
+    items = invitations.cards(workshop, links_base(), group=group, public_id=public_id)
+    db.session.commit()
+    return render_template(
+        "organise/cards.html", workshop=workshop, cards=items, group=group, public_id=public_id
+    )

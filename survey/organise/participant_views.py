@@ -1,0 +1,69 @@
+"""Console views of the participants: the list with each one's status per wave, withdrawal,
+and a new personal link."""
+
+from flask import flash, redirect, render_template, request, url_for
+
+from survey.auth.access import workshop_role_required
+from survey.extensions import db
+from survey.models import Role, Workshop
+from survey.organise import participants
+from survey.organise.forms import ActionForm, WithdrawForm
+from survey.organise.routes import bp, found_or_404
+
+
+@bp.get("/<slug>/participants")
+@workshop_role_required(Role.ORGANISER)
+def participants_list(workshop: Workshop):
+    """The participants (matching a search) and their status in every wave, never answers."""
+    search = request.args.get("q", "")[:200]
+    rows = participants.participant_rows(workshop, search)
+    return render_template(
+        "organise/participants.html",
+        workshop=workshop,
+        rows=rows,
+        search=search,
+    )
+
+
+@bp.route("/<slug>/participants/<public_id>/withdraw", methods=["GET", "POST"])
+@workshop_role_required(Role.ORGANISER)
+def withdraw(workshop: Workshop, public_id: str):
+    """Withdraw a participant on request, once their public id is typed to confirm."""
+    participant = found_or_404(participants.participant_by_public_id(workshop, public_id))
+    if participant.withdrawn:
+        flash(f"{participant.public_id} has already withdrawn.")
+        return redirect(url_for(".participants_list", slug=workshop.slug))
+    form = WithdrawForm(participant.public_id)
+    if form.validate_on_submit():
+        deleted = participants.withdraw_participant(participant)
+        db.session.commit()
+        flash(
+            f"{participant.public_id} is withdrawn: {deleted} response(s) and the personal "
+            "data are deleted, and the link no longer works."
+        )
+        return redirect(url_for(".participants_list", slug=workshop.slug))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "organise/withdraw.html", workshop=workshop, participant=participant, form=form
+    ), status
+
+
+@bp.post("/<slug>/participants/<public_id>/reissue")
+@workshop_role_required(Role.ORGANISER)
+def reissue(workshop: Workshop, public_id: str):
+    """Give a participant a new personal link; the old one stops working."""
+    participant = found_or_404(participants.participant_by_public_id(workshop, public_id))
+    if ActionForm().validate_on_submit():
+        try:
+            participants.reissue_link(participant)
+        except participants.ParticipantError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(
+                f"{participant.public_id} has a new link; the old one no longer works. "
+                "Print the new card or download the invitations again."
+            )
+            return redirect(url_for(".cards", slug=workshop.slug, participant=public_id))
+    return redirect(url_for(".participants_list", slug=workshop.slug))

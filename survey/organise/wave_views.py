@@ -1,0 +1,67 @@
+"""Console views of a workshop's waves: their windows, and opening or closing one now."""
+
+from flask import flash, redirect, render_template, request, url_for
+
+from survey.auth.access import workshop_role_required
+from survey.extensions import db
+from survey.models import Role, Workshop
+from survey.organise import workshops
+from survey.organise.forms import ActionForm, WaveScheduleForm
+from survey.organise.routes import bp, found_or_404
+
+
+@bp.route("/<slug>/waves/<wave>", methods=["GET", "POST"])
+@workshop_role_required(Role.ORGANISER)
+def wave(workshop: Workshop, wave: str):
+    """A wave's window, entered and shown in the workshop's time zone."""
+    wave_ = found_or_404(workshop.wave(wave))
+    form = WaveScheduleForm()
+    if request.method == "GET":
+        form.opens_at.data = _naive(workshops.in_zone(wave_.opens_at, workshop.timezone))
+        form.closes_at.data = _naive(workshops.in_zone(wave_.closes_at, workshop.timezone))
+    if form.validate_on_submit():
+        opens = workshops.to_utc(form.opens_at.data, workshop.timezone)
+        closes = workshops.to_utc(form.closes_at.data, workshop.timezone)
+        try:
+            workshops.set_wave_window(wave_, opens, closes)
+        except workshops.WorkshopError as error:
+            db.session.rollback()
+            form.closes_at.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"The {wave_.code} wave's window is saved.")
+            return redirect(url_for(".workshop", slug=workshop.slug))
+    return render_template(
+        "organise/wave.html",
+        workshop=workshop,
+        wave=wave_,
+        form=form,
+        has_responses=workshops.wave_has_responses(wave_),
+    )
+
+
+@bp.post("/<slug>/waves/<wave>/open")
+@workshop_role_required(Role.ORGANISER)
+def open_wave(workshop: Workshop, wave: str):
+    """Open a wave now."""
+    return _change_wave(workshop, wave, workshops.open_wave_now, "open")
+
+
+@bp.post("/<slug>/waves/<wave>/close")
+@workshop_role_required(Role.ORGANISER)
+def close_wave(workshop: Workshop, wave: str):
+    """Close a wave now."""
+    return _change_wave(workshop, wave, workshops.close_wave_now, "closed")
+
+
+def _change_wave(workshop: Workshop, wave: str, change, state: str):
+    wave_ = found_or_404(workshop.wave(wave))
+    if ActionForm().validate_on_submit():
+        change(wave_)
+        db.session.commit()
+        flash(f"The {wave_.code} wave is {state}.")
+    return redirect(url_for(".workshop", slug=workshop.slug))
+
+
+def _naive(moment):
+    return moment.replace(tzinfo=None) if moment else None

@@ -1,0 +1,62 @@
+"""The organisers' preview of the participant pages (views of the respond blueprint): any wave,
+group and language, as a participant would see it; posting a page checks it and moves on, but
+nothing is ever stored."""
+
+from flask import abort, redirect, request
+
+from survey.auth.access import workshop_role_required
+from survey.models import Role, Workshop
+from survey.respond.flow import CONSENT, REVIEW, find_step, neighbour, wave_steps
+from survey.respond.forms import ConsentForm
+from survey.respond.pages import page_form, page_handlers
+from survey.respond.routes import bp
+from survey.respond.screens import Preview, Screen, offered_languages, render, show_in, show_step
+
+
+@bp.route("/workshops/<slug>/preview/<wave>/<group>/<language>", methods=["GET", "POST"])
+@bp.route("/workshops/<slug>/preview/<wave>/<group>/<language>/<page>", methods=["GET", "POST"])
+@workshop_role_required(Role.ORGANISER)
+def preview(workshop: Workshop, wave: str, group: str, language: str, page: str | None = None):
+    """The questionnaire as a participant of a group would see it, in any language; posting a
+    page checks it and moves on, but nothing is ever stored."""
+    wave_row = workshop.wave(wave)
+    if wave_row is None or workshop.group(group) is None:
+        abort(404)
+    instrument = wave_row.instrument_version.instrument
+    if language not in offered_languages(instrument):
+        abort(404)
+    show_in(language)  # the preview's own, whatever the staff member's session says
+    info = Preview(workshop, wave, group, language, instrument)
+    steps = wave_steps(instrument, wave, ask_consent=True)
+    index = 0 if page is None else find_step(steps, page)
+    if index is None:
+        abort(404)
+    step = steps[index]
+    screen = Screen(
+        instrument=instrument,
+        wave=wave,
+        group=group,
+        language=language,
+        url=info.url,
+        ticket="",
+        preview=info,
+    )
+    if request.method == "GET":
+        return show_step(screen, steps, step)
+    if step.code == REVIEW:
+        return render(
+            "thanks.html",
+            instrument=instrument,
+            survey_title=instrument.title(language),
+            preview=info,
+            to_come_title=None,
+        )
+    direction = request.form.get("nav", "next")
+    if step.code == CONSENT:
+        form = ConsentForm(formdata=request.form)
+    else:
+        handlers = page_handlers(step.page, instrument, language, group)
+        form = page_form(handlers, formdata=request.form, enforce_required=direction == "next")
+    if not form.validate():
+        return show_step(screen, steps, step, form=form, status=422)
+    return redirect(info.url(neighbour(steps, step.code, direction).code))
