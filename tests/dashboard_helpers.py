@@ -9,10 +9,10 @@ from datetime import timedelta
 
 from sqlalchemy import insert, select
 
+from survey.demo.synthetic import Synthesizer
 from survey.extensions import db
 from survey.models import Answer, Participant, Response, ResponseStatus, Workshop
 from survey.models._types import utcnow
-from survey.synthetic import Synthesizer
 
 
 def populate(
