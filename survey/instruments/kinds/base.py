@@ -334,27 +334,37 @@ class QuestionKind:
         return None
 
 
-def option_choices(
-    question: Question, language: str, non_response_label: str
-) -> tuple[Choice, ...]:
-    """The question's options as choices, and "Prefer not to answer" where it is offered."""
-    # Codes are stored as numbers for scales and as text for choices.
-    typed = int if question.kind.numeric else str
-    choices = [
-        Choice(str(option.code), typed(option.code), option.label(language))
-        for option in question.options
-    ]
-    code = question.non_response_code
-    if code is not None:
-        choices.append(Choice(str(code), code, non_response_label, non_response=True))
-    return tuple(choices)
+class OptionKind(QuestionKind):
+    """A kind whose answer is one of the question's options, picked with radio buttons (with
+    "Prefer not to answer" among them where it is offered)."""
 
+    coded = True
 
-def one_of_the_choices(kind: QuestionKind, question: Question, raw: str) -> Value:
-    """The stored value of a posted choice: exactly one of the values the form offered."""
-    if raw == "":
-        return None
-    value = kind.read_cell(question, raw)
-    if str(value) != raw or kind.check_value(question, "", value) is not None:
-        raise ValueError(_("Choose one of the answers shown."))
-    return value
+    def choices(
+        self, question: Question, language: str, non_response_label: str
+    ) -> tuple[Choice, ...]:
+        # Codes are stored as numbers for scales and as text for choices.
+        typed = int if self.numeric else str
+        choices = [
+            Choice(str(option.code), typed(option.code), option.label(language))
+            for option in question.options
+        ]
+        code = question.non_response_code
+        if code is not None:
+            choices.append(Choice(str(code), code, non_response_label, non_response=True))
+        return tuple(choices)
+
+    def first_input_id(self, field: AskedField) -> str:
+        return f"{field.id}-0"
+
+    def parse(self, field: AskedField, raw: str) -> Value:
+        """Exactly one of the values the form offered: those check_value accepts, as written."""
+        if raw == "":
+            return None
+        value = self.read_cell(field.question, raw)
+        if str(value) != raw or self.check_value(field.question, "", value) is not None:
+            raise ValueError(_("Choose one of the answers shown."))
+        return value
+
+    def labelled_options(self, question: Question) -> tuple[Option, ...]:
+        return question.options

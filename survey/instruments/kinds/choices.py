@@ -11,16 +11,13 @@ from flask_babel import gettext as _
 from survey.instruments.kinds.base import (
     AskedField,
     Building,
-    Choice,
     DefinitionCheck,
     DocPath,
     Opinions,
-    QuestionKind,
+    OptionKind,
     Row,
     Span,
     Value,
-    one_of_the_choices,
-    option_choices,
 )
 from survey.instruments.model import Option
 from survey.instruments.schema import OPTIONS
@@ -29,11 +26,10 @@ if TYPE_CHECKING:
     from survey.instruments.model import Question
 
 
-class ChoiceKind(QuestionKind):
+class ChoiceKind(OptionKind):
     """One text code out of the question's options (radio buttons)."""
 
     code = "choice"
-    coded = True
     macro = "choice_question"
     keys = {"options": OPTIONS}
 
@@ -54,20 +50,6 @@ class ChoiceKind(QuestionKind):
         if value not in codes:
             return f"{value!r} is not a code of {question.code} (codes: {', '.join(codes)})"
         return None
-
-    def choices(
-        self, question: Question, language: str, non_response_label: str
-    ) -> tuple[Choice, ...]:
-        return option_choices(question, language, non_response_label)
-
-    def first_input_id(self, field: AskedField) -> str:
-        return f"{field.id}-0"
-
-    def parse(self, field: AskedField, raw: str) -> Value:
-        return one_of_the_choices(self, field.question, raw)
-
-    def labelled_options(self, question: Question) -> tuple[Option, ...]:
-        return question.options
 
     def synthetic_rows(self, question: Question, opinions: Opinions) -> list[Row]:
         return [("", None, self.synthetic_code(question, opinions))]

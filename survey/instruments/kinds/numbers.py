@@ -13,24 +13,22 @@ from flask_babel import gettext as _
 from survey.instruments.kinds.base import (
     AskedField,
     Building,
-    Choice,
     DefinitionCheck,
     DocPath,
     Opinions,
+    OptionKind,
     QuestionKind,
     Row,
     Span,
     Value,
     codes_listing,
     nearest,
-    one_of_the_choices,
-    option_choices,
     single,
 )
 from survey.instruments.schema import CODE, WIDGET
 
 if TYPE_CHECKING:
-    from survey.instruments.model import Option, Question
+    from survey.instruments.model import Question
 
 #: A whole number as a long file writes it.
 INTEGER = re.compile(r"-?[0-9]{1,9}")
@@ -79,13 +77,12 @@ class NumericKind(QuestionKind):
         return [("", nearest(opinions.level(question), low, high), None)]
 
 
-class ScaleKind(NumericKind):
+class ScaleKind(OptionKind, NumericKind):
     """One code of a named labelled scale (agree5: 1 Strongly disagree … 5 Strongly agree)."""
 
     code = "scale"
     scored = True
     labelled_scale = True
-    coded = True
     macro = "scale_question"
     keys = {
         "scale": CODE,
@@ -106,20 +103,6 @@ class ScaleKind(NumericKind):
             "maximum": options[-1].code,
             **_non_response(entry, scale, building),
         }
-
-    def choices(
-        self, question: Question, language: str, non_response_label: str
-    ) -> tuple[Choice, ...]:
-        return option_choices(question, language, non_response_label)
-
-    def first_input_id(self, field: AskedField) -> str:
-        return f"{field.id}-0"
-
-    def parse(self, field: AskedField, raw: str) -> Value:
-        return one_of_the_choices(self, field.question, raw)
-
-    def labelled_options(self, question: Question) -> tuple[Option, ...]:
-        return question.options
 
     def codebook_cells(self, question: Question, item: str, language: str) -> dict[str, str]:
         return {
