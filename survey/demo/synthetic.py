@@ -192,10 +192,12 @@ class Synthesizer:
         return persona.trust + self.instrument.waves.index(wave) * persona.change
 
     def side_trust(self, group: str, wave: str) -> float:
+        """The mean latent trust of the side in the wave."""
         side = self.profiles[group]
         return side.trust + self.instrument.waves.index(wave) * side.trust_change
 
     def other_group(self, group: str) -> str:
+        """The other side of the dialogue."""
         return next(g.code for g in self.instrument.groups if g.code != group)
 
 

@@ -36,6 +36,8 @@ class ImportProblem:
 
 @dataclass
 class FileAnswer:
+    """One checked answer row of the file."""
+
     line: int
     question: Question
     item: str
@@ -58,6 +60,8 @@ class FileResponse:
 
 @dataclass
 class FilePerson:
+    """A participant as the file first gives them."""
+
     line: int
     group: str
     sector: str

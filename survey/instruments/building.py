@@ -36,6 +36,7 @@ class Building:
         return frozen((language, mapping[language]) for language in self.languages)
 
     def options(self, entries: Iterable[dict]) -> tuple[Option, ...]:
+        """Options (or ranking items) with their translated labels."""
         return tuple(Option(entry["code"], self.texts(entry["labels"])) for entry in entries)
 
     def scale(self, name: str | None) -> Mapping[str, Any]:
@@ -43,6 +44,7 @@ class Building:
         return self.doc["scales"].get(name, {})
 
     def question(self, entry: dict, page: str) -> Question:
+        """A question: the keys every question has, then what its kind builds."""
         kind = kind_named(entry["kind"])
         asked = entry.get("waves", self.waves)
         return Question(
@@ -60,6 +62,7 @@ class Building:
         )
 
     def page(self, page: dict) -> Page:
+        """A question page with its questions."""
         return Page(
             code=page["code"],
             titles=self.texts(page["titles"]),
@@ -68,6 +71,7 @@ class Building:
         )
 
     def scores(self, by_code: Mapping[str, Question]) -> dict[str, ScoreDef]:
+        """The scores, their items given or those of their construct, in document order."""
         scores = {}
         for name, score in self.doc["scores"].items():
             items = score.get("items") or [

@@ -73,10 +73,12 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
 
 
 def as_dict(value: Any) -> dict:
+    """The value if it is a mapping, else an empty one."""
     return value if isinstance(value, dict) else {}
 
 
 def as_list(value: Any) -> list:
+    """The value if it is a list, else an empty one."""
     return value if isinstance(value, list) else []
 
 

@@ -180,7 +180,8 @@ class QuestionKind:
         return f"<{type(self).__name__} {self.code!r}>"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Unpickled or deep-copied questions keep the registered instance.
+        # Unpickled or deep-copied questions keep the registered instance (the registry is
+        # imported here: it imports this module).
         from survey.instruments.kinds.registry import kind_named
 
         return (kind_named, (self.code,))

@@ -46,6 +46,7 @@ class ChoiceKind(OptionKind):
         return self.check_item(question, item) or self.code_problem(question, value)
 
     def code_problem(self, question: Question, value: Value) -> str | None:
+        """What is wrong with one code of the question's options (None: nothing)."""
         codes = [str(option.code) for option in question.options]
         if value not in codes:
             return f"{value!r} is not a code of {question.code} (codes: {', '.join(codes)})"

@@ -50,6 +50,7 @@ class NumericKind(QuestionKind):
     numeric = True
 
     def value_range(self, question: Question) -> tuple[int, int]:
+        """The lowest and highest value an answer may take (the non-response code aside)."""
         return question.minimum, question.maximum
 
     def read_cell(self, question: Question, cell: str) -> Value:
