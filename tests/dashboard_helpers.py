@@ -1,5 +1,5 @@
 """Data for the dashboard, API and CLI tests: quick bulk data (synthetic answers from
-survey.synthetic inserted with Core executemany, a few statements whatever the size), one
+survey.demo.synthetic inserted with Core executemany, a few statements whatever the size), one
 response at a time, and the results of a small workshop."""
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from survey.dashboard.filters import Filters
 from survey.dashboard.loading import load_dataset
 from survey.dashboard.reads.setting import workshop_setting
 from survey.dashboard.results import compute_results
+from survey.demo.synthetic import Synthesizer
 from survey.extensions import db
 from survey.models import Answer, Participant, Response, ResponseStatus, Workshop
 from survey.models._types import utcnow
-from survey.synthetic import Synthesizer
 
 
 def populate(

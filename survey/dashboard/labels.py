@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from survey.instruments import Instrument, QuestionKind, fill_placeholders
+from survey.instruments import Instrument, fill_placeholders
 from survey.models import Workshop
 
 # How mirror-worded texts ("{other} keeps the commitments it makes to {own}") read in a chart
@@ -67,7 +67,7 @@ def workshop_labels(workshop: Workshop, instrument: Instrument) -> Labels:
         options={
             q.code: tuple((int(o.code), o.label(language)) for o in q.options)
             for q in instrument.questions
-            if q.kind is QuestionKind.SCALE
+            if q.kind.labelled_scale
         },
     )
 

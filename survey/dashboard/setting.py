@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from survey.analysis import AnalysisSpec, ScoreSpec
 from survey.dashboard.labels import Labels, workshop_labels
-from survey.instruments import Instrument, Question, QuestionKind
+from survey.instruments import Instrument, Question
 from survey.models import Workshop
 
 
@@ -44,20 +44,16 @@ class Setting:
     def scale_questions(self) -> tuple[Question, ...]:
         """Every scale question (not the profile), in instrument order."""
         return tuple(
-            q for q in self.instrument.questions if q.kind is QuestionKind.SCALE and not q.profile
+            q for q in self.instrument.questions if q.kind.labelled_scale and not q.profile
         )
 
     def thermometers(self) -> tuple[Question, ...]:
         """The 0–100 questions, in instrument order."""
-        return tuple(
-            q
-            for q in self.instrument.questions
-            if q.kind is QuestionKind.INTEGER and q.widget == "thermometer"
-        )
+        return tuple(q for q in self.instrument.questions if q.widget == "thermometer")
 
     def text_questions(self) -> tuple[Question, ...]:
         """The free-text questions, in instrument order."""
-        return tuple(q for q in self.instrument.questions if q.kind is QuestionKind.TEXT)
+        return tuple(q for q in self.instrument.questions if q.free_text)
 
 
 def setting_of(workshop: Workshop) -> Setting:
@@ -76,11 +72,7 @@ def setting_of(workshop: Workshop) -> Setting:
         labels=labels,
         group_ids={g.id: g.code for g in workshop.groups},
         wave_ids={w.id: w.code for w in workshop.waves},
-        numeric=tuple(
-            q.code
-            for q in instrument.questions
-            if q.kind in (QuestionKind.SCALE, QuestionKind.INTEGER) and not q.profile
-        ),
+        numeric=tuple(q.code for q in instrument.questions if q.scored and not q.profile),
     )
 
 

@@ -25,10 +25,6 @@ from survey.models import (
     Response,
     Workshop,
 )
-from survey.public_ids import (  # noqa: F401 (survey.synthetic reads them here)
-    PUBLIC_ID_ALPHABET,
-    PUBLIC_ID_LENGTH,
-)
 
 COLUMNS = ("external_id", "name", "email", "group", "sector", "language")
 MAX_LENGTHS = {"external_id": 100, "name": 200, "email": 254, "sector": 50}

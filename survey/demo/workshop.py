@@ -1,8 +1,9 @@
 """The demo workshop: a realistic NATO–Pakistan workshop with synthetic pre and post answers.
 
 The pre wave is closed and the post wave open, so that the dashboards have data in both waves
-and the live questionnaire can be tried at once. The answers come from survey.synthetic with a
-fixed seed; only the dates follow the clock, so the demo always looks as if it ran this week.
+and the live questionnaire can be tried at once. The answers come from survey.demo.synthetic
+with a fixed seed; only the dates follow the clock, so the demo always looks as if it ran this
+week.
 """
 
 import random
@@ -15,6 +16,15 @@ from zoneinfo import ZoneInfo
 from survey.audit import record
 from survey.auth.passwords import hash_password
 from survey.auth.users import create_user, user_by_email
+from survey.demo.corpus import HOSTILE_TEXTS
+from survey.demo.people import (
+    LinkingAnswers,
+    fake_contact,
+    linking_answers,
+    public_id,
+    response_times,
+)
+from survey.demo.synthetic import Persona, Synthesizer
 from survey.extensions import db
 from survey.instruments import Instrument
 from survey.linking import linking_hashes
@@ -31,16 +41,6 @@ from survey.models import (
 )
 from survey.models._types import utcnow
 from survey.organise.workshops import create_workshop, schedule_wave, workshop_by_slug
-from survey.synthetic import (
-    HOSTILE_TEXTS,
-    LinkingAnswers,
-    Persona,
-    Synthesizer,
-    fake_contact,
-    linking_answers,
-    public_id,
-    response_times,
-)
 from survey.tokens import current_invitation
 
 DEMO_SLUG = "demo"
@@ -98,7 +98,7 @@ def seed_demo(now: datetime | None = None) -> bool:
         place=DEMO_PLACE,
     )
     windows = _schedule(workshop, now)
-    instrument = workshop.waves[0].instrument_version.instrument
+    instrument = workshop.instrument
     rng = random.Random(DEMO_SEED)
     synth = Synthesizer(instrument, seed=DEMO_SEED)
     taken: set[str] = set()
