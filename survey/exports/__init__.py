@@ -1,1 +1,1 @@
-"""Research exports (long, wide, codebook, data package) and the long-format import (DESIGN §6)."""
+"""Research exports (long, wide, codebook, data package) and the long-format import (docs/exports.md)."""

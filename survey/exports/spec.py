@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from survey.instruments import Instrument, Question, QuestionKind
 
-#: `submitted_at` in every file: UTC, whole seconds (DESIGN §6).
+#: `submitted_at` in every file: UTC, whole seconds (docs/exports.md).
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 

@@ -23,7 +23,7 @@ from wtforms.validators import StopValidation
 from survey.instruments import Instrument, Question
 from survey.instruments.kinds import Choice, Row
 
-# survey.respond.answers and survey.linking take these from here.
+# The respond modules take the stored row and the choice shapes from here.
 __all__ = ["AnswerField", "Choice", "FieldHandler", "Row", "handler_for"]
 
 
