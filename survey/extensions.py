@@ -31,5 +31,6 @@ csrf = CSRFProtect()
 login = LoginManager()
 babel = Babel()
 # Nothing is limited by default: only failed look-ups and failed sign-ins are counted
-# (survey.respond.lookups, survey.auth.throttle), so a whole venue behind one address can start at once.
+# (survey.respond.lookups, survey.auth.throttle), so a whole venue behind one address can
+# start at once.
 limiter = Limiter(key_func=client_address, default_limits=[])

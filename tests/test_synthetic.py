@@ -61,7 +61,8 @@ def answer_problems(
 
 
 def trust_score(values: dict[str, int], instrument: Instrument) -> float | None:
-    """docs/statistics.md, "Scores", by hand: the mean after reversing, with at least min_answered items."""
+    """docs/statistics.md, "Scores", by hand: the mean after reversing, with at least
+    min_answered items."""
     score = instrument.scores["trust"]
     answered = [
         (6 - values[c] if c in score.reversed else values[c])
