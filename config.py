@@ -38,10 +38,15 @@ class Config:
     # Failed personal-link and join-code look-ups per address (one budget for both). Beyond it
     # unknown links get 429 while valid links still open (survey.respond.lookups).
     FAILED_LOOKUP_LIMIT = os.environ.get("FAILED_LOOKUP_LIMIT", "20 per 10 minutes")
+    # Failed sign-ins, counted per address (any account), per account and address (a hard
+    # limit), per account from anywhere (a ceiling past which sign-ins to it only wait): see
+    # survey.auth.throttle and the README. The pause after each failure from one address:
+    # none for the first two, then doubling up to the maximum.
     FAILED_LOGIN_LIMIT = os.environ.get("FAILED_LOGIN_LIMIT", "10 per 15 minutes")
-    # Failed sign-ins per account (from any address), and the pause added after each failure
-    # from one address: none for the first two, then doubling up to the maximum.
     FAILED_LOGIN_ACCOUNT_LIMIT = os.environ.get("FAILED_LOGIN_ACCOUNT_LIMIT", "10 per 15 minutes")
+    FAILED_LOGIN_ACCOUNT_SLOWDOWN = os.environ.get(
+        "FAILED_LOGIN_ACCOUNT_SLOWDOWN", "20 per 15 minutes"
+    )
     LOGIN_SLOWDOWN_SECONDS = float(os.environ.get("LOGIN_SLOWDOWN_SECONDS", "0.5"))
     LOGIN_SLOWDOWN_MAX_SECONDS = float(os.environ.get("LOGIN_SLOWDOWN_MAX_SECONDS", "4"))
     ROSTER_MAX_BYTES = _int("ROSTER_MAX_BYTES", 1024 * 1024)

@@ -15,5 +15,6 @@ max_requests_jitter = 200
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 errorlog = "-"
-# Personal links carry a token in the path: this logger writes /s/[redacted] instead.
+# Personal links carry a token in the path: this logger writes /s/[redacted] instead, and
+# escapes control characters, in the access and error logs (survey.redaction).
 logger_class = "survey.redaction.RedactingGunicornLogger"

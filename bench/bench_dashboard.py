@@ -36,7 +36,7 @@ from sqlalchemy import event  # noqa: E402
 from bench.common import DATA_SLUG, TEST_SECRET_KEY, dataset, staff_client, table  # noqa: E402
 
 PAGES = ("", "/trust", "/perception", "/priorities", "/obstacles", "/text")
-CACHE_KEY = "dashboard_results"  # app.extensions key of survey.dashboard.results' caches
+CACHE_KEY = "dashboard_cache"  # app.extensions key of survey.dashboard.cache
 
 
 class StatementCounter:
@@ -117,13 +117,11 @@ def after_submission(size: int, repeat: int) -> list:
 
 def measure(size: int, repeat: int, cold_repeat: int) -> list[list]:
     from survey import create_app
-    from survey.dashboard.data import (
-        load_dataset,
-        matching_counts,
-        parse_filters,
-        start_reading,
-        workshop_setting,
-    )
+    from survey.dashboard.filters import parse_filters
+    from survey.dashboard.loading import load_dataset
+    from survey.dashboard.reads.matching import matching
+    from survey.dashboard.reads.setting import workshop_setting
+    from survey.dashboard.reads.transaction import start_reading
     from survey.dashboard.results import compute_results
     from survey.extensions import db
     from survey.organise.workshops import workshop_by_slug
@@ -166,7 +164,7 @@ def measure(size: int, repeat: int, cold_repeat: int) -> list[list]:
             start_reading()
             setting = workshop_setting(workshop)
             filters = parse_filters({}, setting.instrument)
-            compute_results(setting, load_dataset(setting), filters, matching_counts(workshop))
+            compute_results(setting, load_dataset(setting), filters, matching(workshop)[0])
             db.session.rollback()
 
         rows.append([size, "stats (load + compute, cold)", _timed(stats, cold_repeat), ""])

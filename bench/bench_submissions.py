@@ -139,10 +139,10 @@ def fresh_database(url: str):
 def prepare(app, invited: int, started: int) -> tuple[list[str], list[tuple[int, list]]]:
     """Tokens of `invited` participants, and `started` other participants' responses with the
     pages of answers each would send (for the bare endpoint)."""
+    from survey.demo.synthetic import Synthesizer
     from survey.extensions import db
     from survey.models import Response
     from survey.organise.workshops import create_workshop, open_wave
-    from survey.synthetic import Synthesizer
 
     with app.app_context():
         workshop = create_workshop(

@@ -84,10 +84,10 @@ def prefill(workshop, wave_code: str = "pre", *, seed: int = 0) -> int:
     presses Submit. Bulk inserts; returns the number of responses. Needs an app context."""
     from sqlalchemy import insert, select
 
+    from survey.demo.synthetic import Synthesizer
     from survey.extensions import db
     from survey.models import Answer, Participant, Response, ResponseStatus
     from survey.models._types import utcnow
-    from survey.synthetic import Synthesizer
 
     wave = workshop.wave(wave_code)
     instrument = wave.instrument_version.instrument

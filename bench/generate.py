@@ -4,7 +4,7 @@
 
 The participants are split evenly across the instrument's two groups; nearly all answer pre
 (closed), most answer post (open now, a few still in progress). Answers come from
-survey.synthetic, as in the demo, and are written with SQLAlchemy Core executemany in chunks
+survey.demo.synthetic, as in the demo, and are written with SQLAlchemy Core executemany in chunks
 (never the ORM one by one, never HTTP). Invitation hashes are keyed like the app's (the
 INVITATION_KEY or SECRET_KEY of the environment), so a server started with the same settings
 accepts the personal links. Also usable as a function: generate_workshop(slug, participants,
@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: `python bench/generate.py`
     sys.path.insert(0, str(ROOT))
 
+from survey.demo.people import fake_contact, public_id, response_times  # noqa: E402
+from survey.demo.synthetic import Synthesizer, SyntheticAnswer  # noqa: E402
 from survey.extensions import db  # noqa: E402
 from survey.models import (  # noqa: E402
     Answer,
@@ -43,13 +45,6 @@ from survey.models import (  # noqa: E402
 )
 from survey.models._types import utcnow  # noqa: E402
 from survey.organise.workshops import create_workshop, schedule_wave  # noqa: E402
-from survey.synthetic import (  # noqa: E402
-    Synthesizer,
-    SyntheticAnswer,
-    fake_contact,
-    public_id,
-    response_times,
-)
 from survey.tokens import invitation_token, token_hash  # noqa: E402
 
 INSTRUMENT = "nato-pakistan-2014"
@@ -105,7 +100,7 @@ def generate_workshop(
         pre.code: (pre.opens_at, pre.closes_at),
         post.code: (post.opens_at, now - timedelta(minutes=5)),
     }
-    instrument = pre.instrument_version.instrument
+    instrument = workshop.instrument
     rng = random.Random(seed)
     synth = Synthesizer(instrument, seed=seed)
     taken: set[str] = set()

@@ -42,15 +42,14 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     with app.app_context():
         configure_engine(app)
 
-    _register_blueprints(app)
-
     from survey import errors, security
     from survey.auth.sessions import load_user
     from survey.cli import register_commands
 
+    security.register(app)  # first: the blueprints' rules use its URL converter
+    _register_blueprints(app)
     login.user_loader(load_user)
     errors.register(app)
-    security.register(app)
     register_commands(app)
     _configure_logging(app)
     return app
@@ -115,11 +114,11 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _configure_logging(app: Flask) -> None:
-    from survey.redaction import RedactingFilter
+    from survey.redaction import install
 
     app.logger.setLevel(app.config["LOG_LEVEL"])
-    redacting = RedactingFilter()
-    for logger in (app.logger, logging.getLogger("werkzeug"), logging.getLogger("gunicorn.error")):
-        logger.addFilter(redacting)
-        for handler in logger.handlers:
-            handler.addFilter(redacting)
+    install(app.logger)
+    install(logging.getLogger("gunicorn.error"))
+    # The development server escapes the control characters of its request lines itself and
+    # then colours them with terminal escapes, which escaping again would print as garbage.
+    install(logging.getLogger("werkzeug"), escape=False)

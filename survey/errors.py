@@ -47,6 +47,7 @@ def _unexpected_error(error: Exception):
     from survey.extensions import db
 
     db.session.rollback()
+    # The path may hold a token or line breaks: the log's filter redacts and escapes them.
     current_app.logger.exception("unhandled error on %s", request.path)
     return _render(InternalServerError.code)
 

@@ -33,5 +33,6 @@ login = LoginManager()
 babel = Babel()
 mailman = Mail()  # survey.mail.smtp opens its connections with the settings of the moment
 # Nothing is limited by default: only failed look-ups and failed sign-ins are counted
-# (see survey.ratelimit), so a whole venue behind one address can start at once.
+# (survey.respond.lookups, survey.auth.throttle), so a whole venue behind one address can
+# start at once.
 limiter = Limiter(key_func=client_address, default_limits=[])

@@ -1,7 +1,17 @@
-"""Security headers on every response, with a Content-Security-Policy that allows no inline
-script: every script is a file served by the app itself."""
+"""Security at the door: requests carrying a NUL character are refused, ids in paths are
+bounded, and every response gets security headers, with a Content-Security-Policy that allows
+no inline script (every script is a file served by the app itself)."""
 
 from flask import Flask, g, request
+from werkzeug.exceptions import BadRequest
+from werkzeug.routing import IntegerConverter
+
+MAX_ID = 2**31 - 1  # the largest value of an id column (PostgreSQL's `integer`)
+
+# Views whose form checks every posted value against what the page offers and shows the
+# problem beside the question, keeping the other answers: a NUL in their form is one more
+# value they refuse. Their path and query string are still checked at the door.
+FORMS_THAT_REFUSE_NUL = frozenset({"respond.save", "respond.preview"})
 
 CSP = {
     "default-src": "'self'",
@@ -27,7 +37,37 @@ def content_security_policy() -> str:
     return "; ".join(f"{k} {v}" for k, v in policy.items())
 
 
+class IdConverter(IntegerConverter):
+    """`<int:...>` in a URL rule: a number past the largest id names no row, so the address is
+    not found, rather than an overflow in the query."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False) -> None:
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
+def refuse_nul() -> None:
+    """Answer 400 when the path, the query string or a form field holds a NUL character.
+
+    PostgreSQL cannot store or even compare text with a NUL, so one reaching a query is a 500
+    there; nobody types one. Uploaded files are not looked at: their parsers report a NUL on
+    its line like any other problem of the file.
+    """
+    values = [request.path, *_keys_and_values(request.args)]
+    if request.endpoint not in FORMS_THAT_REFUSE_NUL:
+        values += _keys_and_values(request.form)
+    if any("\x00" in value for value in values):
+        raise BadRequest("The address or the form holds a character that is not allowed.")
+
+
+def _keys_and_values(multidict) -> list[str]:
+    return [text for key, value in multidict.items(multi=True) for text in (key, value)]
+
+
 def register(app: Flask) -> None:
+    """Install the checks and headers; before the blueprints, whose rules use the converter."""
+    app.url_map.converters["int"] = IdConverter
+    app.before_request(refuse_nul)
+
     @app.after_request
     def add_security_headers(response):
         headers = response.headers

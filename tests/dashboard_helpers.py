@@ -1,5 +1,6 @@
-"""Quick bulk data for the dashboard, API and CLI tests: synthetic answers (survey.synthetic)
-inserted with Core executemany, a few statements whatever the size."""
+"""Data for the dashboard, API and CLI tests: quick bulk data (synthetic answers from
+survey.demo.synthetic inserted with Core executemany, a few statements whatever the size), one
+response at a time, and the results of a small workshop."""
 
 from __future__ import annotations
 
@@ -9,10 +10,15 @@ from datetime import timedelta
 
 from sqlalchemy import insert, select
 
+from survey.analysis.results import Matching
+from survey.dashboard.filters import Filters
+from survey.dashboard.loading import load_dataset
+from survey.dashboard.reads.setting import workshop_setting
+from survey.dashboard.results import compute_results
+from survey.demo.synthetic import Synthesizer
 from survey.extensions import db
 from survey.models import Answer, Participant, Response, ResponseStatus, Workshop
 from survey.models._types import utcnow
-from survey.synthetic import Synthesizer
 
 
 def populate(
@@ -33,7 +39,7 @@ def populate(
     i % len); `text` sets the same free-text answer for every response that asks it. Returns
     the public ids.
     """
-    synth = Synthesizer(ws.waves[0].instrument_version.instrument, seed=seed)
+    synth = Synthesizer(ws.instrument, seed=seed)
     instrument = synth.instrument
     rng = random.Random(seed)
     counts = (
@@ -119,3 +125,45 @@ def populate(
     db.session.execute(insert(Answer), answers)
     db.session.commit()
     return [plan[0] for plan in plans]
+
+
+TRUST_ITEMS = (
+    "trust_commitments",
+    "trust_information",
+    "trust_concerns",
+    "trust_afghanistan",
+    "trust_partner",
+    "trust_agenda",
+    "trust_exploit",
+)
+
+
+def respond(participant, wave, answers, *, status=ResponseStatus.SUBMITTED, language="en"):
+    """A response with answers {question: number | text | {item: rank}}."""
+    response = Response(
+        participant=participant,
+        wave=wave,
+        instrument_version=wave.instrument_version,
+        status=status,
+        language=language,
+        submitted_at=utcnow() if status is ResponseStatus.SUBMITTED else None,
+    )
+    for question, value in answers.items():
+        if isinstance(value, dict):
+            for item, rank in value.items():
+                response.answers.append(Answer(question=question, item=item, number=rank))
+        elif isinstance(value, str):
+            response.answers.append(Answer(question=question, text=value))
+        else:
+            response.answers.append(Answer(question=question, number=value))
+    db.session.add(response)
+    db.session.commit()
+    return response
+
+
+def results_for(make):
+    """The setting and results of a workshop of 6 participants a group."""
+    ws = make.workshop(open_waves=("pre", "post"))
+    populate(ws, 6, seed=3)
+    setting = workshop_setting(ws)
+    return setting, compute_results(setting, load_dataset(setting), Filters(), Matching())

@@ -4,6 +4,15 @@ import numpy as np
 
 from survey.analysis import AnalysisSpec, Respondent, ScoreSpec, workshop_stats
 from survey.analysis.findings import findings, number
+from survey.analysis.results import (
+    GroupByTime,
+    Matching,
+    OneWaveConvergence,
+    PairedChange,
+    Priorities,
+    ScoreStats,
+    WorkshopStats,
+)
 
 DIRECTION = re.compile(r"\b(rose|fell|larger|smaller|higher|lower|overestimated|underestimated)\b")
 CAUSAL = re.compile(
@@ -22,41 +31,42 @@ SPEC = AnalysisSpec(
     group_labels={"nato": "NATO", "pakistan": "Pakistan"},
     bootstrap_draws=100,
 )
-UNDEFINED = {"n": 0, "suppressed": False, "reason": "undefined"}
 
 
-def paired(group, p, change=0.6, suppressed=False):
-    return {
-        "group": group,
-        "n": 18,
-        "pre_mean": 2.8,
-        "post_mean": 2.8 + change,
-        "mean_change": change,
-        "ci_low": change - 0.4,
-        "ci_high": change + 0.4,
-        "t_p": p,
-        "suppressed": suppressed,
-        "reason": "suppressed" if suppressed else None,
-    }
+def paired(group, p, change=0.6, suppressed=False, reason=None):
+    """A paired change with the numbers findings read; the others undefined."""
+    numbers = dict.fromkeys(
+        ("sd_change", "dz", "t", "n_zero", "wilcoxon_w", "wilcoxon_p", "w_plus", "rank_biserial")
+    )
+    return PairedChange(
+        group=group,
+        n=18,
+        pre_mean=2.8,
+        post_mean=2.8 + change,
+        mean_change=change,
+        ci_low=change - 0.4,
+        ci_high=change + 0.4,
+        t_p=p,
+        suppressed=suppressed,
+        reason="suppressed" if suppressed else reason,
+        **numbers,
+    )
 
 
 def stats_with(paired_objects):
-    return {
-        "scores": {
-            "trust_direct": {
-                "paired": paired_objects,
-                "group_by_time": {**UNDEFINED, "did": None},
-            }
-        },
-        "perception": [],
-        "asymmetry": [],
-        "priorities": {
-            "cells": [],
-            "agreement": [],
-            "convergence": {**UNDEFINED, "value": None},
-            "shared_top3": [],
-        },
-    }
+    undefined = GroupByTime(0, 0, 0, *[None] * 9, suppressed=False, reason="undefined")
+    return WorkshopStats(
+        workshop="d",
+        min_cell=5,
+        filters={},
+        scores={"trust_direct": ScoreStats((), tuple(paired_objects), undefined)},
+        alpha=(),
+        priorities=Priorities((), (), (), OneWaveConvergence(), (), ()),
+        perception=(),
+        asymmetry=(),
+        matching=Matching(),
+        findings=(),
+    )
 
 
 def test_the_design_example():
@@ -79,7 +89,7 @@ def test_direction_words_only_below_005_after_holm():
 
 
 def test_nothing_from_suppressed_or_undefined_statistics():
-    undefined = {**paired("nato", None), "reason": "undefined"}
+    undefined = paired("nato", None, reason="undefined")
     objects = [paired("nato", 0.001, suppressed=True), undefined]
     assert findings(stats_with(objects), SPEC) == []
 
@@ -107,11 +117,11 @@ def generate(n, shift, seed):
 
 
 def test_generated_findings_read_well():
-    strong = workshop_stats(generate(30, 2, 1), SPEC, workshop="d")["findings"]
+    strong = workshop_stats(generate(30, 2, 1), SPEC, workshop="d").findings
     assert any("overall trust in Pakistan rose from" in f for f in strong)
     assert any("Kendall's tau-b" in f for f in strong)
     for seed in range(5):
-        for sentence in workshop_stats(generate(15, 0, seed), SPEC, workshop="d")["findings"]:
+        for sentence in workshop_stats(generate(15, 0, seed), SPEC, workshop="d").findings:
             assert not CAUSAL.search(sentence), sentence
             assert "nan" not in sentence and "None" not in sentence, sentence
             if "Kendall" not in sentence and "top three" not in sentence:

@@ -1,4 +1,23 @@
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from survey.analysis.results import Statistic
 from survey.analysis.suppression import complement_too_small, too_small, withhold
+
+
+@dataclass(frozen=True)
+class Example(Statistic):
+    """A statistic object with every kind of field."""
+
+    group: str
+    wave: str
+    n: int
+    mean: float | None
+    n_zero: int | None
+    mean_rank: Mapping[str, float | None]
+    items: tuple[str, ...] | None
+    suppressed: bool
+    reason: str | None
 
 
 def test_too_small_leaves_empty_cells_to_undefined():
@@ -13,26 +32,26 @@ def test_complement_under_min_cell_withholds_but_zero_does_not():
 
 
 def test_withhold_nulls_numbers_and_keeps_who_and_how_many():
-    obj = {
-        "group": "nato",
-        "wave": "pre",
-        "n": 3,
-        "mean": 2.5,
-        "n_zero": 1,
-        "mean_rank": {"a": 1.5, "b": 2.0},
-        "items": ["a"],
-        "suppressed": False,
-        "reason": None,
-    }
-    assert withhold(obj) == {
-        "group": "nato",
-        "wave": "pre",
-        "n": 3,
-        "mean": None,
-        "n_zero": None,
-        "mean_rank": {"a": None, "b": None},
-        "items": None,
-        "suppressed": True,
-        "reason": "suppressed",
-    }
-    assert obj["mean"] == 2.5  # a copy
+    obj = Example(
+        group="nato",
+        wave="pre",
+        n=3,
+        mean=2.5,
+        n_zero=1,
+        mean_rank={"a": 1.5, "b": 2.0},
+        items=("a",),
+        suppressed=False,
+        reason=None,
+    )
+    assert withhold(obj) == Example(
+        group="nato",
+        wave="pre",
+        n=3,
+        mean=None,
+        n_zero=None,
+        mean_rank={"a": None, "b": None},
+        items=None,
+        suppressed=True,
+        reason="suppressed",
+    )
+    assert obj.mean == 2.5  # a copy

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from survey.auth import throttle
+from survey.auth import routes, throttle
 from survey.extensions import db
 from survey.models import AuditEvent
 from tests.conftest import csrf_token, sign_in
@@ -67,16 +67,62 @@ def test_too_many_failures_from_one_address_are_refused(app, make, client, pause
     sign_in(other, user, make.PASSWORD, address="10.0.0.9")
 
 
-def test_an_account_under_attack_from_many_addresses_is_locked(app, make, client, pauses):
+def test_an_attacker_at_one_address_cannot_lock_the_owner_out(app, make, client, pauses):
     app.config["FAILED_LOGIN_ACCOUNT_LIMIT"] = "3 per 15 minutes"
     user = make.user()
-    for i in range(3):
-        guesser = app.test_client()
-        sign_in(guesser, user, "wrong", address=f"10.0.1.{i}", expect=200)
-    response = sign_in(client, user, make.PASSWORD, address="10.0.2.1", expect=None)
+    attacker = app.test_client()
+    for _ in range(3):
+        assert (
+            sign_in(attacker, user.email, "wrong", address="10.0.1.1", expect=None).status_code
+            == 200
+        )
+    # The attacker's address is refused for this account, even with the right password...
+    response = sign_in(attacker, user.email, make.PASSWORD, address="10.0.1.1", expect=None)
     assert response.status_code == 429 and "Too many failed attempts" in response.text
     assert len(_events("auth.login_blocked")) == 1
-    sign_in(client, "someone.else@example.org", "x", address="10.0.2.1", expect=200)
+    assert (
+        sign_in(
+            attacker, "someone.else@example.org", "x", address="10.0.1.1", expect=None
+        ).status_code
+        == 200
+    )
+    # ...while the owner, at an address that has not failed, signs in as usual.
+    assert sign_in(client, user.email, address="10.0.2.1", expect=None).status_code == 302
+
+
+def test_guessing_from_many_addresses_is_slowed_down_never_refused(app, make, client, pauses):
+    app.config.update(
+        FAILED_LOGIN_ACCOUNT_SLOWDOWN="3 per 15 minutes", LOGIN_SLOWDOWN_MAX_SECONDS=4
+    )
+    user = make.user()
+    for i in range(6):
+        guesser = app.test_client()
+        assert (
+            sign_in(guesser, user.email, "wrong", address=f"10.0.3.{i}", expect=None).status_code
+            == 200
+        )
+    assert pauses == [4, 4, 4]  # every guess past the account's ceiling waits
+    assert sign_in(client, user.email, address="10.0.4.1", expect=None).status_code == 302
+    assert pauses == [4, 4, 4, 4]  # the owner waits too, but gets in
+    other = app.test_client()
+    assert (
+        sign_in(other, "someone.else@example.org", "x", address="10.0.3.1", expect=None).status_code
+        == 200
+    )
+    assert pauses == [4, 4, 4, 4]
+
+
+def test_the_account_pause_comes_before_the_password_is_checked(app, make, client, monkeypatch):
+    app.config["FAILED_LOGIN_ACCOUNT_SLOWDOWN"] = "1 per 15 minutes"
+    user = make.user()
+    sign_in(app.test_client(), user.email, "wrong", address="10.0.5.1", expect=None)
+    steps: list[str] = []
+    monkeypatch.setattr(throttle.time, "sleep", lambda seconds: steps.append("pause"))
+    checked = routes.authenticate
+    monkeypatch.setattr(routes, "authenticate", lambda *a: steps.append("check") or checked(*a))
+    assert sign_in(client, user.email, address="10.0.5.2", expect=None).status_code == 302
+    # A guesser who gives up waiting learns nothing: the password was not checked yet.
+    assert steps == ["pause", "check"]
 
 
 def test_successful_sign_in_is_never_counted(app, make, client):

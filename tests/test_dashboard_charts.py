@@ -6,14 +6,25 @@ import numpy as np
 import pytest
 
 from survey.analysis import AnalysisSpec, Respondent, ScoreSpec, workshop_stats
-from survey.dashboard import charts
-from survey.dashboard.data import FunnelRow, Labels
+from survey.dashboard.charts.distributions import likert_chart, thermometer_chart
+from survey.dashboard.charts.embedding import figure_data, plain
+from survey.dashboard.charts.funnel import funnel_chart
+from survey.dashboard.charts.perception import asymmetry_chart, perception_chart
+from survey.dashboard.charts.priorities import agreement_chart, priorities_slope_chart
+from survey.dashboard.charts.scores import (
+    group_by_time_chart,
+    paired_change_chart,
+    score_cells_chart,
+)
 from survey.dashboard.distributions import (
     CellDistribution,
     Distribution,
     scale_categories,
     thermometer_categories,
 )
+from survey.dashboard.formatting import number
+from survey.dashboard.labels import Labels
+from survey.dashboard.reads.funnel import FunnelRow
 
 TRUST = tuple(f"t{i}" for i in range(1, 8))
 ITEMS = ("a", "b", "c", "d")
@@ -103,86 +114,80 @@ def annotations(fig):
 
 
 def test_score_cells_chart_draws_each_cell_mean_with_its_interval(full):
-    fig = charts.score_cells_chart(full, "trust", labels(), (1, 5))
-    cells = {(c["group"], c["wave"]): c for c in full["scores"]["trust"]["cells"]}
+    fig = score_cells_chart(full, "trust", labels(), (1, 5))
+    cells = {(c.group, c.wave): c for c in full.scores["trust"].cells}
     assert [t.name for t in fig.data] == ["NATO", "Pakistan"]
     for trace, group in zip(fig.data, ("nato", "pakistan"), strict=True):
         expected = [cells[group, w] for w in ("pre", "post")]
-        assert list(trace.y) == pytest.approx([c["mean"] for c in expected])
-        assert list(trace.error_y.array) == pytest.approx(
-            [c["ci_high"] - c["mean"] for c in expected]
-        )
+        assert list(trace.y) == pytest.approx([c.mean for c in expected])
+        assert list(trace.error_y.array) == pytest.approx([c.ci_high - c.mean for c in expected])
         assert list(trace.error_y.arrayminus) == pytest.approx(
-            [c["mean"] - c["ci_low"] for c in expected]
+            [c.mean - c.ci_low for c in expected]
         )
-        assert [t.split("(")[1] for t in trace.text] == [f"n = {c['n']})" for c in expected]
+        assert [t.split("(")[1] for t in trace.text] == [f"n = {c.n})" for c in expected]
     assert annotations(fig) == []
 
 
 def test_suppressed_cells_are_notes_not_numbers(small):
-    fig = charts.score_cells_chart(small, "trust", labels(), (1, 5))
+    fig = score_cells_chart(small, "trust", labels(), (1, 5))
     pakistan = fig.data[1]
     assert len(pakistan.y) == 1  # only "pre": "post" has 3 < 5 respondents
     assert annotations(fig) == ["suppressed (n &lt; 5)"]
-    paired = charts.paired_change_chart(small, "trust", labels())
+    paired = paired_change_chart(small, "trust", labels())
     assert [t.name for t in paired.data] == ["NATO"]
     assert annotations(paired) == ["suppressed (n &lt; 5)"]
-    by_time = charts.group_by_time_chart(small, "trust", labels())
+    by_time = group_by_time_chart(small, "trust", labels())
     assert len(by_time.data) == 1
     assert "Pakistan: suppressed (n &lt; 5)" in annotations(by_time)[0]
     assert "difference of the changes: suppressed (n &lt; 5)" in annotations(by_time)[0]
-    perception = charts.perception_chart(small, labels(), SPEC.perception, (1, 5))
+    perception = perception_chart(small, labels(), SPEC.perception, (1, 5))
     # Pakistan-post (meta) and NATO-post (trust Pakistan gives NATO) need the small cell.
     drawn = sum(len(t.y) for t in perception.data)
     assert drawn == 2 * 4 - 2 * 2
-    slope = charts.priorities_slope_chart(small, labels())
+    slope = priorities_slope_chart(small, labels())
     pakistan_lines = [t for t in slope.data if t.xaxis == "x2"]
     assert all(t.y[1] is None for t in pakistan_lines)
     assert any("suppressed (n &lt; 5)" in text for text in annotations(slope))
-    agreement = charts.agreement_chart(small, labels())
+    agreement = agreement_chart(small, labels())
     assert len(agreement.data[0].y) == 1
     assert "convergence: suppressed (n &lt; 5)" in annotations(agreement)
 
 
 def test_paired_and_group_by_time_charts_use_the_matched_means(full):
-    paired = {p["group"]: p for p in full["scores"]["trust"]["paired"]}
-    fig = charts.paired_change_chart(full, "trust", labels())
+    paired = {p.group: p for p in full.scores["trust"].paired}
+    fig = paired_change_chart(full, "trust", labels())
     assert [t.y[0] for t in fig.data] == pytest.approx(
-        [paired[g]["mean_change"] for g in ("nato", "pakistan")]
+        [paired[g].mean_change for g in ("nato", "pakistan")]
     )
     assert list(fig.layout.xaxis.ticktext) == [
-        f"NATO<br>n = {paired['nato']['n']} pairs",
-        f"Pakistan<br>n = {paired['pakistan']['n']} pairs",
+        f"NATO<br>n = {paired['nato'].n} pairs",
+        f"Pakistan<br>n = {paired['pakistan'].n} pairs",
     ]
-    by_time = charts.group_by_time_chart(full, "trust", labels())
+    by_time = group_by_time_chart(full, "trust", labels())
     for trace, group in zip(by_time.data, ("nato", "pakistan"), strict=True):
-        assert list(trace.y) == pytest.approx(
-            [paired[group]["pre_mean"], paired[group]["post_mean"]]
-        )
-    did = full["scores"]["trust"]["group_by_time"]
-    assert charts.number(did["did"]) in annotations(by_time)[0]
+        assert list(trace.y) == pytest.approx([paired[group].pre_mean, paired[group].post_mean])
+    did = full.scores["trust"].group_by_time
+    assert number(did.did) in annotations(by_time)[0]
 
 
 def test_perception_asymmetry_priorities_and_agreement_follow_the_numbers(full):
-    perception = charts.perception_chart(full, labels(), SPEC.perception, (1, 5))
-    objects = full["perception"]
-    assert list(perception.data[0].y) == pytest.approx([o["meta_trust_mean"] for o in objects])
-    assert list(perception.data[1].y) == pytest.approx([o["other_trust_mean"] for o in objects])
-    asymmetry = charts.asymmetry_chart(full, labels())
-    assert list(asymmetry.data[0].y) == pytest.approx([o["value"] for o in full["asymmetry"]])
-    slope = charts.priorities_slope_chart(full, labels())
-    cells = {(c["group"], c["wave"]): c for c in full["priorities"]["cells"]}
+    perception = perception_chart(full, labels(), SPEC.perception, (1, 5))
+    objects = full.perception
+    assert list(perception.data[0].y) == pytest.approx([o.meta_trust_mean for o in objects])
+    assert list(perception.data[1].y) == pytest.approx([o.other_trust_mean for o in objects])
+    asymmetry = asymmetry_chart(full, labels())
+    assert list(asymmetry.data[0].y) == pytest.approx([o.value for o in full.asymmetry])
+    slope = priorities_slope_chart(full, labels())
+    cells = {(c.group, c.wave): c for c in full.priorities.cells}
     first = slope.data[0]
     assert first.name == "Item a"
     assert list(first.y) == pytest.approx(
-        [cells["nato", w]["mean_rank"]["a"] for w in ("pre", "post")]
+        [cells["nato", w].mean_rank["a"] for w in ("pre", "post")]
     )
     assert len(slope.data) == 2 * len(ITEMS)
     assert list(slope.layout.yaxis.range) == [len(ITEMS) + 0.5, 0.5]  # rank 1 on top
-    agreement = charts.agreement_chart(full, labels())
-    assert list(agreement.data[0].y) == pytest.approx(
-        [a["tau"] for a in full["priorities"]["agreement"]]
-    )
+    agreement = agreement_chart(full, labels())
+    assert list(agreement.data[0].y) == pytest.approx([a.tau for a in full.priorities.agreement])
 
 
 def distribution(cells):
@@ -193,7 +198,7 @@ def distribution(cells):
 def test_likert_chart_diverges_around_zero_with_the_middle_split():
     shown = CellDistribution("nato", "pre", 9, 1, (1, 2, 2, 1, 2), False, None)
     hidden = CellDistribution("pakistan", "pre", 3, None, None, True, "suppressed")
-    fig = charts.likert_chart(distribution([shown, hidden]), labels(), 5)
+    fig = likert_chart(distribution([shown, hidden]), labels(), 5)
     by_name: dict[str, list[float]] = {}
     for trace in fig.data:
         assert trace.orientation == "h"
@@ -219,7 +224,7 @@ def test_thermometer_chart_shows_shares_per_cell():
         CellDistribution("pakistan", "pre", 0, None, None, False, "undefined"),
         CellDistribution("pakistan", "post", 0, None, None, False, "undefined"),
     ]
-    fig = charts.thermometer_chart(
+    fig = thermometer_chart(
         Distribution("warmth", categories, tuple(cells)),
         labels(),
         ("nato", "pakistan"),
@@ -238,7 +243,7 @@ def test_funnel_chart_counts():
         FunnelRow("nato", 10, 1, {"pre": 9, "post": 4}, {"pre": 8, "post": 3}),
         FunnelRow("pakistan", 7, 0, {"pre": 7, "post": 0}, {"pre": 6, "post": 0}),
     ]
-    fig = charts.funnel_chart(funnel, labels())
+    fig = funnel_chart(funnel, labels())
     assert [t.name for t in fig.data] == ["Participants", "Started", "Submitted"]
     assert list(fig.data[0].y) == [10, 10, 7, 7]
     assert list(fig.data[1].y) == [9, 4, 7, 0]
@@ -257,19 +262,19 @@ def test_every_string_in_every_figure_is_escaped(small, payload):
     )
     likert = Distribution("q", scale_categories([(i, payload) for i in range(1, 6)]), likert.cells)
     figures = [
-        charts.score_cells_chart(small, "trust", hostile, (1, 5)),
-        charts.paired_change_chart(small, "trust", hostile),
-        charts.group_by_time_chart(small, "trust", hostile),
-        charts.perception_chart(small, hostile, SPEC.perception, (1, 5)),
-        charts.asymmetry_chart(small, hostile),
-        charts.priorities_slope_chart(small, hostile),
-        charts.likert_chart(likert, hostile, 5),
-        charts.thermometer_chart(likert, hostile, ("nato", "pakistan"), ("pre", "post"), 5),
-        charts.funnel_chart([FunnelRow("nato", 1, 0, {"pre": 1}, {"pre": 1})], hostile),
+        score_cells_chart(small, "trust", hostile, (1, 5)),
+        paired_change_chart(small, "trust", hostile),
+        group_by_time_chart(small, "trust", hostile),
+        perception_chart(small, hostile, SPEC.perception, (1, 5)),
+        asymmetry_chart(small, hostile),
+        priorities_slope_chart(small, hostile),
+        likert_chart(likert, hostile, 5),
+        thermometer_chart(likert, hostile, ("nato", "pakistan"), ("pre", "post"), 5),
+        funnel_chart([FunnelRow("nato", 1, 0, {"pre": 1}, {"pre": 1})], hostile),
     ]
     # The agreement chart names no group or item: it must still carry no markup.
-    for fig in [*figures, charts.agreement_chart(small, hostile)]:
-        data = charts.figure_data(fig)
+    for fig in [*figures, agreement_chart(small, hostile)]:
+        data = figure_data(fig)
         json.dumps(data, allow_nan=False)
         texts = list(strings(data))
         if fig in figures:
@@ -281,7 +286,7 @@ def test_every_string_in_every_figure_is_escaped(small, payload):
 
 
 def test_figure_data_is_plain_json():
-    data = charts.figure_data(charts.funnel_chart([], labels()))
+    data = figure_data(funnel_chart([], labels()))
     assert set(data) == {"data", "layout"}
     assert json.loads(json.dumps(data, allow_nan=False)) == data
-    assert charts._plain([np.float64("nan"), np.int64(3), (1.5,)]) == [None, 3, [1.5]]
+    assert plain([np.float64("nan"), np.int64(3), (1.5,)]) == [None, 3, [1.5]]

@@ -1,6 +1,6 @@
 from werkzeug.datastructures import MultiDict
 
-from survey.dashboard.data import Filters
+from survey.dashboard.filters import Filters
 from survey.dashboard.forms import FilterForm, TextFilterForm
 
 CHOICES = {

@@ -1,20 +1,17 @@
 import json
 import math
+from dataclasses import replace
 
 import pytest
 from scipy import stats as scipy_stats
 
-from survey.dashboard.data import CellSize, Filters, cell_sizes, load_dataset, workshop_setting
-from survey.dashboard.results import (
-    ResultsCache,
-    compute_results,
-    stats_json,
-    workshop_results,
-)
-from survey.extensions import db
-from survey.models import ResponseStatus
-from tests.dashboard_helpers import populate
-from tests.test_dashboard_data import TRUST_ITEMS, respond
+from survey.analysis.results import Matching
+from survey.dashboard.filters import Filters
+from survey.dashboard.loading import load_dataset
+from survey.dashboard.reads.cells import CellSize, cell_sizes
+from survey.dashboard.reads.setting import workshop_setting
+from survey.dashboard.results import compute_results
+from tests.dashboard_helpers import TRUST_ITEMS, populate, respond
 
 
 def reject_constant(name):
@@ -45,17 +42,17 @@ def test_trust_score_from_the_database_matches_a_hand_computation(make):
         (1 + 2 + 3 + 4 + 5 + 1 + 1) / 7,
     ]
     setting = workshop_setting(ws)
-    results = compute_results(setting, load_dataset(setting), Filters(), {})
-    cell = results.stats["scores"]["trust"]["cells"][0]
-    assert (cell["group"], cell["wave"], cell["n"]) == ("nato", "pre", 5)
-    assert cell["mean"] == pytest.approx(sum(expected) / 5)
+    results = compute_results(setting, load_dataset(setting), Filters(), Matching())
+    cell = results.stats.scores["trust"].cells[0]
+    assert (cell.group, cell.wave, cell.n) == ("nato", "pre", 5)
+    assert cell.mean == pytest.approx(sum(expected) / 5)
     sd = scipy_stats.tstd(expected)
     half = scipy_stats.t.ppf(0.975, 4) * sd / math.sqrt(5)
-    assert cell["ci_low"] == pytest.approx(sum(expected) / 5 - half)
+    assert cell.ci_low == pytest.approx(sum(expected) / 5 - half)
     assert cell_sizes(setting, Filters())["nato", "pre"] == CellSize(6, 6, False)
     # Pakistan has no responses: undefined, not suppressed.
-    empty = results.stats["scores"]["trust"]["cells"][2]
-    assert (empty["group"], empty["n"], empty["mean"], empty["reason"]) == (
+    empty = results.stats.scores["trust"].cells[2]
+    assert (empty.group, empty.n, empty.mean, empty.reason) == (
         "pakistan",
         0,
         None,
@@ -69,22 +66,22 @@ def test_small_cells_and_small_complements_are_withheld_everywhere(make):
     populate(ws, {"nato": 12, "pakistan": 3}, post_share=1.0, seed=5)
     setting = workshop_setting(ws)
     data = load_dataset(setting)
-    whole = compute_results(setting, data, Filters(), {})
+    whole = compute_results(setting, data, Filters(), Matching())
     assert not cell_sizes(setting, Filters())["nato", "pre"].suppressed
     assert cell_sizes(setting, Filters())["pakistan", "pre"] == CellSize(3, 3, True)
-    pakistan = [c for c in whole.stats["scores"]["trust"]["cells"] if c["group"] == "pakistan"]
-    assert all(c["suppressed"] and c["mean"] is None for c in pakistan)
+    pakistan = [c for c in whole.stats.scores["trust"].cells if c.group == "pakistan"]
+    assert all(c.suppressed and c.mean is None for c in pakistan)
     for distribution in whole.distributions.values():
         for cell in distribution.cells:
             if cell.group == "pakistan":
                 assert cell.suppressed and cell.counts is None
 
     # Filtered to government (4 of 12): under min_cell itself.
-    government = compute_results(setting, data, Filters(sector="government"), {})
+    government = compute_results(setting, data, Filters(sector="government"), Matching())
     assert cell_sizes(setting, Filters(sector="government"))["nato", "pre"] == CellSize(4, 12, True)
-    assert government.stats["scores"]["warmth"]["cells"][0]["suppressed"]
+    assert government.stats.scores["warmth"].cells[0].suppressed
     # Experience cycles lt2 / 5to9: 6 inside, a complement of 6: shown.
-    experienced = compute_results(setting, data, Filters(experience="5to9"), {})
+    experienced = compute_results(setting, data, Filters(experience="5to9"), Matching())
     assert cell_sizes(setting, Filters(experience="5to9"))["nato", "pre"] == CellSize(6, 12, False)
     assert not experienced.distributions["obstacle_legacy"].cells[0].suppressed
 
@@ -95,42 +92,13 @@ def test_complement_rule_on_the_cells(make):
     populate(ws, {"nato": 7}, languages=("en", "en", "en", "en", "en", "ur", "ur"), seed=2)
     setting = workshop_setting(ws)
     data = load_dataset(setting)
-    english = compute_results(setting, data, Filters(language="en"), {})
+    english = compute_results(setting, data, Filters(language="en"), Matching())
     # 5 English answers with a complement of 2 (< 3): both views are withheld.
     assert cell_sizes(setting, Filters(language="en"))["nato", "pre"] == CellSize(5, 7, True)
     assert cell_sizes(setting, Filters(language="ur"))["nato", "pre"] == CellSize(2, 7, True)
-    cell = english.stats["scores"]["warmth"]["cells"][0]
-    assert cell["suppressed"] and cell["mean"] is None
+    cell = english.stats.scores["warmth"].cells[0]
+    assert cell.suppressed and cell.mean is None
     assert all(c.suppressed for c in english.distributions["optimism"].cells[:1])
-
-
-def test_results_are_cached_until_the_data_changes(app, make):
-    ws = make.workshop(open_waves=("pre", "post"))
-    populate(ws, 6, seed=1, post_share=0)
-    setting = workshop_setting(ws)
-    first = workshop_results(setting, ws, Filters())
-    assert workshop_results(setting, ws, Filters()) is first
-    filtered = workshop_results(setting, ws, Filters(sector="media"))
-    assert filtered is not first and filtered.filters == Filters(sector="media")
-    p = make.participant(ws, "nato")
-    respond(p, ws.waves[0], {"warmth": 50}, status=ResponseStatus.SUBMITTED)
-    fresh = workshop_results(setting, ws, Filters())
-    assert fresh is not first
-    n = fresh.stats["scores"]["warmth"]["cells"][0]["n"]
-    assert n == first.stats["scores"]["warmth"]["cells"][0]["n"] + 1
-    # min_cell is part of the key.
-    ws.min_cell = 7
-    db.session.commit()
-    assert workshop_results(workshop_setting(ws), ws, Filters()) is not fresh
-
-
-def test_cache_keeps_only_the_latest_entries():
-    cache = ResultsCache(size=2)
-    cache.put(("a",), "A")
-    cache.put(("b",), "B")
-    assert cache.get(("a",)) == "A"  # now the most recent
-    cache.put(("c",), "C")
-    assert cache.get(("b",)) is None and cache.get(("a",)) == "A" and cache.get(("c",)) == "C"
 
 
 def test_stats_json_never_carries_nan_or_infinity(make):
@@ -141,11 +109,11 @@ def test_stats_json_never_carries_nan_or_infinity(make):
         respond(p, ws.waves[0], {**trust_answers((3,) * 7), "warmth": 50, "trust_direct": 3})
         respond(p, ws.waves[1], {**trust_answers((3,) * 7), "warmth": 50, "trust_direct": 3})
     setting = workshop_setting(ws)
-    results = compute_results(setting, load_dataset(setting), Filters(), {})
-    text = stats_json(results.stats)
+    results = compute_results(setting, load_dataset(setting), Filters(), Matching())
+    text = results.stats.to_json()
     parsed = json.loads(text, parse_constant=reject_constant)
     paired = parsed["scores"]["trust"]["paired"][0]
     assert paired["n"] == 3 and paired["n_zero"] == 3 and paired["t"] is None
     assert paired["reason"] == "undefined"
     with pytest.raises(ValueError):
-        stats_json({"mean": float("nan")})
+        replace(results.stats, min_cell=float("nan")).to_json()

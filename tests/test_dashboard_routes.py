@@ -157,7 +157,7 @@ def render_statements(app, client, slug: str) -> dict[str, int]:
         address = f"/workshops/{slug}/dashboard{page}"
         for cached in (False, True):
             if not cached:
-                app.extensions.pop("dashboard_results", None)  # computes afresh
+                app.extensions.pop("dashboard_cache", None)  # computes afresh
             # As in production, the request starts its own session and transaction (the test's
             # session would otherwise carry its open transaction into the request).
             db.session.remove()

@@ -9,7 +9,13 @@ from sqlalchemy import func, select
 
 from survey import create_app
 from survey.auth.users import authenticate, user_by_email
-from survey.demo import DEMO_ADMIN_EMAIL, DEMO_SLUG, HOSTILE_PLANTS, ensure_demo_admin, seed_demo
+from survey.demo.workshop import (
+    DEMO_ADMIN_EMAIL,
+    DEMO_SLUG,
+    HOSTILE_PLANTS,
+    ensure_demo_admin,
+    seed_demo,
+)
 from survey.extensions import db
 from survey.linking import match_report
 from survey.models import (

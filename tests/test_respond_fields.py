@@ -6,8 +6,9 @@ from flask import g
 from werkzeug.datastructures import MultiDict
 
 from survey.instruments import shipped_instrument
-from survey.respond.fields import handler_for, western_digits
+from survey.respond.fields import handler_for
 from survey.respond.forms import answers_form
+from survey.text import western_digits
 from tests.respond_helpers import RANKING_ITEMS, ranking
 
 

@@ -9,19 +9,12 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from survey.instruments import Instrument, QuestionKind, instrument_from_definition
+from survey.demo.corpus import HOSTILE_TEXTS, TEXTS, synthetic_text
+from survey.demo.people import fake_contact, linking_answers, public_id, response_times
+from survey.demo.synthetic import Synthesizer
+from survey.instruments import Instrument, instrument_from_definition
 from survey.instruments import shipped_instrument as load_shipped
 from survey.linking import PARTS, normalise
-from survey.synthetic import (
-    HOSTILE_TEXTS,
-    TEXTS,
-    Synthesizer,
-    fake_contact,
-    linking_answers,
-    public_id,
-    response_times,
-    synthetic_text,
-)
 
 
 @pytest.fixture(scope="module")
@@ -34,12 +27,13 @@ def answer_problems(
 ) -> list[str]:
     """What makes stored answers (question, item, number, text) invalid for the wave.
 
-    Shared with the demo and generator tests: the rules the participant side enforces.
+    Shared with the demo and generator tests: each value and each whole answer is checked by
+    its question's kind, as the participant side and the long-file import check them.
     """
     problems = []
     asked = {q.code: q for q in instrument.questions_for_wave(wave)}
     seen: Counter = Counter()
-    ranks: dict[str, dict[str, int]] = {}
+    valid: dict[str, list[tuple[str, int | str | None]]] = {}
     for question, item, number, text in answers:
         seen[question, item] += 1
         q = asked.get(question)
@@ -49,30 +43,17 @@ def answer_problems(
         if (number is None) == (text is None):
             problems.append(f"{question}: needs a number xor a text")
             continue
-        if q.kind is QuestionKind.RANKING:
-            if item not in {i.code for i in q.items} or number is None:
-                problems.append(f"{question}/{item}: not an item with a rank")
-            else:
-                ranks.setdefault(question, {})[item] = number
-            continue
-        if item != "":
-            problems.append(f"{question}: item {item!r} on a question that is not a ranking")
-        if number == instrument.non_response_code:
-            if not q.allows_non_response:
-                problems.append(f"{question}: non-response not allowed")
-        elif q.kind in (QuestionKind.SCALE, QuestionKind.INTEGER):
-            if number is None or not q.minimum <= number <= q.maximum:
-                problems.append(f"{question}: {number!r} outside {q.minimum}..{q.maximum}")
-        elif q.kind in (QuestionKind.CHOICE, QuestionKind.YES_NO):
-            if text not in {str(o.code) for o in q.options}:
-                problems.append(f"{question}: unknown code {text!r}")
-        elif q.kind is QuestionKind.TEXT and not 0 < len(text or "") <= (q.max_length or 10**9):
-            problems.append(f"{question}: empty or too long text")
+        value = q.kind.stored_value(number, text)
+        problem = q.kind.check_value(q, item, value)
+        if problem is None:
+            valid.setdefault(question, []).append((item, value))
+        else:
+            problems.append(problem)
     problems += [f"{q}/{i}: stored {n} times" for (q, i), n in seen.items() if n > 1]
-    for question, ranking in ranks.items():
-        expected = len(asked[question].items)
-        if sorted(ranking.values()) != list(range(1, expected + 1)):
-            problems.append(f"{question}: ranks {sorted(ranking.values())} are not 1..{expected}")
+    for question, values in valid.items():
+        q = asked[question]
+        whole = q.kind.check_answer(q, values, where=question, place=lambda row: f"row {row}")
+        problems += [message for _row, message in whole]
     if complete:
         required = {q.code for q in asked.values() if q.required}
         problems += [f"{code}: required, unanswered" for code in required - {q for q, _ in seen}]
@@ -80,7 +61,8 @@ def answer_problems(
 
 
 def trust_score(values: dict[str, int], instrument: Instrument) -> float | None:
-    """DESIGN §4 by hand: the mean after reversing, with at least min_answered items."""
+    """docs/statistics.md, "Scores", by hand: the mean after reversing, with at least
+    min_answered items."""
     score = instrument.scores["trust"]
     answered = [
         (6 - values[c] if c in score.reversed else values[c])

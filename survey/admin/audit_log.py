@@ -9,6 +9,7 @@ from survey.extensions import db
 from survey.models import AuditEvent, Workshop
 
 PAGE_SIZE = 100
+MAX_PAGE = 100_000  # keeps the offset a small number whatever the address says
 
 
 @dataclass(frozen=True)
@@ -50,11 +51,11 @@ def audit_events(
         )
     if since:
         query = query.where(AuditEvent.at >= datetime.combine(since, time.min, UTC))
-    if until:
+    if until and until < date.max:  # up to the last day there is: no upper bound
         query = query.where(
             AuditEvent.at < datetime.combine(until + timedelta(days=1), time.min, UTC)
         )
-    page = max(1, page)
+    page = min(max(1, page), MAX_PAGE)
     rows = db.session.execute(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
     return AuditPage(
         events=[(event, slug) for event, slug in rows[:PAGE_SIZE]],

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+# The Respondent attributes the statistics may be restricted to (docs/stats-json.md).
+FILTER_KEYS = ("sector", "experience", "language")
+
 
 @dataclass(frozen=True)
 class Respondent:

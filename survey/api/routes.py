@@ -1,12 +1,15 @@
-"""The JSON API: a workshop's statistics (DESIGN §8) for its organisers and researchers."""
+"""The JSON API: a workshop's statistics (docs/stats-json.md) for its organisers and
+researchers."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, request
 
 from survey.auth.access import workshop_role_required
-from survey.dashboard.data import FilterError, parse_filters, start_reading, workshop_setting
-from survey.dashboard.results import stats_json, workshop_results
+from survey.dashboard.cache import workshop_results
+from survey.dashboard.filters import FilterError, parse_filters
+from survey.dashboard.reads.setting import workshop_setting
+from survey.dashboard.reads.transaction import start_reading
 from survey.models import Role, Workshop
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -23,6 +26,6 @@ def workshop_stats(workshop: Workshop):
     except FilterError as error:
         abort(400, str(error))
     results = workshop_results(setting, workshop, filters)
-    response = current_app.response_class(stats_json(results.stats), mimetype="application/json")
+    response = current_app.response_class(results.stats.to_json(), mimetype="application/json")
     response.headers["Cache-Control"] = "private, no-store"
     return response

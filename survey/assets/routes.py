@@ -53,7 +53,7 @@ def asset(hashed: str):
         if asset_digest(name) != digest:
             abort(404)
         path = asset_path(name)
-    except FileNotFoundError:
+    except OSError:  # no such file, or a name no file can have (too long for the system)
         abort(404)
     response = send_file(path, max_age=ONE_YEAR, conditional=True)
     response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"

@@ -15,7 +15,10 @@ from survey.extensions import db, limiter
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 WRONG = "The e-mail or password is not right."
-BLOCKED = "Too many failed attempts for this account. Please wait a few minutes and try again."
+BLOCKED = (
+    "Too many failed attempts for this account from this address. "
+    "Please wait a few minutes and try again."
+)
 
 
 def _failed_sign_in(response) -> bool:
@@ -39,6 +42,8 @@ def login():
             db.session.commit()
             form.password.errors.append(BLOCKED)
             return render_template("auth/login.html", form=form), 429
+        # Before the check: a guesser who stops waiting has learnt nothing.
+        throttle.slow_down(throttle.account_pause(email))
         user = authenticate(email, form.password.data)
         if user is None:
             pause = throttle.note_failure(email)

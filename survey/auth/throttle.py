@@ -1,10 +1,14 @@
 """Brakes on password guessing, on top of the per-address limit on the sign-in route.
 
-Two counters of failed sign-ins live in the rate limiter's storage (memory, or Redis when
-several hosts share the work, so every host sees the same counts):
+Counters of failed sign-ins live in the rate limiter's storage (memory, or Redis when several
+hosts share the work, so every host sees the same counts):
 
-- per account, from any address: once it is spent the account refuses sign-ins until the
-  window passes, so a guesser spread over many addresses gets no further than one;
+- per account and address: once it is spent, that address is refused for that account until
+  the window passes. Keyed by the address too, so that someone who only knows an e-mail
+  cannot lock its owner out: the owner, from an address that has not failed, still signs in;
+- per account, from any address: past this higher ceiling every sign-in to the account (the
+  owner's too) waits before the password is even checked, so guessing spread over many
+  addresses stays slow without ever being refused;
 - per address: each failure after the first few is answered more slowly, doubling up to a cap.
 
 Unknown e-mail addresses are counted like known ones, so the answers never reveal which
@@ -19,22 +23,28 @@ from limits import RateLimitItem, parse
 from survey.extensions import limiter
 from survey.net import client_address
 
+ACCOUNT_ADDRESS = "login-failed-account-address"
 ACCOUNT = "login-failed-account"
 ADDRESS = "login-failed-address"
 FREE_FAILURES = 2  # typos: the first failures from an address are answered at full speed
 
 
-def _account_limit() -> RateLimitItem:
-    return parse(current_app.config["FAILED_LOGIN_ACCOUNT_LIMIT"])
-
-
-def _address_limit() -> RateLimitItem:
-    return parse(current_app.config["FAILED_LOGIN_LIMIT"])
+def _limit(setting: str) -> RateLimitItem:
+    return parse(current_app.config[setting])
 
 
 def account_blocked(email: str) -> bool:
-    """Whether the account has used up its failed sign-ins for the current window."""
-    return not limiter.limiter.test(_account_limit(), ACCOUNT, email)
+    """Whether this address has used up its failed sign-ins to the account for the window."""
+    limit = _limit("FAILED_LOGIN_ACCOUNT_LIMIT")
+    return not limiter.limiter.test(limit, ACCOUNT_ADDRESS, email, client_address())
+
+
+def account_pause(email: str) -> float:
+    """Seconds every sign-in to the account waits, from any address: none until its failures
+    pass the ceiling, then the longest pause."""
+    if limiter.limiter.test(_limit("FAILED_LOGIN_ACCOUNT_SLOWDOWN"), ACCOUNT, email):
+        return 0.0
+    return current_app.config["LOGIN_SLOWDOWN_MAX_SECONDS"]
 
 
 def failure_delay(failures: int) -> float:
@@ -47,11 +57,14 @@ def failure_delay(failures: int) -> float:
 
 
 def note_failure(email: str) -> float:
-    """Count a failed sign-in for the account and the address; return the pause it earns."""
-    limiter.limiter.hit(_account_limit(), ACCOUNT, email)
-    address_limit = _address_limit()
-    limiter.limiter.hit(address_limit, ADDRESS, client_address())
-    remaining = limiter.limiter.get_window_stats(address_limit, ADDRESS, client_address()).remaining
+    """Count a failed sign-in for the account, the account and address, and the address;
+    return the pause it earns."""
+    address = client_address()
+    limiter.limiter.hit(_limit("FAILED_LOGIN_ACCOUNT_LIMIT"), ACCOUNT_ADDRESS, email, address)
+    limiter.limiter.hit(_limit("FAILED_LOGIN_ACCOUNT_SLOWDOWN"), ACCOUNT, email)
+    address_limit = _limit("FAILED_LOGIN_LIMIT")
+    limiter.limiter.hit(address_limit, ADDRESS, address)
+    remaining = limiter.limiter.get_window_stats(address_limit, ADDRESS, address).remaining
     return failure_delay(address_limit.amount - remaining)
 
 
@@ -62,5 +75,7 @@ def slow_down(seconds: float) -> None:
 
 
 def forget_failures(email: str) -> None:
-    """A successful sign-in clears the account's count (never the address's)."""
-    limiter.limiter.clear(_account_limit(), ACCOUNT, email)
+    """A successful sign-in clears the count of its account and address: it proves nothing
+    about the other addresses, whose failures keep counting towards the slow-down."""
+    limit = _limit("FAILED_LOGIN_ACCOUNT_LIMIT")
+    limiter.limiter.clear(limit, ACCOUNT_ADDRESS, email, client_address())

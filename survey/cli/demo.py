@@ -16,7 +16,7 @@ from survey.extensions import db
 @with_appcontext
 def demo_command(port: int, host: str, no_serve: bool) -> None:
     """Create/upgrade the database, seed the demo workshop, print a login and serve."""
-    from survey.demo import DEMO_SLUG, ensure_demo_admin, seed_demo  # heavy: only when used
+    from survey.demo.workshop import DEMO_SLUG, ensure_demo_admin, seed_demo  # heavy: when used
 
     upgrade()
     created = seed_demo()

@@ -5,9 +5,11 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from survey.dashboard.data import FilterError, parse_filters, start_reading, workshop_setting
-from survey.dashboard.results import stats_json, workshop_results
-from survey.dashboard.summary import summary_lines
+from survey.dashboard.cache import workshop_results
+from survey.dashboard.filters import FilterError, parse_filters
+from survey.dashboard.reads.setting import workshop_setting
+from survey.dashboard.reads.transaction import start_reading
+from survey.dashboard.views.summary import summary_lines
 from survey.organise.workshops import workshop_by_slug
 
 
@@ -21,7 +23,7 @@ from survey.organise.workshops import workshop_by_slug
 def stats_command(
     slug: str, as_json: bool, sector: str | None, experience: str | None, language: str | None
 ) -> None:
-    """Statistics of workshop SLUG (DESIGN §4), suppressed under its minimum cell size."""
+    """Statistics of workshop SLUG (docs/statistics.md), suppressed under its minimum cell size."""
     start_reading()
     workshop = workshop_by_slug(slug)
     if workshop is None:
@@ -36,7 +38,7 @@ def stats_command(
         raise click.BadParameter(str(error)) from None
     results = workshop_results(setting, workshop, filters)
     if as_json:
-        click.echo(stats_json(results.stats))
+        click.echo(results.stats.to_json())
     else:
         for line in summary_lines(setting, results):
             click.echo(line)

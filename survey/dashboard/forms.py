@@ -8,8 +8,8 @@ from collections.abc import Mapping, Sequence
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 
-from survey.analysis.report import FILTER_KEYS
-from survey.dashboard.data import Filters
+from survey.analysis.records import FILTER_KEYS
+from survey.dashboard.filters import Filters
 
 Choices = Sequence[tuple[str, str]]
 

@@ -4,22 +4,31 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, make_response, render_template, request, url_for
 
-from survey.analysis.report import FILTER_KEYS
+from survey.analysis.records import FILTER_KEYS
 from survey.audit import record
 from survey.auth.access import can_access, workshop_role_required
-from survey.dashboard import pages
-from survey.dashboard.charts import number, p_value
-from survey.dashboard.data import (
-    TEXT_PAGE,
-    data_signature,
-    filter_choices,
-    start_reading,
-    workshop_setting,
-)
+from survey.dashboard.cache import workshop_funnel, workshop_results
+from survey.dashboard.filters import filter_choices
+from survey.dashboard.formatting import number, p_value
 from survey.dashboard.forms import FilterForm, TextFilterForm
-from survey.dashboard.freetext import free_text, page_count
-from survey.dashboard.report import report_html
-from survey.dashboard.results import workshop_free_text, workshop_funnel, workshop_results
+from survey.dashboard.reads.setting import workshop_setting
+from survey.dashboard.reads.signature import data_signature
+from survey.dashboard.reads.text import TEXT_PAGE
+from survey.dashboard.reads.transaction import start_reading
+from survey.dashboard.views.obstacles import obstacles_view
+from survey.dashboard.views.overview import overview_view
+from survey.dashboard.views.parts import PAGES
+from survey.dashboard.views.perception import perception_view
+from survey.dashboard.views.priorities import priorities_view
+from survey.dashboard.views.report import report_html
+from survey.dashboard.views.text import (
+    free_text,
+    page_count,
+    text_choices,
+    text_pager,
+    workshop_free_text,
+)
+from survey.dashboard.views.trust import trust_view
 from survey.models import Role, Workshop
 from survey.models._types import utcnow
 from survey.security import relax_style_src
@@ -40,7 +49,7 @@ def _render(workshop: Workshop, page: str, view, setting, form, filters, results
         f"dashboard/{page}.html",
         workshop=workshop,
         page=page,
-        pages=pages.PAGES,
+        pages=PAGES,
         view=view,
         setting=setting,
         labels=setting.labels,
@@ -76,7 +85,7 @@ def _page(workshop: Workshop, name: str, build):
 def overview(workshop: Workshop):
     """Findings, the response funnel, the linking report and the report download."""
     setting, form, results, signature = _load(workshop)
-    view = pages.overview(setting, results, workshop_funnel(setting, signature))
+    view = overview_view(setting, results, workshop_funnel(setting, signature))
     return _render(workshop, "overview", view, setting, form, results.filters, results)
 
 
@@ -84,37 +93,28 @@ def overview(workshop: Workshop):
 @workshop_role_required(*VIEWERS)
 def trust(workshop: Workshop):
     """Scores by group and wave, their paired change, group x time, items, thermometer."""
-    return _page(workshop, "trust", pages.trust)
+    return _page(workshop, "trust", trust_view)
 
 
 @bp.get("/perception")
 @workshop_role_required(*VIEWERS)
 def perception(workshop: Workshop):
     """Meta-trust beside the trust actually given, and the asymmetry."""
-    return _page(workshop, "perception", pages.perception)
+    return _page(workshop, "perception", perception_view)
 
 
 @bp.get("/priorities")
 @workshop_role_required(*VIEWERS)
 def priorities(workshop: Workshop):
     """Mean ranks, agreement and convergence, shared interests and differences."""
-    return _page(workshop, "priorities", pages.priorities)
+    return _page(workshop, "priorities", priorities_view)
 
 
 @bp.get("/obstacles")
 @workshop_role_required(*VIEWERS)
 def obstacles(workshop: Workshop):
     """Obstacles and outlook by group and wave, and the evaluation of the workshop."""
-    return _page(workshop, "obstacles", pages.obstacles)
-
-
-def _text_choices(setting) -> dict:
-    labels = setting.labels
-    return {
-        "questions": [(q.code, labels.questions[q.code]) for q in setting.text_questions()],
-        "groups": [(g, labels.group(g)) for g in setting.spec.groups],
-        "waves": [(w, labels.wave(w)) for w in setting.spec.waves],
-    }
+    return _page(workshop, "obstacles", obstacles_view)
 
 
 @bp.get("/text")
@@ -124,9 +124,7 @@ def text(workshop: Workshop):
     never the (possibly slow) statistics."""
     start_reading()
     setting = workshop_setting(workshop)
-    form = TextFilterForm(
-        request.args, filter_choices(setting.instrument), **_text_choices(setting)
-    )
+    form = TextFilterForm(request.args, filter_choices(setting.instrument), **text_choices(setting))
     filters = form.filters()
     number = min(max(request.args.get("page", 1, type=int), 1), MAX_TEXT_PAGE)
     blocks = workshop_free_text(
@@ -139,19 +137,13 @@ def text(workshop: Workshop):
         page=number,
         per_page=TEXT_PAGE,
     )
-    last = page_count(blocks, TEXT_PAGE)
     args = {key: value for key, value in request.args.items() if key != "page"}
-
-    def address(n: int) -> str:
-        return url_for("dashboard.text", slug=workshop.slug, **args, page=n)
-
-    pager = {
-        "number": number,
-        "last": last,
-        "per_page": TEXT_PAGE,
-        "previous": address(number - 1) if number > 1 else None,
-        "next": address(number + 1) if number < last else None,
-    }
+    pager = text_pager(
+        number,
+        page_count(blocks, TEXT_PAGE),
+        TEXT_PAGE,
+        lambda n: url_for("dashboard.text", slug=workshop.slug, **args, page=n),
+    )
     return _render(workshop, "text", blocks, setting, form, filters, pager=pager)
 
 

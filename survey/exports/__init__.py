@@ -1,1 +1,4 @@
-"""Research exports (long, wide, codebook, data package) and the long-format import (DESIGN §6)."""
+"""Research exports (long, wide, codebook, data package) and the long-format import.
+
+The formats are the contract of docs/exports.md.
+"""

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 from survey.exports.long import LONG_COLUMNS
 from survey.exports.spec import ExportSpec, question_or_none
-from survey.exports.wide import LABELLED_KINDS, Variable, wide_variables
-from survey.instruments import Instrument, Option, Question, QuestionKind
+from survey.exports.wide import Variable, wide_variables
+from survey.instruments import Instrument, Question
+from survey.instruments.kinds.base import codes_listing
 
 CODEBOOK_COLUMNS = (
     "file",
@@ -116,17 +117,13 @@ def _row(
     return [values.get(column, "") for column in CODEBOOK_COLUMNS]
 
 
-def _codes(options: tuple[Option, ...], language: str) -> str:
-    return "; ".join(f"{option.code}={option.label(language)}" for option in options)
-
-
 def _id_codes(spec: ExportSpec, column: str) -> str:
     instrument = spec.instrument
     if column == "group":
         return "; ".join(f"{g}={instrument.group(g).name(spec.language)}" for g in spec.groups)
     if column == "sector":
         question = question_or_none(instrument, SECTOR_QUESTION)
-        return _codes(question.options, spec.language) if question else ""
+        return codes_listing(question.options, spec.language) if question else ""
     if column == "wave":
         return "; ".join(wave.code for wave in spec.waves)
     if column == "language":
@@ -139,7 +136,7 @@ def variable_type(variable: Variable, labels: bool) -> str:
     if variable.score is not None:
         return "number"
     question = variable.question
-    if labels and question.kind in LABELLED_KINDS:
+    if labels and question.kind.coded:
         return "string"
     if question.numeric():
         return "integer"
@@ -150,31 +147,18 @@ def _question_row(variable: Variable, spec: ExportSpec) -> list[str]:
     question: Question = variable.question
     instrument: Instrument = variable.wave.version.instrument
     language = spec.language
-    text = question.text(language)
-    codes = ""
-    minimum = maximum = ""
-    if question.kind is QuestionKind.RANKING:
-        item = question.item(variable.item)
-        text = f"{text} [{item.label(language)}]"
-        minimum, maximum = "1", str(len(question.items))
-        codes = _codes(question.items, language)
-    elif question.options:
-        codes = _codes(question.options, language)
-    if question.kind in (QuestionKind.SCALE, QuestionKind.INTEGER):
-        minimum, maximum = str(question.minimum), str(question.maximum)
+    cells = question.kind.codebook_cells(question, variable.item, language)
+    text = question.text(language) + cells.get("suffix", "")
     non_response = str(instrument.non_response_code) if question.allows_non_response else ""
     notes = []
     if "{" in text:
         notes.append("{own}, {other} and the like are filled with the participant's group names.")
-    if spec.labels and question.kind in LABELLED_KINDS:
+    if spec.labels and question.kind.coded:
         notes.append(f"Values are labels in '{language}' (codes listed here).")
-    if question.kind is QuestionKind.MULTI:
-        notes.append("Multiple choice: the chosen codes in option order, separated by spaces.")
     if question.profile:
         notes.append("Profile question: asked once, in the first wave the participant answered.")
-    if question.kind is QuestionKind.TEXT:
-        if question.max_length:
-            notes.append(f"Free text, at most {question.max_length} characters.")
+    notes += question.kind.codebook_notes(question)
+    if question.free_text:
         notes.append(SPREADSHEET_NOTE)
     return _row(
         "wide",
@@ -182,13 +166,13 @@ def _question_row(variable: Variable, spec: ExportSpec) -> list[str]:
         wave=variable.wave.code,
         question=question.code,
         item=variable.item,
-        kind=question.kind.value,
+        kind=question.kind.code,
         type_=variable_type(variable, spec.labels),
         construct=question.construct or "",
         reversed="true" if question.reversed else "false",
-        minimum=minimum,
-        maximum=maximum,
-        codes=codes,
+        minimum=cells.get("minimum", ""),
+        maximum=cells.get("maximum", ""),
+        codes=cells.get("codes", ""),
         non_response_code=non_response,
         text=text,
         notes=" ".join(notes),

@@ -18,8 +18,7 @@ from datetime import UTC, datetime
 from survey.exports.codebook import CODEBOOK_COLUMNS, LONG_TYPES, SECTOR_QUESTION, variable_type
 from survey.exports.long import LONG_COLUMNS
 from survey.exports.spec import ExportSpec, item_codes, question_or_none
-from survey.exports.wide import LABELLED_KINDS, Variable, wide_variables
-from survey.instruments import QuestionKind
+from survey.exports.wide import Variable, wide_variables
 
 LONG_NAME, WIDE_NAME, CODEBOOK_NAME = "long", "wide", "codebook"
 DESCRIPTOR_NAME = "datapackage.json"
@@ -69,23 +68,15 @@ def _wide_field(variable: Variable, spec: ExportSpec) -> dict:
         field["constraints"] = {"minimum": score.scale_min, "maximum": score.scale_max}
         return field
     question = variable.question
-    instrument = variable.wave.version.instrument
-    language = spec.language
-    if question.kind is QuestionKind.MULTI:
-        pass  # several codes (or labels) in one cell: no enum applies
-    elif spec.labels and question.kind in LABELLED_KINDS:
-        labels = [option.label(language) for option in question.options]
+    labels = None
+    if spec.labels and question.kind.coded:
+        instrument = variable.wave.version.instrument
+        labels = [option.label(spec.language) for option in question.options]
         if question.allows_non_response:
-            labels.append(instrument.non_response_label(language))
-        field["constraints"] = _enum(labels)
-    elif question.kind is QuestionKind.RANKING:
-        field["constraints"] = _enum(range(1, len(question.items) + 1))
-    elif question.options:
-        field["constraints"] = _enum(option.code for option in question.options)
-    elif question.kind is QuestionKind.INTEGER:
-        field["constraints"] = {"minimum": question.minimum, "maximum": question.maximum}
-    elif question.kind is QuestionKind.TEXT and question.max_length:
-        field["constraints"] = {"maxLength": question.max_length}
+            labels.append(instrument.non_response_label(spec.language))
+    constraints = question.kind.package_constraints(question, labels)
+    if constraints:
+        field["constraints"] = constraints
     return field
 
 

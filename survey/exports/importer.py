@@ -1,31 +1,26 @@
-"""The long format in: paper questionnaires typed in after the workshop (DESIGN §6).
+"""The long format in: paper questionnaires typed in after the workshop (docs/exports.md).
 
 The whole file is checked against the workshop's groups, waves and instrument versions before
-anything is written; every problem is reported with the line it starts on. Participants are
-matched by their pseudonymous id or created; each (participant, wave) becomes a submitted
-response with source "import" and the file's `submitted_at`, so that exporting the imported
-data gives back the same file. The `label` column is ignored: it is derived from the codes.
+anything is written (survey.exports.import_check); every problem is reported with the line it
+starts on. Participants are matched by their pseudonymous id or created; each (participant,
+wave) becomes a submitted response with source "import" and the file's `submitted_at`, so that
+exporting the imported data gives back the same file. The `label` column is ignored: it is
+derived from the codes.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from survey.audit import record
-from survey.exports.codebook import SECTOR_QUESTION
+from survey.exports.import_check import ImportProblem, LongFileCheck, MalformedFile, records
 from survey.exports.long import LONG_COLUMNS
-from survey.exports.spec import TIMESTAMP_FORMAT, question_or_none
 from survey.exports.spreadsheet import BOM, looks_spreadsheet_safe
 from survey.extensions import db
-from survey.instruments import Instrument, Question, QuestionKind
 from survey.models import (
     Answer,
     Participant,
@@ -39,26 +34,12 @@ from survey.models import (
 )
 
 AUDIT_ACTION = "responses.import"
-#: A pseudonymous id as the roster and join links make them (and as a typist can copy one).
-PUBLIC_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}")
-INTEGER = re.compile(r"-?[0-9]{1,9}")
 PLAIN_FILE_ADVICE = (
     "import the plain long file instead (download it with 'spreadsheet-safe' unticked, or "
     "`survey export SLUG --format long` without --spreadsheet)"
 )
 ANSWER_BATCH = 5000
 PROGRESS_STEP = 500
-
-_C = {name: index for index, name in enumerate(LONG_COLUMNS)}
-
-
-@dataclass(frozen=True, order=True)
-class ImportProblem:
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
 
 
 @dataclass
@@ -85,284 +66,6 @@ class ImportResult:
             "responses": self.responses,
             "replaced": self.replaced,
         }
-
-
-@dataclass
-class _Answer:
-    line: int
-    question: Question
-    item: str
-    number: int | None
-    text: str | None
-
-
-@dataclass
-class _Response:
-    line: int
-    participant: str
-    wave: Wave
-    language: str
-    submitted_at: datetime
-    stamp: str
-    answers: list[_Answer] = field(default_factory=list)
-
-
-@dataclass
-class _Person:
-    line: int
-    group: str
-    sector: str
-
-
-class _Reader:
-    """Checks the rows one by one and collects people, responses and problems."""
-
-    def __init__(self, workshop: Workshop) -> None:
-        self.workshop = workshop
-        self.problems: list[ImportProblem] = []
-        self.groups = {group.code: group for group in workshop.groups}
-        self.waves = {wave.code: wave for wave in workshop.waves}
-        self.people: dict[str, _Person] = {}
-        self.responses: dict[tuple[str, str], _Response] = {}
-        self.seen: dict[tuple[str, str, str, str], int] = {}
-        self.workshop_cell: tuple[int, str] | None = None
-        self.rows = 0
-        sector = question_or_none(workshop.waves[0].instrument_version.instrument, SECTOR_QUESTION)
-        self.sectors = [str(option.code) for option in sector.options] if sector else []
-        self.existing: dict[str, Participant] = {}
-
-    def problem(self, line: int, message: str) -> None:
-        self.problems.append(ImportProblem(line, message))
-
-    def read(self, line: int, row: list[str]) -> None:
-        self.rows += 1
-        if len(row) != len(LONG_COLUMNS):
-            self.problem(line, f"expected {len(LONG_COLUMNS)} cells, found {len(row)}")
-            return
-        cells = dict(zip(LONG_COLUMNS, row, strict=True))
-        if self.workshop_cell is None:
-            self.workshop_cell = (line, cells["workshop"])
-        elif cells["workshop"] != self.workshop_cell[1]:
-            first_line, first = self.workshop_cell
-            self.problem(
-                line,
-                f"workshop {cells['workshop']!r} differs from {first!r} on line {first_line}: "
-                "a file holds one workshop",
-            )
-        participant = cells["participant"]
-        if not PUBLIC_ID.fullmatch(participant):
-            self.problem(
-                line,
-                f"participant {participant!r} is not a pseudonymous id (letters, digits, "
-                "'.', '_' or '-', at most 32)",
-            )
-            return
-        self._person(line, participant, cells["group"], cells["sector"])
-        wave = self.waves.get(cells["wave"])
-        if wave is None:
-            self.problem(line, f"unknown wave {cells['wave']!r} (waves: {', '.join(self.waves)})")
-            return
-        version = wave.instrument_version
-        if cells["instrument_version"] != version.label:
-            self.problem(
-                line,
-                f"instrument_version {cells['instrument_version']!r} is not wave {wave.code}'s "
-                f"version {version.label!r}",
-            )
-            return
-        instrument = version.instrument
-        response = self._response(line, participant, wave, instrument, cells)
-        question = question_or_none(instrument, cells["question"])
-        if question is None:
-            self.problem(line, f"unknown question {cells['question']!r}")
-            return
-        if wave.code not in question.waves:
-            self.problem(line, f"question {question.code!r} is not asked in wave {wave.code}")
-            return
-        key = (participant, wave.code, question.code, cells["item"])
-        if key in self.seen:
-            self.problem(line, f"the same answer as line {self.seen[key]}")
-            return
-        self.seen[key] = line
-        answer = self._answer(line, instrument, question, cells["item"], cells["value"])
-        if answer is not None and response is not None:
-            response.answers.append(answer)
-
-    def _person(self, line: int, participant: str, group: str, sector: str) -> None:
-        if group not in self.groups:
-            self.problem(line, f"unknown group {group!r} (groups: {', '.join(self.groups)})")
-        if sector and self.sectors and sector not in self.sectors:
-            self.problem(line, f"unknown sector {sector!r} (sectors: {', '.join(self.sectors)})")
-        person = self.people.get(participant)
-        if person is None:
-            self.people[participant] = _Person(line, group, sector)
-        elif (person.group, person.sector) != (group, sector):
-            what = "group" if person.group != group else "sector"
-            self.problem(
-                line,
-                f"participant {participant} has {what} "
-                f"{group if what == 'group' else sector!r} here but "
-                f"{person.group if what == 'group' else person.sector!r} on line {person.line}",
-            )
-
-    def _response(
-        self, line: int, participant: str, wave: Wave, instrument: Instrument, cells: dict
-    ) -> _Response | None:
-        language, stamp = cells["language"], cells["submitted_at"]
-        if language not in instrument.languages:
-            self.problem(
-                line,
-                f"unknown language {language!r} (languages: {', '.join(instrument.languages)})",
-            )
-            return None
-        try:
-            submitted_at = datetime.strptime(stamp, TIMESTAMP_FORMAT).replace(tzinfo=UTC)
-        except ValueError:
-            self.problem(
-                line, f"submitted_at {stamp!r} is not a UTC time like 2014-05-01T09:30:00Z"
-            )
-            return None
-        response = self.responses.get((participant, wave.code))
-        if response is None:
-            response = _Response(line, participant, wave, language, submitted_at, stamp)
-            self.responses[(participant, wave.code)] = response
-        elif (response.language, response.stamp) != (language, stamp):
-            self.problem(
-                line,
-                f"participant {participant}'s {wave.code} response has language {language} and "
-                f"submitted_at {stamp} here but {response.language} and {response.stamp} on "
-                f"line {response.line}",
-            )
-        return response
-
-    def _answer(
-        self, line: int, instrument: Instrument, question: Question, item: str, value: str
-    ) -> _Answer | None:
-        kind = question.kind
-        codes = [str(item.code) for item in question.items]
-        if codes and item not in codes:
-            self.problem(
-                line, f"unknown item {item!r} of {question.code} (items: {', '.join(codes)})"
-            )
-            return None
-        if not codes and item:
-            self.problem(line, f"{question.code} has no items: leave item empty (got {item!r})")
-            return None
-        if kind is QuestionKind.TEXT:
-            return self._text(line, question, value)
-        if kind is QuestionKind.MULTI:
-            return self._multi(line, question, value)
-        if kind in (QuestionKind.CHOICE, QuestionKind.YES_NO):
-            options = [str(option.code) for option in question.options]
-            if value not in options:
-                self.problem(
-                    line,
-                    f"{value!r} is not a code of {question.code} (codes: {', '.join(options)})",
-                )
-                return None
-            return _Answer(line, question, item, None, value)
-        number = int(value) if INTEGER.fullmatch(value) else None
-        if number is None:
-            self.problem(line, f"{question.code} needs a whole number, got {value!r}")
-            return None
-        if question.allows_non_response and number == instrument.non_response_code:
-            return _Answer(line, question, item, number, None)
-        low, high = _range(question)
-        if not low <= number <= high:
-            non_response = (
-                f" or {instrument.non_response_code}" if question.allows_non_response else ""
-            )
-            self.problem(
-                line, f"{number} is out of range for {question.code} ({low}–{high}{non_response})"
-            )
-            return None
-        return _Answer(line, question, item, number, None)
-
-    def _multi(self, line: int, question: Question, value: str) -> _Answer | None:
-        """Codes separated by spaces, stored in the options' order (as the questionnaire does)."""
-        options = [str(option.code) for option in question.options]
-        chosen = value.split(" ")
-        unknown = [code for code in chosen if code not in options]
-        if unknown or len(set(chosen)) != len(chosen):
-            self.problem(
-                line,
-                f"{value!r} is not a list of different codes of {question.code} separated by "
-                f"spaces (codes: {', '.join(options)})",
-            )
-            return None
-        return _Answer(line, question, "", None, " ".join(c for c in options if c in chosen))
-
-    def _text(self, line: int, question: Question, value: str) -> _Answer | None:
-        if not value:
-            self.problem(line, f"{question.code} is empty: leave out unanswered items")
-        elif "\x00" in value:
-            self.problem(line, f"{question.code} contains a NUL character, which cannot be stored")
-        elif question.max_length and len(value) > question.max_length:
-            self.problem(
-                line,
-                f"{question.code} has {len(value)} characters; at most {question.max_length}",
-            )
-        else:
-            return _Answer(line, question, "", None, value)
-        return None
-
-    def check_rankings(self) -> None:
-        for response in self.responses.values():
-            by_question: dict[str, list[_Answer]] = {}
-            for answer in response.answers:
-                if answer.question.kind is QuestionKind.RANKING:
-                    by_question.setdefault(answer.question.code, []).append(answer)
-            for answers in by_question.values():
-                self._ranking(response, answers[0].question, answers)
-
-    def _ranking(self, response: _Response, question: Question, answers: list[_Answer]) -> None:
-        where = f"{question.code} of {response.participant} in {response.wave.code}"
-        items = [str(item.code) for item in question.items]
-        missing = [item for item in items if item not in {a.item for a in answers}]
-        if missing:
-            self.problem(
-                answers[0].line, f"incomplete ranking {where}: no rank for {', '.join(missing)}"
-            )
-        ranks: dict[int, int] = {}
-        for answer in answers:
-            if answer.number in ranks:
-                self.problem(
-                    answer.line,
-                    f"broken ranking {where}: rank {answer.number} also on line "
-                    f"{ranks[answer.number]}",
-                )
-            ranks.setdefault(answer.number, answer.line)
-
-
-def _range(question: Question) -> tuple[int, int]:
-    if question.kind is QuestionKind.RANKING:
-        return 1, len(question.items)
-    return question.minimum, question.maximum
-
-
-class _Malformed(Exception):
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
-
-
-def _rows(text: str):
-    """(line the record starts on, cells); quoted line breaks make records span lines.
-
-    Blank lines and rows of empty cells (what spreadsheets leave at the end) are skipped.
-    """
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    end = 0
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            raise _Malformed(end + 1, f"the CSV is malformed: {error}") from None
-        if any(row):
-            yield end + 1, row
-        end = reader.line_num
 
 
 def import_long(
@@ -393,9 +96,9 @@ def import_long(
         line = data[: error.start].count(b"\n") + 1
         result.problems.append(ImportProblem(line, "the file is not UTF-8 text"))
         return result
-    reader = _Reader(workshop)
+    reader = LongFileCheck(workshop)
     try:
-        rows = _rows(text)
+        rows = records(text)
         first = next(rows, None)
         if first is None or first[1] != list(LONG_COLUMNS):
             got = ",".join(first[1]) if first else "an empty file"
@@ -420,10 +123,10 @@ def import_long(
                 done = 0
         if progress:
             progress(done)
-    except _Malformed as error:
+    except MalformedFile as error:
         result.problems.append(ImportProblem(error.line, str(error)))
         return result
-    reader.check_rankings()
+    reader.check_answers()
     result.rows = reader.rows
     _check_existing(workshop, reader, result)
     result.problems = sorted(reader.problems)
@@ -432,7 +135,7 @@ def import_long(
     return _write(workshop, reader, result, actor)
 
 
-def _check_existing(workshop: Workshop, reader: _Reader, result: ImportResult) -> None:
+def _check_existing(workshop: Workshop, reader: LongFileCheck, result: ImportResult) -> None:
     """Match participants by public id; refuse what would overwrite submitted answers."""
     existing = reader.existing = {
         p.public_id: p
@@ -479,7 +182,7 @@ def _check_existing(workshop: Workshop, reader: _Reader, result: ImportResult) -
     result.responses = len(reader.responses)
 
 
-def _write(workshop: Workshop, reader: _Reader, result: ImportResult, actor) -> ImportResult:
+def _write(workshop: Workshop, reader: LongFileCheck, result: ImportResult, actor) -> ImportResult:
     participants = dict(reader.existing)
     first_language = {}
     for response in sorted(reader.responses.values(), key=lambda r: r.wave.position):

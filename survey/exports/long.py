@@ -1,4 +1,4 @@
-"""The long file: one row per answered item of a submitted response (DESIGN §6)."""
+"""The long file: one row per answered item of a submitted response (docs/exports.md)."""
 
 from collections.abc import Iterable, Iterator
 from itertools import groupby

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-
-from survey.instruments import Instrument, Question, QuestionKind
+from survey.instruments import Instrument, Question
 from survey.models import Wave
 
 
@@ -20,6 +18,7 @@ class PaperChoice:
 class PaperQuestion:
     code: str  # the variable code to type into the `question` column
     kind: str
+    layout: str  # how the answer is written: "options", "ranking", "number" or "lines"
     text: str
     choices: tuple[PaperChoice, ...]  # options (with -9 where offered), or ranking items
     hint: str
@@ -49,50 +48,24 @@ class PaperQuestionnaire:
     pages: tuple[PaperPage, ...]
 
 
-def _hint(instrument: Instrument, question: Question, language: str) -> str:
-    non_response = (
-        f"; {instrument.non_response_code} = {instrument.non_response_label(language)}"
-        if question.allows_non_response
-        else ""
-    )
-    if question.kind is QuestionKind.RANKING:
-        return _(
-            "Write a different rank from 1 to %(count)d beside every item (1 = first).",
-            count=len(question.items),
-        )
-    if question.kind is QuestionKind.INTEGER:
-        return (
-            _(
-                "A whole number from %(low)d to %(high)d",
-                low=question.minimum,
-                high=question.maximum,
-            )
-            + non_response
-        )
-    if question.kind is QuestionKind.TEXT:
-        if question.max_length:
-            return _("At most %(count)d characters.", count=question.max_length)
-        return ""
-    if question.kind is QuestionKind.MULTI:
-        return _("Tick every answer that applies.")
-    return _("Tick one answer.")
-
-
 def _question(
     instrument: Instrument, question: Question, language: str, group: str
 ) -> PaperQuestion:
-    options = question.items if question.kind is QuestionKind.RANKING else question.options
-    choices = [PaperChoice(str(option.code), option.label(language)) for option in options]
-    if question.allows_non_response and question.kind is QuestionKind.SCALE:
-        choices.append(
-            PaperChoice(str(instrument.non_response_code), instrument.non_response_label(language))
-        )
+    non_response = None
+    if question.allows_non_response:
+        non_response = (str(question.non_response_code), instrument.non_response_label(language))
+    hint_end = f"; {non_response[0]} = {non_response[1]}" if non_response else ""
+    kind = question.kind
     return PaperQuestion(
         code=question.code,
-        kind=question.kind.value,
+        kind=kind.code,
+        layout=kind.paper_layout,
         text=instrument.question_text(question, language, group),
-        choices=tuple(choices),
-        hint=_hint(instrument, question, language),
+        choices=tuple(
+            PaperChoice(code, label)
+            for code, label in kind.paper_choices(question, language, non_response)
+        ),
+        hint=kind.paper_hint(question, hint_end),
         profile=question.profile,
     )
 

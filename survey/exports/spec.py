@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from survey.instruments import Instrument, Question, QuestionKind
 
-#: `submitted_at` in every file: UTC, whole seconds (DESIGN §6).
+#: `submitted_at` in every file: UTC, whole seconds (docs/exports.md).
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
@@ -96,9 +96,7 @@ def instrument_order(instrument: Instrument) -> dict[tuple[str, str], int]:
 
 def item_codes(question: Question) -> tuple[str, ...]:
     """The `item` values a question's answers carry: "" except for rankings."""
-    if question.kind is QuestionKind.RANKING:
-        return tuple(str(item.code) for item in question.items)
-    return ("",)
+    return question.kind.item_codes(question)
 
 
 def timestamp(moment: datetime | None) -> str:
@@ -126,24 +124,11 @@ class QuestionLabels:
     codes: Mapping[str, str]  # option code -> label; a ranking's item code -> label
 
     def label(self, item: str, value: str) -> str:
-        """The label of a coded value (a ranking's: its item's); "" when uncoded.
-
-        A multiple choice is stored as its codes separated by spaces: its label lists theirs.
-        """
+        """The label of a coded value (a ranking's: its item's); "" when uncoded."""
         if value == self.non_response:
             return self.non_response_label
-        if self.kind is QuestionKind.RANKING:
-            return self.codes.get(item, "")
-        if self.kind is QuestionKind.MULTI:
-            codes = self.codes
-            return "; ".join(codes[code] for code in value.split() if code in codes)
-        return self.codes.get(value, "")
+        return self.kind.value_label(self.codes, item, value)
 
-
-#: Kinds whose `value` is an option code (a ranking's label is its item's).
-_OPTION_KINDS = frozenset(
-    {QuestionKind.SCALE, QuestionKind.CHOICE, QuestionKind.YES_NO, QuestionKind.MULTI}
-)
 
 _LABELS: dict[tuple[str, str], dict[str, QuestionLabels]] = {}
 
@@ -155,14 +140,9 @@ def question_labels(instrument: Instrument, language: str) -> dict[str, Question
         non_response = str(instrument.non_response_code)
         labels = {}
         for question in instrument.questions:
-            if question.kind is QuestionKind.RANKING:
-                options = question.items
-            elif question.kind in _OPTION_KINDS:
-                options = question.options
-            else:
-                options = ()
             codes: dict[str, str] = {}
-            for option in options:  # the first option of a code wins, as a scan would find
+            # The first option of a code wins, as a scan would find.
+            for option in question.kind.labelled_options(question):
                 codes.setdefault(str(option.code), option.label(language))
             allowed = question.allows_non_response
             labels[question.code] = QuestionLabels(

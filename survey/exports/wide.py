@@ -16,14 +16,9 @@ from survey.exports.spec import (
     item_codes,
     stored_value,
 )
-from survey.instruments import Question, QuestionKind, ScoreDef
+from survey.instruments import Question, ScoreDef
 
 ID_COLUMNS = ("participant", "group", "sector")
-
-#: Kinds whose values are codes with labels (ranks and numbers stay numbers).
-LABELLED_KINDS = frozenset(
-    {QuestionKind.SCALE, QuestionKind.CHOICE, QuestionKind.YES_NO, QuestionKind.MULTI}
-)
 
 
 @dataclass(frozen=True)
@@ -86,8 +81,9 @@ def wide_rows(records: Iterable[AnswerRecord], spec: ExportSpec) -> Iterator[lis
 
 
 def _cell(variable: Variable, value: str, spec: ExportSpec) -> str:
-    """The stored value, or in a labelled export the label of a code (-9 of a number stays)."""
-    if not spec.labels or variable.question.kind not in LABELLED_KINDS:
+    """The stored value, or in a labelled export the label of a code (ranks and numbers stay
+    numbers, -9 of a number too)."""
+    if not spec.labels or not variable.question.kind.coded:
         return value
     labels = variable.wave.version.labels(spec.language)[variable.question.code]
     return labels.label(variable.item, value) or value

@@ -1,13 +1,12 @@
-"""Questionnaire definitions: the format, its validation and the shipped instruments."""
+"""Questionnaire definitions: the format, its validation, the question kinds and the shipped
+instruments."""
 
+from survey.instruments.kinds import QuestionKind, kind_named, question_kinds
 from survey.instruments.loader import (
-    InstrumentError,
-    check_shared_items,
     instrument_from_definition,
     load_instrument,
     shipped_instrument,
     shipped_instruments,
-    validation_problems,
 )
 from survey.instruments.model import (
     Consent,
@@ -16,11 +15,16 @@ from survey.instruments.model import (
     Option,
     Page,
     Question,
-    QuestionKind,
     ScoreDef,
     fill_placeholders,
 )
-from survey.instruments.schema import INSTRUMENT_SCHEMA
+from survey.instruments.problems import InstrumentError
+from survey.instruments.validation import document_schema, validation_problems
+from survey.instruments.versions import check_shared_items
+
+#: The JSON Schema of a document with the built-in kinds (validation uses document_schema(),
+#: which also knows kinds registered later).
+INSTRUMENT_SCHEMA = document_schema()
 
 __all__ = [
     "INSTRUMENT_SCHEMA",
@@ -34,9 +38,12 @@ __all__ = [
     "QuestionKind",
     "ScoreDef",
     "check_shared_items",
+    "document_schema",
     "fill_placeholders",
     "instrument_from_definition",
+    "kind_named",
     "load_instrument",
+    "question_kinds",
     "shipped_instrument",
     "shipped_instruments",
     "validation_problems",

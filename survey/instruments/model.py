@@ -8,11 +8,13 @@ unknown language, group or code raises `KeyError`.
 from __future__ import annotations
 
 import dataclasses
-import enum
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from survey.instruments.kinds import QuestionKind
 
 #: `{name}` in a text is filled from the respondent's group forms in the text's language.
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -48,20 +50,6 @@ def fill_placeholders(text: str, forms: Mapping[str, str]) -> str:
     return PLACEHOLDER.sub(lambda match: forms.get(match.group(1), match.group(0)), text)
 
 
-class QuestionKind(enum.StrEnum):
-    SCALE = "scale"  # single choice, integer codes, from a named labelled scale
-    CHOICE = "choice"  # single choice, string codes
-    MULTI = "multi"  # multiple choice, string codes
-    YES_NO = "yes_no"  # codes "yes" / "no"
-    INTEGER = "integer"  # an integer range, e.g. a 0-100 thermometer
-    RANKING = "ranking"  # a full ranking of items, 1 = first
-    TEXT = "text"  # free text up to max_length characters
-
-
-#: Kinds whose answers are stored as integers (a ranking stores one integer rank per item).
-NUMERIC_KINDS = frozenset({QuestionKind.SCALE, QuestionKind.INTEGER, QuestionKind.RANKING})
-
-
 @dataclass(frozen=True)
 class Option:
     code: int | str
@@ -74,26 +62,43 @@ class Option:
 @dataclass(frozen=True)
 class Question:
     code: str
-    kind: QuestionKind
+    kind: QuestionKind  # registered in survey.instruments.kinds; equal to its code ("scale")
     page: str
     texts: Mapping[str, str]  # raw, with placeholders; see Instrument.question_text
+    # Set by the kind (survey.instruments.kinds), each where it applies:
     scale: str | None = None
-    options: tuple[Option, ...] = ()  # SCALE: from the scale; CHOICE, MULTI, YES_NO: the choices
-    minimum: int | None = None  # INTEGER: the range; SCALE: the lowest and highest code
+    options: tuple[Option, ...] = ()  # scale: from the scale; choice, multi, yes_no: the choices
+    minimum: int | None = None  # integer: the range; scale: the lowest and highest code
     maximum: int | None = None
-    widget: str | None = None  # INTEGER only: "thermometer" (a slider) or "number"
-    items: tuple[Option, ...] = ()  # RANKING: the items to rank, in instrument order
-    max_length: int | None = None  # TEXT only
+    widget: str | None = None  # integer: "thermometer" (a slider) or "number"
+    items: tuple[Option, ...] = ()  # ranking: the items to rank, in instrument order
+    max_length: int | None = None  # text
     required: bool = False
-    allows_non_response: bool = False  # offers "Prefer not to answer", stored as non_response_code
+    # Where "Prefer not to answer" is offered: the instrument's code that stores it.
+    non_response_code: int | None = None
     construct: str | None = None
     reversed: bool = False
     waves: tuple[str, ...] = ()
     profile: bool = False  # asked once, stored on the participant
 
+    @property
+    def allows_non_response(self) -> bool:
+        """Whether it offers "Prefer not to answer"."""
+        return self.non_response_code is not None
+
     def numeric(self) -> bool:
         """Whether the stored value is an integer (a scale code, a number or a rank)."""
-        return self.kind in NUMERIC_KINDS
+        return self.kind.numeric
+
+    @property
+    def scored(self) -> bool:
+        """Whether its answers are numbers a score or a statistic can use (scale, integer)."""
+        return self.kind.scored
+
+    @property
+    def free_text(self) -> bool:
+        """Whether its answers are written text (shown to staff only, never coded)."""
+        return self.kind.free_text
 
     def text(self, language: str) -> str:
         """The raw text in `language`, placeholders unfilled."""

@@ -2,10 +2,18 @@
 
 The schema checks shape: keys, types, code patterns. Everything that needs more than one place
 of the document at once (references, translations, placeholders, kind-specific keys, duplicate
-codes) is checked by `survey.instruments.loader`, which also words the messages.
+codes) is checked by `survey.instruments.validation`, which also words the messages. The keys
+of a question that belong to its kind come from the kinds (survey.instruments.kinds), which
+take their fragments (CODE, OPTIONS, ...) from here.
 """
 
-from survey.instruments.model import QuestionKind
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from survey.instruments.kinds import QuestionKind
 
 CODE_PATTERN = r"^[a-z][a-z0-9_]*$"  # question, page, wave, group, scale, score codes
 OPTION_CODE_PATTERN = r"^[a-z0-9][a-z0-9_]*$"  # string codes of choices and ranking items
@@ -13,7 +21,8 @@ LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 
 WIDGETS = ("number", "thermometer")
 
-_code = {"type": "string", "pattern": CODE_PATTERN}
+CODE = {"type": "string", "pattern": CODE_PATTERN}
+WIDGET = {"enum": list(WIDGETS)}
 _language = {"type": "string", "pattern": LANGUAGE_PATTERN}
 _texts = {
     "type": "object",
@@ -27,70 +36,69 @@ _option = {
     "additionalProperties": False,
     "properties": {"code": {"type": ["integer", "string"]}, "labels": _texts},
 }
-_options = {"type": "array", "items": _option}
+OPTIONS = {"type": "array", "items": _option}
 
-_question = {
-    "type": "object",
-    "required": ["code", "kind", "texts"],
-    "additionalProperties": False,
-    "properties": {
-        "code": _code,
-        "kind": {"enum": [kind.value for kind in QuestionKind]},
-        "texts": _texts,
-        "scale": _code,
-        "options": _options,
-        "items": _options,
-        "minimum": {"type": "integer"},
-        "maximum": {"type": "integer"},
-        "widget": {"enum": list(WIDGETS)},
-        "max_length": {"type": "integer", "minimum": 1},
+
+def _question(kinds: Iterable[QuestionKind]) -> dict:
+    """A question: the keys of every question, and those of the kinds."""
+    kinds = tuple(kinds)
+    properties = {"code": CODE, "kind": {"enum": [kind.code for kind in kinds]}, "texts": _texts}
+    for kind in kinds:
+        properties.update(kind.keys)  # a key shared by kinds has one schema (the registry checks)
+    properties |= {
         "required": {"type": "boolean"},
-        "non_response": {"type": "boolean"},
-        "construct": _code,
-        "reversed": {"type": "boolean"},
-        "waves": {"type": "array", "items": _code, "minItems": 1},
+        "waves": {"type": "array", "items": CODE, "minItems": 1},
         "profile": {"type": "boolean"},
-    },
-}
+    }
+    return {
+        "type": "object",
+        "required": ["code", "kind", "texts"],
+        "additionalProperties": False,
+        "properties": properties,
+    }
+
 
 _scale = {
     "type": "object",
     "description": "labelled (options with consecutive integer codes) or a range (min, max)",
     "additionalProperties": False,
     "properties": {
-        "options": _options,
+        "options": OPTIONS,
         "minimum": {"type": "integer"},
         "maximum": {"type": "integer"},
-        "widget": {"enum": list(WIDGETS)},
+        "widget": WIDGET,
         "non_response": {"type": "boolean", "description": "offer 'Prefer not to answer'"},
     },
 }
 
-_page = {
-    "type": "object",
-    "required": ["code", "titles", "questions"],
-    "additionalProperties": False,
-    "properties": {
-        "code": _code,
-        "titles": _texts,
-        "intros": _texts,
-        "questions": {"type": "array", "items": _question, "minItems": 1},
-    },
-}
+
+def _page(kinds: Iterable[QuestionKind]) -> dict:
+    return {
+        "type": "object",
+        "required": ["code", "titles", "questions"],
+        "additionalProperties": False,
+        "properties": {
+            "code": CODE,
+            "titles": _texts,
+            "intros": _texts,
+            "questions": {"type": "array", "items": _question(kinds), "minItems": 1},
+        },
+    }
+
 
 _score = {
     "type": "object",
     "description": "either a construct (its items in instrument order) or a list of items",
     "additionalProperties": False,
     "properties": {
-        "construct": _code,
-        "items": {"type": "array", "items": _code, "minItems": 1},
+        "construct": CODE,
+        "items": {"type": "array", "items": CODE, "minItems": 1},
         "min_answered": {"type": "integer", "minimum": 1},
         "titles": _texts,
     },
 }
 
-INSTRUMENT_SCHEMA: dict = {
+_document: dict = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "Dialogue Survey instrument",
     "type": "object",
@@ -124,7 +132,7 @@ INSTRUMENT_SCHEMA: dict = {
                 "required": ["code", "forms"],
                 "additionalProperties": False,
                 "properties": {
-                    "code": _code,
+                    "code": CODE,
                     "forms": {
                         "type": "object",
                         "description": "language -> form name -> text; 'name' is required",
@@ -145,7 +153,7 @@ INSTRUMENT_SCHEMA: dict = {
                 "type": "object",
                 "required": ["code", "titles"],
                 "additionalProperties": False,
-                "properties": {"code": _code, "titles": _texts},
+                "properties": {"code": CODE, "titles": _texts},
             },
         },
         "non_response": {
@@ -160,7 +168,7 @@ INSTRUMENT_SCHEMA: dict = {
             "additionalProperties": False,
             "properties": {"yes": _texts, "no": _texts},
         },
-        "scales": {"type": "object", "propertyNames": _code, "additionalProperties": _scale},
+        "scales": {"type": "object", "propertyNames": CODE, "additionalProperties": _scale},
         "consent": {
             "type": "object",
             "required": ["version", "titles", "texts", "agree", "privacy_titles", "privacy"],
@@ -180,8 +188,8 @@ INSTRUMENT_SCHEMA: dict = {
             "additionalProperties": False,
             "properties": {"titles": _texts, "intros": _texts},
         },
-        "pages": {"type": "array", "items": _page, "minItems": 1},
-        "scores": {"type": "object", "propertyNames": _code, "additionalProperties": _score},
+        "pages": {},  # see instrument_schema
+        "scores": {"type": "object", "propertyNames": CODE, "additionalProperties": _score},
         "analysis": {
             "type": "object",
             "required": ["perception", "ranking", "alpha"],
@@ -191,11 +199,20 @@ INSTRUMENT_SCHEMA: dict = {
                     "type": "object",
                     "required": ["meta", "direct"],
                     "additionalProperties": False,
-                    "properties": {"meta": _code, "direct": _code},
+                    "properties": {"meta": CODE, "direct": CODE},
                 },
-                "ranking": _code,
-                "alpha": _code,
+                "ranking": CODE,
+                "alpha": CODE,
             },
         },
     },
 }
+
+
+def instrument_schema(kinds: Iterable[QuestionKind]) -> dict:
+    """The schema of a document whose questions are of these kinds."""
+    return _document | {"properties": _document["properties"] | {"pages": _pages(kinds)}}
+
+
+def _pages(kinds: Iterable[QuestionKind]) -> dict:
+    return {"type": "array", "items": _page(kinds), "minItems": 1}

@@ -1,4 +1,4 @@
-"""The data model (DESIGN §2), split by domain; import everything from here."""
+"""The data model (docs/domain.md), split by domain; import everything from here."""
 
 from survey.models.audit import AuditEvent
 from survey.models.mail import (

@@ -42,7 +42,7 @@ class Participant(db.Model):
     source: Mapped[ParticipantSource] = mapped_column(
         Enum(ParticipantSource, native_enum=False, length=16), default=ParticipantSource.ROSTER
     )
-    # Self-generated linking code (DESIGN §5): one keyed hash per part, never the answers.
+    # Self-generated linking code (docs/linking.md): one keyed hash per part, never the answers.
     link_mother: Mapped[str | None] = mapped_column(String(64))
     link_day: Mapped[str | None] = mapped_column(String(64))
     link_town: Mapped[str | None] = mapped_column(String(64))

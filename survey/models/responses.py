@@ -39,7 +39,7 @@ class Response(db.Model):
     # stay idempotent under double clicks and concurrent tabs.
     # The dashboards' data version counts and tops the submitted responses of a workshop's waves
     # from the first index, and finds those submitted since a time from the second
-    # (survey.dashboard.data.data_signature, new_responses).
+    # (survey.dashboard.reads: signature.data_signature, responses.new_responses).
     __table_args__ = (
         UniqueConstraint("participant_id", "wave_id"),
         Index("ix_response_wave_status", "wave_id", "status"),

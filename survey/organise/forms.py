@@ -65,9 +65,24 @@ class WorkshopForm(FlaskForm):
             raise ValidationError("The last day cannot be before the first.")
 
 
+# A window far from the present is a typing mistake, and near the ends of the calendar it
+# cannot even be converted to UTC.
+WINDOW_YEARS = range(2000, 2100)
+
+
+def _within_window_years(form: FlaskForm, field: DateTimeLocalField) -> None:
+    if field.data and field.data.year not in WINDOW_YEARS:
+        first, last = WINDOW_YEARS[0], WINDOW_YEARS[-1]
+        raise ValidationError(f"Choose a moment between the years {first} and {last}.")
+
+
 class WaveScheduleForm(FlaskForm):
-    opens_at = DateTimeLocalField("Opens", format=LOCAL_TIME, validators=[Optional()])
-    closes_at = DateTimeLocalField("Closes", format=LOCAL_TIME, validators=[Optional()])
+    opens_at = DateTimeLocalField(
+        "Opens", format=LOCAL_TIME, validators=[Optional(), _within_window_years]
+    )
+    closes_at = DateTimeLocalField(
+        "Closes", format=LOCAL_TIME, validators=[Optional(), _within_window_years]
+    )
 
     def validate_closes_at(self, field: DateTimeLocalField) -> None:
         if field.data and self.opens_at.data and field.data <= self.opens_at.data:

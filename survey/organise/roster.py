@@ -26,10 +26,6 @@ from survey.models import (
     Response,
     Workshop,
 )
-from survey.public_ids import (  # noqa: F401 (survey.synthetic reads them here)
-    PUBLIC_ID_ALPHABET,
-    PUBLIC_ID_LENGTH,
-)
 
 COLUMNS = ("external_id", "name", "email", "group", "sector", "language")
 MAX_LENGTHS = {"external_id": 100, "name": 200, "email": 254, "sector": 50}
@@ -246,6 +242,9 @@ class _Planner:
         }
         where = f" (the record continues to line {end})" if end > line else ""
         errors = []
+        for name, value in values.items():
+            if value and "\x00" in value:  # PostgreSQL cannot store it
+                errors.append(f"the {name} contains a NUL character")
         for name, limit in MAX_LENGTHS.items():
             if values.get(name) and len(values[name]) > limit:
                 errors.append(f"the {name} is longer than {limit} characters")

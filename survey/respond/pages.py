@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from survey.instruments import Instrument, Page, QuestionKind
+from survey.instruments import Instrument, Page
 from survey.respond.fields import FieldHandler, Row, handler_for
 from survey.respond.flow import Step
 from survey.respond.forms import AnswersForm, answers_form
@@ -69,7 +69,7 @@ def review_sections(
                     code=q.code,
                     text=handler.text,
                     answer=handler.describe(handler.data(stored.get(q.code, {}))),
-                    ordered=q.kind is QuestionKind.RANKING,
+                    ordered=q.kind.ranking,
                     url=f"{url(step.code)}#q-{q.code}",
                 )
             )

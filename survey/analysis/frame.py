@@ -1,0 +1,133 @@
+"""Respondents as parallel arrays, the form every statistic of a workshop is computed from."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from survey.analysis.priorities import ranking_array
+from survey.analysis.records import AnalysisSpec, Respondent
+from survey.analysis.scores import item_matrix, reversed_items, score_array
+
+# The key of one elementary statistic's n: ("cell", score, group, wave), ("paired", score,
+# group), ("alpha", group, wave) or ("priorities", group, wave).
+Key = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Respondents as parallel arrays: who, where, scores, reversed trust items, rankings.
+
+    Groups and waves are held as their index in spec.groups / spec.waves (-1 for any other) so
+    that selecting a cell is an integer comparison.
+    """
+
+    participant: np.ndarray
+    group: np.ndarray
+    wave: np.ndarray
+    scores: dict[str, np.ndarray]
+    alpha_items: np.ndarray
+    ranks: np.ndarray
+    complete: np.ndarray
+    spec: AnalysisSpec
+    _pairs: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, respondents: Sequence[Respondent], spec: AnalysisSpec) -> Frame:
+        """The frame of all respondents; one response per participant and wave."""
+        keys = {(r.participant, r.wave) for r in respondents}
+        if len(keys) != len(respondents):
+            raise ValueError("a participant has more than one response in a wave")
+        groups = {g: i for i, g in enumerate(spec.groups)}
+        waves = {w: i for i, w in enumerate(spec.waves)}
+        alpha = spec.scores[spec.alpha_score]
+        codes = list(dict.fromkeys(c for score in spec.scores.values() for c in score.items))
+        answers = item_matrix(respondents, codes, spec.non_response)
+
+        def columns(items: Sequence[str]) -> np.ndarray:
+            return answers[:, [codes.index(c) for c in items]]
+
+        ranks, complete = ranking_array([r.ranking for r in respondents], spec.ranking_items)
+        return cls(
+            participant=np.array([r.participant for r in respondents], dtype=object),
+            group=np.array([groups.get(r.group, -1) for r in respondents], dtype=np.int64),
+            wave=np.array([waves.get(r.wave, -1) for r in respondents], dtype=np.int64),
+            scores={
+                name: score_array(columns(score.items), score)
+                for name, score in spec.scores.items()
+            },
+            alpha_items=reversed_items(columns(alpha.items), alpha),
+            ranks=ranks,
+            complete=complete,
+            spec=spec,
+        )
+
+    def subset(self, mask: np.ndarray) -> Frame:
+        """The frame of the rows selected by mask."""
+        return Frame(
+            participant=self.participant[mask],
+            group=self.group[mask],
+            wave=self.wave[mask],
+            scores={name: values[mask] for name, values in self.scores.items()},
+            alpha_items=self.alpha_items[mask],
+            ranks=self.ranks[mask],
+            complete=self.complete[mask],
+            spec=self.spec,
+        )
+
+    def cell(self, group: str, wave: str) -> np.ndarray:
+        """The mask of one group x wave cell."""
+        return (self.group == self.spec.groups.index(group)) & (
+            self.wave == self.spec.waves.index(wave)
+        )
+
+    def pairs(self, group: str) -> tuple[np.ndarray, np.ndarray]:
+        """Row indices of the group's first- and second-wave responses, matched by participant."""
+        if group not in self._pairs:
+            pre_index: list[int] = []
+            post_index: list[int] = []
+            if len(self.spec.waves) >= 2:
+                pre, post = self.spec.waves[0], self.spec.waves[1]
+                post_rows = self.cell(group, post)
+                by_participant = dict(
+                    zip(self.participant[post_rows], np.flatnonzero(post_rows), strict=True)
+                )
+                pre_rows = np.flatnonzero(self.cell(group, pre))
+                for i, participant in zip(pre_rows, self.participant[pre_rows], strict=True):
+                    j = by_participant.get(participant)
+                    if j is not None:
+                        pre_index.append(i)
+                        post_index.append(j)
+            self._pairs[group] = (
+                np.array(pre_index, dtype=np.int64),
+                np.array(post_index, dtype=np.int64),
+            )
+        return self._pairs[group]
+
+    def paired_values(self, score: str, group: str) -> tuple[np.ndarray, np.ndarray]:
+        """The group's first- and second-wave values of a score, over complete pairs."""
+        pre, post = self.pairs(group)
+        before, after = self.scores[score][pre], self.scores[score][post]
+        keep = ~(np.isnan(before) | np.isnan(after))
+        return before[keep], after[keep]
+
+    def sizes(self) -> dict[Key, int]:
+        """The n behind every elementary statistic: score cells, paired changes, alpha,
+        rankings."""
+        spec = self.spec
+        sizes: dict[Key, int] = {}
+        for group in spec.groups:
+            for wave in spec.waves:
+                cell = self.cell(group, wave)
+                for score, values in self.scores.items():
+                    sizes["cell", score, group, wave] = int(
+                        np.count_nonzero(~np.isnan(values[cell]))
+                    )
+                complete_items = ~np.isnan(self.alpha_items[cell]).any(axis=1)
+                sizes["alpha", group, wave] = int(np.count_nonzero(complete_items))
+                sizes["priorities", group, wave] = int(np.count_nonzero(self.complete[cell]))
+            for score in spec.scores:
+                sizes["paired", score, group] = len(self.paired_values(score, group)[0])
+        return sizes

@@ -1,0 +1,163 @@
+"""How the answers to one item spread: diverging Likert bars and thermometer histograms."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+from plotly.subplots import make_subplots
+
+from survey.dashboard.charts.style import (
+    add_note,
+    esc,
+    group_colour,
+    shortened,
+    styled,
+)
+from survey.dashboard.distributions import CellDistribution, Distribution
+from survey.dashboard.formatting import suppressed_note
+from survey.dashboard.labels import Labels
+
+# The middle category of an odd scale ("neither"), split across zero.
+NEUTRAL_COLOUR = "#d9d9d9"
+
+
+def likert_chart(distribution: Distribution, labels: Labels, min_cell: int) -> go.Figure:
+    """The standard diverging stacked bars: categories below the middle to the left of zero,
+    above it to the right, the middle one split in half; "prefer not to answer" is left out of
+    the bars and counted in n."""
+    categories = distribution.categories
+    m = len(categories)
+    middle = m // 2 if m % 2 else None
+    rows, shares = [], []
+    fig = go.Figure()
+    for cell in distribution.cells:
+        label = esc(labels.short_cell(cell.group, cell.wave))
+        if cell.counts is not None and cell.answered:
+            skipped = f", {cell.non_response} declined" if cell.non_response else ""
+            row = f"{label}<br>n = {cell.n}{skipped}"
+            shares.append([100 * c / cell.answered for c in cell.counts])
+        else:
+            row = f"{label}<br>n = {cell.n}"
+            shares.append(None)
+            if cell.suppressed:
+                text = suppressed_note(min_cell)
+            else:
+                text = "only “prefer not to answer”" if cell.n else "no answers"
+            add_note(fig, esc(text), 0, row)
+        rows.append(row)
+
+    palette = sample_colorscale("BrBG", [i / max(m - 1, 1) for i in range(m)])
+    if middle is not None:
+        palette[middle] = NEUTRAL_COLOUR
+
+    def trace(index: int, sign: int, half: bool, show: bool) -> None:
+        category = categories[index]
+        xs, hovers, texts = [], [], []
+        for row, cell, values in zip(rows, distribution.cells, shares, strict=True):
+            if values is None:
+                xs.append(None)
+                hovers.append("")
+                texts.append("")
+                continue
+            share = values[index]
+            xs.append(sign * share / (2 if half else 1))
+            hovers.append(
+                f"{row}<br>{esc(category.label)}: {share:.0f} % "
+                f"({cell.counts[index]} of {cell.answered})"
+            )
+            texts.append(f"{share:.0f}%" if share >= 20 and not half else "")
+        fig.add_bar(
+            x=xs,
+            y=rows,
+            orientation="h",
+            name=esc(shortened(category.label)),
+            legendgroup=str(category.code),
+            legendrank=index,
+            showlegend=show,
+            marker_color=palette[index],
+            hovertext=hovers,
+            hoverinfo="text",
+            text=texts,
+            textposition="inside",
+            insidetextanchor="middle",
+            textangle=0,
+            textfont={"size": 11},
+        )
+
+    if middle is not None:
+        trace(middle, -1, True, True)
+    for index in reversed(range(m // 2)):  # nearest the middle first: relative stacking
+        trace(index, -1, False, True)
+    if middle is not None:
+        trace(middle, 1, True, False)
+    for index in range(m - m // 2, m):
+        trace(index, 1, False, True)
+    fig.update_xaxes(range=[-100, 100], tickvals=[-100, 0, 100], ticktext=["100%", "0", "100%"])
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=rows)
+    return styled(
+        fig,
+        # Room for the rows and, on a narrow screen, a legend of one category per line.
+        height=90 + 44 * len(rows) + 22 * m,
+        barmode="relative",
+        bargap=0.25,
+        legend={"orientation": "h", "yanchor": "top", "y": -0.1, "x": 0, "traceorder": "normal"},
+    )
+
+
+def thermometer_chart(
+    distribution: Distribution,
+    labels: Labels,
+    groups: Sequence[str],
+    waves: Sequence[str],
+    min_cell: int,
+) -> go.Figure:
+    """The distribution of a 0–100 item per group (rows) and wave (columns), in bins of 10."""
+    cells = {(c.group, c.wave): c for c in distribution.cells}
+    waves = [w for w in waves if any((g, w) in cells for g in groups)]
+    for group in groups:
+        for wave in waves:
+            cells.setdefault(
+                (group, wave), CellDistribution(group, wave, 0, None, None, False, None)
+            )
+    titles = []
+    for group in groups:
+        for wave in waves:
+            cell = cells[group, wave]
+            titles.append(f"{esc(labels.short_cell(group, wave))} (n = {cell.n})")
+    fig = make_subplots(
+        rows=len(groups),
+        cols=max(len(waves), 1),
+        shared_xaxes=True,
+        shared_yaxes=True,
+        subplot_titles=titles,
+        vertical_spacing=0.16,
+        horizontal_spacing=0.06,
+    )
+    bins = [esc(c.label) for c in distribution.categories]
+    for gi, group in enumerate(groups):
+        for wi, wave in enumerate(waves):
+            cell = cells[group, wave]
+            position = {"row": gi + 1, "col": wi + 1}
+            if cell.counts is None or not cell.answered:
+                text = suppressed_note(min_cell) if cell.suppressed else "no answers"
+                add_note(fig, esc(text), 0.5, 0.5, xref="x domain", yref="y domain", **position)
+                continue
+            shares = [100 * c / cell.answered for c in cell.counts]
+            where = esc(labels.short_cell(group, wave))
+            fig.add_bar(
+                x=bins,
+                y=shares,
+                marker_color=group_colour(gi),
+                showlegend=False,
+                hovertext=[
+                    f"{where}<br>{b}: {s:.0f} % ({c} of {cell.answered})"
+                    for b, s, c in zip(bins, shares, cell.counts, strict=True)
+                ],
+                hoverinfo="text",
+                **position,
+            )
+    fig.update_yaxes(ticksuffix="%", rangemode="tozero")
+    fig.update_xaxes(tickangle=-45)
+    return styled(fig, height=150 + 190 * len(groups), bargap=0.05)

@@ -1,0 +1,43 @@
+"""The response funnel: participants, started and submitted responses per group and wave."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+
+from survey.dashboard.charts.style import (
+    esc,
+    styled,
+)
+from survey.dashboard.labels import Labels
+from survey.dashboard.reads.funnel import FunnelRow
+
+
+def funnel_chart(funnel: Sequence[FunnelRow], labels: Labels) -> go.Figure:
+    """Participants, started and submitted responses per group and wave."""
+    categories, participants, started, submitted = [], [], [], []
+    for row in funnel:
+        for wave in row.started:
+            categories.append(esc(labels.short_cell(row.group, wave)))
+            participants.append(row.participants)
+            started.append(row.started[wave])
+            submitted.append(row.submitted[wave])
+    fig = go.Figure()
+    for name, values, colour in (
+        ("Participants", participants, "#afb8c1"),
+        ("Started", started, "#80b3e6"),
+        ("Submitted", submitted, "#0b5cad"),
+    ):
+        fig.add_bar(
+            x=categories,
+            y=values,
+            name=name,
+            marker_color=colour,
+            text=[str(v) for v in values],
+            textposition="outside",
+            hovertext=[f"{c}<br>{name}: {v}" for c, v in zip(categories, values, strict=True)],
+            hoverinfo="text",
+        )
+    fig.update_yaxes(title_text="people", rangemode="tozero")
+    return styled(fig, height=340, barmode="group")

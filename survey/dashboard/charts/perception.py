@@ -1,0 +1,122 @@
+"""Perception: each side's meta-trust beside the trust it is given, and the asymmetry of trust."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from survey.analysis.results import Cell, Perception, WorkshopStats, available
+from survey.dashboard.charts.style import (
+    add_note,
+    error_bar,
+    esc,
+    groups_and_waves,
+    missing_text,
+    styled,
+    wave_estimates,
+)
+from survey.dashboard.formatting import number
+from survey.dashboard.labels import Labels
+
+
+def perception_chart(
+    stats: WorkshopStats, labels: Labels, perception: tuple[str, str], scale: tuple[int, int]
+) -> go.Figure:
+    """Per group A and wave: how much A thinks the other side trusts A (the meta score), beside
+    the trust the other side actually gives A (the direct score), each with its 95 % CI."""
+    groups, waves = groups_and_waves(stats)
+    meta, direct = perception
+    objects = {(o.group, o.wave): o for o in stats.perception}
+    min_cell = stats.min_cell
+    positions = [(g, w) for g in groups for w in waves]
+
+    def thought(obj: Perception) -> tuple[float | None, int, Cell]:
+        """A's estimate, its n and the cell of A's meta score behind it."""
+        return obj.meta_trust_mean, obj.meta_trust_n, stats.scores[meta].cell(obj.group, obj.wave)
+
+    def given(obj: Perception) -> tuple[float | None, int, Cell]:
+        """The trust the other side gives A, its n and the other side's direct-score cell."""
+        cell = stats.scores[direct].cell(_other(groups, obj.group), obj.wave)
+        return obj.other_trust_mean, obj.other_trust_n, cell
+
+    fig = go.Figure()
+    series = (
+        ("Thinks the other side trusts them", -0.14, "#8c6bb1", thought),
+        ("Trust the other side gives them", 0.14, "#41ab5d", given),
+    )
+    for name, offset, colour, side in series:
+        xs, ys, ups, downs, texts, hovers = [], [], [], [], [], []
+        for i, (group, wave) in enumerate(positions):
+            obj = objects[group, wave]
+            value, n, cell = side(obj)
+            if not available(obj, value):
+                continue
+            up, down = error_bar(cell, cell.mean, cell.ci_low, cell.ci_high)
+            xs.append(i + offset)
+            ys.append(value)
+            ups.append(up)
+            downs.append(down)
+            texts.append(f"{number(value)} (n = {n})")
+            hovers.append(
+                f"{esc(labels.short_cell(group, wave))}<br>{name}: {number(value)} "
+                f"(n = {n})<br>gap {number(obj.gap)}"
+            )
+        fig.add_scatter(
+            x=xs,
+            y=ys,
+            mode="markers+text",
+            name=name,
+            marker={"color": colour, "size": 10},
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": ups,
+                "arrayminus": downs,
+                "color": colour,
+            },
+            text=texts,
+            textposition="middle right",
+            textfont={"size": 11},
+            hovertext=hovers,
+            hoverinfo="text",
+        )
+    low, high = scale
+    for i, (group, wave) in enumerate(positions):
+        obj = objects[group, wave]
+        if not available(obj, obj.meta_trust_mean) and not available(obj, obj.other_trust_mean):
+            add_note(fig, esc(missing_text(obj, min_cell)), i, (low + high) / 2, textangle=-90)
+    fig.update_xaxes(
+        tickvals=list(range(len(positions))),
+        ticktext=[esc(labels.short_cell(g, w)).replace(" · ", "<br>") for g, w in positions],
+        range=[-0.5, len(positions) - 0.5],
+    )
+    fig.update_yaxes(title_text=esc(labels.scores.get(meta, meta)), range=[low - 0.2, high + 0.2])
+    return styled(fig, height=360)
+
+
+def _other(groups: list[str], group: str) -> str:
+    return groups[1] if group == groups[0] else groups[0]
+
+
+def asymmetry_chart(stats: WorkshopStats, labels: Labels) -> go.Figure:
+    """Per wave: the first group's mean trust score minus the second's, with its CI."""
+    groups, waves = groups_and_waves(stats)
+    min_cell = stats.min_cell
+    fig = go.Figure()
+    wave_estimates(
+        fig,
+        stats.asymmetry,
+        lambda obj: obj.value,
+        lambda obj: f"{number(obj.value)} (n = {obj.n_first} and {obj.n_second})",
+        name="asymmetry",
+        marker={"color": "#444c56", "size": 11, "symbol": "diamond"},
+        min_cell=min_cell,
+    )
+    fig.add_hline(y=0, line={"color": "#8c959f", "width": 1})
+    first, second = (esc(labels.group(g)) for g in groups[:2])
+    fig.update_xaxes(
+        tickvals=list(range(len(waves))),
+        ticktext=[esc(labels.short_wave(w)) for w in waves],
+        range=[-0.5, len(waves) - 0.5],
+    )
+    fig.update_yaxes(title_text=f"trust: {first} − {second}")
+    return styled(fig, height=300, showlegend=False)

@@ -1,0 +1,137 @@
+"""The look shared by every chart, and the small drawings several charts make: notes in place
+of withheld values, error bars and one estimate per wave.
+
+Plotly renders a subset of HTML in every text it draws (names, tick labels, annotations, hover
+text): <a href>, <span style>, <br>, <b>... Group labels are typed by organisers and item texts
+come from instrument files, so every string that goes into a figure passes through `esc` first;
+the HTML the charts add themselves (<br>) is added after escaping.
+
+A withheld cell is never drawn as a number: it gets the note "suppressed (n < k)".
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
+
+import plotly.graph_objects as go
+
+from survey.analysis.results import Agreement, Asymmetry, Statistic, WorkshopStats, available
+from survey.dashboard.formatting import suppressed_note
+
+GROUP_COLOURS = ("#0b5cad", "#c2571a", "#2e7d32", "#6a1b9a")
+MUTED = "#57606a"
+FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif'
+LEGEND_LABEL_MAX = 42
+
+
+def esc(text: object) -> str:
+    """Text made inert for Plotly's HTML subset (and for HTML)."""
+    return html.escape(str(text), quote=True)
+
+
+def shortened(text: str, limit: int = LEGEND_LABEL_MAX) -> str:
+    """A legend label cut to `limit` characters."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def group_colour(index: int) -> str:
+    """The colour of the group at `index` in the instrument's order."""
+    return GROUP_COLOURS[index % len(GROUP_COLOURS)]
+
+
+def styled(fig: go.Figure, *, height: int, **extra: Any) -> go.Figure:
+    """The figure in the dashboards' style, `extra` layout settings last."""
+    settings: dict[str, Any] = {
+        "height": height,
+        "autosize": True,
+        "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
+        "font": {"family": FONT, "size": 13, "color": "#1b1f24"},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+        "hoverlabel": {"align": "left"},
+        "template": "none",  # the default template adds ~10 kB of styles to every figure
+    }
+    fig.update_layout(**(settings | extra))
+    # x is a category position on every chart: a zero line there would mean nothing.
+    fig.update_xaxes(automargin=True, gridcolor="#eaeef2", zeroline=False)
+    fig.update_yaxes(automargin=True, gridcolor="#eaeef2", zerolinecolor="#8c959f")
+    return fig
+
+
+def add_note(fig: go.Figure, text: str, x: float | str, y: float | str, **kwargs: Any) -> None:
+    """An annotation in place of a value (already escaped text)."""
+    fig.add_annotation(
+        text=text,
+        x=x,
+        y=y,
+        showarrow=False,
+        font={"color": MUTED, "size": 12},
+        **kwargs,
+    )
+
+
+def groups_and_waves(stats: WorkshopStats) -> tuple[list[str], list[str]]:
+    """Groups and waves in the statistics' order."""
+    cells = next(iter(stats.scores.values())).cells
+    groups = list(dict.fromkeys(c.group for c in cells))
+    waves = list(dict.fromkeys(c.wave for c in cells))
+    return groups, waves
+
+
+def missing_text(obj: Statistic, min_cell: int) -> str:
+    """Why a statistic has no number: withheld, no responses or not defined."""
+    if obj.suppressed:
+        return suppressed_note(min_cell)
+    return "no responses" if not obj.n else f"n = {obj.n}: not defined"
+
+
+def error_bar(
+    obj: Statistic, value: float | None, low: float | None, high: float | None
+) -> tuple[Any, Any]:
+    """The error bar of a value: its distances to the interval's ends, when all are shown."""
+    if not available(obj, value, low, high):
+        return None, None
+    return high - value, value - low
+
+
+# A statistic per wave with a 95 % CI: drawn as one marker per wave.
+WaveEstimate = TypeVar("WaveEstimate", Asymmetry, Agreement)
+
+
+def wave_estimates(
+    fig: go.Figure,
+    objects: Sequence[WaveEstimate],
+    value: Callable[[WaveEstimate], float | None],
+    text: Callable[[WaveEstimate], str],
+    *,
+    name: str,
+    marker: Mapping[str, Any],
+    min_cell: int,
+) -> None:
+    """One marker with its CI per wave (x = the wave's position); a note where it is withheld."""
+    xs, ys, ups, downs, texts = [], [], [], [], []
+    for wi, obj in enumerate(objects):
+        if not available(obj, value(obj)):
+            add_note(fig, esc(missing_text(obj, min_cell)), wi, 0, yshift=14)
+            continue
+        up, down = error_bar(obj, value(obj), obj.ci_low, obj.ci_high)
+        xs.append(wi)
+        ys.append(value(obj))
+        ups.append(up)
+        downs.append(down)
+        texts.append(text(obj))
+    fig.add_scatter(
+        x=xs,
+        y=ys,
+        mode="markers+text",
+        name=name,
+        marker=dict(marker),
+        error_y={"type": "data", "symmetric": False, "array": ups, "arrayminus": downs},
+        text=texts,
+        textposition="middle right",
+        hoverinfo="text",
+        hovertext=texts,
+    )

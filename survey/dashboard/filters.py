@@ -1,0 +1,69 @@
+"""The dashboards' filters: one sector, experience band and/or response language, checked
+against the workshop's instrument."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from survey.analysis.records import FILTER_KEYS
+from survey.instruments import Instrument
+
+# The profile question behind the `experience` filter (docs/instrument-format.md, "The shipped
+# instrument `nato-pakistan-2014`"); `sector` is stored on the participant and `language` on
+# the response.
+EXPERIENCE = "experience"
+LANGUAGE_NAMES = {"en": "English", "ur": "Urdu", "fr": "French"}
+
+
+class FilterError(ValueError):
+    """A filter value the workshop's instrument does not know."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict the statistics to one sector, experience band and/or response language."""
+
+    sector: str | None = None
+    experience: str | None = None
+    language: str | None = None
+
+    def applied(self) -> dict[str, str]:
+        """The filters in use, as the analysis and the query string take them."""
+        return {key: value for key in FILTER_KEYS if (value := getattr(self, key))}
+
+    def __bool__(self) -> bool:
+        return bool(self.applied())
+
+
+def filter_choices(instrument: Instrument) -> dict[str, list[tuple[str, str]]]:
+    """The allowed values of each filter with their labels."""
+    language = instrument.default_language
+
+    def options(code: str) -> list[tuple[str, str]]:
+        try:
+            question = instrument.question(code)
+        except KeyError:
+            return []
+        return [(str(o.code), o.label(language)) for o in question.options]
+
+    return {
+        "sector": options("sector"),
+        "experience": options(EXPERIENCE),
+        "language": [(code, LANGUAGE_NAMES.get(code, code)) for code in instrument.languages],
+    }
+
+
+def parse_filters(args: Mapping[str, str], instrument: Instrument) -> Filters:
+    """Filters from query arguments; an empty value means no filter, an unknown one is an error."""
+    choices = filter_choices(instrument)
+    chosen: dict[str, str] = {}
+    for key in FILTER_KEYS:
+        value = (args.get(key) or "").strip()
+        if not value:
+            continue
+        allowed = [code for code, _ in choices[key]]
+        if value not in allowed:
+            raise FilterError(f"unknown {key} {value!r}; expected one of: {', '.join(allowed)}")
+        chosen[key] = value
+    return Filters(**chosen)

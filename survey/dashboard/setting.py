@@ -1,0 +1,104 @@
+"""What every dashboard view needs to know about a workshop: its instrument, what the analysis
+computes for it, its labels, and the database ids of its groups and waves."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from survey.analysis import AnalysisSpec, ScoreSpec
+from survey.dashboard.labels import Labels, workshop_labels
+from survey.instruments import Instrument, Question
+from survey.models import Workshop
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A workshop as the dashboards see it, built once per request."""
+
+    workshop_id: int
+    slug: str
+    title: str
+    min_cell: int
+    instrument: Instrument
+    spec: AnalysisSpec
+    labels: Labels
+    group_ids: Mapping[int, str]  # database id -> code
+    wave_ids: Mapping[int, str]
+    numeric: tuple[str, ...]  # scale and integer questions, the columns of Dataset.values
+
+    @property
+    def language(self) -> str:
+        """The instrument's default language, the one charts and tables are written in."""
+        return self.instrument.default_language
+
+    def scale_range(self, score: str) -> tuple[int, int]:
+        """The lowest and highest value of a score."""
+        spec = self.spec.scores[score]
+        return spec.scale_min, spec.scale_max
+
+    def score_items(self) -> frozenset[str]:
+        """The questions that make up any score."""
+        return frozenset(code for s in self.spec.scores.values() for code in s.items)
+
+    def scale_questions(self) -> tuple[Question, ...]:
+        """Every scale question (not the profile), in instrument order."""
+        return tuple(
+            q for q in self.instrument.questions if q.kind.labelled_scale and not q.profile
+        )
+
+    def thermometers(self) -> tuple[Question, ...]:
+        """The 0–100 questions, in instrument order."""
+        return tuple(q for q in self.instrument.questions if q.widget == "thermometer")
+
+    def text_questions(self) -> tuple[Question, ...]:
+        """The free-text questions, in instrument order."""
+        return tuple(q for q in self.instrument.questions if q.free_text)
+
+
+def setting_of(workshop: Workshop) -> Setting:
+    """The Setting of a workshop whose groups and waves with their versions are loaded."""
+    # Waves share their items (a check enforces it); the newest definition names everything.
+    version = max((w.instrument_version for w in workshop.waves), key=lambda v: v.version)
+    instrument = version.instrument
+    labels = workshop_labels(workshop, instrument)
+    return Setting(
+        workshop_id=workshop.id,
+        slug=workshop.slug,
+        title=workshop.title,
+        min_cell=workshop.min_cell,
+        instrument=instrument,
+        spec=analysis_spec(instrument, [w.code for w in workshop.waves], labels, workshop.min_cell),
+        labels=labels,
+        group_ids={g.id: g.code for g in workshop.groups},
+        wave_ids={w.id: w.code for w in workshop.waves},
+        numeric=tuple(q.code for q in instrument.questions if q.scored and not q.profile),
+    )
+
+
+def analysis_spec(
+    instrument: Instrument, waves: list[str], labels: Labels, min_cell: int
+) -> AnalysisSpec:
+    """What survey.analysis computes for a workshop using this instrument."""
+    ranking = instrument.question(instrument.ranking_question)
+    return AnalysisSpec(
+        groups=tuple(g.code for g in instrument.groups),
+        waves=tuple(waves),
+        scores={
+            name: ScoreSpec(
+                name=name,
+                items=score.items,
+                reversed=frozenset(score.reversed),
+                min_answered=score.min_answered,
+                scale_min=score.scale_min,
+                scale_max=score.scale_max,
+            )
+            for name, score in instrument.scores.items()
+        },
+        alpha_score=instrument.alpha_score,
+        perception=tuple(instrument.perception),
+        ranking_items=tuple(str(item.code) for item in ranking.items),
+        group_labels=dict(labels.groups),
+        min_cell=min_cell,
+        non_response=instrument.non_response_code,
+    )

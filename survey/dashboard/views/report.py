@@ -1,0 +1,116 @@
+"""The self-contained report: one HTML file with every chart, table and finding, plotly.js and
+the chart script inlined, that opens offline (the venue's network may be closed) and can be
+attached to the workshop report.
+
+The file carries its own Content-Security-Policy: scripts only by the hashes of the two inline
+scripts, nothing fetched from anywhere. The figure data sits in <script type="application/json">
+blocks, which are never executed; so even a label that escaped escaping could not run.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from flask import render_template
+from markupsafe import Markup
+
+from survey.assets.routes import asset_path
+from survey.dashboard.cache import kept
+from survey.dashboard.formatting import number, p_value
+from survey.dashboard.reads.funnel import FunnelRow
+from survey.dashboard.results import Results
+from survey.dashboard.setting import Setting
+from survey.dashboard.views.obstacles import ObstaclesView, obstacles_view
+from survey.dashboard.views.overview import OverviewView, overview_view
+from survey.dashboard.views.perception import PerceptionView, perception_view
+from survey.dashboard.views.priorities import PrioritiesView, priorities_view
+from survey.dashboard.views.text import TextBlock
+from survey.dashboard.views.trust import TrustView, trust_view
+
+STYLES = ("css/app.css", "css/dashboard.css")
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """Every page but the free text, for the self-contained report."""
+
+    overview: OverviewView
+    trust: TrustView
+    perception: PerceptionView
+    priorities: PrioritiesView
+    obstacles: ObstaclesView
+
+
+def report_view(setting: Setting, results: Results, funnel: Sequence[FunnelRow]) -> ReportView:
+    """Everything the pages show, for the self-contained report."""
+    return ReportView(
+        overview=overview_view(setting, results, funnel),
+        trust=trust_view(setting, results),
+        perception=perception_view(setting, results),
+        priorities=priorities_view(setting, results),
+        obstacles=obstacles_view(setting, results),
+    )
+
+
+def _inline(path: Path) -> tuple[str, str]:
+    """A file's text and the CSP hash of it as the content of an inline element."""
+    text = path.read_text(encoding="utf-8")
+    if "</script" in text.lower():  # would end the inline element early
+        raise ValueError(f"{path} cannot be inlined")
+    digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+    return text, f"'sha256-{digest}'"
+
+
+def inline_asset(name: str) -> tuple[Markup, str]:
+    """An asset's content, safe to put between <script> or <style> tags, and its CSP hash."""
+    path = asset_path(name)
+    key = (path, path.stat().st_mtime)  # a file changed on disk is read again
+    text, digest = kept(lambda cache: cache.assets, key, lambda: _inline(path))
+    return Markup(text), digest  # noqa: S704 (our own asset files, checked above)
+
+
+def report_html(
+    setting: Setting,
+    results: Results,
+    funnel: Sequence[FunnelRow],
+    *,
+    generated_at: datetime,
+    texts: list[TextBlock] | None = None,
+) -> str:
+    """The report as one HTML document; free text only when `texts` is given."""
+    plotly_js, plotly_hash = inline_asset("js/plotly.min.js")
+    chart_js, chart_hash = inline_asset("js/dashboard.js")
+    styles = Markup("\n").join(inline_asset(name)[0] for name in STYLES)
+    policy = "; ".join(
+        (
+            "default-src 'none'",
+            f"script-src {plotly_hash} {chart_hash}",
+            # plotly.js sets styles at run time; <style> holds the report's own CSS.
+            "style-src 'unsafe-inline'",
+            "img-src data:",
+            "base-uri 'none'",
+            "form-action 'none'",
+        )
+    )
+    return render_template(
+        "dashboard/report.html",
+        setting=setting,
+        labels=setting.labels,
+        results=results,
+        filters=results.filters,
+        stats=results.stats,
+        views=report_view(setting, results, funnel),
+        texts=texts,
+        generated_at=generated_at,
+        policy=policy,
+        plotly_js=plotly_js,
+        chart_js=chart_js,
+        styles=styles,
+        num=number,
+        pvalue=p_value,
+    )

@@ -1,0 +1,214 @@
+"""Kinds whose answer is one whole number in a range: a code of a labelled scale (agree5) and
+a number typed in (the 0–100 thermometer)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import gettext as _
+
+from survey.instruments.kinds.base import (
+    AskedField,
+    Building,
+    DefinitionCheck,
+    DocPath,
+    Opinions,
+    OptionKind,
+    QuestionKind,
+    Row,
+    Span,
+    Value,
+    codes_listing,
+    nearest,
+    single,
+)
+from survey.instruments.schema import CODE, WIDGET
+from survey.text import western_digits
+
+if TYPE_CHECKING:
+    from survey.instruments.model import Question
+
+#: A whole number as a long file writes it.
+INTEGER = re.compile(r"-?[0-9]{1,9}")
+_NUMBER_DIGITS = 6  # wider than any range an instrument uses; keeps int() cheap on garbage
+
+
+class NumericKind(QuestionKind):
+    """Answers stored as one integer within `value_range`, or the non-response code where the
+    question offers it."""
+
+    numeric = True
+
+    def value_range(self, question: Question) -> tuple[int, int]:
+        """The lowest and highest value an answer may take (the non-response code aside)."""
+        return question.minimum, question.maximum
+
+    def read_cell(self, question: Question, cell: str) -> Value:
+        return int(cell) if INTEGER.fullmatch(cell) else cell
+
+    def check_value(self, question: Question, item: str, value: Value) -> str | None:
+        problem = self.check_item(question, item)
+        if problem is not None:
+            return problem
+        if not isinstance(value, int) or isinstance(value, bool):
+            return f"{question.code} needs a whole number, got {value!r}"
+        non_response = question.non_response_code
+        if non_response is not None and value == non_response:
+            return None
+        low, high = self.value_range(question)
+        if not low <= value <= high:
+            offered = f" or {non_response}" if non_response is not None else ""
+            return f"{value} is out of range for {question.code} ({low}–{high}{offered})"
+        return None
+
+    def synthetic_rows(self, question: Question, opinions: Opinions) -> list[Row]:
+        if question.allows_non_response and opinions.declines(question):
+            return [("", question.non_response_code, None)]
+        low, high = self.value_range(question)
+        return [("", nearest(opinions.level(question), low, high), None)]
+
+
+class ScaleKind(OptionKind, NumericKind):
+    """One code of a named labelled scale (agree5: 1 Strongly disagree … 5 Strongly agree)."""
+
+    code = "scale"
+    scored = True
+    labelled_scale = True
+    macro = "scale_question"
+    keys = {
+        "scale": CODE,
+        "non_response": {"type": "boolean"},
+        "construct": CODE,
+        "reversed": {"type": "boolean"},
+    }
+
+    def check_definition(self, check: DefinitionCheck, path: DocPath, question: dict) -> Span:
+        return check.scale_reference(path, question, labelled=True) or Span()
+
+    def build(self, entry: dict, building: Building) -> dict[str, Any]:
+        scale = building.scale(entry.get("scale"))
+        options = building.options(scale["options"])
+        return {
+            "options": options,
+            "minimum": options[0].code,
+            "maximum": options[-1].code,
+            **_non_response(entry, scale, building),
+        }
+
+    def codebook_cells(self, question: Question, item: str, language: str) -> dict[str, str]:
+        return {
+            "codes": codes_listing(question.options, language),
+            "minimum": str(question.minimum),
+            "maximum": str(question.maximum),
+        }
+
+    def paper_choices(
+        self, question: Question, language: str, non_response: tuple[str, str] | None
+    ) -> list[tuple[str, str]]:
+        choices = super().paper_choices(question, language, non_response)
+        return [*choices, non_response] if non_response else choices
+
+
+class IntegerKind(NumericKind):
+    """A whole number typed in, in any script's digits: a range of its own or a range scale."""
+
+    code = "integer"
+    scored = True
+    macro = "number_question"
+    paper_layout = "number"
+    keys = {
+        "scale": CODE,
+        "minimum": {"type": "integer"},
+        "maximum": {"type": "integer"},
+        "widget": WIDGET,
+        "non_response": {"type": "boolean"},
+        "construct": CODE,
+    }
+
+    def check_definition(self, check: DefinitionCheck, path: DocPath, question: dict) -> Span:
+        if "scale" in question:
+            span = check.scale_reference(path, question, labelled=False)
+            if "minimum" in question or "maximum" in question:
+                check.report(path, "give either a scale or minimum and maximum, not both")
+                return Span(scale=span.scale) if span else Span()
+            return span or Span()
+        low, high = question.get("minimum"), question.get("maximum")
+        return Span(low, high) if check.number_range(path, low, high) else Span()
+
+    def build(self, entry: dict, building: Building) -> dict[str, Any]:
+        scale = building.scale(entry.get("scale"))
+        return {
+            "minimum": scale.get("minimum", entry.get("minimum")),
+            "maximum": scale.get("maximum", entry.get("maximum")),
+            "widget": entry.get("widget", scale.get("widget")),
+            **_non_response(entry, scale, building),
+        }
+
+    def input_names(self, field: AskedField) -> set[str]:
+        return {field.name, field.non_response_name}
+
+    def read(self, field: AskedField, formdata: Mapping) -> dict[str, Any]:
+        return {
+            "text": single(formdata, field.name),
+            "nr": formdata.getlist(field.non_response_name),
+        }
+
+    def parse(self, field: AskedField, raw: dict[str, Any]) -> int | None:
+        question = field.question
+        code = question.non_response_code
+        text = western_digits("".join(raw["text"].split())).replace("\u2212", "-")
+        declined = bool(raw["nr"])
+        if declined and (raw["nr"] != ["1"] or code is None):
+            raise ValueError(_("Choose one of the answers shown."))
+        if declined and text:
+            raise ValueError(_("Give a number or choose “Prefer not to answer”, not both."))
+        if declined:
+            return code
+        if not text:
+            return None
+        digits = text.removeprefix("-")
+        if digits.isascii() and digits.isdigit() and len(digits) <= _NUMBER_DIGITS:
+            number = int(text)
+            # Typed, the non-response code is a number like any other: it has its own box.
+            if number != code and self.check_value(question, "", number) is None:
+                return number
+        raise ValueError(
+            _(
+                "Enter a whole number from %(low)d to %(high)d.",
+                low=question.minimum,
+                high=question.maximum,
+            )
+        )
+
+    def raw_from_data(self, field: AskedField, data: Any) -> dict[str, Any]:
+        if data is not None and data == field.question.non_response_code:
+            return {"text": "", "nr": ["1"]}
+        return {"text": "" if data is None else str(data), "nr": []}
+
+    def describe(self, handler: Any, data: Any) -> list[str]:
+        if data is None:
+            return []
+        if data == handler.question.non_response_code:
+            return [handler.non_response_label]
+        return [str(data)]
+
+    def codebook_cells(self, question: Question, item: str, language: str) -> dict[str, str]:
+        return {"minimum": str(question.minimum), "maximum": str(question.maximum)}
+
+    def package_constraints(self, question: Question, labels: list[str] | None) -> dict:
+        return {"minimum": question.minimum, "maximum": question.maximum}
+
+    def paper_hint(self, question: Question, non_response: str) -> str:
+        whole = _(
+            "A whole number from %(low)d to %(high)d", low=question.minimum, high=question.maximum
+        )
+        return whole + non_response
+
+
+def _non_response(entry: dict, scale: Mapping[str, Any], building: Building) -> dict[str, Any]:
+    """The non-response code where "Prefer not to answer" is offered: unless the question or
+    its scale says otherwise."""
+    offered = entry.get("non_response", scale.get("non_response", True))
+    return {"non_response_code": building.non_response_code if offered else None}

@@ -1,0 +1,79 @@
+"""The match report: submitted responses of the first two waves paired by participant and by
+linking code, withdrawn participants left out."""
+
+import itertools
+
+from survey.analysis.results import Matching
+from survey.extensions import db
+from survey.linking.codes import linking_hashes
+from survey.linking.report import match_report
+from survey.models import Participant, Response, ResponseStatus
+from survey.models._types import utcnow
+
+
+def _answer_wave(participant, wave, status=ResponseStatus.SUBMITTED):
+    db.session.add(
+        Response(
+            participant=participant,
+            wave=wave,
+            instrument_version=wave.instrument_version,
+            status=status,
+            submitted_at=utcnow() if status is ResponseStatus.SUBMITTED else None,
+        )
+    )
+
+
+_ids = itertools.count(1)
+
+
+def _joined(ws, group, parts, waves, status=ResponseStatus.SUBMITTED):
+    answers = dict(zip(("mother", "day", "town", "siblings"), parts, strict=True))
+    p = Participant(
+        workshop=ws,
+        group=ws.group(group),
+        public_id=f"J{next(_ids):04d}",
+        **linking_hashes(ws, answers),
+    )
+    db.session.add(p)
+    for code_ in waves:
+        _answer_wave(p, ws.wave(code_), status)
+    return p
+
+
+def test_match_report_counts_and_pairs(make):
+    ws = make.workshop(open_waves=("pre", "post"))
+    invited = make.participant(ws)  # answers both waves with their own link
+    for code_ in ("pre", "post"):
+        _answer_wave(invited, ws.wave(code_))
+    exact_pre = _joined(ws, "nato", ("ma", "7", "la", "2"), ["pre"])
+    exact_post = _joined(ws, "nato", ("MA", "07", "La", "2"), ["post"])
+    near_pre = _joined(ws, "pakistan", ("sa", "12", "ka", "0"), ["pre"])
+    near_post = _joined(ws, "pakistan", ("sa", "12", "ka", "1"), ["post"])  # siblings differ
+    _joined(ws, "nato", ("zz", "1", "qq", "3"), ["pre"])  # pre only
+    _joined(ws, "nato", ("yy", "2", "pp", "4"), ["post"])  # post only
+    _joined(ws, "pakistan", ("aa", "3", "bb", "5"), ["pre"])  # a tie: two posts match it
+    _joined(ws, "pakistan", ("aa", "3", "bb", "5"), ["post"])
+    _joined(ws, "pakistan", ("aa", "3", "bb", "5"), ["post"])
+    _joined(ws, "nato", ("ma", "7", "la", "2"), ["post"], ResponseStatus.IN_PROGRESS)  # not counted
+    wrong_group = _joined(ws, "pakistan", ("zz", "1", "qq", "3"), ["post"])
+    db.session.commit()
+
+    report = match_report(ws)
+
+    assert set(report.pairs) == {
+        (invited.id, invited.id),
+        (exact_pre.id, exact_post.id),
+        (near_pre.id, near_post.id),
+    }
+    assert report.counts() == Matching(matched=3, pre_only=1, post_only=2, ambiguous=3)
+    assert all(wrong_group.id not in pair for pair in report.pairs)
+
+
+def test_withdrawn_participants_are_left_out(make):
+    ws = make.workshop(open_waves=("pre", "post"))
+    pre = _joined(ws, "nato", ("ma", "7", "la", "2"), ["pre"])
+    _joined(ws, "nato", ("ma", "7", "la", "2"), ["post"])
+    pre.withdrawn_at = utcnow()
+    db.session.commit()
+    report = match_report(ws)
+    assert report.counts() == Matching(matched=0, pre_only=0, post_only=1, ambiguous=0)
