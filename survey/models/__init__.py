@@ -1,10 +1,11 @@
 """The data model (docs/domain.md), split by domain; import everything from here."""
 
 from survey.models.audit import AuditEvent
+from survey.models.instruments import InstrumentVersion, TranslationReview, VersionOrigin
 from survey.models.people import Invitation, Participant, ParticipantContact, ParticipantSource
 from survey.models.responses import Answer, Response, ResponseSource, ResponseStatus
 from survey.models.staff import Grant, Role, StaffUser
-from survey.models.workshop import Group, InstrumentVersion, Wave, WaveState, Workshop
+from survey.models.workshop import Group, Wave, WaveState, Workshop
 
 __all__ = [
     "Answer",
@@ -21,6 +22,8 @@ __all__ = [
     "ResponseStatus",
     "Role",
     "StaffUser",
+    "TranslationReview",
+    "VersionOrigin",
     "Wave",
     "WaveState",
     "Workshop",

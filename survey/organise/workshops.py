@@ -6,7 +6,6 @@ close_wave_now, set_group_labels and replace_join_code. create_workshop, schedul
 open_wave and close_wave only change the rows, for callers that set up data (the demo, tests).
 """
 
-import json
 import re
 import secrets
 from datetime import UTC, date, datetime
@@ -16,8 +15,8 @@ from sqlalchemy import func, select
 
 from survey.audit import record
 from survey.extensions import db
-from survey.instruments import Instrument, shipped_instrument
-from survey.models import Grant, Group, InstrumentVersion, Response, Role, StaffUser, Wave, Workshop
+from survey.instruments.store import VersionNotFound, version_for
+from survey.models import Grant, Group, Response, Role, StaffUser, Wave, Workshop
 from survey.models._types import utcnow
 from survey.tokens import refresh_join_code
 
@@ -31,30 +30,6 @@ class WorkshopError(ValueError):
 def workshop_by_slug(slug: str) -> Workshop | None:
     """The workshop of this slug, if any."""
     return db.session.scalar(select(Workshop).where(Workshop.slug == slug))
-
-
-def instrument_version_for(instrument: Instrument) -> InstrumentVersion:
-    """The stored version with this exact definition, or a new version of the instrument."""
-    existing = db.session.scalar(
-        select(InstrumentVersion).where(
-            InstrumentVersion.key == instrument.key,
-            InstrumentVersion.checksum == instrument.checksum,
-        )
-    )
-    if existing is not None:
-        return existing
-    latest = db.session.scalar(
-        select(func.max(InstrumentVersion.version)).where(InstrumentVersion.key == instrument.key)
-    )
-    version = InstrumentVersion(
-        key=instrument.key,
-        version=(latest or 0) + 1,
-        checksum=instrument.checksum,
-        # Key order is meaning (pages, scores): keep the file's order, not a sorted one.
-        definition_json=json.dumps(instrument.definition, ensure_ascii=False),
-    )
-    db.session.add(version)
-    return version
 
 
 def validate_timezone(name: str) -> str:
@@ -77,7 +52,8 @@ def create_workshop(
     place: str | None = None,
     min_cell: int = 5,
 ) -> Workshop:
-    """Create a workshop with the instrument's groups and waves (waves not yet open)."""
+    """Create a workshop with the instrument's groups and waves (waves not yet open);
+    `instrument_key` is a reference, KEY or KEY@N (survey.instruments.store.find)."""
     if not SLUG.match(slug):
         raise WorkshopError("the slug must be 2–63 lower-case letters, digits or hyphens")
     if workshop_by_slug(slug) is not None:
@@ -85,9 +61,10 @@ def create_workshop(
     if min_cell < 2:
         raise WorkshopError("the minimum cell size must be at least 2")
     try:
-        instrument = shipped_instrument(instrument_key)
-    except KeyError:
-        raise WorkshopError(f"no instrument {instrument_key!r}") from None
+        version = version_for(instrument_key)
+    except VersionNotFound as error:
+        raise WorkshopError(str(error)) from None
+    instrument = version.instrument
     workshop = Workshop(
         slug=slug,
         title=title.strip(),
@@ -98,7 +75,6 @@ def create_workshop(
         linking_key=secrets.token_hex(32),
     )
     db.session.add(workshop)
-    version = instrument_version_for(instrument)
     for position, group in enumerate(instrument.groups):
         label = group.forms.get("en", {}).get("name", group.code)
         workshop.groups.append(Group(code=group.code, position=position, label=label))
