@@ -173,12 +173,13 @@ def version_for(reference: str) -> InstrumentVersion:
 
 
 def import_file(
-    data: bytes, filename: str, *, user: StaffUser | None = None
+    data: bytes, filename: str, *, source: str | None = None, user: StaffUser | None = None
 ) -> tuple[InstrumentVersion, bool]:
     """Store the instrument of a file (YAML, JSON or XLSForm) as a new version, recorded in
-    the audit log; InstrumentError listing every problem, and nothing stored, if it is not
-    valid. Returns the version and whether it is new (an identical one may exist)."""
-    definition = definition_from_file(data, filename)
+    the audit log; InstrumentError listing every problem (prefixed with `source`, by default
+    the file name), and nothing stored, if it is not valid. Returns the version and whether
+    it is new (an identical one may exist)."""
+    definition = definition_from_file(data, source or filename)
     instrument = build_instrument(definition, checksum(definition))
     version, new = store(instrument, origin=VersionOrigin.IMPORTED, user=user, filename=filename)
     if new:
@@ -277,10 +278,11 @@ class LibraryEntry:
         )
 
 
-def visible_keys(user: StaffUser) -> set[str] | None:
-    """The instruments a staff member may see (None: every one, for admins): the shipped
-    ones, those the workshops they organise use, and those they stored themselves."""
-    if user.is_admin:
+def visible_keys(user: StaffUser | None) -> set[str] | None:
+    """The instruments a staff member may see (None: every one, for admins and the command
+    line, user None): the shipped ones, those the workshops they organise use, and those they
+    stored themselves."""
+    if user is None or user.is_admin:
         return None
     organised = (
         select(InstrumentVersion.key)
@@ -300,8 +302,9 @@ def may_see(user: StaffUser, key: str) -> bool:
     return keys is None or key in keys
 
 
-def library(user: StaffUser) -> list[LibraryEntry]:
-    """The instruments a staff member may see, by key, each with its stored versions."""
+def library(user: StaffUser | None) -> list[LibraryEntry]:
+    """The instruments a staff member (None: the command line) may see, by key, each with its
+    stored versions."""
     keys = visible_keys(user)
     entries: dict[str, LibraryEntry] = {}
     for key in sorted(shipped_instruments()):

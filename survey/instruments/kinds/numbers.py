@@ -160,7 +160,13 @@ class IntegerKind(NumericKind):
             flags=("non_response",),
         )
         scale = reading.scale(keys.get("scale"))
+        bounded = "scale" in keys or "minimum" in keys or "maximum" in keys
         if row.type == "integer":
+            if not bounded:
+                reading.report(
+                    row.place("minimum"),
+                    "an integer question needs minimum and maximum, or a range scale (scale)",
+                )
             if keys.get("widget") == "thermometer":
                 reading.report(row.place("widget"), "a thermometer is written with type range")
             if row.text("parameters"):
@@ -172,6 +178,10 @@ class IntegerKind(NumericKind):
             keys.get("minimum", scale.get("minimum")),
             keys.get("maximum", scale.get("maximum")),
         )
+        if not bounded and (start is None or end is None):
+            reading.report(
+                row.place("parameters"), "a range needs its bounds: start=0 end=100 step=1"
+            )
         if bounds == (None, None) and "scale" not in keys:
             keys |= {
                 key: value

@@ -10,13 +10,14 @@ from survey.instruments.kinds.base import DocPath
 from survey.instruments.problems import InstrumentError
 from survey.instruments.validation import validation_findings
 from survey.instruments.xlsform.reading import WorkbookReading
-from survey.instruments.xlsform.sheets import KEY_SHEETS, REQUIRED_SHEETS
+from survey.instruments.xlsform.sheets import KEY_SHEETS
 from survey.instruments.xlsform.workbook import Place, WorkbookError, read_workbook
 from survey.instruments.xlsform.writing import xlsform_bytes
 
 __all__ = ["definition_from_xlsform", "xlsform_bytes"]
 
 _QUOTED = re.compile(r"'([^']+)'")
+_DOCUMENT_PATH = re.compile(r"\b[a-z_]+(?:\[[0-9]+\])(?:\.[a-z_]+(?:\[[0-9]+\])?)*")
 
 
 def definition_from_xlsform(data: bytes, source: str) -> dict:
@@ -30,12 +31,15 @@ def definition_from_xlsform(data: bytes, source: str) -> dict:
     document = reading.document()
     found = list(reading.problems)
     reported = {place for place, _ in found}
-    missing_sheets = {place.sheet for place, message in found if place.row is None}
-    for path, message in validation_findings(document):
+    rows = {(place.sheet, place.row) for place in reported if place.row is not None}
+    # A workbook missing a sheet or a column is not checked further: the checks of what it
+    # lacks would only repeat that it lacks it.
+    findings = [] if reading.unreadable else validation_findings(document)
+    for path, message in findings:
         place = _place_of(reading, path, message)
-        if place in reported or _about_a_missing_sheet(path, message, missing_sheets):
+        if place in reported or (place.column is None and (place.sheet, place.row) in rows):
             continue  # the workbook's own problem there says more
-        found.append((place, message))
+        found.append((place, _in_workbook_terms(message, reading)))
     if found:
         order = {name: index for index, name in enumerate(sheets)}
         found.sort(key=lambda problem: _position(problem[0], order))
@@ -62,14 +66,18 @@ def _place_of(reading: WorkbookReading, path: DocPath, message: str) -> Place:
     return Place(KEY_SHEETS.get(key.group(1), "settings") if key else "settings")
 
 
-def _about_a_missing_sheet(path: DocPath, message: str, missing: set[str]) -> bool:
-    """Whether a problem only says again that a required sheet is missing ("missing key
-    'groups'" of a workbook without a groups sheet)."""
-    key = _QUOTED.search(message)
-    if path or not key or not message.startswith("missing key"):
-        return False
-    sheet = KEY_SHEETS.get(key.group(1))
-    return sheet in missing and sheet in REQUIRED_SHEETS
+def _in_workbook_terms(message: str, reading: WorkbookReading) -> str:
+    """A message with the document paths it names (`pages[0].questions[2]`) told as rows."""
+
+    def row_of(match: re.Match) -> str:
+        path: list[str | int] = []
+        for part in match.group(0).split("."):
+            name, _, index = part.partition("[")
+            path += [name, int(index.rstrip("]"))] if index else [name]
+        place = reading.places.get(tuple(path))
+        return f"{place.sheet} row {place.row}" if place and place.row else match.group(0)
+
+    return _DOCUMENT_PATH.sub(row_of, message)
 
 
 def _position(place: Place, order: dict[str, int]) -> tuple:

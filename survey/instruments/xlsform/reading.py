@@ -102,6 +102,9 @@ class WorkbookReading:
         self.list_places: dict[str, Place] = {}
         self.scales: dict[str, dict] = {}
         self._question_path: DocPath = ()
+        self._choices_readable = True
+        # A sheet or column missing: the document cannot be read well enough to be checked.
+        self.unreadable = False
         self._language_columns: dict[str, dict[str, list[tuple[str, str]]]] = {}
 
     # ------------------------------------------------------------------ reporting
@@ -142,6 +145,7 @@ class WorkbookReading:
         for name, holds in REQUIRED_SHEETS.items():
             if name not in self.sheets:
                 self.report(Place(name), f"missing sheet {name!r} ({holds})")
+                self.unreadable = True
         for sheet in self.sheets.values():
             for header, place in sheet.duplicates:
                 self.report(place, f"the column {header!r} appears twice")
@@ -342,6 +346,14 @@ class WorkbookReading:
         if labels:
             non_response["labels"] = labels
             self.non_response_labels = labels
+        elif self._choices_readable:
+            place = Place(TEXTS)
+            self.places[("non_response",)] = place
+            self.report(
+                place,
+                "no label for “Prefer not to answer”: add a row non_response.labels, or a "
+                "choice named after the non_response_code to a scale's list",
+            )
         return non_response
 
     def _non_response_choice_labels(self) -> dict[str, str] | None:
@@ -364,6 +376,8 @@ class WorkbookReading:
         for column in ("list_name", "name"):
             if not sheet.has(column):
                 self.report(sheet.place(), f"missing column {column!r}")
+                self._choices_readable = False  # its lists are then reported missing no more
+                self.unreadable = True
                 return
         names: dict[tuple[str, str], int] = {}
         for row in sheet.rows:
@@ -391,7 +405,7 @@ class WorkbookReading:
             self.report(row.place("type"), f"{row.type} needs the name of a choice list")
             return None
         rows = self.lists.get(row.list_name)
-        if rows is None:
+        if rows is None and self._choices_readable:
             self.report(
                 row.place("type"),
                 f"the choice list {row.list_name!r} does not exist in the choices sheet",
@@ -603,6 +617,7 @@ class WorkbookReading:
             return []
         if not sheet.has("type") or not sheet.has("name"):
             self.report(sheet.place(), "the survey sheet needs the columns type and name")
+            self.unreadable = True
             return []
         pages: list[dict] = []
         page: dict | None = None

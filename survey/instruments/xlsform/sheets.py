@@ -29,6 +29,7 @@ REQUIRED_SHEETS = {
 #: Translated columns are written `base::Language (code)`: these are the bases of each sheet.
 LANGUAGE_BASES = {
     SURVEY: ("label", "hint"),
+    SETTINGS: ("form_title",),  # read; written in the texts sheet (pyxform takes no translation)
     CHOICES: ("label",),
     GROUPS: ("label",),
     WAVES: ("label",),

@@ -50,7 +50,9 @@ class Place:
         if self.row is not None:
             parts.append(f"row {self.row}")
         if self.column is not None:
-            parts.append(f"column {self.letter} ({self.column})" if self.letter else self.column)
+            parts.append(
+                f"column {self.letter} ({self.column})" if self.letter else f"column {self.column}"
+            )
         return ", ".join(parts)
 
 

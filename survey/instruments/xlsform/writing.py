@@ -295,11 +295,12 @@ class _ListCodes:
 
 
 def _nested_rows(value: Mapping[str, Any], column: str) -> list[dict]:
-    """A nested mapping as rows of a path (`a.b[0]`) and its value: text, a number or yes/no
-    in `value`, anything else (nothing, an empty list or text) as JSON, which keeps it exact."""
+    """A nested mapping as rows of a path (`a.b[0]`) and its value: text or a number in
+    `value`, anything else (true, nothing, an empty list or text) as JSON, which keeps it
+    exact."""
     rows = []
     for path, leaf in _flat(value, lists=True):
-        if isinstance(leaf, str | int | float | bool) and leaf != "":
+        if isinstance(leaf, str | int | float) and not isinstance(leaf, bool) and leaf != "":
             rows.append({column: path, "value": leaf})
         else:
             rows.append({column: path, "json": json.dumps(leaf, ensure_ascii=False)})
