@@ -44,6 +44,7 @@ ACCESS = {
     "organise.wave": ORGANISER,
     "organise.open_wave": ORGANISER,
     "organise.close_wave": ORGANISER,
+    "organise.wave_version": ORGANISER,
     "organise.groups": ORGANISER,
     "organise.new_join_code": ORGANISER,
     "organise.roster_upload": ORGANISER,
@@ -70,6 +71,17 @@ ACCESS = {
     "exports.paper": EITHER,
     "exports.import_responses": ORGANISER,
     "exports.confirm_import": ORGANISER,
+    # the instrument library: any staff member, who sees the instruments of their workshops
+    # (tests/test_library_routes.py checks which ones)
+    "library.index": STAFF,
+    "library.upload": STAFF,
+    "library.confirm_upload": STAFF,
+    "library.version": STAFF,
+    "library.download": STAFF,
+    "library.preview": STAFF,
+    "library.review": STAFF,
+    "library.mark_language_reviewed": STAFF,
+    "library.diff": STAFF,
     # administration
     "admin.users": ADMIN,
     "admin.add_grant": ADMIN,
@@ -131,6 +143,8 @@ def world(app, make):
         "code": "not-a-real-join-code-000",
         "hashed": "css/app.000000000000.css",
         "fmt": "long",
+        "key": instrument.key,
+        "version": ws.wave("pre").instrument_version.version,
         "user_id": target.id,
         "grant_id": target.grants[0].id,
     }

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from survey.audit import record
 from survey.extensions import db
 from survey.instruments.building import build_instrument
+from survey.instruments.diff import Change, classified_changes
 from survey.instruments.loader import (
     checksum,
     definition_from_file,
@@ -172,24 +173,81 @@ def version_for(reference: str) -> InstrumentVersion:
     return store(found.instrument)[0]
 
 
-def import_file(
-    data: bytes, filename: str, *, source: str | None = None, user: StaffUser | None = None
-) -> tuple[InstrumentVersion, bool]:
-    """Store the instrument of a file (YAML, JSON or XLSForm) as a new version, recorded in
-    the audit log; InstrumentError listing every problem (prefixed with `source`, by default
-    the file name), and nothing stored, if it is not valid. Returns the version and whether
-    it is new (an identical one may exist)."""
-    definition = definition_from_file(data, source or filename)
+@dataclass
+class ImportCheck:
+    """What importing a file would do, as the check page shows it before anything is stored."""
+
+    filename: str
+    problems: list[str] = field(default_factory=list)
+    instrument: Instrument | None = None
+    existing: InstrumentVersion | None = None  # the same definition, stored already
+    previous: InstrumentVersion | None = None  # the newest stored version of its key
+    changes: list[Change] = field(default_factory=list)  # from `previous`
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    @property
+    def next_label(self) -> str:
+        """KEY@N the import would store."""
+        number = self.previous.version + 1 if self.previous else 1
+        return f"{self.instrument.key}@{number}"
+
+
+def check_import(
+    data: bytes, filename: str, user: StaffUser | None, *, source: str | None = None
+) -> ImportCheck:
+    """Check a file to import (nothing is stored): its problems (prefixed with `source`, by
+    default the file name), else what storing it would do and how it differs from the newest
+    stored version of its key."""
+    check = ImportCheck(filename)
+    try:
+        definition = definition_from_file(data, source or filename)
+    except InstrumentError as error:
+        check.problems = error.problems
+        return check
     instrument = build_instrument(definition, checksum(definition))
-    version, new = store(instrument, origin=VersionOrigin.IMPORTED, user=user, filename=filename)
+    versions = versions_of(instrument.key)
+    if versions and not may_see(user, instrument.key):
+        check.problems = [
+            f"{filename}: the key {instrument.key!r} belongs to an instrument of other "
+            "workshops: give the form another form_id (key)"
+        ]
+        return check
+    check.instrument = instrument
+    check.existing = _stored_as(instrument)
+    check.previous = versions[-1] if versions else None
+    if check.previous is not None:
+        check.changes = classified_changes(check.previous.instrument.definition, definition)
+    return check
+
+
+def store_import(check: ImportCheck, *, user: StaffUser | None) -> tuple[InstrumentVersion, bool]:
+    """Store the instrument of a valid check as a new version (or find it stored already),
+    recorded in the audit log; returns the version and whether it is new."""
+    version, new = store(
+        check.instrument, origin=VersionOrigin.IMPORTED, user=user, filename=check.filename
+    )
     if new:
         db.session.flush()
         record(
             "instrument.import",
             actor=user,
-            detail={"version": version.label, "file": filename},
+            detail={"version": version.label, "file": check.filename},
         )
     return version, new
+
+
+def import_file(
+    data: bytes, filename: str, *, source: str | None = None, user: StaffUser | None = None
+) -> tuple[InstrumentVersion, bool]:
+    """Check a file (YAML, JSON or XLSForm) and store its instrument as a new version;
+    InstrumentError listing every problem, and nothing stored, if it is not valid."""
+    check = check_import(data, filename, user, source=source)
+    if not check.valid:
+        raise InstrumentError(check.problems)
+    return store_import(check, user=user)
 
 
 def save_corrections(
@@ -296,7 +354,7 @@ def visible_keys(user: StaffUser | None) -> set[str] | None:
     return keys | set(shipped_instruments())
 
 
-def may_see(user: StaffUser, key: str) -> bool:
+def may_see(user: StaffUser | None, key: str) -> bool:
     """Whether a staff member may see (and correct) an instrument."""
     keys = visible_keys(user)
     return keys is None or key in keys

@@ -13,6 +13,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask_login import current_user
@@ -86,7 +87,9 @@ def home():
 @staff_required
 def new_workshop():
     """Create a workshop from an instrument; its creator becomes its organiser."""
-    form = WorkshopForm()
+    form = WorkshopForm(user=current_user)
+    if request.method == "GET" and request.args.get("instrument"):
+        form.instrument.data = request.args["instrument"]  # from the instrument library
     if form.validate_on_submit():
         try:
             workshop = workshops.create_workshop_for(

@@ -2,8 +2,9 @@
 
 The changes organisers make (in the console or with the `survey` command) are the functions
 that record themselves in the audit log: create_workshop_for, set_wave_window, open_wave_now,
-close_wave_now, set_group_labels and replace_join_code. create_workshop, schedule_wave,
-open_wave and close_wave only change the rows, for callers that set up data (the demo, tests).
+close_wave_now, change_wave_version, set_group_labels and replace_join_code. create_workshop,
+schedule_wave, open_wave and close_wave only change the rows, for callers that set up data (the
+demo, tests).
 """
 
 import re
@@ -15,8 +16,18 @@ from sqlalchemy import func, select
 
 from survey.audit import record
 from survey.extensions import db
+from survey.instruments import check_shared_items
 from survey.instruments.store import VersionNotFound, version_for
-from survey.models import Grant, Group, Response, Role, StaffUser, Wave, Workshop
+from survey.models import (
+    Grant,
+    Group,
+    InstrumentVersion,
+    Response,
+    Role,
+    StaffUser,
+    Wave,
+    Workshop,
+)
 from survey.models._types import utcnow
 from survey.tokens import refresh_join_code
 
@@ -160,6 +171,47 @@ def close_wave_now(wave: Wave) -> None:
     """Close a wave now, recorded in the audit log."""
     close_wave(wave)
     record("wave.close", workshop=wave.workshop, detail={"wave": wave.code})
+
+
+def change_wave_version(wave: Wave, version: InstrumentVersion) -> None:
+    """Give a wave another version of the workshop's instrument, recorded in the audit log.
+
+    Refused, with the reason, once the wave has a response (its version is then frozen), for
+    another instrument, a version without the wave or with other groups, and when an item
+    the wave shares with another wave would no longer be identical (check_shared_items).
+    """
+    workshop, current = wave.workshop, wave.instrument_version
+    if version.id == current.id:
+        raise WorkshopError(f"the {wave.code} wave uses {version.label} already")
+    if wave_has_responses(wave):
+        raise WorkshopError(
+            f"the {wave.code} wave has responses: its version {current.label} is frozen, so that "
+            "every answer keeps the question it answered"
+        )
+    if version.key != workshop.instrument_key:
+        raise WorkshopError(f"{version.label} is not a version of {workshop.instrument_key}")
+    instrument = version.instrument
+    if wave.code not in instrument.waves:
+        raise WorkshopError(f"{version.label} has no wave {wave.code}")
+    if [g.code for g in instrument.groups] != [g.code for g in workshop.groups]:
+        raise WorkshopError(f"{version.label} has other groups than the workshop")
+    problems = []
+    for other in workshop.waves:
+        if other.id != wave.id:
+            problems += check_shared_items(
+                other.instrument_version.instrument, other.code, instrument, wave.code
+            )
+    if problems:
+        raise WorkshopError(
+            "the items this wave shares with the other waves must stay identical: "
+            + "; ".join(problems)
+        )
+    wave.instrument_version = version
+    record(
+        "wave.version",
+        workshop=workshop,
+        detail={"wave": wave.code, "from": current.label, "to": version.label},
+    )
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -1,10 +1,12 @@
 """The organisers' preview of the participant pages (views of the respond blueprint): any wave,
 group and language, as a participant would see it; posting a page checks it and moves on, but
-nothing is ever stored."""
+nothing is ever stored. `previewed` serves any instrument this way (the instrument library
+previews versions that no workshop uses yet)."""
 
 from flask import abort, redirect, request
 
 from survey.auth.access import workshop_role_required
+from survey.instruments import Instrument
 from survey.models import Role, Workshop
 from survey.respond.flow import CONSENT, REVIEW, find_step, neighbour, wave_steps
 from survey.respond.forms import ConsentForm
@@ -25,8 +27,15 @@ def preview(workshop: Workshop, wave: str, group: str, language: str, page: str 
     instrument = wave_row.instrument_version.instrument
     if language not in offered_languages(instrument):
         abort(404)
+    return previewed(instrument, Preview(workshop, wave, group, language, instrument), page)
+
+
+def previewed(instrument: Instrument, info: Preview, page: str | None):
+    """A page of the preview that `info` describes (its wave, group and language, which the
+    caller has checked, and its links): shown, or checked when posted; 404 for a page that
+    the wave does not have."""
+    wave, group, language = info.wave, info.group, info.language
     show_in(language)  # the preview's own, whatever the staff member's session says
-    info = Preview(workshop, wave, group, language, instrument)
     steps = wave_steps(instrument, wave, ask_consent=True)
     index = 0 if page is None else find_step(steps, page)
     if index is None:

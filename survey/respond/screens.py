@@ -106,9 +106,21 @@ def window(opening: Opening, wave: Wave | None, instrument: Instrument | None, w
 
 
 class Preview:
-    """The organisers' preview: its banner and its links (which carry group and language)."""
+    """The organisers' preview: its banner and its links (which carry group and language).
+    `endpoint` and `values` name the view the links lead to (a workshop's preview, or the
+    instrument library's)."""
 
-    def __init__(self, workshop: Workshop, wave: str, group: str, language: str, instrument):
+    def __init__(
+        self,
+        workshop: Workshop | None,
+        wave: str,
+        group: str,
+        language: str,
+        instrument,
+        *,
+        endpoint: str = "respond.preview",
+        **values,
+    ):
         self.workshop = workshop
         self.wave = wave
         self.group = group
@@ -117,13 +129,15 @@ class Preview:
         self.wave_title = instrument.wave_title(wave, language)
         self.groups = [(g.code, instrument.group(g.code).name(language)) for g in instrument.groups]
         self.privacy_url = url_for("respond.privacy")
+        self.endpoint = endpoint
+        self.values = values if workshop is None else {"slug": workshop.slug, **values}
 
     def url(
         self, page: str | None = None, *, group: str | None = None, language: str | None = None
     ) -> str:
         return url_for(
-            "respond.preview",
-            slug=self.workshop.slug,
+            self.endpoint,
+            **self.values,
             wave=self.wave,
             group=group or self.group,
             language=language or self.language,
