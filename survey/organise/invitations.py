@@ -14,6 +14,7 @@ from survey.exports.spreadsheet import BOM, safe_cell
 from survey.extensions import db
 from survey.links import invitation_link, join_link, qr_svg
 from survey.models import Group, Participant, StaffUser, Workshop
+from survey.respond.headings import workshop_details
 from survey.tokens import current_invitation, join_code, refresh_join_code
 
 CSV_COLUMNS = ("external_id", "name", "email", "group", "language", "link")
@@ -58,6 +59,7 @@ class Card:
     qr: Markup
     instructions: str
     direction: str  # "rtl" for Urdu
+    details: str = ""  # the workshop's place and dates, in the card's language
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,7 @@ def cards(
             qr=qr_svg(row.link, f"QR code of the personal link for {row.public_id}"),
             instructions=CARD_INSTRUCTIONS.get(row.language, CARD_INSTRUCTIONS["en"]),
             direction="rtl" if row.language in RTL else "ltr",
+            details=workshop_details(workshop, row.language),
         )
         for row in rows
     ]

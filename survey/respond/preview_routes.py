@@ -10,6 +10,7 @@ from survey.instruments import Instrument
 from survey.models import Role, Workshop
 from survey.respond.flow import CONSENT, REVIEW, find_step, neighbour, wave_steps
 from survey.respond.forms import ConsentForm
+from survey.respond.headings import heading
 from survey.respond.pages import page_form, page_handlers
 from survey.respond.routes import bp
 from survey.respond.screens import Preview, Screen, offered_languages, render, show_in, show_step
@@ -49,6 +50,7 @@ def previewed(instrument: Instrument, info: Preview, page: str | None):
         url=info.url,
         ticket="",
         preview=info,
+        workshop=info.workshop,
     )
     if request.method == "GET":
         return show_step(screen, steps, step)
@@ -56,7 +58,7 @@ def previewed(instrument: Instrument, info: Preview, page: str | None):
         return render(
             "thanks.html",
             instrument=instrument,
-            survey_title=instrument.title(language),
+            heading=heading(info.workshop, instrument, language),
             preview=info,
             to_come_title=None,
         )
