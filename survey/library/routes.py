@@ -36,6 +36,7 @@ from survey.instruments.store import (
     versions_of,
 )
 from survey.instruments.texts import translated_texts
+from survey.instruments.xlsform.languages import language_label
 from survey.library.forms import DiffForm, InstrumentUploadForm, corrections, field_name
 from survey.organise.forms import ActionForm
 from survey.respond.preview_routes import previewed
@@ -233,6 +234,7 @@ def review(key: str, version: str):
         posted=posted,
         problems=problems,
         field_name=field_name,
+        language_label=language_label,
         form=form,
         action=ActionForm(formdata=None),
     ), (422 if problems else 200)
