@@ -14,7 +14,7 @@ from survey.instruments import InstrumentError, instrument_from_definition, ship
 from survey.instruments.kinds import question_kinds
 from survey.instruments.loader import definition_from_file
 from survey.instruments.validation import document_schema
-from survey.instruments.xlsform import definition_from_xlsform, xlsform_bytes
+from survey.instruments.xlsform import XlsFormLoss, definition_from_xlsform, xlsform_bytes
 from survey.instruments.xlsform.sheets import KEY_SHEETS
 from tests.instrument_workbooks import EN, FR, UR, authored, workbook_bytes
 
@@ -367,3 +367,19 @@ def test_bad_cells_are_named_all_at_once_in_workbook_order():
         "of a scale's list are its codes",
         "mine.xlsx: scores, row 2, column C (min_answered): 'two' is not a whole number",
     ]
+
+
+def test_a_text_that_looks_like_a_formula_stays_text(tmp_path):
+    definition = copy.deepcopy(shipped_instrument(SHIPPED).definition)
+    definition["pages"][1]["questions"][0]["texts"]["en"] = '=HYPERLINK("http://example.org")'
+    data = xlsform_bytes(definition)
+    cell = load_workbook(io.BytesIO(data))["survey"]["C8"]
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("http://example.org")', "s")
+    assert definition_from_xlsform(data, "out.xlsx") == definition
+
+
+def test_a_definition_a_workbook_cannot_hold_is_not_written():
+    definition = copy.deepcopy(shipped_instrument(SHIPPED).definition)
+    definition["novelty"] = {"a": 1}  # a key the mapping does not know
+    with pytest.raises(XlsFormLoss, match="would not keep novelty exactly"):
+        xlsform_bytes(definition)

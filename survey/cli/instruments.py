@@ -11,6 +11,7 @@ from survey.instruments import InstrumentError, load_instrument
 from survey.instruments.diff import classified_changes
 from survey.instruments.exporting import FORMATS, definition_file
 from survey.instruments.store import VersionNotFound, find, import_file, library
+from survey.instruments.xlsform import XlsFormLoss
 
 instruments_cli = AppGroup(
     "instruments", help="List, validate, import, export and compare questionnaires."
@@ -93,7 +94,11 @@ def export_command(reference: str, file_format: str, output: Path) -> None:
     except VersionNotFound as error:
         raise click.ClickException(str(error)) from None
     heading = f"{found.label}: exported by Dialogue Survey (docs/instrument-format.md)"
-    output.write_bytes(definition_file(found.instrument.definition, file_format, heading=heading))
+    try:
+        data = definition_file(found.instrument.definition, file_format, heading=heading)
+    except XlsFormLoss as error:
+        raise click.ClickException(f"{found.label}: {error}") from None
+    output.write_bytes(data)
     click.echo(f"{found.label} -> {output}")
 
 

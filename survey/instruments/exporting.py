@@ -39,7 +39,8 @@ def definition_yaml(definition: Mapping[str, Any], *, heading: str = "") -> str:
 
 
 def definition_file(definition: Mapping[str, Any], file_format: str, *, heading: str = "") -> bytes:
-    """The document in a format of FORMATS, as the bytes of a file."""
+    """The document in a format of FORMATS, as the bytes of a file (XlsFormLoss when a
+    workbook would not hold it exactly)."""
     if file_format == "yaml":
         return definition_yaml(definition, heading=heading).encode("utf-8")
     if file_format == "xlsform":

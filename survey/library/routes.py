@@ -36,6 +36,7 @@ from survey.instruments.store import (
     versions_of,
 )
 from survey.instruments.texts import translated_texts
+from survey.instruments.xlsform import XlsFormLoss
 from survey.instruments.xlsform.languages import language_label
 from survey.library.forms import DiffForm, InstrumentUploadForm, corrections, field_name
 from survey.organise.forms import ActionForm
@@ -168,8 +169,13 @@ def download(key: str, version: str, fmt: str):
     extension, media_type = FORMATS[fmt]
     name = found.label.replace("@", "-").replace(" (shipped)", "")
     heading = f"{found.label}: exported by Dialogue Survey (docs/instrument-format.md)"
+    try:
+        data = definition_file(found.instrument.definition, fmt, heading=heading)
+    except XlsFormLoss as error:
+        flash(f"{found.label} cannot be downloaded as XLSForm: {error}.", "error")
+        return redirect(library_url("version", found))
     return Response(
-        definition_file(found.instrument.definition, fmt, heading=heading),
+        data,
         mimetype=media_type,
         headers={
             "Content-Disposition": f'attachment; filename="{name}.{extension}"',

@@ -88,8 +88,10 @@ def home():
 def new_workshop():
     """Create a workshop from an instrument; its creator becomes its organiser."""
     form = WorkshopForm(user=current_user)
-    if request.method == "GET" and request.args.get("instrument"):
-        form.instrument.data = request.args["instrument"]  # from the instrument library
+    if request.method == "GET":  # the library links here with its version chosen
+        form.instrument.data = (
+            request.args.get("instrument") or current_app.config["DEFAULT_INSTRUMENT"]
+        )
     if form.validate_on_submit():
         try:
             workshop = workshops.create_workshop_for(

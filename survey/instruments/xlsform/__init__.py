@@ -12,9 +12,15 @@ from survey.instruments.validation import validation_findings
 from survey.instruments.xlsform.reading import WorkbookReading
 from survey.instruments.xlsform.sheets import KEY_SHEETS
 from survey.instruments.xlsform.workbook import Place, WorkbookError, read_workbook
-from survey.instruments.xlsform.writing import xlsform_bytes
+from survey.instruments.xlsform.writing import workbook_of
 
-__all__ = ["definition_from_xlsform", "xlsform_bytes"]
+__all__ = ["XlsFormLoss", "definition_from_xlsform", "xlsform_bytes"]
+
+
+class XlsFormLoss(ValueError):
+    """A definition that a workbook would not hold exactly (a key the XLSForm mapping does
+    not know yet): written out, it would not read back the same."""
+
 
 _QUOTED = re.compile(r"'([^']+)'")
 _DOCUMENT_PATH = re.compile(r"\b[a-z_]+(?:\[[0-9]+\])(?:\.[a-z_]+(?:\[[0-9]+\])?)*")
@@ -46,6 +52,20 @@ def definition_from_xlsform(data: bytes, source: str) -> dict:
         lines = dict.fromkeys(f"{source}: {place}: {message}" for place, message in found)
         raise InstrumentError(lines)
     return document
+
+
+def xlsform_bytes(definition: dict) -> bytes:
+    """The .xlsx workbook of a valid instrument document, checked to read back into the same
+    document (XlsFormLoss otherwise: nothing is exported that would lose a part)."""
+    data = workbook_of(definition)
+    try:
+        again = definition_from_xlsform(data, "export")
+    except InstrumentError as error:
+        raise XlsFormLoss(f"the workbook would not read back: {error.problems[0]}") from None
+    if again != definition:
+        lost = [key for key in {*definition, *again} if definition.get(key) != again.get(key)]
+        raise XlsFormLoss(f"a workbook would not keep {', '.join(sorted(lost))} exactly")
+    return data
 
 
 def _place_of(reading: WorkbookReading, path: DocPath, message: str) -> Place:

@@ -38,8 +38,9 @@ from survey.instruments.xlsform.workbook import Row, Sheet
 _WIDE = 48  # characters: the width of a column of texts
 
 
-def xlsform_bytes(definition: Mapping[str, Any]) -> bytes:
-    """The .xlsx workbook of a valid instrument document."""
+def workbook_of(definition: Mapping[str, Any]) -> bytes:
+    """The .xlsx workbook of a valid instrument document (unchecked: see
+    survey.instruments.xlsform.xlsform_bytes)."""
     return WorkbookWriting(definition).workbook()
 
 
@@ -249,6 +250,11 @@ class WorkbookWriting:
         worksheet.freeze_panes = "A2"
         for row in rows:
             worksheet.append([_cell(row.get(header)) for header in headers])
+            for cell in worksheet[worksheet.max_row]:
+                if cell.data_type == "f":
+                    # A text that begins with "=" is text, never a formula that a spreadsheet
+                    # would run for whoever opens the file.
+                    cell.data_type = "s"
         for index, header in enumerate(headers, start=1):
             letter = get_column_letter(index)
             language = header.rpartition("(")[2].rstrip(")") if "::" in header else None
