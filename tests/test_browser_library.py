@@ -10,7 +10,7 @@ from pyxform import xls2xform
 
 from survey.extensions import db
 from survey.models import InstrumentVersion
-from tests.browser_helpers import sign_in
+from tests.browser_helpers import serious_violations, sign_in
 from tests.instrument_workbooks import (
     TRUST_KEEPS_UR,
     TRUST_KEEPS_UR_CORRECTED,
@@ -197,3 +197,27 @@ def test_a_workshop_runs_on_the_imported_questionnaire(app, make, live_server, p
     report = staff.context.request.get(f"{live_server}/workshops/lahore/dashboard/report.html")
     assert report.status == 200 and "Lahore follow-up dialogue 2027" in report.text()
     staff.close()
+
+
+def test_the_library_pages_pass_axe(app, make, live_server, browser, axe_source):
+    from survey.instruments.store import import_file
+
+    version, _ = import_file(workbook_bytes(authored()), "lahore.xlsx", user=None)
+    email = make.user("admin@example.org", admin=True).email
+    db.session.commit()
+    # bypass_csp lets the test inject axe-core; the pages themselves allow no inline script.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    sign_in(page, live_server, email)
+    found = {}
+    for path in (
+        "/instruments",
+        f"/instruments/{version.key}/{version.version}",
+        f"/instruments/{version.key}/{version.version}/review",
+        f"/instruments/{version.key}/diff",
+        "/workshops/new",
+    ):
+        page.goto(live_server + path)
+        found[path] = serious_violations(page, axe_source)
+    context.close()
+    assert found == {path: [] for path in found}
