@@ -93,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
     from survey.auth.routes import bp as auth_bp
     from survey.dashboard.routes import bp as dashboard_bp
     from survey.exports.routes import bp as exports_bp
+    from survey.library.routes import bp as library_bp
     from survey.mail.routes import bp as mail_bp
     from survey.main.routes import bp as main_bp
     from survey.organise.routes import bp as organise_bp
@@ -103,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
         assets_bp,
         auth_bp,
         organise_bp,
+        library_bp,
         admin_bp,
         exports_bp,
         mail_bp,

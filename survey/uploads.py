@@ -1,8 +1,9 @@
 """Upload, check, confirm: a file is checked when it is uploaded and written only when the user
 confirms what the check showed. The checked file travels back with the confirmation, signed and
 compressed, so that no upload store is needed on the server and any app host can take the
-confirmation; it is checked again before anything is written. The roster import and the
-responses import both work this way.
+confirmation; it is checked again before anything is written. The roster import, the responses
+import and the instrument import all work this way. A confirmation belongs to what it was
+issued for: a workshop (its imports) or a staff member (their instrument uploads).
 """
 
 import base64
@@ -15,7 +16,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from wtforms import HiddenField
 from wtforms.validators import DataRequired
 
-from survey.models import Workshop
+from survey.models import StaffUser, Workshop
 
 
 class UploadTooLarge(ValueError):
@@ -23,7 +24,7 @@ class UploadTooLarge(ValueError):
 
 
 class ConfirmationInvalid(ValueError):
-    """The confirmation was not issued here for this workshop and purpose (forged or altered)."""
+    """The confirmation was not issued here for this owner and purpose (forged or altered)."""
 
 
 @dataclass(frozen=True)
@@ -41,14 +42,17 @@ class ConfirmUploadForm(FlaskForm):
     payload = HiddenField(validators=[DataRequired()])
 
 
-def confirmation_form(purpose: str, workshop: Workshop, upload: CheckedUpload) -> ConfirmUploadForm:
-    """The form that confirms a checked upload (purpose: what the file is for, e.g. "roster").
+def confirmation_form(
+    purpose: str, owner: Workshop | StaffUser, upload: CheckedUpload
+) -> ConfirmUploadForm:
+    """The form that confirms a checked upload (purpose: what the file is for, e.g. "roster";
+    owner: the workshop it is for, or the staff member who uploaded it).
 
     Raises UploadTooLarge when the signed file would not fit in a form field.
     """
     payload = _serializer(purpose).dumps(
         {
-            "workshop": workshop.id,
+            "owner": _owner(owner),
             "data": base64.b64encode(zlib.compress(upload.data)).decode("ascii"),
             "filename": upload.filename,
             "fingerprint": upload.fingerprint,
@@ -59,16 +63,20 @@ def confirmation_form(purpose: str, workshop: Workshop, upload: CheckedUpload) -
     return ConfirmUploadForm(formdata=None, payload=payload)
 
 
-def confirmed_upload(purpose: str, workshop: Workshop, payload: str) -> CheckedUpload:
+def confirmed_upload(purpose: str, owner: Workshop | StaffUser, payload: str) -> CheckedUpload:
     """The checked file a confirmation carries back; raises ConfirmationInvalid."""
     try:
         content = _serializer(purpose).loads(payload)
-        if content["workshop"] != workshop.id:
+        if content["owner"] != _owner(owner):
             raise ConfirmationInvalid
         data = zlib.decompress(base64.b64decode(content["data"], validate=True))
         return CheckedUpload(data, content["filename"], content["fingerprint"])
     except (BadSignature, KeyError, TypeError, ValueError, zlib.error) as error:
         raise ConfirmationInvalid from error
+
+
+def _owner(owner: Workshop | StaffUser) -> str:
+    return f"{owner.__tablename__}:{owner.id}"
 
 
 def _serializer(purpose: str) -> URLSafeSerializer:

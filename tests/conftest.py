@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from flask import g, has_app_context
@@ -214,6 +215,17 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def axe_source() -> str:
+    """axe-core's script (the accessibility rules), from the file SURVEY_AXE_JS names."""
+    axe_js = os.environ.get("SURVEY_AXE_JS")
+    if not axe_js:
+        pytest.skip("SURVEY_AXE_JS is not set (see .ci/run)")
+    path = Path(axe_js)
+    assert path.is_file(), f"SURVEY_AXE_JS names {axe_js}, which does not exist"
+    return path.read_text()
 
 
 @pytest.fixture

@@ -2,15 +2,13 @@
 and in Urdu, leaving and resuming on another device, a double-clicked submit, no JavaScript,
 right-to-left order, keyboard and touch ranking, and an axe-core scan of every page."""
 
-import os
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import Answer, Response, ResponseStatus
 from survey.tokens import join_code
+from tests.browser_helpers import serious_violations
 from tests.respond_helpers import POST, PRE, RANKING_ITEMS, TRUST, Respondent, token_of
 
 pytestmark = pytest.mark.browser
@@ -276,28 +274,6 @@ def test_scales_keep_their_reading_order(live_server, browser, ws, make, width, 
     direction = page.evaluate("getComputedStyle(document.querySelector('progress')).direction")
     assert direction == ("rtl" if language == "ur" else "ltr")  # the bar fills from the start
     context.close()
-
-
-AXE_JS = os.environ.get("SURVEY_AXE_JS")
-
-
-@pytest.fixture
-def axe_source() -> str:
-    if not AXE_JS:
-        pytest.skip("SURVEY_AXE_JS is not set (see .ci/run)")
-    path = Path(AXE_JS)
-    assert path.is_file(), f"SURVEY_AXE_JS names {AXE_JS}, which does not exist"
-    return path.read_text()
-
-
-def serious_violations(page, axe_source: str) -> list:
-    page.add_script_tag(content=axe_source)
-    return page.evaluate(
-        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
-            .filter(v => v.impact === "serious" || v.impact === "critical")
-            .map(v => ({id: v.id, impact: v.impact, help: v.help,
-                        nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}))"""
-    )
 
 
 @pytest.mark.parametrize("language", ["en", "ur"])

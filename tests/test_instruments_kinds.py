@@ -28,7 +28,7 @@ from survey.instruments import (
 )
 from survey.instruments.kinds import TextKind, register, registered, unregister
 from survey.instruments.kinds.base import Row, Span
-from survey.organise.workshops import instrument_version_for
+from survey.instruments.store import store
 from tests.respond_helpers import PRE, Respondent, token_of
 from tests.test_synthetic import answer_problems
 
@@ -136,7 +136,7 @@ def email_workshop(app, make, email_instrument):
 
 def workshop_with(make, slug, instrument, open_waves=()):
     ws = make.workshop(slug, open_waves=open_waves)
-    version = instrument_version_for(instrument)
+    version, _new = store(instrument)
     for wave in ws.waves:
         wave.instrument_version = version
     db.session.commit()

@@ -22,7 +22,13 @@ waves_cli = AppGroup("waves", help="Open or close a workshop's waves.")
 @workshops_cli.command("create")
 @click.argument("slug")
 @click.option("--title", required=True)
-@click.option("--instrument", "instrument_key", default=None, help="Default: nato-pakistan-2014.")
+@click.option(
+    "--instrument",
+    "instrument_key",
+    default=None,
+    metavar="KEY[@VERSION]",
+    help="A shipped instrument or a stored version. Default: nato-pakistan-2014.",
+)
 @click.option("--timezone", default="UTC", show_default=True, help="IANA name, e.g. Asia/Karachi")
 @click.option("--place", default=None)
 def create(slug: str, title: str, instrument_key: str | None, timezone: str, place) -> None:
@@ -39,9 +45,8 @@ def create(slug: str, title: str, instrument_key: str | None, timezone: str, pla
         db.session.commit()
     except WorkshopError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(
-        f"Created workshop {workshop.slug} ({workshop.instrument_key}, {workshop.timezone})."
-    )
+    version = workshop.waves[0].instrument_version.label
+    click.echo(f"Created workshop {workshop.slug} ({version}, {workshop.timezone}).")
 
 
 @workshops_cli.command("list")

@@ -14,6 +14,7 @@ CODEBOOK_COLUMNS = (
     "file",
     "variable",
     "wave",
+    "instrument_version",
     "question",
     "item",
     "kind",
@@ -126,6 +127,8 @@ def _id_codes(spec: ExportSpec, column: str) -> str:
         return codes_listing(question.options, spec.language) if question else ""
     if column == "wave":
         return "; ".join(wave.code for wave in spec.waves)
+    if column == "instrument_version":
+        return "; ".join(dict.fromkeys(version.label for version in spec.versions.values()))
     if column == "language":
         return "; ".join(instrument.languages)
     return ""
@@ -164,6 +167,7 @@ def _question_row(variable: Variable, spec: ExportSpec) -> list[str]:
         "wide",
         variable.name,
         wave=variable.wave.code,
+        instrument_version=variable.wave.version.label,
         question=question.code,
         item=variable.item,
         kind=question.kind.code,
@@ -201,6 +205,7 @@ def _score_row(variable: Variable, language: str) -> list[str]:
         "wide",
         variable.name,
         wave=variable.wave.code,
+        instrument_version=variable.wave.version.label,
         kind="score",
         type_="number",
         minimum=str(score.scale_min),

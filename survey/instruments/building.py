@@ -52,6 +52,7 @@ class Building:
             kind=kind,
             page=page,
             texts=self.texts(entry["texts"]),
+            hints=self.texts(entry.get("hints")),
             scale=entry.get("scale"),
             required=entry.get("required", False),
             construct=entry.get("construct"),

@@ -1,8 +1,9 @@
-"""Loading instruments: a file or a stored definition, validated in full, then built; and the
-instruments shipped with the application.
+"""Loading instruments: a file (YAML, JSON or an XLSForm workbook) or a stored definition,
+validated in full, then built; and the instruments shipped with the application.
 
 A document is validated in full before anything is built, and every problem is reported at
-once as "FILE: path.inside.document: message", so an author can fix a file in one pass.
+once as "FILE: path.inside.document: message" (in a workbook: "FILE: sheet, row N, column X
+(header): message"), so an author can fix a file in one pass.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from survey.instruments.model import Instrument
 from survey.instruments.problems import InstrumentError
 from survey.instruments.reading import parse_document
 from survey.instruments.validation import validation_problems
+from survey.instruments.xlsform import definition_from_xlsform
+from survey.instruments.xlsform.workbook import OLE_MAGIC, ZIP_MAGIC
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
 
@@ -30,11 +33,30 @@ def load_instrument(path: str | Path, *, source: str | None = None) -> Instrumen
     path = Path(path)
     source = source or path.name
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        data = path.read_bytes()
+    except OSError as exc:
         raise InstrumentError([f"{source}: cannot read the file: {exc}"]) from None
-    document = parse_document(text, source, json_syntax=path.suffix.lower() == ".json")
-    return instrument_from_definition(document, source)
+    definition = definition_from_file(data, source)
+    return build_instrument(definition, checksum(definition))
+
+
+def definition_from_file(data: bytes, source: str) -> dict:
+    """The valid document of an instrument file's bytes: an XLSForm workbook (.xlsx), JSON
+    (a name ending in .json) or YAML; InstrumentError listing every problem with its place."""
+    name = source.lower()
+    if data.startswith((ZIP_MAGIC, OLE_MAGIC)) or name.endswith((".xlsx", ".xls")):
+        return definition_from_xlsform(data, source)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InstrumentError(
+            [f"{source}: the file is neither YAML or JSON (UTF-8 text) nor an Excel workbook"]
+        ) from None
+    document = parse_document(text, source, json_syntax=name.endswith(".json"))
+    problems = validation_problems(document, source)
+    if problems:
+        raise InstrumentError(problems)
+    return json.loads(json.dumps(document))  # a private copy, plain JSON types only
 
 
 def instrument_from_definition(definition: Any, source: str = "<database>") -> Instrument:
@@ -43,7 +65,7 @@ def instrument_from_definition(definition: Any, source: str = "<database>") -> I
     if problems:
         raise InstrumentError(problems)
     document = json.loads(json.dumps(definition))  # a private copy, plain JSON types only
-    return build_instrument(document, _checksum(document))
+    return build_instrument(document, checksum(document))
 
 
 @functools.cache
@@ -68,6 +90,7 @@ def shipped_instrument(key: str) -> Instrument:
     return instrument
 
 
-def _checksum(document: Any) -> str:
+def checksum(document: Any) -> str:
+    """The sha256 of a document's canonical JSON: equal for equal documents."""
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -65,6 +65,7 @@ class Question:
     kind: QuestionKind  # registered in survey.instruments.kinds; equal to its code ("scale")
     page: str
     texts: Mapping[str, str]  # raw, with placeholders; see Instrument.question_text
+    hints: Mapping[str, str] = field(default_factory=FrozenDict)  # shown under the text; optional
     # Set by the kind (survey.instruments.kinds), each where it applies:
     scale: str | None = None
     options: tuple[Option, ...] = ()  # scale: from the scale; choice, multi, yes_no: the choices
@@ -103,6 +104,10 @@ class Question:
     def text(self, language: str) -> str:
         """The raw text in `language`, placeholders unfilled."""
         return self.texts[language]
+
+    def hint(self, language: str) -> str:
+        """The raw hint in `language` ("" when the question has none), placeholders unfilled."""
+        return self.hints.get(language, "")
 
     def option(self, code: int | str) -> Option:
         for option in self.options:

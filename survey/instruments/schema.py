@@ -42,7 +42,12 @@ OPTIONS = {"type": "array", "items": _option}
 def _question(kinds: Iterable[QuestionKind]) -> dict:
     """A question: the keys of every question, and those of the kinds."""
     kinds = tuple(kinds)
-    properties = {"code": CODE, "kind": {"enum": [kind.code for kind in kinds]}, "texts": _texts}
+    properties = {
+        "code": CODE,
+        "kind": {"enum": [kind.code for kind in kinds]},
+        "texts": _texts,
+        "hints": _texts,
+    }
     for kind in kinds:
         properties.update(kind.keys)  # a key shared by kinds has one schema (the registry checks)
     properties |= {

@@ -35,6 +35,16 @@ def validation_problems(definition: Any, source: str) -> list[str]:
     return DocumentCheck(definition, source).run()
 
 
+def validation_findings(definition: Any) -> list[tuple[DocPath, str]]:
+    """Every problem of a parsed document as (where, what), for a reader that names places
+    its own way (survey.instruments.xlsform); empty when it is valid."""
+    check = DocumentCheck(definition, "")
+    if not isinstance(definition, dict):
+        return [((), "the document must be a mapping of keys to values")]
+    check.collect()
+    return check.found
+
+
 def document_schema() -> dict:
     """The JSON Schema of an instrument document, with the kinds registered now."""
     return instrument_schema(question_kinds())
@@ -72,12 +82,16 @@ class DocumentCheck:
     def run(self) -> list[str]:
         if not isinstance(self.document, dict):
             return [f"{self.source}: the document must be a mapping of keys to values"]
+        self.collect()
+        return in_document_order(self.document, self.source, self.found)
+
+    def collect(self) -> None:
+        """Check the document (a mapping), collecting every problem in `found`."""
         document = self._plain(self.document, ())
         for error in _validator(self.kinds).iter_errors(document):
             self.found += schema_problems(error)
         self.document = document
         self._check_document()
-        return in_document_order(self.document, self.source, self.found)
 
     def _plain(self, value: Any, path: DocPath) -> Any:
         """A copy with JSON types only, reporting whatever the database could not store."""

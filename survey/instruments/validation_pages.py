@@ -60,6 +60,7 @@ def check_pages(check: DocumentCheck, doc: dict) -> None:
 
 def _check_question(check: DocumentCheck, path: DocPath, question: dict) -> None:
     check.texts((*path, "texts"), question.get("texts"))
+    check.texts((*path, "hints"), question.get("hints"))
     waves = _question_waves(check, path, question)
     code = question.get("code")
     if isinstance(code, str) and not _first_definition(check, path, code, question, waves):

@@ -38,6 +38,9 @@ def _item_differences(a: Question, b: Question) -> Iterator[str]:
     for language in languages:
         if a.texts[language] != b.texts[language]:
             yield f"texts.{language}"
+    for language in languages:
+        if a.hints.get(language) != b.hints.get(language):
+            yield f"hints.{language}"
     if _option_summary(a.options, languages) != _option_summary(b.options, languages):
         yield "options"
     if _option_summary(a.items, languages) != _option_summary(b.items, languages):

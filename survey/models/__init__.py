@@ -1,6 +1,7 @@
 """The data model (docs/domain.md), split by domain; import everything from here."""
 
 from survey.models.audit import AuditEvent
+from survey.models.instruments import InstrumentVersion, TranslationReview, VersionOrigin
 from survey.models.mail import (
     MailMessage,
     MessageKind,
@@ -12,7 +13,7 @@ from survey.models.mail import (
 from survey.models.people import Invitation, Participant, ParticipantContact, ParticipantSource
 from survey.models.responses import Answer, Response, ResponseSource, ResponseStatus
 from survey.models.staff import Grant, Role, StaffUser
-from survey.models.workshop import Group, InstrumentVersion, Wave, WaveState, Workshop
+from survey.models.workshop import Group, Wave, WaveState, Workshop
 
 __all__ = [
     "Answer",
@@ -35,6 +36,8 @@ __all__ = [
     "Role",
     "ScheduledReminder",
     "StaffUser",
+    "TranslationReview",
+    "VersionOrigin",
     "Wave",
     "WaveState",
     "Workshop",

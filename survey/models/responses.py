@@ -20,8 +20,9 @@ from survey.extensions import db
 from survey.models._types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
+    from survey.models.instruments import InstrumentVersion
     from survey.models.people import Participant
-    from survey.models.workshop import InstrumentVersion, Wave
+    from survey.models.workshop import Wave
 
 
 class ResponseStatus(enum.StrEnum):

@@ -1,12 +1,11 @@
-"""Workshops, their groups and waves, and the frozen instrument versions the waves use."""
+"""Workshops, their groups and waves (each wave uses one frozen instrument version,
+survey.models.instruments)."""
 
 import enum
-import json
 from datetime import date, datetime
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.extensions import db
@@ -14,6 +13,7 @@ from survey.models._types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from survey.instruments import Instrument
+    from survey.models.instruments import InstrumentVersion
     from survey.models.people import Participant
 
 
@@ -110,32 +110,3 @@ class Wave(db.Model):
 
     def is_open(self, now: datetime | None = None) -> bool:
         return self.state(now) is WaveState.OPEN
-
-
-class InstrumentVersion(db.Model):
-    """An immutable copy of an instrument definition; waves point at one."""
-
-    __table_args__ = (UniqueConstraint("key", "version"), UniqueConstraint("key", "checksum"))
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(100))
-    version: Mapped[int]
-    checksum: Mapped[str] = mapped_column(String(64))
-    definition_json: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    @property
-    def label(self) -> str:
-        return f"{self.key}@{self.version}"
-
-    @property
-    def instrument(self) -> "Instrument":
-        return _parsed_instrument(self.checksum, self.definition_json, self.label)
-
-
-@lru_cache(maxsize=32)
-def _parsed_instrument(checksum: str, definition_json: str, label: str) -> "Instrument":
-    # Versions are immutable, so one parse (and validation) per checksum is enough.
-    from survey.instruments import instrument_from_definition
-
-    return instrument_from_definition(json.loads(definition_json), source=label)

@@ -22,8 +22,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from survey.instruments import shipped_instruments
+from survey.instruments.store import library
 from survey.mail.addresses import address_problem
+from survey.models import StaffUser
 from survey.organise.workshops import SLUG
 
 LOCAL_TIME = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
@@ -55,14 +56,29 @@ class WorkshopForm(FlaskForm):
         validators=[InputRequired(), NumberRange(min=2, max=100)],
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, user: StaffUser | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.instrument.choices = sorted(shipped_instruments())
+        self.instrument.choices = instrument_choices(user)
         self.timezone.choices = timezone_choices()
 
     def validate_ends_on(self, field: DateField) -> None:
         if field.data and self.starts_on.data and field.data < self.starts_on.data:
             raise ValidationError("The last day cannot be before the first.")
+
+
+def instrument_choices(user: StaffUser | None) -> list[tuple[str, str]]:
+    """The questionnaires a workshop may be created from, as (reference, label): the shipped
+    files and the stored versions the user may see, newest first within each."""
+    choices = []
+    for entry in library(user):
+        for version in reversed(entry.versions):
+            instrument = version.instrument
+            title = instrument.title(instrument.default_language)
+            choices.append((version.label, f"{title} – {version.label} ({version.origin.value})"))
+        if entry.shipped is not None:
+            title = entry.shipped.title(entry.shipped.default_language)
+            choices.append((entry.key, f"{title} – {entry.key} (shipped file)"))
+    return choices
 
 
 # A window far from the present is a typing mistake, and near the ends of the calendar it
@@ -108,6 +124,20 @@ class ContactForm(FlaskForm):
         problem = address_problem(field.data.strip())
         if problem:
             raise ValidationError(f"This is not an e-mail address: {problem}.")
+
+
+class WaveVersionForm(FlaskForm):
+    """The version of its instrument a wave uses."""
+
+    version = SelectField("Questionnaire version", validators=[DataRequired()])
+
+    def __init__(self, key: str, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.version.choices = [
+            (reference, label)
+            for reference, label in instrument_choices(None)
+            if reference.partition("@")[0] == key
+        ]
 
 
 class ActionForm(FlaskForm):

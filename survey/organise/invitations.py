@@ -14,6 +14,7 @@ from survey.exports.spreadsheet import BOM, safe_cell
 from survey.extensions import db
 from survey.links import invitation_link, join_link, qr_svg
 from survey.models import Group, Participant, StaffUser, Workshop
+from survey.respond.headings import workshop_details
 from survey.tokens import current_invitation, join_code, refresh_join_code
 
 CSV_COLUMNS = ("external_id", "name", "email", "group", "language", "link")
@@ -61,6 +62,7 @@ class Card:
     instructions: str
     direction: str  # "rtl" for Urdu
     contact_label: str
+    details: str = ""  # the workshop's place and dates, in the card's language
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,7 @@ def cards(
             instructions=CARD_INSTRUCTIONS.get(row.language, CARD_INSTRUCTIONS["en"]),
             direction="rtl" if row.language in RTL else "ltr",
             contact_label=CARD_CONTACT.get(row.language, CARD_CONTACT["en"]),
+            details=workshop_details(workshop, row.language),
         )
         for row in rows
     ]

@@ -14,6 +14,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask_login import current_user
@@ -87,7 +88,11 @@ def home():
 @staff_required
 def new_workshop():
     """Create a workshop from an instrument; its creator becomes its organiser."""
-    form = WorkshopForm()
+    form = WorkshopForm(user=current_user)
+    if request.method == "GET":  # the library links here with its version chosen
+        form.instrument.data = (
+            request.args.get("instrument") or current_app.config["DEFAULT_INSTRUMENT"]
+        )
     if form.validate_on_submit():
         try:
             workshop = workshops.create_workshop_for(

@@ -1,12 +1,14 @@
-"""Console views of a workshop's waves: their windows, and opening or closing one now."""
+"""Console views of a workshop's waves: their windows, opening or closing one now, and the
+version of the instrument each uses."""
 
 from flask import flash, redirect, render_template, request, url_for
 
 from survey.auth.access import workshop_role_required
 from survey.extensions import db
+from survey.instruments.store import version_for
 from survey.models import Role, Workshop
 from survey.organise import workshops
-from survey.organise.forms import ActionForm, WaveScheduleForm
+from survey.organise.forms import ActionForm, WaveScheduleForm, WaveVersionForm
 from survey.organise.routes import bp, found_or_404
 
 
@@ -31,13 +33,34 @@ def wave(workshop: Workshop, wave: str):
             db.session.commit()
             flash(f"The {wave_.code} wave's window is saved.")
             return redirect(url_for(".workshop", slug=workshop.slug))
+    version_form = WaveVersionForm(workshop.instrument_key, formdata=None)
+    version_form.version.data = wave_.instrument_version.label
     return render_template(
         "organise/wave.html",
         workshop=workshop,
         wave=wave_,
         form=form,
+        version_form=version_form,
         has_responses=workshops.wave_has_responses(wave_),
     )
+
+
+@bp.post("/<slug>/waves/<wave>/version")
+@workshop_role_required(Role.ORGANISER)
+def wave_version(workshop: Workshop, wave: str):
+    """Give the wave another version of its instrument, while it has no response."""
+    wave_ = found_or_404(workshop.wave(wave))
+    form = WaveVersionForm(workshop.instrument_key)
+    if form.validate_on_submit():
+        try:
+            workshops.change_wave_version(wave_, version_for(form.version.data))
+        except workshops.WorkshopError as error:
+            db.session.rollback()
+            flash(f"The {wave_.code} wave keeps its version: {error}.", "error")
+        else:
+            db.session.commit()
+            flash(f"The {wave_.code} wave now uses {wave_.instrument_version.label}.")
+    return redirect(url_for(".wave", slug=workshop.slug, wave=wave_.code))
 
 
 @bp.post("/<slug>/waves/<wave>/open")

@@ -2,11 +2,11 @@
 
 The changes organisers make (in the console or with the `survey` command) are the functions
 that record themselves in the audit log: create_workshop_for, set_wave_window, open_wave_now,
-close_wave_now, set_group_labels, replace_join_code and set_contact. create_workshop, schedule_wave,
-open_wave and close_wave only change the rows, for callers that set up data (the demo, tests).
+close_wave_now, change_wave_version, set_group_labels, replace_join_code and set_contact.
+create_workshop, schedule_wave, open_wave and close_wave only change the rows, for callers that
+set up data (the demo, tests).
 """
 
-import json
 import re
 import secrets
 from datetime import UTC, date, datetime
@@ -16,8 +16,18 @@ from sqlalchemy import func, select
 
 from survey.audit import record
 from survey.extensions import db
-from survey.instruments import Instrument, shipped_instrument
-from survey.models import Grant, Group, InstrumentVersion, Response, Role, StaffUser, Wave, Workshop
+from survey.instruments import check_shared_items
+from survey.instruments.store import VersionNotFound, version_for
+from survey.models import (
+    Grant,
+    Group,
+    InstrumentVersion,
+    Response,
+    Role,
+    StaffUser,
+    Wave,
+    Workshop,
+)
 from survey.models._types import utcnow
 from survey.tokens import refresh_join_code
 
@@ -31,30 +41,6 @@ class WorkshopError(ValueError):
 def workshop_by_slug(slug: str) -> Workshop | None:
     """The workshop of this slug, if any."""
     return db.session.scalar(select(Workshop).where(Workshop.slug == slug))
-
-
-def instrument_version_for(instrument: Instrument) -> InstrumentVersion:
-    """The stored version with this exact definition, or a new version of the instrument."""
-    existing = db.session.scalar(
-        select(InstrumentVersion).where(
-            InstrumentVersion.key == instrument.key,
-            InstrumentVersion.checksum == instrument.checksum,
-        )
-    )
-    if existing is not None:
-        return existing
-    latest = db.session.scalar(
-        select(func.max(InstrumentVersion.version)).where(InstrumentVersion.key == instrument.key)
-    )
-    version = InstrumentVersion(
-        key=instrument.key,
-        version=(latest or 0) + 1,
-        checksum=instrument.checksum,
-        # Key order is meaning (pages, scores): keep the file's order, not a sorted one.
-        definition_json=json.dumps(instrument.definition, ensure_ascii=False),
-    )
-    db.session.add(version)
-    return version
 
 
 def validate_timezone(name: str) -> str:
@@ -77,7 +63,8 @@ def create_workshop(
     place: str | None = None,
     min_cell: int = 5,
 ) -> Workshop:
-    """Create a workshop with the instrument's groups and waves (waves not yet open)."""
+    """Create a workshop with the instrument's groups and waves (waves not yet open);
+    `instrument_key` is a reference, KEY or KEY@N (survey.instruments.store.find)."""
     if not SLUG.match(slug):
         raise WorkshopError("the slug must be 2–63 lower-case letters, digits or hyphens")
     if workshop_by_slug(slug) is not None:
@@ -85,9 +72,10 @@ def create_workshop(
     if min_cell < 2:
         raise WorkshopError("the minimum cell size must be at least 2")
     try:
-        instrument = shipped_instrument(instrument_key)
-    except KeyError:
-        raise WorkshopError(f"no instrument {instrument_key!r}") from None
+        version = version_for(instrument_key)
+    except VersionNotFound as error:
+        raise WorkshopError(str(error)) from None
+    instrument = version.instrument
     workshop = Workshop(
         slug=slug,
         title=title.strip(),
@@ -98,7 +86,6 @@ def create_workshop(
         linking_key=secrets.token_hex(32),
     )
     db.session.add(workshop)
-    version = instrument_version_for(instrument)
     for position, group in enumerate(instrument.groups):
         label = group.forms.get("en", {}).get("name", group.code)
         workshop.groups.append(Group(code=group.code, position=position, label=label))
@@ -184,6 +171,47 @@ def close_wave_now(wave: Wave) -> None:
     """Close a wave now, recorded in the audit log."""
     close_wave(wave)
     record("wave.close", workshop=wave.workshop, detail={"wave": wave.code})
+
+
+def change_wave_version(wave: Wave, version: InstrumentVersion) -> None:
+    """Give a wave another version of the workshop's instrument, recorded in the audit log.
+
+    Refused, with the reason, once the wave has a response (its version is then frozen), for
+    another instrument, a version without the wave or with other groups, and when an item
+    the wave shares with another wave would no longer be identical (check_shared_items).
+    """
+    workshop, current = wave.workshop, wave.instrument_version
+    if version.id == current.id:
+        raise WorkshopError(f"the {wave.code} wave uses {version.label} already")
+    if wave_has_responses(wave):
+        raise WorkshopError(
+            f"the {wave.code} wave has responses: its version {current.label} is frozen, so that "
+            "every answer keeps the question it answered"
+        )
+    if version.key != workshop.instrument_key:
+        raise WorkshopError(f"{version.label} is not a version of {workshop.instrument_key}")
+    instrument = version.instrument
+    if wave.code not in instrument.waves:
+        raise WorkshopError(f"{version.label} has no wave {wave.code}")
+    if [g.code for g in instrument.groups] != [g.code for g in workshop.groups]:
+        raise WorkshopError(f"{version.label} has other groups than the workshop")
+    problems = []
+    for other in workshop.waves:
+        if other.id != wave.id:
+            problems += check_shared_items(
+                other.instrument_version.instrument, other.code, instrument, wave.code
+            )
+    if problems:
+        raise WorkshopError(
+            "the items this wave shares with the other waves must stay identical: "
+            + "; ".join(problems)
+        )
+    wave.instrument_version = version
+    record(
+        "wave.version",
+        workshop=workshop,
+        detail={"wave": wave.code, "from": current.label, "to": version.label},
+    )
 
 
 def _iso(moment: datetime | None) -> str | None:

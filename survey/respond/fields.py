@@ -89,6 +89,7 @@ class FieldHandler:
         self.question = question
         self.language = language
         self.text = instrument.question_text(question, language, group)
+        self.hint = instrument.fill(question.hint(language), language, group)
         self.non_response_code = question.non_response_code
         self.non_response_label = instrument.non_response_label(language)
         self.choices = question.kind.choices(question, language, self.non_response_label)

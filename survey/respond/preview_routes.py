@@ -1,13 +1,16 @@
 """The organisers' preview of the participant pages (views of the respond blueprint): any wave,
 group and language, as a participant would see it; posting a page checks it and moves on, but
-nothing is ever stored."""
+nothing is ever stored. `previewed` serves any instrument this way (the instrument library
+previews versions that no workshop uses yet)."""
 
 from flask import abort, redirect, request
 
 from survey.auth.access import workshop_role_required
+from survey.instruments import Instrument
 from survey.models import Role, Workshop
 from survey.respond.flow import CONSENT, REVIEW, find_step, neighbour, wave_steps
 from survey.respond.forms import ConsentForm
+from survey.respond.headings import heading
 from survey.respond.pages import page_form, page_handlers
 from survey.respond.routes import bp
 from survey.respond.screens import Preview, Screen, offered_languages, render, show_in, show_step
@@ -25,8 +28,15 @@ def preview(workshop: Workshop, wave: str, group: str, language: str, page: str 
     instrument = wave_row.instrument_version.instrument
     if language not in offered_languages(instrument):
         abort(404)
+    return previewed(instrument, Preview(workshop, wave, group, language, instrument), page)
+
+
+def previewed(instrument: Instrument, info: Preview, page: str | None):
+    """A page of the preview that `info` describes (its wave, group and language, which the
+    caller has checked, and its links): shown, or checked when posted; 404 for a page that
+    the wave does not have."""
+    wave, group, language = info.wave, info.group, info.language
     show_in(language)  # the preview's own, whatever the staff member's session says
-    info = Preview(workshop, wave, group, language, instrument)
     steps = wave_steps(instrument, wave, ask_consent=True)
     index = 0 if page is None else find_step(steps, page)
     if index is None:
@@ -40,6 +50,7 @@ def preview(workshop: Workshop, wave: str, group: str, language: str, page: str 
         url=info.url,
         ticket="",
         preview=info,
+        workshop=info.workshop,
     )
     if request.method == "GET":
         return show_step(screen, steps, step)
@@ -47,10 +58,10 @@ def preview(workshop: Workshop, wave: str, group: str, language: str, page: str 
         return render(
             "thanks.html",
             instrument=instrument,
-            survey_title=instrument.title(language),
+            heading=heading(info.workshop, instrument, language),
             preview=info,
             to_come_title=None,
-            workshop=workshop,
+            workshop=info.workshop,
         )
     direction = request.form.get("nav", "next")
     if step.code == CONSENT:

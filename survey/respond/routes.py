@@ -28,6 +28,7 @@ from survey.respond.answers import Visit
 from survey.respond.enrol import enrol
 from survey.respond.flow import CONSENT, REVIEW, Step, find_step
 from survey.respond.forms import ConsentForm, EnrolForm, LanguageForm
+from survey.respond.headings import heading
 from survey.respond.identity import forget, remember, respondent
 from survey.respond.lookups import group_for_join_link, participant_for_link
 from survey.respond.pages import page_form, page_handlers, paragraphs
@@ -299,7 +300,7 @@ def thanks(wave: str):
     return render(
         "thanks.html",
         instrument=visit.instrument,
-        survey_title=visit.instrument.title(language),
+        heading=heading(visit.workshop, visit.instrument, language),
         to_come_title=visit.instrument.wave_title(to_come.code, language) if to_come else None,
         to_come_opens=when(to_come.opens_at)
         if to_come and to_come.opens_at and not is_open
@@ -362,7 +363,7 @@ def join(code: str):
         422 if form.errors else 200,
         form=form,
         instrument=instrument,
-        survey_title=instrument.title(language),
+        heading=heading(workshop, instrument, language),
         group_name=instrument.group(group.code).name(language),
         already=ids is not None and store.live_participant(*ids) is not None,
     )
@@ -378,7 +379,7 @@ def personal_link():
     return render(
         "link.html",
         instrument=instrument,
-        survey_title=instrument.title(language),
+        heading=heading(participant.workshop, instrument, language),
         link=link,
         qr=qr_svg(link, _("QR code of your personal link")),
     )
@@ -388,7 +389,7 @@ def personal_link():
 def privacy():
     """The privacy notice of the participant's questionnaire (linked from consent and join)."""
     joining = session.get(JOINING)
-    instrument, preferred, workshop = privacy_instrument(
+    workshop, instrument, preferred = privacy_instrument(
         joining if isinstance(joining, int) else None
     )
     language = use_language(instrument, preferred)
@@ -396,7 +397,7 @@ def privacy():
     return render(
         "privacy.html",
         instrument=instrument,
-        survey_title=instrument.title(language),
+        heading=heading(workshop, instrument, language),
         page_title=consent.privacy_title(language),
         notice_paragraphs=paragraphs(consent.privacy(language)),
         back_url=_local_path(request.args.get("back")),

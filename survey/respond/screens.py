@@ -18,6 +18,7 @@ from survey.respond.answers import Visit
 from survey.respond.fields import Row
 from survey.respond.flow import CONSENT, REVIEW, Opening, Step, find_step, progress
 from survey.respond.forms import ConsentForm
+from survey.respond.headings import heading
 from survey.respond.pages import page_form, page_handlers, paragraphs, review_sections
 from survey.respond.tickets import issue_ticket
 
@@ -100,15 +101,27 @@ def window(opening: Opening, wave: Wave | None, instrument: Instrument | None, w
         opening=opening.value,
         wave_title=instrument.wave_title(wave.code, language) if instrument and wave else "",
         opens=when(wave.opens_at) if wave and wave.opens_at else None,
-        survey_title=instrument.title(language) if instrument else workshop.title,
+        heading=heading(workshop, instrument, language),
         instrument=instrument,
     )
 
 
 class Preview:
-    """The organisers' preview: its banner and its links (which carry group and language)."""
+    """The organisers' preview: its banner and its links (which carry group and language).
+    `endpoint` and `values` name the view the links lead to (a workshop's preview, or the
+    instrument library's)."""
 
-    def __init__(self, workshop: Workshop, wave: str, group: str, language: str, instrument):
+    def __init__(
+        self,
+        workshop: Workshop | None,
+        wave: str,
+        group: str,
+        language: str,
+        instrument,
+        *,
+        endpoint: str = "respond.preview",
+        **values,
+    ):
         self.workshop = workshop
         self.wave = wave
         self.group = group
@@ -117,13 +130,15 @@ class Preview:
         self.wave_title = instrument.wave_title(wave, language)
         self.groups = [(g.code, instrument.group(g.code).name(language)) for g in instrument.groups]
         self.privacy_url = url_for("respond.privacy")
+        self.endpoint = endpoint
+        self.values = values if workshop is None else {"slug": workshop.slug, **values}
 
     def url(
         self, page: str | None = None, *, group: str | None = None, language: str | None = None
     ) -> str:
         return url_for(
-            "respond.preview",
-            slug=self.workshop.slug,
+            self.endpoint,
+            **self.values,
             wave=self.wave,
             group=group or self.group,
             language=language or self.language,
@@ -144,6 +159,7 @@ class Screen:
     preview: Preview | None = None
     stored: Mapping[str, Mapping[str, Row]] = field(default_factory=dict)
     consented: bool = False
+    workshop: Workshop | None = None  # what heads the pages (none: a library preview)
 
     @classmethod
     def of(cls, visit: Visit, language: str, ticket: str | None = None) -> Screen:
@@ -159,6 +175,7 @@ class Screen:
             ticket=ticket or issue_ticket(response.id, wave, visit.invitation_id),
             stored=store.stored_rows(response.id),
             consented=response.consent_at is not None,
+            workshop=visit.workshop,
         )
 
 
@@ -171,7 +188,7 @@ def show_step(
     index = find_step(steps, step.code)
     context = {
         "instrument": instrument,
-        "survey_title": instrument.title(language),
+        "heading": heading(screen.workshop, instrument, language),
         "wave_title": instrument.wave_title(screen.wave, language),
         "progress": progress(steps, step.code),
         "ticket": screen.ticket,

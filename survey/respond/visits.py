@@ -102,10 +102,12 @@ def keep_language(participant_id: int, language: str) -> None:
     )
 
 
-def privacy_instrument(joining: int | None) -> tuple[Instrument, str | None, Workshop | None]:
-    """The instrument whose privacy notice to show, the language to prefer, and the workshop
-    whose contact it gives: the session participant's, else the workshop being joined
-    (`joining`, its id), else the default instrument and no workshop."""
+def privacy_instrument(
+    joining: int | None,
+) -> tuple[Workshop | None, Instrument, str | None]:
+    """The workshop (if any), the instrument whose privacy notice to show, and the language to
+    prefer: the session participant's, else that of the workshop being joined (`joining`, its
+    id), else the default instrument."""
     workshop, language = None, None
     ids = respondent()
     if ids is not None and (participant := db.session.get(Participant, ids[0])) is not None:
@@ -113,5 +115,5 @@ def privacy_instrument(joining: int | None) -> tuple[Instrument, str | None, Wor
     elif joining is not None:
         workshop = db.session.get(Workshop, joining)
     if workshop is not None and workshop.waves:
-        return workshop.instrument, language, workshop
-    return shipped_instrument(current_app.config["DEFAULT_INSTRUMENT"]), language, None
+        return workshop, workshop.instrument, language
+    return None, shipped_instrument(current_app.config["DEFAULT_INSTRUMENT"]), language

@@ -78,6 +78,88 @@ class Building(Protocol):
     def options(self, entries: Sequence[dict]) -> tuple[Option, ...]: ...
 
 
+class SurveyRow(Protocol):
+    """A row of an XLSForm's survey sheet (survey.instruments.xlsform.reading) as the kinds
+    read it: its type, split, and its cells. The readers of typed cells report a cell they
+    cannot read (and return None)."""
+
+    type: str  # the type's first word: "select_one" of "select_one agree5"
+    list_name: str | None  # its second word, the choice list
+    appearance: frozenset[str]
+
+    def text(self, column: str) -> str | None: ...
+
+    def flag(self, column: str) -> bool | None: ...
+
+    def integer(self, column: str) -> int | None: ...
+
+    def place(self, column: str | None = None) -> Any: ...
+
+
+class XlsFormReading(Protocol):
+    """The workbook being read (survey.instruments.xlsform.reading) as `from_xlsform_row`
+    uses it."""
+
+    def report(self, place: Any, message: str) -> None: ...
+
+    def list_codes(self, name: str | None) -> list[str] | None:
+        """The names of a choice list, None when there is no such list."""
+        ...
+
+    def options(self, row: SurveyRow, key: str) -> list[dict]:
+        """The row's choice list as the question's `key` (options, items): text codes and
+        labels (reports a missing list)."""
+        ...
+
+    def labelled_scale(self, row: SurveyRow) -> str | None:
+        """The name of the labelled scale that the row's list defines (reports a list that
+        is missing or not one)."""
+        ...
+
+    def scale(self, name: str | None) -> Mapping[str, Any]:
+        """A scale of the document by name; empty for none."""
+        ...
+
+
+class XlsFormWriting(Protocol):
+    """The workbook being written (survey.instruments.xlsform.writing) as `to_xlsform_row`
+    uses it."""
+
+    non_response_code: int
+
+    def choice_list(self, code: str, options: Sequence[dict]) -> str:
+        """Add a question's own choice list; its name."""
+        ...
+
+    def scale(self, name: str | None) -> Mapping[str, Any]: ...
+
+
+def present(entry: Mapping[str, Any], *keys: str) -> dict[str, Any]:
+    """The entry's values of those keys that it has: the cells that keep them in a workbook."""
+    return {key: entry[key] for key in keys if key in entry}
+
+
+def row_keys(
+    row: SurveyRow,
+    *,
+    texts: Sequence[str] = (),
+    integers: Sequence[str] = (),
+    flags: Sequence[str] = (),
+) -> dict[str, Any]:
+    """The keys a survey row's non-empty cells give, each read as its kind of value."""
+    keys: dict[str, Any] = {}
+    for column in texts:
+        if (text := row.text(column)) is not None:
+            keys[column] = text
+    for column in integers:
+        if (number := row.integer(column)) is not None:
+            keys[column] = number
+    for column in flags:
+        if (flag := row.flag(column)) is not None:
+            keys[column] = flag
+    return keys
+
+
 class AskedField(Protocol):
     """A question's form field (survey.respond.fields.AnswerField) as the form methods use it:
     the names of its inputs, what was posted, and its handler's choices and labels."""
@@ -195,6 +277,26 @@ class QuestionKind:
     def build(self, entry: dict, building: Building) -> dict[str, Any]:
         """The `Question` fields the kind sets from a validated entry of the document."""
         return {}
+
+    # ------------------------------------------------------------------ XLSForm
+
+    #: The XLSForm types its questions are written with (a select's list name aside).
+    xlsform_types: ClassVar[tuple[str, ...]] = ()
+
+    def xlsform_match(self, row: SurveyRow, reading: XlsFormReading) -> int:
+        """How specifically a survey row is a question of this kind: 0 not at all; the most
+        specific kind reads the row unless its `kind` column names another."""
+        return 1 if row.type in self.xlsform_types else 0
+
+    def from_xlsform_row(self, row: SurveyRow, reading: XlsFormReading) -> dict[str, Any]:
+        """The kind's keys of a question from its survey row (docs/instrument-format.md,
+        "XLSForm")."""
+        return {}
+
+    def to_xlsform_row(self, entry: dict, writing: XlsFormWriting) -> dict[str, Any]:
+        """The cells of a question's survey row that carry its kind: `type`, the columns
+        XLSForm reads (appearance, parameters, constraint), and ours for its other keys."""
+        return {"type": self.xlsform_types[0]}
 
     # ------------------------------------------------------------------ stored answers
 

@@ -17,13 +17,20 @@ from survey.instruments.kinds.base import (
     OptionKind,
     Row,
     Span,
+    SurveyRow,
     Value,
+    XlsFormReading,
+    XlsFormWriting,
 )
 from survey.instruments.model import Option
 from survey.instruments.schema import OPTIONS
 
 if TYPE_CHECKING:
     from survey.instruments.model import Question
+
+#: The XLSForm choice list that holds the document's `yes_no` labels; a `select_one yes_no`
+#: question uses them.
+YES_NO_LIST = "yes_no"
 
 
 class ChoiceKind(OptionKind):
@@ -41,6 +48,15 @@ class ChoiceKind(OptionKind):
 
     def build(self, entry: dict, building: Building) -> dict[str, Any]:
         return {"options": building.options(entry["options"])}
+
+    xlsform_types = ("select_one",)
+
+    def from_xlsform_row(self, row: SurveyRow, reading: XlsFormReading) -> dict[str, Any]:
+        return {"options": reading.options(row, "options")}
+
+    def to_xlsform_row(self, entry: dict, writing: XlsFormWriting) -> dict[str, Any]:
+        name = writing.choice_list(entry["code"], entry["options"])
+        return {"type": f"{self.xlsform_types[0]} {name}"}
 
     def check_value(self, question: Question, item: str, value: Value) -> str | None:
         return self.check_item(question, item) or self.code_problem(question, value)
@@ -77,6 +93,21 @@ class YesNoKind(ChoiceKind):
             check.report(path, "a yes_no question needs options, or the document's yes_no")
         return Span()
 
+    def xlsform_match(self, row: SurveyRow, reading: XlsFormReading) -> int:
+        codes = reading.list_codes(row.list_name)
+        yes_no = row.list_name == YES_NO_LIST or sorted(codes or ()) == ["no", "yes"]
+        return 2 if row.type == "select_one" and yes_no else 0
+
+    def from_xlsform_row(self, row: SurveyRow, reading: XlsFormReading) -> dict[str, Any]:
+        if row.list_name == YES_NO_LIST:
+            return {}  # the document's yes_no labels
+        return super().from_xlsform_row(row, reading)
+
+    def to_xlsform_row(self, entry: dict, writing: XlsFormWriting) -> dict[str, Any]:
+        if "options" in entry:
+            return super().to_xlsform_row(entry, writing)
+        return {"type": f"select_one {YES_NO_LIST}"}
+
     def build(self, entry: dict, building: Building) -> dict[str, Any]:
         if "options" in entry:
             return super().build(entry, building)
@@ -98,6 +129,7 @@ class MultiKind(ChoiceKind):
 
     code = "multi"
     macro = "multi_question"
+    xlsform_types = ("select_multiple",)
 
     def read_cell(self, question: Question, cell: str) -> Value:
         # A typist may list the codes in any order: they are stored in the options' order.

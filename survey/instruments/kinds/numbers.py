@@ -19,9 +19,14 @@ from survey.instruments.kinds.base import (
     QuestionKind,
     Row,
     Span,
+    SurveyRow,
     Value,
+    XlsFormReading,
+    XlsFormWriting,
     codes_listing,
     nearest,
+    present,
+    row_keys,
     single,
 )
 from survey.instruments.schema import CODE, WIDGET
@@ -87,6 +92,24 @@ class ScaleKind(OptionKind, NumericKind):
     def check_definition(self, check: DefinitionCheck, path: DocPath, question: dict) -> Span:
         return check.scale_reference(path, question, labelled=True) or Span()
 
+    xlsform_types = ("select_one",)
+
+    def xlsform_match(self, row: SurveyRow, reading: XlsFormReading) -> int:
+        # ODK shows a `likert` select as a scale; that appearance is what makes it one here.
+        return 3 if row.type == "select_one" and "likert" in row.appearance else 0
+
+    def from_xlsform_row(self, row: SurveyRow, reading: XlsFormReading) -> dict[str, Any]:
+        scale = reading.labelled_scale(row)
+        keys = {"scale": scale} if scale is not None else {}
+        return keys | row_keys(row, texts=("construct",), flags=("non_response", "reversed"))
+
+    def to_xlsform_row(self, entry: dict, writing: XlsFormWriting) -> dict[str, Any]:
+        return {
+            "type": f"select_one {entry['scale']}",
+            "appearance": "likert",
+            **present(entry, "non_response", "construct", "reversed"),
+        }
+
     def build(self, entry: dict, building: Building) -> dict[str, Any]:
         scale = building.scale(entry.get("scale"))
         options = building.options(scale["options"])
@@ -126,6 +149,68 @@ class IntegerKind(NumericKind):
         "non_response": {"type": "boolean"},
         "construct": CODE,
     }
+
+    xlsform_types = ("integer", "range")
+
+    def from_xlsform_row(self, row: SurveyRow, reading: XlsFormReading) -> dict[str, Any]:
+        keys = row_keys(
+            row,
+            texts=("scale", "widget", "construct"),
+            integers=("minimum", "maximum"),
+            flags=("non_response",),
+        )
+        scale = reading.scale(keys.get("scale"))
+        bounded = "scale" in keys or "minimum" in keys or "maximum" in keys
+        if row.type == "integer":
+            if not bounded:
+                reading.report(
+                    row.place("minimum"),
+                    "an integer question needs minimum and maximum, or a range scale (scale)",
+                )
+            if keys.get("widget") == "thermometer":
+                reading.report(row.place("widget"), "a thermometer is written with type range")
+            if row.text("parameters"):
+                reading.report(row.place("parameters"), "parameters apply to a range only")
+            return keys
+        # A range: its bounds come from the scale or the columns, else from its parameters.
+        start, end = _range_parameters(row, reading)
+        bounds = (
+            keys.get("minimum", scale.get("minimum")),
+            keys.get("maximum", scale.get("maximum")),
+        )
+        if not bounded and (start is None or end is None):
+            reading.report(
+                row.place("parameters"), "a range needs its bounds: start=0 end=100 step=1"
+            )
+        if bounds == (None, None) and "scale" not in keys:
+            keys |= {
+                key: value
+                for key, value in (("minimum", start), ("maximum", end))
+                if value is not None
+            }
+        elif start is not None and end is not None and (start, end) != bounds:
+            reading.report(
+                row.place("parameters"),
+                f"start={start} end={end} differ from the range {bounds[0]}..{bounds[1]} "
+                "of the question",
+            )
+        if keys.get("widget") == "number":
+            reading.report(row.place("widget"), "a number to type in is written with type integer")
+        elif "widget" not in keys and scale.get("widget") != "thermometer":
+            keys["widget"] = "thermometer"
+        return keys
+
+    def to_xlsform_row(self, entry: dict, writing: XlsFormWriting) -> dict[str, Any]:
+        scale = writing.scale(entry.get("scale"))
+        low = entry.get("minimum", scale.get("minimum"))
+        high = entry.get("maximum", scale.get("maximum"))
+        cells = present(entry, "scale", "minimum", "maximum", "widget", "non_response", "construct")
+        if entry.get("widget", scale.get("widget")) == "thermometer":
+            return {"type": "range", "parameters": f"start={low} end={high} step=1", **cells}
+        constraint = f". >= {low} and . <= {high}"
+        if entry.get("non_response", scale.get("non_response", True)):
+            constraint = f"({constraint}) or . = {writing.non_response_code}"
+        return {"type": "integer", "constraint": constraint, **cells}
 
     def check_definition(self, check: DefinitionCheck, path: DocPath, question: dict) -> Span:
         if "scale" in question:
@@ -205,6 +290,31 @@ class IntegerKind(NumericKind):
             "A whole number from %(low)d to %(high)d", low=question.minimum, high=question.maximum
         )
         return whole + non_response
+
+
+def _range_parameters(row: SurveyRow, reading: XlsFormReading) -> tuple[int | None, int | None]:
+    """The start and end of a range row's `parameters` (`start=0 end=100 step=1`); a step
+    other than 1 is refused, as answers are whole numbers."""
+    text = row.text("parameters") or ""
+    values: dict[str, int] = {}
+    for part in re.split(r"[\s;,]+", text.strip()):
+        name, equals, value = part.partition("=")
+        if not part:
+            continue
+        if (
+            not equals
+            or name.strip() not in ("start", "end", "step")
+            or not INTEGER.fullmatch(value.strip())
+        ):
+            reading.report(
+                row.place("parameters"),
+                f"{part!r} is not one of start=N, end=N, step=1 (whole numbers)",
+            )
+            continue
+        values[name.strip()] = int(value.strip())
+    if values.get("step", 1) != 1:
+        reading.report(row.place("parameters"), "step must be 1: answers are whole numbers")
+    return values.get("start"), values.get("end")
 
 
 def _non_response(entry: dict, scale: Mapping[str, Any], building: Building) -> dict[str, Any]:

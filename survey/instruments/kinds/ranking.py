@@ -17,7 +17,10 @@ from survey.instruments.kinds.base import (
     Opinions,
     Row,
     Span,
+    SurveyRow,
     Value,
+    XlsFormReading,
+    XlsFormWriting,
     codes_listing,
     single,
 )
@@ -46,6 +49,14 @@ class RankingKind(NumericKind):
 
     def build(self, entry: dict, building: Building) -> dict[str, Any]:
         return {"items": building.options(entry["items"])}
+
+    xlsform_types = ("rank",)
+
+    def from_xlsform_row(self, row: SurveyRow, reading: XlsFormReading) -> dict[str, Any]:
+        return {"items": reading.options(row, "items")}
+
+    def to_xlsform_row(self, entry: dict, writing: XlsFormWriting) -> dict[str, Any]:
+        return {"type": f"rank {writing.choice_list(entry['code'], entry['items'])}"}
 
     def value_range(self, question: Question) -> tuple[int, int]:
         return 1, len(question.items)

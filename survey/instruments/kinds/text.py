@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
@@ -16,11 +17,18 @@ from survey.instruments.kinds.base import (
     QuestionKind,
     Row,
     Span,
+    SurveyRow,
     Value,
+    XlsFormReading,
+    XlsFormWriting,
+    row_keys,
 )
 
 if TYPE_CHECKING:
     from survey.instruments.model import Question
+
+#: The XLSForm constraint that limits a text's length, as ODK checks it.
+_LENGTH_CONSTRAINT = re.compile(r"string-length\(\s*\.\s*\)\s*<=\s*([0-9]{1,9})")
 
 
 class TextKind(QuestionKind):
@@ -40,6 +48,25 @@ class TextKind(QuestionKind):
 
     def build(self, entry: dict, building: Building) -> dict[str, Any]:
         return {"max_length": entry.get("max_length")}
+
+    xlsform_types = ("text",)
+
+    def from_xlsform_row(self, row: SurveyRow, reading: XlsFormReading) -> dict[str, Any]:
+        keys = row_keys(row, integers=("max_length",))
+        # Written for ODK only, the limit may stand in the constraint alone.
+        limit = _LENGTH_CONSTRAINT.fullmatch(row.text("constraint") or "")
+        if "max_length" not in keys and limit:
+            keys["max_length"] = int(limit.group(1))
+        return keys
+
+    def to_xlsform_row(self, entry: dict, writing: XlsFormWriting) -> dict[str, Any]:
+        limit = entry["max_length"]
+        return {
+            "type": "text",
+            "appearance": "multiline",
+            "constraint": f"string-length(.) <= {limit}",
+            "max_length": limit,
+        }
 
     def check_value(self, question: Question, item: str, value: Value) -> str | None:
         problem = self.check_item(question, item)

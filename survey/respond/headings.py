@@ -1,0 +1,51 @@
+"""What heads a participant's pages, cards and privacy notice: the workshop they take part in
+(its title, place and dates), then the questionnaire's title, which is secondary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from babel.dates import format_date, format_interval
+from flask_babel import get_locale
+
+from survey.instruments import Instrument
+from survey.models import Workshop
+
+
+@dataclass(frozen=True)
+class Heading:
+    title: str  # the workshop's title (the questionnaire's, where there is no workshop)
+    details: str  # the place and dates, in the page's language; "" when unknown
+    questionnaire: str  # the questionnaire's title, where it differs from `title`
+
+
+def heading(workshop: Workshop | None, instrument: Instrument | None, language: str) -> Heading:
+    """The heading of a participant page in `language` (a preview of a questionnaire that no
+    workshop uses yet has only the questionnaire's title)."""
+    questionnaire = instrument.title(language) if instrument else ""
+    if workshop is None:
+        return Heading(questionnaire, "", "")
+    return Heading(
+        workshop.title,
+        workshop_details(workshop, language),
+        questionnaire if questionnaire != workshop.title else "",
+    )
+
+
+def workshop_details(workshop: Workshop, language: str | None = None) -> str:
+    """ "Lahore · 3–4 Mar 2027": the workshop's place and dates in a language (by default the
+    page's), as far as they are known."""
+    locale = language or str(get_locale() or "en")
+    parts = [workshop.place] if workshop.place else []
+    dates = _dates(workshop.starts_on, workshop.ends_on, locale)
+    if dates:
+        parts.append(dates)
+    return " · ".join(parts)
+
+
+def _dates(starts: date | None, ends: date | None, locale: str) -> str:
+    if starts and ends and ends != starts:
+        return format_interval(starts, ends, "yMMMd", locale=locale)
+    day = starts or ends
+    return format_date(day, "medium", locale=locale) if day else ""
