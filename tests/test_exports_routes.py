@@ -11,6 +11,7 @@ from survey.extensions import db
 from survey.models import AuditEvent, Participant
 from tests import exports_data
 from tests.conftest import csrf_token, sign_in
+from tests.test_exports_csvfile import formula_cells
 
 FORMATS = ("long", "wide", "codebook", "datapackage")
 DOWNLOADS = [f"/workshops/{{slug}}/exports/{fmt}" for fmt in FORMATS]
@@ -96,6 +97,17 @@ def test_a_download_streams_with_headers_and_is_audited(client, ws, users):
         "spreadsheet": True,
         "rows": 76,
     }
+
+
+@pytest.mark.parametrize("fmt", ["long", "wide", "codebook"])
+def test_the_spreadsheet_safe_download_starts_no_formula_whatever_the_separator(
+    client, ws, users, fmt
+):
+    sign_in(client, users["researcher"])
+    data = client.get(f"/workshops/{ws.slug}/exports/{fmt}?spreadsheet=y").get_data()
+
+    # "-1 is my score; @team +more": split on ";" as French Excel does, "@team" was a formula.
+    assert formula_cells(data) == []
 
 
 def test_the_page_offers_every_format_with_spreadsheet_safe_ticked(client, ws, users):

@@ -109,5 +109,6 @@ def test_spreadsheet_safe_wide_escapes_free_text_only(app, make):
     rows = {row["participant"]: row for row in wide_file(ws, spreadsheet=True)}
 
     assert rows["P-ur1"]["post_takeaway_text"] == "'" + exports_data.EMOJI_TAKEAWAY
-    assert rows["P-en2"]["pre_hope_text"] == "'-1 is my score; @team +more"
+    # Split on ";" (French Excel), the text after it would start with "@": escaped there too.
+    assert rows["P-en2"]["pre_hope_text"] == "'-1 is my score;' @team +more"
     assert rows["P-en2"]["pre_warmth"] == "-9"

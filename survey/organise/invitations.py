@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from survey.audit import record
-from survey.exports.spreadsheet import BOM, safe_cell
+from survey.exports.spreadsheet import BOM, safe_row
 from survey.extensions import db
 from survey.links import invitation_link, join_link, qr_svg
 from survey.models import Group, Participant, StaffUser, Workshop
@@ -126,7 +126,7 @@ def invitations_csv(rows: list[InvitationRow]) -> str:
     for row in rows:
         values = (row.external_id, row.name, row.email, row.group, row.language, row.link)
         # Names come from rosters: one starting with "=" must not run as a formula in Excel.
-        writer.writerow([safe_cell(v or "") for v in values])
+        writer.writerow(safe_row([v or "" for v in values]))
     return out.getvalue()
 
 
