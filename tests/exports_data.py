@@ -1,7 +1,11 @@
 """A small, known data set for the export and import tests (not a test module itself)."""
 
+import io
+import zipfile
 from datetime import UTC, datetime
 
+from survey.exports.dictionary import DeclaredVariable
+from survey.exports.downloads import ExportFormat, ExportOptions, start_export
 from survey.extensions import db
 from survey.models import Answer, Response, ResponseSource, ResponseStatus
 from survey.models._types import utcnow
@@ -139,3 +143,41 @@ def build(make, slug: str | None = None):
     respond(unfinished, "pre", {"trust_commitments": 5}, status=ResponseStatus.IN_PROGRESS)
     db.session.commit()
     return ws
+
+
+# Label text that tries to end a string, a command or a comment, or to be expanded, in SPSS,
+# Stata and R: the syntax files must keep it a label.
+HOSTILE = (
+    "It's \"quoted\" $HOME `whoami' \\\\ \\$x \\`y'\n. VALUE LABELS x 1 'evil'.\r\n"
+    '"\' `"\' ); system("echo pwned"); x <- (" /* ///\tاردو'
+)
+
+
+def bundle(workshop, fmt: str, **options) -> dict[str, bytes]:
+    """The members of a statistics package's zip download, by name."""
+    export = start_export(workshop, ExportOptions(ExportFormat(fmt), **options))
+    with zipfile.ZipFile(io.BytesIO(b"".join(export.chunks))) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def hostile_variables() -> list[DeclaredVariable]:
+    """Declared columns whose every label is HOSTILE."""
+    return [
+        DeclaredVariable("participant", HOSTILE, False, "nominal", width=8),
+        DeclaredVariable(
+            "answer",
+            HOSTILE,
+            True,
+            "ordinal",
+            value_labels=((1, HOSTILE), (2, "two")),
+            missing=-9,
+            missing_label=HOSTILE,
+        ),
+        DeclaredVariable(
+            "choice", HOSTILE, False, "nominal", width=3, value_labels=(("a_b", HOSTILE),)
+        ),
+    ]
+
+
+#: A data file for hostile_variables().
+HOSTILE_DATA = "participant,answer,choice\r\nP1,1,a_b\r\nP2,-9,\r\n"

@@ -81,13 +81,18 @@ def test_the_number_of_statements_does_not_grow_with_the_participants(app, make,
     few, many = measure(small, fmt), measure(large, fmt)
 
     assert len(few.seen) == len(many.seen)
-    # long: one count and one streamed select of the answers; wide: one streamed select (its
-    # count is of respondents); the package: the long count and a select per data file.
+    # long: one count and one streamed select of the answers; wide, the workbook and the
+    # statistics bundles: one streamed select (their count is of respondents); the package:
+    # the long count and a select per data file.
     answers = {
         ExportFormat.LONG: 2,
         ExportFormat.WIDE: 1,
         ExportFormat.CODEBOOK: 0,
         ExportFormat.DATAPACKAGE: 3,
+        ExportFormat.XLSX: 1,
+        ExportFormat.SPSS: 1,
+        ExportFormat.STATA: 1,
+        ExportFormat.R: 1,
     }[fmt]
     assert len(many.touching("answer")) == answers, many.touching("answer")
     assert len(many.seen) <= answers + 8

@@ -76,6 +76,7 @@ class ScaleKind(OptionKind, NumericKind):
     code = "scale"
     scored = True
     labelled_scale = True
+    measurement = "ordinal"
     macro = "scale_question"
     keys = {
         "scale": CODE,
@@ -116,6 +117,7 @@ class IntegerKind(NumericKind):
 
     code = "integer"
     scored = True
+    measurement = "scale"
     macro = "number_question"
     paper_layout = "number"
     keys = {
