@@ -19,11 +19,12 @@ def _written_any_way(text: str) -> str:
 
 
 _SLASH = _written_any_way("/")
-# The prefix of a personal or join link (must match their URL rules in respond.routes), then
-# the token: everything up to the end of the path segment or of the query value, which may
-# redact a little more than the token, never less.
+# The prefix of a personal link, a card code or a join link (must match their URL rules in
+# respond.routes and respond.card_routes), then the secret: everything up to the end of the path
+# segment or of the query value, which may redact a little more than the secret, never less.
+_PREFIXES = "|".join(_written_any_way(prefix) for prefix in ("s", "c", "join"))
 _TOKEN_PATH = re.compile(
-    rf"(?P<prefix>{_SLASH}(?:{_written_any_way('s')}|{_written_any_way('join')})(?:{_SLASH})+)"
+    rf"(?P<prefix>{_SLASH}(?:{_PREFIXES})(?:{_SLASH})+)"
     r"""[^/?#&\s"'<>]+""",
     re.IGNORECASE,
 )
@@ -35,8 +36,8 @@ _ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
 def redact(text: str) -> str:
-    """Return text with the token of every /s/<token> or /join/<code> path replaced, however
-    the path is encoded or cased; the rest of the text stays as written."""
+    """Return text with the secret of every /s/<token>, /c/<card code> or /join/<code> path
+    replaced, however the path is encoded or cased; the rest of the text stays as written."""
     return _TOKEN_PATH.sub(lambda m: f"{m.group('prefix')}[redacted]", text)
 
 

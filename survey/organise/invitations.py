@@ -12,9 +12,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from survey.audit import record
 from survey.exports.spreadsheet import BOM, safe_row
 from survey.extensions import db
-from survey.links import invitation_link, join_link, qr_svg
+from survey.links import card_link, invitation_link, join_link, qr_svg
 from survey.models import Group, Participant, StaffUser, Workshop
-from survey.tokens import current_invitation, join_code, refresh_join_code
+from survey.tokens import card_code, current_invitation, join_code, refresh_join_code
 
 CSV_COLUMNS = ("external_id", "name", "email", "group", "language", "link")
 
@@ -50,6 +50,7 @@ class InvitationRow:
     group_label: str
     language: str
     link: str
+    card_link: str  # the short address with the card code, to type (docs/domain.md)
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def invitation_rows(
     rows = []
     for p in db.session.scalars(query):
         # Issues a first link to anyone who has none yet (e.g. added by hand).
-        link = invitation_link(current_invitation(p), base)
+        invitation = current_invitation(p)
         rows.append(
             InvitationRow(
                 public_id=p.public_id,
@@ -100,7 +101,8 @@ def invitation_rows(
                 group=p.group.code,
                 group_label=p.group.label,
                 language=p.language,
-                link=link,
+                link=invitation_link(invitation, base),
+                card_link=card_link(base, card_code(invitation)),
             )
         )
     return rows
