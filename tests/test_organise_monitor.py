@@ -7,6 +7,7 @@ from sqlalchemy import event
 from survey.extensions import db
 from survey.models import Response, ResponseStatus
 from survey.organise.monitor import monitor_counts
+from tests.conftest import sign_in
 
 
 def respond(ws, participant, wave: str, status=ResponseStatus.IN_PROGRESS):
@@ -129,3 +130,15 @@ def test_monitor_script_is_served(app, client):
 
     with client.get(asset_url("js/monitor.js")) as response:
         assert response.status_code == 200 and b"X-Background-Refresh" in response.data
+
+
+def test_the_page_says_what_the_matching_counts(client, make):
+    ws, _, _ = _seed(make)
+    sign_in(client, make.user(grants={ws: "organiser"}))
+    html = client.get(f"/workshops/{ws.slug}/monitor").get_data(as_text=True)
+
+    assert "<h2>Matching pre and post</h2>" in html
+    assert "<strong>Matched</strong>: participants whose pre and post responses are paired" in html
+    assert "by their own personal link" in html and "by the linking code" in html
+    assert "<dt>Pre only</dt>" in html and "<strong>Ambiguous</strong>" in html
+    assert "joined by a join link and answered the linking-code questions" not in html
