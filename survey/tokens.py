@@ -15,6 +15,7 @@ import base64
 import hashlib
 import hmac
 import re
+from collections.abc import Callable
 
 from flask import current_app
 from sqlalchemy import select
@@ -123,14 +124,7 @@ def participant_for_token(token: str) -> Participant:
     invitation = db.session.scalar(
         select(Invitation).where(Invitation.token_hash == token_hash(token))
     )
-    if invitation is None or invitation.revoked_at is not None:
-        raise InvitationInvalid
-    # Compare the recomputed token too, so a hash collision or a tampered row never matches.
-    if not hmac.compare_digest(invitation_token(invitation), token):
-        raise InvitationInvalid
-    if invitation.participant.withdrawn:
-        raise InvitationInvalid
-    return invitation.participant
+    return _live_participant(invitation, invitation_token, token)
 
 
 def participant_for_card_code(typed: str) -> Participant:
@@ -141,9 +135,18 @@ def participant_for_card_code(typed: str) -> Participant:
     invitation = db.session.scalar(
         select(Invitation).where(Invitation.code_hash == token_hash(code))
     )
+    return _live_participant(invitation, _card_code, code)
+
+
+def _live_participant(
+    invitation: Invitation | None, secret: Callable[[Invitation], str], given: str
+) -> Participant:
+    """The participant of the invitation found by a secret's hash, if the invitation is live
+    and its participant has not withdrawn; else InvitationInvalid."""
     if invitation is None or invitation.revoked_at is not None:
         raise InvitationInvalid
-    if not hmac.compare_digest(_card_code(invitation), code):
+    # Compare the recomputed secret too, so a hash collision or a tampered row never matches.
+    if not hmac.compare_digest(secret(invitation), given):
         raise InvitationInvalid
     if invitation.participant.withdrawn:
         raise InvitationInvalid
