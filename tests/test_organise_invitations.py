@@ -140,7 +140,11 @@ def test_cards_links_match_the_csv_links(app, make, client):
     html = client.get(f"/workshops/{ws.slug}/cards").get_data(as_text=True)
     # The QR code is the CSV's personal link; the printed link is its card code, typeable.
     assert str(qr_svg(link["link"], f"QR code of the personal link for {person.public_id}")) in html
-    printed = re.search(r'<p class="card-link" dir="ltr">http://localhost/c/([0-9A-Z-]+)</p>', html)
+    printed = re.search(
+        r'<p class="card-link" dir="ltr">http://localhost/c/<wbr><span class="card-code">'
+        r"([0-9A-Z-]+)</span></p>",
+        html,
+    )
     assert participant_for_card_code(printed.group(1)) == person
     assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){4}", printed.group(1))
 
