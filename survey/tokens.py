@@ -89,14 +89,20 @@ def typed_card_code(typed: str) -> str | None:
     return code
 
 
+def card_code_to_print(invitation: Invitation) -> str:
+    """The card code for a card about to be printed, its hash stored first if the invitation
+    was issued before card codes existed (the card is the only place the code is shown)."""
+    code = _card_code(invitation)
+    if invitation.code_hash is None:
+        invitation.code_hash = token_hash(code)
+    return _grouped(code)
+
+
 def current_invitation(participant: Participant) -> Invitation:
     """Return the participant's live invitation, issuing the first one when there is none."""
     live = [i for i in participant.invitations if i.revoked_at is None]
     if live:
-        invitation = live[-1]
-        if invitation.code_hash is None:  # issued before card codes existed
-            invitation.code_hash = token_hash(_card_code(invitation))
-        return invitation
+        return live[-1]
     return _issue(participant, issue=max((i.issue for i in participant.invitations), default=0) + 1)
 
 

@@ -14,6 +14,7 @@ from survey.tokens import (
     InvitationInvalid,
     JoinCodeInvalid,
     card_code,
+    card_code_to_print,
     current_invitation,
     group_for_join_code,
     invitation_token,
@@ -147,13 +148,16 @@ def test_a_reissued_or_withdrawn_participants_card_stops_working(make):
         participant_for_card_code(new)
 
 
-def test_a_link_issued_before_card_codes_gets_its_code_when_next_used(make):
+def test_a_link_issued_before_card_codes_gets_its_code_when_its_card_is_printed(make):
     p = make.participant(make.workshop())
     invitation = current_invitation(p)
     db.session.commit()
     invitation.code_hash = None  # as every invitation was before card codes
     db.session.commit()
-
     code = card_code(current_invitation(p))
+    with pytest.raises(InvitationInvalid):
+        participant_for_card_code(code)  # opening the link writes nothing
+
+    assert card_code_to_print(current_invitation(p)) == code
     db.session.commit()
     assert participant_for_card_code(code) == p

@@ -14,7 +14,7 @@ from survey.exports.spreadsheet import BOM, safe_row
 from survey.extensions import db
 from survey.links import card_link, invitation_link, join_link, qr_svg
 from survey.models import Group, Participant, StaffUser, Workshop
-from survey.tokens import card_code, current_invitation, join_code, refresh_join_code
+from survey.tokens import card_code_to_print, current_invitation, join_code, refresh_join_code
 
 CSV_COLUMNS = ("external_id", "name", "email", "group", "language", "link")
 
@@ -102,7 +102,7 @@ def invitation_rows(
                 group_label=p.group.label,
                 language=p.language,
                 link=invitation_link(invitation, base),
-                card_link=card_link(base, card_code(invitation)),
+                card_link=card_link(base, card_code_to_print(invitation)),
             )
         )
     return rows
