@@ -38,6 +38,12 @@ def personal_link(base: str, token: str) -> str:
     return f"{base}/s/{token}"
 
 
+def card_link(base: str, code: str) -> str:
+    """The short address of a card code, printed on the card to be typed."""
+    # Must match the card-code route of survey.respond (docs/domain.md: /c/<code>).
+    return f"{base}/c/{code}"
+
+
 def join_link(base: str, code: str) -> str:
     """The URL of a group's join link."""
     # Must match the join route of survey.respond (docs/domain.md: /join/<code>).

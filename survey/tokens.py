@@ -1,14 +1,22 @@
-"""Personal invitation tokens and group join codes: the only module that makes or reads them.
+"""Personal invitation tokens, card codes and group join codes: the only module that makes or
+reads them.
 
 A token is HMAC(invitation key, kind ‖ id ‖ issue number), so a link can be recomputed for the
 mail-merge file or a QR card at any time without being stored; the database keeps only its
 SHA-256 for lookup. Raising the issue number revokes the old link. An e-mail's opt-out link
 carries a token of its own that needs no lookup at all: the participant's id and its HMAC.
+
+A card code is the same personal link in a form a person can type from a printed card
+(docs/domain.md, "Card code"): 100 bits of another HMAC in Crockford's base32, which has no
+I, L, O or U, grouped by four. It is read whatever the case, the spaces or dashes, and with
+O typed for 0 and I or L for 1.
 """
 
 import base64
 import hashlib
 import hmac
+import re
+from collections.abc import Callable
 
 from flask import current_app
 from sqlalchemy import select
@@ -19,6 +27,13 @@ from survey.models._types import utcnow
 
 TOKEN_BYTES = 24  # 192 bits
 JOIN_CODE_BYTES = 16  # 128 bits
+#: Crockford's base32: the digits and the letters but I, L, O and U.
+CARD_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CARD_CODE_CHARACTERS = 20  # 100 bits, 5 bits a character
+CARD_CODE_GROUP = 4
+# How a card code may be typed: any case, spaces and dashes anywhere, look-alike letters.
+_CARD_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212.]+")
+_LOOK_ALIKES = str.maketrans("OIL", "011")
 OPTOUT_MAC_BYTES = 16  # 128 bits
 _ID_BYTES = 8
 
@@ -58,6 +73,41 @@ def invitation_token(invitation: Invitation) -> str:
     return _mac(f"invitation:{invitation.participant_id}:{invitation.issue}", TOKEN_BYTES)
 
 
+def card_code(invitation: Invitation) -> str:
+    """The code printed on the invitation's card, grouped (7K3M-Q9TP-…), recomputed."""
+    return _grouped(_card_code(invitation))
+
+
+def _card_code(invitation: Invitation) -> str:
+    digest = hmac.new(
+        _key(), f"card:{invitation.participant_id}:{invitation.issue}".encode(), hashlib.sha256
+    ).digest()
+    bits = CARD_CODE_CHARACTERS * 5
+    number = int.from_bytes(digest, "big") >> (len(digest) * 8 - bits)
+    return "".join(CARD_ALPHABET[(number >> shift) & 31] for shift in range(bits - 5, -1, -5))
+
+
+def _grouped(code: str) -> str:
+    return "-".join(code[i : i + CARD_CODE_GROUP] for i in range(0, len(code), CARD_CODE_GROUP))
+
+
+def typed_card_code(typed: str) -> str | None:
+    """The card code a person typed, as generated (no dashes), or None if it cannot be one."""
+    code = _CARD_SEPARATORS.sub("", typed.strip()).upper().translate(_LOOK_ALIKES)
+    if len(code) != CARD_CODE_CHARACTERS or not set(code) <= set(CARD_ALPHABET):
+        return None
+    return code
+
+
+def card_code_to_print(invitation: Invitation) -> str:
+    """The card code for a card about to be printed, its hash stored first if the invitation
+    was issued before card codes existed (the card is the only place the code is shown)."""
+    code = _card_code(invitation)
+    if invitation.code_hash is None:
+        invitation.code_hash = token_hash(code)
+    return _grouped(code)
+
+
 def current_invitation(participant: Participant) -> Invitation:
     """Return the participant's live invitation, issuing the first one when there is none."""
     live = [i for i in participant.invitations if i.revoked_at is None]
@@ -80,6 +130,7 @@ def _issue(participant: Participant, issue: int) -> Invitation:
         db.session.flush()  # the token is keyed by the participant's id
     invitation = Invitation(participant=participant, participant_id=participant.id, issue=issue)
     invitation.token_hash = token_hash(invitation_token(invitation))
+    invitation.code_hash = token_hash(_card_code(invitation))
     db.session.add(invitation)
     return invitation
 
@@ -89,10 +140,29 @@ def participant_for_token(token: str) -> Participant:
     invitation = db.session.scalar(
         select(Invitation).where(Invitation.token_hash == token_hash(token))
     )
+    return _live_participant(invitation, invitation_token, token)
+
+
+def participant_for_card_code(typed: str) -> Participant:
+    """Return the participant whose card carries this code, or raise InvitationInvalid."""
+    code = typed_card_code(typed)
+    if code is None:
+        raise InvitationInvalid
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.code_hash == token_hash(code))
+    )
+    return _live_participant(invitation, _card_code, code)
+
+
+def _live_participant(
+    invitation: Invitation | None, secret: Callable[[Invitation], str], given: str
+) -> Participant:
+    """The participant of the invitation found by a secret's hash, if the invitation is live
+    and its participant has not withdrawn; else InvitationInvalid."""
     if invitation is None or invitation.revoked_at is not None:
         raise InvitationInvalid
-    # Compare the recomputed token too, so a hash collision or a tampered row never matches.
-    if not hmac.compare_digest(invitation_token(invitation), token):
+    # Compare the recomputed secret too, so a hash collision or a tampered row never matches.
+    if not hmac.compare_digest(secret(invitation), given):
         raise InvitationInvalid
     if invitation.participant.withdrawn:
         raise InvitationInvalid

@@ -1,9 +1,13 @@
 """A small, known data set for the export and import tests (not a test module itself)."""
 
+import io
+import zipfile
 from datetime import UTC, datetime
 
+from survey.exports.dictionary import DeclaredVariable
+from survey.exports.downloads import ExportFormat, ExportOptions, start_export
 from survey.extensions import db
-from survey.models import Answer, Response, ResponseSource, ResponseStatus
+from survey.models import ResponseStatus
 from survey.models._types import utcnow
 from tests.respond_helpers import RANKING_ITEMS
 
@@ -30,40 +34,6 @@ def at(day: int, hour: int = 10, minute: int = 0, second: int = 0) -> datetime:
     return datetime(2014, 5, day, hour, minute, second, 123456, tzinfo=UTC)
 
 
-def respond(
-    participant,
-    wave_code: str,
-    answers: dict,
-    *,
-    language: str = "en",
-    submitted_at: datetime | None = None,
-    status=ResponseStatus.SUBMITTED,
-) -> Response:
-    """A response with answers: {question: number | text | {item: rank}}."""
-    wave = participant.workshop.wave(wave_code)
-    response = Response(
-        participant=participant,
-        wave=wave,
-        instrument_version=wave.instrument_version,
-        status=status,
-        source=ResponseSource.WEB,
-        language=language,
-        started_at=utcnow(),
-        submitted_at=submitted_at if status is ResponseStatus.SUBMITTED else None,
-    )
-    for question, value in answers.items():
-        if isinstance(value, dict):
-            for item, rank in value.items():
-                response.answers.append(Answer(question=question, item=item, number=rank))
-        elif isinstance(value, int):
-            response.answers.append(Answer(question=question, item="", number=value))
-        else:
-            response.answers.append(Answer(question=question, item="", text=value))
-    db.session.add(response)
-    db.session.commit()
-    return response
-
-
 def ranking(order=PRIORITIES) -> dict[str, int]:
     return {item: rank for rank, item in enumerate(order, start=1)}
 
@@ -83,7 +53,7 @@ def build(make, slug: str | None = None):
     unfinished.public_id = "P-open5"
     db.session.commit()
 
-    respond(
+    make.response(
         ahmed,
         "pre",
         {
@@ -98,7 +68,7 @@ def build(make, slug: str | None = None):
         language="ur",
         submitted_at=at(1),
     )
-    respond(
+    make.response(
         ahmed,
         "post",
         {
@@ -112,7 +82,7 @@ def build(make, slug: str | None = None):
         language="ur",
         submitted_at=at(3, 16, 5, 9),
     )
-    respond(
+    make.response(
         anna,
         "pre",
         {
@@ -127,15 +97,53 @@ def build(make, slug: str | None = None):
         submitted_at=at(1, 11),
     )
     # Joined late: the profile is answered in post, so its rows carry the post wave.
-    respond(
+    make.response(
         late,
         "post",
         {"experience": "lt2", "prior_dialogue": "yes", **CORE, "priorities": ranking()},
         language="fr",
         submitted_at=at(3, 12),
     )
-    respond(gone, "pre", {**CORE}, submitted_at=at(1, 9))
+    make.response(gone, "pre", {**CORE}, submitted_at=at(1, 9))
     gone.withdrawn_at = utcnow()
-    respond(unfinished, "pre", {"trust_commitments": 5}, status=ResponseStatus.IN_PROGRESS)
+    make.response(unfinished, "pre", {"trust_commitments": 5}, status=ResponseStatus.IN_PROGRESS)
     db.session.commit()
     return ws
+
+
+# Label text that tries to end a string, a command or a comment, or to be expanded, in SPSS,
+# Stata and R: the syntax files must keep it a label.
+HOSTILE = (
+    "It's \"quoted\" $HOME `whoami' \\\\ \\$x \\`y'\n. VALUE LABELS x 1 'evil'.\r\n"
+    '"\' `"\' ); system("echo pwned"); x <- (" /* ///\tاردو'
+)
+
+
+def bundle(workshop, fmt: str, **options) -> dict[str, bytes]:
+    """The members of a statistics package's zip download, by name."""
+    export = start_export(workshop, ExportOptions(ExportFormat(fmt), **options))
+    with zipfile.ZipFile(io.BytesIO(b"".join(export.chunks))) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def hostile_variables() -> list[DeclaredVariable]:
+    """Declared columns whose every label is HOSTILE."""
+    return [
+        DeclaredVariable("participant", HOSTILE, False, "nominal", width=8),
+        DeclaredVariable(
+            "answer",
+            HOSTILE,
+            True,
+            "ordinal",
+            value_labels=((1, HOSTILE), (2, "two")),
+            missing=-9,
+            missing_label=HOSTILE,
+        ),
+        DeclaredVariable(
+            "choice", HOSTILE, False, "nominal", width=3, value_labels=(("a_b", HOSTILE),)
+        ),
+    ]
+
+
+#: A data file for hostile_variables().
+HOSTILE_DATA = "participant,answer,choice\r\nP1,1,a_b\r\nP2,-9,\r\n"

@@ -1,8 +1,11 @@
 """Factories for the model, one per model that tests make, committing what they make so that
 the app's requests can see it: workshop (with its groups, waves and instrument version),
-participant (with contact details), user (with grants) and response (with answers)."""
+participant (with contact details), user (with grants) and response (with answers); and
+submitted_in_bulk, for tests that need a thousand participants quickly."""
 
 from datetime import datetime, timedelta
+
+from sqlalchemy import insert, select
 
 from survey.auth.users import create_user, grant_role
 from survey.extensions import db
@@ -118,6 +121,67 @@ def response(
     db.session.add(r)
     db.session.commit()
     return r
+
+
+def submitted_in_bulk(
+    ws,
+    count: int,
+    answers: dict[str, int],
+    *,
+    wave: str = "pre",
+    prefix: str = "B",
+    submitted_at: datetime | None = None,
+) -> None:
+    """`count` participants (public ids prefix + number, alternately in each group), each with
+    a submitted response to `wave` answering {question: number}: inserted in bulk, three
+    statements whatever the count."""
+    wave_ = ws.wave(wave)
+    moment = utcnow()
+    group_ids = [group.id for group in ws.groups]
+    db.session.execute(
+        insert(Participant),
+        [
+            {
+                "workshop_id": ws.id,
+                "group_id": group_ids[i % len(group_ids)],
+                "public_id": f"{prefix}{i:05d}",
+                "language": "en",
+                "created_at": moment,
+            }
+            for i in range(count)
+        ],
+    )
+    mine = select(Participant.id).where(
+        Participant.workshop_id == ws.id, Participant.public_id.like(f"{prefix}%")
+    )
+    db.session.execute(
+        insert(Response),
+        [
+            {
+                "participant_id": participant_id,
+                "wave_id": wave_.id,
+                "instrument_version_id": wave_.instrument_version_id,
+                "status": ResponseStatus.SUBMITTED,
+                "language": "en",
+                "started_at": moment,
+                "updated_at": moment,
+                "submitted_at": submitted_at or moment,
+            }
+            for participant_id in db.session.scalars(mine)
+        ],
+    )
+    responses = db.session.scalars(
+        select(Response.id).where(Response.wave_id == wave_.id, Response.participant_id.in_(mine))
+    ).all()
+    db.session.execute(
+        insert(Answer),
+        [
+            {"response_id": response_id, "question": q, "item": "", "number": v, "text": None}
+            for response_id in responses
+            for q, v in answers.items()
+        ],
+    )
+    db.session.commit()
 
 
 def now():

@@ -27,6 +27,8 @@ ACCESS = {
     "auth.logout": PUBLIC,
     # the participant's side: personal and join links, the questionnaire, the privacy notice
     "respond.redeem": PUBLIC,
+    "respond.redeem_card": PUBLIC,
+    "respond.card_code": PUBLIC,
     "respond.join": PUBLIC,
     "respond.start": PUBLIC,
     "respond.resume": PUBLIC,

@@ -3,9 +3,10 @@
 from datetime import UTC, date, datetime
 
 from survey.admin import audit_log
-from survey.admin.audit_log import audit_actions, audit_events
+from survey.admin.audit_log import audit_actions, audit_events, readable_detail
 from survey.audit import record
 from survey.extensions import db
+from tests.conftest import sign_in
 
 
 def test_filters_combine(app, make):
@@ -40,3 +41,36 @@ def test_pages(app, make, monkeypatch):
     assert [e.detail["i"] for e, _ in first.events] == [6, 5, 4] and first.has_more
     assert [e.detail["i"] for e, _ in third.events] == [0] and not third.has_more
     assert audit_events(action="test.event", page=-5).page == 1
+
+
+def test_details_read_as_text():
+    detail = {
+        "format": "wide",
+        "labels": True,
+        "spreadsheet": False,
+        "group": None,
+        "groups": ["nato", "pakistan"],
+        "responses_deleted": 2,
+        "window": {"opens_at": "2014-05-01T09:00:00+00:00", "closes_at": None},
+    }
+    assert readable_detail(detail) == [
+        ("format", "wide"),
+        ("labels", "yes"),
+        ("spreadsheet", "no"),
+        ("group", "—"),
+        ("groups", "nato, pakistan"),
+        ("responses deleted", "2"),
+        ("window", "opens at 2014-05-01T09:00:00+00:00, closes at —"),
+    ]
+    assert readable_detail(None) == []
+
+
+def test_the_audit_page_shows_readable_details(app, client, make):
+    admin = make.user(admin=True)
+    ws = make.workshop("audited")
+    record("export.download", workshop=ws, actor=admin, detail={"labels": True, "rows": 3})
+    db.session.commit()
+    sign_in(client, admin)
+
+    html = client.get("/admin/audit").get_data(as_text=True)
+    assert "labels: yes" in html and "labels: True" not in html and "rows: 3" in html

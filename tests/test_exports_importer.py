@@ -254,8 +254,8 @@ def test_existing_participants_are_matched_and_submitted_responses_protected(app
     started = make.participant(ws, "pakistan")
     started.public_id = "K3"
     db.session.commit()
-    exports_data.respond(done, "pre", {"trust_direct": 2}, submitted_at=exports_data.at(1))
-    exports_data.respond(started, "pre", {"trust_direct": 2}, status=ResponseStatus.IN_PROGRESS)
+    make.response(done, "pre", {"trust_direct": 2}, submitted_at=exports_data.at(1))
+    make.response(started, "pre", {"trust_direct": 2}, status=ResponseStatus.IN_PROGRESS)
 
     refused = import_long(ws, lines(row(participant="K2"), row(participant="K1", group="pakistan")))
     assert [str(p) for p in refused.problems] == [

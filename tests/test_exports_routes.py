@@ -3,16 +3,20 @@
 import io
 import random
 import string
+import zipfile
 
+import openpyxl
 import pytest
 from sqlalchemy import func, select
 
+from survey.exports.xlsx import MIME_TYPE
 from survey.extensions import db
 from survey.models import AuditEvent, Participant
 from tests import exports_data
 from tests.conftest import csrf_token, sign_in
+from tests.test_exports_csvfile import formula_cells
 
-FORMATS = ("long", "wide", "codebook", "datapackage")
+FORMATS = ("long", "wide", "codebook", "datapackage", "xlsx", "spss", "stata", "r")
 DOWNLOADS = [f"/workshops/{{slug}}/exports/{fmt}" for fmt in FORMATS]
 RESEARCH_PAGES = ["/workshops/{slug}/exports", *DOWNLOADS]
 ORGANISER_PAGES = ["/workshops/{slug}/responses/import"]
@@ -98,6 +102,17 @@ def test_a_download_streams_with_headers_and_is_audited(client, ws, users):
     }
 
 
+@pytest.mark.parametrize("fmt", ["long", "wide", "codebook"])
+def test_the_spreadsheet_safe_download_starts_no_formula_whatever_the_separator(
+    client, ws, users, fmt
+):
+    sign_in(client, users["researcher"])
+    data = client.get(f"/workshops/{ws.slug}/exports/{fmt}?spreadsheet=y").get_data()
+
+    # "-1 is my score; @team +more": split on ";" as French Excel does, "@team" was a formula.
+    assert formula_cells(data) == []
+
+
 def test_the_page_offers_every_format_with_spreadsheet_safe_ticked(client, ws, users):
     sign_in(client, users["researcher"])
     html = client.get(f"/workshops/{ws.slug}/exports").get_data(as_text=True)
@@ -116,11 +131,56 @@ def test_bad_options_are_a_clear_400(client, ws, users, query):
 
 def test_an_unknown_format_or_workshop_is_404(client, ws, users):
     sign_in(client, users["admin"])
-    assert client.get(f"/workshops/{ws.slug}/exports/xlsx").status_code == 404
+    assert client.get(f"/workshops/{ws.slug}/exports/sav").status_code == 404
     assert client.get("/workshops/nowhere/exports/long").status_code == 404
     assert client.get(f"/workshops/{ws.slug}/paper/followup").status_code == 404
     assert client.get(f"/workshops/{ws.slug}/paper/pre?group=martians").status_code == 404
     assert client.get(f"/workshops/{ws.slug}/paper/pre?language=de").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("fmt", "members"),
+    [
+        ("spss", ["wide.csv", "codebook.csv", "wide.sps"]),
+        ("stata", ["wide.csv", "codebook.csv", "wide.do"]),
+        ("r", ["wide.csv", "codebook.csv", "wide.R"]),
+    ],
+)
+def test_a_statistics_package_download_is_a_zip_audited_like_the_others(
+    client, ws, users, fmt, members
+):
+    sign_in(client, users["researcher"])
+    response = client.get(f"/workshops/{ws.slug}/exports/{fmt}?labels=y&language=fr&spreadsheet=y")
+
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    assert response.headers["Content-Disposition"] == f'attachment; filename="routes-{fmt}-fr.zip"'
+    assert response.headers["X-Row-Count"] == "3"
+    with zipfile.ZipFile(io.BytesIO(response.get_data())) as archive:
+        assert archive.namelist() == members
+        assert archive.read("wide.csv").startswith(b"participant,group,sector,")
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export.download"))
+    assert event.detail == {
+        "format": fmt,
+        "labels": False,  # the syntax applies the labels: the CSV keeps the codes
+        "language": "fr",
+        "spreadsheet": False,
+        "rows": 3,
+    }
+
+
+def test_the_xlsx_download_streams_a_workbook_with_its_row_count(client, ws, users):
+    sign_in(client, users["researcher"])
+    response = client.get(f"/workshops/{ws.slug}/exports/xlsx?labels=y&spreadsheet=y")
+
+    assert response.status_code == 200 and response.is_streamed
+    assert response.mimetype == MIME_TYPE
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="routes-data-labels-en.xlsx"'
+    )
+    book = openpyxl.load_workbook(io.BytesIO(response.get_data()))
+    assert int(response.headers["X-Row-Count"]) == book["data"].max_row - 1 == 3
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export.download"))
+    assert event.detail["format"] == "xlsx" and event.detail["labels"] is True
 
 
 def test_the_datapackage_download_is_a_zip(client, ws, users):

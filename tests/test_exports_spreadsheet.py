@@ -8,6 +8,7 @@ from survey.exports.spreadsheet import (
     is_number,
     looks_spreadsheet_safe,
     safe_cell,
+    safe_row,
     starts_with_trigger,
 )
 
@@ -34,6 +35,18 @@ from survey.exports.spreadsheet import (
         ("باہمی اعتماد", "باہمی اعتماد"),
         ("'=already quoted", "'=already quoted"),
         ("", ""),
+        # Where a spreadsheet splitting on ; , tab or line breaks would start a cell.
+        ("x;=1+1", "x;'=1+1"),
+        ("x, -y", "x,' -y"),
+        ('a;"=1"', 'a;\'"=1"'),
+        ("one\r\n@two", "one\r'\n'@two"),
+        ("one\r\ntwo", "one\r\ntwo"),
+        ("x,\ty", "x,\ty"),
+        ("x,\x01y", "x,'\x01y"),
+        ("3;-9", "3;'-9"),
+        ("x;y, z", "x;y, z"),
+        ("x = y - z", "x = y - z"),
+        (" =1", "' =1"),
     ],
 )
 def test_safe_cell(cell, expected):
@@ -45,8 +58,16 @@ def test_numbers_are_whole_decimal_numbers_only():
     assert not any(is_number(n) for n in ("", "-", "1,5", "- 9", "-9 ", "0x1F", "-inf", "NaN"))
 
 
+def test_a_signed_number_is_escaped_where_it_starts_a_line():
+    assert safe_row(["-9", "-9", "42"]) == ["'-9", "-9", "42"]
+    assert safe_row(["42", "=x"]) == ["42", "'=x"]
+    assert safe_row([]) == []
+
+
 def test_an_escaped_cell_is_recognised_on_import():
     assert looks_spreadsheet_safe(safe_cell("=1+1"))
+    assert looks_spreadsheet_safe(safe_cell("fine; =1+1"))
+    assert not looks_spreadsheet_safe("fine; '1+1")
     assert not looks_spreadsheet_safe("'tis the season")
     assert not looks_spreadsheet_safe("=1+1")
 
@@ -56,5 +77,6 @@ def test_an_escaped_cell_is_recognised_on_import():
 def test_no_safe_cell_starts_with_a_trigger_unless_it_is_a_number(cell):
     safe = safe_cell(cell)
     assert not starts_with_trigger(safe) or is_number(safe)
-    # Only a leading apostrophe is ever added, so the exact value can be recovered.
-    assert safe in (cell, "'" + cell)
+    # Only apostrophes are ever added, so the exact value can be recovered.
+    assert safe.replace("'", "") == cell.replace("'", "")
+    assert safe == cell or looks_spreadsheet_safe(safe)

@@ -78,13 +78,13 @@ def test_the_trust_score_needs_five_of_seven_answers(app, make):
     ws = make.workshop("five-of-seven", open_waves=("pre",))
     four, five = make.participant(ws, "nato"), make.participant(ws, "nato")
     items = [q for q in exports_data.CORE if q.startswith("trust_") and q != "trust_direct"]
-    exports_data.respond(
+    make.response(
         four,
         "pre",
         dict.fromkeys(items[:4], 4) | {"trust_partner": -9},
         submitted_at=exports_data.at(1),
     )
-    exports_data.respond(five, "pre", dict.fromkeys(items[:5], 2), submitted_at=exports_data.at(1))
+    make.response(five, "pre", dict.fromkeys(items[:5], 2), submitted_at=exports_data.at(1))
 
     rows = {row["participant"]: row for row in wide_file(ws)}
 
@@ -109,5 +109,6 @@ def test_spreadsheet_safe_wide_escapes_free_text_only(app, make):
     rows = {row["participant"]: row for row in wide_file(ws, spreadsheet=True)}
 
     assert rows["P-ur1"]["post_takeaway_text"] == "'" + exports_data.EMOJI_TAKEAWAY
-    assert rows["P-en2"]["pre_hope_text"] == "'-1 is my score; @team +more"
+    # Split on ";" (French Excel), the text after it would start with "@": escaped there too.
+    assert rows["P-en2"]["pre_hope_text"] == "'-1 is my score;' @team +more"
     assert rows["P-en2"]["pre_warmth"] == "-9"

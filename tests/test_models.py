@@ -14,15 +14,8 @@ from survey.models import (
     ResponseStatus,
     WaveState,
 )
-from survey.models._types import utcnow
 
-
-def _response(participant, wave):
-    response = Response(
-        participant=participant, wave=wave, instrument_version_id=wave.instrument_version_id
-    )
-    db.session.add(response)
-    return response
+IN_PROGRESS = ResponseStatus.IN_PROGRESS
 
 
 def test_workshop_gets_the_instruments_groups_and_waves(make):
@@ -37,19 +30,15 @@ def test_workshop_gets_the_instruments_groups_and_waves(make):
 def test_one_response_per_participant_and_wave(make):
     ws = make.workshop()
     p = make.participant(ws)
-    _response(p, ws.waves[0])
-    db.session.commit()
-    _response(p, ws.waves[0])
+    make.response(p, "pre", status=IN_PROGRESS)
     with pytest.raises(IntegrityError):
-        db.session.commit()
+        make.response(p, "pre", status=IN_PROGRESS)
     db.session.rollback()
 
 
 def test_one_answer_per_response_question_and_item(make):
     ws = make.workshop()
-    response = _response(make.participant(ws), ws.waves[0])
-    response.answers.append(Answer(question="trust_direct", number=3))
-    db.session.commit()
+    response = make.response(make.participant(ws), "pre", {"trust_direct": 3}, status=IN_PROGRESS)
     db.session.add(Answer(response=response, question="trust_direct", number=4))
     with pytest.raises(IntegrityError):
         db.session.commit()
@@ -59,7 +48,7 @@ def test_one_answer_per_response_question_and_item(make):
 @pytest.mark.parametrize("number, text", [(None, None), (3, "three")])
 def test_an_answer_has_exactly_one_value(make, number, text):
     ws = make.workshop()
-    response = _response(make.participant(ws), ws.waves[0])
+    response = make.response(make.participant(ws), "pre", status=IN_PROGRESS)
     response.answers.append(Answer(question="warmth", number=number, text=text))
     with pytest.raises(IntegrityError):
         db.session.commit()
@@ -72,11 +61,7 @@ def test_deleting_a_participant_removes_answers_contact_and_links(make):
     ws = make.workshop()
     p = make.participant(ws, name="Ayesha Khan", email="ayesha@example.org")
     current_invitation(p)
-    response = _response(p, ws.waves[0])
-    response.answers.append(Answer(question="trust_direct", number=4))
-    response.status = ResponseStatus.SUBMITTED
-    response.submitted_at = utcnow()
-    db.session.commit()
+    make.response(p, "pre", {"trust_direct": 4})
 
     db.session.delete(p)
     db.session.commit()

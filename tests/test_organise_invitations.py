@@ -8,12 +8,14 @@ import pytest
 from sqlalchemy import select
 
 from survey.extensions import db
+from survey.links import qr_svg
 from survey.models import AuditEvent
 from survey.organise.invitations import CARD_INSTRUCTIONS, invitation_rows, invitations_csv
 from survey.tokens import (
     InvitationInvalid,
     JoinCodeInvalid,
     group_for_join_code,
+    participant_for_card_code,
     participant_for_token,
 )
 from tests.conftest import csrf_token, sign_in
@@ -117,7 +119,7 @@ def test_cards_page_has_one_qr_svg_per_participant_in_their_language(app, make, 
         ("fr", "ltr"),
     ]
     for lang, _, body in cards:
-        assert body.count("<svg") == 1 and "/s/" in body
+        assert body.count("<svg") == 1 and "/c/" in body  # the typeable card link
         assert CARD_INSTRUCTIONS[lang] in body.replace("&#39;", "'")
     assert "Ana" in cards[0][2]
     assert "style=" not in html  # the CSP allows no inline style
@@ -132,10 +134,19 @@ def test_cards_page_has_one_qr_svg_per_participant_in_their_language(app, make, 
 
 def test_cards_links_match_the_csv_links(app, make, client):
     ws = make.workshop()
-    make.participant(ws)
+    person = make.participant(ws)
     sign_in(client, make.user(grants={ws: "organiser"}))
     link = _rows(client.get(f"/workshops/{ws.slug}/invitations.csv").get_data(as_text=True))[0]
-    assert link["link"] in client.get(f"/workshops/{ws.slug}/cards").get_data(as_text=True)
+    html = client.get(f"/workshops/{ws.slug}/cards").get_data(as_text=True)
+    # The QR code is the CSV's personal link; the printed link is its card code, typeable.
+    assert str(qr_svg(link["link"], f"QR code of the personal link for {person.public_id}")) in html
+    printed = re.search(
+        r'<p class="card-link" dir="ltr">http://localhost/c/<wbr><span class="card-code">'
+        r"([0-9A-Z-]+)</span></p>",
+        html,
+    )
+    assert participant_for_card_code(printed.group(1)) == person
+    assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){4}", printed.group(1))
 
 
 def test_posters_carry_each_groups_join_link(app, make, client):

@@ -187,6 +187,26 @@ def test_a_token_is_redacted_however_its_path_is_written(text):
     assert "[redacted]" in redacted
 
 
+CARD = "7K3M-Q9TP-XW4R-2HNB-8D5F"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"GET /c/{CARD} HTTP/1.1",
+        f"GET /C/{CARD.lower()} HTTP/1.1",
+        f"GET /%63/{CARD} HTTP/1.1",
+        f"GET /c%2F{CARD} HTTP/1.1",
+        f"GET /privacy?back=%2Fc%2F{CARD} HTTP/1.1",
+        f"https://venue.example/c/{CARD}",
+    ],
+)
+def test_a_card_code_is_redacted_however_its_path_is_written(text):
+    redacted = redact(text)
+    assert CARD not in redacted.upper() and "Q9TP" not in redacted.upper()
+    assert "[redacted]" in redacted
+
+
 def test_redaction_keeps_the_rest_of_the_line_as_written():
     assert redact(f"GET /%73/{TOKEN}?lang=ur HTTP/1.1") == "GET /%73/[redacted]?lang=ur HTTP/1.1"
     assert redact(f"back=%2Fjoin%2F{CODE}&lang=fr") == "back=%2Fjoin%2F[redacted]&lang=fr"
@@ -195,6 +215,8 @@ def test_redaction_keeps_the_rest_of_the_line_as_written():
         "GET /assets/css/site.css HTTP/1.1",
         "GET /q/pre/trust?q=%2Fs HTTP/1.1",
         "GET /search?q=50%25 HTTP/1.1",
+        "GET /c HTTP/1.1",  # the card code's form: no code in its address
+        "GET /workshops/demo/cards?participant=P00001 HTTP/1.1",
     ):
         assert redact(text) == text
 

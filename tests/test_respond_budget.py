@@ -3,61 +3,9 @@ workshop has: one joined select, the guarded update of the response, one upsert 
 answers and one delete of the answers cleared on it."""
 
 import pytest
-from sqlalchemy import insert
 
 from survey.extensions import db
-from survey.models import Answer, Participant, Response, ResponseStatus
-from survey.models._types import utcnow
 from tests.respond_helpers import PRE, TRUST, Respondent, token_of
-
-
-def crowd(ws, count: int) -> None:
-    """`count` other participants, each with a submitted pre response of 24 answers."""
-    wave = ws.wave("pre")
-    now = utcnow()
-    group_ids = [g.id for g in ws.groups]
-    db.session.execute(
-        insert(Participant),
-        [
-            {
-                "workshop_id": ws.id,
-                "group_id": group_ids[i % 2],
-                "public_id": f"C{i:05d}",
-                "language": "en",
-                "created_at": now,
-            }
-            for i in range(count)
-        ],
-    )
-    ids = db.session.scalars(
-        db.select(Participant.id).where(Participant.public_id.like("C%"))
-    ).all()
-    db.session.execute(
-        insert(Response),
-        [
-            {
-                "participant_id": pid,
-                "wave_id": wave.id,
-                "instrument_version_id": wave.instrument_version_id,
-                "status": ResponseStatus.SUBMITTED,
-                "language": "en",
-                "started_at": now,
-                "updated_at": now,
-                "submitted_at": now,
-            }
-            for pid in ids
-        ],
-    )
-    responses = db.session.scalars(db.select(Response.id)).all()
-    db.session.execute(
-        insert(Answer),
-        [
-            {"response_id": rid, "question": question, "item": "", "number": 4, "text": None}
-            for rid in responses
-            for question in (*TRUST, "trust_direct", "warmth", "meta_trust", "optimism")
-        ],
-    )
-    db.session.commit()
 
 
 @pytest.mark.parametrize("others", [10, 1000])
@@ -65,7 +13,9 @@ def test_a_page_save_is_at_most_four_statements_in_one_transaction(
     client, make, count_statements, others
 ):
     ws = make.workshop()
-    crowd(ws, others)
+    # Other participants, each with a submitted pre response.
+    answered = dict.fromkeys((*TRUST, "trust_direct", "warmth", "meta_trust", "optimism"), 4)
+    make.submitted_in_bulk(ws, others, answered, prefix="C")
     you = Respondent(client)
     you.open(token_of(make.participant(ws)))
     you.answer("pre", "consent", PRE["consent"])

@@ -9,12 +9,17 @@ from survey.extensions import db
 from survey.models import Invitation
 from survey.models._types import utcnow
 from survey.tokens import (
+    CARD_ALPHABET,
+    CARD_CODE_CHARACTERS,
     InvitationInvalid,
     JoinCodeInvalid,
+    card_code,
+    card_code_to_print,
     current_invitation,
     group_for_join_code,
     invitation_token,
     join_code,
+    participant_for_card_code,
     participant_for_token,
     refresh_join_code,
     reissue_invitation,
@@ -84,3 +89,75 @@ def test_join_codes_identify_their_group_and_can_be_replaced(make):
     assert group_for_join_code(new) == group
     with pytest.raises(JoinCodeInvalid):
         group_for_join_code(code)
+
+
+# --------------------------------------------------------------------------- card codes
+
+
+def test_a_card_code_is_typeable_recomputable_and_stored_hashed(make):
+    p = make.participant(make.workshop())
+    invitation = current_invitation(p)
+    db.session.commit()
+    code = card_code(invitation)
+
+    groups = code.split("-")
+    assert [len(group) for group in groups] == [4] * (CARD_CODE_CHARACTERS // 4)
+    assert CARD_CODE_CHARACTERS * 5 >= 100  # bits (docs/domain.md, "Card code")
+    assert set("".join(groups)) <= set(CARD_ALPHABET)
+    assert not set("".join(groups)) & set("ILOU")  # no look-alikes printed
+    assert card_code(current_invitation(p)) == code  # reprinting the card: the same code
+    stored = db.session.scalar(select(Invitation))
+    assert stored.code_hash == token_hash(code.replace("-", ""))
+    assert participant_for_card_code(code) == p
+
+
+def test_a_card_code_is_read_as_a_person_types_it(make):
+    p = make.participant(make.workshop())
+    code = card_code(current_invitation(p))
+    db.session.commit()
+    typed = code.lower().replace("-", " ").replace("0", "o").replace("1", "l")
+
+    assert participant_for_card_code(typed) == p
+    assert participant_for_card_code(f"  {code.replace('-', '')}\n") == p
+    assert participant_for_card_code(code.replace("-", "–")) == p  # a typographic dash
+
+
+@pytest.mark.parametrize("typed", ["", "ABCD", "U" * 20, "ABCD-" * 6, "A" * 200, "7K3M-Q9TP"])
+def test_a_wrong_card_code_is_refused(make, typed):
+    p = make.participant(make.workshop())
+    current_invitation(p)
+    db.session.commit()
+    with pytest.raises(InvitationInvalid):
+        participant_for_card_code(typed)
+
+
+def test_a_reissued_or_withdrawn_participants_card_stops_working(make):
+    p = make.participant(make.workshop())
+    old = card_code(current_invitation(p))
+    db.session.commit()
+    new = card_code(reissue_invitation(p))
+    db.session.commit()
+
+    assert new != old
+    with pytest.raises(InvitationInvalid):
+        participant_for_card_code(old)
+    assert participant_for_card_code(new) == p
+    p.withdrawn_at = utcnow()
+    db.session.commit()
+    with pytest.raises(InvitationInvalid):
+        participant_for_card_code(new)
+
+
+def test_a_link_issued_before_card_codes_gets_its_code_when_its_card_is_printed(make):
+    p = make.participant(make.workshop())
+    invitation = current_invitation(p)
+    db.session.commit()
+    invitation.code_hash = None  # as every invitation was before card codes
+    db.session.commit()
+    code = card_code(current_invitation(p))
+    with pytest.raises(InvitationInvalid):
+        participant_for_card_code(code)  # opening the link writes nothing
+
+    assert card_code_to_print(current_invitation(p)) == code
+    db.session.commit()
+    assert participant_for_card_code(code) == p

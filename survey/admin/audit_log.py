@@ -1,5 +1,6 @@
 """Reading the audit trail: the filtered, paged list behind the admin page."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -62,3 +63,25 @@ def audit_events(
         page=page,
         has_more=len(rows) > PAGE_SIZE,
     )
+
+
+def readable_detail(detail: Mapping | None) -> list[tuple[str, str]]:
+    """An event's options as (name, text) a person reads: "responses deleted", yes or no,
+    lists joined by commas, "—" for nothing."""
+    return [(_name(key), _text(value)) for key, value in (detail or {}).items()]
+
+
+def _name(key: object) -> str:
+    return str(key).replace("_", " ")
+
+
+def _text(value: object) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(_text(item) for item in value) or "—"
+    if isinstance(value, Mapping):
+        return ", ".join(f"{_name(key)} {_text(item)}" for key, item in value.items())
+    return str(value)

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from survey.admin.audit_log import audit_actions, audit_events
+from survey.admin.audit_log import audit_actions, audit_events, readable_detail
 from survey.admin.forms import (
     AuditFilterForm,
     ButtonForm,
@@ -166,4 +166,6 @@ def audit():
     page = request.args.get("page", 1, type=int) or 1
     result = audit_events(**filters, page=page)
     query = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("admin/audit.html", form=form, result=result, query=query)
+    return render_template(
+        "admin/audit.html", form=form, result=result, query=query, readable=readable_detail
+    )

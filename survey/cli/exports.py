@@ -1,4 +1,4 @@
-"""survey export SLUG --format long|wide|codebook|datapackage -o PATH"""
+"""survey export SLUG --format long|wide|codebook|datapackage|xlsx|spss|stata|r -o PATH"""
 
 import os
 import sys
@@ -20,12 +20,14 @@ from survey.organise.workshops import workshop_by_slug
     type=click.Choice([f.value for f in ExportFormat]),
     required=True,
     help="long: one row per answer (also the import format); wide: one row per participant; "
-    "codebook; datapackage: a zip of all three with a Frictionless datapackage.json.",
+    "codebook; datapackage: a zip of all three with a Frictionless datapackage.json; xlsx: "
+    "the wide data and the codebook as typed sheets; spss, stata, r: a zip of the wide file, "
+    "its codebook and the syntax that labels it.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--labels", is_flag=True, help="Labels instead of codes in the wide file.")
 @click.option("--language", default=None, help="Language of labels and texts (default: en).")
-@click.option("--spreadsheet", is_flag=True, help="Spreadsheet-safe: BOM and escaped cells.")
+@click.option("--spreadsheet", is_flag=True, help="Spreadsheet-safe CSV: BOM and escaped cells.")
 @with_appcontext
 def export_command(
     slug: str, fmt: str, output: Path, labels: bool, language: str | None, spreadsheet: bool

@@ -30,11 +30,12 @@ CODEBOOK_COLUMNS = (
 )
 
 SPREADSHEET_NOTE = (
-    "Spreadsheet-safe files (UTF-8 with a byte-order mark) put a ' before every cell, header "
-    "or value, that begins with =, +, -, @, a tab, a carriage return or another control "
-    "character, unless the whole cell is a number (so -9 stays -9): remove that one leading ' "
-    "to get the exact value. The plain files and the data package keep exact values; only the "
-    "plain long file can be imported."
+    "Spreadsheet-safe files (UTF-8 with a byte-order mark) put a ' before a formula's first "
+    "character (one of = + - @ or a control character) where a spreadsheet could start a cell: "
+    "at the start of the cell and after each comma, semicolon, tab or line break in it; a cell "
+    "that is a whole number is left alone (so -9 stays -9). Remove those ' to get the exact "
+    "value. The plain files and the data package keep exact values; only the plain long file "
+    "can be imported."
 )
 
 #: Type of each column in the long file (Frictionless names).

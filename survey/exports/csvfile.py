@@ -5,7 +5,7 @@ import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 
-from survey.exports.spreadsheet import BOM, safe_cell
+from survey.exports.spreadsheet import BOM, safe_row
 
 LINE_END = "\r\n"
 #: Lines are joined into chunks of about this many characters before they are sent.
@@ -32,13 +32,13 @@ def csv_lines(
     writer = csv.writer(buffer, lineterminator=LINE_END)
     if spreadsheet:
         buffer.write(BOM)
-        header = [safe_cell(cell) for cell in header]
+        header = safe_row(header)
     writer.writerow(header)
     rows = iter(rows)
     done = 0
     while batch := list(islice(rows, BATCH_ROWS)):
         if spreadsheet:
-            batch = [[safe_cell(cell) for cell in row] for row in batch]
+            batch = [safe_row(row) for row in batch]
         writer.writerows(batch)
         done += len(batch)
         if buffer.tell() >= size:

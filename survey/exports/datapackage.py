@@ -1,20 +1,16 @@
 """The data package: long, wide and codebook CSVs with a Frictionless `datapackage.json`, zipped.
 
-The zip is written as a stream (members with data descriptors), so the package, like the CSV
-files, is sent while the rows are read. `datapackage.json` comes last and records each CSV's
+The zip is written as a stream (survey.exports.archive), so the package, like the CSV files, is
+sent while the rows are read. `datapackage.json` comes last and records each CSV's
 size and SHA-256, so `frictionless validate` also notices a damaged or truncated member.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
 import json
-import zipfile
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Iterable
 
+from survey.exports.archive import Closing, MemberStats
 from survey.exports.codebook import CODEBOOK_COLUMNS, LONG_TYPES, SECTOR_QUESTION, variable_type
 from survey.exports.long import LONG_COLUMNS
 from survey.exports.spec import ExportSpec, item_codes, question_or_none
@@ -22,14 +18,6 @@ from survey.exports.wide import Variable, wide_variables
 
 LONG_NAME, WIDE_NAME, CODEBOOK_NAME = "long", "wide", "codebook"
 DESCRIPTOR_NAME = "datapackage.json"
-
-
-@dataclass
-class MemberStats:
-    """Size and digest of a CSV member, measured while it is written."""
-
-    bytes: int = 0
-    sha256: str = ""
 
 
 def _enum(values: Iterable[object]) -> dict:
@@ -161,54 +149,12 @@ def package_descriptor(spec: ExportSpec, stats: dict[str, MemberStats]) -> dict:
     }
 
 
-class _Sink(io.RawIOBase):
-    """A write-only, unseekable file that hands what was written to the caller in pieces."""
+def descriptor_member(spec: ExportSpec) -> Closing:
+    """The package's last member: `datapackage.json`, made from the CSV members' stats."""
 
-    def __init__(self) -> None:
-        self._pieces: list[bytes] = []
-        self._written = 0
+    def closing(stats: dict[str, MemberStats]) -> tuple[str, bytes]:
+        by_resource = {name.removesuffix(".csv"): member for name, member in stats.items()}
+        text = json.dumps(package_descriptor(spec, by_resource), ensure_ascii=False, indent=2)
+        return DESCRIPTOR_NAME, (text + "\n").encode("utf-8")
 
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data) -> int:
-        self._pieces.append(bytes(data))
-        self._written += len(data)
-        return len(data)
-
-    def tell(self) -> int:
-        return self._written
-
-    def take(self) -> bytes:
-        data, self._pieces = b"".join(self._pieces), []
-        return data
-
-
-def zip_chunks(
-    members: Iterable[tuple[str, Iterable[bytes]]],
-    descriptor: Callable[[dict[str, MemberStats]], dict],
-    *,
-    when: datetime | None = None,
-) -> Iterator[bytes]:
-    """The zip of the CSV members, then `datapackage.json` made by descriptor(stats)."""
-    sink = _Sink()
-    stamp = (when or datetime.now(UTC)).timetuple()[:6]
-    stats: dict[str, MemberStats] = {}
-    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, chunks in members:
-            info = zipfile.ZipInfo(f"{name}.csv", date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            digest, size = hashlib.sha256(), 0
-            with archive.open(info, "w") as member:
-                for chunk in chunks:
-                    member.write(chunk)
-                    digest.update(chunk)
-                    size += len(chunk)
-                    if data := sink.take():
-                        yield data
-            stats[name] = MemberStats(size, digest.hexdigest())
-        info = zipfile.ZipInfo(DESCRIPTOR_NAME, date_time=stamp)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        text = json.dumps(descriptor(stats), ensure_ascii=False, indent=2) + "\n"
-        archive.writestr(info, text.encode("utf-8"))
-    yield sink.take()
+    return closing

@@ -13,19 +13,19 @@ from sqlalchemy.orm import Session
 
 from survey.audit import record
 from survey.database import begin_read
-from survey.exports.codebook import CODEBOOK_COLUMNS, codebook_rows
+from survey.exports.archive import zip_chunks
+from survey.exports.codebook import CODEBOOK_COLUMNS, codebook_rows, variable_type
 from survey.exports.csvfile import csv_lines, encoded_chunks
-from survey.exports.datapackage import (
-    CODEBOOK_NAME,
-    LONG_NAME,
-    WIDE_NAME,
-    package_descriptor,
-    zip_chunks,
-)
+from survey.exports.datapackage import CODEBOOK_NAME, LONG_NAME, WIDE_NAME, descriptor_member
+from survey.exports.dictionary import declared_variables
 from survey.exports.long import LONG_COLUMNS, long_rows
 from survey.exports.queries import answer_count, answer_records, export_spec, respondent_count
+from survey.exports.rscript import r_syntax
 from survey.exports.spec import ExportSpec
-from survey.exports.wide import wide_header, wide_rows
+from survey.exports.spss import spss_rows, spss_syntax
+from survey.exports.stata import stata_syntax
+from survey.exports.wide import ID_COLUMNS, wide_header, wide_rows, wide_variables
+from survey.exports.xlsx import MIME_TYPE, NUMBER, TEXT, Sheet, workbook_chunks
 from survey.extensions import db
 from survey.models import StaffUser, Workshop
 
@@ -37,6 +37,22 @@ class ExportFormat(enum.StrEnum):
     WIDE = "wide"
     CODEBOOK = "codebook"
     DATAPACKAGE = "datapackage"
+    XLSX = "xlsx"  # the wide data and the codebook as typed sheets
+    SPSS = "spss"  # a zip of the wide CSV, its codebook and the syntax that labels it
+    STATA = "stata"
+    R = "r"
+
+
+#: The CSV files a spreadsheet-safe download escapes (the rest keep exact values).
+CSV_FORMATS = frozenset({ExportFormat.LONG, ExportFormat.WIDE, ExportFormat.CODEBOOK})
+#: Per statistics package: the syntax file's extension and what writes it.
+SYNTAX = {
+    ExportFormat.SPSS: ("sps", spss_syntax),
+    ExportFormat.STATA: ("do", stata_syntax),
+    ExportFormat.R: ("R", r_syntax),
+}
+#: Codebook columns that hold numbers (the xlsx sheet types them).
+CODEBOOK_NUMBERS = frozenset({"minimum", "maximum", "non_response_code"})
 
 
 class ExportError(ValueError):
@@ -48,11 +64,16 @@ class ExportOptions:
     format: ExportFormat
     labels: bool = False  # wide: labels instead of codes (long keeps codes; see codebook)
     language: str | None = None  # of labels and texts; the instrument's default when None
-    spreadsheet: bool = False  # BOM and escaped cells; never for the data package
+    spreadsheet: bool = False  # BOM and escaped cells; for the CSV files only
 
     @property
     def spreadsheet_safe(self) -> bool:
-        return self.spreadsheet and self.format is not ExportFormat.DATAPACKAGE
+        return self.spreadsheet and self.format in CSV_FORMATS
+
+    @property
+    def labelled(self) -> bool:
+        """Labels instead of codes: never in the syntax bundles, whose syntax applies them."""
+        return self.labels and self.format not in SYNTAX
 
 
 @dataclass
@@ -79,34 +100,46 @@ def start_export(
     """
     db.session.commit()
     begin_read()
-    spec = export_spec(workshop, language=options.language, labels=options.labels)
+    spec = export_spec(workshop, language=options.language, labels=options.labelled)
     _check_language(spec)
     fmt = options.format
     if fmt is ExportFormat.CODEBOOK:
         codebook = list(codebook_rows(spec))
         count = len(codebook)
         chunks = _csv(CODEBOOK_COLUMNS, codebook, options.spreadsheet_safe, progress)
-    elif fmt is ExportFormat.WIDE:
-        count = respondent_count(workshop)
-        rows = wide_rows(answer_records(workshop), spec)
-        chunks = _csv(wide_header(spec), rows, options.spreadsheet_safe, progress)
     elif fmt is ExportFormat.LONG:
         count = answer_count(workshop)
         rows = long_rows(answer_records(workshop), spec)
         chunks = _csv(LONG_COLUMNS, rows, options.spreadsheet_safe, progress)
-    else:
+    elif fmt is ExportFormat.DATAPACKAGE:
         count = answer_count(workshop)
         chunks = _package(workshop, spec, progress)
+    else:  # one row per participant: the wide file, alone or with its codebook
+        count = respondent_count(workshop)
+        if fmt is ExportFormat.WIDE:
+            rows = wide_rows(answer_records(workshop), spec)
+            chunks = _csv(wide_header(spec), rows, options.spreadsheet_safe, progress)
+        elif fmt is ExportFormat.XLSX:
+            chunks = _workbook(workshop, spec, progress)
+        else:
+            chunks = _syntax_bundle(workshop, spec, fmt, progress)
     _record_download(workshop, options, spec, count, actor)
+    return Export(*_file_name(workshop, options, spec), count, _closing(chunks))
+
+
+def _file_name(workshop: Workshop, options: ExportOptions, spec: ExportSpec) -> tuple[str, str]:
+    """The download's file name and content type."""
+    fmt = options.format
     default = spec.instrument.default_language
-    language = f"-{spec.language}" if options.labels or spec.language != default else ""
-    suffix = ("-labels" if options.labels else "") + language
+    labelled = options.labelled
+    language = f"-{spec.language}" if labelled or spec.language != default else ""
+    suffix = ("-labels" if labelled else "") + language
     suffix += "-spreadsheet" if options.spreadsheet_safe else ""
-    if fmt is ExportFormat.DATAPACKAGE:
-        filename, content_type = f"{workshop.slug}-datapackage{suffix}.zip", "application/zip"
-    else:
-        filename, content_type = f"{workshop.slug}-{fmt}{suffix}.csv", "text/csv; charset=utf-8"
-    return Export(filename, content_type, count, _closing(chunks))
+    if fmt is ExportFormat.XLSX:
+        return f"{workshop.slug}-data{suffix}.xlsx", MIME_TYPE
+    if fmt in CSV_FORMATS:
+        return f"{workshop.slug}-{fmt}{suffix}.csv", "text/csv; charset=utf-8"
+    return f"{workshop.slug}-{fmt}{suffix}.zip", "application/zip"
 
 
 def _check_language(spec: ExportSpec) -> None:
@@ -127,12 +160,54 @@ def _package(workshop: Workshop, spec: ExportSpec, progress) -> Iterator[bytes]:
     def members():
         # A generator: each member's select starts once the previous member is written.
         records = answer_records(workshop)
-        yield LONG_NAME, _csv(LONG_COLUMNS, long_rows(records, spec), False, progress)
+        yield f"{LONG_NAME}.csv", _csv(LONG_COLUMNS, long_rows(records, spec), False, progress)
         records = answer_records(workshop)
-        yield WIDE_NAME, _csv(wide_header(spec), wide_rows(records, spec), False, None)
-        yield CODEBOOK_NAME, _csv(CODEBOOK_COLUMNS, codebook_rows(spec), False, None)
+        yield f"{WIDE_NAME}.csv", _csv(wide_header(spec), wide_rows(records, spec), False, None)
+        yield f"{CODEBOOK_NAME}.csv", _csv(CODEBOOK_COLUMNS, codebook_rows(spec), False, None)
 
-    return zip_chunks(members(), lambda stats: package_descriptor(spec, stats))
+    return zip_chunks(members(), closing=descriptor_member(spec))
+
+
+def _workbook(workshop: Workshop, spec: ExportSpec, progress) -> Iterator[bytes]:
+    """The wide data and the codebook as typed sheets (docs/exports.md, "xlsx")."""
+    types = [TEXT] * len(ID_COLUMNS) + [
+        variable_type(variable, spec.labels) for variable in wide_variables(spec)
+    ]
+    data = _counted(wide_rows(answer_records(workshop), spec), progress)
+    codebook_types = [NUMBER if name in CODEBOOK_NUMBERS else TEXT for name in CODEBOOK_COLUMNS]
+    return workbook_chunks(
+        [
+            Sheet("data", wide_header(spec), types, data),
+            Sheet("codebook", CODEBOOK_COLUMNS, codebook_types, codebook_rows(spec)),
+        ]
+    )
+
+
+def _syntax_bundle(
+    workshop: Workshop, spec: ExportSpec, fmt: ExportFormat, progress
+) -> Iterator[bytes]:
+    """The plain wide CSV, its codebook and the syntax that reads and labels it, zipped."""
+    extension, syntax = SYNTAX[fmt]
+    data_file = f"{WIDE_NAME}.csv"
+    text = syntax(declared_variables(spec), data_file=data_file, title=spec.title)
+
+    def members():
+        rows = wide_rows(answer_records(workshop), spec)
+        if fmt is ExportFormat.SPSS:
+            rows = spss_rows(rows)  # SPSS reads a value within one line
+        yield data_file, _csv(wide_header(spec), rows, False, progress)
+        yield f"{CODEBOOK_NAME}.csv", _csv(CODEBOOK_COLUMNS, codebook_rows(spec), False, None)
+        yield f"{WIDE_NAME}.{extension}", [text.encode("utf-8")]
+
+    return zip_chunks(members())
+
+
+def _counted(rows, progress):
+    """The rows, telling `progress` of each (as csv_lines does for the CSV files)."""
+    for row in rows:
+        yield row
+        if progress:
+            progress(1)
 
 
 def _closing(chunks: Iterator[bytes]) -> Iterator[bytes]:
@@ -157,7 +232,7 @@ def _record_download(
         actor=actor,
         detail={
             "format": options.format.value,
-            "labels": options.labels,
+            "labels": options.labelled,
             "language": spec.language,
             "spreadsheet": options.spreadsheet_safe,
             "rows": rows,

@@ -26,7 +26,7 @@ class DownloadForm(FlaskForm):
     language = SelectField(
         "Language of labels and question texts", validators=[Optional()], validate_choice=False
     )
-    spreadsheet = BooleanField("Spreadsheet-safe (for Excel)", default=True)
+    spreadsheet = BooleanField("Spreadsheet-safe CSV files (for Excel)", default=True)
 
     def __init__(self, languages: tuple[str, ...], *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -1,19 +1,41 @@
-"""The spreadsheet-safe cell rule: no cell may start a formula when a spreadsheet opens the file.
+"""The spreadsheet-safe cell rule: no cell may start a formula when a spreadsheet opens the file,
+whatever it splits the lines on (docs/exports.md, "Spreadsheet-safe files").
 
 Excel, LibreOffice and Google Sheets evaluate a cell that begins with `=`, `+`, `-` or `@` (and
 some of them with a tab, a carriage return or another control character in front of those), so
 a free-text answer such as `=HYPERLINK(...)` would run. Such a cell gets a leading `'`, which
 spreadsheets treat as "this is text". Whole numbers and decimals are left alone so that the
-non-response code -9 and negative values stay numbers. The plain files keep exact values.
+non-response code -9 and negative values stay numbers, except at the start of a line, which a
+spreadsheet splitting on `;` reads together with the rest of the line. The plain files keep
+exact values.
+
+A spreadsheet does not always split a line where the CSV says: European Excel splits on `;`,
+other import paths on tabs or on every comma and line break, ignoring the quotes. So every
+place where such a split could start a cell is treated like the start of the cell: after a
+comma, semicolon, tab, carriage return or line feed inside a cell, a `'` goes before anything
+that, past spaces, line breaks and double quotes (which a spreadsheet may trim or unquote), would
+begin a formula. `x;=1+1` is written `x;'=1+1`.
 """
 
 import re
-import unicodedata
+from collections.abc import Sequence
 
 #: Written first in a spreadsheet-safe file, so that Excel reads it as UTF-8 (Urdu, emoji).
 BOM = "\ufeff"
 QUOTE = "'"
-TRIGGERS = frozenset("=+-@\t\r")
+#: Characters a spreadsheet may split a line on, whatever the CSV quoting says.
+SEPARATORS = ",;\t\r\n"
+
+# What a spreadsheet may read as the start of a formula: past spaces, line breaks and the double
+# quotes it may take off, one of = + - @ or a control character that is not a space.
+_FORMULA = r"[\s\"]*(?:[=+\-@]|(?!\s)[\x00-\x1f\x7f-\x9f])"
+# A whole cell is also escaped when it starts with any control character (a tab, CR, NEL...).
+_CONTROL = r"[\x00-\x1f\x7f-\x9f]"
+_AFTER_SEPARATOR = rf"(?<=[{re.escape(SEPARATORS)}])"
+_CELL_FORMULA = re.compile(rf"{_CONTROL}|{_FORMULA}")
+_PIECE_FORMULA = re.compile(_FORMULA)
+_FORMULA_AFTER_SEPARATOR = re.compile(rf"{_AFTER_SEPARATOR}(?={_FORMULA})")
+_ESCAPED = re.compile(rf"^{QUOTE}(?:{_CONTROL}|{_FORMULA})|{_AFTER_SEPARATOR}{QUOTE}{_FORMULA}")
 
 # A plain decimal number (ASCII digits only): what a spreadsheet would read as a number anyway.
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
@@ -26,19 +48,32 @@ def is_number(cell: str) -> bool:
 
 def starts_with_trigger(cell: str) -> bool:
     """Whether a spreadsheet could read the cell as a formula (or hide a formula behind it)."""
-    if not cell:
-        return False
-    first = cell[0]
-    return first in TRIGGERS or unicodedata.category(first) == "Cc"
+    return _CELL_FORMULA.match(cell) is not None
+
+
+def may_start_formula(text: str) -> bool:
+    """Whether text that a spreadsheet split off inside a cell could be read as a formula."""
+    return _PIECE_FORMULA.match(text) is not None
 
 
 def safe_cell(cell: str) -> str:
     """The cell as written in a spreadsheet-safe file."""
-    if starts_with_trigger(cell) and not is_number(cell):
-        return QUOTE + cell
-    return cell
+    if is_number(cell):
+        return cell
+    cell = _FORMULA_AFTER_SEPARATOR.sub(QUOTE, cell)
+    return QUOTE + cell if starts_with_trigger(cell) else cell
+
+
+def safe_row(row: Sequence[str]) -> list[str]:
+    """A row's cells as written in a spreadsheet-safe file. A signed number is escaped too when
+    it starts the line: split on `;` or tabs, `-9,=x` is one cell that begins with `-`."""
+    cells = [safe_cell(cell) for cell in row]
+    if cells and is_number(cells[0]) and starts_with_trigger(cells[0]):
+        cells[0] = QUOTE + cells[0]
+    return cells
 
 
 def looks_spreadsheet_safe(cell: str) -> bool:
-    """Whether a cell looks like `safe_cell` escaped it (an apostrophe before a trigger)."""
-    return cell.startswith(QUOTE) and starts_with_trigger(cell[1:])
+    """Whether a cell looks like `safe_cell` escaped it (an apostrophe where a cell may start,
+    before a trigger)."""
+    return _ESCAPED.search(cell) is not None

@@ -85,7 +85,8 @@ class ParticipantContact(db.Model):
 
 
 class Invitation(db.Model):
-    """One issue of a participant's personal link; only the token's SHA-256 is stored."""
+    """One issue of a participant's personal link; only the SHA-256 of its token and of its
+    card code are stored (survey.tokens)."""
 
     __table_args__ = (UniqueConstraint("participant_id", "issue"),)
 
@@ -93,6 +94,8 @@ class Invitation(db.Model):
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
     issue: Mapped[int] = mapped_column(default=1)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Empty for links issued before card codes, until their card is next printed.
+    code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

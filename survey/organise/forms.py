@@ -148,7 +148,22 @@ def group_labels_form(groups, formdata=None) -> FlaskForm:
     """A form with one label field per group (a fresh class, as the groups are data)."""
 
     class GroupLabelsForm(FlaskForm):
-        pass
+        def validate(self, extra_validators=None) -> bool:
+            """Each label on its own, then no two alike (as workshops.set_group_labels needs):
+            the second of two equal labels says which group has it already."""
+            valid = super().validate(extra_validators)
+            first: dict[str, str] = {}
+            for group in groups:
+                field = self[f"label_{group.code}"]
+                label = (field.data or "").strip().casefold()
+                if label and label in first:
+                    field.errors.append(
+                        f"The group {first[label]} has the same label; a roster may name a "
+                        "group by its label, so each needs its own."
+                    )
+                    valid = False
+                first.setdefault(label, group.code)
+            return valid
 
     for group in groups:
         setattr(
@@ -157,7 +172,7 @@ def group_labels_form(groups, formdata=None) -> FlaskForm:
             StringField(
                 f"Label of {group.code}",
                 default=group.label,
-                validators=[DataRequired(), Length(max=100)],
+                validators=[DataRequired("Give the group a label."), Length(max=100)],
             ),
         )
     return GroupLabelsForm(formdata=formdata)

@@ -31,11 +31,22 @@ def groups(workshop: Workshop):
     return render_template("organise/groups.html", workshop=workshop, form=form, links=links)
 
 
-@bp.post("/<slug>/groups/<group>/new-code")
+@bp.route("/<slug>/groups/<group>/new-code", methods=["GET", "POST"])
 @workshop_role_required(Role.ORGANISER)
 def new_join_code(workshop: Workshop, group: str):
-    """Replace a group's join link: the old link and posters stop working."""
+    """Replace a group's join link, once a page has said that the old link and its posters
+    stop working."""
     group_ = found_or_404(workshop.group(group))
+    if request.method == "GET":
+        link = invitations.join_links(workshop, links_base())[group_.code]
+        db.session.commit()  # a group without a join code has just been given one
+        return render_template(
+            "organise/new_join_code.html",
+            workshop=workshop,
+            group=group_,
+            link=link,
+            joined=workshops.joined_through(group_),
+        )
     if ActionForm().validate_on_submit():
         workshops.replace_join_code(group_)
         db.session.commit()

@@ -10,12 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from survey.audit import record
-from survey.exports.spreadsheet import BOM, safe_cell
+from survey.exports.spreadsheet import BOM, safe_row
 from survey.extensions import db
-from survey.links import invitation_link, join_link, qr_svg
+from survey.links import card_link, invitation_link, join_link, qr_svg
 from survey.models import Group, Participant, StaffUser, Workshop
 from survey.respond.headings import workshop_details
-from survey.tokens import current_invitation, join_code, refresh_join_code
+from survey.tokens import card_code_to_print, current_invitation, join_code, refresh_join_code
 
 CSV_COLUMNS = ("external_id", "name", "email", "group", "language", "link")
 
@@ -53,6 +53,7 @@ class InvitationRow:
     group_label: str
     language: str
     link: str
+    card_link: str  # the short address with the card code, to type (docs/domain.md)
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def invitation_rows(
     rows = []
     for p in db.session.scalars(query):
         # Issues a first link to anyone who has none yet (e.g. added by hand).
-        link = invitation_link(current_invitation(p), base)
+        invitation = current_invitation(p)
         rows.append(
             InvitationRow(
                 public_id=p.public_id,
@@ -105,7 +106,8 @@ def invitation_rows(
                 group=p.group.code,
                 group_label=p.group.label,
                 language=p.language,
-                link=link,
+                link=invitation_link(invitation, base),
+                card_link=card_link(base, card_code_to_print(invitation)),
             )
         )
     return rows
@@ -131,7 +133,7 @@ def invitations_csv(rows: list[InvitationRow]) -> str:
     for row in rows:
         values = (row.external_id, row.name, row.email, row.group, row.language, row.link)
         # Names come from rosters: one starting with "=" must not run as a formula in Excel.
-        writer.writerow([safe_cell(v or "") for v in values])
+        writer.writerow(safe_row([v or "" for v in values]))
     return out.getvalue()
 
 

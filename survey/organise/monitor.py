@@ -67,6 +67,27 @@ def monitor_counts(workshop: Workshop) -> MonitorCounts:
     )
 
 
+@dataclass(frozen=True)
+class WaveProgress:
+    """Where the participants stand in one wave: what closing it now would cut short."""
+
+    submitted: int  # responses submitted
+    in_progress: int  # started, not submitted: they could not finish
+    not_started: int  # invited (not withdrawn), not started: they could not answer at all
+
+
+def wave_progress(workshop: Workshop, wave: str) -> WaveProgress:
+    """The wave's submitted, unfinished and unstarted participants, from the monitor's one
+    statement."""
+    counts = monitor_counts(workshop)
+    total = counts.total(wave)
+    return WaveProgress(
+        submitted=total.submitted,
+        in_progress=max(total.started - total.submitted, 0),
+        not_started=max(counts.total_invited - total.started, 0),
+    )
+
+
 def match_report(workshop: Workshop) -> dict[str, int]:
     """The linking-code match report's counts (matched, pre only, post only, ambiguous)."""
     return linking.match_report(workshop).counts().as_dict()

@@ -48,11 +48,17 @@ def withdraw(workshop: Workshop, public_id: str):
     ), status
 
 
-@bp.post("/<slug>/participants/<public_id>/reissue")
+@bp.route("/<slug>/participants/<public_id>/reissue", methods=["GET", "POST"])
 @workshop_role_required(Role.ORGANISER)
 def reissue(workshop: Workshop, public_id: str):
-    """Give a participant a new personal link; the old one stops working."""
+    """Give a participant a new personal link, once a page has said that their card and the
+    link already sent stop working."""
     participant = found_or_404(participants.participant_by_public_id(workshop, public_id))
+    if participant.withdrawn:
+        flash(f"{participant.public_id} has withdrawn; no new link is issued.", "error")
+        return redirect(url_for(".participants_list", slug=workshop.slug))
+    if request.method == "GET":
+        return render_template("organise/reissue.html", workshop=workshop, participant=participant)
     if ActionForm().validate_on_submit():
         try:
             participants.reissue_link(participant)

@@ -6,8 +6,8 @@ from flask import flash, redirect, render_template, request, url_for
 from survey.auth.access import workshop_role_required
 from survey.extensions import db
 from survey.instruments.store import version_for
-from survey.models import Role, Workshop
-from survey.organise import workshops
+from survey.models import Role, WaveState, Workshop
+from survey.organise import monitor, workshops
 from survey.organise.forms import ActionForm, WaveScheduleForm, WaveVersionForm
 from survey.organise.routes import bp, found_or_404
 
@@ -70,11 +70,24 @@ def open_wave(workshop: Workshop, wave: str):
     return _change_wave(workshop, wave, workshops.open_wave_now, "open")
 
 
-@bp.post("/<slug>/waves/<wave>/close")
+@bp.route("/<slug>/waves/<wave>/close", methods=["GET", "POST"])
 @workshop_role_required(Role.ORGANISER)
 def close_wave(workshop: Workshop, wave: str):
-    """Close a wave now."""
-    return _change_wave(workshop, wave, workshops.close_wave_now, "closed")
+    """Close an open wave now, once a page has said who could no longer answer."""
+    wave_ = found_or_404(workshop.wave(wave))
+    state = wave_.state()
+    if state is not WaveState.OPEN:
+        done = "already closed" if state is WaveState.CLOSED else "not open"
+        flash(f"The {wave_.code} wave is {done}.")
+        return redirect(url_for(".workshop", slug=workshop.slug))
+    if request.method == "POST":
+        return _change_wave(workshop, wave, workshops.close_wave_now, "closed")
+    return render_template(
+        "organise/close_wave.html",
+        workshop=workshop,
+        wave=wave_,
+        progress=monitor.wave_progress(workshop, wave_.code),
+    )
 
 
 def _change_wave(workshop: Workshop, wave: str, change, state: str):

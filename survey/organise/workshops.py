@@ -22,6 +22,8 @@ from survey.models import (
     Grant,
     Group,
     InstrumentVersion,
+    Participant,
+    ParticipantSource,
     Response,
     Role,
     StaffUser,
@@ -235,6 +237,17 @@ def set_group_labels(workshop: Workshop, labels: dict[str, str]) -> list[str]:
     if changed:
         record("groups.labels", workshop=workshop, detail={"groups": changed})
     return changed
+
+
+def joined_through(group: Group) -> int:
+    """How many participants (not withdrawn) joined through the group's join links."""
+    return db.session.scalar(
+        select(func.count(Participant.id)).where(
+            Participant.group_id == group.id,
+            Participant.source == ParticipantSource.JOIN,
+            Participant.withdrawn_at.is_(None),
+        )
+    )
 
 
 def replace_join_code(group: Group) -> str:

@@ -111,3 +111,12 @@ class EnrolForm(FlaskForm):
 
     def answers(self) -> dict[str, str]:
         return {part: getattr(self, part).data for part in ("mother", "day", "town", "siblings")}
+
+
+class CardCodeForm(FlaskForm):
+    """The code printed on a participant's card, typed in (any case, with or without dashes)."""
+
+    code = StringField(
+        _l("The code on your card"),
+        validators=[DataRequired(_l("Type the code printed on your card.")), Length(max=80)],
+    )

@@ -1,15 +1,17 @@
-"""Looking up the secret of a personal link or a join link, with failed look-ups limited per
-client address (docs/operations.md).
+"""Looking up the secret of a personal link, a card code or a join link, with failed look-ups
+limited per client address (docs/operations.md).
 
 A valid token or join code always opens: only a look-up that fails consults the limit and is
 counted against it. So a whole venue behind one address can start at the same moment, even
 after stale QR cards or mistyped links have used up that address's failures. Guessing stays
 hopeless because of the secrets' size (tokens 192 bits, join codes 128; survey.tokens), not
-because of the limit, which keeps an address from hammering the look-up with failures.
+because of the limit, which keeps an address from hammering the look-up with failures. Card
+codes, typed by hand, have 100 bits: with this limit, guessing one stays hopeless too
+(docs/domain.md, "Card code").
 
-Personal links and join codes share one budget per address, counted with Flask-Limiter's own
-storage and limit objects: in Redis when RATELIMIT_STORAGE_URI names it, so that every app host
-behind the load balancer sees the same count.
+Personal links, card codes and join codes share one budget per address, counted with
+Flask-Limiter's own storage and limit objects: in Redis when RATELIMIT_STORAGE_URI names it, so
+that every app host behind the load balancer sees the same count.
 """
 
 from collections.abc import Callable
@@ -26,6 +28,7 @@ from survey.tokens import (
     InvitationInvalid,
     JoinCodeInvalid,
     group_for_join_code,
+    participant_for_card_code,
     participant_for_token,
 )
 
@@ -45,6 +48,12 @@ def participant_for_link(token: str) -> Participant:
     """The participant of a personal link's token; raises InvitationInvalid (a failure, counted)
     or TooManyFailedLookups (a failure beyond the address's limit)."""
     return _looked_up(participant_for_token, token, InvitationInvalid)
+
+
+def participant_for_card(code: str) -> Participant:
+    """The participant of a code typed from a card; raises InvitationInvalid (a failure,
+    counted) or TooManyFailedLookups (a failure beyond the address's limit)."""
+    return _looked_up(participant_for_card_code, code, InvitationInvalid)
 
 
 def group_for_join_link(code: str) -> Group:

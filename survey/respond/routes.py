@@ -2,8 +2,9 @@
 thanks, in the participant's language (the organisers' preview of them: preview_routes.py).
 Each view reads the request, calls the domain (visits, posting, answers) and commits once.
 
-URLs: /s/<token> and /join/<code> (redacted from logs by survey.redaction: keep the prefixes)
-exchange the secret for the session and redirect to /q/…, which carries no secret.
+URLs: /s/<token>, /c/<card code> (card_routes.py) and /join/<code> (redacted from logs by
+survey.redaction: keep the prefixes) exchange the secret for the session and redirect to /q/…,
+which carries no secret.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from survey.i18n import SESSION_LANGUAGE
 from survey.instruments import Instrument
 from survey.linking import LinkingCodeError
 from survey.links import invitation_link, qr_svg
-from survey.models import Invitation
+from survey.models import Invitation, Participant
 from survey.respond import answers as store
 from survey.respond import posting as post
 from survey.respond.answers import Visit
@@ -92,7 +93,12 @@ def _session_ended(_error):
 @bp.get("/s/<token>")
 def redeem(token: str):
     """A personal link: put the participant into the session and leave the token's URL."""
-    participant = participant_for_link(token)
+    return enter(participant_for_link(token))
+
+
+def enter(participant: Participant):
+    """Put the participant of a personal link or card code into the session and redirect to
+    where they stopped: the secret's URL is left at once."""
     previous = respondent()
     if previous is not None and previous[0] != participant.id:
         session.pop(SESSION_LANGUAGE, None)  # someone else's choice, on a shared device
@@ -405,5 +411,6 @@ def privacy():
     )
 
 
-# The organisers' preview of these pages registers its views on `bp` when imported.
-from survey.respond import preview_routes  # noqa: E402, F401
+# The organisers' preview and the card codes' short address register their views on `bp` when
+# imported.
+from survey.respond import card_routes, preview_routes  # noqa: E402, F401

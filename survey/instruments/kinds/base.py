@@ -240,6 +240,9 @@ class QuestionKind:
     #: How the paper questionnaire (templates/exports/paper.html) takes the answer: "options"
     #: (a box per choice), "ranking" (a rank per item), "number" or "lines" (to write on).
     paper_layout: ClassVar[str] = "options"
+    #: How statistics packages treat the values (SPSS's measurement levels): "nominal",
+    #: "ordinal" (ordered codes or ranks) or "scale" (numbers to compute with).
+    measurement: ClassVar[str] = "nominal"
     #: The keys a question of this kind may carry in an instrument file besides code, kind,
     #: texts, required, waves and profile, with their JSON Schema. Kinds that share a key give
     #: it the same schema (the registry checks).
@@ -413,6 +416,15 @@ class QuestionKind:
             return {"enum": list(dict.fromkeys(option.code for option in question.options))}
         return {}
 
+    def value_labels(self, question: Question, language: str) -> tuple[tuple[int | str, str], ...]:
+        """The (code, label) pairs the SPSS, Stata and R syntax files attach to the wide column's
+        values (empty: none); the non-response code is added where the question offers it."""
+        return ()
+
+    def value_width(self, question: Question) -> int:
+        """The most characters a value of a text column can have (SPSS declares its width)."""
+        return max((len(str(option.code)) for option in question.options), default=1)
+
     def paper_hint(self, question: Question, non_response: str) -> str:
         """What the paper questionnaire says under the question; `non_response` reads
         "; -9 = Prefer not to answer" where that is offered, else ""."""
@@ -471,3 +483,6 @@ class OptionKind(QuestionKind):
 
     def labelled_options(self, question: Question) -> tuple[Option, ...]:
         return question.options
+
+    def value_labels(self, question: Question, language: str) -> tuple[tuple[int | str, str], ...]:
+        return tuple((option.code, option.label(language)) for option in question.options)

@@ -183,6 +183,13 @@ class MultiKind(ChoiceKind):
     def package_constraints(self, question: Question, labels: list[str] | None) -> dict:
         return {}  # several codes (or labels) in one cell: no enum applies
 
+    def value_labels(self, question: Question, language: str) -> tuple[tuple[int | str, str], ...]:
+        return ()  # several codes in one cell: a label applies to a single code only
+
+    def value_width(self, question: Question) -> int:
+        codes = [str(option.code) for option in question.options]
+        return sum(map(len, codes)) + len(codes) - 1
+
     def paper_hint(self, question: Question, non_response: str) -> str:
         return _("Tick every answer that applies.")
 

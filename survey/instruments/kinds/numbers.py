@@ -81,6 +81,7 @@ class ScaleKind(OptionKind, NumericKind):
     code = "scale"
     scored = True
     labelled_scale = True
+    measurement = "ordinal"
     macro = "scale_question"
     keys = {
         "scale": CODE,
@@ -139,6 +140,7 @@ class IntegerKind(NumericKind):
 
     code = "integer"
     scored = True
+    measurement = "scale"
     macro = "number_question"
     paper_layout = "number"
     keys = {

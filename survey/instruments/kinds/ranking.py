@@ -37,6 +37,7 @@ class RankingKind(NumericKind):
 
     code = "ranking"
     ranking = True
+    measurement = "ordinal"
     macro = "ranking_question"
     paper_layout = "ranking"
     keys = {"items": OPTIONS}

@@ -31,6 +31,10 @@ if TYPE_CHECKING:
 _LENGTH_CONSTRAINT = re.compile(r"string-length\(\s*\.\s*\)\s*<=\s*([0-9]{1,9})")
 
 
+#: The width declared for free text without a limit: SPSS's longest string, in characters.
+UNBOUNDED_TEXT = 32767
+
+
 class TextKind(QuestionKind):
     """Free text with a visible limit; line breaks count as one character, as browsers count
     them for `maxlength` even though they post them as CR LF."""
@@ -108,6 +112,9 @@ class TextKind(QuestionKind):
 
     def package_constraints(self, question: Question, labels: list[str] | None) -> dict:
         return {"maxLength": question.max_length} if question.max_length else {}
+
+    def value_width(self, question: Question) -> int:
+        return question.max_length or UNBOUNDED_TEXT
 
     def paper_hint(self, question: Question, non_response: str) -> str:
         if question.max_length:
