@@ -25,3 +25,8 @@ def serious_violations(page, axe_source: str) -> list:
             .map(v => ({id: v.id, impact: v.impact, help: v.help,
                         nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}))"""
     )
+
+
+def no_horizontal_scroll(page) -> bool:
+    """Whether the page fits its viewport's width (nothing to scroll sideways on a phone)."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")

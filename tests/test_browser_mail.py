@@ -8,12 +8,9 @@ import pytest
 
 from survey.extensions import db
 from survey.tokens import optout_token
-from tests.browser_helpers import sign_in
-from tests.test_browser_respond import axe_source, no_horizontal_scroll, serious_violations
+from tests.browser_helpers import no_horizontal_scroll, serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
-
-__all__ = ["axe_source"]  # a fixture this module uses
 
 
 def test_an_organiser_sends_the_invitations_and_a_participant_opens_theirs(

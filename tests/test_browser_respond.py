@@ -8,7 +8,7 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.models import Answer, Response, ResponseStatus
 from survey.tokens import join_code
-from tests.browser_helpers import serious_violations
+from tests.browser_helpers import no_horizontal_scroll, serious_violations
 from tests.respond_helpers import POST, PRE, RANKING_ITEMS, TRUST, Respondent, token_of
 
 pytestmark = pytest.mark.browser
@@ -52,10 +52,6 @@ def fill(page, data: dict) -> None:
 def next_page(page, button: str = ".step-buttons .next") -> None:
     with page.expect_navigation():
         page.click(button)
-
-
-def no_horizontal_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def answer_pre(page, base: str, pages: dict) -> None:
