@@ -4,6 +4,7 @@ real Chromium for the browser tests (whose helpers are in tests/browser_helpers.
 
 import os
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -130,9 +131,12 @@ def login(client):
 
 @dataclass
 class StatementCount:
-    """What the database was sent inside a `count_statements()` block."""
+    """What the database was sent inside a `count_statements()` block, by the thread that opened
+    it (a request served by the test client runs there; work a request leaves to a background
+    thread is not the request's)."""
 
     statements: list[str] = field(default_factory=list)  # SQL, transaction control left out
+    sent: list[str] = field(default_factory=list)  # everything, BEGIN and COMMIT included
     begins: int = 0  # transactions begun
     commits: int = 0  # transactions committed
 
@@ -148,16 +152,22 @@ def count_statements(app):
     @contextmanager
     def counting() -> Iterator[StatementCount]:
         seen = StatementCount()
+        counted_thread = threading.get_ident()
 
         def on_execute(conn, cursor, statement, parameters, context, executemany):
+            if threading.get_ident() != counted_thread:
+                return
+            seen.sent.append(statement)
             if not statement.lstrip().upper().startswith(_NOT_COUNTED):
                 seen.statements.append(statement)
 
         def on_begin(conn):
-            seen.begins += 1
+            if threading.get_ident() == counted_thread:
+                seen.begins += 1
 
         def on_commit(conn):
-            seen.commits += 1
+            if threading.get_ident() == counted_thread:
+                seen.commits += 1
 
         listeners = [
             ("before_cursor_execute", on_execute),
@@ -178,8 +188,6 @@ def count_statements(app):
 @pytest.fixture
 def live_server(app):
     """The app served on a free local port in a thread; yields its base URL."""
-    import threading
-
     from werkzeug.serving import make_server
 
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -6,6 +6,7 @@ import pytest
 from survey.auth.users import user_by_email
 from survey.extensions import db
 from tests.browser_helpers import sign_in
+from tests.conftest import sign_in as sign_in_client
 from tests.dashboard_helpers import populate
 
 pytestmark = pytest.mark.browser
@@ -100,9 +101,9 @@ def test_filters_work_without_javascript(live_server, browser, hostile):
     context.close()
 
 
-def test_report_opens_offline_and_draws_every_chart(browser, client, login, hostile, tmp_path):
+def test_report_opens_offline_and_draws_every_chart(browser, client, hostile, tmp_path):
     slug, email = hostile
-    login(user_by_email(email))
+    sign_in_client(client, user_by_email(email))
     response = client.get(f"/workshops/{slug}/dashboard/report.html?include_text=1")
     assert response.status_code == 200
     path = tmp_path / "report.html"

@@ -2,39 +2,12 @@
 
 import re
 
-from sqlalchemy import event
-
 from survey.extensions import db
-from survey.models import Response, ResponseStatus
+from survey.models import ResponseStatus
 from survey.organise.monitor import monitor_counts
+from tests.conftest import sign_in
 
-
-def respond(ws, participant, wave: str, status=ResponseStatus.IN_PROGRESS):
-    response = Response(
-        participant=participant,
-        wave=ws.wave(wave),
-        instrument_version=ws.wave(wave).instrument_version,
-        status=status,
-    )
-    db.session.add(response)
-    db.session.commit()
-    return response
-
-
-class StatementCounter:
-    def __init__(self, engine):
-        self.engine, self.statements = engine, []
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._count)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(self.engine, "before_cursor_execute", self._count)
-
-    def _count(self, conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA")):
-            self.statements.append(statement)
+IN_PROGRESS = ResponseStatus.IN_PROGRESS
 
 
 def _seed(make):
@@ -43,11 +16,11 @@ def _seed(make):
     pk = [make.participant(ws, "pakistan") for _ in range(2)]
     make.participant(ws, "pakistan").withdrawn_at = make.now()
     db.session.commit()
-    respond(ws, nato[0], "pre", ResponseStatus.SUBMITTED)
-    respond(ws, nato[1], "pre", ResponseStatus.SUBMITTED)
-    respond(ws, nato[2], "pre")
-    respond(ws, nato[0], "post")
-    respond(ws, pk[0], "pre", ResponseStatus.SUBMITTED)
+    make.response(nato[0], "pre")
+    make.response(nato[1], "pre")
+    make.response(nato[2], "pre", status=IN_PROGRESS)
+    make.response(nato[0], "post", status=IN_PROGRESS)
+    make.response(pk[0], "pre")
     return ws, nato, pk
 
 
@@ -79,23 +52,23 @@ def test_an_empty_workshop_counts_zeros(app, make):
     assert monitor_counts(other).total_invited == 5
 
 
-def test_counting_is_one_statement(app, make):
+def test_counting_is_one_statement(app, make, count_statements):
     ws, _, _ = _seed(make)
     db.session.refresh(ws)  # loaded before counting, as the view's decorator has it
-    with StatementCounter(db.engine) as counter:
+    with count_statements() as seen:
         monitor_counts(ws)
-    assert len(counter.statements) == 1
+    assert len(seen.statements) == 1
 
 
-def test_json_endpoint_is_cheap_and_complete(app, make, client, login):
+def test_json_endpoint_is_cheap_and_complete(app, make, client, count_statements):
     ws, _, _ = _seed(make)
-    login(make.user(grants={ws: "organiser"}))
+    sign_in(client, make.user(grants={ws: "organiser"}))
     url = f"/workshops/{ws.slug}/monitor.json"
-    with StatementCounter(db.engine) as counter:
+    with count_statements() as seen:
         response = client.get(url)
     assert response.status_code == 200
     # The user with their grants, the workshop, the counts: three statements in all.
-    assert len(counter.statements) <= 3, "\n".join(counter.statements)
+    assert len(seen.statements) <= 3, "\n".join(seen.statements)
     data = response.get_json()
     assert data["workshop"] == ws.slug
     assert data["groups"]["nato"]["waves"]["pre"] == {"started": 3, "submitted": 2}
@@ -104,16 +77,16 @@ def test_json_endpoint_is_cheap_and_complete(app, make, client, login):
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_json_endpoint_adds_the_match_report_on_request(app, make, client, login):
+def test_json_endpoint_adds_the_match_report_on_request(app, make, client):
     ws, _, _ = _seed(make)
-    login(make.user(grants={ws: "organiser"}))
+    sign_in(client, make.user(grants={ws: "organiser"}))
     data = client.get(f"/workshops/{ws.slug}/monitor.json?matching=1").get_json()
     assert set(data["matching"]) == {"matched", "pre_only", "post_only", "ambiguous"}
 
 
-def test_monitor_page_shows_the_counts_with_hooks_for_the_script(app, make, client, login):
+def test_monitor_page_shows_the_counts_with_hooks_for_the_script(app, make, client):
     ws, _, _ = _seed(make)
-    login(make.user(grants={ws: "organiser"}))
+    sign_in(client, make.user(grants={ws: "organiser"}))
     html = client.get(f"/workshops/{ws.slug}/monitor").get_data(as_text=True)
     cell = re.search(r'data-count="groups.nato.waves.pre.started">(\d+)<', html)
     assert cell and cell.group(1) == "3"
