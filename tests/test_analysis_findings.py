@@ -1,12 +1,10 @@
 import re
+from dataclasses import replace
 
 import numpy as np
 
-from dataclasses import replace
-
 from survey.analysis import AnalysisSpec, Respondent, ScoreSpec, workshop_stats
 from survey.analysis.findings import findings, number
-from survey.analysis.wording import GroupWording, Wording
 from survey.analysis.results import (
     GroupByTime,
     Matching,
@@ -16,6 +14,7 @@ from survey.analysis.results import (
     ScoreStats,
     WorkshopStats,
 )
+from survey.analysis.wording import GroupWording, Wording
 
 DIRECTION = re.compile(r"\b(rose|fell|larger|smaller|higher|lower|overestimated|underestimated)\b")
 CAUSAL = re.compile(

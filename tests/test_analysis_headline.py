@@ -72,7 +72,9 @@ def test_another_scores_clear_change_is_added_and_never_more_than_five(monkeypat
     clear = [
         replace(f, reading=CLEAR, p_adjusted=p, summary=f"clear {f.score} {f.group}.")
         for f, p in zip(
-            [f for f in found if f.kind == PAIRED and f.score == "warmth"], (0.01, 0.001)
+            [f for f in found if f.kind == PAIRED and f.score == "warmth"],
+            (0.01, 0.001),
+            strict=True,
         )
     ]
     lines = headline([*found, *clear], WORDED)

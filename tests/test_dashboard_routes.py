@@ -53,7 +53,10 @@ def test_organisers_researchers_and_admins_see_every_page(client, make, workshop
 def test_overview_shows_findings_funnel_and_matching(client, make, workshop):
     sign_in(client, make.user(grants={workshop: "researcher"}))
     html = client.get(url(workshop)).get_data(as_text=True)
-    assert "Findings" in html and "Among NATO participants who answered both times" in html
+    assert "Findings" in html and "Among participants from NATO who answered both times" in html
+    headline = html.split('id="headline-title"')[1].split("</section>")[0]
+    assert "In short" in html and "among participants from NATO" in headline
+    assert html.index('id="headline-title"') < html.index('id="findings-title"')
     assert re.search(r"<th scope=\"row\">NATO</th><td class=\"num\">8</td>", html)
     assert "Matched" in html
     # Researchers may download the report but not put free text in it.

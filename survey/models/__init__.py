@@ -4,6 +4,7 @@ from survey.models.audit import AuditEvent
 from survey.models.people import Invitation, Participant, ParticipantContact, ParticipantSource
 from survey.models.responses import Answer, Response, ResponseSource, ResponseStatus
 from survey.models.staff import Grant, Role, StaffUser
+from survey.models.stats import StatsResult
 from survey.models.workshop import Group, InstrumentVersion, Wave, WaveState, Workshop
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "ResponseStatus",
     "Role",
     "StaffUser",
+    "StatsResult",
     "Wave",
     "WaveState",
     "Workshop",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
@@ -21,12 +22,15 @@ from survey.dashboard.labels import Labels
 
 # The middle category of an odd scale ("neither"), split across zero.
 NEUTRAL_COLOUR = "#d9d9d9"
+# Colours follow the scale, never a judgement of it: the higher the code, the warmer (more of
+# an obstacle, more agreement, more optimism: warmer), cool blues below the middle.
+SCALE_COLOURS = "RdBu_r"
 
 
 def likert_chart(distribution: Distribution, labels: Labels, min_cell: int) -> go.Figure:
     """The standard diverging stacked bars: categories below the middle to the left of zero,
     above it to the right, the middle one split in half; "prefer not to answer" is left out of
-    the bars and counted in n."""
+    the bars and counted in n. The axis says which side is which, in shares of the answers."""
     categories = distribution.categories
     m = len(categories)
     middle = m // 2 if m % 2 else None
@@ -48,7 +52,7 @@ def likert_chart(distribution: Distribution, labels: Labels, min_cell: int) -> g
             add_note(fig, esc(text), 0, row)
         rows.append(row)
 
-    palette = sample_colorscale("BrBG", [i / max(m - 1, 1) for i in range(m)])
+    palette = sample_colorscale(SCALE_COLOURS, [0.08 + 0.84 * i / max(m - 1, 1) for i in range(m)])
     if middle is not None:
         palette[middle] = NEUTRAL_COLOUR
 
@@ -94,7 +98,14 @@ def likert_chart(distribution: Distribution, labels: Labels, min_cell: int) -> g
         trace(middle, 1, True, False)
     for index in range(m - m // 2, m):
         trace(index, 1, False, True)
-    fig.update_xaxes(range=[-100, 100], tickvals=[-100, 0, 100], ticktext=["100%", "0", "100%"])
+    low, high = esc(shortened(categories[0].label, 28)), esc(shortened(categories[-1].label, 28))
+    fig.update_xaxes(
+        range=[-100, 100],
+        tickvals=[-100, -50, 0, 50, 100],
+        ticktext=["100 %", "50 %", "0", "50 %", "100 %"],
+        title_text=f"share of answers: ← {low} · {high} →",
+        title_font={"size": 12},
+    )
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=rows)
     return styled(
         fig,
@@ -158,6 +169,8 @@ def thermometer_chart(
                 hoverinfo="text",
                 **position,
             )
-    fig.update_yaxes(ticksuffix="%", rangemode="tozero")
+    # One y-scale for every panel, so that histograms side by side compare at a glance.
+    top = max((100 * max(c.counts) / c.answered for c in cells.values() if c.answered), default=0)
+    fig.update_yaxes(ticksuffix="%", range=[0, max(10, 5 * math.ceil(top * 1.05 / 5))])
     fig.update_xaxes(tickangle=-45)
     return styled(fig, height=150 + 190 * len(groups), bargap=0.05)

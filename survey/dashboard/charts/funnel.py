@@ -6,10 +6,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from survey.dashboard.charts.style import (
-    esc,
-    styled,
-)
+from survey.dashboard.charts.style import esc, styled, whole_number_axis
 from survey.dashboard.labels import Labels
 from survey.dashboard.reads.funnel import FunnelRow
 
@@ -39,5 +36,6 @@ def funnel_chart(funnel: Sequence[FunnelRow], labels: Labels) -> go.Figure:
             hovertext=[f"{c}<br>{name}: {v}" for c, v in zip(categories, values, strict=True)],
             hoverinfo="text",
         )
-    fig.update_yaxes(title_text="people", rangemode="tozero")
+    fig.update_yaxes(title_text="people")
+    whole_number_axis(fig, max([*participants, *started, *submitted, 1]))
     return styled(fig, height=340, barmode="group")
