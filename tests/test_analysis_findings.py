@@ -169,3 +169,9 @@ def test_generated_findings_read_well():
             descriptions = ("Kendall", "top three", "differed most")
             if not any(words in sentence for words in descriptions):
                 assert "95 % CI" in sentence, sentence
+
+
+def test_an_interval_end_never_reads_as_zero_when_it_is_not():
+    close = replace(paired("nato", 0.03, 0.3, half_width=0.29), ci_low=0.01)
+    [sentence] = findings(stats_with([close, paired("pakistan", 0.04)]), SPEC)[:1]
+    assert "95 % CI of the change 0.01 to 0.6" in sentence and "not clearly" in sentence

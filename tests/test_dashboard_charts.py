@@ -146,7 +146,7 @@ def test_suppressed_cells_are_notes_not_numbers(small):
     assert drawn == 2 * 4 - 2 * 2
     ranks = priorities_chart(small, labels())
     # In the post panel only NATO's ranks can be drawn: no Pakistan markers, no gap bars.
-    post = [t for t in ranks.data if t.xaxis == "x2"]
+    post = [t for t in ranks.data if t.yaxis == "y2"]
     assert [t.name for t in post] == ["NATO"]
     assert "Pakistan: suppressed (n &lt; 5)" in annotations(ranks)
     agreement = agreement_chart(small, labels())
@@ -182,14 +182,12 @@ def test_perception_asymmetry_priorities_and_agreement_follow_the_numbers(full):
     ranks = priorities_chart(full, labels())
     cells = {(c.group, c.wave): c for c in full.priorities.cells}
     # Per wave: the gap bars, then one trace of dots per group; every item's mean rank.
-    for panel, wave in (("x", "pre"), ("x2", "post")):
-        gaps, nato, pakistan = [t for t in ranks.data if t.xaxis == panel]
+    for panel, wave in (("y", "pre"), ("y2", "post")):
+        gaps, nato, pakistan = [t for t in ranks.data if t.yaxis == panel]
         assert gaps.mode == "lines" and (nato.name, pakistan.name) == ("NATO", "Pakistan")
         for trace, group in ((nato, "nato"), (pakistan, "pakistan")):
-            by_item = dict(zip(trace.y, trace.x, strict=True))
-            assert by_item == pytest.approx(
-                {f"Item {i}": cells[group, wave].mean_rank[i] for i in ITEMS}
-            )
+            by_item = dict(zip(trace.customdata, trace.x, strict=True))
+            assert by_item == pytest.approx({i: cells[group, wave].mean_rank[i] for i in ITEMS})
     assert list(ranks.layout.xaxis.range) == [0.5, len(ITEMS) + 0.5]  # rank 1 at the left
     agreement = agreement_chart(full, labels())
     assert list(agreement.data[0].y) == pytest.approx([a.tau for a in full.priorities.agreement])
@@ -216,7 +214,10 @@ def test_likert_chart_diverges_around_zero_with_the_middle_split():
     assert [t.name for t in fig.data][:3] == ["N", "D", "SD"]
     assert fig.layout.barmode == "relative"
     assert fig.data[0].y[0] == "NATO · Pre<br>n = 9, 1 declined"
-    assert annotations(fig) == ["suppressed (n &lt; 5)"]
+    # The only note among the bars: the withheld row (the sides' labels stand above them).
+    assert [a.text for a in fig.layout.annotations if a.yref != "paper"] == [
+        "suppressed (n &lt; 5)"
+    ]
     assert [t.showlegend for t in fig.data].count(True) == 5
 
 
@@ -325,7 +326,8 @@ def test_likert_colours_warm_with_the_scale_and_the_axis_names_its_ends():
     axis = fig.layout.xaxis
     assert list(axis.tickvals) == [-100, -50, 0, 50, 100]
     assert list(axis.ticktext) == ["100 %", "50 %", "0", "50 %", "100 %"]
-    assert axis.title.text == "share of answers: ← SD · SA →"
+    sides = [(a.text, a.x, a.xanchor) for a in fig.layout.annotations if a.yref == "paper"]
+    assert sides == [("← SD", 0, "left"), ("SA →", 1, "right")]
 
 
 def test_histograms_side_by_side_share_one_y_scale():
@@ -360,28 +362,31 @@ def test_priorities_compare_the_sides_item_by_item_sorted_by_their_difference(fu
     long_label = "A priority whose name is far too long to fit on one line of a phone"
     fig = priorities_chart(full, labels(item=long_label))
     post = {
-        (t.name or "gaps"): t for t in fig.data if t.xaxis == "x2"
+        (t.name or "gaps"): t for t in fig.data if t.yaxis == "y2"
     }  # the last wave orders the items
     nato, pakistan = post["NATO"], post["Pakistan"]
+    assert list(nato.y) == list(range(len(ITEMS)))  # row 0 at the bottom
     differences = [abs(a - b) for a, b in zip(nato.x, pakistan.x, strict=True)]
-    assert differences == sorted(differences)  # drawn bottom-up: the largest at the top
-    names = list(fig.layout.yaxis.categoryarray)
-    assert names == list(nato.y) and all("…" not in name for name in names)
-    assert all("<br>" in name for name in names)  # wrapped, never cut
+    assert differences == sorted(differences)  # the largest difference at the top
+    # Each row's label stands above it, whole (wrapped, never cut).
+    labelled = [a for a in fig.layout.annotations if a.yref == "y2" and a.xanchor == "left"]
+    assert [a.y for a in labelled] == pytest.approx([row + 0.22 for row in range(len(ITEMS))])
+    for a in labelled:
+        assert a.text.replace("<br>", " ") == long_label and "<br>" in a.text
     titles = annotations(fig)
     pre, post_cells = (
         [c for c in full.priorities.cells if c.wave == wave] for wave in ("pre", "post")
     )
     assert titles[0] == f"Pre (n = {pre[0].n} and {pre[1].n})"
     assert titles[1] == f"Post (n = {post_cells[0].n} and {post_cells[1].n})"
-    assert fig.layout.xaxis.title.text == "mean rank (1 = most important)"
+    assert fig.layout.xaxis2.title.text == "mean rank (1 = most important)"
 
 
 def test_the_perception_axis_names_both_series(full):
     fig = perception_chart(full, labels(), SPEC.perception, (1, 5))
     title = fig.layout.yaxis.title.text
-    assert "thinks the other side trusts them" in title
-    assert "trust the other side gives them" in title
+    assert title == "● thinks the other side trusts them<br>◆ trust the other side gives them"
+    assert [t.marker.symbol for t in fig.data] == ["circle", "diamond"]
     assert [t.name for t in fig.data] == [
         "Thinks the other side trusts them",
         "Trust the other side gives them",

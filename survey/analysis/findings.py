@@ -95,8 +95,14 @@ class _Sentences:
     def num(self, value: float, decimals: int = 1) -> str:
         return self.words.number(value, decimals)
 
+    def bound(self, value: float) -> str:
+        """An interval's end: one decimal, two where one would show a non-zero end as 0.0
+        (an interval that excludes zero must not read as touching it)."""
+        decimals = 2 if value != 0 and round(value, 1) == 0 else 1
+        return self.num(value, decimals)
+
     def ci(self, low: float, high: float) -> str:
-        return self.say.ci.format(low=self.num(low), high=self.num(high))
+        return self.say.ci.format(low=self.bound(low), high=self.bound(high))
 
     def n_pair(self, a: int, b: int) -> str:
         return self.say.n_pair.format(a=a, b=b)
@@ -122,8 +128,8 @@ class _Sentences:
             "after": self.num(obj.post_mean),
             "size": self.num(abs(obj.mean_change)),
             "n": obj.n,
-            "low": self.num(obj.ci_low),
-            "high": self.num(obj.ci_high),
+            "low": self.bound(obj.ci_low),
+            "high": self.bound(obj.ci_high),
         }
         short = {**values, "what": capitalised(values["what"])}
 

@@ -98,19 +98,32 @@ def likert_chart(distribution: Distribution, labels: Labels, min_cell: int) -> g
         trace(middle, 1, True, False)
     for index in range(m - m // 2, m):
         trace(index, 1, False, True)
-    low, high = esc(shortened(categories[0].label, 28)), esc(shortened(categories[-1].label, 28))
+    # The sides are labelled where they are: the lowest category on the left, the highest on
+    # the right, above the bars; the ticks are shares of the answers on each side.
+    low, high = esc(shortened(categories[0].label, 24)), esc(shortened(categories[-1].label, 24))
+    for x, anchor, text in ((0, "left", f"← {low}"), (1, "right", f"{high} →")):
+        add_note(
+            fig,
+            text,
+            x,
+            1.0,
+            xref="paper",
+            yref="paper",
+            xanchor=anchor,
+            yanchor="bottom",
+            font={"color": "#57606a", "size": 11},
+        )
     fig.update_xaxes(
         range=[-100, 100],
         tickvals=[-100, -50, 0, 50, 100],
         ticktext=["100 %", "50 %", "0", "50 %", "100 %"],
-        title_text=f"share of answers: ← {low} · {high} →",
-        title_font={"size": 12},
     )
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=rows)
     return styled(
         fig,
         # Room for the rows and, on a narrow screen, a legend of one category per line.
-        height=90 + 44 * len(rows) + 22 * m,
+        height=110 + 44 * len(rows) + 22 * m,
+        margin={"l": 10, "r": 10, "t": 34, "b": 10},
         barmode="relative",
         bargap=0.25,
         legend={"orientation": "h", "yanchor": "top", "y": -0.1, "x": 0, "traceorder": "normal"},

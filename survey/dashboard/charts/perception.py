@@ -104,10 +104,8 @@ def perception_chart(
         ticktext=[esc(labels.short_cell(g, w)).replace(" · ", "<br>") for g, w in positions],
         range=[-0.5, len(positions) - 0.5],
     )
-    # The axis holds both series: its title names each, with its marker.
-    scale_axis(
-        fig, scale, f"mean answer ({low} to {high}):<br>● {THOUGHT.lower()}, ◆ {GIVEN.lower()}"
-    )
+    # The axis holds both series: its title names each, with its marker, one per line.
+    scale_axis(fig, scale, f"● {THOUGHT.lower()}<br>◆ {GIVEN.lower()}")
     return styled(fig, height=380)
 
 

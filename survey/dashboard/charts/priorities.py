@@ -19,12 +19,15 @@ from survey.dashboard.charts.style import (
 from survey.dashboard.formatting import number
 from survey.dashboard.labels import Labels
 
+ITEM_WIDTH = 44  # characters per line of an item's label, above its row
+
 
 def priorities_chart(stats: WorkshopStats, labels: Labels) -> go.Figure:
     """The two sides' priorities item by item: each item's mean rank in each group (1 = most
     important, at the left), one panel per wave, the items sorted by how far apart the groups
     rank them in the last wave that can be compared (the largest difference at the top); the
-    line between the two markers is the difference."""
+    bar between the two markers is the difference. Each item's label stands above its row, so
+    that the dots keep the whole width of a phone."""
     groups, waves = groups_and_waves(labels)
     priorities = stats.priorities
     items = list(priorities.items)
@@ -39,19 +42,33 @@ def priorities_chart(stats: WorkshopStats, labels: Labels) -> go.Figure:
     compared = [w for w in waves if all(m is not None for m in means(w))]
     if compared:
         a, b = means(compared[-1])
-        items.sort(key=lambda item: abs(a[item] - b[item]))  # plotly draws the first at the bottom
+        items.sort(key=lambda item: abs(a[item] - b[item]))  # row 0, the smallest, at the bottom
+    rows = list(range(len(items)))
     titles = []
     for wave in waves:
         a, b = priorities.cell(first, wave), priorities.cell(second, wave)
         titles.append(f"{esc(labels.short_wave(wave))} (n = {a.n} and {b.n})")
+    # One panel per wave, one under the other: side by side they would not fit a phone.
     fig = make_subplots(
-        rows=1, cols=len(waves), shared_yaxes=True, subplot_titles=titles, horizontal_spacing=0.04
+        rows=len(waves), cols=1, shared_xaxes=True, subplot_titles=titles, vertical_spacing=0.06
     )
-    names = [wrapped(labels.items.get(item, item)) for item in items]
     k = len(items)
     for wi, wave in enumerate(waves):
-        where = {"row": 1, "col": wi + 1}
+        where = {"row": wi + 1, "col": 1}
         a, b = means(wave)
+        for row, item in zip(rows, items, strict=True):
+            add_note(
+                fig,
+                wrapped(labels.items.get(item, item), ITEM_WIDTH),
+                0,
+                row + 0.22,
+                xref="x domain",
+                xanchor="left",
+                yanchor="bottom",
+                align="left",
+                font={"color": "#1b1f24", "size": 12},
+                **where,
+            )
         notes = []
         for group, ranks in ((first, a), (second, b)):
             if ranks is None:
@@ -59,9 +76,9 @@ def priorities_chart(stats: WorkshopStats, labels: Labels) -> go.Figure:
                 notes.append(f"{esc(labels.group(group))}: {esc(missing_text(cell, min_cell))}")
         if a is not None and b is not None:
             gap_x, gap_y = [], []
-            for item, name in zip(items, names, strict=True):
+            for row, item in zip(rows, items, strict=True):
                 gap_x += [a[item], b[item], None]
-                gap_y += [name, name, None]
+                gap_y += [row, row, None]
             fig.add_scatter(
                 x=gap_x,
                 y=gap_y,
@@ -77,7 +94,8 @@ def priorities_chart(stats: WorkshopStats, labels: Labels) -> go.Figure:
             n = priorities.cell(group, wave).n
             fig.add_scatter(
                 x=[ranks[item] for item in items],
-                y=names,
+                y=rows,
+                customdata=items,
                 mode="markers",
                 name=esc(labels.group(group)),
                 legendgroup=group,
@@ -93,13 +111,14 @@ def priorities_chart(stats: WorkshopStats, labels: Labels) -> go.Figure:
             )
         if notes:
             add_note(fig, "<br>".join(notes), 0.5, 0.5, xref="x domain", yref="y domain", **where)
-    fig.update_xaxes(range=[0.5, k + 0.5], dtick=1, title_text="mean rank (1 = most important)")
-    fig.update_yaxes(categoryorder="array", categoryarray=names, automargin=True)
+    fig.update_xaxes(range=[0.5, k + 0.5], dtick=1, showticklabels=True)
+    fig.update_xaxes(title_text="mean rank (1 = most important)", row=len(waves), col=1)
+    fig.update_yaxes(range=[-0.5, k - 0.1], showticklabels=False, zeroline=False)
     return styled(
         fig,
-        height=120 + 48 * k,
+        height=120 + (30 + 62 * k) * len(waves),
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.06, "x": 0},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.03, "x": 0},
     )
 
 

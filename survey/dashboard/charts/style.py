@@ -65,15 +65,10 @@ def styled(fig: go.Figure, *, height: int, **extra: Any) -> go.Figure:
 
 
 def add_note(fig: go.Figure, text: str, x: float | str, y: float | str, **kwargs: Any) -> None:
-    """An annotation in place of a value (already escaped text)."""
-    fig.add_annotation(
-        text=text,
-        x=x,
-        y=y,
-        showarrow=False,
-        font={"color": MUTED, "size": 12},
-        **kwargs,
-    )
+    """An annotation in place of a value, or a label (already escaped text); `kwargs` override
+    the muted look of a note."""
+    settings = {"showarrow": False, "font": {"color": MUTED, "size": 12}}
+    fig.add_annotation(text=text, x=x, y=y, **(settings | kwargs))
 
 
 def groups_and_waves(labels: Labels) -> tuple[list[str], list[str]]:

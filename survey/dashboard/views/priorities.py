@@ -29,7 +29,7 @@ def priorities_view(setting: Setting, results: Results) -> PrioritiesView:
         ranks_chart=chart(
             results,
             "priorities-ranks",
-            "How the two sides rank each priority",
+            "Mean rank of each priority in each group, wave by wave",
             lambda: priorities_chart(stats, labels),
         ),
         agreement_chart=chart(
