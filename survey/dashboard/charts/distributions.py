@@ -13,6 +13,7 @@ from survey.dashboard.charts.style import (
     add_note,
     esc,
     group_colour,
+    new_figure,
     shortened,
     styled,
 )
@@ -35,7 +36,7 @@ def likert_chart(distribution: Distribution, labels: Labels, min_cell: int) -> g
     m = len(categories)
     middle = m // 2 if m % 2 else None
     rows, shares = [], []
-    fig = go.Figure()
+    fig = new_figure()
     for cell in distribution.cells:
         label = esc(labels.short_cell(cell.group, cell.wave))
         if cell.counts is not None and cell.answered:
@@ -151,6 +152,7 @@ def thermometer_chart(
             cell = cells[group, wave]
             titles.append(f"{esc(labels.short_cell(group, wave))} (n = {cell.n})")
     fig = make_subplots(
+        figure=new_figure(),
         rows=len(groups),
         cols=max(len(waves), 1),
         shared_xaxes=True,

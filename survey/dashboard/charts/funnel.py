@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from survey.dashboard.charts.style import esc, styled, whole_number_axis
+from survey.dashboard.charts.style import esc, new_figure, styled, whole_number_axis
 from survey.dashboard.labels import Labels
 from survey.dashboard.reads.funnel import FunnelRow
 
@@ -20,7 +20,7 @@ def funnel_chart(funnel: Sequence[FunnelRow], labels: Labels) -> go.Figure:
             participants.append(row.participants)
             started.append(row.started[wave])
             submitted.append(row.submitted[wave])
-    fig = go.Figure()
+    fig = new_figure()
     for name, values, colour in (
         ("Participants", participants, "#afb8c1"),
         ("Started", started, "#80b3e6"),

@@ -11,6 +11,7 @@ from survey.dashboard.charts.style import (
     esc,
     groups_and_waves,
     missing_text,
+    new_figure,
     scale_axis,
     styled,
     wave_estimates,
@@ -51,7 +52,7 @@ def perception_chart(
         other = _other(groups, obj.group)
         return obj.other_trust_mean, obj.other_trust_n, cell(direct, other, obj.wave)
 
-    fig = go.Figure()
+    fig = new_figure()
     series = (
         (THOUGHT, -0.14, "#8c6bb1", "circle", thought),
         (GIVEN, 0.14, "#41ab5d", "diamond", given),
@@ -118,7 +119,7 @@ def asymmetry_chart(stats: WorkshopStats, labels: Labels, score: str) -> go.Figu
     its CI."""
     groups, waves = groups_and_waves(labels)
     min_cell = stats.min_cell
-    fig = go.Figure()
+    fig = new_figure()
     wave_estimates(
         fig,
         stats.asymmetry,

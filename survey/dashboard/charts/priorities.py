@@ -12,6 +12,7 @@ from survey.dashboard.charts.style import (
     group_colour,
     groups_and_waves,
     missing_text,
+    new_figure,
     styled,
     wave_estimates,
     wrapped,
@@ -50,7 +51,12 @@ def priorities_chart(stats: WorkshopStats, labels: Labels) -> go.Figure:
         titles.append(f"{esc(labels.short_wave(wave))} (n = {a.n} and {b.n})")
     # One panel per wave, one under the other: side by side they would not fit a phone.
     fig = make_subplots(
-        rows=len(waves), cols=1, shared_xaxes=True, subplot_titles=titles, vertical_spacing=0.06
+        figure=new_figure(),
+        rows=len(waves),
+        cols=1,
+        shared_xaxes=True,
+        subplot_titles=titles,
+        vertical_spacing=0.06,
     )
     k = len(items)
     for wi, wave in enumerate(waves):
@@ -127,7 +133,7 @@ def agreement_chart(stats: WorkshopStats, labels: Labels) -> go.Figure:
     _, waves = groups_and_waves(labels)
     priorities = stats.priorities
     min_cell = stats.min_cell
-    fig = go.Figure()
+    fig = new_figure()
     wave_estimates(
         fig,
         priorities.agreement,

@@ -12,6 +12,7 @@ from survey.dashboard.charts.style import (
     group_colour,
     groups_and_waves,
     missing_text,
+    new_figure,
     scale_axis,
     styled,
 )
@@ -27,7 +28,7 @@ def score_cells_chart(
     groups, waves = groups_and_waves(labels)
     parts = stats.scores[score]
     min_cell = stats.min_cell
-    fig = go.Figure()
+    fig = new_figure()
     low, high = scale
     for gi, group in enumerate(groups):
         offset = (gi - (len(groups) - 1) / 2) * 0.16
@@ -93,7 +94,7 @@ def paired_change_chart(
     groups, _ = groups_and_waves(labels)
     parts = stats.scores[score]
     min_cell = stats.min_cell
-    fig = go.Figure()
+    fig = new_figure()
     for gi, group in enumerate(groups):
         obj = parts.change(group)
         if not available(obj, obj.mean_change):
@@ -146,7 +147,7 @@ def group_by_time_chart(
     groups, waves = groups_and_waves(labels)
     parts = stats.scores[score]
     min_cell = stats.min_cell
-    fig = go.Figure()
+    fig = new_figure()
     ticks = [esc(labels.short_wave(w)) for w in waves[:2]]
     notes = []
     for gi, group in enumerate(groups):
