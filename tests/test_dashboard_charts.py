@@ -221,8 +221,13 @@ def test_likert_chart_diverges_around_zero_with_the_middle_split():
     assert [t.showlegend for t in fig.data].count(True) == 5
 
 
+def thermometer(cells):
+    """The thermometer chart of these cells, two groups by two waves."""
+    distribution = Distribution("warmth", thermometer_categories(), tuple(cells))
+    return thermometer_chart(distribution, labels(), ("nato", "pakistan"), ("pre", "post"), 5)
+
+
 def test_thermometer_chart_shows_shares_per_cell():
-    categories = thermometer_categories()
     counts = (0, 0, 1, 1, 2, 4, 0, 0, 0, 0)
     cells = [
         CellDistribution("nato", "pre", 8, 0, counts, False, None),
@@ -230,13 +235,7 @@ def test_thermometer_chart_shows_shares_per_cell():
         CellDistribution("pakistan", "pre", 0, None, None, False, "undefined"),
         CellDistribution("pakistan", "post", 0, None, None, False, "undefined"),
     ]
-    fig = thermometer_chart(
-        Distribution("warmth", categories, tuple(cells)),
-        labels(),
-        ("nato", "pakistan"),
-        ("pre", "post"),
-        5,
-    )
+    fig = thermometer(cells)
     assert len(fig.data) == 1
     assert list(fig.data[0].y) == pytest.approx([100 * c / 8 for c in counts])
     notes = annotations(fig)
@@ -331,20 +330,13 @@ def test_likert_colours_warm_with_the_scale_and_the_axis_names_its_ends():
 
 
 def test_histograms_side_by_side_share_one_y_scale():
-    categories = thermometer_categories()
     cells = [
         CellDistribution("nato", "pre", 8, 0, (0, 0, 1, 1, 2, 4, 0, 0, 0, 0), False, None),
         CellDistribution("nato", "post", 10, 0, (1,) * 10, False, None),
         CellDistribution("pakistan", "pre", 5, 0, (0, 5, 0, 0, 0, 0, 0, 0, 0, 0), False, None),
         CellDistribution("pakistan", "post", 0, None, None, False, "undefined"),
     ]
-    fig = thermometer_chart(
-        Distribution("warmth", categories, tuple(cells)),
-        labels(),
-        ("nato", "pakistan"),
-        ("pre", "post"),
-        5,
-    )
+    fig = thermometer(cells)
     ranges = {tuple(fig.layout[name].range) for name in fig.layout if name.startswith("yaxis")}
     assert ranges == {(0, 105)}  # 100 % in one cell: every panel up to it
 

@@ -49,6 +49,7 @@ DIFFERENCES = "largest_differences"
 
 # How a tested finding reads (see the module's docstring).
 CLEAR, UNCONFIRMED, NO_CLEAR = "clear", "unconfirmed", "no clear"
+READINGS = (CLEAR, UNCONFIRMED, NO_CLEAR)
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,28 @@ class _Sentences:
     def who(self, group: str) -> str:
         return self.words.group(group).participants
 
+    def tested(
+        self,
+        kind: str,
+        patterns: tuple[str, str, str],
+        values: dict,
+        summaries: tuple[str, str, str] | None = None,
+        **fields,
+    ) -> Pending:
+        """A tested finding, waiting for its corrected p: the pattern (and short form) of its
+        reading, in READINGS order, filled with `values`."""
+
+        def finish(state: str, p: float, m: int) -> Finding:
+            extra = {"unconfirmed": self.unconfirmed(p, m), "m": m}
+            index = READINGS.index(state)
+            summary = None
+            if summaries is not None:
+                summary = capitalised(summaries[index].format(**values, **extra))
+            sentence = capitalised(patterns[index].format(**values, **extra))
+            return Finding(kind, sentence, summary, reading=state, p_adjusted=p, **fields)
+
+        return finish
+
     def other(self, group: str) -> str:
         return self.spec.other_group(group)
 
@@ -131,27 +154,19 @@ class _Sentences:
             "low": self.bound(obj.ci_low),
             "high": self.bound(obj.ci_high),
         }
-        short = {**values, "what": capitalised(values["what"])}
-
-        def finish(state: str, p: float, m: int) -> Finding:
-            extra = {"unconfirmed": self.unconfirmed(p, m), "m": m}
-            pattern, summary = {
-                CLEAR: (say.paired_clear, say.headline_change_clear),
-                UNCONFIRMED: (say.paired_unconfirmed, say.headline_change_unconfirmed),
-                NO_CLEAR: (say.paired_none, say.headline_change_none),
-            }[state]
-            return Finding(
-                PAIRED,
-                capitalised(pattern.format(**values, **extra)),
-                capitalised(summary.format(**short, **extra)),
-                score=score,
-                group=group,
-                reading=state,
-                p_adjusted=p,
-                size=abs(obj.dz) if obj.dz is not None else abs(obj.mean_change),
-            )
-
-        return finish
+        return self.tested(
+            PAIRED,
+            (say.paired_clear, say.paired_unconfirmed, say.paired_none),
+            values,
+            (
+                say.headline_change_clear,
+                say.headline_change_unconfirmed,
+                say.headline_change_none,
+            ),
+            score=score,
+            group=group,
+            size=abs(obj.dz) if obj.dz is not None else abs(obj.mean_change),
+        )
 
     def by_time(self, score: str, obj: GroupByTime) -> Pending:
         say = self.say
@@ -168,23 +183,13 @@ class _Sentences:
             "ci": self.ci(obj.did_ci_low, obj.did_ci_high),
         }
 
-        def finish(state: str, p: float, m: int) -> Finding:
-            pattern = {
-                CLEAR: say.by_time_clear,
-                UNCONFIRMED: say.by_time_unconfirmed,
-                NO_CLEAR: say.by_time_none,
-            }[state]
-            sentence = pattern.format(**values, unconfirmed=self.unconfirmed(p, m))
-            return Finding(
-                BY_TIME,
-                capitalised(sentence),
-                score=score,
-                reading=state,
-                p_adjusted=p,
-                size=abs(obj.did),
-            )
-
-        return finish
+        return self.tested(
+            BY_TIME,
+            (say.by_time_clear, say.by_time_unconfirmed, say.by_time_none),
+            values,
+            score=score,
+            size=abs(obj.did),
+        )
 
     def perception(self, obj: Perception) -> Pending:
         say, words = self.say, self.words
@@ -213,25 +218,15 @@ class _Sentences:
             "n": self.n_pair(obj.meta_trust_n, obj.other_trust_n),
         }
 
-        def finish(state: str, p: float, m: int) -> Finding:
-            extra = {"unconfirmed": self.unconfirmed(p, m), "m": m}
-            pattern, summary = {
-                CLEAR: (say.perception_clear, say.headline_gap_clear),
-                UNCONFIRMED: (say.perception_unconfirmed, say.headline_gap_unconfirmed),
-                NO_CLEAR: (say.perception_none, say.headline_gap_none),
-            }[state]
-            return Finding(
-                PERCEPTION,
-                capitalised(pattern.format(**values, **extra)),
-                capitalised(summary.format(**values, **extra)),
-                group=group,
-                wave=obj.wave,
-                reading=state,
-                p_adjusted=p,
-                size=abs(obj.gap),
-            )
-
-        return finish
+        return self.tested(
+            PERCEPTION,
+            (say.perception_clear, say.perception_unconfirmed, say.perception_none),
+            values,
+            (say.headline_gap_clear, say.headline_gap_unconfirmed, say.headline_gap_none),
+            group=group,
+            wave=obj.wave,
+            size=abs(obj.gap),
+        )
 
     def asymmetry(self, obj: Asymmetry) -> Pending:
         say, words = self.say, self.words
@@ -253,23 +248,13 @@ class _Sentences:
             "ci": self.ci(obj.ci_low, obj.ci_high),
         }
 
-        def finish(state: str, p: float, m: int) -> Finding:
-            pattern = {
-                CLEAR: say.asymmetry_clear,
-                UNCONFIRMED: say.asymmetry_unconfirmed,
-                NO_CLEAR: say.asymmetry_none,
-            }[state]
-            sentence = pattern.format(**values, unconfirmed=self.unconfirmed(p, m))
-            return Finding(
-                ASYMMETRY,
-                capitalised(sentence),
-                wave=obj.wave,
-                reading=state,
-                p_adjusted=p,
-                size=abs(obj.value),
-            )
-
-        return finish
+        return self.tested(
+            ASYMMETRY,
+            (say.asymmetry_clear, say.asymmetry_unconfirmed, say.asymmetry_none),
+            values,
+            wave=obj.wave,
+            size=abs(obj.value),
+        )
 
     # ---- descriptions
 

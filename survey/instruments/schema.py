@@ -30,11 +30,8 @@ _texts = {
     "propertyNames": _language,
     "additionalProperties": {"type": "string"},
 }
-_partial_texts = {
-    "type": "object",
-    "description": "language -> text; any of the declared languages (the others fall back)",
-    "propertyNames": _language,
-    "additionalProperties": {"type": "string"},
+_partial_texts = _texts | {
+    "description": "language -> text; any of the declared languages (the others fall back)"
 }
 _forms = {
     "type": "object",
