@@ -132,3 +132,22 @@ def test_report_opens_offline_and_draws_every_chart(browser, client, hostile, tm
     assert errors == [] and dialogs == [] and blocked == []
     assert "alert('img')" in page.inner_text("#text")
     context.close()
+
+
+def test_the_headline_reads_right_to_left_in_urdu_and_fits_a_phone(live_server, page, make):
+    ws = make.workshop(open_waves=("pre", "post"))
+    populate(ws, 9, seed=14, post_share=1.0)
+    user = make.user(grants={ws: "organiser"})
+    sign_in(page, live_server, user.email)
+    for path in ("?lang=ur", "/priorities", "/obstacles", "/trust"):
+        page.goto(f"{live_server}/workshops/{ws.slug}/dashboard{path}")
+        drawn, expected = charts_drawn(page)
+        assert drawn == expected, path
+        # Nothing wider than the phone: tables scroll inside their own box.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+    page.goto(f"{live_server}/workshops/{ws.slug}/dashboard?lang=ur")
+    headline = page.locator("section.headline")
+    assert headline.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    assert headline.get_attribute("lang") == "ur"
+    assert "نیٹو کے شرکاء" in headline.inner_text()
+    assert page.console_errors == []
