@@ -119,7 +119,8 @@ def workshop_data(setting: Setting, workshop: Workshop, signature: Signature) ->
 def workshop_results(
     setting: Setting, workshop: Workshop, filters: Filters, signature: Signature | None = None
 ) -> Results:
-    """The results for the current data, computed again only when the data has moved.
+    """The results for the current data computed in this process (never read from the
+    database: see dashboard_results and current_results), again only when the data has moved.
 
     Statements: one to read the data's Signature (unless given); when it has moved, those of
     survey.dashboard.loading.refresh.
