@@ -61,6 +61,9 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     DEFAULT_INSTRUMENT = "nato-pakistan-2014"
+    # Kept statistics carry every chart drawn, so that no process draws them again
+    # (survey.dashboard.refresh); drawing takes about a second per workshop.
+    STATS_DRAW_AHEAD = True
     PUBLIC_URL = os.environ.get("PUBLIC_URL")  # base of links on invitations; request host if unset
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 
@@ -107,6 +110,8 @@ class TestConfig(Config):
     MAIL_USERNAME = MAIL_PASSWORD = None
     MAIL_DEFAULT_SENDER = "Workshop team <survey@example.org>"
     MAIL_TIMEOUT = 5
+    # A second per workshop rendered, for every test; the tests of kept results turn it on.
+    STATS_DRAW_AHEAD = False
 
 
 CONFIGS = {

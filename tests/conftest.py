@@ -4,6 +4,7 @@ real Chromium for the browser tests (whose helpers are in tests/browser_helpers.
 
 import os
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
 from survey import create_app
+from survey.dashboard.refresh import refreshes
 from survey.extensions import db, limiter
 from survey.models import StaffUser
 from tests import factories
@@ -48,9 +50,26 @@ class FreshGlobalsClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
-        if has_app_context():
-            vars(g._get_current_object()).clear()
-        return super().open(*args, **kwargs)
+        if not has_app_context():
+            return super().open(*args, **kwargs)
+        vars(g._get_current_object()).clear()
+        background = refreshes()
+        started = background.started
+        response = super().open(*args, **kwargs)
+        if response.mimetype in ("text/html", "application/json"):
+            # A server closes a response once it has sent it; work registered for after the
+            # response (call_on_close) starts then. Pages are read whole first (downloads that
+            # stream, CSV and zip, are left for the test to read).
+            response.get_data()
+            response.close()
+        if background.started != started:
+            # The request left statistics to compute in a thread: as a worker would, it has
+            # finished before the test looks again. The test shares the request's session, whose
+            # read snapshot predates what the thread wrote (SQLite would refuse a write from
+            # it): end it.
+            background.wait()
+            db.session.commit()
+        return response
 
 
 @pytest.fixture
@@ -59,6 +78,8 @@ def app(database_url, tmp_path):
     app.test_client_class = FreshGlobalsClient
     with app.app_context():
         yield app
+        # Statistics recomputed after a response run in threads: let them finish first.
+        refreshes(app).wait()
         db.session.remove()
         _empty_all_tables()
         db.engine.dispose()
@@ -131,9 +152,12 @@ def login(client):
 
 @dataclass
 class StatementCount:
-    """What the database was sent inside a `count_statements()` block."""
+    """What the database was sent inside a `count_statements()` block, by the thread that opened
+    it (a request served by the test client runs there; work a request leaves to a background
+    thread is not the request's)."""
 
     statements: list[str] = field(default_factory=list)  # SQL, transaction control left out
+    sent: list[str] = field(default_factory=list)  # everything, BEGIN and COMMIT included
     begins: int = 0  # transactions begun
     commits: int = 0  # transactions committed
 
@@ -149,16 +173,22 @@ def count_statements(app):
     @contextmanager
     def counting() -> Iterator[StatementCount]:
         seen = StatementCount()
+        counted_thread = threading.get_ident()
 
         def on_execute(conn, cursor, statement, parameters, context, executemany):
+            if threading.get_ident() != counted_thread:
+                return
+            seen.sent.append(statement)
             if not statement.lstrip().upper().startswith(_NOT_COUNTED):
                 seen.statements.append(statement)
 
         def on_begin(conn):
-            seen.begins += 1
+            if threading.get_ident() == counted_thread:
+                seen.begins += 1
 
         def on_commit(conn):
-            seen.commits += 1
+            if threading.get_ident() == counted_thread:
+                seen.commits += 1
 
         listeners = [
             ("before_cursor_execute", on_execute),
@@ -179,8 +209,6 @@ def count_statements(app):
 @pytest.fixture
 def live_server(app):
     """The app served on a free local port in a thread; yields its base URL."""
-    import threading
-
     from werkzeug.serving import make_server
 
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -1,6 +1,6 @@
 """Data for the dashboard, API and CLI tests: quick bulk data (synthetic answers from
-survey.demo.synthetic inserted with Core executemany, a few statements whatever the size), one
-response at a time, and the results of a small workshop."""
+survey.demo.synthetic inserted with Core executemany, a few statements whatever the size) and
+the results of a small workshop. One response at a time: the `response` factory."""
 
 from __future__ import annotations
 
@@ -136,29 +136,6 @@ TRUST_ITEMS = (
     "trust_agenda",
     "trust_exploit",
 )
-
-
-def respond(participant, wave, answers, *, status=ResponseStatus.SUBMITTED, language="en"):
-    """A response with answers {question: number | text | {item: rank}}."""
-    response = Response(
-        participant=participant,
-        wave=wave,
-        instrument_version=wave.instrument_version,
-        status=status,
-        language=language,
-        submitted_at=utcnow() if status is ResponseStatus.SUBMITTED else None,
-    )
-    for question, value in answers.items():
-        if isinstance(value, dict):
-            for item, rank in value.items():
-                response.answers.append(Answer(question=question, item=item, number=rank))
-        elif isinstance(value, str):
-            response.answers.append(Answer(question=question, text=value))
-        else:
-            response.answers.append(Answer(question=question, number=value))
-    db.session.add(response)
-    db.session.commit()
-    return response
 
 
 def results_for(make):

@@ -17,6 +17,7 @@ from survey.models import (
     ResponseSource,
     ResponseStatus,
     Role,
+    Wave,
 )
 from survey.models._types import utcnow
 from survey.organise.workshops import create_workshop, open_wave
@@ -89,7 +90,7 @@ def user(
 
 def response(
     participant,
-    wave: str = "pre",
+    wave: str | Wave = "pre",
     answers: dict | None = None,
     *,
     status: ResponseStatus = ResponseStatus.SUBMITTED,
@@ -97,9 +98,10 @@ def response(
     language: str = "en",
     source: ResponseSource = ResponseSource.WEB,
 ):
-    """A response to the participant's wave with answers {question: number | text |
-    {item: rank}}; a submitted one is submitted now unless `submitted_at` says when."""
-    wave_ = participant.workshop.wave(wave)
+    """A response to the participant's wave (its code, or the wave) with answers {question:
+    number | text | {item: rank}}; a submitted one is submitted now unless `submitted_at` says
+    when."""
+    wave_ = wave if isinstance(wave, Wave) else participant.workshop.wave(wave)
     submitted = status is ResponseStatus.SUBMITTED
     r = Response(
         participant=participant,

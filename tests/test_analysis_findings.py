@@ -1,4 +1,5 @@
 import re
+from dataclasses import replace
 
 import numpy as np
 
@@ -13,6 +14,7 @@ from survey.analysis.results import (
     ScoreStats,
     WorkshopStats,
 )
+from survey.analysis.wording import GroupWording, Wording
 
 DIRECTION = re.compile(r"\b(rose|fell|larger|smaller|higher|lower|overestimated|underestimated)\b")
 CAUSAL = re.compile(
@@ -30,10 +32,25 @@ SPEC = AnalysisSpec(
     ranking_items=("a", "b", "c", "d"),
     group_labels={"nato": "NATO", "pakistan": "Pakistan"},
     bootstrap_draws=100,
+    wordings={
+        "en": Wording(
+            "en",
+            groups={
+                "nato": GroupWording("NATO", "participants from NATO", {"other": "Pakistan"}),
+                "pakistan": GroupWording("Pakistan", "Pakistani participants", {"other": "NATO"}),
+            },
+            scores={
+                "trust_direct": "overall trust in {other}",
+                "meta_trust": "how much they think {other} trusts them",
+            },
+            neutral={"other": "the other side"},
+            waves={"pre": "Before the workshop", "post": "After the workshop"},
+        )
+    },
 )
 
 
-def paired(group, p, change=0.6, suppressed=False, reason=None):
+def paired(group, p, change=0.6, suppressed=False, reason=None, half_width=0.4):
     """A paired change with the numbers findings read; the others undefined."""
     numbers = dict.fromkeys(
         ("sd_change", "dz", "t", "n_zero", "wilcoxon_w", "wilcoxon_p", "w_plus", "rank_biserial")
@@ -44,8 +61,8 @@ def paired(group, p, change=0.6, suppressed=False, reason=None):
         pre_mean=2.8,
         post_mean=2.8 + change,
         mean_change=change,
-        ci_low=change - 0.4,
-        ci_high=change + 0.4,
+        ci_low=change - half_width,
+        ci_high=change + half_width,
         t_p=p,
         suppressed=suppressed,
         reason="suppressed" if suppressed else reason,
@@ -72,20 +89,43 @@ def stats_with(paired_objects):
 def test_the_design_example():
     result = findings(stats_with([paired("pakistan", 0.001)]), SPEC)
     assert result == [
-        "Among Pakistan participants who answered both times, overall trust in NATO rose from "
+        "Among Pakistani participants who answered both times, overall trust in NATO rose from "
         "2.8 to 3.4 (n = 18, 95 % CI of the change 0.2 to 1.0)."
     ]
 
 
-def test_direction_words_only_below_005_after_holm():
-    # Holm: 0.01*3 = 0.03, 0.03*2 = 0.06, 0.04*1 -> 0.06: only the first is clear.
+def test_groups_without_declared_words_are_named_not_used_as_adjectives():
+    plain = replace(SPEC, wordings={})
+    [sentence] = findings(stats_with([paired("pakistan", 0.001)]), plain)
+    assert sentence.startswith("Among participants from Pakistan who answered both times, ")
+    assert "Pakistan participants" not in sentence
+
+
+def test_direction_words_stand_alone_only_below_005_after_holm():
+    # Holm: 0.01*3 = 0.03, 0.03*2 = 0.06, 0.04*1 -> 0.06: only the first is clear. The other
+    # two intervals exclude zero: their sentences give the direction, then say it is not clear
+    # once the three comparisons are counted, with the adjusted p.
     objects = [paired("nato", 0.01), paired("pakistan", 0.03), paired("nato", 0.04, -0.5)]
     result = findings(stats_with(objects), SPEC)
-    assert "rose from 2.8 to 3.4" in result[0]
+    assert "rose from 2.8 to 3.4" in result[0] and "not clearly" not in result[0]
+    assert (
+        "overall trust in NATO rose by 0.6, from 2.8 to 3.4 (n = 18, 95 % CI of the change "
+        in (result[1])
+    )
+    assert "fell by 0.5, from 2.8 to 2.3" in result[2]
     for sentence in result[1:]:
-        assert "showed no clear change" in sentence and not DIRECTION.search(sentence)
+        assert sentence.endswith(
+            "but not clearly once the 3 comparisons are taken into account (adjusted p = 0.06)."
+        )
     falling = findings(stats_with([paired("nato", 0.001, -0.5)]), SPEC)
     assert "fell from 2.8 to 2.3" in falling[0]
+
+
+def test_an_interval_that_includes_zero_reads_as_no_clear_change():
+    objects = [paired("nato", 0.01), paired("pakistan", 0.3, 0.2, half_width=0.5)]
+    result = findings(stats_with(objects), SPEC)
+    assert "showed no clear change, 2.8 then 3.0" in result[1]
+    assert not DIRECTION.search(result[1]) and "adjusted p" not in result[1]
 
 
 def test_nothing_from_suppressed_or_undefined_statistics():
@@ -119,10 +159,19 @@ def generate(n, shift, seed):
 def test_generated_findings_read_well():
     strong = workshop_stats(generate(30, 2, 1), SPEC, workshop="d").findings
     assert any("overall trust in Pakistan rose from" in f for f in strong)
+    assert any(f.startswith("Among participants from NATO who answered both times") for f in strong)
     assert any("Kendall's tau-b" in f for f in strong)
     for seed in range(5):
         for sentence in workshop_stats(generate(15, 0, seed), SPEC, workshop="d").findings:
             assert not CAUSAL.search(sentence), sentence
             assert "nan" not in sentence and "None" not in sentence, sentence
-            if "Kendall" not in sentence and "top three" not in sentence:
-                assert "n = " in sentence and "95 % CI" in sentence, sentence
+            assert "n = " in sentence, sentence
+            descriptions = ("Kendall", "top three", "differed most")
+            if not any(words in sentence for words in descriptions):
+                assert "95 % CI" in sentence, sentence
+
+
+def test_an_interval_end_never_reads_as_zero_when_it_is_not():
+    close = replace(paired("nato", 0.03, 0.3, half_width=0.29), ci_low=0.01)
+    [sentence] = findings(stats_with([close, paired("pakistan", 0.04)]), SPEC)[:1]
+    assert "95 % CI of the change 0.01 to 0.6" in sentence and "not clearly" in sentence

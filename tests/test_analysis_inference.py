@@ -94,8 +94,9 @@ def test_paired_change_drops_incomplete_pairs():
 def test_paired_change_all_differences_zero():
     got = paired_change([1, 2, 3, 4, 5], [1, 2, 3, 4, 5])
     assert got["n"] == 5 and got["n_zero"] == 5
-    assert got["mean_change"] == 0 and got["sd_change"] == 0 and got["w_plus"] == 0
-    for name in ("dz", "t", "t_p", "ci_low", "ci_high", "wilcoxon_w", "wilcoxon_p"):
+    assert got["mean_change"] == 0 and got["sd_change"] == 0
+    # W+ is a sum over no ranks: undefined like the test it belongs to, never a misleading 0.
+    for name in ("dz", "t", "t_p", "ci_low", "ci_high", "wilcoxon_w", "wilcoxon_p", "w_plus"):
         assert got[name] is None
     assert got["rank_biserial"] is None
     assert got["reason"] == "undefined"

@@ -205,7 +205,7 @@ def test_a_group_under_min_cell_is_suppressed_everywhere():
             assert not obj["suppressed"], path
     assert result["scores"]["trust"]["cells"][2]["n"] > 0  # n itself stays visible
     assert result["findings"]  # NATO's own changes are still reported
-    assert not any("Pakistan participants" in f for f in result["findings"])
+    assert not any("participants from Pakistan" in f for f in result["findings"])
 
 
 def test_a_filter_whose_complement_is_under_min_cell_is_suppressed():

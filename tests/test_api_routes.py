@@ -2,6 +2,7 @@ import json
 
 import pytest
 
+from tests.conftest import sign_in
 from tests.dashboard_helpers import populate
 
 STAT_KEYS = {"n", "suppressed", "reason"}
@@ -28,16 +29,18 @@ def test_anonymous_gets_401_json(client, workshop):
     assert response.is_json and response.json["status"] == 401
 
 
-def test_staff_without_a_grant_gets_403_json(client, make, login, workshop):
-    login(make.user(grants={make.workshop(): "organiser"}))
+def test_staff_without_a_grant_gets_403_json(client, make, workshop):
+    sign_in(client, make.user(grants={make.workshop(): "organiser"}))
     response = client.get(stats_url(workshop))
     assert response.status_code == 403 and response.is_json
     assert client.get("/api/v1/workshops/none/stats").status_code == 404
 
 
 @pytest.mark.parametrize("role", ["organiser", "researcher", "admin"])
-def test_the_json_has_the_shape_of_design_section_8(client, make, login, workshop, role):
-    login(make.user(admin=True) if role == "admin" else make.user(grants={workshop: role}))
+def test_the_json_has_the_shape_of_design_section_8(client, make, workshop, role):
+    sign_in(
+        client, make.user(admin=True) if role == "admin" else make.user(grants={workshop: role})
+    )
     response = client.get(stats_url(workshop))
     assert response.status_code == 200 and response.mimetype == "application/json"
     assert "no-store" in response.headers["Cache-Control"]
@@ -108,8 +111,8 @@ def test_the_json_has_the_shape_of_design_section_8(client, make, login, worksho
     assert body["findings"] and all(isinstance(s, str) for s in body["findings"])
 
 
-def test_filters_come_as_query_parameters(client, make, login, workshop):
-    login(make.user(grants={workshop: "researcher"}))
+def test_filters_come_as_query_parameters(client, make, workshop):
+    sign_in(client, make.user(grants={workshop: "researcher"}))
     body = client.get(stats_url(workshop, "?sector=media&experience=")).json
     assert body["filters"] == {"sector": "media"}
     # 12 NATO participants cycle three sectors: 4 in media, under min_cell.
@@ -122,9 +125,9 @@ def test_filters_come_as_query_parameters(client, make, login, workshop):
         assert "unknown" in response.json["detail"]
 
 
-def test_an_empty_workshop_is_all_nulls_never_nan(client, make, login):
+def test_an_empty_workshop_is_all_nulls_never_nan(client, make):
     ws = make.workshop(open_waves=("pre", "post"))
-    login(make.user(grants={ws: "organiser"}))
+    sign_in(client, make.user(grants={ws: "organiser"}))
     body = json.loads(
         client.get(stats_url(ws)).get_data(as_text=True), parse_constant=reject_constant
     )

@@ -100,13 +100,13 @@ def test_application_log_never_shows_a_token(app, caplog):
 def test_assets_are_content_hashed_and_cached_for_a_year(client):
     from survey.assets.routes import asset_url
 
-    url = asset_url("js/plotly.min.js")
-    assert url.startswith("/assets/js/plotly.min.") and url.endswith(".js")
+    url = asset_url("vendor/plotly/plotly-basic.min.js")
+    assert url.startswith("/assets/vendor/plotly/plotly-basic.min.") and url.endswith(".js")
     response = client.get(url)
     assert response.status_code == 200
     assert "immutable" in response.headers["Cache-Control"]
     response.close()
-    assert client.get("/assets/js/plotly.min.000000000000.js").status_code == 404
+    assert client.get("/assets/vendor/plotly/plotly-basic.min.000000000000.js").status_code == 404
     assert client.get("/assets/../config.py").status_code == 404
 
 

@@ -6,6 +6,7 @@ import pytest
 from survey.auth.users import user_by_email
 from survey.extensions import db
 from tests.browser_helpers import sign_in
+from tests.conftest import sign_in as sign_in_client
 from tests.dashboard_helpers import populate
 
 pytestmark = pytest.mark.browser
@@ -100,9 +101,9 @@ def test_filters_work_without_javascript(live_server, browser, hostile):
     context.close()
 
 
-def test_report_opens_offline_and_draws_every_chart(browser, client, login, hostile, tmp_path):
+def test_report_opens_offline_and_draws_every_chart(browser, client, hostile, tmp_path):
     slug, email = hostile
-    login(user_by_email(email))
+    sign_in_client(client, user_by_email(email))
     response = client.get(f"/workshops/{slug}/dashboard/report.html?include_text=1")
     assert response.status_code == 200
     path = tmp_path / "report.html"
@@ -131,3 +132,22 @@ def test_report_opens_offline_and_draws_every_chart(browser, client, login, host
     assert errors == [] and dialogs == [] and blocked == []
     assert "alert('img')" in page.inner_text("#text")
     context.close()
+
+
+def test_the_headline_reads_right_to_left_in_urdu_and_fits_a_phone(live_server, page, make):
+    ws = make.workshop(open_waves=("pre", "post"))
+    populate(ws, 9, seed=14, post_share=1.0)
+    user = make.user(grants={ws: "organiser"})
+    sign_in(page, live_server, user.email)
+    for path in ("?lang=ur", "/priorities", "/obstacles", "/trust"):
+        page.goto(f"{live_server}/workshops/{ws.slug}/dashboard{path}")
+        drawn, expected = charts_drawn(page)
+        assert drawn == expected, path
+        # Nothing wider than the phone: tables scroll inside their own box.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+    page.goto(f"{live_server}/workshops/{ws.slug}/dashboard?lang=ur")
+    headline = page.locator("section.headline")
+    assert headline.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    assert headline.get_attribute("lang") == "ur"
+    assert "نیٹو کے شرکاء" in headline.inner_text()
+    assert page.console_errors == []

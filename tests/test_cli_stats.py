@@ -2,6 +2,7 @@ import json
 
 import pytest
 
+from tests.conftest import sign_in
 from tests.dashboard_helpers import populate
 
 
@@ -12,8 +13,8 @@ def workshop(make):
     return ws
 
 
-def test_json_is_exactly_the_apis(runner, client, make, login, workshop):
-    login(make.user(grants={workshop: "researcher"}))
+def test_json_is_exactly_the_apis(runner, client, make, workshop):
+    sign_in(client, make.user(grants={workshop: "researcher"}))
     for args, query in (([], ""), (["--language", "ur"], "?language=ur")):
         result = runner.invoke(args=["stats", workshop.slug, "--json", *args])
         assert result.exit_code == 0, result.output

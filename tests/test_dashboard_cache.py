@@ -5,7 +5,7 @@ from survey.dashboard.filters import Filters
 from survey.dashboard.reads.setting import workshop_setting
 from survey.extensions import db
 from survey.models import ResponseStatus
-from tests.dashboard_helpers import populate, respond
+from tests.dashboard_helpers import populate
 
 
 def test_results_are_cached_until_the_data_changes(app, make):
@@ -17,7 +17,7 @@ def test_results_are_cached_until_the_data_changes(app, make):
     filtered = workshop_results(setting, ws, Filters(sector="media"))
     assert filtered is not first and filtered.filters == Filters(sector="media")
     p = make.participant(ws, "nato")
-    respond(p, ws.waves[0], {"warmth": 50}, status=ResponseStatus.SUBMITTED)
+    make.response(p, ws.waves[0], {"warmth": 50}, status=ResponseStatus.SUBMITTED)
     fresh = workshop_results(setting, ws, Filters())
     assert fresh is not first
     n = fresh.stats.scores["warmth"].cells[0].n

@@ -10,7 +10,7 @@ from survey.dashboard.charts.distributions import likert_chart, thermometer_char
 from survey.dashboard.charts.embedding import figure_data, plain
 from survey.dashboard.charts.funnel import funnel_chart
 from survey.dashboard.charts.perception import asymmetry_chart, perception_chart
-from survey.dashboard.charts.priorities import agreement_chart, priorities_slope_chart
+from survey.dashboard.charts.priorities import agreement_chart, priorities_chart
 from survey.dashboard.charts.scores import (
     group_by_time_chart,
     paired_change_chart,
@@ -133,10 +133,10 @@ def test_suppressed_cells_are_notes_not_numbers(small):
     pakistan = fig.data[1]
     assert len(pakistan.y) == 1  # only "pre": "post" has 3 < 5 respondents
     assert annotations(fig) == ["suppressed (n &lt; 5)"]
-    paired = paired_change_chart(small, "trust", labels())
+    paired = paired_change_chart(small, "trust", labels(), (1, 5))
     assert [t.name for t in paired.data] == ["NATO"]
     assert annotations(paired) == ["suppressed (n &lt; 5)"]
-    by_time = group_by_time_chart(small, "trust", labels())
+    by_time = group_by_time_chart(small, "trust", labels(), (1, 5))
     assert len(by_time.data) == 1
     assert "Pakistan: suppressed (n &lt; 5)" in annotations(by_time)[0]
     assert "difference of the changes: suppressed (n &lt; 5)" in annotations(by_time)[0]
@@ -144,10 +144,11 @@ def test_suppressed_cells_are_notes_not_numbers(small):
     # Pakistan-post (meta) and NATO-post (trust Pakistan gives NATO) need the small cell.
     drawn = sum(len(t.y) for t in perception.data)
     assert drawn == 2 * 4 - 2 * 2
-    slope = priorities_slope_chart(small, labels())
-    pakistan_lines = [t for t in slope.data if t.xaxis == "x2"]
-    assert all(t.y[1] is None for t in pakistan_lines)
-    assert any("suppressed (n &lt; 5)" in text for text in annotations(slope))
+    ranks = priorities_chart(small, labels())
+    # In the post panel only NATO's ranks can be drawn: no Pakistan markers, no gap bars.
+    post = [t for t in ranks.data if t.yaxis == "y2"]
+    assert [t.name for t in post] == ["NATO"]
+    assert "Pakistan: suppressed (n &lt; 5)" in annotations(ranks)
     agreement = agreement_chart(small, labels())
     assert len(agreement.data[0].y) == 1
     assert "convergence: suppressed (n &lt; 5)" in annotations(agreement)
@@ -155,7 +156,7 @@ def test_suppressed_cells_are_notes_not_numbers(small):
 
 def test_paired_and_group_by_time_charts_use_the_matched_means(full):
     paired = {p.group: p for p in full.scores["trust"].paired}
-    fig = paired_change_chart(full, "trust", labels())
+    fig = paired_change_chart(full, "trust", labels(), (1, 5))
     assert [t.y[0] for t in fig.data] == pytest.approx(
         [paired[g].mean_change for g in ("nato", "pakistan")]
     )
@@ -163,7 +164,7 @@ def test_paired_and_group_by_time_charts_use_the_matched_means(full):
         f"NATO<br>n = {paired['nato'].n} pairs",
         f"Pakistan<br>n = {paired['pakistan'].n} pairs",
     ]
-    by_time = group_by_time_chart(full, "trust", labels())
+    by_time = group_by_time_chart(full, "trust", labels(), (1, 5))
     for trace, group in zip(by_time.data, ("nato", "pakistan"), strict=True):
         assert list(trace.y) == pytest.approx([paired[group].pre_mean, paired[group].post_mean])
     did = full.scores["trust"].group_by_time
@@ -175,17 +176,19 @@ def test_perception_asymmetry_priorities_and_agreement_follow_the_numbers(full):
     objects = full.perception
     assert list(perception.data[0].y) == pytest.approx([o.meta_trust_mean for o in objects])
     assert list(perception.data[1].y) == pytest.approx([o.other_trust_mean for o in objects])
-    asymmetry = asymmetry_chart(full, labels())
+    asymmetry = asymmetry_chart(full, labels(), "trust")
     assert list(asymmetry.data[0].y) == pytest.approx([o.value for o in full.asymmetry])
-    slope = priorities_slope_chart(full, labels())
+    assert asymmetry.layout.yaxis.title.text == "Trust:<br>NATO − Pakistan"
+    ranks = priorities_chart(full, labels())
     cells = {(c.group, c.wave): c for c in full.priorities.cells}
-    first = slope.data[0]
-    assert first.name == "Item a"
-    assert list(first.y) == pytest.approx(
-        [cells["nato", w].mean_rank["a"] for w in ("pre", "post")]
-    )
-    assert len(slope.data) == 2 * len(ITEMS)
-    assert list(slope.layout.yaxis.range) == [len(ITEMS) + 0.5, 0.5]  # rank 1 on top
+    # Per wave: the gap bars, then one trace of dots per group; every item's mean rank.
+    for panel, wave in (("y", "pre"), ("y2", "post")):
+        gaps, nato, pakistan = [t for t in ranks.data if t.yaxis == panel]
+        assert gaps.mode == "lines" and (nato.name, pakistan.name) == ("NATO", "Pakistan")
+        for trace, group in ((nato, "nato"), (pakistan, "pakistan")):
+            by_item = dict(zip(trace.customdata, trace.x, strict=True))
+            assert by_item == pytest.approx({i: cells[group, wave].mean_rank[i] for i in ITEMS})
+    assert list(ranks.layout.xaxis.range) == [0.5, len(ITEMS) + 0.5]  # rank 1 at the left
     agreement = agreement_chart(full, labels())
     assert list(agreement.data[0].y) == pytest.approx([a.tau for a in full.priorities.agreement])
 
@@ -211,12 +214,20 @@ def test_likert_chart_diverges_around_zero_with_the_middle_split():
     assert [t.name for t in fig.data][:3] == ["N", "D", "SD"]
     assert fig.layout.barmode == "relative"
     assert fig.data[0].y[0] == "NATO · Pre<br>n = 9, 1 declined"
-    assert annotations(fig) == ["suppressed (n &lt; 5)"]
+    # The only note among the bars: the withheld row (the sides' labels stand above them).
+    assert [a.text for a in fig.layout.annotations if a.yref != "paper"] == [
+        "suppressed (n &lt; 5)"
+    ]
     assert [t.showlegend for t in fig.data].count(True) == 5
 
 
+def thermometer(cells):
+    """The thermometer chart of these cells, two groups by two waves."""
+    distribution = Distribution("warmth", thermometer_categories(), tuple(cells))
+    return thermometer_chart(distribution, labels(), ("nato", "pakistan"), ("pre", "post"), 5)
+
+
 def test_thermometer_chart_shows_shares_per_cell():
-    categories = thermometer_categories()
     counts = (0, 0, 1, 1, 2, 4, 0, 0, 0, 0)
     cells = [
         CellDistribution("nato", "pre", 8, 0, counts, False, None),
@@ -224,13 +235,7 @@ def test_thermometer_chart_shows_shares_per_cell():
         CellDistribution("pakistan", "pre", 0, None, None, False, "undefined"),
         CellDistribution("pakistan", "post", 0, None, None, False, "undefined"),
     ]
-    fig = thermometer_chart(
-        Distribution("warmth", categories, tuple(cells)),
-        labels(),
-        ("nato", "pakistan"),
-        ("pre", "post"),
-        5,
-    )
+    fig = thermometer(cells)
     assert len(fig.data) == 1
     assert list(fig.data[0].y) == pytest.approx([100 * c / 8 for c in counts])
     notes = annotations(fig)
@@ -263,11 +268,11 @@ def test_every_string_in_every_figure_is_escaped(small, payload):
     likert = Distribution("q", scale_categories([(i, payload) for i in range(1, 6)]), likert.cells)
     figures = [
         score_cells_chart(small, "trust", hostile, (1, 5)),
-        paired_change_chart(small, "trust", hostile),
-        group_by_time_chart(small, "trust", hostile),
+        paired_change_chart(small, "trust", hostile, (1, 5)),
+        group_by_time_chart(small, "trust", hostile, (1, 5)),
         perception_chart(small, hostile, SPEC.perception, (1, 5)),
-        asymmetry_chart(small, hostile),
-        priorities_slope_chart(small, hostile),
+        asymmetry_chart(small, hostile, "trust"),
+        priorities_chart(small, hostile),
         likert_chart(likert, hostile, 5),
         thermometer_chart(likert, hostile, ("nato", "pakistan"), ("pre", "post"), 5),
         funnel_chart([FunnelRow("nato", 1, 0, {"pre": 1}, {"pre": 1})], hostile),
@@ -290,3 +295,92 @@ def test_figure_data_is_plain_json():
     assert set(data) == {"data", "layout"}
     assert json.loads(json.dumps(data, allow_nan=False)) == data
     assert plain([np.float64("nan"), np.int64(3), (1.5,)]) == [None, 3, [1.5]]
+
+
+# ---- what each chart says about its scale (docs/statistics.md; read in a minute)
+
+
+def test_group_by_time_sits_on_the_full_scale_and_a_change_says_its_axis_is_zoomed(full):
+    by_time = group_by_time_chart(full, "trust", labels(), (1, 5))
+    assert list(by_time.layout.yaxis.range) == pytest.approx([0.8, 5.2])
+    cells = score_cells_chart(full, "trust", labels(), (1, 5))
+    assert list(cells.layout.yaxis.range) == list(by_time.layout.yaxis.range)
+    paired = paired_change_chart(full, "trust", labels(), (1, 5))
+    assert "axis zoomed: the scale runs 1 to 5" in paired.layout.yaxis.title.text
+
+
+def rgb(colour):
+    return tuple(int(v) for v in re.findall(r"\d+", colour)[:3])
+
+
+def test_likert_colours_warm_with_the_scale_and_the_axis_names_its_ends():
+    shown = CellDistribution("nato", "pre", 9, 0, (1, 2, 2, 2, 2), False, None)
+    fig = likert_chart(distribution([shown]), labels(), 5)
+    colour = {t.name: t.marker.color for t in fig.data}
+    low, high = rgb(colour["SD"]), rgb(colour["SA"])
+    assert low[2] > low[0] and high[0] > high[2]  # the lowest code cool, the highest warm
+    warmth = [rgb(colour[name])[0] - rgb(colour[name])[2] for name in ("SD", "D", "A", "SA")]
+    assert warmth == sorted(warmth) and len(set(warmth)) == 4  # warmer the higher
+    assert colour["N"] == "#d9d9d9"
+    axis = fig.layout.xaxis
+    assert list(axis.tickvals) == [-100, -50, 0, 50, 100]
+    assert list(axis.ticktext) == ["100 %", "50 %", "0", "50 %", "100 %"]
+    sides = [(a.text, a.x, a.xanchor) for a in fig.layout.annotations if a.yref == "paper"]
+    assert sides == [("← SD", 0, "left"), ("SA →", 1, "right")]
+
+
+def test_histograms_side_by_side_share_one_y_scale():
+    cells = [
+        CellDistribution("nato", "pre", 8, 0, (0, 0, 1, 1, 2, 4, 0, 0, 0, 0), False, None),
+        CellDistribution("nato", "post", 10, 0, (1,) * 10, False, None),
+        CellDistribution("pakistan", "pre", 5, 0, (0, 5, 0, 0, 0, 0, 0, 0, 0, 0), False, None),
+        CellDistribution("pakistan", "post", 0, None, None, False, "undefined"),
+    ]
+    fig = thermometer(cells)
+    ranges = {tuple(fig.layout[name].range) for name in fig.layout if name.startswith("yaxis")}
+    assert ranges == {(0, 105)}  # 100 % in one cell: every panel up to it
+
+
+def test_count_axes_tick_whole_people_only():
+    funnel = [FunnelRow("nato", 3, 0, {"pre": 3}, {"pre": 2})]
+    fig = funnel_chart(funnel, labels())
+    axis = fig.layout.yaxis
+    assert axis.tickformat == "d" and axis.tick0 == 0 and axis.dtick == 1
+    big = funnel_chart([FunnelRow("nato", 430, 0, {"pre": 400}, {"pre": 390})], labels())
+    assert big.layout.yaxis.dtick == 100
+
+
+def test_priorities_compare_the_sides_item_by_item_sorted_by_their_difference(full):
+    long_label = "A priority whose name is far too long to fit on one line of a phone"
+    fig = priorities_chart(full, labels(item=long_label))
+    post = {
+        (t.name or "gaps"): t for t in fig.data if t.yaxis == "y2"
+    }  # the last wave orders the items
+    nato, pakistan = post["NATO"], post["Pakistan"]
+    assert list(nato.y) == list(range(len(ITEMS)))  # row 0 at the bottom
+    differences = [abs(a - b) for a, b in zip(nato.x, pakistan.x, strict=True)]
+    assert differences == sorted(differences)  # the largest difference at the top
+    # Each row's label stands above it, whole (wrapped, never cut).
+    labelled = [a for a in fig.layout.annotations if a.yref == "y2" and a.xanchor == "left"]
+    assert [a.y for a in labelled] == pytest.approx([row + 0.22 for row in range(len(ITEMS))])
+    for a in labelled:
+        assert a.text.replace("<br>", " ") == long_label and "<br>" in a.text
+    titles = annotations(fig)
+    pre, post_cells = (
+        [c for c in full.priorities.cells if c.wave == wave] for wave in ("pre", "post")
+    )
+    assert titles[0] == f"Pre (n = {pre[0].n} and {pre[1].n})"
+    assert titles[1] == f"Post (n = {post_cells[0].n} and {post_cells[1].n})"
+    assert fig.layout.xaxis2.title.text == "mean rank (1 = most important)"
+
+
+def test_the_perception_axis_names_both_series(full):
+    fig = perception_chart(full, labels(), SPEC.perception, (1, 5))
+    title = fig.layout.yaxis.title.text
+    assert title == "● thinks the other side trusts them<br>◆ trust the other side gives them"
+    assert [t.marker.symbol for t in fig.data] == ["circle", "diamond"]
+    assert [t.name for t in fig.data] == [
+        "Thinks the other side trusts them",
+        "Trust the other side gives them",
+    ]
+    assert list(fig.layout.yaxis.range) == pytest.approx([0.8, 5.2])

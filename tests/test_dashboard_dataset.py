@@ -9,7 +9,6 @@ from survey.dashboard.reads.setting import workshop_setting
 from survey.extensions import db
 from survey.models import ResponseStatus
 from survey.models._types import utcnow
-from tests.dashboard_helpers import respond
 
 
 def test_dataset_holds_submitted_answers_of_participants_who_stay(make):
@@ -18,7 +17,7 @@ def test_dataset_holds_submitted_answers_of_participants_who_stay(make):
     kept = make.participant(ws, "nato", sector="media")
     gone = make.participant(ws, "pakistan", sector="academia")
     unfinished = make.participant(ws, "pakistan")
-    respond(
+    make.response(
         kept,
         pre,
         {
@@ -32,9 +31,9 @@ def test_dataset_holds_submitted_answers_of_participants_who_stay(make):
         },
         language="ur",
     )
-    respond(kept, post, {"trust_commitments": 5})
-    respond(gone, pre, {"trust_commitments": 1})
-    respond(unfinished, pre, {"trust_commitments": 3}, status=ResponseStatus.IN_PROGRESS)
+    make.response(kept, post, {"trust_commitments": 5})
+    make.response(gone, pre, {"trust_commitments": 1})
+    make.response(unfinished, pre, {"trust_commitments": 3}, status=ResponseStatus.IN_PROGRESS)
     gone.withdrawn_at = utcnow()
     db.session.commit()
 

@@ -5,7 +5,6 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pytest
-from sqlalchemy import event
 
 from survey.dashboard.cache import workshop_data
 from survey.dashboard.dataset import Dataset
@@ -20,7 +19,7 @@ from survey.linking import linking_hashes
 from survey.models import ResponseStatus
 from survey.organise.participants import withdraw_participant
 from tests import exports_data
-from tests.dashboard_helpers import populate, respond
+from tests.dashboard_helpers import populate
 
 
 @pytest.fixture
@@ -57,36 +56,24 @@ def answers(trust=4):
     }
 
 
-@pytest.fixture
-def statements(app):
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    yield seen
-    event.remove(db.engine, "before_cursor_execute", count)
-
-
-def test_new_submissions_are_read_alone(ws, make, statements):
+def test_new_submissions_are_read_alone(ws, make, count_statements):
     early = make.participant(ws, "nato", sector="media")
     # Begun before the dataset was read (a lower id than newer responses), submitted after.
-    begun = respond(early, ws.waves[0], answers(2), status=ResponseStatus.IN_PROGRESS)
+    begun = make.response(early, ws.waves[0], answers(2), status=ResponseStatus.IN_PROGRESS)
     first = current(ws)
     assert first.reloaded
     populate(ws, {"pakistan": 2}, seed=4, prefix="N")
     begun.status, begun.submitted_at = ResponseStatus.SUBMITTED, datetime.now(UTC)
     db.session.commit()
 
-    statements.clear()
-    second = current(ws)
+    with count_statements() as seen:
+        second = current(ws)
     assert not second.reloaded
     assert second.generation != first.generation
     assert begun.id not in first.dataset.response_ids
     assert begun.id in second.dataset.response_ids
     assert len(second.dataset.respondents) >= len(first.dataset.respondents) + 3
-    assert not any("ORDER BY response.id" in s for s in statements)  # the full read
+    assert not any("ORDER BY response.id" in s for s in seen.sent)  # the full read
     assert_same_as_a_full_read(ws, second)
     # Unchanged respondents are the same objects, not built again.
     kept = dict(zip(second.dataset.response_ids, second.dataset.respondents, strict=True))
@@ -100,7 +87,7 @@ def test_nothing_new_keeps_the_dataset(ws, make):
     first = current(ws)
     assert current(ws) is first  # the signature has not moved: no statement but its own
     late = make.participant(ws, "nato", sector="media")  # enrolled: the signature moves
-    respond(late, ws.waves[0], answers(), status=ResponseStatus.IN_PROGRESS)
+    make.response(late, ws.waves[0], answers(), status=ResponseStatus.IN_PROGRESS)
     again = current(ws)
     assert again.dataset is first.dataset and again.generation == first.generation
 
@@ -145,7 +132,7 @@ def test_imported_responses_are_new_though_submitted_long_ago(app, make):
 
 def test_a_response_the_watermark_misses_makes_a_full_read(ws, make):
     early = make.participant(ws, "nato", sector="media")
-    begun = respond(early, ws.waves[0], answers(), status=ResponseStatus.IN_PROGRESS)
+    begun = make.response(early, ws.waves[0], answers(), status=ResponseStatus.IN_PROGRESS)
     current(ws)
     # Submitted, by its time, long before the last read: only the count can tell.
     begun.status, begun.submitted_at = ResponseStatus.SUBMITTED, datetime(2014, 5, 1, tzinfo=UTC)
@@ -164,9 +151,9 @@ def test_a_pair_the_linking_code_makes_later_applies_to_kept_responses(ws, make)
         for column, value in code.items():
             setattr(participant, column, value)
     db.session.commit()
-    respond(first, ws.waves[0], answers())
+    make.response(first, ws.waves[0], answers())
     current(ws)
-    respond(again, ws.waves[1], answers(5))
+    make.response(again, ws.waves[1], answers(5))
     data = current(ws)
     assert not data.reloaded and data.links == {again.id: first.id}
     assert [r.wave for r in data.dataset.respondents if r.participant == first.public_id] == [

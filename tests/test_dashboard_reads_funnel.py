@@ -7,7 +7,6 @@ from survey.dashboard.reads.setting import workshop_setting
 from survey.extensions import db
 from survey.models import ResponseStatus
 from survey.models._types import utcnow
-from tests.dashboard_helpers import respond
 
 
 def test_funnel_counts_participants_and_responses_per_wave(make):
@@ -15,10 +14,10 @@ def test_funnel_counts_participants_and_responses_per_wave(make):
     pre, post = ws.waves
     a, b, c = (make.participant(ws, "nato") for _ in range(3))
     make.participant(ws, "pakistan")
-    respond(a, pre, {})
-    respond(b, pre, {}, status=ResponseStatus.IN_PROGRESS)
-    respond(a, post, {}, status=ResponseStatus.IN_PROGRESS)
-    respond(c, pre, {})
+    make.response(a, pre, {})
+    make.response(b, pre, {}, status=ResponseStatus.IN_PROGRESS)
+    make.response(a, post, {}, status=ResponseStatus.IN_PROGRESS)
+    make.response(c, pre, {})
     c.withdrawn_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
     nato, pakistan = response_funnel(workshop_setting(ws))

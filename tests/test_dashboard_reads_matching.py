@@ -6,7 +6,7 @@ from survey.dashboard.reads.matching import matching
 from survey.dashboard.reads.setting import workshop_setting
 from survey.extensions import db
 from survey.linking import linking_hashes
-from tests.dashboard_helpers import populate, respond
+from tests.dashboard_helpers import populate
 
 
 def test_matching_counts_come_from_the_match_report(make):
@@ -31,9 +31,9 @@ def test_the_linking_code_pairs_people_who_lost_their_link(make):
         for column, value in code.items():
             setattr(participant, column, value)
     db.session.commit()
-    respond(first, pre, {"warmth": 40})
-    respond(again, post, {"warmth": 60})
-    respond(stranger, post, {"warmth": 90})
+    make.response(first, pre, {"warmth": 40})
+    make.response(again, post, {"warmth": 60})
+    make.response(stranger, post, {"warmth": 90})
     counts, links = matching(ws)
     assert counts == Matching(matched=1, pre_only=0, post_only=1, ambiguous=0)
     assert links == {again.id: first.id}

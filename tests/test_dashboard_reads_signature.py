@@ -5,7 +5,6 @@ from survey.dashboard.reads.signature import data_version
 from survey.extensions import db
 from survey.models import ResponseStatus
 from survey.models._types import utcnow
-from tests.dashboard_helpers import respond
 
 
 def test_data_version_moves_with_what_the_statistics_read(make):
@@ -13,7 +12,9 @@ def test_data_version_moves_with_what_the_statistics_read(make):
     setting = workshop_setting(ws)
     p = make.participant(ws, "nato", sector="media")
     before = data_version(setting)
-    response = respond(p, ws.waves[0], {"trust_commitments": 4}, status=ResponseStatus.IN_PROGRESS)
+    response = make.response(
+        p, ws.waves[0], {"trust_commitments": 4}, status=ResponseStatus.IN_PROGRESS
+    )
     assert data_version(setting) == before  # in progress: not in the statistics yet
     response.status = ResponseStatus.SUBMITTED
     db.session.commit()

@@ -4,7 +4,6 @@ from survey.dashboard.filters import Filters
 from survey.dashboard.reads.setting import workshop_setting
 from survey.dashboard.reads.text import text_answers
 from survey.models import ResponseStatus
-from tests.dashboard_helpers import respond
 
 
 def test_text_answers_respect_filters_and_say_nothing_of_who_or_when(make):
@@ -13,9 +12,9 @@ def test_text_answers_respect_filters_and_say_nothing_of_who_or_when(make):
     texts = ["zebra", "Apple", "mango"]
     for i, text in enumerate(texts):
         p = make.participant(ws, "nato", sector="media" if i else "academia")
-        respond(p, pre, {"hope_text": text, "experience": "lt2" if i == 2 else "none"})
+        make.response(p, pre, {"hope_text": text, "experience": "lt2" if i == 2 else "none"})
     hidden = make.participant(ws, "nato", sector="media")
-    respond(hidden, pre, {"hope_text": "not submitted"}, status=ResponseStatus.IN_PROGRESS)
+    make.response(hidden, pre, {"hope_text": "not submitted"}, status=ResponseStatus.IN_PROGRESS)
     setting = workshop_setting(ws)
     every = text_answers(setting, Filters(), ["hope_text"])
     assert [a.text for a in every] == ["Apple", "mango", "zebra"]

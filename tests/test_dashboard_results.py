@@ -11,7 +11,7 @@ from survey.dashboard.loading import load_dataset
 from survey.dashboard.reads.cells import CellSize, cell_sizes
 from survey.dashboard.reads.setting import workshop_setting
 from survey.dashboard.results import compute_results
-from tests.dashboard_helpers import TRUST_ITEMS, populate, respond
+from tests.dashboard_helpers import TRUST_ITEMS, populate
 
 
 def reject_constant(name):
@@ -33,7 +33,7 @@ def test_trust_score_from_the_database_matches_a_hand_computation(make):
         (4, -9, -9, -9, 4, 2, 2),  # 4 of 7 answered: no score
     ]
     for values in rows:
-        respond(make.participant(ws, "nato"), ws.waves[0], trust_answers(values))
+        make.response(make.participant(ws, "nato"), ws.waves[0], trust_answers(values))
     expected = [
         29 / 7,
         3.0,
@@ -106,8 +106,8 @@ def test_stats_json_never_carries_nan_or_infinity(make):
     # Constant answers: zero variance everywhere.
     for _ in range(3):
         p = make.participant(ws, "nato")
-        respond(p, ws.waves[0], {**trust_answers((3,) * 7), "warmth": 50, "trust_direct": 3})
-        respond(p, ws.waves[1], {**trust_answers((3,) * 7), "warmth": 50, "trust_direct": 3})
+        make.response(p, ws.waves[0], {**trust_answers((3,) * 7), "warmth": 50, "trust_direct": 3})
+        make.response(p, ws.waves[1], {**trust_answers((3,) * 7), "warmth": 50, "trust_direct": 3})
     setting = workshop_setting(ws)
     results = compute_results(setting, load_dataset(setting), Filters(), Matching())
     text = results.stats.to_json()

@@ -1,11 +1,11 @@
 import re
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import AuditEvent
+from tests.conftest import sign_in
 from tests.dashboard_helpers import populate
 
 PAGES = ("", "/trust", "/perception", "/priorities", "/obstacles", "/text")
@@ -16,21 +16,6 @@ def url(ws, page=""):
     return f"/workshops/{ws.slug}/dashboard{page}"
 
 
-@contextmanager
-def counted_statements():
-    """Every SQL statement sent to the database, BEGIN included."""
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-
-
 @pytest.fixture
 def workshop(make):
     ws = make.workshop(open_waves=("pre", "post"))
@@ -38,21 +23,21 @@ def workshop(make):
     return ws
 
 
-def test_staff_without_a_grant_are_kept_out(client, make, login, workshop):
+def test_staff_without_a_grant_are_kept_out(client, make, workshop):
     for page in PAGES:
         response = client.get(url(workshop, page))
         assert response.status_code == 302 and "/auth/login" in response.location
     other = make.workshop()
-    login(make.user(grants={other: "organiser"}))
+    sign_in(client, make.user(grants={other: "organiser"}))
     for page in (*PAGES, "/report.html"):
         assert client.get(url(workshop, page)).status_code == 403
     assert client.get("/workshops/nowhere/dashboard").status_code == 404
 
 
 @pytest.mark.parametrize("role", ["organiser", "researcher", "admin"])
-def test_organisers_researchers_and_admins_see_every_page(client, make, login, workshop, role):
+def test_organisers_researchers_and_admins_see_every_page(client, make, workshop, role):
     user = make.user(admin=True) if role == "admin" else make.user(grants={workshop: role})
-    login(user)
+    sign_in(client, user)
     for page in PAGES:
         response = client.get(url(workshop, page))
         assert response.status_code == 200, page
@@ -65,20 +50,23 @@ def test_organisers_researchers_and_admins_see_every_page(client, make, login, w
             assert f'<script type="application/json" id="{figure}">' in html
 
 
-def test_overview_shows_findings_funnel_and_matching(client, make, login, workshop):
-    login(make.user(grants={workshop: "researcher"}))
+def test_overview_shows_findings_funnel_and_matching(client, make, workshop):
+    sign_in(client, make.user(grants={workshop: "researcher"}))
     html = client.get(url(workshop)).get_data(as_text=True)
-    assert "Findings" in html and "Among NATO participants who answered both times" in html
+    assert "Findings" in html and "Among participants from NATO who answered both times" in html
+    headline = html.split('id="headline-title"')[1].split("</section>")[0]
+    assert "In short" in html and "among participants from NATO" in headline
+    assert html.index('id="headline-title"') < html.index('id="findings-title"')
     assert re.search(r"<th scope=\"row\">NATO</th><td class=\"num\">8</td>", html)
     assert "Matched" in html
     # Researchers may download the report but not put free text in it.
     assert "Download the report" in html and "include_text" not in html
 
 
-def test_small_groups_are_suppressed_on_the_pages(client, make, login):
+def test_small_groups_are_suppressed_on_the_pages(client, make):
     ws = make.workshop(open_waves=("pre", "post"), min_cell=5)
     populate(ws, {"nato": 8, "pakistan": 3}, post_share=1.0, seed=9, text={"hope_text": "ok"})
-    login(make.user(grants={ws: "organiser"}))
+    sign_in(client, make.user(grants={ws: "organiser"}))
     trust = client.get(url(ws, "/trust")).get_data(as_text=True)
     assert "suppressed (n &lt; 5)" in trust
     text = client.get(url(ws, "/text?question=hope_text")).get_data(as_text=True)
@@ -86,8 +74,8 @@ def test_small_groups_are_suppressed_on_the_pages(client, make, login):
     assert "suppressed (n &lt; 5)" in text
 
 
-def test_filters_apply_and_bad_values_never_break_a_page(client, make, login, workshop):
-    login(make.user(grants={workshop: "organiser"}))
+def test_filters_apply_and_bad_values_never_break_a_page(client, make, workshop):
+    sign_in(client, make.user(grants={workshop: "organiser"}))
     filtered = client.get(url(workshop, "/trust?sector=media&language=ur")).get_data(as_text=True)
     assert "Filtered:" in filtered and "sector = media" in filtered
     link = f'href="/workshops/{workshop.slug}/dashboard/perception?sector=media&amp;language=ur"'
@@ -100,8 +88,8 @@ def test_filters_apply_and_bad_values_never_break_a_page(client, make, login, wo
     assert "Not a valid choice" in bad and "Filtered:" not in bad
 
 
-def test_free_text_is_escaped_and_filterable(client, make, login, workshop):
-    login(make.user(grants={workshop: "researcher"}))
+def test_free_text_is_escaped_and_filterable(client, make, workshop):
+    sign_in(client, make.user(grants={workshop: "researcher"}))
     html = client.get(url(workshop, "/text")).get_data(as_text=True)
     assert HOSTILE not in html and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
     assert "Keep talking" in html
@@ -113,9 +101,9 @@ def test_free_text_is_escaped_and_filterable(client, make, login, workshop):
     assert "NATO · Before the workshop" not in only_post
 
 
-def test_report_download_is_one_file_and_an_audit_event(client, make, login, workshop):
+def test_report_download_is_one_file_and_an_audit_event(client, make, workshop):
     organiser = make.user(grants={workshop: "organiser"})
-    login(organiser)
+    sign_in(client, organiser)
     response = client.get(url(workshop, "/report.html?sector=media"))
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == (
@@ -134,14 +122,14 @@ def test_report_download_is_one_file_and_an_audit_event(client, make, login, wor
     ]
 
 
-def test_only_organisers_put_free_text_in_a_report(client, make, login, workshop):
-    login(make.user(grants={workshop: "researcher"}))
+def test_only_organisers_put_free_text_in_a_report(client, make, workshop):
+    sign_in(client, make.user(grants={workshop: "researcher"}))
     assert client.get(url(workshop, "/report.html?include_text=1")).status_code == 403
     assert client.get(url(workshop, "/report.html")).status_code == 200
 
 
-def test_pages_follow_new_submissions(client, make, login, workshop):
-    login(make.user(grants={workshop: "organiser"}))
+def test_pages_follow_new_submissions(client, make, workshop):
+    sign_in(client, make.user(grants={workshop: "organiser"}))
     before = client.get(url(workshop)).get_data(as_text=True)
     populate(workshop, {"nato": 2}, seed=8, prefix="N")
     after = client.get(url(workshop)).get_data(as_text=True)
@@ -149,7 +137,7 @@ def test_pages_follow_new_submissions(client, make, login, workshop):
     assert re.search(r"<th scope=\"row\">NATO</th><td class=\"num\">10</td>", after)
 
 
-def render_statements(app, client, slug: str) -> dict[str, int]:
+def render_statements(app, client, slug: str, count_statements) -> dict[str, int]:
     """Statements per page on a first render (nothing cached), checking that a second render
     takes fewer."""
     counts = {}
@@ -161,32 +149,32 @@ def render_statements(app, client, slug: str) -> dict[str, int]:
             # As in production, the request starts its own session and transaction (the test's
             # session would otherwise carry its open transaction into the request).
             db.session.remove()
-            with counted_statements() as statements:
+            with count_statements() as seen:
                 assert client.get(address).status_code == 200
             if cached:
-                assert len(statements) <= counts[page]
+                assert len(seen.sent) <= counts[page]
             else:
-                counts[page] = len(statements)
+                counts[page] = len(seen.sent)  # BEGIN included
     return counts
 
 
 def test_a_render_takes_the_same_few_statements_for_10_or_1000_participants(
-    app, client, make, login
+    app, client, make, count_statements
 ):
     small = make.workshop(open_waves=("pre", "post"))
     large = make.workshop(open_waves=("pre", "post"))
     populate(small, 5, seed=2)
     populate(large, 500, seed=2)
-    login(make.user(admin=True))
+    sign_in(client, make.user(admin=True))
     slugs = small.slug, large.slug  # the workshops are detached from the session below
-    counts = render_statements(app, client, slugs[1])
+    counts = render_statements(app, client, slugs[1], count_statements)
     assert max(counts.values()) <= 10, counts
-    assert render_statements(app, client, slugs[0]) == counts
+    assert render_statements(app, client, slugs[0], count_statements) == counts
 
 
-def test_free_text_comes_a_page_at_a_time(client, make, login, workshop, monkeypatch):
+def test_free_text_comes_a_page_at_a_time(client, make, workshop, monkeypatch):
     monkeypatch.setattr("survey.dashboard.routes.TEXT_PAGE", 3)
-    login(make.user(grants={workshop: "organiser"}))
+    sign_in(client, make.user(grants={workshop: "organiser"}))
     html = client.get(url(workshop, "/text?question=takeaway_text&page=2")).get_data(as_text=True)
     assert "Page 2 of 3" in html and "4–6 shown" in html
     assert 'rel="prev"' in html and 'rel="next"' in html and "page=3" in html
@@ -195,8 +183,8 @@ def test_free_text_comes_a_page_at_a_time(client, make, login, workshop, monkeyp
         assert client.get(url(workshop, f"/text?page={bad}")).status_code == 200
 
 
-def test_free_text_follows_new_submissions(client, make, login, workshop):
-    login(make.user(grants={workshop: "organiser"}))
+def test_free_text_follows_new_submissions(client, make, workshop):
+    sign_in(client, make.user(grants={workshop: "organiser"}))
     assert "Fresh idea" not in client.get(url(workshop, "/text")).get_data(as_text=True)
     populate(workshop, {"nato": 1}, seed=5, prefix="F", text={"hope_text": "Fresh idea"})
     assert "Fresh idea" in client.get(url(workshop, "/text")).get_data(as_text=True)

@@ -46,7 +46,7 @@ def test_report_is_self_contained_with_its_own_policy(app, report_parts):
     for script in scripts:
         digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
         assert f"'sha256-{digest}'" in policy
-    assert "plotly.js v" in scripts[0]
+    assert "plotly.js (basic - minified) v" in scripts[0]
     # Nothing is fetched: no script, style sheet, image or font from anywhere.
     assert not re.search(r"<(script|link|img|iframe)[^>]*\s(src|href)=", html)
     assert "@import" not in html and "url(http" not in html
@@ -64,7 +64,7 @@ def test_report_holds_every_chart_and_the_findings(app, report_parts):
     for chart in ("overview-funnel", "trust-cells-trust", "trust-paired-warmth", "item-optimism"):
         assert f'data-figure="{chart}-data"' in html
     assert 'data-figure="perception-gap-data"' in html
-    assert 'data-figure="priorities-slope-data"' in html
+    assert 'data-figure="priorities-ranks-data"' in html
     assert 'data-figure="item-eval_overall-data"' in html  # the post-workshop evaluation
     assert 'data-figure="thermometer-warmth-data"' in html
     for sentence in results.stats.findings:
@@ -97,11 +97,11 @@ def test_figures_are_built_once_per_results(make):
     first = perception_view(setting, results).perception_chart.figure
     assert perception_view(setting, results).perception_chart.figure is first
     report = report_view(setting, results, response_funnel(setting))
-    assert {f.name for f in fields(report)} == {
-        "overview",
+    assert {f.name for f in fields(report)} == {"overview", "pages"}
+    assert {f.name for f in fields(report.pages)} == {
         "trust",
         "perception",
         "priorities",
         "obstacles",
     }
-    assert report.perception.perception_chart.figure is first
+    assert report.pages.perception.perception_chart.figure is first

@@ -1,7 +1,7 @@
 from survey.dashboard.filters import Filters
 from survey.dashboard.reads.setting import workshop_setting
 from survey.dashboard.views.text import free_text, page_count
-from tests.dashboard_helpers import populate, respond
+from tests.dashboard_helpers import populate
 
 TEXTS = {"hope_text": "Trust", "takeaway_text": "Talk", "view_change_text": "Listen"}
 
@@ -53,7 +53,7 @@ def test_answers_come_a_page_at_a_time_with_their_count(make):
     ws = make.workshop(open_waves=("pre",))
     words = [f"idea {chr(ord('a') + i)}" for i in range(12)]
     for word in reversed(words):
-        respond(make.participant(ws, "nato"), ws.waves[0], {"hope_text": word})
+        make.response(make.participant(ws, "nato"), ws.waves[0], {"hope_text": word})
     setting = workshop_setting(ws)
 
     def page(number):

@@ -7,26 +7,13 @@ from survey.analysis.results import Matching
 from survey.extensions import db
 from survey.linking.codes import linking_hashes
 from survey.linking.report import match_report
-from survey.models import Participant, Response, ResponseStatus
+from survey.models import Participant, ResponseStatus
 from survey.models._types import utcnow
-
-
-def _answer_wave(participant, wave, status=ResponseStatus.SUBMITTED):
-    db.session.add(
-        Response(
-            participant=participant,
-            wave=wave,
-            instrument_version=wave.instrument_version,
-            status=status,
-            submitted_at=utcnow() if status is ResponseStatus.SUBMITTED else None,
-        )
-    )
-
 
 _ids = itertools.count(1)
 
 
-def _joined(ws, group, parts, waves, status=ResponseStatus.SUBMITTED):
+def _joined(make, ws, group, parts, waves, status=ResponseStatus.SUBMITTED):
     answers = dict(zip(("mother", "day", "town", "siblings"), parts, strict=True))
     p = Participant(
         workshop=ws,
@@ -36,7 +23,7 @@ def _joined(ws, group, parts, waves, status=ResponseStatus.SUBMITTED):
     )
     db.session.add(p)
     for code_ in waves:
-        _answer_wave(p, ws.wave(code_), status)
+        make.response(p, code_, status=status)
     return p
 
 
@@ -44,18 +31,19 @@ def test_match_report_counts_and_pairs(make):
     ws = make.workshop(open_waves=("pre", "post"))
     invited = make.participant(ws)  # answers both waves with their own link
     for code_ in ("pre", "post"):
-        _answer_wave(invited, ws.wave(code_))
-    exact_pre = _joined(ws, "nato", ("ma", "7", "la", "2"), ["pre"])
-    exact_post = _joined(ws, "nato", ("MA", "07", "La", "2"), ["post"])
-    near_pre = _joined(ws, "pakistan", ("sa", "12", "ka", "0"), ["pre"])
-    near_post = _joined(ws, "pakistan", ("sa", "12", "ka", "1"), ["post"])  # siblings differ
-    _joined(ws, "nato", ("zz", "1", "qq", "3"), ["pre"])  # pre only
-    _joined(ws, "nato", ("yy", "2", "pp", "4"), ["post"])  # post only
-    _joined(ws, "pakistan", ("aa", "3", "bb", "5"), ["pre"])  # a tie: two posts match it
-    _joined(ws, "pakistan", ("aa", "3", "bb", "5"), ["post"])
-    _joined(ws, "pakistan", ("aa", "3", "bb", "5"), ["post"])
-    _joined(ws, "nato", ("ma", "7", "la", "2"), ["post"], ResponseStatus.IN_PROGRESS)  # not counted
-    wrong_group = _joined(ws, "pakistan", ("zz", "1", "qq", "3"), ["post"])
+        make.response(invited, code_)
+    exact_pre = _joined(make, ws, "nato", ("ma", "7", "la", "2"), ["pre"])
+    exact_post = _joined(make, ws, "nato", ("MA", "07", "La", "2"), ["post"])
+    near_pre = _joined(make, ws, "pakistan", ("sa", "12", "ka", "0"), ["pre"])
+    near_post = _joined(make, ws, "pakistan", ("sa", "12", "ka", "1"), ["post"])  # siblings differ
+    _joined(make, ws, "nato", ("zz", "1", "qq", "3"), ["pre"])  # pre only
+    _joined(make, ws, "nato", ("yy", "2", "pp", "4"), ["post"])  # post only
+    _joined(make, ws, "pakistan", ("aa", "3", "bb", "5"), ["pre"])  # a tie: two posts match it
+    _joined(make, ws, "pakistan", ("aa", "3", "bb", "5"), ["post"])
+    _joined(make, ws, "pakistan", ("aa", "3", "bb", "5"), ["post"])
+    unfinished = ResponseStatus.IN_PROGRESS  # not counted
+    _joined(make, ws, "nato", ("ma", "7", "la", "2"), ["post"], unfinished)
+    wrong_group = _joined(make, ws, "pakistan", ("zz", "1", "qq", "3"), ["post"])
     db.session.commit()
 
     report = match_report(ws)
@@ -71,8 +59,8 @@ def test_match_report_counts_and_pairs(make):
 
 def test_withdrawn_participants_are_left_out(make):
     ws = make.workshop(open_waves=("pre", "post"))
-    pre = _joined(ws, "nato", ("ma", "7", "la", "2"), ["pre"])
-    _joined(ws, "nato", ("ma", "7", "la", "2"), ["post"])
+    pre = _joined(make, ws, "nato", ("ma", "7", "la", "2"), ["pre"])
+    _joined(make, ws, "nato", ("ma", "7", "la", "2"), ["post"])
     pre.withdrawn_at = utcnow()
     db.session.commit()
     report = match_report(ws)

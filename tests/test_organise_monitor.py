@@ -7,6 +7,8 @@ from survey.models import ResponseStatus
 from survey.organise.monitor import monitor_counts
 from tests.conftest import sign_in
 
+IN_PROGRESS = ResponseStatus.IN_PROGRESS
+
 
 def _seed(make):
     ws = make.workshop(open_waves=("pre", "post"))
@@ -14,11 +16,11 @@ def _seed(make):
     pk = [make.participant(ws, "pakistan") for _ in range(2)]
     make.participant(ws, "pakistan").withdrawn_at = make.now()
     db.session.commit()
-    make.response(nato[0], "pre", status=ResponseStatus.SUBMITTED)
-    make.response(nato[1], "pre", status=ResponseStatus.SUBMITTED)
-    make.response(nato[2], "pre", status=ResponseStatus.IN_PROGRESS)
-    make.response(nato[0], "post", status=ResponseStatus.IN_PROGRESS)
-    make.response(pk[0], "pre", status=ResponseStatus.SUBMITTED)
+    make.response(nato[0], "pre")
+    make.response(nato[1], "pre")
+    make.response(nato[2], "pre", status=IN_PROGRESS)
+    make.response(nato[0], "post", status=IN_PROGRESS)
+    make.response(pk[0], "pre")
     return ws, nato, pk
 
 
@@ -58,9 +60,9 @@ def test_counting_is_one_statement(app, make, count_statements):
     assert len(seen.statements) == 1
 
 
-def test_json_endpoint_is_cheap_and_complete(app, make, client, login, count_statements):
+def test_json_endpoint_is_cheap_and_complete(app, make, client, count_statements):
     ws, _, _ = _seed(make)
-    login(make.user(grants={ws: "organiser"}))
+    sign_in(client, make.user(grants={ws: "organiser"}))
     url = f"/workshops/{ws.slug}/monitor.json"
     with count_statements() as seen:
         response = client.get(url)
@@ -75,16 +77,16 @@ def test_json_endpoint_is_cheap_and_complete(app, make, client, login, count_sta
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_json_endpoint_adds_the_match_report_on_request(app, make, client, login):
+def test_json_endpoint_adds_the_match_report_on_request(app, make, client):
     ws, _, _ = _seed(make)
-    login(make.user(grants={ws: "organiser"}))
+    sign_in(client, make.user(grants={ws: "organiser"}))
     data = client.get(f"/workshops/{ws.slug}/monitor.json?matching=1").get_json()
     assert set(data["matching"]) == {"matched", "pre_only", "post_only", "ambiguous"}
 
 
-def test_monitor_page_shows_the_counts_with_hooks_for_the_script(app, make, client, login):
+def test_monitor_page_shows_the_counts_with_hooks_for_the_script(app, make, client):
     ws, _, _ = _seed(make)
-    login(make.user(grants={ws: "organiser"}))
+    sign_in(client, make.user(grants={ws: "organiser"}))
     html = client.get(f"/workshops/{ws.slug}/monitor").get_data(as_text=True)
     cell = re.search(r'data-count="groups.nato.waves.pre.started">(\d+)<', html)
     assert cell and cell.group(1) == "3"

@@ -5,7 +5,6 @@ from survey.extensions import db
 from survey.models import Participant, Response, ResponseStatus
 from survey.models._types import utcnow
 from survey.response_counts import WaveCount, response_counts
-from tests.dashboard_helpers import respond
 
 
 def test_counts_by_group_and_wave_with_withdrawn_apart(make):
@@ -13,11 +12,11 @@ def test_counts_by_group_and_wave_with_withdrawn_apart(make):
     pre, post = ws.waves
     a, b, gone = (make.participant(ws, "nato", sector="media") for _ in range(3))
     c = make.participant(ws, "pakistan", sector="academia")
-    respond(a, pre, {}, language="ur")
-    respond(a, post, {}, status=ResponseStatus.IN_PROGRESS)
-    respond(b, pre, {})
-    respond(c, pre, {}, language="ur")
-    respond(gone, pre, {})
+    make.response(a, pre, {}, language="ur")
+    make.response(a, post, {}, status=ResponseStatus.IN_PROGRESS)
+    make.response(b, pre, {})
+    make.response(c, pre, {}, language="ur")
+    make.response(gone, pre, {})
     gone.withdrawn_at = utcnow()
     db.session.commit()
 
@@ -41,7 +40,7 @@ def test_counts_by_group_and_wave_with_withdrawn_apart(make):
 
 def test_another_workshop_never_leaks_in(make):
     ws, other = make.workshop(), make.workshop()
-    respond(make.participant(other, "nato"), other.waves[0], {})
+    make.response(make.participant(other, "nato"), other.waves[0], {})
     counts = response_counts(ws.id)
     assert counts.participants == {"nato": 0, "pakistan": 0}
     assert counts.cells == {} and counts.selected == {}

@@ -1,15 +1,23 @@
-"""Plain-language findings from the (already suppressed) statistics.
+"""Plain-language findings from the (already suppressed) statistics (docs/statistics.md,
+"Findings").
 
-Each sentence carries its means, n and uncertainty. Words of direction ("rose", "fell",
-"higher", "underestimated", ...) appear only where the statistic's p, Holm-corrected over the
-family of all tested findings, is below ALPHA; otherwise the sentence says "no clear change" (or
-"no clear difference"). Nothing withheld or undefined yields a sentence, and no sentence
-claims a cause.
+Each sentence carries its means, n and uncertainty, in the words of one language
+(survey.analysis.wording). A tested finding reads in one of three ways:
+
+- clear: its p, Holm-corrected over the family of all tested findings, is below ALPHA; only
+  then do words of direction ("rose", "higher", "overestimated") stand alone;
+- unconfirmed: its 95 % interval excludes zero but the corrected p does not pass; the sentence
+  gives the direction the interval shows and says, with the adjusted p, that it is not clear
+  once the comparisons are taken into account, so the words never contradict the numbers;
+- no clear change (or difference): the interval includes zero.
+
+Nothing withheld or undefined yields a sentence, and no sentence claims a cause.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from survey.analysis.inference import holm
@@ -21,195 +29,376 @@ from survey.analysis.results import (
     Perception,
     available,
 )
+from survey.analysis.wording import Wording, capitalised, number
 
 if TYPE_CHECKING:
     from survey.analysis.results import WorkshopStats
 
 ALPHA = 0.05
 
-# How a score reads in a sentence; {other} is the group the question asks about.
-SCORE_PHRASES = {
-    "trust": "trust in {other}",
-    "trust_direct": "overall trust in {other}",
-    "warmth": "warmth towards {other} (0 to 100)",
-    "meta_trust": "how much they think {other} trusts them",
-}
-WAVE_PHRASES = {"pre": "before the workshop", "post": "after the workshop"}
+__all__ = ["ALPHA", "Finding", "all_findings", "findings", "number"]
+
+# Kinds of finding, in the order they are listed.
+PAIRED = "paired"
+BY_TIME = "group_by_time"
+PERCEPTION = "perception"
+ASYMMETRY = "asymmetry"
+AGREEMENT = "agreement"
+SHARED = "shared_top3"
+DIFFERENCES = "largest_differences"
+
+# How a tested finding reads (see the module's docstring).
+CLEAR, UNCONFIRMED, NO_CLEAR = "clear", "unconfirmed", "no clear"
+READINGS = (CLEAR, UNCONFIRMED, NO_CLEAR)
 
 
-def number(value: float, decimals: int = 1) -> str:
-    """A rounded number, without a minus sign on zero."""
-    text = f"{value:.{decimals}f}"
-    return text[1:] if text.startswith("-") and float(text) == 0 else text
+@dataclass(frozen=True)
+class Finding:
+    """One sentence of the findings, with what the headline needs to choose among them."""
+
+    kind: str
+    sentence: str
+    summary: str | None = None  # the headline's short form, for the kinds it may show
+    score: str | None = None
+    group: str | None = None
+    wave: str | None = None
+    reading: str | None = None  # CLEAR, UNCONFIRMED or NO_CLEAR; None when not tested
+    p_adjusted: float | None = None
+    size: float = 0.0  # the absolute size of the effect or difference, to rank by
 
 
-def wave_phrase(wave: str, start: bool = False) -> str:
-    """ "before the workshop", "after the workshop" or "in the <wave> wave"."""
-    text = WAVE_PHRASES.get(wave, f"in the {wave} wave")
-    return text[0].upper() + text[1:] if start else text
+def reading(p_adjusted: float, low: float, high: float) -> str:
+    """How a tested statistic reads: clear after correction, shown by its interval only, or
+    not clear."""
+    if p_adjusted < ALPHA:
+        return CLEAR
+    return UNCONFIRMED if low > 0 or high < 0 else NO_CLEAR
 
 
-def score_phrase(score: str, other: str) -> str:
-    """What a score measures, about the other group."""
-    return SCORE_PHRASES.get(score, score.replace("_", " ") + " about {other}").format(other=other)
+def adjusted(p: float) -> str:
+    """An adjusted p as a sentence gives it: two decimals, three where two would read as the
+    0.05 threshold itself."""
+    text = f"{p:.2f}"
+    return f"{p:.3f}" if text == "0.05" else text
 
 
-def _ci(low: float, high: float) -> str:
-    return f"95 % CI {number(low)} to {number(high)}"
+# A tested finding waits for its corrected p: (reading, adjusted p, family size) -> Finding.
+Pending = Callable[[str, float, int], Finding]
 
 
-Sentence = Callable[[bool], str]
+class _Sentences:
+    """The findings of one workshop in one language."""
 
+    def __init__(self, stats: WorkshopStats, spec: AnalysisSpec, wording: Wording) -> None:
+        self.stats, self.spec, self.words = stats, spec, wording
+        self.say = wording.phrases
 
-def _paired(spec: AnalysisSpec, score: str, obj: PairedChange) -> Sentence:
-    group = spec.label(obj.group)
-    what = score_phrase(score, spec.label(spec.other_group(obj.group)))
-    start = f"Among {group} participants who answered both times, {what}"
-    numbers = f"(n = {obj.n}, 95 % CI of the change {number(obj.ci_low)} to {number(obj.ci_high)})"
-    before, after = number(obj.pre_mean), number(obj.post_mean)
+    def num(self, value: float, decimals: int = 1) -> str:
+        return self.words.number(value, decimals)
 
-    def sentence(clear: bool) -> str:
-        if clear:
-            verb = "rose" if obj.mean_change > 0 else "fell"
-            return f"{start} {verb} from {before} to {after} {numbers}."
-        return f"{start} showed no clear change, {before} then {after} {numbers}."
+    def bound(self, value: float) -> str:
+        """An interval's end: one decimal, two where one would show a non-zero end as 0.0
+        (an interval that excludes zero must not read as touching it)."""
+        decimals = 2 if value != 0 and round(value, 1) == 0 else 1
+        return self.num(value, decimals)
 
-    return sentence
+    def ci(self, low: float, high: float) -> str:
+        return self.say.ci.format(low=self.bound(low), high=self.bound(high))
 
+    def n_pair(self, a: int, b: int) -> str:
+        return self.say.n_pair.format(a=a, b=b)
 
-def _group_by_time(spec: AnalysisSpec, score: str, obj: GroupByTime) -> Sentence:
-    first, second = (spec.label(g) for g in spec.groups[:2])
-    what = score_phrase(score, "the other side")
-    a, b = number(obj.first_mean_change), number(obj.second_mean_change)
-    numbers = (
-        f"(difference {number(obj.did)}, n = {obj.n_first} and {obj.n_second}, "
-        f"{_ci(obj.did_ci_low, obj.did_ci_high)})"
-    )
+    def unconfirmed(self, p: float, m: int) -> str:
+        return self.say.unconfirmed.format(m=m, p=adjusted(p).replace(".", self.say.decimal_point))
 
-    def sentence(clear: bool) -> str:
-        if clear:
-            size = "larger" if obj.did > 0 else "smaller"
-            return (
-                f"The change in {what} was {size} among {first} participants (mean change {a}) "
-                f"than among {second} participants ({b}) {numbers}."
+    def who(self, group: str) -> str:
+        return self.words.group(group).participants
+
+    def tested(
+        self,
+        kind: str,
+        patterns: tuple[str, str, str],
+        values: dict,
+        summaries: tuple[str, str, str] | None = None,
+        **fields,
+    ) -> Pending:
+        """A tested finding, waiting for its corrected p: the pattern (and short form) of its
+        reading, in READINGS order, filled with `values`."""
+
+        def finish(state: str, p: float, m: int) -> Finding:
+            extra = {"unconfirmed": self.unconfirmed(p, m), "m": m}
+            index = READINGS.index(state)
+            summary = None
+            if summaries is not None:
+                summary = capitalised(summaries[index].format(**values, **extra))
+            sentence = capitalised(patterns[index].format(**values, **extra))
+            return Finding(kind, sentence, summary, reading=state, p_adjusted=p, **fields)
+
+        return finish
+
+    def other(self, group: str) -> str:
+        return self.spec.other_group(group)
+
+    # ---- tested findings
+
+    def paired(self, score: str, obj: PairedChange) -> Pending:
+        say, group = self.say, obj.group
+        values = {
+            "group": self.who(group),
+            "what": self.words.score(score, group),
+            "verb": say.rose if obj.mean_change > 0 else say.fell,
+            "before": self.num(obj.pre_mean),
+            "after": self.num(obj.post_mean),
+            "size": self.num(abs(obj.mean_change)),
+            "n": obj.n,
+            "low": self.bound(obj.ci_low),
+            "high": self.bound(obj.ci_high),
+        }
+        return self.tested(
+            PAIRED,
+            (say.paired_clear, say.paired_unconfirmed, say.paired_none),
+            values,
+            (
+                say.headline_change_clear,
+                say.headline_change_unconfirmed,
+                say.headline_change_none,
+            ),
+            score=score,
+            group=group,
+            size=abs(obj.dz) if obj.dz is not None else abs(obj.mean_change),
+        )
+
+    def by_time(self, score: str, obj: GroupByTime) -> Pending:
+        say = self.say
+        first, second = self.spec.groups[0], self.spec.groups[1]
+        values = {
+            "what": self.words.score(score, None),
+            "first": self.who(first),
+            "second": self.who(second),
+            "a": self.num(obj.first_mean_change),
+            "b": self.num(obj.second_mean_change),
+            "size": say.larger if obj.did > 0 else say.smaller,
+            "difference": self.num(obj.did),
+            "n": self.n_pair(obj.n_first, obj.n_second),
+            "ci": self.ci(obj.did_ci_low, obj.did_ci_high),
+        }
+
+        return self.tested(
+            BY_TIME,
+            (say.by_time_clear, say.by_time_unconfirmed, say.by_time_none),
+            values,
+            score=score,
+            size=abs(obj.did),
+        )
+
+    def perception(self, obj: Perception) -> Pending:
+        say, words = self.say, self.words
+        group, other = obj.group, self.other(obj.group)
+        direct = self.spec.perception[1] if self.spec.perception else ""
+        when = words.wave(obj.wave, start=True)
+        numbers = say.perception_numbers.format(
+            estimate=self.num(obj.meta_trust_mean),
+            n_estimate=obj.meta_trust_n,
+            other_group=self.who(other),
+            direct=words.score(direct, other),
+            given=self.num(obj.other_trust_mean),
+            n_given=obj.other_trust_n,
+            gap=self.num(obj.gap),
+            ci=self.ci(obj.ci_low, obj.ci_high),
+        )
+        values = {
+            "when": when,
+            "group": self.who(group),
+            "other": words.group(other).name,
+            "other_group": self.who(other),
+            "verb": say.overestimated if obj.gap > 0 else say.underestimated,
+            "numbers": numbers,
+            "estimate": self.num(obj.meta_trust_mean),
+            "given": self.num(obj.other_trust_mean),
+            "n": self.n_pair(obj.meta_trust_n, obj.other_trust_n),
+        }
+
+        return self.tested(
+            PERCEPTION,
+            (say.perception_clear, say.perception_unconfirmed, say.perception_none),
+            values,
+            (say.headline_gap_clear, say.headline_gap_unconfirmed, say.headline_gap_none),
+            group=group,
+            wave=obj.wave,
+            size=abs(obj.gap),
+        )
+
+    def asymmetry(self, obj: Asymmetry) -> Pending:
+        say, words = self.say, self.words
+        first, second = self.spec.groups[0], self.spec.groups[1]
+        trust = self.spec.alpha_score or ""
+
+        def side(group: str, mean: float, n: int) -> str:
+            what = words.score(trust, group)
+            return say.asymmetry_side.format(
+                what=what, group=self.who(group), mean=self.num(mean), n=n
             )
-        return (
-            f"The change in {what} showed no clear difference between {first} participants "
-            f"(mean change {a}) and {second} participants ({b}) {numbers}."
+
+        values = {
+            "when": words.wave(obj.wave, start=True),
+            "a": side(first, obj.first_mean, obj.n_first),
+            "b": side(second, obj.second_mean, obj.n_second),
+            "size": say.higher if obj.value > 0 else say.lower,
+            "difference": self.num(obj.value),
+            "ci": self.ci(obj.ci_low, obj.ci_high),
+        }
+
+        return self.tested(
+            ASYMMETRY,
+            (say.asymmetry_clear, say.asymmetry_unconfirmed, say.asymmetry_none),
+            values,
+            wave=obj.wave,
+            size=abs(obj.value),
         )
 
-    return sentence
+    # ---- descriptions
 
-
-def _perception(spec: AnalysisSpec, obj: Perception) -> Sentence:
-    group = spec.label(obj.group)
-    other = spec.label(spec.other_group(obj.group))
-    when = wave_phrase(obj.wave, start=True)
-    numbers = (
-        f"their estimate averaged {number(obj.meta_trust_mean)} (n = {obj.meta_trust_n}) "
-        f"and {other} participants' overall trust in {group} {number(obj.other_trust_mean)} "
-        f"(n = {obj.other_trust_n}; gap {number(obj.gap)}, {_ci(obj.ci_low, obj.ci_high)})"
-    )
-
-    def sentence(clear: bool) -> str:
-        if clear:
-            verb = "overestimated" if obj.gap > 0 else "underestimated"
-            return f"{when}, {group} participants {verb} how much {other} trusts them: {numbers}."
-        return (
-            f"{when}, {group} participants' view of how much {other} trusts them showed no clear "
-            f"difference from what {other} participants reported: {numbers}."
-        )
-
-    return sentence
-
-
-def _asymmetry(spec: AnalysisSpec, obj: Asymmetry) -> Sentence:
-    first, second = (spec.label(g) for g in spec.groups[:2])
-    when = wave_phrase(obj.wave, start=True)
-    mean_a, mean_b = number(obj.first_mean), number(obj.second_mean)
-    a = f"{first} participants' trust in {second} ({mean_a}, n = {obj.n_first})"
-    b = f"{second} participants' trust in {first} ({mean_b}, n = {obj.n_second})"
-    numbers = f"(difference {number(obj.value)}, {_ci(obj.ci_low, obj.ci_high)})"
-
-    def sentence(clear: bool) -> str:
-        if clear:
-            size = "higher" if obj.value > 0 else "lower"
-            return f"{when}, {a} was {size} than {b} {numbers}."
-        return f"{when}, {a} and {b} showed no clear difference {numbers}."
-
-    return sentence
-
-
-def _convergence(spec: AnalysisSpec, stats: WorkshopStats) -> str | None:
-    priorities = stats.priorities
-    convergence = priorities.convergence
-    if len(spec.waves) < 2 or not available(convergence, convergence.value):
-        return None
-    by_wave = {a.wave: a for a in priorities.agreement}
-    parts = []
-    for wave in spec.waves[:2]:
-        agreement = by_wave[wave]
-        if not available(agreement, agreement.tau, agreement.ci_low, agreement.ci_high):
+    def agreement(self) -> Finding | None:
+        priorities = self.stats.priorities
+        if priorities is None or len(self.spec.waves) < 2:
             return None
-        parts.append(
-            f"{number(agreement.tau, 2)} {wave_phrase(wave)} "
-            f"(95 % bootstrap CI {number(agreement.ci_low, 2)} to "
-            f"{number(agreement.ci_high, 2)}; n = {agreement.n_first} and "
-            f"{agreement.n_second})"
+        convergence = priorities.convergence
+        if not available(convergence, convergence.value):
+            return None
+        by_wave = {a.wave: a for a in priorities.agreement}
+        parts = []
+        for wave in self.spec.waves[:2]:
+            agreement = by_wave[wave]
+            if not available(agreement, agreement.tau, agreement.ci_low, agreement.ci_high):
+                return None
+            parts.append(
+                self.say.agreement_wave.format(
+                    tau=self.num(agreement.tau, 2),
+                    when=self.words.wave(wave),
+                    low=self.num(agreement.ci_low, 2),
+                    high=self.num(agreement.ci_high, 2),
+                    a=agreement.n_first,
+                    b=agreement.n_second,
+                )
+            )
+        first, second = self.spec.groups[0], self.spec.groups[1]
+        sentence = self.say.agreement.format(
+            first=self.who(first),
+            second=self.who(second),
+            before=parts[0],
+            after=parts[1],
+            change=self.num(convergence.value, 2),
         )
-    first, second = (spec.label(g) for g in spec.groups[:2])
-    return (
-        f"Agreement between {first} and {second} participants on the order of priorities "
-        f"(Kendall's tau-b of mean ranks) was {parts[0]} and {parts[1]}; the difference of "
-        f"{number(convergence.value, 2)} comes with no test of its direction."
-    )
+        return Finding(AGREEMENT, capitalised(sentence), size=abs(convergence.value))
 
-
-def _shared(spec: AnalysisSpec, stats: WorkshopStats) -> list[str]:
-    priorities = stats.priorities
-    first, second = spec.groups[0], spec.groups[1]
-    out = []
-    for shared in priorities.shared_top3:
-        if not available(shared, shared.items):
-            continue
-        a, b = priorities.cell(first, shared.wave), priorities.cell(second, shared.wave)
-        who = f"{spec.label(first)} (n = {a.n}) and {spec.label(second)} (n = {b.n}) participants"
-        when = wave_phrase(shared.wave, start=True)
-        if not shared.items:
-            out.append(f"{when}, the top three priorities of {who} had no item in common.")
-            continue
-        listed = "; ".join(
-            f"{item.replace('_', ' ')} (mean rank {number(a.mean_rank[item])} and "
-            f"{number(b.mean_rank[item])})"
-            for item in shared.items
+    def ranked(self, items, a, b) -> str:
+        return self.say.list_separator.join(
+            self.say.ranked_item.format(
+                item=self.words.item(item),
+                a=self.num(a.mean_rank[item]),
+                b=self.num(b.mean_rank[item]),
+            )
+            for item in items
         )
-        out.append(f"{when}, {who} both placed among their top three priorities: {listed}.")
-    return out
+
+    def shared(self) -> list[Finding]:
+        priorities = self.stats.priorities
+        if priorities is None:
+            return []
+        first, second = self.spec.groups[0], self.spec.groups[1]
+        out = []
+        for shared in priorities.shared_top3:
+            if not available(shared, shared.items):
+                continue
+            a, b = priorities.cell(first, shared.wave), priorities.cell(second, shared.wave)
+            values = {
+                "when": self.words.wave(shared.wave, start=True),
+                "first": self.who(first),
+                "second": self.who(second),
+                "a": a.n,
+                "b": b.n,
+            }
+            if shared.items:
+                items = self.ranked(shared.items, a, b)
+                sentence = self.say.shared.format(**values, items=items)
+            else:
+                sentence = self.say.shared_none.format(**values)
+            out.append(Finding(SHARED, capitalised(sentence), wave=shared.wave))
+        return out
+
+    def differences(self) -> list[Finding]:
+        priorities = self.stats.priorities
+        if priorities is None:
+            return []
+        first, second = self.spec.groups[0], self.spec.groups[1]
+        out = []
+        for largest in priorities.largest_differences:
+            if not available(largest, largest.items) or not largest.items:
+                continue
+            a, b = priorities.cell(first, largest.wave), priorities.cell(second, largest.wave)
+            when = self.words.wave(largest.wave, start=True)
+            values = {"when": when, "first": self.who(first), "second": self.who(second)}
+            items = self.ranked([d.item for d in largest.items], a, b)
+            sentence = self.say.differences.format(**values, items=items, a=a.n, b=b.n)
+            top = largest.items[0]
+            summary = self.say.headline_priorities.format(
+                **values,
+                item=self.words.item(top.item),
+                a=self.num(a.mean_rank[top.item]),
+                b=self.num(b.mean_rank[top.item]),
+                n=self.n_pair(a.n, b.n),
+            )
+            out.append(
+                Finding(
+                    DIFFERENCES,
+                    capitalised(sentence),
+                    capitalised(summary),
+                    wave=largest.wave,
+                    size=abs(top.difference),
+                )
+            )
+        return out
 
 
-def findings(stats: WorkshopStats, spec: AnalysisSpec) -> list[str]:
-    """The findings sentences for a workshop's statistics (their own `findings` not read)."""
-    tested: list[tuple[float, Sentence]] = []
+def all_findings(
+    stats: WorkshopStats, spec: AnalysisSpec, language: str | None = None
+) -> list[Finding]:
+    """The findings of a workshop's statistics in `language` (the spec's default language when
+    None), in the order of docs/stats-json.md (the statistics' own `findings` are not read)."""
+    sentences = _Sentences(stats, spec, spec.wording(language))
+    tested: list[tuple[float, float, float, Pending]] = []
     for score, parts in stats.scores.items():
         for obj in parts.paired:
             if available(
                 obj, obj.pre_mean, obj.post_mean, obj.mean_change, obj.ci_low, obj.ci_high, obj.t_p
             ):
-                tested.append((obj.t_p, _paired(spec, score, obj)))
+                tested.append((obj.t_p, obj.ci_low, obj.ci_high, sentences.paired(score, obj)))
         did = parts.group_by_time
         if available(did, did.did, did.did_ci_low, did.did_ci_high, did.welch_p):
-            tested.append((did.welch_p, _group_by_time(spec, score, did)))
+            pending = sentences.by_time(score, did)
+            tested.append((did.welch_p, did.did_ci_low, did.did_ci_high, pending))
     for obj in stats.perception:
         if available(obj, obj.gap, obj.ci_low, obj.ci_high, obj.welch_p):
-            tested.append((obj.welch_p, _perception(spec, obj)))
+            tested.append((obj.welch_p, obj.ci_low, obj.ci_high, sentences.perception(obj)))
     for obj in stats.asymmetry:
         if available(obj, obj.value, obj.ci_low, obj.ci_high, obj.welch_p):
-            tested.append((obj.welch_p, _asymmetry(spec, obj)))
+            tested.append((obj.welch_p, obj.ci_low, obj.ci_high, sentences.asymmetry(obj)))
 
-    adjusted = holm([p for p, _ in tested])
-    out = [sentence(p_holm < ALPHA) for (_, sentence), p_holm in zip(tested, adjusted, strict=True)]
-    convergence = _convergence(spec, stats)
-    if convergence:
-        out.append(convergence)
-    out.extend(_shared(spec, stats))
+    family = len(tested)
+    out = [
+        finish(reading(p_holm, low, high), p_holm, family)
+        for (_, low, high, finish), p_holm in zip(
+            tested, holm([p for p, *_ in tested]), strict=True
+        )
+    ]
+    agreement = sentences.agreement()
+    if agreement:
+        out.append(agreement)
+    out.extend(sentences.shared())
+    out.extend(sentences.differences())
     return out
+
+
+def findings(stats: WorkshopStats, spec: AnalysisSpec, language: str | None = None) -> list[str]:
+    """The findings' sentences (see all_findings)."""
+    return [finding.sentence for finding in all_findings(stats, spec, language)]

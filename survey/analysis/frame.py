@@ -12,13 +12,15 @@ from survey.analysis.records import AnalysisSpec, Respondent
 from survey.analysis.scores import item_matrix, reversed_items, score_array
 
 # The key of one elementary statistic's n: ("cell", score, group, wave), ("paired", score,
-# group), ("alpha", group, wave) or ("priorities", group, wave).
+# group), ("alpha", group, wave), ("priorities", group, wave) or ("item", code, group, wave)
+# for the items of the perception gap.
 Key = tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Frame:
-    """Respondents as parallel arrays: who, where, scores, reversed trust items, rankings.
+    """Respondents as parallel arrays: who, where, scores, the reversed items of the alpha score
+    (no column without one), rankings (no column without a ranking).
 
     Groups and waves are held as their index in spec.groups / spec.waves (-1 for any other) so
     that selecting a cell is an integer comparison.
@@ -28,6 +30,7 @@ class Frame:
     group: np.ndarray
     wave: np.ndarray
     scores: dict[str, np.ndarray]
+    items: dict[str, np.ndarray]  # the perception gap's items, NaN where missing
     alpha_items: np.ndarray
     ranks: np.ndarray
     complete: np.ndarray
@@ -42,12 +45,20 @@ class Frame:
             raise ValueError("a participant has more than one response in a wave")
         groups = {g: i for i, g in enumerate(spec.groups)}
         waves = {w: i for i, w in enumerate(spec.waves)}
-        alpha = spec.scores[spec.alpha_score]
-        codes = list(dict.fromkeys(c for score in spec.scores.values() for c in score.items))
+        alpha = spec.scores[spec.alpha_score] if spec.alpha_score else None
+        perception = spec.perception or ()
+        scored = [c for score in spec.scores.values() for c in score.items]
+        codes = list(dict.fromkeys([*scored, *perception]))
         answers = item_matrix(respondents, codes, spec.non_response)
 
         def columns(items: Sequence[str]) -> np.ndarray:
             return answers[:, [codes.index(c) for c in items]]
+
+        alpha_items = (
+            reversed_items(columns(alpha.items), alpha)
+            if alpha is not None
+            else np.empty((len(respondents), 0))
+        )
 
         ranks, complete = ranking_array([r.ranking for r in respondents], spec.ranking_items)
         return cls(
@@ -58,7 +69,8 @@ class Frame:
                 name: score_array(columns(score.items), score)
                 for name, score in spec.scores.items()
             },
-            alpha_items=reversed_items(columns(alpha.items), alpha),
+            items={code: columns([code])[:, 0] for code in perception},
+            alpha_items=alpha_items,
             ranks=ranks,
             complete=complete,
             spec=spec,
@@ -71,6 +83,7 @@ class Frame:
             group=self.group[mask],
             wave=self.wave[mask],
             scores={name: values[mask] for name, values in self.scores.items()},
+            items={code: values[mask] for code, values in self.items.items()},
             alpha_items=self.alpha_items[mask],
             ranks=self.ranks[mask],
             complete=self.complete[mask],
@@ -125,9 +138,15 @@ class Frame:
                     sizes["cell", score, group, wave] = int(
                         np.count_nonzero(~np.isnan(values[cell]))
                     )
-                complete_items = ~np.isnan(self.alpha_items[cell]).any(axis=1)
-                sizes["alpha", group, wave] = int(np.count_nonzero(complete_items))
-                sizes["priorities", group, wave] = int(np.count_nonzero(self.complete[cell]))
+                for code, values in self.items.items():
+                    sizes["item", code, group, wave] = int(
+                        np.count_nonzero(~np.isnan(values[cell]))
+                    )
+                if spec.alpha_score:
+                    complete_items = ~np.isnan(self.alpha_items[cell]).any(axis=1)
+                    sizes["alpha", group, wave] = int(np.count_nonzero(complete_items))
+                if spec.ranking_items:
+                    sizes["priorities", group, wave] = int(np.count_nonzero(self.complete[cell]))
             for score in spec.scores:
                 sizes["paired", score, group] = len(self.paired_values(score, group)[0])
         return sizes

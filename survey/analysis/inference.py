@@ -195,8 +195,7 @@ def paired_change(
         fields["w_plus"] = w_plus
         fields["rank_biserial"] = (w_plus - w_minus) / (w_plus + w_minus)
         fields["wilcoxon_w"], fields["wilcoxon_p"] = wilcoxon_of_differences(tuple(sorted(d)))
-    elif n >= 1:
-        fields["w_plus"] = 0.0
+    # All differences zero: W+, like the test and r, is undefined (docs/statistics.md), not 0.
     return statistic(n, **fields)
 
 

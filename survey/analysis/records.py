@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from survey.analysis.wording import Wording, plain_wording
+
 # The Respondent attributes the statistics may be restricted to (docs/stats-json.md).
 FILTER_KEYS = ("sector", "experience", "language")
 
@@ -40,25 +42,43 @@ class ScoreSpec:
 
 @dataclass(frozen=True)
 class AnalysisSpec:
-    """What to compute for one workshop: groups, waves, scores and the ranking question."""
+    """What to compute for one workshop: groups, waves, scores and whatever analysis roles the
+    instrument declares (docs/statistics.md); a role it does not declare is None (or empty) and
+    its statistics are left out."""
 
     groups: tuple[str, ...]  # instrument order: first group, second group
     waves: tuple[str, ...]  # waves[0] is "pre" and waves[1] "post" for paired change
     scores: Mapping[str, ScoreSpec]  # in report order
-    alpha_score: str
-    perception: tuple[str, str]  # (meta item, direct item)
-    ranking_items: tuple[str, ...]  # in instrument order
-    group_labels: Mapping[str, str]  # group code -> name used in findings ("NATO", "Pakistan")
+    alpha_score: str | None  # the reliability and asymmetry score; None: neither is computed
+    perception: tuple[str, str] | None  # (meta score, direct score); None: no perception gap
+    ranking_items: tuple[str, ...]  # in instrument order; empty: no priorities
+    group_labels: Mapping[str, str]  # group code -> name ("NATO", "Pakistan")
     min_cell: int = 5
     non_response: int = -9
     bootstrap_draws: int = 2000
     seed: int = 20140101
+    # The words of the findings per language, the default language first (see
+    # survey.analysis.wording); without them, groups are named by group_labels in English.
+    wordings: Mapping[str, Wording] = field(default_factory=dict)
 
     def label(self, group: str) -> str:
-        """The group's name for sentences, its code when no label is given."""
+        """The group's name, its code when no label is given."""
         return self.group_labels.get(group, group)
 
     def other_group(self, group: str) -> str:
         """The other side of a two-group dialogue."""
         first, second = self.groups[0], self.groups[1]
         return second if group == first else first
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages findings can be written in, the default first."""
+        return tuple(self.wordings) or ("en",)
+
+    def wording(self, language: str | None = None) -> Wording:
+        """The words of `language` (the default language when None or not declared)."""
+        if language in self.wordings:
+            return self.wordings[language]
+        if self.wordings:
+            return next(iter(self.wordings.values()))
+        return plain_wording("en", {g: self.label(g) for g in self.groups})

@@ -10,8 +10,10 @@ become JSON arrays.
 from __future__ import annotations
 
 import json
+import types
+import typing
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
 # Statistic objects carry `reason`: None, SUPPRESSED (withheld under min_cell, see
@@ -27,6 +29,11 @@ class JsonObject:
         """The object as it stands in the JSON: plain dicts, lists, strings and numbers."""
         return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]):
+        """The object of its JSON (as_dict's output), with every nested object rebuilt."""
+        return _typed(cls, data)
+
 
 def _plain(value: Any) -> Any:
     if isinstance(value, JsonObject):
@@ -35,6 +42,30 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, Mapping):
         return {key: _plain(v) for key, v in value.items()}
+    return value
+
+
+def _typed(kind: Any, value: Any) -> Any:
+    """`value` (plain JSON data) as an instance of the annotated type `kind`."""
+    if value is None:
+        return None
+    origin, arguments = typing.get_origin(kind), typing.get_args(kind)
+    if origin in (typing.Union, types.UnionType):
+        candidates = [a for a in arguments if a is not type(None)]
+        objects = [a for a in candidates if is_dataclass(a)]
+        if objects and isinstance(value, Mapping):
+            # Alternatives are told apart by their keys (Convergence | OneWaveConvergence).
+            keys = set(value)
+            kind = next((a for a in objects if {f.name for f in fields(a)} == keys), objects[0])
+            return _typed(kind, value)
+        return _typed(candidates[0], value)
+    if origin is tuple:
+        return tuple(_typed(arguments[0], item) for item in value)
+    if origin in (Mapping, dict, typing.Mapping):
+        return {key: _typed(arguments[1], item) for key, item in value.items()}
+    if is_dataclass(kind):
+        hints = typing.get_type_hints(kind)
+        return kind(**{f.name: _typed(hints[f.name], value[f.name]) for f in fields(kind)})
     return value
 
 
@@ -296,10 +327,10 @@ class WorkshopStats(JsonObject):
     min_cell: int
     filters: Mapping[str, str]
     scores: Mapping[str, ScoreStats]  # in the instrument's order
-    alpha: tuple[Alpha, ...]
-    priorities: Priorities
-    perception: tuple[Perception, ...]
-    asymmetry: tuple[Asymmetry, ...]
+    alpha: tuple[Alpha, ...]  # empty when the instrument names no alpha score
+    priorities: Priorities | None  # None when it declares no ranking
+    perception: tuple[Perception, ...]  # empty when it declares no perception pair
+    asymmetry: tuple[Asymmetry, ...]  # empty when it names no alpha score
     matching: Matching
     findings: tuple[str, ...]
 

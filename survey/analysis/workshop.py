@@ -96,26 +96,32 @@ def workshop_stats(
         return whole_sizes is not None and complement_too_small(n, whole_sizes[key], spec.min_cell)
 
     scores = {name: _score(frame, spec, name, withheld) for name in spec.scores}
+    # A role the instrument does not declare leaves its statistics out (docs/stats-json.md).
     stats = WorkshopStats(
         workshop=workshop,
         min_cell=spec.min_cell,
         filters=applied,
         scores=scores,
-        alpha=tuple(
-            _checked(
-                Alpha(group, wave, **cronbach_alpha(frame.alpha_items[frame.cell(group, wave)])),
-                withheld("alpha", group, wave),
-            )
-            for group in spec.groups
-            for wave in spec.waves
-        ),
-        priorities=_priorities(frame, spec, withheld),
-        perception=_perception(frame, scores, spec),
-        asymmetry=_asymmetry(frame, scores, spec),
+        alpha=_alpha(frame, spec, withheld) if spec.alpha_score else (),
+        priorities=_priorities(frame, spec, withheld) if spec.ranking_items else None,
+        perception=_perception(frame, spec, withheld) if spec.perception else (),
+        asymmetry=_asymmetry(frame, spec, withheld) if spec.alpha_score else (),
         matching=matching or Matching(),
         findings=(),
     )
     return replace(stats, findings=tuple(findings(stats, spec)))
+
+
+def _alpha(frame: Frame, spec: AnalysisSpec, withheld: Withheld) -> tuple[Alpha, ...]:
+    """Cronbach's alpha of the alpha score's items in every group x wave cell."""
+    return tuple(
+        _checked(
+            Alpha(group, wave, **cronbach_alpha(frame.alpha_items[frame.cell(group, wave)])),
+            withheld("alpha", group, wave),
+        )
+        for group in spec.groups
+        for wave in spec.waves
+    )
 
 
 def _checked(statistic: S, withheld: bool) -> S:
@@ -218,14 +224,15 @@ def _difference(
     first: np.ndarray,
     second: np.ndarray,
     names: tuple[str, str, str, str, str],
-    parts: Sequence[Statistic],
+    withheld: bool,
 ) -> S:
-    """A mean difference (first − second) with Welch's CI, under the kind's field names."""
+    """A mean difference (first − second) with Welch's CI, under the kind's field names;
+    withheld when either side is (docs/statistics.md, "Suppression")."""
     found = mean_difference(first, second)
     renamed = {name: found[field] for name, field in zip(names, DIFFERENCE_FIELDS, strict=True)}
     same = {field: found[field] for field in ("n", "ci_low", "ci_high", "welch_t", "welch_p")}
     difference = kind(**identity, **renamed, **same, suppressed=False, reason=found["reason"])
-    return _combined(difference, parts)
+    return _checked(difference, withheld)
 
 
 # The fields of mean_difference that each kind of difference names its own way, in this order.
@@ -234,29 +241,29 @@ PERCEPTION_NAMES = ("meta_trust_n", "other_trust_n", "meta_trust_mean", "other_t
 ASYMMETRY_NAMES = ("n_first", "n_second", "first_mean", "second_mean", "value")
 
 
-def _perception(
-    frame: Frame, scores: Mapping[str, ScoreStats], spec: AnalysisSpec
-) -> tuple[Perception, ...]:
-    """Per group A and wave: A's meta-trust beside the direct trust the other group gives A."""
+def _perception(frame: Frame, spec: AnalysisSpec, withheld: Withheld) -> tuple[Perception, ...]:
+    """Per group A and wave: A's answers to the meta item beside the other group's answers to
+    the direct item (how much it trusts A)."""
     meta, direct = spec.perception
-    return tuple(
-        _difference(
-            Perception,
-            {"group": group, "wave": wave},
-            frame.scores[meta][frame.cell(group, wave)],
-            frame.scores[direct][frame.cell(spec.other_group(group), wave)],
-            PERCEPTION_NAMES,
-            [scores[meta].cell(group, wave), scores[direct].cell(spec.other_group(group), wave)],
-        )
-        for group in spec.groups
-        for wave in spec.waves
-    )
+    out = []
+    for group in spec.groups:
+        other = spec.other_group(group)
+        for wave in spec.waves:
+            out.append(
+                _difference(
+                    Perception,
+                    {"group": group, "wave": wave},
+                    frame.items[meta][frame.cell(group, wave)],
+                    frame.items[direct][frame.cell(other, wave)],
+                    PERCEPTION_NAMES,
+                    withheld("item", meta, group, wave) or withheld("item", direct, other, wave),
+                )
+            )
+    return tuple(out)
 
 
-def _asymmetry(
-    frame: Frame, scores: Mapping[str, ScoreStats], spec: AnalysisSpec
-) -> tuple[Asymmetry, ...]:
-    """Per wave: mean trust score of the first group − of the second."""
+def _asymmetry(frame: Frame, spec: AnalysisSpec, withheld: Withheld) -> tuple[Asymmetry, ...]:
+    """Per wave: mean of the alpha score in the first group − in the second."""
     first, second = spec.groups[0], spec.groups[1]
     trust = spec.alpha_score
     return tuple(
@@ -266,7 +273,7 @@ def _asymmetry(
             frame.scores[trust][frame.cell(first, wave)],
             frame.scores[trust][frame.cell(second, wave)],
             ASYMMETRY_NAMES,
-            [scores[trust].cell(first, wave), scores[trust].cell(second, wave)],
+            withheld("cell", trust, first, wave) or withheld("cell", trust, second, wave),
         )
         for wave in spec.waves
     )

@@ -1,24 +1,19 @@
-"""Static assets under content-hashed names, cached for a year: CSS, scripts, fonts and
-plotly.js, all served by the app itself (the venue's network may be closed)."""
+"""Static assets under content-hashed names, cached for a year: CSS, scripts, fonts and the
+vendored plotly.js bundle, all served by the app itself (the venue's network may be closed)."""
 
 import hashlib
 from functools import cache
 from pathlib import Path
 
-import plotly
 from flask import Blueprint, abort, current_app, send_file
 
 bp = Blueprint("assets", __name__)
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
-# Files that live outside static/: plotly.js ships inside the plotly package.
-EXTERNAL = {"js/plotly.min.js": Path(plotly.__file__).parent / "package_data" / "plotly.min.js"}
 ONE_YEAR = 31_536_000
 
 
 def asset_path(name: str) -> Path:
-    if name in EXTERNAL:
-        return EXTERNAL[name]
     path = (STATIC / name).resolve()
     if STATIC not in path.parents or not path.is_file():
         raise FileNotFoundError(name)

@@ -14,7 +14,7 @@ def register_commands(app: Flask) -> None:
     from survey.cli.reminders import reminders_cli
     from survey.cli.responses import responses_cli
     from survey.cli.roster import roster_cli
-    from survey.cli.stats import stats_command
+    from survey.cli.stats import stats_cli
     from survey.cli.users import users_cli
     from survey.cli.workshops import waves_cli, workshops_cli
 
@@ -31,7 +31,7 @@ def register_commands(app: Flask) -> None:
         restore_command,
         export_command,
         responses_cli,
-        stats_command,
+        stats_cli,
     ):
         app.cli.add_command(command)
 

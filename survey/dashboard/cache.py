@@ -1,5 +1,7 @@
 """The one per-process cache of the dashboards: each workshop's dataset, and the results,
-funnels, text pages and report assets computed from the data, kept while the data has not moved.
+funnels, text pages and report assets computed from the data, kept while the data has not moved;
+and where a render takes its results from (kept in the process, kept in the database, or
+computed now).
 
 Everything kept is immutable, so threads share it. Keys carry what an entry was computed from
 (the workshop, its setting, the filters and the data's Signature or the dataset's generation),
@@ -13,17 +15,26 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TypeVar
 
-from flask import current_app, has_app_context
+from flask import current_app, has_app_context, has_request_context
 
 from survey.dashboard.filters import Filters
+from survey.dashboard.keeping import (
+    KeptResults,
+    decode,
+    filter_key,
+    read_kept,
+    result_signature,
+)
 from survey.dashboard.loading import WorkshopData, refresh
 from survey.dashboard.reads.funnel import FunnelRow, response_funnel
-from survey.dashboard.reads.signature import Signature, data_signature
+from survey.dashboard.reads.signature import KeptRow, Signature, data_signature
 from survey.dashboard.results import Results, compute_results
 from survey.dashboard.setting import Setting
 from survey.models import Workshop
+from survey.models._types import utcnow
 
 EXTENSION = "dashboard_cache"  # the app.extensions key
 ENTRIES_KEPT = 32
@@ -65,6 +76,7 @@ class DashboardCache:
 
     datasets: Lru = field(default_factory=lambda: Lru(WORKSHOPS_KEPT))  # by workshop id
     results: Lru = field(default_factory=Lru)
+    kept: Lru = field(default_factory=Lru)  # KeptResults by (workshop id, filter key)
     funnels: Lru = field(default_factory=Lru)
     texts: Lru = field(default_factory=Lru)
     assets: Lru = field(default_factory=Lru)
@@ -107,7 +119,8 @@ def workshop_data(setting: Setting, workshop: Workshop, signature: Signature) ->
 def workshop_results(
     setting: Setting, workshop: Workshop, filters: Filters, signature: Signature | None = None
 ) -> Results:
-    """The results for the current data, computed again only when the data has moved.
+    """The results for the current data computed in this process (never read from the
+    database: see dashboard_results and current_results), again only when the data has moved.
 
     Statements: one to read the data's Signature (unless given); when it has moved, those of
     survey.dashboard.loading.refresh.
@@ -141,3 +154,89 @@ def workshop_funnel(setting: Setting, signature: Signature) -> list[FunnelRow]:
         signature,
     )
     return kept(lambda cache: cache.funnels, key, lambda: response_funnel(setting))
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The results a dashboard render shows."""
+
+    results: Results
+    updating: bool  # kept results of older data, shown while new ones are computed
+    computed_at: datetime | None  # when they were computed (None: in this request)
+
+
+def keep_in_process(workshop_id: int, key: str, kept: KeptResults) -> None:
+    """Hold kept results in this process, for the renders that follow."""
+    cache = current_cache()
+    if cache is not None:
+        cache.kept.put((workshop_id, key), kept)
+
+
+def _held(workshop_id: int, key: str) -> KeptResults | None:
+    cache = current_cache()
+    return cache.kept.get((workshop_id, key)) if cache is not None else None
+
+
+def _read(workshop_id: int, key: str, row: KeptRow) -> KeptResults | None:
+    """The kept row's results, read from the database (one statement) and held; None when the
+    row holds none (a first computation under way) or one of another format."""
+    signature, payload, compute_ms = read_kept(row.id)
+    results = decode(payload) if payload is not None and signature else None
+    if results is None:
+        return None
+    kept = KeptResults(results, signature, row.computed_at or utcnow(), compute_ms)
+    keep_in_process(workshop_id, key, kept)
+    return kept
+
+
+def dashboard_results(
+    setting: Setting, workshop: Workshop, filters: Filters
+) -> tuple[Shown, Signature]:
+    """The results a render shows, and the data's Signature (docs/operations.md, "Statistics
+    kept in the database"): those of the current data when this process or the database keeps
+    them; else the newest kept ones, marked as updating, while a thread recomputes them after
+    the response; else (nothing kept yet) computed now and kept after the response.
+
+    Statements: one for the Signature with the kept row; one more to read a kept payload this
+    process does not hold; computing reads as survey.dashboard.loading.refresh says.
+    """
+    return _results(setting, workshop, filters, stale_shown=True)
+
+
+def current_results(
+    setting: Setting, workshop: Workshop, filters: Filters
+) -> tuple[Results, Signature]:
+    """The results of the current data (the API, the command line, a report download): kept
+    ones when they are current, else computed now and kept."""
+    shown, signature = _results(setting, workshop, filters, stale_shown=False)
+    return shown.results, signature
+
+
+def _results(
+    setting: Setting, workshop: Workshop, filters: Filters, *, stale_shown: bool
+) -> tuple[Shown, Signature]:
+    from survey.dashboard.refresh import after_response, store_computed
+
+    key = filter_key(filters)
+    signature = data_signature(setting, key)
+    wanted = result_signature(setting, signature, filters)
+    held = _held(setting.workshop_id, key)
+    row = signature.kept
+    if held is not None and held.signature == wanted:
+        return Shown(held.results, False, held.computed_at), signature
+    if row is not None and row.signature is not None:
+        if held is None or held.signature != row.signature:
+            held = _read(setting.workshop_id, key, row) or held
+        if held is not None and held.signature == wanted:
+            return Shown(held.results, False, held.computed_at), signature
+    if held is not None and stale_shown:
+        after_response(setting.workshop_id, filters, None)
+        return Shown(held.results, True, held.computed_at), signature
+    results = workshop_results(setting, workshop, filters, signature)
+    computed = KeptResults(results, wanted, utcnow())
+    keep_in_process(setting.workshop_id, key, computed)
+    if has_request_context():
+        after_response(setting.workshop_id, filters, computed)
+    else:
+        store_computed(setting, filters, computed)
+    return Shown(results, False, None), signature

@@ -70,7 +70,7 @@ def build_dataset(
     for row in rows:
         if row[5] is not None:
             experience_of[row[0]] = max(row[5], experience_of.get(row[0], row[5]))
-    wanted = [numeric.index(code) for code in setting.score_items() if code in numeric]
+    wanted = [numeric.index(code) for code in setting.analysed_items() if code in numeric]
     before = {}
     if previous is not None:
         before = dict(zip(previous.response_ids, previous.respondents, strict=True))

@@ -4,19 +4,11 @@ the instrument's default language."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from survey.dashboard.wordings import neutral_forms
 from survey.instruments import Instrument, fill_placeholders
 from survey.models import Workshop
-
-# How mirror-worded texts ("{other} keeps the commitments it makes to {own}") read in a chart
-# that shows both groups at once.
-NEUTRAL_FORMS = {
-    "other": "the other side",
-    "own": "their side",
-    "own_public": "their own country",
-    "name": "their side",
-}
 
 
 @dataclass(frozen=True)
@@ -29,6 +21,9 @@ class Labels:
     items: Mapping[str, str]  # ranking item code -> label
     questions: Mapping[str, str]  # question code -> text, placeholders filled neutrally
     options: Mapping[str, tuple[tuple[int, str], ...]]  # scale question -> (code, label)
+    # How mirror-worded texts ("{other} keeps the commitments it makes to {own}") read where
+    # both groups are shown at once: the instrument's neutral forms.
+    neutral: Mapping[str, str] = field(default_factory=dict)
 
     def group(self, code: str) -> str:
         """The group's label, its code when it has none."""
@@ -54,7 +49,8 @@ class Labels:
 def workshop_labels(workshop: Workshop, instrument: Instrument) -> Labels:
     """The labels of a workshop's groups and waves and of its instrument's contents."""
     language = instrument.default_language
-    ranking = instrument.question(instrument.ranking_question)
+    ranking = instrument.ranking_question
+    neutral = neutral_forms(instrument, language)
     return Labels(
         groups={g.code: g.label for g in workshop.groups},
         waves={
@@ -62,17 +58,21 @@ def workshop_labels(workshop: Workshop, instrument: Instrument) -> Labels:
             for w in workshop.waves
         },
         scores={name: score.title(language) for name, score in instrument.scores.items()},
-        items={str(item.code): item.label(language) for item in ranking.items},
-        questions={q.code: _neutral(q.text(language)) for q in instrument.questions},
+        items={
+            str(item.code): item.label(language)
+            for item in (instrument.question(ranking).items if ranking else ())
+        },
+        questions={q.code: _neutral(q.text(language), neutral) for q in instrument.questions},
         options={
             q.code: tuple((int(o.code), o.label(language)) for o in q.options)
             for q in instrument.questions
             if q.kind.labelled_scale
         },
+        neutral=neutral,
     )
 
 
-def _neutral(text: str) -> str:
+def _neutral(text: str, forms: Mapping[str, str]) -> str:
     """A mirror-worded text for both groups at once, as a sentence."""
-    filled = fill_placeholders(text, NEUTRAL_FORMS)
+    filled = fill_placeholders(text, forms)
     return filled[:1].upper() + filled[1:]

@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, make_response, render_template, request, url_for
+from flask_babel import get_locale
 
 from survey.analysis.records import FILTER_KEYS
 from survey.audit import record
 from survey.auth.access import can_access, workshop_role_required
-from survey.dashboard.cache import workshop_funnel, workshop_results
+from survey.dashboard.cache import current_results, dashboard_results, workshop_funnel
 from survey.dashboard.filters import filter_choices
 from survey.dashboard.formatting import number, p_value
 from survey.dashboard.forms import FilterForm, TextFilterForm
+from survey.dashboard.language import LANGUAGE_ARG, dashboard_language, language_choices
 from survey.dashboard.reads.setting import workshop_setting
 from survey.dashboard.reads.signature import data_signature
 from survey.dashboard.reads.text import TEXT_PAGE
 from survey.dashboard.reads.transaction import start_reading
 from survey.dashboard.views.obstacles import obstacles_view
 from survey.dashboard.views.overview import overview_view
-from survey.dashboard.views.parts import PAGES
+from survey.dashboard.views.parts import pages_of
 from survey.dashboard.views.perception import perception_view
 from survey.dashboard.views.priorities import priorities_view
-from survey.dashboard.views.report import report_html
+from survey.dashboard.views.report import PLOTLY, report_html
 from survey.dashboard.views.text import (
     free_text,
     page_count,
@@ -40,53 +42,94 @@ REPORT_ACTION = "report.download"
 MAX_TEXT_PAGE = 100_000  # keeps the page's offset a small number whatever the address says
 
 
-def _render(workshop: Workshop, page: str, view, setting, form, filters, results=None, **extra):
+def _render(
+    workshop: Workshop, page: str, view, setting, form, filters, shown=None, template=None, **extra
+):
     # plotly.js adds a <style> element and sets style attributes while it draws; style-src
     # 'self' would block them (console errors, unstyled hover labels and mode bar). Scripts
     # stay 'self' only.
     relax_style_src("'self' 'unsafe-inline'")
+    results = shown.results if shown else None
+    asked = _asked_language(setting)
     return render_template(
-        f"dashboard/{page}.html",
+        f"dashboard/{template or page}.html",
         workshop=workshop,
         page=page,
-        pages=PAGES,
+        pages=pages_of(setting),
         view=view,
         setting=setting,
         labels=setting.labels,
         form=form,
         filters=filters,
         results=results,
+        shown=shown,
         stats=results.stats if results else None,
         num=number,
         pvalue=p_value,
         may_include_text=can_access(workshop, Role.ORGANISER),
+        plotly_asset=PLOTLY,
+        language_arg=LANGUAGE_ARG,
+        asked_language={LANGUAGE_ARG: asked} if asked else {},
+        # The tabs keep the filters and the language asked for.
+        link_args={**filters.applied(), **({LANGUAGE_ARG: asked} if asked else {})},
+        languages=[
+            (
+                code,
+                name,
+                url_for(
+                    request.endpoint, slug=setting.slug, **filters.applied(), **{LANGUAGE_ARG: code}
+                ),
+            )
+            for code, name in language_choices(setting.instrument)
+        ],
         **extra,
     )
 
 
+def _asked_language(setting) -> str | None:
+    """The language the address asks for, when the instrument has it (kept in the tabs)."""
+    asked = request.args.get(LANGUAGE_ARG)
+    return asked if asked in setting.instrument.languages else None
+
+
+def _language(setting) -> str:
+    """The dashboard's language: the one asked for, else the staff member's, else the
+    instrument's default (survey.dashboard.language)."""
+    locale = get_locale()
+    return dashboard_language(
+        setting.instrument, _asked_language(setting), locale.language if locale else None
+    )
+
+
 def _load(workshop: Workshop):
-    """Start reading, then the setting, the filter form, the (cached) results and the data's
-    signature."""
+    """Start reading, then the setting, the filter form, the results to show (see
+    survey.dashboard.cache.dashboard_results) and the data's signature."""
     start_reading()
     setting = workshop_setting(workshop)
     form = FilterForm(request.args, filter_choices(setting.instrument))
-    signature = data_signature(setting)
-    return setting, form, workshop_results(setting, workshop, form.filters(), signature), signature
+    shown, signature = dashboard_results(setting, workshop, form.filters())
+    return setting, form, shown, signature
 
 
 def _page(workshop: Workshop, name: str, build):
-    setting, form, results, _signature = _load(workshop)
-    view = build(setting, results)
-    return _render(workshop, name, view, setting, form, results.filters, results)
+    setting, form, shown, _signature = _load(workshop)
+    if not setting.declares(name):
+        # A tab the instrument does not declare (an old bookmark): say so, never fail.
+        filters = shown.results.filters
+        return _render(workshop, name, None, setting, form, filters, shown, "undeclared")
+    view = build(setting, shown.results)
+    return _render(workshop, name, view, setting, form, shown.results.filters, shown)
 
 
 @bp.get("")
 @workshop_role_required(*VIEWERS)
 def overview(workshop: Workshop):
-    """Findings, the response funnel, the linking report and the report download."""
-    setting, form, results, signature = _load(workshop)
-    view = overview_view(setting, results, workshop_funnel(setting, signature))
-    return _render(workshop, "overview", view, setting, form, results.filters, results)
+    """The headline, findings, the response funnel, the linking report and the report
+    download."""
+    setting, form, shown, signature = _load(workshop)
+    funnel = workshop_funnel(setting, signature)
+    view = overview_view(setting, shown.results, funnel, _language(setting))
+    return _render(workshop, "overview", view, setting, form, shown.results.filters, shown)
 
 
 @bp.get("/trust")
@@ -157,13 +200,18 @@ def report(workshop: Workshop):
     asked = {key: request.args[key][:100] for key in FILTER_KEYS if request.args.get(key)}
     detail = {"filters": asked, "include_text": include_text}
     record(REPORT_ACTION, workshop=workshop, detail=detail)
-    setting, _form, results, signature = _load(workshop)  # commits the event
+    start_reading()  # commits the event
+    setting = workshop_setting(workshop)
+    filters = FilterForm(request.args, filter_choices(setting.instrument)).filters()
+    # A file that leaves the app carries the current numbers, never kept ones being updated.
+    results, signature = current_results(setting, workshop, filters)
     html = report_html(
         setting,
         results,
         workshop_funnel(setting, signature),
         generated_at=utcnow(),
         texts=free_text(setting, results.filters) if include_text else None,
+        language=_language(setting),
     )
     response = make_response(html)
     response.mimetype = "text/html"

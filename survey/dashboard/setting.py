@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from survey.analysis import AnalysisSpec, ScoreSpec
 from survey.dashboard.labels import Labels, workshop_labels
+from survey.dashboard.wordings import instrument_wordings
 from survey.instruments import Instrument, Question
 from survey.models import Workshop
 
@@ -40,6 +41,29 @@ class Setting:
     def score_items(self) -> frozenset[str]:
         """The questions that make up any score."""
         return frozenset(code for s in self.spec.scores.values() for code in s.items)
+
+    def analysed_items(self) -> frozenset[str]:
+        """The questions the statistics read: the scores' items and the perception pair's."""
+        return self.score_items() | frozenset(self.spec.perception or ())
+
+    def single_item_score(self, item: str) -> str | None:
+        """The score made of `item` alone, if the instrument declares one."""
+        return next((n for n, s in self.spec.scores.items() if s.items == (item,)), None)
+
+    @property
+    def ranking(self) -> str | None:
+        """The ranking question behind the priorities, when the instrument declares one."""
+        return self.instrument.ranking_question
+
+    def declares(self, page: str) -> bool:
+        """Whether the instrument declares what a dashboard page shows (docs/statistics.md,
+        "What an instrument does not declare"): perception needs its pair, priorities its
+        ranking; the other pages always apply."""
+        if page == "perception":
+            return self.spec.perception is not None
+        if page == "priorities":
+            return bool(self.spec.ranking_items)
+        return True
 
     def scale_questions(self) -> tuple[Question, ...]:
         """Every scale question (not the profile), in instrument order."""
@@ -79,8 +103,9 @@ def setting_of(workshop: Workshop) -> Setting:
 def analysis_spec(
     instrument: Instrument, waves: list[str], labels: Labels, min_cell: int
 ) -> AnalysisSpec:
-    """What survey.analysis computes for a workshop using this instrument."""
-    ranking = instrument.question(instrument.ranking_question)
+    """What survey.analysis computes for a workshop using this instrument: what it declares,
+    nothing else."""
+    ranking = instrument.ranking_question
     return AnalysisSpec(
         groups=tuple(g.code for g in instrument.groups),
         waves=tuple(waves),
@@ -96,9 +121,12 @@ def analysis_spec(
             for name, score in instrument.scores.items()
         },
         alpha_score=instrument.alpha_score,
-        perception=tuple(instrument.perception),
-        ranking_items=tuple(str(item.code) for item in ranking.items),
+        perception=tuple(instrument.perception) if instrument.perception else None,
+        ranking_items=tuple(str(item.code) for item in instrument.question(ranking).items)
+        if ranking
+        else (),
         group_labels=dict(labels.groups),
         min_cell=min_cell,
         non_response=instrument.non_response_code,
+        wordings=instrument_wordings(instrument, labels.groups),
     )

@@ -84,12 +84,15 @@ class Synthesizer:
         self.instrument = instrument
         self.rng = random.Random(seed)
         self.profiles = {g.code: profiles.get(g.code, NEUTRAL_PROFILE) for g in instrument.groups}
-        alpha = instrument.scores[instrument.alpha_score]
-        self.construct = alpha.items
-        self.scale_min, self.scale_max = alpha.scale_min, alpha.scale_max
-        self.meta_item, self.direct_item = instrument.perception
-        ranking = instrument.question(instrument.ranking_question)
-        self.ranking_items = tuple(item.code for item in ranking.items)
+        # The analysis roles an instrument declares shape the answers; without one, its items
+        # are answered like any other (docs/instrument-format.md, "Analysis").
+        alpha = instrument.scores[instrument.alpha_score] if instrument.alpha_score else None
+        self.construct = alpha.items if alpha else ()
+        self.scale_min, self.scale_max = (alpha.scale_min, alpha.scale_max) if alpha else (1, 5)
+        self.meta_item, self.direct_item = instrument.perception or (None, None)
+        self.ranking_items = tuple(
+            item.code for q in instrument.questions if q.kind.ranking for item in q.items
+        )
         # Ranking weights averaged over the sides: where the sides converge to.
         self.shared_priorities = {
             code: sum(p.priorities.get(code, 0.0) for p in self.profiles.values())

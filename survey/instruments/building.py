@@ -35,6 +35,11 @@ class Building:
             return frozen()
         return frozen((language, mapping[language]) for language in self.languages)
 
+    def partial_texts(self, mapping: Mapping[str, str] | None) -> FrozenDict:
+        """A text given in some of the languages, in the instrument's language order."""
+        mapping = mapping or {}
+        return frozen((lang, mapping[lang]) for lang in self.languages if lang in mapping)
+
     def options(self, entries: Iterable[dict]) -> tuple[Option, ...]:
         """Options (or ranking items) with their translated labels."""
         return tuple(Option(entry["code"], self.texts(entry["labels"])) for entry in entries)
@@ -74,7 +79,7 @@ class Building:
     def scores(self, by_code: Mapping[str, Question]) -> dict[str, ScoreDef]:
         """The scores, their items given or those of their construct, in document order."""
         scores = {}
-        for name, score in self.doc["scores"].items():
+        for name, score in self.doc.get("scores", {}).items():
             items = score.get("items") or [
                 q.code for q in by_code.values() if q.construct == score["construct"]
             ]
@@ -87,6 +92,7 @@ class Building:
                 scale_min=first.minimum,
                 scale_max=first.maximum,
                 titles=self.texts(score.get("titles")),
+                phrases=self.partial_texts(score.get("phrases")),
             )
         return scores
 
@@ -98,7 +104,8 @@ def build_instrument(doc: dict, checksum: str) -> Instrument:
     pages = tuple(building.page(page) for page in doc["pages"])
     by_code = {q.code: q for page in pages for q in page.questions}
     consent = doc["consent"]
-    analysis = doc["analysis"]
+    analysis = doc.get("analysis", {})
+    perception = analysis.get("perception")
     return Instrument(
         key=doc["key"],
         version_label=doc["version"],
@@ -118,9 +125,9 @@ def build_instrument(doc: dict, checksum: str) -> Instrument:
         ),
         non_response_code=building.non_response_code,
         scores=frozen(building.scores(by_code)),
-        perception=(analysis["perception"]["meta"], analysis["perception"]["direct"]),
-        ranking_question=analysis["ranking"],
-        alpha_score=analysis["alpha"],
+        perception=(perception["meta"], perception["direct"]) if perception else None,
+        ranking_question=analysis.get("ranking"),
+        alpha_score=analysis.get("alpha"),
         metadata=_deep_frozen(doc.get("metadata", {})),
         definition=doc,
         checksum=checksum,
@@ -132,6 +139,7 @@ def build_instrument(doc: dict, checksum: str) -> Instrument:
             intros=texts(doc["review"].get("intros")),
             questions=(),
         ),
+        neutral_forms=_forms(doc.get("neutral_forms", {}), building.languages),
     )
 
 
@@ -140,8 +148,18 @@ def _groups(groups: Sequence[dict], languages: tuple[str, ...]) -> tuple[GroupDe
         GroupDef(
             code=group["code"],
             forms=frozen((language, frozen(group["forms"][language])) for language in languages),
+            sentence_forms=_forms(group.get("sentence_forms", {}), languages),
         )
         for group in groups
+    )
+
+
+def _forms(by_language: Mapping[str, dict], languages: tuple[str, ...]) -> FrozenDict:
+    """Forms given for some languages, in the instrument's language order."""
+    return frozen(
+        (language, frozen(by_language[language]))
+        for language in languages
+        if language in by_language
     )
 
 

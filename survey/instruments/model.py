@@ -144,9 +144,20 @@ class GroupDef:
     # language -> form name -> text: "name" (the group's own label), "own", "other",
     # "own_public", plus whatever grammatical forms a language needs ("of_other": "du Pakistan").
     forms: Mapping[str, Mapping[str, str]]
+    # language -> how sentences about results name the group: "participants" (its respondents,
+    # "Pakistani participants") and "name" (the group in running text, "le Pakistan"); optional.
+    sentence_forms: Mapping[str, Mapping[str, str]] = field(default_factory=FrozenDict)
 
     def name(self, language: str) -> str:
         return self.forms[language]["name"]
+
+    def participants(self, language: str) -> str | None:
+        """Its respondents as sentences name them, when the instrument says so."""
+        return self.sentence_forms.get(language, {}).get("participants")
+
+    def sentence_name(self, language: str) -> str:
+        """The group as sentences name it: the declared sentence form, else its name."""
+        return self.sentence_forms.get(language, {}).get("name") or self.name(language)
 
 
 @dataclass(frozen=True)
@@ -158,9 +169,16 @@ class ScoreDef:
     scale_min: int
     scale_max: int
     titles: Mapping[str, str] = field(default_factory=FrozenDict)
+    # language -> how the score reads inside a sentence ("trust in {other}"), placeholders
+    # filled from the forms of the group whose answers it summarises; optional.
+    phrases: Mapping[str, str] = field(default_factory=FrozenDict)
 
     def title(self, language: str) -> str:
         return self.titles.get(language, self.name)
+
+    def phrase(self, language: str) -> str | None:
+        """How the score reads in a sentence in `language`, when the instrument says so."""
+        return self.phrases.get(language)
 
 
 @dataclass(frozen=True)
@@ -200,10 +218,11 @@ class Instrument:
     pages: tuple[Page, ...]  # the question pages only; consent and review are implicit
     consent: Consent
     non_response_code: int
-    scores: Mapping[str, ScoreDef]  # in the file's order
-    perception: tuple[str, str]  # (meta item, direct item)
-    ranking_question: str
-    alpha_score: str
+    scores: Mapping[str, ScoreDef]  # in the file's order; empty when none is declared
+    # The analysis roles (docs/instrument-format.md, "Analysis"), None when not declared.
+    perception: tuple[str, str] | None  # (meta item, direct item)
+    ranking_question: str | None
+    alpha_score: str | None
     metadata: Mapping[str, Any] = field(hash=False)  # free-form, incl. translation review status
     # The parsed document, JSON-serialisable, for the database; never mutate it.
     definition: dict = field(compare=False, hash=False, repr=False)
@@ -211,6 +230,9 @@ class Instrument:
     wave_titles: Mapping[str, Mapping[str, str]] = field(default_factory=FrozenDict)
     non_response_labels: Mapping[str, str] = field(default_factory=FrozenDict)
     review: Page | None = None  # the review-and-submit page: titles and intro, no questions
+    # language -> placeholder forms for a text shown about both groups at once ("the other
+    # side"); optional.
+    neutral_forms: Mapping[str, Mapping[str, str]] = field(default_factory=FrozenDict)
     _by_code: Mapping[str, Question] = field(init=False, repr=False, compare=False, hash=False)
     _wave_pages: Mapping[str, tuple[Page, ...]] = field(
         init=False, repr=False, compare=False, hash=False
@@ -277,6 +299,10 @@ class Instrument:
 
     def title(self, language: str) -> str:
         return self.titles[language]
+
+    def neutral(self, language: str) -> Mapping[str, str]:
+        """The placeholder forms for a text about both groups at once (may be empty)."""
+        return self.neutral_forms.get(language, FrozenDict())
 
     def wave_title(self, wave: str, language: str) -> str:
         return self.wave_titles[wave][language]

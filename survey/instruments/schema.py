@@ -30,6 +30,29 @@ _texts = {
     "propertyNames": _language,
     "additionalProperties": {"type": "string"},
 }
+_partial_texts = _texts | {
+    "description": "language -> text; any of the declared languages (the others fall back)"
+}
+_forms = {
+    "type": "object",
+    "description": "language -> form name -> text",
+    "propertyNames": _language,
+    "additionalProperties": {
+        "type": "object",
+        "propertyNames": {"pattern": r"^[A-Za-z_][A-Za-z0-9_]*$"},
+        "additionalProperties": {"type": "string"},
+    },
+}
+_sentence_forms = {
+    "type": "object",
+    "description": "language -> how sentences name the group: 'participants' and/or 'name'",
+    "propertyNames": _language,
+    "additionalProperties": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"participants": {"type": "string"}, "name": {"type": "string"}},
+    },
+}
 _option = {
     "type": "object",
     "required": ["code", "labels"],
@@ -100,6 +123,7 @@ _score = {
         "items": {"type": "array", "items": CODE, "minItems": 1},
         "min_answered": {"type": "integer", "minimum": 1},
         "titles": _texts,
+        "phrases": _partial_texts,
     },
 }
 
@@ -119,8 +143,6 @@ _document: dict = {
         "consent",
         "review",
         "pages",
-        "scores",
-        "analysis",
     ],
     "additionalProperties": False,
     "properties": {
@@ -130,6 +152,7 @@ _document: dict = {
         "languages": {"type": "array", "items": _language, "minItems": 1},
         "rtl_languages": {"type": "array", "items": _language},
         "metadata": {"type": "object"},
+        "neutral_forms": _forms,
         "groups": {
             "type": "array",
             "items": {
@@ -138,16 +161,9 @@ _document: dict = {
                 "additionalProperties": False,
                 "properties": {
                     "code": CODE,
-                    "forms": {
-                        "type": "object",
-                        "description": "language -> form name -> text; 'name' is required",
-                        "propertyNames": _language,
-                        "additionalProperties": {
-                            "type": "object",
-                            "propertyNames": {"pattern": r"^[A-Za-z_][A-Za-z0-9_]*$"},
-                            "additionalProperties": {"type": "string"},
-                        },
-                    },
+                    "forms": _forms
+                    | {"description": "language -> form name -> text; 'name' is required"},
+                    "sentence_forms": _sentence_forms,
                 },
             },
         },
@@ -197,7 +213,7 @@ _document: dict = {
         "scores": {"type": "object", "propertyNames": CODE, "additionalProperties": _score},
         "analysis": {
             "type": "object",
-            "required": ["perception", "ranking", "alpha"],
+            "description": "the analysis roles the instrument declares; each is optional",
             "additionalProperties": False,
             "properties": {
                 "perception": {

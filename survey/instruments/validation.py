@@ -119,6 +119,7 @@ class DocumentCheck:
         doc = self.document
         self._check_languages(doc)
         self._check_groups(doc)
+        self._check_sentence_forms()
         self._check_waves(doc)
         self.texts(("titles",), doc.get("titles"))
         non_response = as_dict(doc.get("non_response"))
@@ -186,6 +187,26 @@ class DocumentCheck:
                     elif isinstance(text, str) and ("{" in text or "}" in text):
                         self.report((*path, "forms", language, form), "a form cannot hold braces")
 
+    def _check_sentence_forms(self) -> None:
+        """Each group's optional words for sentences, and the optional neutral forms: known
+        languages, non-empty texts without braces (docs/instrument-format.md, "Words for
+        sentences")."""
+        for index, group in enumerate(as_list(self.document.get("groups"))):
+            path: DocPath = ("groups", index, "sentence_forms")
+            self._forms(path, as_dict(as_dict(group).get("sentence_forms")))
+        self._forms(("neutral_forms",), as_dict(self.document.get("neutral_forms")))
+
+    def _forms(self, path: DocPath, by_language: dict) -> None:
+        for language, named in by_language.items():
+            if language not in self.languages:
+                self.report((*path, language), f"forms for undeclared language {language!r}")
+                continue
+            for form, text in as_dict(named).items():
+                if isinstance(text, str) and not text.strip():
+                    self.report((*path, language, form), "empty form")
+                elif isinstance(text, str) and ("{" in text or "}" in text):
+                    self.report((*path, language, form), "a form cannot hold braces")
+
     def _check_waves(self, doc: dict) -> None:
         for index, wave in enumerate(as_list(doc.get("waves"))):
             wave = as_dict(wave)
@@ -197,11 +218,12 @@ class DocumentCheck:
                     self.waves.append(code)
             self.texts(("waves", index, "titles"), wave.get("titles"))
 
-    def texts(self, path: DocPath, texts: Any) -> None:
-        """A translated text: every declared language, nothing else, and known placeholders."""
+    def texts(self, path: DocPath, texts: Any, *, complete: bool = True) -> None:
+        """A translated text: every declared language (unless not `complete`: any of them),
+        nothing else, and known placeholders."""
         if not isinstance(texts, dict):
             return
-        for language in self.languages:
+        for language in self.languages if complete else ():
             if language not in texts:
                 self.report(path, f"missing translation {language!r}")
         for language, text in texts.items():

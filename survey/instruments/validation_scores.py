@@ -20,6 +20,8 @@ def check_scores(check: DocumentCheck, doc: dict) -> None:
             continue
         path: DocPath = ("scores", name)
         check.texts((*path, "titles"), score.get("titles"))
+        # How the score reads in a sentence; a language without it falls back to the title.
+        check.texts((*path, "phrases"), score.get("phrases"), complete=False)
         construct, items = score.get("construct"), score.get("items")
         if construct is not None and items is not None:
             check.report(path, "give either a construct or items, not both")

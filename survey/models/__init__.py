@@ -13,6 +13,7 @@ from survey.models.mail import (
 from survey.models.people import Invitation, Participant, ParticipantContact, ParticipantSource
 from survey.models.responses import Answer, Response, ResponseSource, ResponseStatus
 from survey.models.staff import Grant, Role, StaffUser
+from survey.models.stats import StatsResult
 from survey.models.workshop import Group, Wave, WaveState, Workshop
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "Role",
     "ScheduledReminder",
     "StaffUser",
+    "StatsResult",
     "TranslationReview",
     "VersionOrigin",
     "Wave",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
@@ -12,6 +13,7 @@ from survey.dashboard.charts.style import (
     add_note,
     esc,
     group_colour,
+    new_figure,
     shortened,
     styled,
 )
@@ -21,17 +23,20 @@ from survey.dashboard.labels import Labels
 
 # The middle category of an odd scale ("neither"), split across zero.
 NEUTRAL_COLOUR = "#d9d9d9"
+# Colours follow the scale, never a judgement of it: the higher the code, the warmer (more of
+# an obstacle, more agreement, more optimism: warmer), cool blues below the middle.
+SCALE_COLOURS = "RdBu_r"
 
 
 def likert_chart(distribution: Distribution, labels: Labels, min_cell: int) -> go.Figure:
     """The standard diverging stacked bars: categories below the middle to the left of zero,
     above it to the right, the middle one split in half; "prefer not to answer" is left out of
-    the bars and counted in n."""
+    the bars and counted in n. The axis says which side is which, in shares of the answers."""
     categories = distribution.categories
     m = len(categories)
     middle = m // 2 if m % 2 else None
     rows, shares = [], []
-    fig = go.Figure()
+    fig = new_figure()
     for cell in distribution.cells:
         label = esc(labels.short_cell(cell.group, cell.wave))
         if cell.counts is not None and cell.answered:
@@ -48,7 +53,7 @@ def likert_chart(distribution: Distribution, labels: Labels, min_cell: int) -> g
             add_note(fig, esc(text), 0, row)
         rows.append(row)
 
-    palette = sample_colorscale("BrBG", [i / max(m - 1, 1) for i in range(m)])
+    palette = sample_colorscale(SCALE_COLOURS, [0.08 + 0.84 * i / max(m - 1, 1) for i in range(m)])
     if middle is not None:
         palette[middle] = NEUTRAL_COLOUR
 
@@ -94,12 +99,32 @@ def likert_chart(distribution: Distribution, labels: Labels, min_cell: int) -> g
         trace(middle, 1, True, False)
     for index in range(m - m // 2, m):
         trace(index, 1, False, True)
-    fig.update_xaxes(range=[-100, 100], tickvals=[-100, 0, 100], ticktext=["100%", "0", "100%"])
+    # The sides are labelled where they are: the lowest category on the left, the highest on
+    # the right, above the bars; the ticks are shares of the answers on each side.
+    low, high = esc(shortened(categories[0].label, 24)), esc(shortened(categories[-1].label, 24))
+    for x, anchor, text in ((0, "left", f"← {low}"), (1, "right", f"{high} →")):
+        add_note(
+            fig,
+            text,
+            x,
+            1.0,
+            xref="paper",
+            yref="paper",
+            xanchor=anchor,
+            yanchor="bottom",
+            font={"color": "#57606a", "size": 11},
+        )
+    fig.update_xaxes(
+        range=[-100, 100],
+        tickvals=[-100, -50, 0, 50, 100],
+        ticktext=["100 %", "50 %", "0", "50 %", "100 %"],
+    )
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=rows)
     return styled(
         fig,
         # Room for the rows and, on a narrow screen, a legend of one category per line.
-        height=90 + 44 * len(rows) + 22 * m,
+        height=110 + 44 * len(rows) + 22 * m,
+        margin={"l": 10, "r": 10, "t": 34, "b": 10},
         barmode="relative",
         bargap=0.25,
         legend={"orientation": "h", "yanchor": "top", "y": -0.1, "x": 0, "traceorder": "normal"},
@@ -127,6 +152,7 @@ def thermometer_chart(
             cell = cells[group, wave]
             titles.append(f"{esc(labels.short_cell(group, wave))} (n = {cell.n})")
     fig = make_subplots(
+        figure=new_figure(),
         rows=len(groups),
         cols=max(len(waves), 1),
         shared_xaxes=True,
@@ -158,6 +184,8 @@ def thermometer_chart(
                 hoverinfo="text",
                 **position,
             )
-    fig.update_yaxes(ticksuffix="%", rangemode="tozero")
+    # One y-scale for every panel, so that histograms side by side compare at a glance.
+    top = max((100 * max(c.counts) / c.answered for c in cells.values() if c.answered), default=0)
+    fig.update_yaxes(ticksuffix="%", range=[0, max(10, 5 * math.ceil(top * 1.05 / 5))])
     fig.update_xaxes(tickangle=-45)
     return styled(fig, height=150 + 190 * len(groups), bargap=0.05)

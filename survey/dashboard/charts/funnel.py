@@ -6,10 +6,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from survey.dashboard.charts.style import (
-    esc,
-    styled,
-)
+from survey.dashboard.charts.style import esc, new_figure, styled, whole_number_axis
 from survey.dashboard.labels import Labels
 from survey.dashboard.reads.funnel import FunnelRow
 
@@ -23,7 +20,7 @@ def funnel_chart(funnel: Sequence[FunnelRow], labels: Labels) -> go.Figure:
             participants.append(row.participants)
             started.append(row.started[wave])
             submitted.append(row.submitted[wave])
-    fig = go.Figure()
+    fig = new_figure()
     for name, values, colour in (
         ("Participants", participants, "#afb8c1"),
         ("Started", started, "#80b3e6"),
@@ -39,5 +36,6 @@ def funnel_chart(funnel: Sequence[FunnelRow], labels: Labels) -> go.Figure:
             hovertext=[f"{c}<br>{name}: {v}" for c, v in zip(categories, values, strict=True)],
             hoverinfo="text",
         )
-    fig.update_yaxes(title_text="people", rangemode="tozero")
+    fig.update_yaxes(title_text="people")
+    whole_number_axis(fig, max([*participants, *started, *submitted, 1]))
     return styled(fig, height=340, barmode="group")

@@ -11,46 +11,62 @@ from survey.dashboard.charts.style import (
     esc,
     groups_and_waves,
     missing_text,
+    new_figure,
+    scale_axis,
     styled,
     wave_estimates,
 )
 from survey.dashboard.formatting import number
 from survey.dashboard.labels import Labels
 
+# The two series: how much a group thinks the other trusts it, and how much the other does.
+THOUGHT = "Thinks the other side trusts them"
+GIVEN = "Trust the other side gives them"
+
 
 def perception_chart(
-    stats: WorkshopStats, labels: Labels, perception: tuple[str, str], scale: tuple[int, int]
+    stats: WorkshopStats,
+    labels: Labels,
+    interval_scores: tuple[str | None, str | None],
+    scale: tuple[int, int],
 ) -> go.Figure:
-    """Per group A and wave: how much A thinks the other side trusts A (the meta score), beside
-    the trust the other side actually gives A (the direct score), each with its 95 % CI."""
-    groups, waves = groups_and_waves(stats)
-    meta, direct = perception
+    """Per group A and wave: how much A thinks the other side trusts A (the meta item), beside
+    the trust the other side actually gives A (the direct item), on the scale's full range.
+    `interval_scores` are the single-item scores of the two items, whose cells give each
+    mean's 95 % CI (no error bar for an item without one)."""
+    groups, waves = groups_and_waves(labels)
+    meta, direct = interval_scores
     objects = {(o.group, o.wave): o for o in stats.perception}
     min_cell = stats.min_cell
     positions = [(g, w) for g in groups for w in waves]
 
-    def thought(obj: Perception) -> tuple[float | None, int, Cell]:
-        """A's estimate, its n and the cell of A's meta score behind it."""
-        return obj.meta_trust_mean, obj.meta_trust_n, stats.scores[meta].cell(obj.group, obj.wave)
+    def cell(score: str | None, group: str, wave: str) -> Cell | None:
+        return stats.scores[score].cell(group, wave) if score in stats.scores else None
 
-    def given(obj: Perception) -> tuple[float | None, int, Cell]:
-        """The trust the other side gives A, its n and the other side's direct-score cell."""
-        cell = stats.scores[direct].cell(_other(groups, obj.group), obj.wave)
-        return obj.other_trust_mean, obj.other_trust_n, cell
+    def thought(obj: Perception) -> tuple[float | None, int, Cell | None]:
+        """A's estimate, its n and the cell of A's meta answers behind it."""
+        return obj.meta_trust_mean, obj.meta_trust_n, cell(meta, obj.group, obj.wave)
 
-    fig = go.Figure()
+    def given(obj: Perception) -> tuple[float | None, int, Cell | None]:
+        """The trust the other side gives A, its n and the other side's direct cell."""
+        other = _other(groups, obj.group)
+        return obj.other_trust_mean, obj.other_trust_n, cell(direct, other, obj.wave)
+
+    fig = new_figure()
     series = (
-        ("Thinks the other side trusts them", -0.14, "#8c6bb1", thought),
-        ("Trust the other side gives them", 0.14, "#41ab5d", given),
+        (THOUGHT, -0.14, "#8c6bb1", "circle", thought),
+        (GIVEN, 0.14, "#41ab5d", "diamond", given),
     )
-    for name, offset, colour, side in series:
+    for name, offset, colour, symbol, side in series:
         xs, ys, ups, downs, texts, hovers = [], [], [], [], [], []
         for i, (group, wave) in enumerate(positions):
             obj = objects[group, wave]
-            value, n, cell = side(obj)
+            value, n, behind = side(obj)
             if not available(obj, value):
                 continue
-            up, down = error_bar(cell, cell.mean, cell.ci_low, cell.ci_high)
+            up, down = (None, None)
+            if behind is not None:
+                up, down = error_bar(behind, behind.mean, behind.ci_low, behind.ci_high)
             xs.append(i + offset)
             ys.append(value)
             ups.append(up)
@@ -65,7 +81,7 @@ def perception_chart(
             y=ys,
             mode="markers+text",
             name=name,
-            marker={"color": colour, "size": 10},
+            marker={"color": colour, "size": 10, "symbol": symbol},
             error_y={
                 "type": "data",
                 "symmetric": False,
@@ -89,19 +105,21 @@ def perception_chart(
         ticktext=[esc(labels.short_cell(g, w)).replace(" · ", "<br>") for g, w in positions],
         range=[-0.5, len(positions) - 0.5],
     )
-    fig.update_yaxes(title_text=esc(labels.scores.get(meta, meta)), range=[low - 0.2, high + 0.2])
-    return styled(fig, height=360)
+    # The axis holds both series: its title names each, with its marker, one per line.
+    scale_axis(fig, scale, f"● {THOUGHT.lower()}<br>◆ {GIVEN.lower()}")
+    return styled(fig, height=380)
 
 
 def _other(groups: list[str], group: str) -> str:
     return groups[1] if group == groups[0] else groups[0]
 
 
-def asymmetry_chart(stats: WorkshopStats, labels: Labels) -> go.Figure:
-    """Per wave: the first group's mean trust score minus the second's, with its CI."""
-    groups, waves = groups_and_waves(stats)
+def asymmetry_chart(stats: WorkshopStats, labels: Labels, score: str) -> go.Figure:
+    """Per wave: the first group's mean of the score (the alpha score) minus the second's, with
+    its CI."""
+    groups, waves = groups_and_waves(labels)
     min_cell = stats.min_cell
-    fig = go.Figure()
+    fig = new_figure()
     wave_estimates(
         fig,
         stats.asymmetry,
@@ -118,5 +136,6 @@ def asymmetry_chart(stats: WorkshopStats, labels: Labels) -> go.Figure:
         ticktext=[esc(labels.short_wave(w)) for w in waves],
         range=[-0.5, len(waves) - 0.5],
     )
-    fig.update_yaxes(title_text=f"trust: {first} − {second}")
+    title = esc(labels.scores.get(score, score))
+    fig.update_yaxes(title_text=f"{title}:<br>{first} − {second}")
     return styled(fig, height=300, showlegend=False)

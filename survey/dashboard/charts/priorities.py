@@ -1,97 +1,139 @@
-"""Priorities: mean ranks wave to wave, and the agreement between the groups' orders."""
+"""Priorities: the two sides' mean ranks item by item, and the agreement between their orders."""
 
 from __future__ import annotations
 
 import plotly.graph_objects as go
-from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
 from survey.analysis.results import WorkshopStats, available
 from survey.dashboard.charts.style import (
     add_note,
     esc,
+    group_colour,
     groups_and_waves,
     missing_text,
-    shortened,
+    new_figure,
     styled,
     wave_estimates,
+    wrapped,
 )
 from survey.dashboard.formatting import number
 from survey.dashboard.labels import Labels
 
+ITEM_WIDTH = 44  # characters per line of an item's label, above its row
 
-def priorities_slope_chart(stats: WorkshopStats, labels: Labels) -> go.Figure:
-    """Mean rank of every item per group, wave to wave (1 = most important, at the top)."""
-    groups, waves = groups_and_waves(stats)
+
+def priorities_chart(stats: WorkshopStats, labels: Labels) -> go.Figure:
+    """The two sides' priorities item by item: each item's mean rank in each group (1 = most
+    important, at the left), one panel per wave, the items sorted by how far apart the groups
+    rank them in the last wave that can be compared (the largest difference at the top); the
+    bar between the two markers is the difference. Each item's label stands above its row, so
+    that the dots keep the whole width of a phone."""
+    groups, waves = groups_and_waves(labels)
     priorities = stats.priorities
-    items = priorities.items
+    items = list(priorities.items)
+    first, second = groups[0], groups[1]
     min_cell = stats.min_cell
-    titles = [
-        esc(labels.group(g))
-        + " ("
-        + ", ".join(f"n = {priorities.cell(g, w).n}" for w in waves)
-        + ")"
-        for g in groups
-    ]
+
+    def means(wave: str) -> tuple[dict | None, dict | None]:
+        """Each group's mean ranks in the wave; None where withheld or undefined (no one)."""
+        cells = priorities.cell(first, wave), priorities.cell(second, wave)
+        return tuple(c.mean_rank if available(c) and c.reason is None else None for c in cells)
+
+    compared = [w for w in waves if all(m is not None for m in means(w))]
+    if compared:
+        a, b = means(compared[-1])
+        items.sort(key=lambda item: abs(a[item] - b[item]))  # row 0, the smallest, at the bottom
+    rows = list(range(len(items)))
+    titles = []
+    for wave in waves:
+        a, b = priorities.cell(first, wave), priorities.cell(second, wave)
+        titles.append(f"{esc(labels.short_wave(wave))} (n = {a.n} and {b.n})")
+    # One panel per wave, one under the other: side by side they would not fit a phone.
     fig = make_subplots(
-        rows=1, cols=len(groups), shared_yaxes=True, subplot_titles=titles, horizontal_spacing=0.06
+        figure=new_figure(),
+        rows=len(waves),
+        cols=1,
+        shared_xaxes=True,
+        subplot_titles=titles,
+        vertical_spacing=0.06,
     )
-    colours = qualitative.Safe
-    ticks = [esc(labels.short_wave(w)) for w in waves]
-    for gi, group in enumerate(groups):
-        notes = []
-        for wave, tick in zip(waves, ticks, strict=True):
-            cell = priorities.cell(group, wave)
-            if not available(cell, cell.mean_rank):
-                notes.append(f"{tick}: {esc(missing_text(cell, min_cell))}")
-        for ii, item in enumerate(items):
-            ys = []
-            for wave in waves:
-                cell = priorities.cell(group, wave)
-                ys.append(cell.mean_rank[item] if available(cell, cell.mean_rank) else None)
-            label = esc(labels.items.get(item, item))
-            fig.add_scatter(
-                x=list(range(len(waves))),
-                y=ys,
-                mode="lines+markers",
-                name=esc(shortened(labels.items.get(item, item))),
-                legendgroup=item,
-                showlegend=gi == 0,
-                line={"color": colours[ii % len(colours)], "width": 2},
-                hovertext=[
-                    f"{esc(labels.group(group))}, {t}<br>{label}: mean rank {number(y)}"
-                    for t, y in zip(ticks, ys, strict=True)
-                ],
-                hoverinfo="text",
-                row=1,
-                col=gi + 1,
-            )
-        if notes:
+    k = len(items)
+    for wi, wave in enumerate(waves):
+        where = {"row": wi + 1, "col": 1}
+        a, b = means(wave)
+        for row, item in zip(rows, items, strict=True):
             add_note(
                 fig,
-                "<br>".join(notes),
-                0.5,
-                0.5,
+                wrapped(labels.items.get(item, item), ITEM_WIDTH),
+                0,
+                row + 0.22,
                 xref="x domain",
-                yref="y domain",
-                row=1,
-                col=gi + 1,
+                xanchor="left",
+                yanchor="bottom",
+                align="left",
+                font={"color": "#1b1f24", "size": 12},
+                **where,
             )
-    k = len(items)
-    fig.update_xaxes(
-        tickvals=list(range(len(waves))), ticktext=ticks, range=[-0.25, len(waves) - 0.75]
+        notes = []
+        for group, ranks in ((first, a), (second, b)):
+            if ranks is None:
+                cell = priorities.cell(group, wave)
+                notes.append(f"{esc(labels.group(group))}: {esc(missing_text(cell, min_cell))}")
+        if a is not None and b is not None:
+            gap_x, gap_y = [], []
+            for row, item in zip(rows, items, strict=True):
+                gap_x += [a[item], b[item], None]
+                gap_y += [row, row, None]
+            fig.add_scatter(
+                x=gap_x,
+                y=gap_y,
+                mode="lines",
+                line={"color": "#c9d1d9", "width": 4},
+                hoverinfo="skip",
+                showlegend=False,
+                **where,
+            )
+        for gi, (group, ranks) in enumerate(((first, a), (second, b))):
+            if ranks is None:
+                continue
+            n = priorities.cell(group, wave).n
+            fig.add_scatter(
+                x=[ranks[item] for item in items],
+                y=rows,
+                customdata=items,
+                mode="markers",
+                name=esc(labels.group(group)),
+                legendgroup=group,
+                showlegend=wi == 0,
+                marker={"color": group_colour(gi), "size": 11},
+                hovertext=[
+                    f"{esc(labels.group(group))}, {esc(labels.short_wave(wave))} (n = {n})<br>"
+                    f"{esc(labels.items.get(item, item))}: mean rank {number(ranks[item])}"
+                    for item in items
+                ],
+                hoverinfo="text",
+                **where,
+            )
+        if notes:
+            add_note(fig, "<br>".join(notes), 0.5, 0.5, xref="x domain", yref="y domain", **where)
+    fig.update_xaxes(range=[0.5, k + 0.5], dtick=1, showticklabels=True)
+    fig.update_xaxes(title_text="mean rank (1 = most important)", row=len(waves), col=1)
+    fig.update_yaxes(range=[-0.5, k - 0.1], showticklabels=False, zeroline=False)
+    return styled(
+        fig,
+        height=120 + (30 + 62 * k) * len(waves),
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.03, "x": 0},
     )
-    fig.update_yaxes(range=[k + 0.5, 0.5], dtick=1)
-    fig.update_yaxes(title_text="mean rank (1 = most important)", row=1, col=1)
-    return styled(fig, height=520, margin={"l": 10, "r": 10, "t": 40, "b": 10})
 
 
 def agreement_chart(stats: WorkshopStats, labels: Labels) -> go.Figure:
     """Kendall's tau-b between the groups' mean ranks per wave, with its bootstrap 95 % CI."""
-    _, waves = groups_and_waves(stats)
+    _, waves = groups_and_waves(labels)
     priorities = stats.priorities
     min_cell = stats.min_cell
-    fig = go.Figure()
+    fig = new_figure()
     wave_estimates(
         fig,
         priorities.agreement,

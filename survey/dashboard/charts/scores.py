@@ -12,6 +12,8 @@ from survey.dashboard.charts.style import (
     group_colour,
     groups_and_waves,
     missing_text,
+    new_figure,
+    scale_axis,
     styled,
 )
 from survey.dashboard.formatting import number
@@ -21,11 +23,12 @@ from survey.dashboard.labels import Labels
 def score_cells_chart(
     stats: WorkshopStats, score: str, labels: Labels, scale: tuple[int, int]
 ) -> go.Figure:
-    """The score's mean with its 95 % CI in every group x wave cell, with n."""
-    groups, waves = groups_and_waves(stats)
+    """The score's mean with its 95 % CI in every group x wave cell, with n, on the scale's
+    full range."""
+    groups, waves = groups_and_waves(labels)
     parts = stats.scores[score]
     min_cell = stats.min_cell
-    fig = go.Figure()
+    fig = new_figure()
     low, high = scale
     for gi, group in enumerate(groups):
         offset = (gi - (len(groups) - 1) / 2) * 0.16
@@ -78,17 +81,20 @@ def score_cells_chart(
         ticktext=[esc(labels.short_wave(w)) for w in waves],
         range=[-0.8, len(waves) - 0.2],
     )
-    pad = (high - low) * 0.05
-    fig.update_yaxes(title_text=esc(labels.scores.get(score, score)), range=[low - pad, high + pad])
+    scale_axis(fig, scale, esc(labels.scores.get(score, score)))
     return styled(fig, height=340)
 
 
-def paired_change_chart(stats: WorkshopStats, score: str, labels: Labels) -> go.Figure:
-    """Mean change (post − pre) per group over participants who answered both, with its CI."""
-    groups, _ = groups_and_waves(stats)
+def paired_change_chart(
+    stats: WorkshopStats, score: str, labels: Labels, scale: tuple[int, int]
+) -> go.Figure:
+    """Mean change (post − pre) per group over participants who answered both, with its CI.
+    A change is a difference, not a place on the scale: the axis is zoomed on the estimates
+    and its title says so, with the scale's range."""
+    groups, _ = groups_and_waves(labels)
     parts = stats.scores[score]
     min_cell = stats.min_cell
-    fig = go.Figure()
+    fig = new_figure()
     for gi, group in enumerate(groups):
         obj = parts.change(group)
         if not available(obj, obj.mean_change):
@@ -126,17 +132,22 @@ def paired_change_chart(stats: WorkshopStats, score: str, labels: Labels) -> go.
         ticktext=[f"{esc(labels.group(g))}<br>n = {parts.change(g).n} pairs" for g in groups],
         range=[-0.6, len(groups) - 0.4],
     )
-    fig.update_yaxes(title_text="mean change (post − pre)")
+    low, high = scale
+    fig.update_yaxes(
+        title_text=f"mean change (post − pre)<br>axis zoomed: the scale runs {low} to {high}"
+    )
     return styled(fig, height=300, showlegend=False)
 
 
-def group_by_time_chart(stats: WorkshopStats, score: str, labels: Labels) -> go.Figure:
-    """Matched means before and after per group (the interaction), and the difference of the
-    groups' changes with its CI."""
-    groups, waves = groups_and_waves(stats)
+def group_by_time_chart(
+    stats: WorkshopStats, score: str, labels: Labels, scale: tuple[int, int]
+) -> go.Figure:
+    """Matched means before and after per group (the interaction), on the scale's full range,
+    and the difference of the groups' changes with its CI."""
+    groups, waves = groups_and_waves(labels)
     parts = stats.scores[score]
     min_cell = stats.min_cell
-    fig = go.Figure()
+    fig = new_figure()
     ticks = [esc(labels.short_wave(w)) for w in waves[:2]]
     notes = []
     for gi, group in enumerate(groups):
@@ -169,6 +180,6 @@ def group_by_time_chart(stats: WorkshopStats, score: str, labels: Labels) -> go.
     if notes:
         add_note(fig, "<br>".join(notes), 0.5, 1.0, xref="paper", yref="paper", yanchor="bottom")
     fig.update_xaxes(tickvals=[0, 1], ticktext=ticks, range=[-0.3, 1.3])
-    fig.update_yaxes(title_text=esc(labels.scores.get(score, score)))
+    scale_axis(fig, scale, esc(labels.scores.get(score, score)))
     lines = sum(note.count("<br>") + 1 for note in notes)
     return styled(fig, height=340, margin={"l": 10, "r": 10, "t": 20 + 17 * lines, "b": 10})

@@ -12,18 +12,21 @@ A withheld cell is never drawn as a number: it gets the note "suppressed (n < k)
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import plotly.graph_objects as go
 
-from survey.analysis.results import Agreement, Asymmetry, Statistic, WorkshopStats, available
+from survey.analysis.results import Agreement, Asymmetry, Statistic, available
 from survey.dashboard.formatting import suppressed_note
+from survey.dashboard.labels import Labels
 
 GROUP_COLOURS = ("#0b5cad", "#c2571a", "#2e7d32", "#6a1b9a")
 MUTED = "#57606a"
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif'
 LEGEND_LABEL_MAX = 42
+LABEL_WIDTH = 34  # characters per line of a wrapped axis label
 
 
 def esc(text: object) -> str:
@@ -39,6 +42,12 @@ def shortened(text: str, limit: int = LEGEND_LABEL_MAX) -> str:
 def group_colour(index: int) -> str:
     """The colour of the group at `index` in the instrument's order."""
     return GROUP_COLOURS[index % len(GROUP_COLOURS)]
+
+
+def new_figure() -> go.Figure:
+    """An empty figure without plotly's default template: styled() sets none anyway, and
+    loading the default one is most of what a process's first chart costs."""
+    return go.Figure(layout={"template": "none"})
 
 
 def styled(fig: go.Figure, *, height: int, **extra: Any) -> go.Figure:
@@ -62,23 +71,44 @@ def styled(fig: go.Figure, *, height: int, **extra: Any) -> go.Figure:
 
 
 def add_note(fig: go.Figure, text: str, x: float | str, y: float | str, **kwargs: Any) -> None:
-    """An annotation in place of a value (already escaped text)."""
-    fig.add_annotation(
-        text=text,
-        x=x,
-        y=y,
-        showarrow=False,
-        font={"color": MUTED, "size": 12},
-        **kwargs,
-    )
+    """An annotation in place of a value, or a label (already escaped text); `kwargs` override
+    the muted look of a note."""
+    settings = {"showarrow": False, "font": {"color": MUTED, "size": 12}}
+    fig.add_annotation(text=text, x=x, y=y, **(settings | kwargs))
 
 
-def groups_and_waves(stats: WorkshopStats) -> tuple[list[str], list[str]]:
-    """Groups and waves in the statistics' order."""
-    cells = next(iter(stats.scores.values())).cells
-    groups = list(dict.fromkeys(c.group for c in cells))
-    waves = list(dict.fromkeys(c.wave for c in cells))
-    return groups, waves
+def groups_and_waves(labels: Labels) -> tuple[list[str], list[str]]:
+    """Groups and waves in the workshop's order (whatever statistics the instrument has)."""
+    return list(labels.groups), list(labels.waves)
+
+
+def wrapped(text: str, width: int = LABEL_WIDTH) -> str:
+    """Escaped text broken into lines of about `width` characters, so that a long label is
+    shown whole instead of cut."""
+    lines, line = [], ""
+    for word in str(text).split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return "<br>".join(esc(part) for part in lines)
+
+
+def whole_number_axis(fig: go.Figure, largest: float, **where: Any) -> None:
+    """A count axis from zero with ticks on whole numbers only (never half a person)."""
+    steps = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000)
+    step = next((s for s in steps if largest / s <= 8), math.ceil(largest / 8))
+    fig.update_yaxes(tick0=0, dtick=step, tickformat="d", rangemode="tozero", **where)
+
+
+def scale_axis(fig: go.Figure, scale: tuple[float, float], title: str, **where: Any) -> None:
+    """A y-axis on the scale's full range (a little margin for the markers), so that a small
+    change never looks like a large one."""
+    low, high = scale
+    pad = (high - low) * 0.05
+    fig.update_yaxes(title_text=title, range=[low - pad, high + pad], **where)
 
 
 def missing_text(obj: Statistic, min_cell: int) -> str:

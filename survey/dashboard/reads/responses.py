@@ -48,10 +48,15 @@ def answer_columns(setting: Setting) -> dict[tuple[str, str], int]:
     """(question, item) -> column of Loaded.matrix: numeric questions, then ranking items."""
     width = len(setting.numeric)
     columns = {(code, ""): j for j, code in enumerate(setting.numeric)}
-    ranking = setting.instrument.ranking_question
+    ranking = setting.ranking
     for k, item in enumerate(setting.spec.ranking_items):
         columns[ranking, item] = width + k
     return columns
+
+
+def _read_questions(setting: Setting) -> list[str]:
+    """The questions whose numbers a dataset holds: the numeric ones and the ranking."""
+    return [*setting.numeric, *([setting.ranking] if setting.ranking else [])]
 
 
 def load_raw(setting: Setting) -> Loaded:
@@ -63,7 +68,7 @@ def load_raw(setting: Setting) -> Loaded:
     in SQL was twice as slow on SQLite.
     """
     spec = setting.spec
-    ranking, width = setting.instrument.ranking_question, len(setting.numeric)
+    ranking, width = setting.ranking, len(setting.numeric)
     experience = aliased(Answer)
     rows = db.session.execute(
         select(*RESPONSE_COLUMNS, experience.text)
@@ -75,13 +80,10 @@ def load_raw(setting: Setting) -> Loaded:
         .where(Participant.workshop_id == setting.workshop_id, included_responses())
         .order_by(Response.id)
     ).all()
-    column = case(
-        (
-            Answer.question == ranking,
-            width + case({item: k for k, item in enumerate(spec.ranking_items)}, value=Answer.item),
-        ),
-        else_=case({code: j for j, code in enumerate(setting.numeric)}, value=Answer.question),
-    )
+    column = case({code: j for j, code in enumerate(setting.numeric)}, value=Answer.question)
+    if ranking:
+        ranked = case({item: k for k, item in enumerate(spec.ranking_items)}, value=Answer.item)
+        column = case((Answer.question == ranking, width + ranked), else_=column)
     # Core execution (no ORM row processing): this is the one statement that grows with the
     # number of answers.
     triples = (
@@ -93,7 +95,7 @@ def load_raw(setting: Setting) -> Loaded:
             .where(
                 Participant.workshop_id == setting.workshop_id,
                 included_responses(),
-                Answer.question.in_([*setting.numeric, ranking]),
+                Answer.question.in_(_read_questions(setting)),
                 Answer.number.is_not(None),
             )
         )
@@ -118,7 +120,7 @@ def new_responses(setting: Setting, after: int, since: datetime) -> list:
     """Included responses with an id above `after` or submitted at or after `since`, each with
     its participant and its numeric and experience answers: one row per answer (one
     statement, over the primary key and ix_response_submitted_at)."""
-    wanted = [*setting.numeric, setting.instrument.ranking_question, EXPERIENCE]
+    wanted = [*_read_questions(setting), EXPERIENCE]
     return (
         db.session.connection()
         .execute(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from survey.dashboard.labels import NEUTRAL_FORMS
 from survey.dashboard.results import Results
 from survey.dashboard.setting import Setting
 from survey.dashboard.views.parts import Section, item_charts
@@ -34,7 +33,7 @@ def obstacles_view(setting: Setting, results: Results) -> ObstaclesView:
             sections.append(
                 Section(
                     f"page-{page.code}",
-                    page.title(setting.language, NEUTRAL_FORMS),
+                    page.title(setting.language, setting.labels.neutral),
                     item_charts(setting, results, asked_first),
                 )
             )

@@ -1,10 +1,13 @@
-"""The overview page: findings, the response funnel and the linking code's match report."""
+"""The overview page: the headline, the findings, the response funnel and the linking code's
+match report."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from survey.analysis.findings import all_findings
+from survey.analysis.headline import headline
 from survey.analysis.results import Matching
 from survey.dashboard.charts.embedding import figure_data
 from survey.dashboard.charts.funnel import funnel_chart
@@ -16,18 +19,31 @@ from survey.dashboard.views.parts import Chart
 
 @dataclass(frozen=True)
 class OverviewView:
-    """Findings, the response funnel and the match report."""
+    """The headline and findings (in one language), the response funnel and the match
+    report."""
 
+    headline: Sequence[str]
+    findings: Sequence[str]
+    language: str  # of the headline and findings
+    direction: str  # "rtl" or "ltr", the language's
     funnel_chart: Chart
     funnel: Sequence[FunnelRow]
     matching: Matching
-    findings: Sequence[str]
 
 
-def overview_view(setting: Setting, results: Results, funnel: Sequence[FunnelRow]) -> OverviewView:
-    """Response funnel (not kept with the results: it moves with every started response),
-    matching, findings."""
+def overview_view(
+    setting: Setting, results: Results, funnel: Sequence[FunnelRow], language: str | None = None
+) -> OverviewView:
+    """Headline and findings in `language` (the instrument's default when None), the response
+    funnel (not kept with the results: it moves with every started response), matching."""
+    spec = setting.spec
+    found = all_findings(results.stats, spec, language)
+    language = spec.wording(language).language
     return OverviewView(
+        headline=headline(found, spec),
+        findings=[finding.sentence for finding in found],
+        language=language,
+        direction="rtl" if setting.instrument.is_rtl(language) else "ltr",
         funnel_chart=Chart(
             "overview-funnel",
             "Responses by group and wave",
@@ -35,5 +51,4 @@ def overview_view(setting: Setting, results: Results, funnel: Sequence[FunnelRow
         ),
         funnel=funnel,
         matching=results.stats.matching,
-        findings=results.stats.findings,
     )

@@ -26,6 +26,11 @@ PAGES = (
 )
 
 
+def pages_of(setting: Setting) -> tuple[tuple[str, str], ...]:
+    """The tabs of a workshop's dashboard: those whose statistics its instrument declares."""
+    return tuple((name, title) for name, title in PAGES if setting.declares(name))
+
+
 @dataclass(frozen=True)
 class Chart:
     """A figure with its title, as a page embeds it."""

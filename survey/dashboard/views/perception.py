@@ -18,30 +18,38 @@ class PerceptionView:
     """The perception gap and the asymmetry, each as a chart and a table."""
 
     perception_chart: Chart
-    asymmetry_chart: Chart
+    asymmetry_chart: Chart | None  # None without an alpha score
     perception: Sequence[Perception]
     asymmetry: Sequence[Asymmetry]
 
 
 def perception_view(setting: Setting, results: Results) -> PerceptionView:
-    """The perception gap and the asymmetry, each as a chart and a table."""
-    stats, labels = results.stats, setting.labels
-    meta = setting.spec.perception[0]
+    """The perception gap and (with an alpha score) the asymmetry, each as a chart and a table;
+    only for an instrument that declares its perception pair."""
+    stats, labels, spec = results.stats, setting.labels, setting.spec
+    meta, direct = spec.perception
+    question = setting.instrument.question(meta)
+    asymmetry = None
+    if spec.alpha_score:
+        asymmetry = chart(
+            results,
+            "perception-asymmetry",
+            "Asymmetry of trust between the groups",
+            lambda: asymmetry_chart(stats, labels, spec.alpha_score),
+        )
     return PerceptionView(
         perception_chart=chart(
             results,
             "perception-gap",
             "Perceived and actual trust",
             lambda: perception_chart(
-                stats, labels, setting.spec.perception, setting.scale_range(meta)
+                stats,
+                labels,
+                (setting.single_item_score(meta), setting.single_item_score(direct)),
+                (question.minimum, question.maximum),
             ),
         ),
-        asymmetry_chart=chart(
-            results,
-            "perception-asymmetry",
-            "Asymmetry of trust between the groups",
-            lambda: asymmetry_chart(stats, labels),
-        ),
+        asymmetry_chart=asymmetry,
         perception=stats.perception,
         asymmetry=stats.asymmetry,
     )

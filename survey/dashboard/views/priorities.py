@@ -1,12 +1,12 @@
-"""The priorities page: mean ranks, the agreement between the groups and its convergence,
-shared interests and the largest differences."""
+"""The priorities page: the two sides' mean ranks item by item, the agreement between the
+groups and its convergence, shared interests and the largest differences."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from survey.analysis.results import Priorities
-from survey.dashboard.charts.priorities import agreement_chart, priorities_slope_chart
+from survey.dashboard.charts.priorities import agreement_chart, priorities_chart
 from survey.dashboard.results import Results
 from survey.dashboard.setting import Setting
 from survey.dashboard.views.parts import Chart, chart
@@ -16,20 +16,21 @@ from survey.dashboard.views.parts import Chart, chart
 class PrioritiesView:
     """The priorities' charts and statistics."""
 
-    slope_chart: Chart
+    ranks_chart: Chart
     agreement_chart: Chart
     priorities: Priorities
 
 
 def priorities_view(setting: Setting, results: Results) -> PrioritiesView:
-    """The slope and agreement charts, and the priorities' statistics for the tables."""
+    """The mean-rank and agreement charts, and the priorities' statistics for the tables; only
+    for an instrument that declares its ranking."""
     stats, labels = results.stats, setting.labels
     return PrioritiesView(
-        slope_chart=chart(
+        ranks_chart=chart(
             results,
-            "priorities-slope",
-            "Mean rank of each priority, by group and wave",
-            lambda: priorities_slope_chart(stats, labels),
+            "priorities-ranks",
+            "Mean rank of each priority in each group, wave by wave",
+            lambda: priorities_chart(stats, labels),
         ),
         agreement_chart=chart(
             results,

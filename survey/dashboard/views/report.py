@@ -27,12 +27,27 @@ from survey.dashboard.results import Results
 from survey.dashboard.setting import Setting
 from survey.dashboard.views.obstacles import ObstaclesView, obstacles_view
 from survey.dashboard.views.overview import OverviewView, overview_view
+from survey.dashboard.views.parts import pages_of
 from survey.dashboard.views.perception import PerceptionView, perception_view
 from survey.dashboard.views.priorities import PrioritiesView, priorities_view
 from survey.dashboard.views.text import TextBlock
 from survey.dashboard.views.trust import TrustView, trust_view
 
 STYLES = ("css/app.css", "css/dashboard.css")
+# plotly.js with only the trace types the charts use (survey/static/vendor/plotly/README.md):
+# pages load it, the report carries it.
+PLOTLY = "vendor/plotly/plotly-basic.min.js"
+
+
+@dataclass(frozen=True)
+class PageViews:
+    """The pages drawn from the results (all but the overview and the free text); a page the
+    instrument does not declare is None."""
+
+    trust: TrustView
+    perception: PerceptionView | None
+    priorities: PrioritiesView | None
+    obstacles: ObstaclesView
 
 
 @dataclass(frozen=True)
@@ -40,20 +55,26 @@ class ReportView:
     """Every page but the free text, for the self-contained report."""
 
     overview: OverviewView
-    trust: TrustView
-    perception: PerceptionView
-    priorities: PrioritiesView
-    obstacles: ObstaclesView
+    pages: PageViews
 
 
-def report_view(setting: Setting, results: Results, funnel: Sequence[FunnelRow]) -> ReportView:
+def every_page_view(setting: Setting, results: Results) -> PageViews:
+    """The view of every page the instrument declares (drawing every figure of the results)."""
+    return PageViews(
+        trust=trust_view(setting, results),
+        perception=perception_view(setting, results) if setting.declares("perception") else None,
+        priorities=priorities_view(setting, results) if setting.declares("priorities") else None,
+        obstacles=obstacles_view(setting, results),
+    )
+
+
+def report_view(
+    setting: Setting, results: Results, funnel: Sequence[FunnelRow], language: str | None = None
+) -> ReportView:
     """Everything the pages show, for the self-contained report."""
     return ReportView(
-        overview=overview_view(setting, results, funnel),
-        trust=trust_view(setting, results),
-        perception=perception_view(setting, results),
-        priorities=priorities_view(setting, results),
-        obstacles=obstacles_view(setting, results),
+        overview=overview_view(setting, results, funnel, language),
+        pages=every_page_view(setting, results),
     )
 
 
@@ -81,9 +102,11 @@ def report_html(
     *,
     generated_at: datetime,
     texts: list[TextBlock] | None = None,
+    language: str | None = None,
 ) -> str:
-    """The report as one HTML document; free text only when `texts` is given."""
-    plotly_js, plotly_hash = inline_asset("js/plotly.min.js")
+    """The report as one HTML document, its headline and findings in `language`; free text
+    only when `texts` is given."""
+    plotly_js, plotly_hash = inline_asset(PLOTLY)
     chart_js, chart_hash = inline_asset("js/dashboard.js")
     styles = Markup("\n").join(inline_asset(name)[0] for name in STYLES)
     policy = "; ".join(
@@ -104,7 +127,8 @@ def report_html(
         results=results,
         filters=results.filters,
         stats=results.stats,
-        views=report_view(setting, results, funnel),
+        views=report_view(setting, results, funnel, language),
+        pages=pages_of(setting),
         texts=texts,
         generated_at=generated_at,
         policy=policy,

@@ -63,28 +63,34 @@ def summary_lines(setting: Setting, results: Results) -> Iterator[str]:
         yield (
             f"{INDENT}group × time (difference of the changes): {difference} (n = {did.n}{tests})"
         )
-    yield ""
-    yield "Cronbach's alpha"
-    for a in stats.alpha:
-        value = suppressed_note(k) if a.suppressed else number(a.alpha)
-        yield f"{INDENT}{labels.cell(a.group, a.wave)}: {value} (n = {a.n})"
-    yield from _priorities(stats.priorities, labels, k)
-    yield ""
-    yield "Perception: thinks the other side trusts them / trust the other side gives them"
-    for o in stats.perception:
-        gap = _estimate(o, o.gap, o.ci_low, o.ci_high, k)
-        yield (
-            f"{INDENT}{labels.cell(o.group, o.wave)}: {number(o.meta_trust_mean)} "
-            f"(n = {o.meta_trust_n}) / {number(o.other_trust_mean)} "
-            f"(n = {o.other_trust_n}), gap {gap}"
-        )
-    first, second = (labels.group(g) for g in spec.groups[:2])
-    yield f"Asymmetry of {spec.alpha_score} ({first} − {second})"
-    for o in stats.asymmetry:
-        yield (
-            f"{INDENT}{labels.wave(o.wave)}: {_estimate(o, o.value, o.ci_low, o.ci_high, k)} "
-            f"(n = {o.n_first} and {o.n_second})"
-        )
+    # Only what the instrument declares (docs/statistics.md, "What an instrument does not
+    # declare").
+    if stats.alpha:
+        yield ""
+        yield "Cronbach's alpha"
+        for a in stats.alpha:
+            value = suppressed_note(k) if a.suppressed else number(a.alpha)
+            yield f"{INDENT}{labels.cell(a.group, a.wave)}: {value} (n = {a.n})"
+    if stats.priorities is not None:
+        yield from _priorities(stats.priorities, labels, k)
+    if stats.perception:
+        yield ""
+        yield "Perception: thinks the other side trusts them / trust the other side gives them"
+        for o in stats.perception:
+            gap = _estimate(o, o.gap, o.ci_low, o.ci_high, k)
+            yield (
+                f"{INDENT}{labels.cell(o.group, o.wave)}: {number(o.meta_trust_mean)} "
+                f"(n = {o.meta_trust_n}) / {number(o.other_trust_mean)} "
+                f"(n = {o.other_trust_n}), gap {gap}"
+            )
+    if stats.asymmetry:
+        first, second = (labels.group(g) for g in spec.groups[:2])
+        yield f"Asymmetry of {spec.alpha_score} ({first} − {second})"
+        for o in stats.asymmetry:
+            yield (
+                f"{INDENT}{labels.wave(o.wave)}: {_estimate(o, o.value, o.ci_low, o.ci_high, k)} "
+                f"(n = {o.n_first} and {o.n_second})"
+            )
     yield ""
     yield "Findings"
     for sentence in stats.findings or ["(none)"]:

@@ -35,7 +35,7 @@ class TrustView:
     """Every score, alpha, the score items' answers and the thermometers."""
 
     scores: list[ScoreView]
-    alpha: Sequence[Alpha]
+    alpha: Sequence[Alpha]  # empty when the instrument names no alpha score
     alpha_title: str
     item_charts: Section
     thermometers: list[Chart]
@@ -62,13 +62,13 @@ def trust_view(setting: Setting, results: Results) -> TrustView:
                     results,
                     f"trust-paired-{name}",
                     f"{title}: change among those who answered both times",
-                    lambda name=name: paired_change_chart(stats, name, labels),
+                    lambda name=name, scale=scale: paired_change_chart(stats, name, labels, scale),
                 ),
                 by_time=chart(
                     results,
                     f"trust-by-time-{name}",
                     f"{title}: group × time",
-                    lambda name=name: group_by_time_chart(stats, name, labels),
+                    lambda name=name, scale=scale: group_by_time_chart(stats, name, labels, scale),
                 ),
                 stats=stats.scores[name],
             )
@@ -78,7 +78,7 @@ def trust_view(setting: Setting, results: Results) -> TrustView:
     return TrustView(
         scores=scores,
         alpha=stats.alpha,
-        alpha_title=labels.scores.get(setting.spec.alpha_score, setting.spec.alpha_score),
+        alpha_title=labels.scores.get(setting.spec.alpha_score or "", ""),
         item_charts=Section(
             "trust-items", "Answers to each item", item_charts(setting, results, items)
         ),

@@ -1,0 +1,24 @@
+"""The dashboard's language: the one its findings and headline are written in."""
+
+from __future__ import annotations
+
+from survey.instruments import Instrument
+
+# The query argument that asks for a language (?lang=fr); kept in the tabs' addresses.
+LANGUAGE_ARG = "lang"
+# Each language's name in itself, for the switch between them.
+NATIVE_NAMES = {"en": "English", "ur": "اردو", "fr": "Français"}
+
+
+def dashboard_language(instrument: Instrument, asked: str | None, preferred: str | None) -> str:
+    """The language asked for in the address, else the staff member's (their browser's or
+    their chosen one), when the instrument has it; else the instrument's default language."""
+    for language in (asked, preferred):
+        if language in instrument.languages:
+            return language
+    return instrument.default_language
+
+
+def language_choices(instrument: Instrument) -> list[tuple[str, str]]:
+    """The instrument's languages with their own names, the default first."""
+    return [(code, NATIVE_NAMES.get(code, code)) for code in instrument.languages]
