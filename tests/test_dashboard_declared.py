@@ -11,7 +11,7 @@ import pytest
 
 from survey.extensions import db
 from survey.instruments import instrument_from_definition, shipped_instrument
-from survey.organise.workshops import instrument_version_for
+from survey.instruments.store import store
 from tests.conftest import sign_in
 from tests.dashboard_helpers import populate
 
@@ -22,7 +22,7 @@ def workshop_on(make, change):
     """A workshop whose waves use the shipped instrument changed by `change(document)`."""
     document = copy.deepcopy(shipped_instrument("nato-pakistan-2014").definition)
     change(document)
-    version = instrument_version_for(instrument_from_definition(document))
+    version, _new = store(instrument_from_definition(document))
     ws = make.workshop(open_waves=("pre", "post"))
     for wave in ws.waves:
         wave.instrument_version = version

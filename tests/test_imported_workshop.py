@@ -14,8 +14,8 @@ from survey.instruments.store import find as find_version
 from survey.instruments.store import import_file, save_corrections
 from survey.models import Participant, ResponseStatus
 from survey.organise.workshops import create_workshop, open_wave
+from tests import factories
 from tests.conftest import sign_in
-from tests.dashboard_helpers import respond
 from tests.instrument_workbooks import TRUST_KEEPS_UR_CORRECTED, authored, workbook_bytes
 from tests.respond_helpers import Respondent, token_of
 
@@ -124,7 +124,7 @@ def _populate(workshop, per_group: int = 6):
                     answers |= {"topics": "culture", "hope": "More visas."}
                 else:
                     answers |= {"again": "yes"}
-                respond(participant, workshop.wave(wave), answers)
+                factories.response(participant, wave, answers)
 
 
 def test_dashboards_exports_and_report_work_for_the_imported_questionnaire(workshop, make, client):
