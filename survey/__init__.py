@@ -90,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     from survey.api.routes import bp as api_bp
     from survey.assets.routes import bp as assets_bp
     from survey.auth.routes import bp as auth_bp
+    from survey.coding.routes import bp as coding_bp
     from survey.dashboard.routes import bp as dashboard_bp
     from survey.exports.routes import bp as exports_bp
     from survey.main.routes import bp as main_bp
@@ -105,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
         exports_bp,
         respond_bp,
         dashboard_bp,
+        coding_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)

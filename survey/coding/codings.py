@@ -171,3 +171,19 @@ def coding_signature(workshop_id: int) -> tuple:
     ]
     both = union_all(*parts).subquery()
     return tuple(tuple(row) for row in db.session.execute(select(both).order_by(both.c[0])))
+
+
+def code_answers(
+    workshop: Workshop, coder: StaffUser, codes: dict[int, Sequence[Theme] | None]
+) -> int:
+    """Set the coder's coding of several answers at once (None: not coded); return how many
+    changed. Answers whose coding is already the one given are left as they are."""
+    current = my_themes(list(codes), coder)
+    answers = {a.id: a for a in db.session.scalars(select(Answer).where(Answer.id.in_(codes)))}
+    changed = 0
+    for answer_id, themes in codes.items():
+        wanted = None if themes is None else frozenset(t.id for t in themes)
+        if current.get(answer_id) != wanted:
+            save_coding(workshop, answers[answer_id], coder, themes)
+            changed += 1
+    return changed

@@ -41,8 +41,10 @@ class Theme(db.Model):
     code: Mapped[str] = mapped_column(String(64))
     label: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
-    # A theme in use as a parent cannot be deleted (survey.coding.themes refuses it first).
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id", ondelete="RESTRICT"))
+    # A theme in use as a parent cannot be deleted (survey.coding.themes refuses it first). NO
+    # ACTION, not RESTRICT: checked at the end of the statement, so that deleting a workshop
+    # (or all its themes at once) is not refused half-way.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id"))
     position: Mapped[int] = mapped_column(default=0)
     # Part of the coding signature the dashboards' cache key holds (a label or parent edited).
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -51,12 +53,13 @@ class Theme(db.Model):
     parent: Mapped["Theme | None"] = relationship(remote_side="Theme.id")
 
 
-# A theme used in a coding cannot be deleted: the coding would silently change meaning.
+# A theme used in a coding cannot be deleted: the coding would silently change meaning (NO
+# ACTION, as for Theme.parent_id).
 coding_theme = Table(
     "coding_theme",
     db.metadata,
     Column("coding_id", ForeignKey("coding.id", ondelete="CASCADE"), primary_key=True),
-    Column("theme_id", ForeignKey("theme.id", ondelete="RESTRICT"), primary_key=True, index=True),
+    Column("theme_id", ForeignKey("theme.id"), primary_key=True, index=True),
 )
 
 settled_coding_theme = Table(
@@ -65,7 +68,7 @@ settled_coding_theme = Table(
     Column(
         "settled_coding_id", ForeignKey("settled_coding.id", ondelete="CASCADE"), primary_key=True
     ),
-    Column("theme_id", ForeignKey("theme.id", ondelete="RESTRICT"), primary_key=True, index=True),
+    Column("theme_id", ForeignKey("theme.id"), primary_key=True, index=True),
 )
 
 

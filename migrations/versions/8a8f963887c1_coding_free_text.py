@@ -5,9 +5,9 @@ coding of an answer (its themes, or none), the settled final coding of an answer
 disagreed on, and the samples of answers assigned to a second coder. An answer's deletion (a
 withdrawal) takes its codings with it; a theme in use cannot be deleted.
 
-Revision ID: e9c689647949
+Revision ID: 8a8f963887c1
 Revises: 8afac918918c
-Create Date: 2026-12-02 18:00:13.025447
+Create Date: 2026-12-02 18:10:09.867937
 
 """
 from alembic import op
@@ -17,7 +17,7 @@ import survey.models._types
 
 
 # revision identifiers, used by Alembic.
-revision = 'e9c689647949'
+revision = '8a8f963887c1'
 down_revision = '8afac918918c'
 branch_labels = None
 depends_on = None
@@ -53,7 +53,7 @@ def upgrade():
     sa.Column('updated_at', survey.models._types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('length(code) > 0', name=op.f('ck_theme_code_not_empty')),
     sa.CheckConstraint('parent_id IS NULL OR parent_id <> id', name=op.f('ck_theme_not_own_parent')),
-    sa.ForeignKeyConstraint(['parent_id'], ['theme.id'], name=op.f('fk_theme_parent_id_theme'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['parent_id'], ['theme.id'], name=op.f('fk_theme_parent_id_theme')),
     sa.ForeignKeyConstraint(['workshop_id'], ['workshop.id'], name=op.f('fk_theme_workshop_id_workshop'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_theme')),
     sa.UniqueConstraint('workshop_id', 'code', name=op.f('uq_theme_workshop_id_code'))
@@ -102,7 +102,7 @@ def upgrade():
     sa.Column('coding_id', sa.Integer(), nullable=False),
     sa.Column('theme_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['coding_id'], ['coding.id'], name=op.f('fk_coding_theme_coding_id_coding'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['theme_id'], ['theme.id'], name=op.f('fk_coding_theme_theme_id_theme'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['theme_id'], ['theme.id'], name=op.f('fk_coding_theme_theme_id_theme')),
     sa.PrimaryKeyConstraint('coding_id', 'theme_id', name=op.f('pk_coding_theme'))
     )
     with op.batch_alter_table('coding_theme', schema=None) as batch_op:
@@ -112,7 +112,7 @@ def upgrade():
     sa.Column('settled_coding_id', sa.Integer(), nullable=False),
     sa.Column('theme_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['settled_coding_id'], ['settled_coding.id'], name=op.f('fk_settled_coding_theme_settled_coding_id_settled_coding'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['theme_id'], ['theme.id'], name=op.f('fk_settled_coding_theme_theme_id_theme'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['theme_id'], ['theme.id'], name=op.f('fk_settled_coding_theme_theme_id_theme')),
     sa.PrimaryKeyConstraint('settled_coding_id', 'theme_id', name=op.f('pk_settled_coding_theme'))
     )
     with op.batch_alter_table('settled_coding_theme', schema=None) as batch_op:
