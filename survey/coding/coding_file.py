@@ -236,9 +236,7 @@ def import_codings(
         return result
     existing = coded_answers(workshop.id)
     after = _after(existing, check, result)
-    finals = {
-        answer: themes for (answer, who), (_, themes, _) in check.groups.items() if who == FINAL
-    }
+    finals = {answer: themes for (answer, who), (themes, _) in check.groups.items() if who == FINAL}
     settle = {}
     for answer, themes in finals.items():
         coded = existing.get(answer)
