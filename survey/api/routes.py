@@ -25,7 +25,7 @@ def workshop_stats(workshop: Workshop):
         filters = parse_filters(request.args, setting.instrument)
     except FilterError as error:
         abort(400, str(error))
-    results = workshop_results(setting, workshop, filters)
+    results = workshop_results(setting, workshop, filters, themes=True)
     response = current_app.response_class(results.stats.to_json(), mimetype="application/json")
     response.headers["Cache-Control"] = "private, no-store"
     return response

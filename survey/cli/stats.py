@@ -36,7 +36,7 @@ def stats_command(
         )
     except FilterError as error:
         raise click.BadParameter(str(error)) from None
-    results = workshop_results(setting, workshop, filters)
+    results = workshop_results(setting, workshop, filters, themes=True)
     if as_json:
         click.echo(results.stats.to_json())
     else:

@@ -21,7 +21,8 @@ from survey.dashboard.filters import Filters
 from survey.dashboard.loading import WorkshopData, refresh
 from survey.dashboard.reads.funnel import FunnelRow, response_funnel
 from survey.dashboard.reads.signature import Signature, data_signature
-from survey.dashboard.results import Results, compute_results
+from survey.dashboard.reads.themes import coding_version, theme_codings
+from survey.dashboard.results import Results, compute_results, with_themes
 from survey.dashboard.setting import Setting
 from survey.models import Workshop
 
@@ -105,12 +106,19 @@ def workshop_data(setting: Setting, workshop: Workshop, signature: Signature) ->
 
 
 def workshop_results(
-    setting: Setting, workshop: Workshop, filters: Filters, signature: Signature | None = None
+    setting: Setting,
+    workshop: Workshop,
+    filters: Filters,
+    signature: Signature | None = None,
+    *,
+    themes: bool = False,
 ) -> Results:
-    """The results for the current data, computed again only when the data has moved.
+    """The results for the current data, computed again only when the data has moved; with
+    `themes`, the shares of the free text's themes too (docs/coding.md).
 
     Statements: one to read the data's Signature (unless given); when it has moved, those of
-    survey.dashboard.loading.refresh.
+    survey.dashboard.loading.refresh. With `themes`, one more for the codings' version and,
+    when it or the data has moved, three to read the codings.
     """
     signature = signature or data_signature(setting)
     data = workshop_data(setting, workshop, signature)
@@ -124,10 +132,17 @@ def workshop_results(
         data.matching,
         tuple(filters.applied().items()),
     )
-    return kept(
+    results = kept(
         lambda cache: cache.results,
         key,
         lambda: compute_results(setting, data.dataset, filters, data.matching),
+    )
+    if not themes:
+        return results
+    return kept(
+        lambda cache: cache.results,
+        ("themes", *key, coding_version(setting)),
+        lambda: with_themes(setting, data.dataset, results, theme_codings(setting, data.dataset)),
     )
 
 

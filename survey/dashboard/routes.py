@@ -14,6 +14,7 @@ from survey.dashboard.forms import FilterForm, TextFilterForm
 from survey.dashboard.reads.setting import workshop_setting
 from survey.dashboard.reads.signature import data_signature
 from survey.dashboard.reads.text import TEXT_PAGE
+from survey.dashboard.reads.themes import theme_labels
 from survey.dashboard.reads.transaction import start_reading
 from survey.dashboard.views.obstacles import obstacles_view
 from survey.dashboard.views.overview import overview_view
@@ -28,6 +29,7 @@ from survey.dashboard.views.text import (
     text_pager,
     workshop_free_text,
 )
+from survey.dashboard.views.themes import themes_view
 from survey.dashboard.views.trust import trust_view
 from survey.models import Role, Workshop
 from survey.models._types import utcnow
@@ -64,14 +66,15 @@ def _render(workshop: Workshop, page: str, view, setting, form, filters, results
     )
 
 
-def _load(workshop: Workshop):
-    """Start reading, then the setting, the filter form, the (cached) results and the data's
-    signature."""
+def _load(workshop: Workshop, *, themes: bool = False):
+    """Start reading, then the setting, the filter form, the (cached) results (with the theme
+    shares when asked) and the data's signature."""
     start_reading()
     setting = workshop_setting(workshop)
     form = FilterForm(request.args, filter_choices(setting.instrument))
     signature = data_signature(setting)
-    return setting, form, workshop_results(setting, workshop, form.filters(), signature), signature
+    results = workshop_results(setting, workshop, form.filters(), signature, themes=themes)
+    return setting, form, results, signature
 
 
 def _page(workshop: Workshop, name: str, build):
@@ -147,6 +150,15 @@ def text(workshop: Workshop):
     return _render(workshop, "text", blocks, setting, form, filters, pager=pager)
 
 
+@bp.get("/themes")
+@workshop_role_required(*VIEWERS)
+def themes(workshop: Workshop):
+    """The shares of the free text's themes by group and wave (docs/coding.md)."""
+    setting, form, results, _signature = _load(workshop, themes=True)
+    view = themes_view(setting, results, theme_labels(setting))
+    return _render(workshop, "themes", view, setting, form, results.filters, results)
+
+
 @bp.get("/report.html")
 @workshop_role_required(*VIEWERS)
 def report(workshop: Workshop):
@@ -157,13 +169,14 @@ def report(workshop: Workshop):
     asked = {key: request.args[key][:100] for key in FILTER_KEYS if request.args.get(key)}
     detail = {"filters": asked, "include_text": include_text}
     record(REPORT_ACTION, workshop=workshop, detail=detail)
-    setting, _form, results, signature = _load(workshop)  # commits the event
+    setting, _form, results, signature = _load(workshop, themes=True)  # commits the event
     html = report_html(
         setting,
         results,
         workshop_funnel(setting, signature),
         generated_at=utcnow(),
         texts=free_text(setting, results.filters) if include_text else None,
+        themes=theme_labels(setting),
     )
     response = make_response(html)
     response.mimetype = "text/html"

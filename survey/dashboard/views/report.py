@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +30,7 @@ from survey.dashboard.views.overview import OverviewView, overview_view
 from survey.dashboard.views.perception import PerceptionView, perception_view
 from survey.dashboard.views.priorities import PrioritiesView, priorities_view
 from survey.dashboard.views.text import TextBlock
+from survey.dashboard.views.themes import ThemesView, themes_view
 from survey.dashboard.views.trust import TrustView, trust_view
 
 STYLES = ("css/app.css", "css/dashboard.css")
@@ -44,16 +45,24 @@ class ReportView:
     perception: PerceptionView
     priorities: PrioritiesView
     obstacles: ObstaclesView
+    themes: ThemesView | None = None  # the theme shares, when the results carry them
 
 
-def report_view(setting: Setting, results: Results, funnel: Sequence[FunnelRow]) -> ReportView:
-    """Everything the pages show, for the self-contained report."""
+def report_view(
+    setting: Setting,
+    results: Results,
+    funnel: Sequence[FunnelRow],
+    themes: Mapping[str, str] | None = None,
+) -> ReportView:
+    """Everything the pages show, for the self-contained report; the theme shares when
+    `themes` names the codebook's themes."""
     return ReportView(
         overview=overview_view(setting, results, funnel),
         trust=trust_view(setting, results),
         perception=perception_view(setting, results),
         priorities=priorities_view(setting, results),
         obstacles=obstacles_view(setting, results),
+        themes=themes_view(setting, results, themes) if themes else None,
     )
 
 
@@ -81,8 +90,10 @@ def report_html(
     *,
     generated_at: datetime,
     texts: list[TextBlock] | None = None,
+    themes: Mapping[str, str] | None = None,
 ) -> str:
-    """The report as one HTML document; free text only when `texts` is given."""
+    """The report as one HTML document; free text only when `texts` is given, the theme
+    shares when `themes` names the codebook's themes."""
     plotly_js, plotly_hash = inline_asset("js/plotly.min.js")
     chart_js, chart_hash = inline_asset("js/dashboard.js")
     styles = Markup("\n").join(inline_asset(name)[0] for name in STYLES)
@@ -104,7 +115,7 @@ def report_html(
         results=results,
         filters=results.filters,
         stats=results.stats,
-        views=report_view(setting, results, funnel),
+        views=report_view(setting, results, funnel, themes),
         texts=texts,
         generated_at=generated_at,
         policy=policy,
