@@ -12,12 +12,17 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from survey.audit import record
+from survey.coding.coding_file import CODING_COLUMNS, coding_rows
+from survey.coding.theme_file import THEME_COLUMNS, theme_rows
+from survey.coding.themes import workshop_themes
 from survey.database import begin_read
 from survey.exports.codebook import CODEBOOK_COLUMNS, codebook_rows
 from survey.exports.csvfile import csv_lines, encoded_chunks
 from survey.exports.datapackage import (
     CODEBOOK_NAME,
+    CODINGS_NAME,
     LONG_NAME,
+    THEMES_NAME,
     WIDE_NAME,
     package_descriptor,
     zip_chunks,
@@ -131,6 +136,9 @@ def _package(workshop: Workshop, spec: ExportSpec, progress) -> Iterator[bytes]:
         records = answer_records(workshop)
         yield WIDE_NAME, _csv(wide_header(spec), wide_rows(records, spec), False, None)
         yield CODEBOOK_NAME, _csv(CODEBOOK_COLUMNS, codebook_rows(spec), False, None)
+        # The coding of the free text (docs/coding.md), read in the same snapshot.
+        yield CODINGS_NAME, _csv(CODING_COLUMNS, coding_rows(workshop), False, None)
+        yield THEMES_NAME, _csv(THEME_COLUMNS, theme_rows(workshop_themes(workshop)), False, None)
 
     return zip_chunks(members(), lambda stats: package_descriptor(spec, stats))
 
