@@ -18,6 +18,7 @@ from survey.coding.forms import CodesInvalid, CodingForm, read_codes
 from survey.coding.settling import SettleError, disagreements, reopen, settle
 from survey.coding.themes import theme_tree, workshop_themes
 from survey.dashboard.filters import LANGUAGE_NAMES
+from survey.dashboard.labels import workshop_labels
 from survey.exports.spec import question_or_none
 from survey.extensions import db
 from survey.models import Role, Workshop
@@ -50,6 +51,11 @@ def _filter(workshop: Workshop) -> queue.QueueFilter:
     )
 
 
+def question_texts(workshop: Workshop) -> dict[str, str]:
+    """Each question's text as the dashboards write it for both groups at once."""
+    return dict(workshop_labels(workshop, workshop.instrument).questions)
+
+
 def _context(workshop: Workshop, question, chosen: queue.QueueFilter) -> dict:
     """What every coding screen shows beside the answers."""
     themes = workshop_themes(workshop)
@@ -59,7 +65,7 @@ def _context(workshop: Workshop, question, chosen: queue.QueueFilter) -> dict:
     return {
         "workshop": workshop,
         "question": question,
-        "question_text": question.text(language),
+        "question_text": question_texts(workshop)[question.code],
         "chosen": chosen,
         "entries": theme_tree(themes),
         "theme_ids": {t.id for t in themes},
@@ -88,12 +94,11 @@ def home(workshop: Workshop):
         (q, queue.progress(workshop, q.code, current_user))
         for q in queue.free_text_questions(workshop)
     ]
-    language = workshop.instrument.default_language
     return render_template(
         "coding/home.html",
         workshop=workshop,
         questions=questions,
-        language=language,
+        texts=question_texts(workshop),
         themes=workshop_themes(workshop),
     )
 
@@ -222,10 +227,7 @@ def agreement(workshop: Workshop):
         workshop=workshop,
         pairs=pairs,
         themes=themes,
-        questions={
-            q.code: q.text(workshop.instrument.default_language)
-            for q in queue.free_text_questions(workshop)
-        },
+        questions=question_texts(workshop),
     )
 
 

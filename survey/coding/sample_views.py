@@ -9,7 +9,7 @@ from survey.auth.access import workshop_role_required
 from survey.coding import samples
 from survey.coding.forms import SampleForm
 from survey.coding.queue import free_text_questions
-from survey.coding.routes import bp
+from survey.coding.routes import bp, question_texts
 from survey.extensions import db
 from survey.models import Role, StaffUser, Workshop
 
@@ -18,10 +18,10 @@ from survey.models import Role, StaffUser, Workshop
 @workshop_role_required(Role.RESEARCHER)
 def sample_list(workshop: Workshop):
     """The samples with their progress, and a new one."""
-    language = workshop.instrument.default_language
     coders = samples.workshop_coders(workshop)
     form = SampleForm()
-    form.question.choices = [(q.code, q.text(language)) for q in free_text_questions(workshop)]
+    texts = question_texts(workshop)
+    form.question.choices = [(q.code, texts[q.code]) for q in free_text_questions(workshop)]
     form.coder.choices = [(user.id, user.email) for user in coders]
     if form.validate_on_submit():
         coder = db.session.get(StaffUser, form.coder.data)

@@ -38,7 +38,8 @@ def theme_share_chart(
             cell = asked[0]
             name = f"{esc(labels.short_cell(group, wave))} (n = {cell.n})"
             if not available(cell, cell.share):
-                notes.append(f"{name}: {esc(missing_text(cell, min_cell))}")
+                why = missing_text(cell, min_cell) if cell.n else "no coded answers"
+                notes.append(f"{name}: {esc(why)}")
                 continue
             fig.add_bar(
                 y=names,

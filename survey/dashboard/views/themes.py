@@ -28,7 +28,7 @@ class QuestionView:
 
     question: str
     title: str
-    chart: Chart
+    chart: Chart | None  # None while no answer of the question has a final coding
     cells: list[ThemeCell]
     rows: list[tuple[str, str, list[ThemeShare]]]  # (code, label, share per cell)
 
@@ -66,17 +66,20 @@ def _question(
         (code, label, [found.share(code, c.group, c.wave) for c in cells])
         for code, label in themes.items()
     ]
-    return QuestionView(
-        question=found.question,
-        title=setting.labels.questions.get(found.question, found.question),
-        chart=chart(
+    drawn = None
+    if any(cell.n for cell in cells):
+        drawn = chart(
             results,
             f"themes-{found.question}",
             "Share of coded answers with each theme, by group and wave",
             lambda: theme_share_chart(
                 found, themes, setting.labels, spec.groups, spec.waves, setting.min_cell
             ),
-        ),
+        )
+    return QuestionView(
+        question=found.question,
+        title=setting.labels.questions.get(found.question, found.question),
+        chart=drawn,
         cells=cells,
         rows=rows,
     )
