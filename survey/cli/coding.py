@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 
 from survey.audit import record
 from survey.cli.exports import write_beside
-from survey.cli.themes import found_workshop
+from survey.cli.themes import finish_import, found_workshop
 from survey.coding.agreement import agreement_json, workshop_agreement
 from survey.coding.coding_file import CODING_COLUMNS, coding_rows, import_codings
 from survey.exports.csvfile import csv_lines, encoded_chunks
@@ -40,18 +40,7 @@ def import_(slug: str, file: Path, dry_run: bool) -> None:
     """Bring codings back (e.g. coded in a spreadsheet); all or nothing."""
     workshop = found_workshop(slug)
     result = import_codings(workshop, file.read_bytes(), dry_run=dry_run, actor=None)
-    if not result.ok:
-        db.session.rollback()
-        for problem in result.problems:
-            click.echo(f"{file.name}: {problem}", err=True)
-        raise click.ClickException(
-            f"{len(result.problems)} problem(s) found; nothing was imported."
-        )
-    if dry_run:
-        click.echo(f"Dry run: the file is valid: {result.summary()}. Nothing was written.")
-        return
-    db.session.commit()
-    click.echo(f"Imported {result.summary()}.")
+    finish_import(file, result, dry_run, "Imported")
 
 
 @coding_cli.command("agreement")

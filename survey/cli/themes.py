@@ -24,12 +24,20 @@ def found_workshop(slug: str) -> Workshop:
     return workshop
 
 
-def refuse(file: Path, problems: list) -> None:
-    """Report every problem of an import with its line; nothing was written."""
-    db.session.rollback()
-    for problem in problems:
-        click.echo(f"{file.name}: {problem}", err=True)
-    raise click.ClickException(f"{len(problems)} problem(s) found; nothing was imported.")
+def finish_import(file: Path, result, dry_run: bool, done: str) -> None:
+    """Report an import's result (`problems`, `summary()`): every problem with its line and
+    nothing written, or what a dry run would do, or commit it and say `done`."""
+    if result.problems:
+        db.session.rollback()
+        for problem in result.problems:
+            click.echo(f"{file.name}: {problem}", err=True)
+        count = len(result.problems)
+        raise click.ClickException(f"{count} problem(s) found; nothing was imported.")
+    if dry_run:
+        click.echo(f"Dry run: the file is valid: {result.summary()}. Nothing was written.")
+        return
+    db.session.commit()
+    click.echo(f"{done}: {result.summary()}.")
 
 
 @themes_cli.command("export")
@@ -50,17 +58,4 @@ def import_(slug: str, file: Path, dry_run: bool) -> None:
     """Add the file's themes and update those it names (nothing is written if a line is bad)."""
     workshop = found_workshop(slug)
     result = import_themes(workshop, file.read_bytes(), dry_run=dry_run, actor="cli")
-    if not result.ok:
-        db.session.rollback()
-        for problem in result.problems:
-            click.echo(f"{file.name}: {problem}", err=True)
-        raise click.ClickException(
-            f"{len(result.problems)} problem(s) found; nothing was imported."
-        )
-    if dry_run:
-        click.echo(
-            f"Dry run: the file is valid and would give {result.summary()}. Nothing was written."
-        )
-        return
-    db.session.commit()
-    click.echo(f"Imported the codebook: {result.summary()}.")
+    finish_import(file, result, dry_run, "Imported the codebook")

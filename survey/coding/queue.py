@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import case, exists, func, select
 
-from survey.dashboard.reads.conditions import included_responses
+from survey.dashboard.reads.conditions import included_responses, written_text
 from survey.extensions import db
 from survey.instruments import Question
 from survey.models import Answer, Coding, CodingSample, Participant, Response, StaffUser, Workshop
@@ -88,6 +88,18 @@ class Progress:
     sample_done: int  # of those, coded by me
 
 
+# What the screen shows of an answer, in QueuedAnswer's order (group and wave as database ids).
+QUEUED_COLUMNS = (
+    Answer.id,
+    Answer.question,
+    Participant.group_id,
+    Response.wave_id,
+    Participant.sector,
+    Response.language,
+    Answer.text,
+)
+
+
 def free_text_questions(workshop: Workshop) -> list[Question]:
     """The workshop's free-text questions, in instrument order."""
     return [q for q in workshop.instrument.questions if q.free_text]
@@ -108,8 +120,7 @@ def codeable_answers(workshop: Workshop):
         .where(
             Participant.workshop_id == workshop.id,
             included_responses(),
-            Answer.text.is_not(None),
-            func.trim(Answer.text) != "",
+            *written_text(),
         )
     )
 
@@ -174,15 +185,7 @@ def coding_queue(
     rows = db.session.execute(
         _ordered(
             workshop,
-            statement.with_only_columns(
-                Answer.id,
-                Answer.question,
-                Participant.group_id,
-                Response.wave_id,
-                Participant.sector,
-                Response.language,
-                Answer.text,
-            ),
+            statement.with_only_columns(*QUEUED_COLUMNS),
         )
         .limit(per_page)
         .offset((page - 1) * per_page)
@@ -204,15 +207,7 @@ def queued_answer(workshop: Workshop, answer_id: int) -> QueuedAnswer | None:
     row = db.session.execute(
         codeable_answers(workshop)
         .where(Answer.id == answer_id, Answer.question.in_(questions))
-        .with_only_columns(
-            Answer.id,
-            Answer.question,
-            Participant.group_id,
-            Response.wave_id,
-            Participant.sector,
-            Response.language,
-            Answer.text,
-        )
+        .with_only_columns(*QUEUED_COLUMNS)
     ).one_or_none()
     return None if row is None else _queued(workshop, *row)
 

@@ -3,6 +3,8 @@ deletion, and the import of a codebook file."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -23,8 +25,22 @@ def _theme(workshop: Workshop, theme_id: int) -> Theme:
     return theme
 
 
-def _parent(workshop: Workshop, form: ThemeForm) -> Theme | None:
-    return _theme(workshop, form.parent.data) if form.parent.data else None
+def _saved(workshop: Workshop, form: ThemeForm, change: Callable[..., object], done: str) -> bool:
+    """Validate the form and make the change with its fields (code, label, description,
+    parent), committed; False (with the problem on the form) when it cannot be made."""
+    if not form.validate_on_submit():
+        return False
+    code = form.code.data.strip()
+    parent = _theme(workshop, form.parent.data) if form.parent.data else None
+    try:
+        change(code, form.label.data, form.description.data or "", parent)
+    except themes.ThemeError as error:
+        db.session.rollback()
+        form.code.errors.append(str(error))
+        return False
+    db.session.commit()
+    flash(f"The theme {code} is {done}.")
+    return True
 
 
 @bp.route("/themes", methods=["GET", "POST"])
@@ -33,22 +49,8 @@ def theme_list(workshop: Workshop):
     """The codebook, and a new theme."""
     current = themes.workshop_themes(workshop)
     form = ThemeForm(current)
-    if form.validate_on_submit():
-        try:
-            themes.create_theme(
-                workshop,
-                form.code.data.strip(),
-                form.label.data,
-                form.description.data or "",
-                _parent(workshop, form),
-            )
-        except themes.ThemeError as error:
-            db.session.rollback()
-            form.code.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(f"The theme {form.code.data.strip()} is added.")
-            return redirect(url_for(".theme_list", slug=workshop.slug))
+    if _saved(workshop, form, lambda *fields: themes.create_theme(workshop, *fields), "added"):
+        return redirect(url_for(".theme_list", slug=workshop.slug))
     status = 422 if request.method == "POST" else 200
     return render_template(
         "coding/themes.html",
@@ -68,22 +70,8 @@ def theme(workshop: Workshop, theme_id: int):
     form = ThemeForm(current, obj=found, exclude=found)
     if request.method == "GET":
         form.parent.data = found.parent_id or 0
-    if form.validate_on_submit():
-        try:
-            themes.update_theme(
-                found,
-                form.code.data.strip(),
-                form.label.data,
-                form.description.data or "",
-                _parent(workshop, form),
-            )
-        except themes.ThemeError as error:
-            db.session.rollback()
-            form.code.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(f"The theme {found.code} is saved.")
-            return redirect(url_for(".theme_list", slug=workshop.slug))
+    if _saved(workshop, form, lambda *fields: themes.update_theme(found, *fields), "saved"):
+        return redirect(url_for(".theme_list", slug=workshop.slug))
     status = 422 if request.method == "POST" else 200
     return render_template(
         "coding/theme.html",
