@@ -288,3 +288,18 @@ def test_a_question_that_is_not_free_text_is_not_found(client, world, people):
     assert client.get(f"{base(world)}/hope_text/answers/999999").status_code == 404
     takeaway = world.answers["nato takeaway 0"].id
     assert client.get(f"{base(world)}/hope_text/answers/{takeaway}").status_code == 404
+
+
+def test_the_disagreements_hide_what_a_second_coder_still_codes_blind(client, world, people):
+    from survey.coding.samples import assign_sample
+
+    text = "pakistan hope 2"
+    code(world, people["researcher"], text, "border")
+    code(world, people["organiser"], text, "dialogue")
+    assign_sample(world.workshop, "hope_text", people["second"], 100)
+    db.session.commit()
+    sign_in(client, people["second"])
+    address = f"{base(world)}/hope_text/disagreements"
+    assert text not in client.get(address).get_data(as_text=True)
+    code(world, people["second"], text, "security")
+    assert text in client.get(address).get_data(as_text=True)

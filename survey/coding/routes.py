@@ -239,8 +239,8 @@ def disagreements_list(workshop: Workshop, question: str):
     context = _context(workshop, asked, queue.QueueFilter())
     return render_template(
         "coding/disagreements.html",
-        open_items=disagreements(workshop, question),
-        settled_items=disagreements(workshop, question, settled=True),
+        open_items=disagreements(workshop, question, current_user),
+        settled_items=disagreements(workshop, question, current_user, settled=True),
         form=CodingForm(),
         **context,
     )

@@ -8,12 +8,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import exists, select
+
 from survey.audit import record
 from survey.coding.codings import coded_answers, settle_answer, unsettle_answer
 from survey.coding.queue import QueuedAnswer, queued_answer
 from survey.coding.samples import coders_by_id
 from survey.extensions import db
-from survey.models import Answer, StaffUser, Theme, Workshop
+from survey.models import Answer, Coding, CodingSample, StaffUser, Theme, Workshop
+from survey.models.coding import coding_sample_answer
 
 
 class SettleError(ValueError):
@@ -35,15 +38,19 @@ class Disagreement:
 
 
 def disagreements(
-    workshop: Workshop, question: str, *, settled: bool = False
+    workshop: Workshop, question: str, viewer: StaffUser, *, settled: bool = False
 ) -> list[Disagreement]:
     """The question's answers whose coders disagree: those not settled yet, or (settled=True)
-    those already settled."""
+    those already settled. An answer the viewer still has to code in their double-coding
+    sample is left out: they code it blind to the others."""
     answers = coded_answers(workshop.id, question)
+    blind = still_to_code(workshop, viewer)
     differing = [
         a
         for a in answers.values()
-        if len(set(a.by_coder.values())) > 1 and (a.settled is not None) == settled
+        if len(set(a.by_coder.values())) > 1
+        and (a.settled is not None) == settled
+        and a.answer_id not in blind
     ]
     emails = {
         i: u.email
@@ -60,6 +67,23 @@ def disagreements(
     waves = {w.code: w.position for w in workshop.waves}
     found.sort(key=lambda d: (order[d.answer.group], waves[d.answer.wave], d.answer.text.lower()))
     return found
+
+
+def still_to_code(workshop: Workshop, coder: StaffUser) -> set[int]:
+    """The answers of the coder's samples that they have not coded yet (one statement)."""
+    rows = db.session.execute(
+        select(coding_sample_answer.c.answer_id)
+        .join(CodingSample, CodingSample.id == coding_sample_answer.c.sample_id)
+        .where(
+            CodingSample.workshop_id == workshop.id,
+            CodingSample.coder_id == coder.id,
+            ~exists().where(
+                Coding.answer_id == coding_sample_answer.c.answer_id,
+                Coding.coder_id == coder.id,
+            ),
+        )
+    )
+    return {answer_id for (answer_id,) in rows}
 
 
 def settle(
