@@ -48,7 +48,7 @@ def workshop_themes(workshop: Workshop | int) -> list[Theme]:
 
 def theme_tree(themes: Iterable[Theme]) -> list[ThemeEntry]:
     """The themes with each one's sub-themes right after it, in position order."""
-    themes = list(themes)
+    themes = sorted(themes, key=lambda t: (t.position, t.id))
     ids = {t.id for t in themes}
     children: dict[int | None, list[Theme]] = {}
     for theme in themes:
