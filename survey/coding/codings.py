@@ -9,7 +9,7 @@ the answer waits in the disagreement list.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, literal, select, union_all
 
@@ -65,30 +65,38 @@ def coded_answers(workshop_id: int, question: str | None = None) -> dict[int, Co
     if question is not None:
         coders = coders.where(Answer.question == question)
         settled = settled.where(Answer.question == question)
-    by_answer: dict[int, tuple[int, str, dict[int, set[str]], set[str] | None]] = {}
+    found: dict[int, _Gathered] = {}
     for answer_id, response_id, code_question, coder_id, theme in db.session.execute(coders):
-        entry = by_answer.setdefault(answer_id, (response_id, code_question, {}, None))
-        themes = entry[2].setdefault(coder_id, set())
+        entry = found.setdefault(answer_id, _Gathered(response_id, code_question))
+        themes = entry.by_coder.setdefault(coder_id, set())
         if theme is not None:
             themes.add(theme)
     for answer_id, response_id, code_question, theme in db.session.execute(settled):
-        response, q, coded, themes = by_answer.get(
-            answer_id, (response_id, code_question, {}, None)
-        )
-        themes = set() if themes is None else themes
+        entry = found.setdefault(answer_id, _Gathered(response_id, code_question))
+        if entry.settled is None:
+            entry.settled = set()
         if theme is not None:
-            themes.add(theme)
-        by_answer[answer_id] = (response, q, coded, themes)
+            entry.settled.add(theme)
     return {
         answer_id: CodedAnswer(
             answer_id=answer_id,
-            response_id=response_id,
-            question=q,
-            by_coder={coder: frozenset(themes) for coder, themes in coded.items()},
-            settled=None if settled_themes is None else frozenset(settled_themes),
+            response_id=entry.response_id,
+            question=entry.question,
+            by_coder={coder: frozenset(themes) for coder, themes in entry.by_coder.items()},
+            settled=None if entry.settled is None else frozenset(entry.settled),
         )
-        for answer_id, (response_id, q, coded, settled_themes) in by_answer.items()
+        for answer_id, entry in found.items()
     }
+
+
+@dataclass
+class _Gathered:
+    """An answer's codings as the rows give them, theme by theme."""
+
+    response_id: int
+    question: str
+    by_coder: dict[int, set[str]] = field(default_factory=dict)
+    settled: set[str] | None = None
 
 
 def coding_of(answer_id: int, coder: StaffUser) -> Coding | None:
