@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 
 from survey.audit import record
 from survey.auth.users import normalise_email
@@ -26,12 +26,25 @@ from survey.coding.codings import (
     settle_answer,
 )
 from survey.coding.queue import codeable_answers
-from survey.coding.samples import coders_by_id, may_code
+from survey.coding.samples import may_code
 from survey.coding.tables import TableError, table_lines
 from survey.coding.themes import workshop_themes
+from survey.dashboard.reads.conditions import included_responses
 from survey.exports.import_check import ImportProblem
 from survey.extensions import db
-from survey.models import Answer, Participant, Response, StaffUser, Workshop
+from survey.instruments import Instrument
+from survey.models import (
+    Answer,
+    Coding,
+    Participant,
+    Response,
+    SettledCoding,
+    StaffUser,
+    Theme,
+    Wave,
+    Workshop,
+)
+from survey.models.coding import coding_theme, settled_coding_theme
 
 CODING_COLUMNS = ("participant", "wave", "question", "coder", "theme")
 FINAL = "final"
@@ -60,31 +73,87 @@ def answer_keys(workshop: Workshop) -> dict[int, AnswerKey]:
     }
 
 
-def coding_rows(workshop: Workshop) -> Iterator[list[str]]:
-    """The file's rows: by participant, wave, question (instrument order), then each coder
-    (by e-mail) and the final coding; themes in the codebook's order."""
-    keys = answer_keys(workshop)
-    answers = {i: a for i, a in coded_answers(workshop.id).items() if i in keys}
-    emails = {
-        i: u.email
-        for i, u in coders_by_id(sorted({c for a in answers.values() for c in a.by_coder})).items()
-    }
-    order = {t.code: i for i, t in enumerate(workshop_themes(workshop))}
-    waves = {w.code: w.position for w in workshop.waves}
-    questions = {q.code: i for i, q in enumerate(workshop.instrument.questions)}
+def _coding_records(workshop: Workshop):
+    """(answer id, participant, wave, its position, question, coder e-mail or FINAL, theme, its
+    position) for every theme of every coding and settled coding of an included answer, one
+    row with a NULL theme for "no theme" (one statement: the data package reads it in its
+    snapshot)."""
+
+    def part(model, themes, key, coder):
+        return (
+            select(
+                Answer.id,
+                Participant.public_id,
+                Wave.code,
+                Wave.position,
+                Answer.question,
+                coder,
+                Theme.code,
+                Theme.position,
+            )
+            .select_from(model)
+            .join(Answer, Answer.id == model.answer_id)
+            .join(Response, Response.id == Answer.response_id)
+            .join(Participant, Participant.id == Response.participant_id)
+            .join(Wave, Wave.id == Response.wave_id)
+            .outerjoin(themes, key == model.id)
+            .outerjoin(Theme, Theme.id == themes.c.theme_id)
+            .where(model.workshop_id == workshop.id, included_responses())
+        )
+
+    coders = part(Coding, coding_theme, coding_theme.c.coding_id, StaffUser.email).join(
+        StaffUser, StaffUser.id == Coding.coder_id
+    )
+    settled = part(
+        SettledCoding,
+        settled_coding_theme,
+        settled_coding_theme.c.settled_coding_id,
+        literal(FINAL),  # no e-mail address can be "final": it has no @
+    )
+    return db.session.execute(union_all(coders, settled))
+
+
+def coding_rows(workshop: Workshop, instrument: Instrument | None = None) -> Iterator[list[str]]:
+    """The file's rows: by participant, wave, question (in the order of `instrument`, the
+    workshop's by default), then each coder (by e-mail) and the final coding; themes in the
+    codebook's order."""
+    questions = {q.code: i for i, q in enumerate((instrument or workshop.instrument).questions)}
+    keys: dict[int, tuple[str, str, int, str]] = {}
+    coders: dict[int, dict[str, dict[str, int]]] = {}  # answer -> coder -> theme -> position
+    for (
+        answer_id,
+        participant,
+        wave,
+        wave_position,
+        question,
+        coder,
+        theme,
+        position,
+    ) in _coding_records(workshop):
+        keys[answer_id] = (participant, wave, wave_position, question)
+        themes = coders.setdefault(answer_id, {}).setdefault(coder, {})
+        if theme is not None:
+            themes[theme] = position
 
     def place(answer_id: int) -> tuple:
-        key = keys[answer_id]
-        return key.participant, waves[key.wave], questions.get(key.question, 0)
+        participant, _, wave_position, question = keys[answer_id]
+        return participant, wave_position, questions.get(question, 0), answer_id
 
-    for answer_id in sorted(answers, key=place):
-        key, coded = keys[answer_id], answers[answer_id]
-        by_coder = sorted((emails[c], themes) for c, themes in coded.by_coder.items())
-        final = coded.final
+    for answer_id in sorted(keys, key=place):
+        participant, wave, _, question = keys[answer_id]
+        given = coders[answer_id]
+        settled = given.pop(FINAL, None)
+        final = final_themes(
+            (frozenset(t) for t in given.values()),
+            None if settled is None else frozenset(settled),
+        )
+        positions = {code: p for themes in given.values() for code, p in themes.items()}
+        positions |= settled or {}
+        by_coder = sorted((coder, frozenset(themes)) for coder, themes in given.items())
         for coder, themes in by_coder + ([(FINAL, final)] if final is not None else []):
-            codes = sorted(themes, key=lambda code: order.get(code, len(order))) or [""]
+            codes = sorted(themes, key=lambda code: (positions[code], code)) or [""]
             for theme in codes:
-                yield [key.participant, key.wave, key.question, coder, theme]
+                yield [participant, wave, question, coder, theme]
 
 
 @dataclass

@@ -137,7 +137,10 @@ def _package(workshop: Workshop, spec: ExportSpec, progress) -> Iterator[bytes]:
         yield WIDE_NAME, _csv(wide_header(spec), wide_rows(records, spec), False, None)
         yield CODEBOOK_NAME, _csv(CODEBOOK_COLUMNS, codebook_rows(spec), False, None)
         # The coding of the free text (docs/coding.md), read in the same snapshot.
-        yield CODINGS_NAME, _csv(CODING_COLUMNS, coding_rows(workshop), False, None)
+        yield (
+            CODINGS_NAME,
+            _csv(CODING_COLUMNS, coding_rows(workshop, spec.instrument), False, None),
+        )
         yield THEMES_NAME, _csv(THEME_COLUMNS, theme_rows(workshop_themes(workshop)), False, None)
 
     return zip_chunks(members(), lambda stats: package_descriptor(spec, stats))
