@@ -303,3 +303,44 @@ def test_the_disagreements_hide_what_a_second_coder_still_codes_blind(client, wo
     assert text not in client.get(address).get_data(as_text=True)
     code(world, people["second"], text, "security")
     assert text in client.get(address).get_data(as_text=True)
+
+
+def test_a_codebook_is_imported_from_the_themes_page_or_refused_whole(client, world, people):
+    import io
+
+    sign_in(client, people["organiser"])
+    page = client.get(f"{base(world)}/themes").get_data(as_text=True)
+    bad = b"theme,label,description,parent\neconomy,Economy,,\nbad code,X,,\n"
+    response = client.post(
+        f"{base(world)}/themes/import",
+        data={"csrf_token": csrf_token(page), "file": (io.BytesIO(bad), "themes.csv")},
+        content_type="multipart/form-data",
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "line 3: the code" in html
+    assert "Economy" not in html.split("<h2>Add a theme")[0].split("</div>", 1)[1]
+    good = b"theme,label,description,parent\neconomy,<i>Economy</i>,Trade,security\n"
+    response = client.post(
+        f"{base(world)}/themes/import",
+        data={"csrf_token": csrf_token(page), "file": (io.BytesIO(good), "themes.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    html = client.get(f"{base(world)}/themes").get_data(as_text=True)
+    assert "1 added, 0 updated, 0 unchanged" in html and "&lt;i&gt;Economy&lt;/i&gt;" in html
+    csv_text = client.get(f"{base(world)}/themes.csv").get_data(as_text=True)
+    assert csv_text.startswith("\ufefftheme,label,description,parent\r\n")
+    assert "economy,<i>Economy</i>,Trade,security\r\n" in csv_text
+
+
+def test_the_codings_file_is_for_researchers_and_spreadsheet_safe(client, world, people):
+    code(world, people["organiser"], "nato hope 0", "border")
+    sign_in(client, people["researcher"])
+    response = client.get(f"{base(world)}/codings.csv")
+    assert response.status_code == 200 and response.headers["X-Row-Count"] == "2"
+    assert "attachment" in response.headers["Content-Disposition"]
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeffparticipant,wave,question,coder,theme\r\n")
+    plain = client.get(f"{base(world)}/codings.csv?plain=1").get_data(as_text=True)
+    assert plain.startswith("participant,")
+    assert db.session.query(AuditEvent).filter_by(action="coding.export").count() == 2
