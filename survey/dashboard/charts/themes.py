@@ -64,9 +64,7 @@ def theme_share_chart(
             )
     if notes:
         add_note(fig, "<br>".join(notes), 0.5, 1.0, xref="paper", yref="paper", yanchor="bottom")
-    fig.update_xaxes(
-        title_text="% of coded answers with the theme", range=[0, 100], ticksuffix=" %"
-    )
+    fig.update_xaxes(title_text="% of coded answers", range=[0, 100], ticksuffix=" %")
     fig.update_yaxes(autorange="reversed")
     height = 140 + 28 * max(1, len(codes)) * max(1, len(fig.data))
     return styled(
