@@ -91,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from survey.api.routes import bp as api_bp
     from survey.assets.routes import bp as assets_bp
     from survey.auth.routes import bp as auth_bp
+    from survey.coding.routes import bp as coding_bp
     from survey.dashboard.routes import bp as dashboard_bp
     from survey.exports.routes import bp as exports_bp
     from survey.library.routes import bp as library_bp
@@ -110,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
         mail_bp,
         respond_bp,
         dashboard_bp,
+        coding_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)

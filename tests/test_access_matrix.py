@@ -77,7 +77,24 @@ ACCESS = {
     "dashboard.obstacles": EITHER,
     "dashboard.text": EITHER,
     "dashboard.report": EITHER,
+    "dashboard.themes": EITHER,
     "api.workshop_stats": EITHER,
+    # coding the free text: coders are organisers and researchers; researchers assign samples,
+    # settle disagreements and download the codings (they name participants)
+    "coding.home": EITHER,
+    "coding.answers": EITHER,
+    "coding.first": EITHER,
+    "coding.answer": EITHER,
+    "coding.agreement": EITHER,
+    "coding.disagreements_list": EITHER,
+    "coding.settle_answer": RESEARCHER,
+    "coding.theme_list": EITHER,
+    "coding.theme": EITHER,
+    "coding.delete_theme": EITHER,
+    "coding.themes_csv": EITHER,
+    "coding.themes_import": EITHER,
+    "coding.sample_list": RESEARCHER,
+    "coding.codings_csv": RESEARCHER,
     "exports.index": RESEARCHER,
     "exports.download": RESEARCHER,
     "exports.paper": EITHER,
@@ -161,6 +178,9 @@ def world(app, make):
         "grant_id": target.grants[0].id,
         "kind": "invitation",
         "entry": 1,
+        "question": "hope_text",
+        "answer_id": 2_000_000_000,  # no such answer: found or not, the role check comes first
+        "theme_id": 2_000_000_000,
     }
     return users, values
 

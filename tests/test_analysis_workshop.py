@@ -92,8 +92,9 @@ def test_shape_and_key_names_of_the_stats_json():
     assert only_plain_types(result)
     assert list(result) == [
         "workshop", "min_cell", "filters", "scores", "alpha", "priorities", "perception",
-        "asymmetry", "matching", "findings",
+        "asymmetry", "matching", "findings", "themes",
     ]  # fmt: skip
+    assert result["themes"] == {"themes": [], "questions": []}  # no codings given
     assert result["workshop"] == "demo" and result["min_cell"] == 5 and result["filters"] == {}
     assert list(result["scores"]) == ["trust", "trust_direct", "warmth", "meta_trust"]
     trust = result["scores"]["trust"]

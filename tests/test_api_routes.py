@@ -56,6 +56,13 @@ def test_the_json_has_the_shape_of_design_section_8(client, make, workshop, role
         "asymmetry",
         "matching",
         "findings",
+        "themes",
+    ]
+    assert body["themes"]["themes"] == []  # no codebook yet
+    assert [q["question"] for q in body["themes"]["questions"]] == [
+        "hope_text",
+        "takeaway_text",
+        "view_change_text",
     ]
     assert (body["workshop"], body["min_cell"], body["filters"]) == (workshop.slug, 5, {})
     assert list(body["scores"]) == ["trust", "trust_direct", "warmth", "meta_trust"]

@@ -103,5 +103,7 @@ def test_figures_are_built_once_per_results(make):
         "perception",
         "priorities",
         "obstacles",
+        "themes",
     }
+    assert report.themes is None  # no codebook named: no theme section
     assert report.pages.perception.perception_chart.figure is first

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from survey import create_app
 from survey.auth.users import authenticate, user_by_email
+from survey.demo.coding import DEMO_THEMES
 from survey.demo.workshop import (
     DEMO_ADMIN_EMAIL,
     DEMO_SLUG,
@@ -26,6 +27,7 @@ from survey.models import (
     ParticipantSource,
     Response,
     ResponseStatus,
+    Theme,
     WaveState,
     Workshop,
 )
@@ -228,6 +230,8 @@ def test_survey_demo_prepares_the_database_and_prints_a_login(empty_database_url
         assert f"Found the demo workshop '{DEMO_SLUG}'" in again.output
         with app.app_context():
             assert db.session.scalar(select(func.count()).select_from(Workshop)) == 1
+            themes = db.session.scalar(select(func.count()).select_from(Theme))
+            assert themes == len(DEMO_THEMES)  # the codebook, once
             new_password = again.output.split("Password")[1].split()[0]
             assert authenticate(DEMO_ADMIN_EMAIL, new_password) is not None
             assert authenticate(DEMO_ADMIN_EMAIL, password) is None
@@ -236,3 +240,32 @@ def test_survey_demo_prepares_the_database_and_prints_a_login(empty_database_url
     finally:
         with app.app_context():
             db.engine.dispose()
+
+
+def test_the_demo_can_be_coded_at_once(demo):
+    from survey.coding.codings import coded_answers
+    from survey.coding.queue import progress
+    from survey.coding.themes import workshop_themes
+    from survey.demo.coding import DEMO_CODER_EMAIL, DEMO_THEMES, seed_demo_coding
+    from survey.models import CodingSample
+
+    ensure_demo_admin()
+    admin = user_by_email(DEMO_ADMIN_EMAIL)
+    assert seed_demo_coding(demo, admin) is True
+    db.session.commit()
+    themes = workshop_themes(demo)
+    assert [t.code for t in themes] == [code for code, *_ in DEMO_THEMES]
+    assert next(t for t in themes if t.code == "border").parent.code == "security"
+    coder = user_by_email(DEMO_CODER_EMAIL)
+    hope = progress(demo, "hope_text", coder)
+    assert hope.answers > 40 and hope.mine == hope.answers  # every pre answer coded
+    assert progress(demo, "takeaway_text", coder).coded == 0  # the others left to try
+    answers = coded_answers(demo.id)
+    assert all(a.by_coder.get(coder.id) is not None for a in answers.values())
+    assert any(a.by_coder[coder.id] for a in answers.values())
+    mine = progress(demo, "hope_text", admin)
+    assert mine.sample >= hope.answers // 2 and mine.sample_done == 0
+    assert authenticate(DEMO_CODER_EMAIL, "") is None
+    # Seeding again creates nothing twice.
+    assert seed_demo_coding(demo, admin) is False
+    assert db.session.scalar(select(func.count()).select_from(CodingSample)) == 1

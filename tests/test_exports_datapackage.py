@@ -23,7 +23,14 @@ def test_frictionless_validates_the_package(app, make, tmp_path, options):
     export, path = package(ws, tmp_path, **options)
 
     with zipfile.ZipFile(path) as archive:
-        assert archive.namelist() == ["long.csv", "wide.csv", "codebook.csv", "datapackage.json"]
+        assert archive.namelist() == [
+            "long.csv",
+            "wide.csv",
+            "codebook.csv",
+            "codings.csv",
+            "themes.csv",
+            "datapackage.json",
+        ]
         archive.extractall(tmp_path / "unzipped")
     for target in (path, tmp_path / "unzipped" / "datapackage.json"):
         report = frictionless.validate(str(target))
@@ -67,3 +74,49 @@ def test_a_damaged_member_fails_validation(app, make, tmp_path):
 
     assert not report.valid
     assert {"hash-count", "byte-count"} <= {e[0] for e in report.flatten(["type"])}
+
+
+def test_the_package_holds_the_codings_and_their_themes(app, make, tmp_path):
+    from tests.coding_helpers import code, coding_world
+
+    world = coding_world(texts_per_cell=3)
+    coder = make.user("coder@example.org", grants={world.workshop: "researcher"})
+    code(world, coder, "nato hope 0", "border")
+    code(world, coder, "pakistan takeaway 1")  # no theme: an empty theme cell
+    _, path = package(world.workshop, tmp_path)
+    with zipfile.ZipFile(path) as archive:
+        archive.extractall(tmp_path / "unzipped")
+        descriptor = json.loads(archive.read("datapackage.json"))
+        codings = archive.read("codings.csv").decode()
+        themes = archive.read("themes.csv").decode()
+    report = frictionless.validate(str(tmp_path / "unzipped" / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    assert codings.startswith("participant,wave,question,coder,theme\r\n")
+    assert ",pre,hope_text,coder@example.org,border\r\n" in codings
+    assert ",post,takeaway_text,final,\r\n" in codings
+    assert themes.splitlines()[2] == "border,Border coordination,The border,security"
+    resources = {r["name"]: r for r in descriptor["resources"]}
+    assert resources["themes"]["schema"]["primaryKey"] == ["theme"]
+    keys = resources["codings"]["schema"]["foreignKeys"]
+    assert [k["reference"]["resource"] for k in keys] == ["wide", "themes"]
+
+
+def test_a_coding_of_an_unknown_theme_fails_validation(app, make, tmp_path):
+    from tests.coding_helpers import code, coding_world
+
+    world = coding_world(texts_per_cell=2)
+    coder = make.user("coder@example.org", grants={world.workshop: "researcher"})
+    code(world, coder, "nato hope 0", "border")
+    _, path = package(world.workshop, tmp_path)
+    folder = tmp_path / "changed"
+    with zipfile.ZipFile(path) as archive:
+        archive.extractall(folder)
+    descriptor = json.loads((folder / "datapackage.json").read_text())
+    for resource in descriptor["resources"]:  # edit freely: no hashes to match
+        resource.pop("hash", None)
+        resource.pop("bytes", None)
+    (folder / "datapackage.json").write_text(json.dumps(descriptor))
+    data = (folder / "codings.csv").read_bytes()
+    assert b",border\r\n" in data
+    (folder / "codings.csv").write_bytes(data.replace(b",border\r\n", b",nowhere\r\n"))
+    assert not frictionless.validate(str(folder / "datapackage.json")).valid

@@ -27,12 +27,12 @@ def test_the_number_of_statements_does_not_grow_with_the_participants(
     assert len(few.statements) == len(many.statements)
     # long: one count and one streamed select of the answers; wide, the workbook and the
     # statistics bundles: one streamed select (their count is of respondents); the package:
-    # the long count and a select per data file.
+    # the long count and a select per data file (long, wide, and the codings of the free text).
     answers = {
         ExportFormat.LONG: 2,
         ExportFormat.WIDE: 1,
         ExportFormat.CODEBOOK: 0,
-        ExportFormat.DATAPACKAGE: 3,
+        ExportFormat.DATAPACKAGE: 4,
         ExportFormat.XLSX: 1,
         ExportFormat.SPSS: 1,
         ExportFormat.STATA: 1,

@@ -82,3 +82,32 @@ class AnalysisSpec:
         if self.wordings:
             return next(iter(self.wordings.values()))
         return plain_wording("en", {g: self.label(g) for g in self.groups})
+
+
+@dataclass(frozen=True)
+class ThemeSpec:
+    """A workshop's theme codebook and the free-text questions it codes."""
+
+    themes: tuple[str, ...]  # theme codes, in the codebook's order
+    parents: Mapping[str, str]  # theme -> its parent theme, for themes that have one
+    questions: Mapping[str, tuple[str, ...]]  # question -> the waves that ask it, in order
+
+    def ancestors(self, theme: str) -> tuple[str, ...]:
+        """The theme's parent, the parent's parent, and so on."""
+        found: list[str] = []
+        parent = self.parents.get(theme)
+        while parent is not None and parent not in found and parent != theme:
+            found.append(parent)
+            parent = self.parents.get(parent)
+        return tuple(found)
+
+
+@dataclass(frozen=True)
+class ThemeCodings:
+    """The final codings of the respondents' free-text answers (docs/coding.md)."""
+
+    spec: ThemeSpec
+    # Aligned with the respondents given beside it: respondent i's final coding of each coded
+    # question (its themes; an empty set is "no theme"). An answer not (finally) coded yet is
+    # absent.
+    coded: tuple[Mapping[str, frozenset[str]], ...]

@@ -320,6 +320,45 @@ class Matching(JsonObject):
 
 
 @dataclass(frozen=True)
+class ThemeShare(Statistic):
+    """The share of one group × wave cell's coded respondents whose final coding of a question
+    has a theme, with its 95 % Wilson interval (docs/coding.md, "Theme shares")."""
+
+    theme: str
+    group: str
+    wave: str
+    n: int
+    count: int | None
+    share: float | None
+    ci_low: float | None
+    ci_high: float | None
+    suppressed: bool
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class QuestionThemes(JsonObject):
+    """The theme shares of one free-text question: theme-major, then group, then wave."""
+
+    question: str
+    shares: tuple[ThemeShare, ...]
+
+    def share(self, theme: str, group: str, wave: str) -> ThemeShare | None:
+        """The theme's share in the group × wave cell (None: the wave does not ask it)."""
+        return next(
+            (s for s in self.shares if (s.theme, s.group, s.wave) == (theme, group, wave)), None
+        )
+
+
+@dataclass(frozen=True)
+class Themes(JsonObject):
+    """The shares of every theme in the final codings of every free-text question."""
+
+    themes: tuple[str, ...] = ()
+    questions: tuple[QuestionThemes, ...] = ()
+
+
+@dataclass(frozen=True)
 class WorkshopStats(JsonObject):
     """Every statistic of one workshop, suppressed, with its findings."""
 
@@ -333,6 +372,7 @@ class WorkshopStats(JsonObject):
     asymmetry: tuple[Asymmetry, ...]  # empty when it names no alpha score
     matching: Matching
     findings: tuple[str, ...]
+    themes: Themes = Themes()
 
     def to_json(self) -> str:
         """The statistics as the API sends them and `survey stats --json` prints them.

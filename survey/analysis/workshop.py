@@ -25,7 +25,7 @@ from survey.analysis.priorities import (
     rank_agreement,
     shared_top3,
 )
-from survey.analysis.records import FILTER_KEYS, AnalysisSpec, Respondent
+from survey.analysis.records import FILTER_KEYS, AnalysisSpec, Respondent, ThemeCodings
 from survey.analysis.results import (
     Agreement,
     Alpha,
@@ -47,6 +47,7 @@ from survey.analysis.results import (
     WorkshopStats,
 )
 from survey.analysis.suppression import complement_too_small, too_small, withhold
+from survey.analysis.themes import theme_stats
 
 # Whether the statistic behind a key of Frame.sizes is withheld.
 Withheld = Callable[..., bool]
@@ -80,13 +81,16 @@ def workshop_stats(
     workshop: str,
     filters: Mapping[str, str | None] | None = None,
     matching: Matching | None = None,
+    codings: ThemeCodings | None = None,
 ) -> WorkshopStats:
-    """Every statistic of one workshop (docs/stats-json.md), suppressed, with findings."""
+    """Every statistic of one workshop (docs/stats-json.md), suppressed, with findings; with
+    `codings` (aligned with the respondents), the shares of the free text's themes too."""
     applied = applied_filters(filters)
     frame = Frame.build(respondents, spec)
     whole_sizes = frame.sizes() if applied else None
-    if applied:
-        frame = frame.subset(_filter_mask(respondents, applied))
+    inside = _filter_mask(respondents, applied) if applied else None
+    if inside is not None:
+        frame = frame.subset(inside)
     sizes = frame.sizes()
 
     def withheld(*key: str) -> bool:
@@ -108,6 +112,7 @@ def workshop_stats(
         asymmetry=_asymmetry(frame, spec, withheld) if spec.alpha_score else (),
         matching=matching or Matching(),
         findings=(),
+        themes=theme_stats(respondents, codings, spec, inside),
     )
     return replace(stats, findings=tuple(findings(stats, spec)))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, request
 
 from survey.auth.access import workshop_role_required
-from survey.dashboard.cache import current_results
+from survey.dashboard.cache import current_results, with_theme_shares
 from survey.dashboard.filters import FilterError, parse_filters
 from survey.dashboard.reads.setting import workshop_setting
 from survey.dashboard.reads.transaction import start_reading
@@ -25,7 +25,8 @@ def workshop_stats(workshop: Workshop):
         filters = parse_filters(request.args, setting.instrument)
     except FilterError as error:
         abort(400, str(error))
-    results, _signature = current_results(setting, workshop, filters)
+    results, signature = current_results(setting, workshop, filters)
+    results = with_theme_shares(setting, workshop, results, signature)
     response = current_app.response_class(results.stats.to_json(), mimetype="application/json")
     response.headers["Cache-Control"] = "private, no-store"
     return response

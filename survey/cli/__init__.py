@@ -7,6 +7,7 @@ from flask.cli import FlaskGroup
 
 def register_commands(app: Flask) -> None:
     from survey.cli.backup import backup_command, restore_command
+    from survey.cli.coding import coding_cli
     from survey.cli.demo import demo_command
     from survey.cli.exports import export_command
     from survey.cli.instruments import instruments_cli
@@ -15,6 +16,7 @@ def register_commands(app: Flask) -> None:
     from survey.cli.responses import responses_cli
     from survey.cli.roster import roster_cli
     from survey.cli.stats import stats_cli
+    from survey.cli.themes import themes_cli
     from survey.cli.users import users_cli
     from survey.cli.workshops import waves_cli, workshops_cli
 
@@ -32,6 +34,8 @@ def register_commands(app: Flask) -> None:
         export_command,
         responses_cli,
         stats_cli,
+        themes_cli,
+        coding_cli,
     ):
         app.cli.add_command(command)
 

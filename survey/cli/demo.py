@@ -6,6 +6,7 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from werkzeug.serving import run_simple
 
+from survey.auth.users import user_by_email
 from survey.extensions import db
 
 
@@ -16,11 +17,16 @@ from survey.extensions import db
 @with_appcontext
 def demo_command(port: int, host: str, no_serve: bool) -> None:
     """Create/upgrade the database, seed the demo workshop, print a login and serve."""
-    from survey.demo.workshop import DEMO_SLUG, ensure_demo_admin, seed_demo  # heavy: when used
+    from survey.demo.coding import seed_demo_coding  # heavy: when used
+    from survey.demo.workshop import DEMO_SLUG, ensure_demo_admin, seed_demo
+    from survey.organise.workshops import workshop_by_slug
 
     upgrade()
     created = seed_demo()
     email, password = ensure_demo_admin()
+    db.session.flush()
+    # Also for a demo seeded before the coding existed: its codebook is added once.
+    seed_demo_coding(workshop_by_slug(DEMO_SLUG), user_by_email(email))
     db.session.commit()
     click.echo(("Seeded" if created else "Found") + f" the demo workshop '{DEMO_SLUG}'.")
     url = f"http://{host}:{port}/"

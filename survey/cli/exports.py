@@ -44,21 +44,26 @@ def export_command(
         raise click.ClickException(str(error)) from None
     if bar:
         bar.length = export.row_count
-    # Written beside the target and renamed at the end: an interrupted export leaves no file
-    # that looks complete.
+    try:
+        write_beside(output, export.chunks)
+    finally:
+        if bar:
+            bar.render_finish()
+    click.echo(f"Wrote {export.row_count} rows to {output}.", err=True)
+
+
+def write_beside(output: Path, chunks) -> None:
+    """Write the chunks to a file beside `output`, renamed to it when complete: an interrupted
+    export leaves no file that looks complete."""
     handle, temporary = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.")
     try:
         with os.fdopen(handle, "wb") as file:
-            for chunk in export.chunks:
+            for chunk in chunks:
                 file.write(chunk)
         os.replace(temporary, output)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    finally:
-        if bar:
-            bar.render_finish()
-    click.echo(f"Wrote {export.row_count} rows to {output}.", err=True)
 
 
 def _terminal():

@@ -7,7 +7,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from survey.dashboard.cache import current_results
+from survey.dashboard.cache import current_results, with_theme_shares
 from survey.dashboard.filters import FilterError, parse_filters
 from survey.dashboard.reads.setting import workshop_setting
 from survey.dashboard.reads.transaction import start_reading
@@ -57,7 +57,8 @@ def show_command(
         )
     except FilterError as error:
         raise click.BadParameter(str(error)) from None
-    results, _signature = current_results(setting, workshop, filters)
+    results, signature = current_results(setting, workshop, filters)
+    results = with_theme_shares(setting, workshop, results, signature)
     if as_json:
         click.echo(results.stats.to_json())
     else:

@@ -31,7 +31,8 @@ from survey.dashboard.keeping import (
 from survey.dashboard.loading import WorkshopData, refresh
 from survey.dashboard.reads.funnel import FunnelRow, response_funnel
 from survey.dashboard.reads.signature import KeptRow, Signature, data_signature
-from survey.dashboard.results import Results, compute_results
+from survey.dashboard.reads.themes import coding_version, theme_codings
+from survey.dashboard.results import Results, compute_results, with_themes
 from survey.dashboard.setting import Setting
 from survey.models import Workshop
 from survey.models._types import utcnow
@@ -117,7 +118,10 @@ def workshop_data(setting: Setting, workshop: Workshop, signature: Signature) ->
 
 
 def workshop_results(
-    setting: Setting, workshop: Workshop, filters: Filters, signature: Signature | None = None
+    setting: Setting,
+    workshop: Workshop,
+    filters: Filters,
+    signature: Signature | None = None,
 ) -> Results:
     """The results for the current data computed in this process (never read from the
     database: see dashboard_results and current_results), again only when the data has moved.
@@ -127,7 +131,57 @@ def workshop_results(
     """
     signature = signature or data_signature(setting)
     data = workshop_data(setting, workshop, signature)
+    key = _results_key(setting, data, filters)
+    return kept(
+        lambda cache: cache.results,
+        key,
+        lambda: compute_results(setting, data.dataset, filters, data.matching),
+    )
+
+
+def with_theme_shares(
+    setting: Setting, workshop: Workshop, results: Results, signature: Signature
+) -> Results:
+    """`results` with the shares of the free text's themes (docs/coding.md), computed in this
+    process on the current data and kept while neither the data, the codings nor `results`
+    (current or kept ones) have moved. Only the pages that show themes pay for them.
+
+    Statements: one for the codings' version; when it or the data has moved, three to read the
+    codings (and those of survey.dashboard.loading.refresh for moved data).
+    """
+    data = workshop_data(setting, workshop, signature)
     key = (
+        "themes",
+        *_results_key(setting, data, results.filters),
+        _Same(results),
+        coding_version(setting),
+    )
+    return kept(
+        lambda cache: cache.results,
+        key,
+        lambda: with_themes(setting, data.dataset, results, theme_codings(setting, data.dataset)),
+    )
+
+
+class _Same:
+    """A key part that stands for one object (equal only to itself), for values that cannot be
+    hashed; it keeps the object alive as long as the key, so its id is never reused meanwhile."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __hash__(self) -> int:
+        return id(self.value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.value is self.value
+
+
+def _results_key(setting: Setting, data: WorkshopData, filters: Filters) -> tuple:
+    """What results are computed from: the workshop's setting, its data and the filters."""
+    return (
         setting.workshop_id,
         setting.instrument.checksum,
         setting.min_cell,
@@ -136,11 +190,6 @@ def workshop_results(
         data.generation,
         data.matching,
         tuple(filters.applied().items()),
-    )
-    return kept(
-        lambda cache: cache.results,
-        key,
-        lambda: compute_results(setting, data.dataset, filters, data.matching),
     )
 
 

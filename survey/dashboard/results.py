@@ -4,11 +4,13 @@ and the distribution of each item's answers."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from survey.analysis import WorkshopStats, workshop_stats
+from survey.analysis.records import ThemeCodings
 from survey.analysis.results import Matching
+from survey.analysis.themes import theme_stats
 from survey.dashboard.dataset import Dataset
 from survey.dashboard.distributions import (
     Distribution,
@@ -63,3 +65,15 @@ def compute_results(
             non_response=spec.non_response,
         )
     return Results(filters, stats, distributions)
+
+
+def with_themes(
+    setting: Setting, dataset: Dataset, results: Results, codings: ThemeCodings
+) -> Results:
+    """The results with the shares of the free text's themes (docs/coding.md): computed apart,
+    as only the pages that show them pay for reading the codings; the other statistics are
+    those of `results`, not computed again."""
+    inside = dataset.mask(results.filters) if results.filters else None
+    themes = theme_stats(dataset.respondents, codings, setting.spec, inside)
+    # Figures go with the numbers they draw: theme charts must not outlive a coding change.
+    return replace(results, stats=replace(results.stats, themes=themes), figures={})

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, abort, make_response, render_template, request, url_for
 from flask_babel import get_locale
 
 from survey.analysis.records import FILTER_KEYS
 from survey.audit import record
 from survey.auth.access import can_access, workshop_role_required
-from survey.dashboard.cache import current_results, dashboard_results, workshop_funnel
+from survey.dashboard.cache import (
+    current_results,
+    dashboard_results,
+    with_theme_shares,
+    workshop_funnel,
+)
 from survey.dashboard.filters import filter_choices
 from survey.dashboard.formatting import number, p_value
 from survey.dashboard.forms import FilterForm, TextFilterForm
@@ -16,6 +23,7 @@ from survey.dashboard.language import LANGUAGE_ARG, dashboard_language, language
 from survey.dashboard.reads.setting import workshop_setting
 from survey.dashboard.reads.signature import data_signature
 from survey.dashboard.reads.text import TEXT_PAGE
+from survey.dashboard.reads.themes import theme_labels
 from survey.dashboard.reads.transaction import start_reading
 from survey.dashboard.views.obstacles import obstacles_view
 from survey.dashboard.views.overview import overview_view
@@ -30,6 +38,7 @@ from survey.dashboard.views.text import (
     text_pager,
     workshop_free_text,
 )
+from survey.dashboard.views.themes import themes_view
 from survey.dashboard.views.trust import trust_view
 from survey.models import Role, Workshop
 from survey.models._types import utcnow
@@ -190,6 +199,17 @@ def text(workshop: Workshop):
     return _render(workshop, "text", blocks, setting, form, filters, pager=pager)
 
 
+@bp.get("/themes")
+@workshop_role_required(*VIEWERS)
+def themes(workshop: Workshop):
+    """The shares of the free text's themes by group and wave (docs/coding.md)."""
+    setting, form, shown, signature = _load(workshop)
+    results = with_theme_shares(setting, workshop, shown.results, signature)
+    shown = replace(shown, results=results)
+    view = themes_view(setting, results, theme_labels(setting))
+    return _render(workshop, "themes", view, setting, form, results.filters, shown)
+
+
 @bp.get("/report.html")
 @workshop_role_required(*VIEWERS)
 def report(workshop: Workshop):
@@ -205,6 +225,7 @@ def report(workshop: Workshop):
     filters = FilterForm(request.args, filter_choices(setting.instrument)).filters()
     # A file that leaves the app carries the current numbers, never kept ones being updated.
     results, signature = current_results(setting, workshop, filters)
+    results = with_theme_shares(setting, workshop, results, signature)
     html = report_html(
         setting,
         results,
@@ -212,6 +233,7 @@ def report(workshop: Workshop):
         generated_at=utcnow(),
         texts=free_text(setting, results.filters) if include_text else None,
         language=_language(setting),
+        themes=theme_labels(setting),
     )
     response = make_response(html)
     response.mimetype = "text/html"

@@ -27,6 +27,8 @@ def _corpus() -> Mapping[str, Any]:
 
 #: question -> side ("" for either side) -> language -> answers.
 TEXTS: Mapping[str, Mapping[str, Mapping[str, Sequence[str]]]] = _corpus()["texts"]
+#: question -> side -> the themes of each text, by its position in every language's list.
+CODES: Mapping[str, Mapping[str, Sequence[Sequence[str]]]] = _corpus()["codes"]
 #: Fictitious names and places by list (allied_first, pakistani_towns, ...); Pakistani names
 #: are [Latin script, Urdu script].
 NAMES: Mapping[str, Sequence[Any]] = _corpus()["names"]

@@ -17,6 +17,9 @@ from survey.exports.spec import ExportSpec, item_codes, question_or_none
 from survey.exports.wide import Variable, wide_variables
 
 LONG_NAME, WIDE_NAME, CODEBOOK_NAME = "long", "wide", "codebook"
+# The coding of the free text (docs/coding.md): every coder's and the final codings, and the
+# codebook of themes they use.
+CODINGS_NAME, THEMES_NAME = "codings", "themes"
 DESCRIPTOR_NAME = "datapackage.json"
 
 
@@ -84,6 +87,31 @@ def _wide_fields(spec: ExportSpec) -> list[dict]:
     return fields + [_wide_field(variable, spec) for variable in wide_variables(spec)]
 
 
+def _codings_fields(spec: ExportSpec) -> list[dict]:
+    instrument = spec.instrument
+    questions = [q.code for q in instrument.questions if q.free_text]
+    constraints = {
+        "participant": {"required": True},
+        "wave": {"required": True, **_enum(w.code for w in spec.waves)},
+        "question": {"required": True, **(_enum(questions) if questions else {})},
+        "coder": {"required": True},
+    }
+    return [
+        {"name": name, "type": "string"}
+        | ({"constraints": constraints[name]} if name in constraints else {})
+        for name in ("participant", "wave", "question", "coder", "theme")
+    ]
+
+
+def _themes_fields() -> list[dict]:
+    return [
+        {"name": "theme", "type": "string", "constraints": {"required": True, "unique": True}},
+        {"name": "label", "type": "string", "constraints": {"required": True}},
+        {"name": "description", "type": "string"},
+        {"name": "parent", "type": "string"},
+    ]
+
+
 def _resource(name: str, fields: list[dict], stats: MemberStats, title: str, **schema) -> dict:
     resource = {
         "name": name,
@@ -103,7 +131,7 @@ def _resource(name: str, fields: list[dict], stats: MemberStats, title: str, **s
 
 
 def package_descriptor(spec: ExportSpec, stats: dict[str, MemberStats]) -> dict:
-    """The `datapackage.json` of the three CSV files (Frictionless Data Package, Table Schema)."""
+    """The `datapackage.json` of the CSV files (Frictionless Data Package, Table Schema)."""
     non_response = str(spec.instrument.non_response_code)
     return {
         "name": f"{spec.workshop}-survey-data",
@@ -111,7 +139,8 @@ def package_descriptor(spec: ExportSpec, stats: dict[str, MemberStats]) -> dict:
         "description": (
             "Dialogue Survey export. long.csv: one row per answered item of a submitted "
             "response; wide.csv: one row per participant with scores; codebook.csv: every "
-            f"variable. {non_response} is the non-response code (a missing value in wide.csv)."
+            f"variable. {non_response} is the non-response code (a missing value in wide.csv). "
+            "codings.csv: the codings of the free-text answers; themes.csv: their themes."
         ),
         "profile": "tabular-data-package",
         "resources": [
@@ -144,6 +173,35 @@ def package_descriptor(spec: ExportSpec, stats: dict[str, MemberStats]) -> dict:
                 "Every variable of long.csv and wide.csv",
                 missingValues=[""],
                 primaryKey=["file", "variable"],
+            ),
+            _resource(
+                CODINGS_NAME,
+                _codings_fields(spec),
+                stats.get(CODINGS_NAME, MemberStats()),
+                "The codings of the free-text answers: one row per theme a coder gave an "
+                "answer (an empty theme: no theme); coder 'final' is the final coding",
+                missingValues=[""],
+                foreignKeys=[
+                    {
+                        "fields": ["participant"],
+                        "reference": {"resource": WIDE_NAME, "fields": ["participant"]},
+                    },
+                    {
+                        "fields": ["theme"],
+                        "reference": {"resource": THEMES_NAME, "fields": ["theme"]},
+                    },
+                ],
+            ),
+            _resource(
+                THEMES_NAME,
+                _themes_fields(),
+                stats.get(THEMES_NAME, MemberStats()),
+                "The codebook of themes of the free-text answers",
+                missingValues=[""],
+                primaryKey=["theme"],
+                foreignKeys=[
+                    {"fields": ["parent"], "reference": {"resource": "", "fields": ["theme"]}}
+                ],
             ),
         ],
     }

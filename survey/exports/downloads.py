@@ -12,11 +12,21 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from survey.audit import record
+from survey.coding.coding_file import CODING_COLUMNS, coding_rows
+from survey.coding.theme_file import THEME_COLUMNS, theme_rows
+from survey.coding.themes import workshop_themes
 from survey.database import begin_read
 from survey.exports.archive import zip_chunks
 from survey.exports.codebook import CODEBOOK_COLUMNS, codebook_rows, variable_type
 from survey.exports.csvfile import csv_lines, encoded_chunks
-from survey.exports.datapackage import CODEBOOK_NAME, LONG_NAME, WIDE_NAME, descriptor_member
+from survey.exports.datapackage import (
+    CODEBOOK_NAME,
+    CODINGS_NAME,
+    LONG_NAME,
+    THEMES_NAME,
+    WIDE_NAME,
+    descriptor_member,
+)
 from survey.exports.dictionary import declared_variables
 from survey.exports.long import LONG_COLUMNS, long_rows
 from survey.exports.queries import answer_count, answer_records, export_spec, respondent_count
@@ -164,6 +174,15 @@ def _package(workshop: Workshop, spec: ExportSpec, progress) -> Iterator[bytes]:
         records = answer_records(workshop)
         yield f"{WIDE_NAME}.csv", _csv(wide_header(spec), wide_rows(records, spec), False, None)
         yield f"{CODEBOOK_NAME}.csv", _csv(CODEBOOK_COLUMNS, codebook_rows(spec), False, None)
+        # The coding of the free text (docs/coding.md), read in the same snapshot.
+        yield (
+            f"{CODINGS_NAME}.csv",
+            _csv(CODING_COLUMNS, coding_rows(workshop, spec.instrument), False, None),
+        )
+        yield (
+            f"{THEMES_NAME}.csv",
+            _csv(THEME_COLUMNS, theme_rows(workshop_themes(workshop)), False, None),
+        )
 
     return zip_chunks(members(), closing=descriptor_member(spec))
 

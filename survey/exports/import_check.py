@@ -75,12 +75,12 @@ class MalformedFile(Exception):
         self.line = line
 
 
-def records(text: str) -> Iterator[tuple[int, list[str]]]:
+def records(text: str, delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
     """(line the record starts on, cells); quoted line breaks make records span lines.
 
     Blank lines and rows of empty cells (what spreadsheets leave at the end) are skipped.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     end = 0
     while True:
         try:

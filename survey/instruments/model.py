@@ -98,7 +98,7 @@ class Question:
 
     @property
     def free_text(self) -> bool:
-        """Whether its answers are written text (shown to staff only, never coded)."""
+        """Whether its answers are written text (shown to staff only, who code them into themes)."""
         return self.kind.free_text
 
     def text(self, language: str) -> str:

@@ -1,6 +1,7 @@
 """The data model (docs/domain.md), split by domain; import everything from here."""
 
 from survey.models.audit import AuditEvent
+from survey.models.coding import Coding, CodingSample, SettledCoding, Theme
 from survey.models.instruments import InstrumentVersion, TranslationReview, VersionOrigin
 from survey.models.mail import (
     MailMessage,
@@ -19,6 +20,8 @@ from survey.models.workshop import Group, Wave, WaveState, Workshop
 __all__ = [
     "Answer",
     "AuditEvent",
+    "Coding",
+    "CodingSample",
     "Grant",
     "Group",
     "InstrumentVersion",
@@ -36,8 +39,10 @@ __all__ = [
     "ResponseStatus",
     "Role",
     "ScheduledReminder",
+    "SettledCoding",
     "StaffUser",
     "StatsResult",
+    "Theme",
     "TranslationReview",
     "VersionOrigin",
     "Wave",

@@ -132,7 +132,7 @@ def _key(value: str | None) -> str | None:
     return value.casefold() if value else None
 
 
-def _delimiter(text: str) -> str:
+def csv_delimiter(text: str) -> str:
     """Comma, or the semicolon (Excel in French and other locales) or tab the header uses."""
     header = text.split("\n", 1)[0]
     return max((",", ";", "\t"), key=lambda d: (header.count(d), d == ","))
@@ -193,7 +193,7 @@ class _Planner:
         self.plan.notes.append(RosterProblem(line, message))
 
     def run(self, text: str) -> None:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=csv_delimiter(text))
         header: list[str] | None = None
         end = 0  # the physical line where the previous record ended
         try:

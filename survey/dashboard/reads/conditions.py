@@ -16,6 +16,11 @@ def included_responses():
     )
 
 
+def written_text() -> tuple:
+    """The conditions of an answer with text that is more than white space."""
+    return Answer.text.is_not(None), func.trim(Answer.text) != ""
+
+
 def _experience_of_participant():
     """The participant's experience answer, from any of their submitted responses."""
     return (

@@ -8,7 +8,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 
 from survey.dashboard.filters import Filters
-from survey.dashboard.reads.conditions import filter_conditions, included_responses
+from survey.dashboard.reads.conditions import (
+    filter_conditions,
+    included_responses,
+    written_text,
+)
 from survey.dashboard.setting import Setting
 from survey.extensions import db
 from survey.models import Answer, Participant, Response
@@ -67,8 +71,7 @@ def text_page(
             Participant.workshop_id == setting.workshop_id,
             included_responses(),
             Answer.question.in_(questions),
-            Answer.text.is_not(None),
-            func.trim(Answer.text) != "",
+            *written_text(),
             *filter_conditions(filters),
         )
         .subquery()

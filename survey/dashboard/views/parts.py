@@ -23,6 +23,7 @@ PAGES = (
     ("priorities", "Priorities"),
     ("obstacles", "Obstacles and outlook"),
     ("text", "Free text"),
+    ("themes", "Themes"),
 )
 
 

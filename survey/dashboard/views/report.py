@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +31,7 @@ from survey.dashboard.views.parts import pages_of
 from survey.dashboard.views.perception import PerceptionView, perception_view
 from survey.dashboard.views.priorities import PrioritiesView, priorities_view
 from survey.dashboard.views.text import TextBlock
+from survey.dashboard.views.themes import ThemesView, themes_view
 from survey.dashboard.views.trust import TrustView, trust_view
 
 STYLES = ("css/app.css", "css/dashboard.css")
@@ -56,6 +57,7 @@ class ReportView:
 
     overview: OverviewView
     pages: PageViews
+    themes: ThemesView | None = None  # the theme shares, when the results carry them
 
 
 def every_page_view(setting: Setting, results: Results) -> PageViews:
@@ -69,12 +71,18 @@ def every_page_view(setting: Setting, results: Results) -> PageViews:
 
 
 def report_view(
-    setting: Setting, results: Results, funnel: Sequence[FunnelRow], language: str | None = None
+    setting: Setting,
+    results: Results,
+    funnel: Sequence[FunnelRow],
+    language: str | None = None,
+    themes: Mapping[str, str] | None = None,
 ) -> ReportView:
-    """Everything the pages show, for the self-contained report."""
+    """Everything the pages show, for the self-contained report; the theme shares when
+    `themes` names the codebook's themes."""
     return ReportView(
         overview=overview_view(setting, results, funnel, language),
         pages=every_page_view(setting, results),
+        themes=themes_view(setting, results, themes) if themes else None,
     )
 
 
@@ -103,9 +111,10 @@ def report_html(
     generated_at: datetime,
     texts: list[TextBlock] | None = None,
     language: str | None = None,
+    themes: Mapping[str, str] | None = None,
 ) -> str:
     """The report as one HTML document, its headline and findings in `language`; free text
-    only when `texts` is given."""
+    only when `texts` is given, the theme shares when `themes` names the codebook's themes."""
     plotly_js, plotly_hash = inline_asset(PLOTLY)
     chart_js, chart_hash = inline_asset("js/dashboard.js")
     styles = Markup("\n").join(inline_asset(name)[0] for name in STYLES)
@@ -127,7 +136,7 @@ def report_html(
         results=results,
         filters=results.filters,
         stats=results.stats,
-        views=report_view(setting, results, funnel, language),
+        views=report_view(setting, results, funnel, language, themes),
         pages=pages_of(setting),
         texts=texts,
         generated_at=generated_at,

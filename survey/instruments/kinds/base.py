@@ -232,7 +232,7 @@ class QuestionKind:
     scored: ClassVar[bool] = False  # may be an item of a score
     labelled_scale: ClassVar[bool] = False  # codes of a labelled ordinal scale (distributions)
     ranking: ClassVar[bool] = False  # orders the question's items: one row per item
-    free_text: ClassVar[bool] = False  # written, not chosen: read by staff only, never coded
+    free_text: ClassVar[bool] = False  # written, not chosen: read by staff, coded into themes
     coded: ClassVar[bool] = False  # the value is option codes: labelled exports show labels
     #: The macro that renders the question, in `template`.
     macro: ClassVar[str]

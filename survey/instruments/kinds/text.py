@@ -1,4 +1,4 @@
-"""Free text up to a maximum length: written, never coded."""
+"""Free text up to a maximum length: written, not chosen from codes (staff code it into themes)."""
 
 from __future__ import annotations
 
