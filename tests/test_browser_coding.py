@@ -5,9 +5,8 @@ import pytest
 
 from survey.coding.codings import coded_answers
 from survey.extensions import db
-from tests.browser_helpers import sign_in
+from tests.browser_helpers import no_horizontal_scroll, serious_violations, sign_in
 from tests.coding_helpers import URDU, coding_world
-from tests.test_browser_respond import axe_source, no_horizontal_scroll, serious_violations  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -104,7 +103,7 @@ def test_the_form_works_without_javascript(world, live_server, browser):
 
 
 @pytest.mark.parametrize("width", [360, 1280])
-def test_coding_pages_pass_axe(world, live_server, browser, axe_source, width):  # noqa: F811
+def test_coding_pages_pass_axe(world, live_server, browser, axe_source, width):
     from survey.coding.settling import settle  # noqa: F401  (pages below list settled ones)
 
     context = browser.new_context(viewport={"width": width, "height": 800}, bypass_csp=True)

@@ -61,7 +61,13 @@ def tabs(html):
 def test_every_page_renders_and_the_tabs_follow_the_declared_roles(client, bare):
     for path in PAGES:
         html = page(client, bare, path)
-        assert tabs(html) == ["Overview", "Trust", "Obstacles and outlook", "Free text"]
+        assert tabs(html) == [
+            "Overview",
+            "Trust",
+            "Obstacles and outlook",
+            "Free text",
+            "Themes",
+        ]
     assert "does not declare what this page shows (a pair of items behind the perception gap)" in (
         page(client, bare, "/perception")
     )

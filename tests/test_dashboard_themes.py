@@ -9,6 +9,7 @@ import pytest
 from survey.analysis.results import QuestionThemes, ThemeShare
 from survey.dashboard.charts.themes import theme_share_chart
 from survey.dashboard.labels import Labels
+from survey.extensions import db
 from tests.coding_helpers import code, coding_world
 from tests.conftest import sign_in
 
@@ -95,6 +96,9 @@ def test_stats_json_and_report_carry_the_themes(client, runner, world, researche
     for i in range(6):
         code(world, researcher, f"nato hope {i}", "border")
     result = runner.invoke(args=["stats", world.workshop.slug, "--json"])
+    # The command read in the test's own session (a command line process ends its transaction
+    # when it exits): end it, since the command has also kept its results meanwhile.
+    db.session.rollback()
     document = json.loads(result.output)
     themes = document["themes"]
     assert list(document)[-1] == "themes"

@@ -97,13 +97,12 @@ def test_figures_are_built_once_per_results(make):
     first = perception_view(setting, results).perception_chart.figure
     assert perception_view(setting, results).perception_chart.figure is first
     report = report_view(setting, results, response_funnel(setting))
-    assert {f.name for f in fields(report)} == {"overview", "pages"}
+    assert {f.name for f in fields(report)} == {"overview", "pages", "themes"}
     assert {f.name for f in fields(report.pages)} == {
         "trust",
         "perception",
         "priorities",
         "obstacles",
-        "themes",
     }
     assert report.themes is None  # no codebook named: no theme section
     assert report.pages.perception.perception_chart.figure is first
