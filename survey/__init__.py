@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from config import CONFIGS, Config, ProductionConfig
-from survey.extensions import babel, csrf, db, limiter, login, migrate
+from survey.extensions import babel, compress, csrf, db, limiter, login, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,6 +28,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     csrf.init_app(app)
     login.init_app(app)
     limiter.init_app(app)
+    compress.init_app(app)
 
     from flask_babel import get_locale
 

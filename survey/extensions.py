@@ -1,6 +1,7 @@
 """Flask extensions, created unbound and bound to the app in create_app()."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -30,6 +31,9 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
 login = LoginManager()
 babel = Babel()
+# Pages, stylesheets, scripts and JSON compressed for phones on weak networks (config.py says
+# which); assets are compressed once per process by survey.assets instead.
+compress = Compress()
 # Nothing is limited by default: only failed look-ups and failed sign-ins are counted
 # (survey.respond.lookups, survey.auth.throttle), so a whole venue behind one address can
 # start at once.
