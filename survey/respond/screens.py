@@ -269,7 +269,7 @@ SAVE_WORDS = {
         "Offline: your answers are kept on this device and saved when the connection is back."
     ),
     "waiting": _l("Your answers will be submitted as soon as every page is saved."),
-    "problem": _l("Please check your answers on this page:"),
+    "problem": _l("Please check your answers on:"),
     "stale": _l("Newer answers to this page were saved from another device: they are shown now."),
 }
 
