@@ -107,7 +107,10 @@ def save_answers(
     target = target_step(steps, step, direction).code
     stored = store.page_revision(visit.response, step.code)
     if revision is not None and revision <= stored:
-        return PageSave(target, stored, stored=False, newer=revision < stored)
+        # Already stored, when it is the same save sent again (its answer was lost); else the
+        # page holds other answers, saved since, or from elsewhere under the same number.
+        again = revision == stored and _holds(visit, rows)
+        return PageSave(target, stored, stored=False, newer=not again)
     saved = store.save_page(
         visit.response.id,
         rows,
@@ -124,6 +127,14 @@ def save_answers(
     if status is ResponseStatus.SUBMITTED:
         return PageSave(None, stored, stored=False)
     return PageSave(target, revisions.get(step.code, 0), stored=False, newer=True)
+
+
+def _holds(visit: Visit, rows: Mapping[str, list[Row]]) -> bool:
+    """Whether the response holds exactly these answers to these questions."""
+    held = store.stored_rows(visit.response.id)
+    return all(
+        sorted(answer) == sorted(held.get(code, {}).values()) for code, answer in rows.items()
+    )
 
 
 def give_consent(visit: Visit, steps: Sequence[Step], *, language: str) -> str | None:

@@ -187,7 +187,7 @@ def step_section(screen: Screen, steps, step: Step, *, form=None) -> str:
     """A step as the section the questionnaire's script shows in place of a page: the page's
     content without its layout (a page saved in the background, shown again with its errors)."""
     template, context = _step(screen, steps, step, form=form)
-    return _render_block(template, "content", context)
+    return _render_block(template, "content", context).strip()
 
 
 def steps_document(screen: Screen, steps) -> str:
