@@ -45,7 +45,9 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     from survey import errors, security
     from survey.auth.sessions import load_user
     from survey.cli import register_commands
+    from survey.respond.identity import ParticipantSessions
 
+    app.session_interface = ParticipantSessions()
     security.register(app)  # first: the blueprints' rules use its URL converter
     _register_blueprints(app)
     login.user_loader(load_user)

@@ -6,11 +6,20 @@ import os
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from survey.extensions import db
-from survey.models import Answer, Response, ResponseStatus
+from survey.models import ResponseStatus
 from survey.tokens import join_code
+from tests.browser_helpers import (
+    CURRENT,
+    answer_pre,
+    fill,
+    next_page,
+    no_horizontal_scroll,
+    response_of,
+    settled,
+    stored,
+)
 from tests.respond_helpers import POST, PRE, TRUST, Respondent, token_of
 
 pytestmark = pytest.mark.browser
@@ -21,81 +30,6 @@ PAGES = ("consent", "profile", "trust", "overall", "priorities", "obstacles", "o
 @pytest.fixture
 def ws(make):
     return make.workshop(open_waves=("pre",))
-
-
-def stored(participant, wave: str = "pre") -> dict:
-    db.session.rollback()  # see what the server's threads committed
-    rows = db.session.execute(
-        select(Answer.question, Answer.item, Answer.number, Answer.text)
-        .join(Response)
-        .where(Response.participant_id == participant.id, Response.wave.has(code=wave))
-    )
-    return {(q, i): n if n is not None else t for q, i, n, t in rows}
-
-
-def response_of(participant) -> Response:
-    db.session.rollback()
-    return db.session.scalar(select(Response).where(Response.participant_id == participant.id))
-
-
-def fill(page, data: dict) -> None:
-    """Answer as a person would: click the radio or check box, choose the rank, type the text."""
-    for name, value in data.items():
-        field = page.locator(f'[name="{name}"]').first
-        kind = field.evaluate("e => e.tagName === 'SELECT' ? 'select' : (e.type || 'text')")
-        if kind in ("radio", "checkbox"):
-            page.locator(f'[name="{name}"][value="{value}"]').check()
-        elif kind == "select":
-            field.select_option(value)
-        else:
-            field.fill(value)
-
-
-#: The step shown: with the script every step of the wave is in the page, one shown at a time.
-CURRENT = "section.step:not([hidden])"
-
-
-def scripted(page) -> bool:
-    """Whether the questionnaire's script runs on this page and has the wave's other steps (it
-    then shows the next step at once); waits for them when it runs."""
-    if page.locator("html[data-script]").count() == 0:
-        return False
-    if page.locator(".save-status").count() == 0:
-        return False
-    page.wait_for_selector(".save-status[data-mode]", state="attached")
-    return page.locator(".save-status[data-mode=steps]").count() == 1
-
-
-def settled(page) -> None:
-    """Wait until every save the script has queued is confirmed by the server."""
-    if scripted(page):
-        page.wait_for_selector('.save-status[data-pending="0"]', state="attached")
-
-
-def next_page(page, button: str = ".step-buttons .next") -> None:
-    """Press a button of the step shown. With the script the next step shows at once under its
-    own address (the submit loads the thank-you page once every page is saved); without it the
-    form is posted and the next page loaded."""
-    target = page.locator(f"{CURRENT} {button}")
-    if scripted(page):
-        before = page.url
-        target.click()
-        page.wait_for_url(lambda url: url != before)
-    else:
-        with page.expect_navigation():
-            target.click()
-
-
-def no_horizontal_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-
-
-def answer_pre(page, base: str, pages: dict) -> None:
-    for code, data in pages.items():
-        assert page.url == f"{base}/q/pre/{code}", page.url
-        assert no_horizontal_scroll(page), code
-        fill(page, data)
-        next_page(page)
 
 
 def test_a_full_pre_questionnaire_in_english_at_360_px(live_server, page, ws, make):

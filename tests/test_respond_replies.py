@@ -182,7 +182,11 @@ def test_submit_in_the_background(script, person):
             assert script.save(page, data, revision=1).json["status"] == "saved", page
     script.get("/q/pre/review")
     reply = script.save("review", {}, nav="submit")
-    assert reply.json == {"status": "submitted", "next": "/q/pre/thanks"}
+    assert reply.json["status"] == "submitted" and reply.json["next"] == "/q/pre/thanks"
+    # The thank-you page's content comes with it, to show without another round trip.
+    assert reply.json["title"] == "Thank you"
+    assert reply.json["page"].startswith('<h1 tabindex="-1">Thank you</h1>')
+    assert "one more questionnaire: After the workshop" in reply.json["page"]
     assert response_of(person).status is ResponseStatus.SUBMITTED
     # Anything sent afterwards hears that it is submitted, and changes nothing.
     assert script.save("review", {}, nav="submit").json["status"] == "submitted"
@@ -280,3 +284,18 @@ def test_change_on_the_review_comes_back_to_the_review(script, person):
     assert back.status_code == 302 and back.location == "/q/pre/review"
     assert stored(person)[("trust_direct", "")] == 2
     assert response_of(person).current_page == "review"
+
+
+def test_answers_to_the_script_leave_the_session_cookie_alone_unless_it_changes(script, app):
+    page = script.client.get("/q/pre/trust")
+    assert "session=" in page.headers.get("Set-Cookie", "")  # the page renews it
+    saved = script.save("trust", PRE["trust"], revision=1)
+    assert saved.json["status"] == "saved" and "Set-Cookie" not in saved.headers
+    assert "Set-Cookie" not in script.steps().headers
+    # A save that brings the session back (the cookie was lost, the ticket was not) sets it.
+    ticket = hidden(script.html, "ticket")
+    restored = app.test_client().post(
+        "/q/pre/trust", data={**PRE["trust"], "ticket": ticket, "revision": "2"}, headers=JSON
+    )
+    assert restored.json["status"] == "saved"
+    assert "session=" in restored.headers.get("Set-Cookie", "")

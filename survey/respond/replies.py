@@ -5,7 +5,9 @@ JavaScript answers with a page. The views choose with `wants_json`."""
 from __future__ import annotations
 
 from flask import Response as HttpResponse
-from flask import jsonify, request
+from flask import g, jsonify, request
+
+from survey.respond.identity import SCRIPTS_ANSWER
 
 #: Every status a background save can get, and what the script does with it.
 STATUSES = {
@@ -13,7 +15,7 @@ STATUSES = {
     "stale": "the response holds newer answers of the page: show them, forget the save",
     "invalid": "an answer needs a change: show the page again with the messages",
     "consent": "consent must come first: send it, then this save again",
-    "submitted": "the response has been submitted: go to `next`",
+    "submitted": "the response has been submitted: go to `next` (or show `page`, its content)",
     "incomplete": "submit: a step still needs answers: show `next`",
     "closed": "the wave accepts no answers now: say so, keep nothing",
     "not-saved": "this page may not write (another link on this device): say so, keep it",
@@ -30,6 +32,7 @@ def wants_json() -> bool:
 def reply(status: str, http_status: int = 200, **fields) -> HttpResponse:
     """A JSON answer to a background save: `status` (one of STATUSES) and its fields."""
     assert status in STATUSES, status
+    g.setdefault(SCRIPTS_ANSWER, True)  # the page's own requests renew the session cookie
     response = jsonify(status=status, **fields)
     response.status_code = http_status
     response.headers["Cache-Control"] = "no-store"

@@ -41,6 +41,7 @@ from survey.respond.screens import (
     Screen,
     invalid_link,
     offered_languages,
+    page_content,
     render,
     session_ended,
     show_step,
@@ -335,6 +336,14 @@ def _submit(posting: Posting, steps, step: Step, language: str):
     db.session.commit()
     if still_to_answer is not None:
         return _go_to(wave, still_to_answer, "incomplete")
+    if wants_json():
+        # The thank-you page comes with the answer: one round trip less on a weak network.
+        return reply(
+            "submitted",
+            next=url_for("respond.thanks", wave=wave),
+            page=page_content("thanks.html", **_thanks_context(posting.visit, language)),
+            title=_("Thank you"),
+        )
     return _thanks(wave)
 
 
@@ -372,19 +381,22 @@ def thanks(wave: str):
     language = visit_language(visit)
     if not visit.submitted:
         return redirect(url_for("respond.resume", wave=wave))
+    return render("thanks.html", **_thanks_context(visit, language))
+
+
+def _thanks_context(visit: Visit, language: str) -> dict:
     g.timezone = visit.workshop.timezone
     to_come = wave_after(visit)
     is_open = bool(to_come and to_come.is_open())
-    return render(
-        "thanks.html",
-        instrument=visit.instrument,
-        survey_title=visit.instrument.title(language),
-        to_come_title=visit.instrument.wave_title(to_come.code, language) if to_come else None,
-        to_come_opens=when(to_come.opens_at)
+    return {
+        "instrument": visit.instrument,
+        "survey_title": visit.instrument.title(language),
+        "to_come_title": visit.instrument.wave_title(to_come.code, language) if to_come else None,
+        "to_come_opens": when(to_come.opens_at)
         if to_come and to_come.opens_at and not is_open
         else None,
-        to_come_open=is_open,
-    )
+        "to_come_open": is_open,
+    }
 
 
 # --------------------------------------------------------------------------- other pages

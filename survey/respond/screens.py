@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 
 from flask import current_app, g, render_template, request, session, url_for
 from flask_babel import format_date, format_time, get_timezone, refresh
@@ -183,11 +184,17 @@ def show_step(
     return render(template, status, **context)
 
 
+def page_content(template: str, **context) -> str:
+    """A page of templates/respond/ without its layout (its `content` block), for the script
+    to show in place of the one it is on."""
+    return _render_block(template, "content", context).strip()
+
+
 def step_section(screen: Screen, steps, step: Step, *, form=None) -> str:
     """A step as the section the questionnaire's script shows in place of a page: the page's
     content without its layout (a page saved in the background, shown again with its errors)."""
     template, context = _step(screen, steps, step, form=form)
-    return _render_block(template, "content", context).strip()
+    return page_content(template, **context)
 
 
 def steps_document(screen: Screen, steps) -> str:
@@ -239,7 +246,10 @@ def wave_steps_for(visit: Visit, language: str) -> dict:
     for step in steps:
         if step.code == CONSENT:
             values[CONSENT] = [("agree", "y")] if response.consent_at is not None else []
-        if step.page is None:
+        # A page holds nothing to fill unless something is stored, or a ranking is there to
+        # list its items in the order drawn for this response.
+        questions = step.page.questions if step.page else ()
+        if not any(q.code in stored or q.kind.ranking for q in questions):
             continue
         handlers = page_handlers(
             step.page, visit.instrument, language, visit.group, response.display_seed
@@ -256,8 +266,14 @@ def wave_steps_for(visit: Visit, language: str) -> dict:
         "revisions": response.page_revisions or {},
         "orders": orders,
         "response": response.id,
-        "words": {key: str(text) for key, text in SAVE_WORDS.items()},
+        "words": _save_words(language),
     }
+
+
+@cache
+def _save_words(language: str) -> dict[str, str]:
+    """SAVE_WORDS in a language (the request's locale is that language)."""
+    return {key: str(text) for key, text in SAVE_WORDS.items()}
 
 
 #: What the script says about the saves, in the page's language (survey.respond.replies).

@@ -380,7 +380,7 @@
         enqueue("consent", "next");
       }
     } else if (kind === "submitted") {
-      return leave(data.next);
+      return leave(data);
     } else if (kind === "closed" || kind === "not-saved" || kind === "session-ended") {
       blocked = data.message || words.retry;
     } else if (data.code >= 500 || data.code === 429 || !data.code) {
@@ -400,10 +400,18 @@
     }
   }
 
-  function leave(url) {
+  /* The response is submitted: nothing left to send. Show the thank-you page that came with
+     the submit (its own address in the history), or go to it. */
+  function leave(data) {
     saves = {};
     persist();
-    location.assign(url);
+    if (!data.page) { return location.assign(data.next); }
+    mode = status.dataset.mode = "done";
+    main.innerHTML = data.page;
+    document.title = data.title;
+    status.textContent = "";
+    history.pushState({ step: "thanks" }, "", data.next);
+    focusTop(main);
   }
 
   function showProblem(code, html) {
@@ -604,7 +612,7 @@
     showStatus();
     post(sections.review.dataset.url, [["nav", "submit"]]).then(function (data) {
       submitting = true;
-      if (data.status === "submitted") { return leave(data.next); }
+      if (data.status === "submitted") { return leave(data); }
       if (data.status === "incomplete" || data.status === "consent") {
         submitting = false;
         sections.review.querySelector("button[value=submit]").disabled = false;
@@ -621,11 +629,14 @@
 
   function switchLanguage(button) {
     var page = sections[current];
-    if (formOf(page) && page.querySelector("[data-question]")) { enqueue(current, "stay"); }
+    var here = mode === "done" ? location.pathname : page.dataset.url;
+    if (mode === "steps" && formOf(page) && page.querySelector("[data-question]")) {
+      enqueue(current, "stay");
+    }
     var form = element("form");
     form.method = "post";
     form.action = status.dataset.language;
-    [["language", button.value], ["next", page.dataset.url]].concat(tokens.filter(function (pair) {
+    [["language", button.value], ["next", here]].concat(tokens.filter(function (pair) {
       return pair[0] === "csrf_token";
     })).forEach(function (pair) {
       var input = element("input");
@@ -647,12 +658,12 @@
   });
 
   document.addEventListener("click", function (event) {
-    if (mode !== "steps") { return; }
     var language = event.target.closest("nav.languages button");
-    if (language) {
+    if (language && mode !== "loading" && mode !== "native") {
       event.preventDefault();
       return switchLanguage(language);
     }
+    if (mode !== "steps") { return; }
     var link = event.target.closest("a[href]");
     var inside = link && (main.contains(link) || status.contains(link));
     if (!inside || link.origin !== location.origin) { return; }
@@ -665,6 +676,7 @@
   });
 
   window.addEventListener("popstate", function () {
+    if (mode === "done") { return location.reload(); }  // the server says where to be now
     var code = mode === "steps" && codeOfUrl(location.href);
     if (!code || code === current) { return; }
     if (current !== "review") { enqueue(current, "stay"); }
@@ -723,7 +735,6 @@
       revisions[code] = Math.max(revisions[code] || 0, save.revision || 0);
     });
     mode = status.dataset.mode = "steps";
-    history.replaceState({ step: current }, "", location.href);
     if (current === "review") { describeAnswers(own); }
     drain();
     if (held) { press(held[0], held[1]); }
