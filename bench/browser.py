@@ -10,6 +10,7 @@ import http.client
 import json
 import re
 import time
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -78,9 +79,18 @@ class Browser:
         return self._follow("GET", url, None, headers)
 
     def post(
-        self, url: str, fields: Sequence[tuple[str, str]], *, headers: dict[str, str] | None = None
+        self,
+        url: str,
+        fields: Sequence[tuple[str, str]],
+        *,
+        headers: dict[str, str] | None = None,
+        files: dict[str, tuple[str, bytes]] | None = None,
     ) -> Page:
-        return self._follow("POST", url, urlencode(list(fields)).encode(), headers)
+        """POST a form: urlencoded, or multipart with `files` (field -> (filename, bytes))."""
+        if not files:
+            return self._follow("POST", url, urlencode(list(fields)).encode(), headers)
+        body, content_type = _multipart(fields, files)
+        return self._follow("POST", url, body, {**(headers or {}), "Content-Type": content_type})
 
     def close(self) -> None:
         if self._connection is not None:
@@ -109,7 +119,7 @@ class Browser:
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
         for attempt in (1, 2):
             reused = self._used
             if self._connection is None:
@@ -152,6 +162,24 @@ class Browser:
                 self.cookies[name] = value
 
 
+def _multipart(fields, files) -> tuple[bytes, str]:
+    """A multipart/form-data body of fields and files, and its Content-Type."""
+    boundary = f"bench{uuid.uuid4().hex}"
+    parts = []
+    for name, value in fields:
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n')
+        parts.append(f"{value}\r\n")
+    chunks = ["".join(parts).encode()]
+    for name, (filename, data) in files.items():
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+        )
+        chunks += [head.encode(), data, b"\r\n"]
+    chunks.append(f"--{boundary}--\r\n".encode())
+    return b"".join(chunks), f"multipart/form-data; boundary={boundary}"
+
+
 class ClientBrowser(Browser):
     """The same browser speaking to a Flask test client in-process (no server, no network)."""
 
@@ -165,11 +193,12 @@ class ClientBrowser(Browser):
         headers = {"Accept-Language": "en", **extra}
         if self.compressed:
             headers["Accept-Encoding"] = ACCEPT_ENCODING
+        content_type = headers.pop("Content-Type", "application/x-www-form-urlencoded")
         response = self.client.open(
             url,
             method=method,
             data=body,
-            content_type="application/x-www-form-urlencoded" if body is not None else None,
+            content_type=content_type if body is not None else None,
             headers=headers,
         )
         path = urlsplit(url).path
