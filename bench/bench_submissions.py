@@ -36,13 +36,11 @@ if str(ROOT) not in sys.path:  # run as a script: `python bench/bench_submission
     sys.path.insert(0, str(ROOT))
 
 from bench.browser import Browser  # noqa: E402
-from bench.data import enrol  # noqa: E402
+from bench.data import enrol, fresh_database  # noqa: E402
 from bench.load import percentile, run_pool  # noqa: E402
 from bench.questionnaire import complete_questionnaire, complete_with_script  # noqa: E402
 from bench.server import (  # noqa: E402
     CORES,
-    TEST_INVITATION_KEY,
-    TEST_SECRET_KEY,
     WORKERS,
     Server,
     access_log_times,
@@ -130,34 +128,6 @@ HEADERS = [
     "server CPU ms/q",
     "client CPU ms/q",
 ]
-
-
-def fresh_database(url: str):
-    """An app on an empty database with the schema, keyed like the servers the bench starts."""
-    from sqlalchemy import text
-    from sqlalchemy.engine import make_url
-
-    from survey import create_app
-    from survey.extensions import db
-
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        path = Path(parsed.database)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-    app = create_app(
-        "development",
-        SQLALCHEMY_DATABASE_URI=url,
-        SECRET_KEY=TEST_SECRET_KEY,
-        INVITATION_KEY=TEST_INVITATION_KEY,
-    )
-    with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as connection:
-            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        db.create_all()
-    return app
 
 
 def prepare(app, invited: int, started: int) -> tuple[list[str], list[tuple[int, list]]]:

@@ -72,10 +72,19 @@ def enter(page, values) -> None:
             field.fill(value)
 
 
-def answer_at_once(page, base: str, token: str, rng: random.Random, *, max_steps: int = 20):
+def answer_at_once(
+    page,
+    base: str,
+    token: str,
+    rng: random.Random,
+    *,
+    max_steps: int = 20,
+    changes: list[float] | None = None,
+) -> float:
     """Open the personal link, answer every page and press its forward button at once (never
     waiting for the script's steps or saves), and submit; the seconds from opening the link to
-    the thank-you page."""
+    the thank-you page. `changes` gets each page change's seconds, from the press to the next
+    page shown (the last: to the thank-you page)."""
     started = time.perf_counter()
     page.goto(f"{base}/s/{token}", wait_until="commit")
     page.wait_for_selector(STEP_SHOWN)
@@ -88,10 +97,13 @@ def answer_at_once(page, base: str, token: str, rng: random.Random, *, max_steps
         button = next((pair for pair in values if pair[0] == "nav"), ("nav", "next"))
         enter(page, [pair for pair in values if pair[0] not in ("nav", "csrf_token", "ticket")])
         before = page.url
+        pressed = time.perf_counter()
         page.locator(f'{STEP_SHOWN} button[name=nav][value="{button[1]}"]').click()
         page.wait_for_url(lambda url, before=before: url != before)
-        if urlsplit(page.url).path.endswith("/thanks"):
-            page.wait_for_selector("h1")
+        done = urlsplit(page.url).path.endswith("/thanks")
+        page.wait_for_selector("h1" if done else STEP_SHOWN)
+        if changes is not None:
+            changes.append(time.perf_counter() - pressed)
+        if done:
             return time.perf_counter() - started
-        page.wait_for_selector(STEP_SHOWN)
     raise RuntimeError(f"no thank-you page after {max_steps} pages (last {page.url})")

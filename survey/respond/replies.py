@@ -4,8 +4,10 @@ JavaScript answers with a page. The views choose with `wants_json`."""
 
 from __future__ import annotations
 
+import json
+
 from flask import Response as HttpResponse
-from flask import g, jsonify, request
+from flask import g, request
 
 from survey.respond.identity import SCRIPTS_ANSWER
 
@@ -33,7 +35,11 @@ def reply(status: str, http_status: int = 200, **fields) -> HttpResponse:
     """A JSON answer to a background save: `status` (one of STATUSES) and its fields."""
     assert status in STATUSES, status
     g.setdefault(SCRIPTS_ANSWER, True)  # the page's own requests renew the session cookie
-    response = jsonify(status=status, **fields)
-    response.status_code = http_status
+    # Compact, and Urdu as UTF-8 rather than \u escapes (a third of the steps' bytes); lazy
+    # translations (form messages) as their text.
+    body = json.dumps(
+        {"status": status, **fields}, ensure_ascii=False, separators=(",", ":"), default=str
+    )
+    response = HttpResponse(body, status=http_status, mimetype="application/json")
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -196,9 +196,7 @@
 
   var status = document.querySelector(".save-status[data-steps]");
   var main = document.getElementById("main");
-  if (!status || !main || !window.fetch || !window.URLSearchParams || !window.history.pushState) {
-    return;
-  }
+  if (!status || !main || !window.fetch || !window.history.pushState) { return; }
   var own = main.querySelector("section.step");
   var tokens = all(own, "input[name=csrf_token], input[name=ticket]").map(function (input) {
     return [input.name, input.value];
@@ -223,6 +221,7 @@
   var MAX_IN_FLIGHT = 4;
   var words = {};  // what the status says, in the page's language (with the other steps)
   var note = "";  // something to say once (newer answers shown)
+  var quiet = null;  // the timer that clears "Saved"
 
   function formOf(section) { return section.querySelector("form"); }
 
@@ -254,15 +253,17 @@
     });
   }
 
+  function hidden(pair) {
+    var input = element("input");
+    input.type = "hidden";
+    input.name = pair[0];
+    input.value = pair[1];
+    return input;
+  }
+
   function addTokens(form) {
     all(form, "input[name=csrf_token], input[name=ticket]").forEach(function (input) { input.remove(); });
-    tokens.forEach(function (pair) {
-      var input = element("input");
-      input.type = "hidden";
-      input.name = pair[0];
-      input.value = pair[1];
-      form.insertBefore(input, form.firstChild);
-    });
+    tokens.forEach(function (pair) { form.insertBefore(hidden(pair), form.firstChild); });
   }
 
   function codeOfUrl(url) {
@@ -351,8 +352,7 @@
   }
 
   function done(save) {
-    if (saves[save.page] === save || (saves[save.page] && saves[save.page].revision === save.revision &&
-        JSON.stringify(saves[save.page].fields) === JSON.stringify(save.fields))) {
+    if (saves[save.page] === save) {  // not if the page was saved again since
       delete saves[save.page];
       persist();
     }
@@ -437,7 +437,6 @@
     if (blocked) {
       text = blocked;
     } else if (Object.keys(problems).length) {
-      status.dataset.pending = String(pending);
       status.textContent = words.problem + " ";
       Object.keys(problems).forEach(function (code) {
         var link = element("a", "", sections[code].querySelector("h1").textContent);
@@ -445,6 +444,7 @@
         status.appendChild(link);
         status.appendChild(document.createTextNode(" "));
       });
+      status.dataset.pending = String(pending);
       return;
     } else if (pending && failures) {
       text = navigator.onLine === false ? words.offline : words.retry;
@@ -459,6 +459,11 @@
     status.textContent = text;
     status.classList.toggle("trouble", Boolean(blocked || (pending && failures)));
     status.dataset.pending = String(pending);
+    // "Saved" makes way after a moment: the bar would take a phone's screen for nothing.
+    clearTimeout(quiet);
+    if (text === words.saved) {
+      quiet = setTimeout(function () { status.textContent = ""; }, 4000);
+    }
   }
 
   /* ----------------------------------------- showing a step */
@@ -638,13 +643,7 @@
     form.action = status.dataset.language;
     [["language", button.value], ["next", here]].concat(tokens.filter(function (pair) {
       return pair[0] === "csrf_token";
-    })).forEach(function (pair) {
-      var input = element("input");
-      input.type = "hidden";
-      input.name = pair[0];
-      input.value = pair[1];
-      form.appendChild(input);
-    });
+    })).forEach(function (pair) { form.appendChild(hidden(pair)); });
     document.body.appendChild(form);
     form.submit();
   }
