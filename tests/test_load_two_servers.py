@@ -71,6 +71,14 @@ def person(servers):
     second.close()
 
 
+def signed_in(browser: Browser, user) -> Browser:
+    """The browser signed in as a staff user, through the sign-in form."""
+    login = browser.get("/auth/login")
+    fields = [("email", user.email), ("password", PASSWORD), *tokens_of(login.body)]
+    assert browser.post("/auth/login", fields).path.rstrip("/") == "/workshops"
+    return browser
+
+
 def tokens_of(html: str) -> list[tuple[str, str]]:
     form = next(f for f in parse_forms(html) if f.method == "post" and f.action != "/q/language")
     return [(f.name, f.value) for f in form.fields if f.name in ("csrf_token", "ticket")]
@@ -131,33 +139,33 @@ def test_failed_lookups_are_counted_once_for_both_servers(person):
     assert one.get("/join/unknown-4").status == 429
 
 
-def test_a_staff_member_signed_out_on_one_server_is_signed_out_on_both(make, person):
+@pytest.fixture
+def organiser(make, person):
+    """A workshop, and its organiser signed in through the first server: (workshop, both
+    servers' browsers)."""
     workshop = make.workshop()
     user = make.user(grants={workshop: "organiser"})
     db.session.commit()
-    one, two = person
-    login = one.get("/auth/login")
-    fields = [("email", user.email), ("password", PASSWORD), *tokens_of(login.body)]
-    assert one.post("/auth/login", fields).path.rstrip("/") == "/workshops"
-    signed_in = dict(one.cookies)
+    signed_in(person[0], user)
+    return workshop, *person
+
+
+def test_a_staff_member_signed_out_on_one_server_is_signed_out_on_both(organiser):
+    workshop, one, two = organiser
+    cookies = dict(one.cookies)
     assert two.get(f"/workshops/{workshop.slug}").status == 200  # the same session on both
     home = two.get("/workshops/")
     logout = [("csrf_token", re.search(r'name="csrf_token" value="([^"]+)"', home.body).group(1))]
     two.post("/auth/logout", logout)
     # The cookie as it was before signing out, replayed to the other server: refused there.
     one.cookies.clear()
-    one.cookies.update(signed_in)
+    one.cookies.update(cookies)
     page = one.get(f"/workshops/{workshop.slug}")
     assert page.path == "/auth/login", page.path
 
 
-def test_a_roster_checked_on_one_server_is_confirmed_on_the_other(make, person):
-    workshop = make.workshop()
-    user = make.user(grants={workshop: "organiser"})
-    db.session.commit()
-    one, two = person
-    login = one.get("/auth/login")
-    one.post("/auth/login", [("email", user.email), ("password", PASSWORD), *tokens_of(login.body)])
+def test_a_roster_checked_on_one_server_is_confirmed_on_the_other(organiser):
+    workshop, one, two = organiser
     form = one.get(f"/workshops/{workshop.slug}/roster")
     roster = (
         b"external_id,name,email,group,sector,language\nA1,Ana,,nato,,en\nA2,Bo,,pakistan,,ur\n"

@@ -63,17 +63,22 @@ def crowd(ws, count: int) -> None:
     db.session.commit()
 
 
-@pytest.mark.parametrize("others", [10, 1000])
-def test_a_page_save_is_at_most_four_statements_in_one_transaction(
-    client, make, count_statements, others
-):
+def started(client, make, others: int) -> Respondent:
+    """A participant among `others`, consent given and a text answer stored (to clear)."""
     ws = make.workshop()
     crowd(ws, others)
     you = Respondent(client)
     you.open(token_of(make.participant(ws)))
     you.answer("pre", "consent", PRE["consent"])
     you.answer("pre", "outlook", {"hope_text": "Something to clear", "optimism": "3"})
+    return you
 
+
+@pytest.mark.parametrize("others", [10, 1000])
+def test_a_page_save_is_at_most_four_statements_in_one_transaction(
+    client, make, count_statements, others
+):
+    you = started(client, make, others)
     budgets = {}
     for page, data in [
         ("profile", PRE["profile"]),
@@ -98,12 +103,7 @@ def test_a_page_save_is_at_most_four_statements_in_one_transaction(
 def test_a_background_save_is_at_most_four_statements_in_one_transaction(
     client, make, count_statements, others
 ):
-    ws = make.workshop()
-    crowd(ws, others)
-    you = Respondent(client)
-    you.open(token_of(make.participant(ws)))
-    you.answer("pre", "consent", PRE["consent"])
-    you.answer("pre", "outlook", {"hope_text": "Something to clear", "optimism": "3"})
+    you = started(client, make, others)
     you.get("/q/pre/trust")  # the page the script runs on
     db.session.rollback()
     budgets = {}
