@@ -198,7 +198,7 @@ def complete_with_script(
     """Open the personal link and answer every page as the questionnaire's script does
     (docs/background-saves.md): fetch the wave's steps once, send each page's answers as the
     page's own form POST asking for JSON, with the page's next revision, then submit the same
-    way and open the thank-you page. Each save's (seconds, status) goes to `saves`."""
+    way (its answer brings the thank-you page). Each save's (seconds, status) goes to `saves`."""
     outcome = outcome or Outcome(token)
     page = browser.get(f"/s/{token}")
     if page.status != 200:
@@ -233,8 +233,13 @@ def complete_with_script(
         if page_code == "review":
             if status != "submitted":
                 raise FlowError(f"submit: {status}")
-            thanks = browser.get(reply.json()["next"])
-            outcome.acknowledged = thanks.status == 200 and is_thanks(thanks)
+            # The thank-you page comes with the answer (the script shows it); else fetch it.
+            answer = reply.json()
+            if "page" in answer:
+                outcome.acknowledged = bool(answer["page"])
+            else:
+                thanks = browser.get(answer["next"])
+                outcome.acknowledged = thanks.status == 200 and is_thanks(thanks)
             return outcome
         if status != "saved":
             raise FlowError(f"{reply.status} {status} saving {page_code}")
