@@ -57,6 +57,12 @@ class Config:
     # Number of reverse proxies whose X-Forwarded-For is trusted (0: use the socket address).
     PROXY_COUNT = _int("PROXY_COUNT", 0)
 
+    # Flask-Compress: brotli where the browser takes it (every current one), else gzip, for
+    # pages, JSON and the few SVGs; streamed responses (the exports) stay streamed as they are.
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_MIMETYPES = ["text/html", "application/json", "image/svg+xml"]
+    COMPRESS_STREAMS = False
+
     LANGUAGES = ("en", "ur", "fr")
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"

@@ -1,19 +1,24 @@
 """Submissions: N concurrent participants complete whole questionnaires over HTTP against
-gunicorn (workers = 2 × cores + 1), beside the bare endpoint (bench/bare_app.py: one page's
-answers stored in one transaction, no app logic) under the same gunicorn and client, on SQLite
-and on PostgreSQL, in one run.
+gunicorn (workers = 2 × cores + 1), as a browser without JavaScript does and as the page's
+script does, beside the bare endpoint (bench/bare_app.py: one page's answers stored in one
+transaction, no app logic) under the same gunicorn and client, on SQLite and on PostgreSQL, in
+one run; then a burst of participants arriving at once on the script's path.
 
-    python bench/bench_submissions.py [--questionnaires 300] [--clients 50]
+    python bench/bench_submissions.py [--questionnaires 300] [--clients 50] [--burst 300]
         [--postgres-url postgresql://postgres@127.0.0.1:5432/survey_bench]
         [--backends sqlite,postgresql]
 
-Each participant opens their personal link and answers every page as a browser without
-JavaScript would (GET the page, parse the form, POST it, follow the redirect) up to the
-thank-you page. Server times are gunicorn's own (%(M)s in the access log: from reading the
-request to writing the response, in the worker); client times include the loopback round trip
-and the wait for a free worker thread. CPU per questionnaire is read from /proc for gunicorn's
-processes and from this process (the client, on the same two cores) for each run.
-The PostgreSQL database is emptied (all tables dropped and created) at the start.
+Without the script ("pages"), each participant opens their personal link and answers every
+page as a browser without JavaScript would (GET the page, parse the form, POST it, follow the
+redirect) up to the thank-you page. With it ("script"), the client does what the page's script
+does (bench.questionnaire.complete_with_script): the first page, the wave's steps once, each
+page's answers as a background save asking for JSON, the submit the same way, the thank-you
+page. Both ask for compressed answers, as browsers do. Server times are gunicorn's own (%(M)s
+in the access log: from reading the request to writing the response, in the worker); client
+times include the loopback round trip and the wait for a free worker thread. CPU per
+questionnaire is read from /proc for gunicorn's processes and from this process (the client,
+on the same two cores) for each run. The PostgreSQL database is emptied (all tables dropped and
+created) at the start.
 """
 
 from __future__ import annotations
@@ -31,13 +36,11 @@ if str(ROOT) not in sys.path:  # run as a script: `python bench/bench_submission
     sys.path.insert(0, str(ROOT))
 
 from bench.browser import Browser  # noqa: E402
-from bench.data import enrol  # noqa: E402
+from bench.data import enrol, fresh_database  # noqa: E402
 from bench.load import percentile, run_pool  # noqa: E402
-from bench.questionnaire import complete_questionnaire  # noqa: E402
+from bench.questionnaire import complete_questionnaire, complete_with_script  # noqa: E402
 from bench.server import (  # noqa: E402
     CORES,
-    TEST_INVITATION_KEY,
-    TEST_SECRET_KEY,
     WORKERS,
     Server,
     access_log_times,
@@ -66,6 +69,25 @@ class Run:
     @property
     def rate(self) -> float:
         return self.questionnaires / self.seconds if self.seconds else 0.0
+
+    @classmethod
+    def merged(cls, runs: list[Run]) -> Run:
+        """One run of the parts of a run measured in turns."""
+        first = runs[0]
+        return cls(
+            first.backend,
+            first.variant,
+            first.clients,
+            sum(run.questionnaires for run in runs),
+            [error for run in runs for error in run.errors],
+            sum(run.seconds for run in runs),
+            sum(run.requests for run in runs),
+            sum(run.saves for run in runs),
+            [ms for run in runs for ms in run.server_ms],
+            [ms for run in runs for ms in run.client_ms],
+            sum(run.server_cpu for run in runs),
+            sum(run.client_cpu for run in runs),
+        )
 
     def row(self) -> list:
         return [
@@ -106,34 +128,6 @@ HEADERS = [
     "server CPU ms/q",
     "client CPU ms/q",
 ]
-
-
-def fresh_database(url: str):
-    """An app on an empty database with the schema, keyed like the servers the bench starts."""
-    from sqlalchemy import text
-    from sqlalchemy.engine import make_url
-
-    from survey import create_app
-    from survey.extensions import db
-
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        path = Path(parsed.database)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-    app = create_app(
-        "development",
-        SQLALCHEMY_DATABASE_URI=url,
-        SECRET_KEY=TEST_SECRET_KEY,
-        INVITATION_KEY=TEST_INVITATION_KEY,
-    )
-    with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as connection:
-            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        db.create_all()
-    return app
 
 
 def prepare(app, invited: int, started: int) -> tuple[list[str], list[tuple[int, list]]]:
@@ -192,56 +186,110 @@ def prepare(app, invited: int, started: int) -> tuple[list[str], list[tuple[int,
     return tokens, pages
 
 
+#: The two ways through a questionnaire, by the name the tables give them.
+PATHS = {"pages": complete_questionnaire, "script": complete_with_script}
+#: How many turns each path takes in a variant (see real_run).
+ROUNDS = 5
+
+
 def real_run(
-    backend: str, url: str, tokens: list[str], clients: int, warmup: int, single: int, out: Path
-) -> tuple[Run, Run]:
-    """The app under load with `clients` browsers, then unloaded with one (`single` times)."""
-    server = Server(url, out / "app").start()
+    backend: str,
+    url: str,
+    tokens: list[str],
+    clients: int,
+    sizes: tuple[int, int, int],
+    out: Path,
+) -> list[Run]:
+    """The app under load with `clients` browsers, then unloaded with one, each time without
+    the script and with it, on the same server; `sizes`: questionnaires to warm up with, under
+    load and unloaded, per path."""
+    warmup, loaded, single = sizes
+    server = Server(url, out / "app", preload=True).start()
     try:
         rng = random.Random(1)
 
+        def walker(path: str):
+            complete = PATHS[path]
+
+            def questionnaire(token: str):
+                browser = Browser(server.url, compressed=True)
+                try:
+                    outcome = complete(browser, token, random.Random(rng.random()))
+                finally:
+                    browser.close()
+                if not outcome.acknowledged:
+                    raise RuntimeError("no thank-you page")
+                return browser.timings
+
+            return questionnaire
+
+        for path in PATHS:  # templates, caches, pools
+            jobs, tokens = tokens[:warmup], tokens[warmup:]
+            run_pool(jobs, walker(path), threads=WORKERS)
+        runs = []
+        for variant, count, threads in (
+            (f"{clients} clients", loaded, clients),
+            ("1 client", single, 1),
+        ):
+            # The two paths take turns, a part at a time, so that whatever else the shared
+            # machine does weighs on both alike.
+            parts: dict[str, list[Run]] = {path: [] for path in PATHS}
+            for part in range(ROUNDS):
+                for path in PATHS:
+                    size = count // ROUNDS + (part < count % ROUNDS)
+                    jobs, tokens = tokens[:size], tokens[size:]
+                    name = f"app, {path} ({variant})"
+                    run = _measured(backend, name, server, jobs, walker(path), threads)
+                    parts[path].append(run)
+            runs += [Run.merged(measured) for measured in parts.values()]
+        return runs
+    finally:
+        server.stop()
+
+
+def burst_run(backend: str, url: str, tokens: list[str], connections: int, out: Path) -> Run:
+    """Every participant arriving at once (one barrier, `connections` in flight) on the
+    script's path, as the burst test does: each save's time as the client saw it."""
+    server = Server(url, out / "burst", preload=True).start()
+    try:
+
         def questionnaire(token: str):
-            browser = Browser(server.url)
+            browser = Browser(server.url, timeout=60, compressed=True)
             try:
-                outcome = complete_questionnaire(browser, token, random.Random(rng.random()))
+                outcome = complete_with_script(browser, token, random.Random(token))
             finally:
                 browser.close()
             if not outcome.acknowledged:
                 raise RuntimeError("no thank-you page")
             return browser.timings
 
-        run_pool(tokens[:warmup], questionnaire, threads=WORKERS)  # templates, caches, pools
-        runs = []
-        rest = tokens[warmup:]
-        for variant, jobs, threads in (
-            (f"app ({clients} clients)", rest[single:], clients),
-            ("app (1 client)", rest[:single], 1),
-        ):
-            since = _lines(server.access_log)
-            cpu = (server.cpu_seconds(), time.process_time())
-            result = run_pool(jobs, questionnaire, threads=threads)
-            server_cpu, client_cpu = server.cpu_seconds() - cpu[0], time.process_time() - cpu[1]
-            timings = [t for done in result.results for t in done]
-            saves = [t for t in timings if t.method == "POST" and _is_save(t.path)]
-            runs.append(
-                Run(
-                    backend,
-                    variant,
-                    threads,
-                    len(result.results),
-                    result.errors,
-                    result.seconds,
-                    len(timings),
-                    len(saves),
-                    _save_times(server.access_log, since),
-                    [t.seconds * 1000 for t in saves],
-                    server_cpu,
-                    client_cpu,
-                )
-            )
-        return runs[0], runs[1]
+        variant = f"app, script ({len(tokens)} at once)"
+        return _measured(backend, variant, server, tokens, questionnaire, connections)
     finally:
         server.stop()
+
+
+def _measured(backend: str, variant: str, server: Server, jobs, work, threads: int) -> Run:
+    since = _lines(server.access_log)
+    cpu = (server.cpu_snapshot(), time.process_time())
+    result = run_pool(jobs, work, threads=threads)
+    server_cpu, client_cpu = server.cpu_since(cpu[0]), time.process_time() - cpu[1]
+    timings = [t for done in result.results for t in done]
+    saves = [t for t in timings if t.method == "POST" and _is_save(t.path)]
+    return Run(
+        backend,
+        variant,
+        threads,
+        len(result.results),
+        result.errors,
+        result.seconds,
+        len(timings),
+        len(saves),
+        _save_times(server.access_log, since),
+        [t.seconds * 1000 for t in saves],
+        server_cpu,
+        client_cpu,
+    )
 
 
 def _is_save(path: str) -> bool:
@@ -261,7 +309,7 @@ def _lines(path: Path) -> int:
 
 def bare_run(backend: str, url: str, pages: list, clients: int, warmup: int, out: Path) -> Run:
     """The bare endpoint: the same pages of answers, one POST each, no other request."""
-    server = Server(url, out / "bare", app="bench.bare_app:app").start()
+    server = Server(url, out / "bare", app="bench.bare_app:app", preload=True).start()
     try:
 
         def questionnaire(job):
@@ -278,9 +326,9 @@ def bare_run(backend: str, url: str, pages: list, clients: int, warmup: int, out
 
         run_pool(pages[:warmup], questionnaire, threads=WORKERS)
         since = _lines(server.access_log)
-        cpu = (server.cpu_seconds(), time.process_time())
+        cpu = (server.cpu_snapshot(), time.process_time())
         result = run_pool(pages[warmup:], questionnaire, threads=clients)
-        server_cpu, client_cpu = server.cpu_seconds() - cpu[0], time.process_time() - cpu[1]
+        server_cpu, client_cpu = server.cpu_since(cpu[0]), time.process_time() - cpu[1]
         timings = [t for done in result.results for t in done]
         return Run(
             backend,
@@ -304,6 +352,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--questionnaires", type=int, default=300)
     parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--burst", type=int, default=300)
     parser.add_argument("--warmup", type=int, default=2 * WORKERS)
     parser.add_argument(
         "--postgres-url", default="postgresql://postgres@127.0.0.1:5432/survey_bench"
@@ -316,31 +365,61 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(OUT, ignore_errors=True)
     print(
         f"{CORES} cores, gunicorn {WORKERS} workers (gthread), {args.questionnaires} "
-        f"questionnaires per variant, {args.clients} concurrent clients",
+        f"questionnaires per variant, {args.clients} concurrent clients, "
+        f"a burst of {args.burst} on {BURST_CONNECTIONS} connections",
         flush=True,
     )
     runs: list[Run] = []
     for backend, url in backends:
         started = time.perf_counter()
         app = fresh_database(url)
-        single = max(1, min(30, args.questionnaires // 10))
-        tokens, pages = prepare(
-            app, args.warmup + args.questionnaires + single, args.warmup + args.questionnaires
-        )
+        single = max(1, min(60, args.questionnaires // 5))  # enough to read CPU by the tick
+        invited = 2 * (args.warmup + args.questionnaires + single) + args.burst
+        tokens, pages = prepare(app, invited, args.warmup + args.questionnaires)
         print(f"{backend}: prepared in {time.perf_counter() - started:.1f} s", flush=True)
-        loaded, unloaded = real_run(
-            backend, url, tokens, args.clients, args.warmup, single, OUT / backend
+        measured = real_run(
+            backend,
+            url,
+            tokens[: invited - args.burst],
+            args.clients,
+            (args.warmup, args.questionnaires, single),
+            OUT / backend,
+        )
+        burst = burst_run(
+            backend, url, tokens[invited - args.burst :], BURST_CONNECTIONS, OUT / backend
         )
         bare = bare_run(backend, url, pages, args.clients, args.warmup, OUT / backend)
-        runs += [loaded, bare, unloaded]
-        for run in (loaded, bare, unloaded):
+        runs += [*measured, burst, bare]
+        for run in (*measured, burst, bare):
             for error in sorted(set(run.errors))[:5]:
                 print(f"  {run.variant}: {error}", file=sys.stderr)
-        ratio = loaded.rate / bare.rate if bare.rate else float("nan")
-        print(f"{backend}: questionnaires/s, app / bare endpoint = {ratio:.2f}", flush=True)
+        loaded = {run.variant: run for run in measured}
+        for variant in (f"{args.clients} clients", "1 client"):
+            pages_run, script_run = (loaded[f"app, {path} ({variant})"] for path in PATHS)
+            ratio = _cpu(script_run) / _cpu(pages_run) if _cpu(pages_run) else float("nan")
+            print(
+                f"{backend}: server CPU per questionnaire ({variant}), script / pages = "
+                f"{_cpu(script_run):.1f} / {_cpu(pages_run):.1f} ms = {ratio:.2f}",
+                flush=True,
+            )
+        print(
+            f"{backend}: burst of {args.burst}, save p99 {percentile(burst.client_ms, 99):.0f} ms "
+            f"as the client saw it ({percentile(burst.server_ms, 99):.0f} ms in the server)",
+            flush=True,
+        )
+        rate = {run.variant: run.rate for run in measured}[f"app, pages ({args.clients} clients)"]
+        print(f"{backend}: questionnaires/s, app (pages) / bare endpoint = {rate / bare.rate:.2f}")
     print()
     print(table(HEADERS, [run.row() for run in runs]))
     return 1 if any(run.errors for run in runs) else 0
+
+
+#: Browsers in flight at once in the burst, as in tests/test_load_burst.py.
+BURST_CONNECTIONS = 100
+
+
+def _cpu(run: Run) -> float:
+    return 1000 * run.server_cpu / max(run.questionnaires, 1)
 
 
 if __name__ == "__main__":

@@ -1,14 +1,19 @@
-"""One person's browser without JavaScript, over HTTP (the standard library's, so the load tests
-need nothing beyond the app's own dependencies) or in-process against a Flask test client:
-cookies, redirects, a kept-alive connection, timings; and the forms of a page, parsed."""
+"""One person's browser, over HTTP (the standard library's, so the load tests need nothing beyond
+the app's own dependencies) or in-process against a Flask test client: cookies, redirects, a
+kept-alive connection, compression as browsers take it, requests for JSON as the questionnaire's
+script sends them, timings; and the forms of a page, parsed."""
 
 from __future__ import annotations
 
+import gzip
 import http.client
+import json
 import re
 import time
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html.parser import HTMLParser
 from urllib.parse import urlencode, urljoin, urlsplit
 
@@ -31,38 +36,70 @@ class Page:
     def path(self) -> str:
         return urlsplit(self.url).path
 
+    def json(self) -> dict:
+        """The body as JSON (an answer to a request for JSON)."""
+        return json.loads(self.body)
+
+
+#: What Chromium sends, and what the app answers with (brotli, else gzip).
+ACCEPT_ENCODING = "gzip, deflate, br"
+JSON_REQUEST = {"Accept": "application/json"}
+
+
+def _decoded(data: bytes, encoding: str | None) -> bytes:
+    if encoding == "br":
+        import brotli  # the app's own dependency (Flask-Compress)
+
+        return brotli.decompress(data)
+    if encoding == "gzip":
+        return gzip.decompress(data)
+    return data
+
 
 class Browser:
-    """One person's browser without JavaScript: cookies, redirects and a kept-alive connection."""
+    """One person's browser: cookies, redirects and a kept-alive connection; `compressed` asks
+    for compressed answers as a real browser does."""
 
     # Errors of a kept-alive connection that the server closed between two requests (idle
     # timeout, a worker recycled after max_requests): browsers silently retry those once.
     STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
 
-    def __init__(self, base_url: str, *, timeout: float = 30) -> None:
+    def __init__(self, base_url: str, *, timeout: float = 30, compressed: bool = False) -> None:
         parts = urlsplit(base_url)
         self.host, self.port = parts.hostname, parts.port
         self.timeout = timeout
+        self.compressed = compressed
         self.cookies: dict[str, str] = {}
         self.timings: list[Timing] = []
         self.retries = 0
         self._connection: http.client.HTTPConnection | None = None
         self._used = False
 
-    def get(self, url: str) -> Page:
-        return self._follow("GET", url, None)
+    def get(self, url: str, *, headers: dict[str, str] | None = None) -> Page:
+        return self._follow("GET", url, None, headers)
 
-    def post(self, url: str, fields: Sequence[tuple[str, str]]) -> Page:
-        return self._follow("POST", url, urlencode(list(fields)).encode())
+    def post(
+        self,
+        url: str,
+        fields: Sequence[tuple[str, str]],
+        *,
+        headers: dict[str, str] | None = None,
+        files: dict[str, tuple[str, bytes]] | None = None,
+    ) -> Page:
+        """POST a form: urlencoded, or multipart with `files` (field -> (filename, bytes))."""
+        if not files:
+            return self._follow("POST", url, urlencode(list(fields)).encode(), headers)
+        body, content_type = _multipart(fields, files)
+        return self._follow("POST", url, body, {**(headers or {}), "Content-Type": content_type})
 
     def close(self) -> None:
         if self._connection is not None:
             self._connection.close()
         self._connection, self._used = None, False
 
-    def _follow(self, method: str, url: str, body: bytes | None) -> Page:
+    def _follow(self, method: str, url: str, body: bytes | None, extra: dict | None) -> Page:
         for _ in range(10):
-            status, headers, text = self._request(method, url, body)
+            status, headers, text = self._request(method, url, body, extra or {})
             location = headers.get("Location")
             if status in (301, 302, 303, 307, 308) and location:
                 url = urljoin(url, location)
@@ -73,14 +110,16 @@ class Browser:
             return Page(status, parts.path + (f"?{parts.query}" if parts.query else ""), text)
         raise RuntimeError(f"too many redirects from {url}")
 
-    def _request(self, method: str, url: str, body: bytes | None):
+    def _request(self, method: str, url: str, body: bytes | None, extra: dict):
         parts = urlsplit(url)
         target = parts.path + (f"?{parts.query}" if parts.query else "")
-        headers = {"Accept-Language": "en", "User-Agent": "dialogue-survey-bench"}
+        headers = {"Accept-Language": "en", "User-Agent": "dialogue-survey-bench", **extra}
+        if self.compressed:
+            headers["Accept-Encoding"] = ACCEPT_ENCODING
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
         for attempt in (1, 2):
             reused = self._used
             if self._connection is None:
@@ -108,6 +147,7 @@ class Browser:
                 Timing(method, parts.path, response.status, time.perf_counter() - started)
             )
             self._store_cookies(response.headers.get_all("Set-Cookie") or [])
+            data = _decoded(data, response.headers.get("Content-Encoding"))
             return response.status, response.headers, data.decode("utf-8", "replace")
         raise AssertionError("unreachable")
 
@@ -122,28 +162,51 @@ class Browser:
                 self.cookies[name] = value
 
 
+def _multipart(fields, files) -> tuple[bytes, str]:
+    """A multipart/form-data body of fields and files, and its Content-Type."""
+    boundary = f"bench{uuid.uuid4().hex}"
+    parts = []
+    for name, value in fields:
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n')
+        parts.append(f"{value}\r\n")
+    chunks = ["".join(parts).encode()]
+    for name, (filename, data) in files.items():
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+        )
+        chunks += [head.encode(), data, b"\r\n"]
+    chunks.append(f"--{boundary}--\r\n".encode())
+    return b"".join(chunks), f"multipart/form-data; boundary={boundary}"
+
+
 class ClientBrowser(Browser):
     """The same browser speaking to a Flask test client in-process (no server, no network)."""
 
-    def __init__(self, client) -> None:
-        super().__init__("http://localhost")
+    def __init__(self, client, *, compressed: bool = False) -> None:
+        super().__init__("http://localhost", compressed=compressed)
         self.client = client
         self.pages: list[tuple[str, Page]] = []  # every 200 page received, with its method
 
-    def _request(self, method: str, url: str, body: bytes | None):
+    def _request(self, method: str, url: str, body: bytes | None, extra: dict):
         started = time.perf_counter()
+        headers = {"Accept-Language": "en", **extra}
+        if self.compressed:
+            headers["Accept-Encoding"] = ACCEPT_ENCODING
+        content_type = headers.pop("Content-Type", "application/x-www-form-urlencoded")
         response = self.client.open(
             url,
             method=method,
             data=body,
-            content_type="application/x-www-form-urlencoded" if body is not None else None,
-            headers={"Accept-Language": "en"},
+            content_type=content_type if body is not None else None,
+            headers=headers,
         )
         path = urlsplit(url).path
         self.timings.append(
             Timing(method, path, response.status_code, time.perf_counter() - started)
         )
-        text = response.get_data(as_text=True)
+        encoding = response.headers.get("Content-Encoding")
+        text = _decoded(response.get_data(), encoding).decode("utf-8", "replace")
         if response.status_code == 200:
             self.pages.append((method, Page(200, url, text)))
         return response.status_code, response.headers, text
@@ -241,8 +304,10 @@ class FormParser(HTMLParser):
             self._button = None
 
 
+@lru_cache(maxsize=64)
 def parse_forms(html: str) -> list[Form]:
-    """Every form of a page, with its fields and submit buttons."""
+    """Every form of a page, with its fields and submit buttons (not to be changed: the forms
+    of a page parsed once are shared, as every participant's wave steps are the same page)."""
     parser = FormParser()
     parser.feed(html)
     parser.close()

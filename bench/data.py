@@ -11,6 +11,36 @@ from pathlib import Path
 OUT = Path(__file__).resolve().parent / "out"
 
 
+def fresh_database(url: str):
+    """An app on an empty database with the schema (a SQLite file is removed first, a
+    PostgreSQL database emptied), keyed like the servers the benchmarks start."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from bench.server import TEST_INVITATION_KEY, TEST_SECRET_KEY
+    from survey import create_app
+    from survey.extensions import db
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        path = Path(parsed.database)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    app = create_app(
+        "development",
+        SQLALCHEMY_DATABASE_URI=url,
+        SECRET_KEY=TEST_SECRET_KEY,
+        INVITATION_KEY=TEST_INVITATION_KEY,
+    )
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.create_all()
+    return app
+
+
 def enrol(workshop, count: int, *, groups: Sequence[str] = ("nato", "pakistan")) -> list[str]:
     """Add `count` participants to the workshop with a personal link each (committed);
     return their tokens. Needs an app context."""

@@ -1,16 +1,19 @@
 """Completing whole questionnaires as a careful participant would, with any browser of
 bench.browser: the page's questionnaire form, valid answers for each of its fields, the button
-that goes forward, and the outcome (what was sent, whether it was acknowledged)."""
+that goes forward, and the outcome (what was sent, whether it was acknowledged). Page after page
+as a browser without JavaScript does (complete_questionnaire), or as the page's script does
+(complete_with_script: the wave's steps once, then background saves)."""
 
 from __future__ import annotations
 
 import random
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-from bench.browser import Browser, Field, Form, Page, parse_forms
+from bench.browser import JSON_REQUEST, Browser, Field, Form, Page, parse_forms
 
 NON_RESPONSE_SUFFIX = "-nr"  # the "prefer not to answer" box of a number (respond.fields)
 # Fields of a questionnaire form that are not answers.
@@ -177,3 +180,67 @@ def complete_questionnaire(
         page = browser.post(urljoin(page.url, form.action or page.url), values)
         outcome.posts += 1
     raise FlowError(f"no thank-you page after {max_steps} pages (last {page.url})")
+
+
+#: Where the page names the wave's steps for its script (templates/respond/_layout.html).
+STEPS_URL = re.compile(r'data-steps="([^"]+)"')
+TOKENS = ("csrf_token", "ticket")
+
+
+def complete_with_script(
+    browser: Browser,
+    token: str,
+    rng: random.Random,
+    *,
+    outcome: Outcome | None = None,
+    saves: list | None = None,
+) -> Outcome:
+    """Open the personal link and answer every page as the questionnaire's script does
+    (docs/background-saves.md): fetch the wave's steps once, send each page's answers as the
+    page's own form POST asking for JSON, with the page's next revision, then submit the same
+    way (its answer brings the thank-you page). Each save's (seconds, status) goes to `saves`."""
+    outcome = outcome or Outcome(token)
+    page = browser.get(f"/s/{token}")
+    if page.status != 200:
+        raise FlowError(f"{page.status} at {page.url}")
+    if is_thanks(page) or page.path == NOTHING_OPEN_PATH:
+        outcome.finished = True
+        return outcome
+    found = STEPS_URL.search(page.body)
+    form = main_form(parse_forms(page.body), page.path)
+    if found is None or form is None:
+        raise FlowError(f"no questionnaire at {page.url}")
+    tokens = [(f.name, f.value) for f in form.fields if f.name in TOKENS]
+    steps = browser.get(found.group(1), headers=JSON_REQUEST)
+    if steps.status != 200:
+        raise FlowError(f"{steps.status} for the steps at {page.url}")
+    wave = steps.json()
+    revisions = wave["revisions"]
+    for step in parse_forms(wave["html"]):
+        page_code = urlsplit(step.action).path.rsplit("/", 1)[-1]
+        values = fill(step, rng)
+        fields = [*values, *tokens]
+        if page_code != "review":
+            outcome.answers.update(values)
+            revisions[page_code] = revisions.get(page_code, 0) + 1
+            fields.append(("revision", str(revisions[page_code])))
+        started = time.perf_counter()
+        reply = browser.post(step.action, fields, headers=JSON_REQUEST)
+        status = reply.json().get("status") if reply.body.startswith("{") else reply.status
+        outcome.posts += 1
+        if saves is not None:
+            saves.append((time.perf_counter() - started, status))
+        if page_code == "review":
+            if status != "submitted":
+                raise FlowError(f"submit: {status}")
+            # The thank-you page comes with the answer (the script shows it); else fetch it.
+            answer = reply.json()
+            if "page" in answer:
+                outcome.acknowledged = bool(answer["page"])
+            else:
+                thanks = browser.get(answer["next"])
+                outcome.acknowledged = thanks.status == 200 and is_thanks(thanks)
+            return outcome
+        if status != "saved":
+            raise FlowError(f"{reply.status} {status} saving {page_code}")
+    raise FlowError(f"no review step at {page.url}")

@@ -142,16 +142,32 @@ class Server:
             return []
         return _children(self.process.pid)
 
-    def cpu_seconds(self) -> float:
-        """CPU time (user + system) used so far by the master and its live workers."""
+    def cpu_snapshot(self) -> dict[int, int]:
+        """Clock ticks used so far by each process of the server (the master's own under its
+        pid, what its exited workers used under -1)."""
         if self.process is None or self.process.poll() is not None:
-            return 0.0
-        total = 0
+            return {}
+        ticks = {}
         for pid in (self.process.pid, *self.worker_pids()):
             with contextlib.suppress(OSError, ValueError, IndexError):
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15)
-        return total / os.sysconf("SC_CLK_TCK")
+                ticks[pid] = int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15)
+                if pid == self.process.pid:
+                    ticks[-1] = int(fields[13]) + int(fields[14])  # cutime, cstime (16, 17)
+        return ticks
+
+    def cpu_since(self, snapshot: dict[int, int] | None) -> float:
+        """CPU seconds the server used since `snapshot` (cpu_snapshot; None: since it started).
+
+        Workers are recycled (max_requests): one that exits in the window hands its whole
+        life's time to the master's children's time, of which only what it used after the
+        snapshot belongs to the window."""
+        before = snapshot or {}
+        now = self.cpu_snapshot()
+        used = sum(ticks - before.get(pid, 0) for pid, ticks in now.items() if pid != -1)
+        exited = sum(ticks for pid, ticks in before.items() if pid > 0 and pid not in now)
+        used += now.get(-1, 0) - before.get(-1, 0) - exited
+        return used / os.sysconf("SC_CLK_TCK")
 
     def kill_worker(self, rng: random.Random | None = None) -> int:
         """kill -9 one worker (the master starts a new one); return its pid."""

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from config import CONFIGS, Config, ProductionConfig
-from survey.extensions import babel, csrf, db, limiter, login, mailman, migrate
+from survey.extensions import babel, compress, csrf, db, limiter, login, mailman, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,6 +29,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     login.init_app(app)
     limiter.init_app(app)
     mailman.init_app(app)
+    compress.init_app(app)
 
     from flask_babel import get_locale
 
@@ -45,7 +46,9 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     from survey import errors, security
     from survey.auth.sessions import load_user
     from survey.cli import register_commands
+    from survey.respond.identity import ParticipantSessions
 
+    app.session_interface = ParticipantSessions()
     security.register(app)  # first: the blueprints' rules use its URL converter
     _register_blueprints(app)
     login.user_loader(load_user)

@@ -1,6 +1,7 @@
 """Flask extensions, created unbound and bound to the app in create_app()."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_mailman import Mail
@@ -32,6 +33,9 @@ csrf = CSRFProtect()
 login = LoginManager()
 babel = Babel()
 mailman = Mail()  # survey.mail.smtp opens its connections with the settings of the moment
+# Pages, stylesheets, scripts and JSON compressed for phones on weak networks (config.py says
+# which); assets are compressed once per process by survey.assets instead.
+compress = Compress()
 # Nothing is limited by default: only failed look-ups and failed sign-ins are counted
 # (survey.respond.lookups, survey.auth.throttle), so a whole venue behind one address can
 # start at once.

@@ -77,7 +77,15 @@ class Respondent:
         self.html = response.get_data(as_text=True)
         return response
 
-    def post(self, path: str, data: dict, *, nav: str | None = "next", from_page: bool = True):
+    def post(
+        self,
+        path: str,
+        data: dict,
+        *,
+        nav: str | None = "next",
+        from_page: bool = True,
+        headers: dict | None = None,
+    ):
         """Post as the page's form would: with its CSRF token and resume ticket."""
         form = dict(data)
         if nav is not None:
@@ -87,8 +95,8 @@ class Respondent:
             ticket = hidden(self.html, "ticket")
             if ticket:
                 form.setdefault("ticket", ticket)
-        response = self.client.post(path, data=form)
-        if response.status_code != 302:
+        response = self.client.post(path, data=form, headers=headers)
+        if response.status_code != 302 and not response.is_json:
             self.html = response.get_data(as_text=True)
         return response
 

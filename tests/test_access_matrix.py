@@ -34,6 +34,7 @@ ACCESS = {
     "respond.resume": PUBLIC,
     "respond.page": PUBLIC,
     "respond.save": PUBLIC,
+    "respond.steps": PUBLIC,
     "respond.thanks": PUBLIC,
     "respond.switch_language": PUBLIC,
     "respond.personal_link": PUBLIC,

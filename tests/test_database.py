@@ -51,6 +51,47 @@ def test_concurrent_writers_never_see_database_is_locked(app):
 
 
 @sqlite_only
+def test_a_waiting_writer_gets_the_lock_soon_after_it_is_free(app):
+    """Writers wait in short pauses, not SQLite's up to 100 ms: a burst of them stays quick."""
+    import time
+
+    engine = db.engine
+    with app.test_request_context(method="POST"), engine.connect() as holder:
+        holder.begin()  # someone else is writing (a POST begins IMMEDIATE)
+        waited = []
+
+        def write():
+            started = time.monotonic()
+            with app.test_request_context(method="POST"), engine.begin() as writer:
+                waited.append(time.monotonic() - started)
+                assert writer.execute(text("PRAGMA busy_timeout")).scalar() >= 5000  # kept
+
+        thread = threading.Thread(target=write)
+        thread.start()
+        time.sleep(0.2)
+        holder.commit()
+        released = time.monotonic()
+        thread.join()
+    assert waited and 0.2 <= waited[0] < 0.2 + (time.monotonic() - released) + 0.05
+
+
+@sqlite_only
+def test_a_writer_still_gives_up_after_the_busy_timeout(app):
+    from survey.database import _begin_writer
+
+    engine = db.engine
+    with app.test_request_context(method="POST"), engine.connect() as holder:
+        holder.begin()
+        other = engine.raw_connection()
+        try:
+            with pytest.raises(Exception, match="locked"):
+                _begin_writer(other.driver_connection, 50)
+        finally:
+            other.close()
+            holder.rollback()
+
+
+@sqlite_only
 def test_reads_do_not_hold_the_write_lock(app):
     """A GET (dashboards, exports) reads in a deferred transaction: writers never wait on it."""
     engine = db.engine

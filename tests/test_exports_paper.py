@@ -53,3 +53,28 @@ def test_unknown_group_or_language_is_a_key_error(app, make):
         paper_questionnaire(ws.wave("pre"), "martians", "en")
     with pytest.raises(KeyError):
         paper_questionnaire(ws.wave("pre"), "nato", "de")
+
+
+@pytest.mark.parametrize("language", ["ur", "fr"])
+def test_the_urdu_and_french_papers_have_no_english_left(client, make, language):
+    from tests.conftest import sign_in
+
+    ws = make.workshop("paper-words")
+    sign_in(client, make.user(admin=True))  # a staff member reading English
+    english = client.get(f"/workshops/{ws.slug}/paper/pre?group=pakistan&language=en")
+    page = client.get(f"/workshops/{ws.slug}/paper/pre?group=pakistan&language={language}")
+    assert page.status_code == 200
+    printed = page.get_data(as_text=True).split("</form>", 1)[1]  # the staff's options aside
+    words = english.get_data(as_text=True).split("</form>", 1)[1]
+    for hint in (
+        "Tick one answer.",
+        "A whole number from 0 to 100",
+        "Write a different rank",
+        "At most 2000 characters.",
+        "Participant code",
+        "Submitted at (UTC)",
+    ):
+        assert hint in words
+        assert hint not in printed, hint
+    # What stays is the codes to type in: in brackets, as the long file's columns and codes.
+    assert "[participant]" in printed and "[trust_commitments]" in printed

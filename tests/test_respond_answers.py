@@ -66,12 +66,17 @@ def test_a_page_save_upserts_answers_and_deletes_cleared_ones(make):
     assert store.save_page(
         rid,
         {"optimism": [("", 4, None)], "hope_text": [("", None, "Peace")]},
+        page="outlook",
         current_page="review",
         language="fr",
     )
     db.session.commit()
     assert store.save_page(
-        rid, {"optimism": [("", 2, None)], "hope_text": []}, current_page="outlook", language="en"
+        rid,
+        {"optimism": [("", 2, None)], "hope_text": []},
+        page="outlook",
+        current_page="outlook",
+        language="en",
     )
     db.session.commit()
     assert rows_of(rid) == {("optimism", ""): (2, None)}
@@ -82,10 +87,14 @@ def test_a_page_save_upserts_answers_and_deletes_cleared_ones(make):
 def test_a_submitted_response_takes_no_more_writes(make):
     visit = started(make.participant(make.workshop()))
     rid = visit.response.id
-    store.save_page(rid, {"optimism": [("", 4, None)]}, current_page="review", language="en")
+    store.save_page(
+        rid, {"optimism": [("", 4, None)]}, page="outlook", current_page="review", language="en"
+    )
     assert store.submit(visit, "en")
     db.session.commit()
-    assert not store.save_page(rid, {"optimism": [("", 1, None)]}, current_page="x", language="en")
+    assert not store.save_page(
+        rid, {"optimism": [("", 1, None)]}, page="outlook", current_page="x", language="en"
+    )
     db.session.rollback()
     assert not store.give_consent(rid, "v", current_page="x", language="en")
     assert not store.submit(visit, "en")
@@ -112,6 +121,7 @@ def test_submit_takes_sector_and_language_onto_the_participant(make):
     store.save_page(
         visit.response.id,
         {"sector": [("", None, "academia")]},
+        page="profile",
         current_page="review",
         language="ur",
     )
@@ -136,7 +146,11 @@ def test_answers_elsewhere_count_only_from_submitted_responses(make):
     person = make.participant(ws)
     pre = started(person, "pre")
     store.save_page(
-        pre.response.id, {"experience": [("", None, "lt2")]}, current_page="review", language="en"
+        pre.response.id,
+        {"experience": [("", None, "lt2")]},
+        page="profile",
+        current_page="review",
+        language="en",
     )
     db.session.commit()
     assert "experience" not in visit_of(person, "post").answered_elsewhere

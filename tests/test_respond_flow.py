@@ -7,11 +7,13 @@ import pytest
 from survey.instruments import shipped_instrument
 from survey.models import Wave
 from survey.respond.flow import (
+    DIRECTIONS,
     Opening,
     choose_wave,
     neighbour,
     progress,
     skipped_questions,
+    target_step,
     wave_steps,
     wave_to_come,
 )
@@ -107,6 +109,26 @@ def test_nothing_open_says_when_the_next_wave_opens_or_that_it_closed():
         waves(pre=(NOW - 3 * HOUR, NOW - 2 * HOUR), post=(NOW - 2 * HOUR, NOW - HOUR)), set(), NOW
     )
     assert closed.opening is Opening.CLOSED
+
+
+def test_a_closed_wave_behind_a_submitted_one_leaves_nothing_to_do():
+    pre_closed = waves(pre=(NOW - 3 * HOUR, NOW - 2 * HOUR), post=(NOW - HOUR, None))
+    assert choose_wave(pre_closed, {"post"}, NOW).opening is Opening.DONE
+    # An earlier wave still open can still be answered, and a later one still comes.
+    both_open = waves(pre=(NOW - HOUR, None), post=(NOW - HOUR, None))
+    assert choose_wave(both_open, {"post"}, NOW).wave.code == "pre"
+    assert choose_wave(pre_closed, set(), NOW).wave.code == "post"
+
+
+def test_page_buttons_lead_to_the_next_the_previous_the_same_step_or_the_review(instrument):
+    steps = wave_steps(instrument, "pre", ask_consent=True)
+    trust = steps[2]
+    assert [target_step(steps, trust, d).code for d in DIRECTIONS] == [
+        "overall",
+        "profile",
+        "trust",
+        "review",
+    ]
 
 
 def test_a_wave_still_to_come_is_announced():

@@ -32,7 +32,7 @@ def test_the_review_lists_every_question_with_its_answer_and_a_link():
     assert overall["trust_direct"].answer == ["Completely"]
     assert overall["meta_trust"].answer == ["Prefer not to answer"]
     assert overall["warmth"].answer == []  # not answered
-    assert overall["trust_direct"].url == "/q/overall#q-trust_direct"
+    assert overall["trust_direct"].url == "/q/overall?return=review#q-trust_direct"
     assert overall["trust_direct"].text == "Overall, how much do you trust NATO?"
     ranking = sections[3].items[0]
     assert ranking.ordered and ranking.answer[0].startswith("Counter-terrorism")

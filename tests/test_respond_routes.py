@@ -207,6 +207,13 @@ def test_join_answers_are_checked_and_nothing_is_stored_on_error(client, ws):
         "Enter a number from 0 to 9.",
     ):
         assert message in page
+    # The summary names the field of each problem ("Please answer this." alone would not).
+    summary = page.split('id="error-summary"')[1].split("</div>")[0]
+    assert (
+        '<a href="#town">The first two letters of the town where you were born: '
+        "Please answer this.</a>" in summary
+    )
+    assert summary.count("<li>") == 4
     assert db.session.scalar(select(func.count()).select_from(Participant)) == 0
 
 
@@ -316,6 +323,22 @@ def test_post_skips_consent_and_profile_already_given_and_keeps_the_sector(clien
     assert ("sector", "") not in answers_of(person, "post")
     assert answers_of(person, "post")[("priorities", "regional_economy")] == 1
     assert you.get("/q/").status_code == 200 and "every questionnaire" in you.html
+
+
+def test_after_the_post_wave_a_closed_pre_wave_is_not_what_the_link_says(client, make):
+    ws = make.workshop(open_waves=("post",))
+    person = make.participant(ws)
+    you = Respondent(client)
+    you.open(token_of(person))
+    assert you.get("/q/").location == "/q/post/consent"  # pre was never open for them
+    assert you.complete("post", {"consent": PRE["consent"], **POST}).location == "/q/post/thanks"
+    close_wave(ws.wave("pre"))
+    db.session.commit()
+    for path in (f"/s/{token_of(person)}", "/q/"):
+        response = you.client.get(path, follow_redirects=True)
+        html = response.get_data(as_text=True)
+        assert "You have answered every questionnaire" in html, path
+        assert "has closed" not in html
 
 
 def test_a_completed_questionnaire_is_stored_as_designed(you, person):

@@ -12,6 +12,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import refresh
 
 from survey.auth.access import workshop_role_required
 from survey.exports.downloads import ExportError, ExportFormat, ExportOptions, start_export
@@ -149,11 +150,15 @@ def paper(workshop: Workshop, wave: str):
     instrument = found.instrument_version.instrument
     group = request.args.get("group") or workshop.groups[0].code
     language = request.args.get("language") or instrument.default_language
+    if language not in instrument.languages:
+        abort(404)
+    # The questionnaire's own words (the hints too) in its language, not the staff member's.
+    g.page_language = g.language = language
+    refresh()
     try:
         questionnaire = paper_questionnaire(found, group, language)
     except KeyError:
         abort(404)
-    g.page_language = g.language = language
     return render_template(
         "exports/paper.html",
         workshop=workshop,

@@ -1,10 +1,12 @@
 """Responses (one per participant and wave) and their answers (one row per item)."""
 
 import enum
+import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Enum,
     ForeignKey,
@@ -14,6 +16,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.extensions import db
@@ -35,6 +38,15 @@ class ResponseSource(enum.StrEnum):
     IMPORT = "import"
 
 
+#: The largest display seed (a positive 31-bit integer: an `integer` column everywhere).
+DISPLAY_SEED_MAX = 2**31 - 1
+
+
+def new_display_seed() -> int:
+    """A fresh seed for the order in which a response's rankings list their items."""
+    return secrets.randbelow(DISPLAY_SEED_MAX) + 1
+
+
 class Response(db.Model):
     # One response per participant and wave: the submit path relies on this constraint to
     # stay idempotent under double clicks and concurrent tabs.
@@ -45,6 +57,7 @@ class Response(db.Model):
         UniqueConstraint("participant_id", "wave_id"),
         Index("ix_response_wave_status", "wave_id", "status"),
         Index("ix_response_submitted_at", "submitted_at"),
+        CheckConstraint("display_seed > 0", name="display_seed_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,6 +77,16 @@ class Response(db.Model):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The order in which this response's rankings list their items is drawn from this seed
+    # (survey.instruments.kinds.ranking.drawn_order), once, when the response starts: the same
+    # order on every resume, and recorded, so that order effects can be studied.
+    display_seed: Mapped[int] = mapped_column(Integer, default=new_display_seed)
+    # Page code -> the revision of its last stored save. A save in the background carries the
+    # page's revision and is stored only when it is newer (survey.respond.answers.save_page),
+    # so a retried or late save never overwrites a newer one.
+    page_revisions: Mapped[dict[str, int] | None] = mapped_column(
+        JSON().with_variant(JSONB(), "postgresql")
+    )
 
     participant: Mapped["Participant"] = relationship(back_populates="responses")
     wave: Mapped["Wave"] = relationship()

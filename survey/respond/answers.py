@@ -5,7 +5,10 @@ A page save is at most four statements in one transaction (tests/test_respond_bu
 the joined select, a guarded UPDATE of the response, one INSERT … ON CONFLICT DO UPDATE of the
 page's answers and one DELETE of the answers cleared on the page. The guard
 (`status = 'in_progress'`) is what keeps submitted responses read-only and submit idempotent:
-the first UPDATE to reach a response row wins, and the other finds nothing to update.
+the first UPDATE to reach a response row wins, and the other finds nothing to update. A save
+sent in the background also carries the page's revision, and the same UPDATE stores it only
+when it is newer than the page's stored one (`page_revisions`), so that a save retried or
+delayed by a weak network never overwrites a newer one.
 """
 
 from __future__ import annotations
@@ -15,7 +18,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import and_, bindparam, delete, exists, func, select, update
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    bindparam,
+    cast,
+    delete,
+    exists,
+    func,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
@@ -34,6 +49,7 @@ from survey.models import (
     Workshop,
 )
 from survey.models._types import utcnow
+from survey.models.responses import new_display_seed
 from survey.respond.fields import Row
 from survey.respond.flow import (
     CONSENT,
@@ -250,21 +266,45 @@ _KEEP_FIRST = frozenset({"consent_at", "consent_version"})
 
 
 @cache
-def _touch_statement(names: tuple[str, ...]):
-    """The guarded UPDATE of a response setting `names` (and updated_at)."""
+def _touch_statement(names: tuple[str, ...], revised: str | None = None):
+    """The guarded UPDATE of a response setting `names` (and updated_at); with `revised` (the
+    dialect), it also records the revision of the page saved (see _page_revision)."""
     table = Response.__table__
     values = {}
     for name in ("updated_at", *names):
         value = bindparam(f"new_{name}", type_=table.c[name].type)
         values[name] = func.coalesce(table.c[name], value) if name in _KEEP_FIRST else value
-    return (
-        update(table)
-        .where(
-            table.c.id == bindparam("response_id"),
-            table.c.status == ResponseStatus.IN_PROGRESS,
+    guards = [table.c.id == bindparam("response_id"), table.c.status == ResponseStatus.IN_PROGRESS]
+    if revised is not None:
+        values["page_revisions"], newer = _page_revision(revised)
+        guards.append(newer)
+    return update(table).where(*guards).values(values)
+
+
+def _page_revision(dialect: str):
+    """The new `page_revisions` with the saved page's revision, and the guard that it is newer.
+
+    `revision` is the one the save carries, or NULL for a save that has none (a form posted
+    without JavaScript, answered at once and always stored): that gets the stored one plus one.
+    Written in each backend's JSON functions so that the check and the write are one statement.
+    """
+    column = Response.__table__.c.page_revisions
+    page = bindparam("revised_page", type_=String)
+    revision = bindparam("revision", type_=Integer)
+    if dialect == "postgresql":
+        stored = func.coalesce(cast(column.op("->>")(page), Integer), 0)
+        new = func.coalesce(revision, stored + 1)
+        value = func.jsonb_set(
+            func.coalesce(column, cast(literal("{}"), postgresql.JSONB)),
+            postgresql.array([page]),
+            func.to_jsonb(new),
         )
-        .values(values)
-    )
+    else:
+        path = literal("$.") + page
+        stored = func.coalesce(func.json_extract(column, path), 0)
+        new = func.coalesce(revision, stored + 1)
+        value = func.json_set(func.coalesce(column, literal("{}")), path, new)
+    return value, revision.is_(None) | (stored < revision)
 
 
 def start_response(visit: Visit, language: str) -> Response:
@@ -284,6 +324,7 @@ def start_response(visit: Visit, language: str) -> Response:
             language=language,
             started_at=now,
             updated_at=now,
+            display_seed=new_display_seed(),
         )
         .on_conflict_do_nothing(index_elements=["participant_id", "wave_id"])
     )
@@ -294,6 +335,20 @@ def start_response(visit: Visit, language: str) -> Response:
         )
     )
     return visit.response
+
+
+def page_revision(response: Response, page: str) -> int:
+    """The revision of the page's last stored save (0: never saved)."""
+    return (response.page_revisions or {}).get(page, 0)
+
+
+def response_state(response_id: int) -> tuple[ResponseStatus, dict[str, int]]:
+    """The status and page revisions of a response as stored now (after a guarded write found
+    nothing to update)."""
+    status, revisions = db.session.execute(
+        select(Response.status, Response.page_revisions).where(Response.id == response_id)
+    ).one()
+    return status, revisions or {}
 
 
 def stored_rows(response_id: int) -> dict[str, dict[str, Row]]:
@@ -309,25 +364,36 @@ def stored_rows(response_id: int) -> dict[str, dict[str, Row]]:
 _NOW = object()  # "the time of this write", for values that need it besides updated_at
 
 
-def _touch(response_id: int, **values) -> bool:
-    """Update the response while it is in progress; False once it has been submitted."""
+def _touch(response_id: int, revised: tuple[str, int | None] | None = None, **values) -> bool:
+    """Update the response while it is in progress; False once it has been submitted (or, with
+    `revised` (page, revision), when the page's stored revision is as new or newer)."""
     now = utcnow()
     parameters = {f"new_{k}": (now if v is _NOW else v) for k, v in values.items()}
+    if revised is not None:
+        parameters["revised_page"], parameters["revision"] = revised
+    statement = _touch_statement(tuple(sorted(values)), _dialect() if revised else None)
     result = db.session.execute(
-        _touch_statement(tuple(sorted(values))),
-        {"response_id": response_id, "new_updated_at": now, **parameters},
+        statement, {"response_id": response_id, "new_updated_at": now, **parameters}
     )
     return result.rowcount == 1
 
 
 def save_page(
-    response_id: int, rows: Mapping[str, list[Row]], *, current_page: str, language: str
+    response_id: int,
+    rows: Mapping[str, list[Row]],
+    *,
+    page: str,
+    current_page: str,
+    language: str,
+    revision: int | None = None,
 ) -> bool:
-    """Store one page's answers: upsert what is answered, delete what was cleared.
+    """Store one page's answers: upsert what is answered, delete what was cleared, and record
+    the page's revision (`revision`, or the stored one plus one when None).
 
-    Returns False, writing nothing, when the response has been submitted meanwhile.
+    Returns False, writing nothing, when the response has been submitted meanwhile, or when
+    `revision` is given and the page's stored revision is as new or newer.
     """
-    if not _touch(response_id, current_page=current_page, language=language):
+    if not _touch(response_id, (page, revision), current_page=current_page, language=language):
         return False
     values = [
         {"response_id": response_id, "question": code, "item": item, "number": number, "text": text}

@@ -33,4 +33,4 @@ def card_code():
         else:
             return enter(participant)
     status = 422 if form.errors else 200
-    return render("card.html", status, form=form, survey_title=_("Questionnaire"))
+    return render("card.html", status, form=form)

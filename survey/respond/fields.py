@@ -81,13 +81,27 @@ class AnswerField(Field):
         """The choices in the order to show them (a complete ranking shows its order)."""
         return self.kind.display_order(self)
 
+    def form_values(self) -> list[tuple[str, str]]:
+        """The (input name, value) pairs the form posts for the field's data as shown."""
+        return self.kind.form_values(self, self.data)
+
 
 class FieldHandler:
     """A question in the language and group of the person answering it."""
 
-    def __init__(self, question: Question, instrument: Instrument, language: str, group: str):
+    def __init__(
+        self,
+        question: Question,
+        instrument: Instrument,
+        language: str,
+        group: str,
+        display_seed: int | None = None,
+    ):
         self.question = question
         self.language = language
+        # The seed of the orders drawn for this participant's response (a ranking's items);
+        # None: the instrument's order.
+        self.display_seed = display_seed
         self.text = instrument.question_text(question, language, group)
         self.hint = instrument.fill(question.hint(language), language, group)
         self.non_response_code = question.non_response_code
@@ -113,7 +127,12 @@ class FieldHandler:
 
 
 def handler_for(
-    question: Question, instrument: Instrument, language: str, group: str
+    question: Question,
+    instrument: Instrument,
+    language: str,
+    group: str,
+    display_seed: int | None = None,
 ) -> FieldHandler:
-    """The handler of a question for a person of `group` reading `language`."""
-    return FieldHandler(question, instrument, language, group)
+    """The handler of a question for a person of `group` reading `language`, with the orders
+    drawn from `display_seed` (their response's)."""
+    return FieldHandler(question, instrument, language, group, display_seed)

@@ -63,6 +63,20 @@ def neighbour(steps: Sequence[Step], code: str, direction: str) -> Step:
     return steps[max(0, min(index, len(steps) - 1))]
 
 
+#: Where a question page's buttons lead: the next or the previous step, the same step again
+#: (a language switch), or the review (the page was opened with "Change" on the review).
+DIRECTIONS = ("next", "back", "stay", REVIEW)
+
+
+def target_step(steps: Sequence[Step], step: Step, direction: str) -> Step:
+    """The step a page's button leads to (a direction of DIRECTIONS)."""
+    if direction == "stay":
+        return step
+    if direction == REVIEW:
+        return steps[-1]
+    return neighbour(steps, step.code, direction)
+
+
 @dataclass(frozen=True)
 class Progress:
     position: int  # 1-based
@@ -93,8 +107,16 @@ class WaveChoice:
 
 def choose_wave(waves: Sequence[Wave], submitted: set[str], now: datetime) -> WaveChoice:
     """The earliest wave that is open and not yet submitted (docs/domain.md, "Invitation"), else
-    what to say."""
-    pending = [w for w in sorted(waves, key=lambda w: w.position) if w.code not in submitted]
+    what to say. A closed wave before one the participant has submitted is behind them: it is
+    not what their link is about any more (they are done, not late)."""
+    ordered = sorted(waves, key=lambda w: w.position)
+    last = max((w.position for w in ordered if w.code in submitted), default=None)
+    pending = [
+        w
+        for w in ordered
+        if w.code not in submitted
+        and not (last is not None and w.position < last and w.state(now) is WaveState.CLOSED)
+    ]
     if not pending:
         return WaveChoice(Opening.DONE)
     for wave in pending:

@@ -14,8 +14,9 @@ from wtforms.validators import DataRequired, Length, StopValidation, ValidationE
 from survey.linking import LinkingCodeError, normalise
 from survey.respond.fields import FieldHandler
 
-#: Form keys every questionnaire POST may carry besides the questions' own inputs.
-CONTROL_KEYS = frozenset({"csrf_token", "ticket", "nav", "language"})
+#: Form keys every questionnaire POST may carry besides the questions' own inputs: `revision`
+#: is the page's revision that a save sent in the background carries (survey.respond.posting).
+CONTROL_KEYS = frozenset({"csrf_token", "ticket", "nav", "language", "revision"})
 
 
 class AnswersForm(FlaskForm):
@@ -39,6 +40,10 @@ class AnswersForm(FlaskForm):
         """The answer rows of every question on the page (an empty list: unanswered)."""
         return {field.question.code: field.handler.rows(field.data) for field in self}
 
+    def values(self) -> list[tuple[str, str]]:
+        """The (input name, value) pairs the form posts as it shows its data."""
+        return [pair for field in self for pair in field.form_values()]
+
 
 def answers_form(
     handlers: Iterable[FieldHandler],
@@ -57,6 +62,10 @@ def answers_form(
     return form_class(formdata=formdata, data=initial)
 
 
+#: What consent without the box ticked says (also shown by the script, before any request).
+AGREE_REQUIRED = _l("To take part, tick the box to say that you agree.")
+
+
 class ConsentForm(FlaskForm):
     class Meta:
         csrf = False  # checked by the view, as for AnswersForm
@@ -65,7 +74,7 @@ class ConsentForm(FlaskForm):
 
     def validate_agree(self, field: BooleanField) -> None:
         if not field.data:
-            raise StopValidation(_l("To take part, tick the box to say that you agree."))
+            raise StopValidation(AGREE_REQUIRED)
 
 
 class LanguageForm(FlaskForm):

@@ -8,14 +8,19 @@ from dataclasses import dataclass
 
 from survey.instruments import Instrument, Page
 from survey.respond.fields import FieldHandler, Row, handler_for
-from survey.respond.flow import Step
+from survey.respond.flow import REVIEW, Step
 from survey.respond.forms import AnswersForm, answers_form
 
 
 def page_handlers(
-    page: Page, instrument: Instrument, language: str, group: str
+    page: Page,
+    instrument: Instrument,
+    language: str,
+    group: str,
+    display_seed: int | None = None,
 ) -> list[FieldHandler]:
-    return [handler_for(q, instrument, language, group) for q in page.questions]
+    """The handlers of a page's questions, with the orders drawn from `display_seed`."""
+    return [handler_for(q, instrument, language, group, display_seed) for q in page.questions]
 
 
 def page_form(
@@ -38,7 +43,7 @@ class ReviewItem:
     text: str
     answer: list[str]  # empty: not answered
     ordered: bool  # a ranking: show as a numbered list
-    url: str  # where to change it
+    url: str  # where to change it (and come back to the review from)
 
 
 @dataclass(frozen=True)
@@ -70,7 +75,7 @@ def review_sections(
                     text=handler.text,
                     answer=handler.describe(handler.data(stored.get(q.code, {}))),
                     ordered=q.kind.ranking,
-                    url=f"{url(step.code)}#q-{q.code}",
+                    url=f"{url(step.code)}?return={REVIEW}#q-{q.code}",
                 )
             )
         sections.append(ReviewSection(step.page.title(language, forms), items))

@@ -1,16 +1,23 @@
 """What a posted questionnaire page means: whose response it is for and whether it may write
 (survey.respond.tickets decides), and the writes a page makes: its answers, consent, submit.
-The views translate HTTP to these functions and commit once."""
+The views translate HTTP to these functions and commit once.
+
+A page posted by the browser and a save sent in the background by the page's script are the
+same POST; the script's also carries the page's revision (`revision`), so that a save which
+arrives late (retried after the network dropped, overtaken by a newer one) is recognised and
+never overwrites the newer answers (docs/background-saves.md).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from survey.models import ResponseStatus
 from survey.respond import answers as store
 from survey.respond.answers import Visit
 from survey.respond.fields import Row
-from survey.respond.flow import CONSENT, Step, neighbour
+from survey.respond.flow import CONSENT, Step, neighbour, target_step
 from survey.respond.identity import respondent
 from survey.respond.pages import missing_required
 from survey.respond.tickets import Ticket, may_write
@@ -58,6 +65,32 @@ def _names(ticket: Ticket, visit: Visit) -> bool:
     )
 
 
+#: A revision is a positive whole number that fits the database's integer.
+_REVISION_DIGITS = 9
+
+
+def posted_revision(value: str | None) -> int | None:
+    """The page revision a background save carries (None: a page posted by the browser, which
+    carries none); ValueError for anything but a positive whole number."""
+    if value is None:
+        return None
+    if not (value.isascii() and value.isdigit() and len(value) <= _REVISION_DIGITS):
+        raise ValueError(value)
+    if int(value) < 1:
+        raise ValueError(value)
+    return int(value)
+
+
+@dataclass(frozen=True)
+class PageSave:
+    """What became of a page's answers."""
+
+    target: str | None  # the step to show next; None: the response was submitted meanwhile
+    revision: int  # the page's revision as stored now
+    stored: bool  # False: the response already held this save, or a newer one of the page
+    newer: bool = False  # the stored answers are newer than the ones posted: these were dropped
+
+
 def save_answers(
     visit: Visit,
     steps: Sequence[Step],
@@ -66,12 +99,42 @@ def save_answers(
     *,
     direction: str,
     language: str,
-) -> str | None:
-    """Store a page's answers; return the code of the step to show next ("stay": this one
-    again), or None when the response was submitted meanwhile (in another tab)."""
-    target = step if direction == "stay" else neighbour(steps, step.code, direction)
-    saved = store.save_page(visit.response.id, rows, current_page=target.code, language=language)
-    return target.code if saved else None
+    revision: int | None = None,
+) -> PageSave:
+    """Store a page's answers unless the page already holds a save as new as `revision` (a
+    page posted by the browser carries none: it is always stored); say where to go next
+    ("stay": this step again)."""
+    target = target_step(steps, step, direction).code
+    stored = store.page_revision(visit.response, step.code)
+    if revision is not None and revision <= stored:
+        # Already stored, when it is the same save sent again (its answer was lost); else the
+        # page holds other answers, saved since, or from elsewhere under the same number.
+        again = revision == stored and _holds(visit, rows)
+        return PageSave(target, stored, stored=False, newer=not again)
+    saved = store.save_page(
+        visit.response.id,
+        rows,
+        page=step.code,
+        current_page=target,
+        language=language,
+        revision=revision,
+    )
+    if saved:
+        return PageSave(target, stored + 1 if revision is None else revision, stored=True)
+    # Nothing was updated: submitted meanwhile, or a newer save of the page got there first
+    # (another request between this one's read and its write; PostgreSQL only).
+    status, revisions = store.response_state(visit.response.id)
+    if status is ResponseStatus.SUBMITTED:
+        return PageSave(None, stored, stored=False)
+    return PageSave(target, revisions.get(step.code, 0), stored=False, newer=True)
+
+
+def _holds(visit: Visit, rows: Mapping[str, list[Row]]) -> bool:
+    """Whether the response holds exactly these answers to these questions."""
+    held = store.stored_rows(visit.response.id)
+    return all(
+        sorted(answer) == sorted(held.get(code, {}).values()) for code, answer in rows.items()
+    )
 
 
 def give_consent(visit: Visit, steps: Sequence[Step], *, language: str) -> str | None:

@@ -8,7 +8,8 @@ from flask import abort, redirect, request
 from survey.auth.access import workshop_role_required
 from survey.instruments import Instrument
 from survey.models import Role, Workshop
-from survey.respond.flow import CONSENT, REVIEW, find_step, neighbour, wave_steps
+from survey.models.responses import new_display_seed
+from survey.respond.flow import CONSENT, DIRECTIONS, REVIEW, find_step, target_step, wave_steps
 from survey.respond.forms import ConsentForm
 from survey.respond.headings import heading
 from survey.respond.pages import page_form, page_handlers
@@ -51,6 +52,8 @@ def previewed(instrument: Instrument, info: Preview, page: str | None):
         ticket="",
         preview=info,
         workshop=info.workshop,
+        display_seed=new_display_seed(),  # an order drawn as for a participant, anew each time
+        returning=request.args.get("return") == REVIEW,
     )
     if request.method == "GET":
         return show_step(screen, steps, step)
@@ -64,11 +67,14 @@ def previewed(instrument: Instrument, info: Preview, page: str | None):
             workshop=info.workshop,
         )
     direction = request.form.get("nav", "next")
+    if direction not in DIRECTIONS:
+        abort(400)
     if step.code == CONSENT:
         form = ConsentForm(formdata=request.form)
     else:
         handlers = page_handlers(step.page, instrument, language, group)
-        form = page_form(handlers, formdata=request.form, enforce_required=direction == "next")
+        required = direction in ("next", REVIEW)
+        form = page_form(handlers, formdata=request.form, enforce_required=required)
     if not form.validate():
         return show_step(screen, steps, step, form=form, status=422)
-    return redirect(info.url(neighbour(steps, step.code, direction).code))
+    return redirect(info.url(target_step(steps, step, direction).code))

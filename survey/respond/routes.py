@@ -5,6 +5,10 @@ Each view reads the request, calls the domain (visits, posting, answers) and com
 URLs: /s/<token>, /c/<card code> (card_routes.py) and /join/<code> (redacted from logs by
 survey.redaction: keep the prefixes) exchange the secret for the session and redirect to /q/…,
 which carries no secret.
+
+With JavaScript, the page's script fetches the wave's other steps once (/q/<wave>/steps.json),
+shows the next step at once and sends each page's answers in the background: the same POST,
+answered with JSON (survey.respond.replies; docs/background-saves.md).
 """
 
 from __future__ import annotations
@@ -27,22 +31,26 @@ from survey.respond import answers as store
 from survey.respond import posting as post
 from survey.respond.answers import Visit
 from survey.respond.enrol import enrol
-from survey.respond.flow import CONSENT, REVIEW, Step, find_step
+from survey.respond.flow import CONSENT, DIRECTIONS, REVIEW, Step, find_step
 from survey.respond.forms import ConsentForm, EnrolForm, LanguageForm
 from survey.respond.headings import heading
 from survey.respond.identity import forget, remember, respondent
 from survey.respond.lookups import group_for_join_link, participant_for_link
 from survey.respond.pages import page_form, page_handlers, paragraphs
 from survey.respond.posting import Posting
+from survey.respond.replies import reply, wants_json
 from survey.respond.screens import (
     Screen,
     invalid_link,
     offered_languages,
+    page_content,
     render,
     session_ended,
     show_step,
+    step_section,
     use_language,
     visit_language,
+    wave_steps_for,
     when,
     window,
 )
@@ -79,11 +87,15 @@ def _invalid_secret(_error):
 @bp.errorhandler(LinkNoLongerValid)
 def _link_no_longer_valid(_error):
     forget()
+    if wants_json():
+        return reply("session-ended", 404, message=_("This link does not work"))
     return invalid_link()
 
 
 @bp.errorhandler(SessionEnded)
 def _session_ended(_error):
+    if wants_json():
+        return reply("session-ended", 403, message=_("Please open your personal link again"))
     return session_ended()
 
 
@@ -133,7 +145,16 @@ def _step_url(wave: str, step: str) -> str:
 
 
 def _thanks(wave: str):
+    if wants_json():
+        return reply("submitted", next=url_for("respond.thanks", wave=wave))
     return redirect(url_for("respond.thanks", wave=wave))
+
+
+def _go_to(wave: str, step: str, status: str):
+    """On to a step (a page posted by the browser), or the script told so with `status`."""
+    if wants_json():
+        return reply(status, 409, next=_step_url(wave, step))
+    return redirect(_step_url(wave, step))
 
 
 # --------------------------------------------------------------------------- the wave
@@ -176,7 +197,25 @@ def _not_answering(visit: Visit):
     opening = closed_window(visit)
     if opening is None:
         return None
+    if wants_json():
+        return reply("closed", 409, message=_("This questionnaire has closed"))
     return window(opening, visit.wave, visit.instrument, visit.workshop)
+
+
+@bp.get("/q/<wave>/steps.json")
+def steps(wave: str):
+    """Every step of the wave for the page's script: blank sections that show the next page at
+    once and keep the participant answering offline, with what fills them for this participant
+    (stored answers, page revisions, the drawn orders). The sections are the same for everyone
+    who sees the same steps in the same language, and rendered once per process."""
+    visit = session_visit(wave)
+    language = visit_language(visit)
+    if visit.response is None or visit.submitted or closed_window(visit) is not None:
+        return reply("closed", 409, message=_("This questionnaire has closed"))
+    found = wave_steps_for(visit, language)
+    response = reply("saved", **found)
+    response.headers["Vary"] = "Cookie"
+    return response
 
 
 # --------------------------------------------------------------------------- saving
@@ -185,8 +224,9 @@ def _not_answering(visit: Visit):
 @bp.post("/q/<wave>/<page>")
 @csrf.exempt  # survey.respond.tickets.may_write checks the resume ticket or the CSRF token
 def save(wave: str, page: str):
-    """Save the page and move on (Next, Back, or another language): answers are stored before
-    the participant leaves the page, so nothing typed is lost."""
+    """Save the page and move on (Next, Back, the review, or another language): answers are
+    stored before the participant leaves the page, so nothing typed is lost. A save sent in the
+    background by the page's script gets JSON instead of the next page."""
     ticket = read_ticket(request.form.get("ticket"))
     if request.form.get("ticket") and ticket is None:
         abort(400)  # a forged or mangled ticket
@@ -208,22 +248,56 @@ def save(wave: str, page: str):
     if step.code == REVIEW:
         return _submit(posting, steps, step, language)
     if visit.awaits_consent(steps):
-        return redirect(_step_url(wave, CONSENT))
+        return _go_to(wave, CONSENT, "consent")
 
     direction = request.form.get("nav") or ("stay" if "language" in request.form else "next")
-    handlers = page_handlers(step.page, visit.instrument, language, visit.group)
-    form = page_form(handlers, formdata=request.form, enforce_required=direction == "next")
-    if form.unknown_keys(request.form) or direction not in ("next", "back", "stay"):
+    handlers = page_handlers(
+        step.page, visit.instrument, language, visit.group, visit.response.display_seed
+    )
+    required = direction in ("next", REVIEW)
+    form = page_form(handlers, formdata=request.form, enforce_required=required)
+    if form.unknown_keys(request.form) or direction not in DIRECTIONS:
         abort(400)  # questions of another page, or made-up fields: never stored
+    try:
+        revision = post.posted_revision(request.form.get("revision"))
+    except ValueError:
+        abort(400)
     if not posting.may_write:
         return _show_again(posting, steps, step, form, language)
     if not form.validate():
-        return show_step(Screen.of(visit, language), steps, step, form=form, status=422)
-    target = post.save_answers(
-        visit, steps, step, form.rows(), direction=direction, language=language
+        return _invalid(posting, steps, step, form, language)
+    saved = post.save_answers(
+        visit,
+        steps,
+        step,
+        form.rows(),
+        direction=direction,
+        language=language,
+        revision=revision,
+    )
+    stored = (
+        page_form(handlers, stored=store.stored_rows(visit.response.id)) if saved.newer else None
     )
     db.session.commit()
-    return redirect(_step_url(wave, target)) if target else _thanks(wave)
+    if saved.target is None:
+        return _thanks(wave)
+    if not wants_json():
+        return redirect(_step_url(wave, saved.target))
+    if stored is not None:
+        return reply("stale", revision=saved.revision, values=stored.values())
+    return reply("saved", revision=saved.revision, next=_step_url(wave, saved.target))
+
+
+def _invalid(posting: Posting, steps, step: Step, form, language: str):
+    """The page again with the messages at its fields (422); for the script, the messages and
+    the page's section to show in place of its own."""
+    screen = Screen.of(posting.visit, language)
+    if not wants_json():
+        return show_step(screen, steps, step, form=form, status=422)
+    errors = {field.name: field.errors[0] for field in form if field.errors}
+    return reply(
+        "invalid", 422, errors=errors, section=step_section(screen, steps, step, form=form)
+    )
 
 
 def _csrf_valid() -> bool:
@@ -248,11 +322,15 @@ def _save_consent(posting: Posting, steps, step: Step, language: str):
     if not posting.may_write:
         return _show_again(posting, steps, step, form, language)
     if not form.validate():
-        return show_step(Screen.of(posting.visit, language), steps, step, form=form, status=422)
+        return _invalid(posting, steps, step, form, language)
     wave = posting.visit.wave.code
     target = post.give_consent(posting.visit, steps, language=language)
     db.session.commit()
-    return redirect(_step_url(wave, target)) if target else _thanks(wave)
+    if target is None:
+        return _thanks(wave)
+    if wants_json():
+        return reply("saved", next=_step_url(wave, target))
+    return redirect(_step_url(wave, target))
 
 
 def _submit(posting: Posting, steps, step: Step, language: str):
@@ -264,7 +342,15 @@ def _submit(posting: Posting, steps, step: Step, language: str):
     still_to_answer = post.submit(posting.visit, steps, language=language)
     db.session.commit()
     if still_to_answer is not None:
-        return redirect(_step_url(wave, still_to_answer))
+        return _go_to(wave, still_to_answer, "incomplete")
+    if wants_json():
+        # The thank-you page comes with the answer: one round trip less on a weak network.
+        return reply(
+            "submitted",
+            next=url_for("respond.thanks", wave=wave),
+            page=page_content("thanks.html", **_thanks_context(posting.visit, language)),
+            title=_("Thank you"),
+        )
     return _thanks(wave)
 
 
@@ -288,6 +374,8 @@ def _show_again(posting: Posting, steps, step: Step, form, language: str):
             "link that is no longer open on this device. Open that link again, then come back "
             "to this page and press the button."
         )
+    if wants_json():
+        return reply("not-saved", 409, message=notice)
     if form is not None:
         form.validate()
     return show_step(screen, steps, step, form=form, notice=notice, status=409)
@@ -300,20 +388,23 @@ def thanks(wave: str):
     language = visit_language(visit)
     if not visit.submitted:
         return redirect(url_for("respond.resume", wave=wave))
+    return render("thanks.html", **_thanks_context(visit, language))
+
+
+def _thanks_context(visit: Visit, language: str) -> dict:
     g.timezone = visit.workshop.timezone
     to_come = wave_after(visit)
     is_open = bool(to_come and to_come.is_open())
-    return render(
-        "thanks.html",
-        instrument=visit.instrument,
-        heading=heading(visit.workshop, visit.instrument, language),
-        to_come_title=visit.instrument.wave_title(to_come.code, language) if to_come else None,
-        to_come_opens=when(to_come.opens_at)
+    return {
+        "instrument": visit.instrument,
+        "heading": heading(visit.workshop, visit.instrument, language),
+        "to_come_title": visit.instrument.wave_title(to_come.code, language) if to_come else None,
+        "to_come_opens": when(to_come.opens_at)
         if to_come and to_come.opens_at and not is_open
         else None,
-        to_come_open=is_open,
-        workshop=visit.workshop,
-    )
+        "to_come_open": is_open,
+        "workshop": visit.workshop,
+    }
 
 
 # --------------------------------------------------------------------------- other pages

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 
 from flask import current_app, g, render_template, request, session, url_for
 from flask_babel import format_date, format_time, get_timezone, refresh
+from flask_babel import lazy_gettext as _l
 
 from survey.i18n import SESSION_LANGUAGE, text_direction
 from survey.instruments import Instrument
@@ -17,7 +19,7 @@ from survey.respond import answers as store
 from survey.respond.answers import Visit
 from survey.respond.fields import Row
 from survey.respond.flow import CONSENT, REVIEW, Opening, Step, find_step, progress
-from survey.respond.forms import ConsentForm
+from survey.respond.forms import AGREE_REQUIRED, ConsentForm
 from survey.respond.headings import heading
 from survey.respond.pages import page_form, page_handlers, paragraphs, review_sections
 from survey.respond.tickets import issue_ticket
@@ -63,6 +65,11 @@ def visit_language(visit: Visit) -> str:
 
 def render(template: str, status: int = 200, **context):
     """A template of templates/respond/ with the language switch's data."""
+    return render_template(f"respond/{template}", **_page_context(context)), status
+
+
+def _page_context(context: dict) -> dict:
+    """The context with the page's language, its direction and the language switch's data."""
     instrument = context.get("instrument")
     context.setdefault("language", g.get("language") or "en")
     context.setdefault(
@@ -70,7 +77,7 @@ def render(template: str, status: int = 200, **context):
         [(code, LANGUAGE_NAMES.get(code, code)) for code in offered_languages(instrument)],
     )
     context.setdefault("direction", text_direction(context["language"]))
-    return render_template(f"respond/{template}", **context), status
+    return context
 
 
 def invalid_link():
@@ -155,11 +162,16 @@ class Screen:
     group: str
     language: str
     url: Callable[[str], str]  # page code -> URL
-    ticket: str  # the resume ticket ("" in the preview)
+    ticket: str  # the resume ticket ("" in the preview and in the wave's steps)
     preview: Preview | None = None
     stored: Mapping[str, Mapping[str, Row]] = field(default_factory=dict)
     consented: bool = False
     workshop: Workshop | None = None  # what heads the pages (none: a library preview)
+    display_seed: int | None = None  # the orders drawn for the response (None: instrument's)
+    returning: bool = False  # opened with "Change" on the review page: go back there next
+    # The wave's steps for the script (steps_document): blank forms, no token of any kind, so
+    # that one rendering serves everyone who sees the same steps.
+    blank: bool = False
 
     @classmethod
     def of(cls, visit: Visit, language: str, ticket: str | None = None) -> Screen:
@@ -176,6 +188,8 @@ class Screen:
             stored=store.stored_rows(response.id),
             consented=response.consent_at is not None,
             workshop=visit.workshop,
+            display_seed=response.display_seed,
+            returning=request.args.get("return") == REVIEW,
         )
 
 
@@ -183,6 +197,127 @@ def show_step(
     screen: Screen, steps, step: Step, *, form=None, notice: str | None = None, status: int = 200
 ):
     """Render a step: the consent page, a question page or the review page."""
+    template, context = _step(screen, steps, step, form=form, notice=notice)
+    return render(template, status, **context)
+
+
+def page_content(template: str, **context) -> str:
+    """A page of templates/respond/ without its layout (its `content` block), for the script
+    to show in place of the one it is on."""
+    return _render_block(template, "content", context).strip()
+
+
+def step_section(screen: Screen, steps, step: Step, *, form=None) -> str:
+    """A step as the section the questionnaire's script shows in place of a page: the page's
+    content without its layout (a page saved in the background, shown again with its errors)."""
+    template, context = _step(screen, steps, step, form=form)
+    return page_content(template, **context)
+
+
+def steps_document(screen: Screen, steps) -> str:
+    """Every step of the wave as blank sections, for the script to show the next page at once
+    and to keep the participant answering offline; `screen` must be blank (Screen.blank)."""
+    assert screen.blank and not screen.ticket and not screen.stored, "tokens or answers"
+    return "".join(step_section(screen, steps, step) for step in steps)
+
+
+#: Blank steps rendered in this process, by what they show (see steps_document); bounded.
+_BLANK_STEPS: dict[tuple, str] = {}
+_BLANK_STEPS_MAX = 256
+
+
+def wave_steps_for(visit: Visit, language: str) -> dict:
+    """What the page's script needs to show every step of the visit's wave at once: the
+    blank sections (`html`, one rendering per process for everyone who sees the same steps in
+    the same language) and what fills them for this participant: the stored answers as the
+    forms post them (`values`: step -> [name, value] pairs), the pages' revisions (`revisions`)
+    and the orders drawn for them (`orders`: question -> items, where they differ from the
+    blank's). `response` names the response (it is no secret), to keep unsent saves apart."""
+    response = visit.response
+    steps = visit.steps()
+    key = (
+        response.instrument_version_id,
+        visit.wave.code,
+        visit.group,
+        language,
+        tuple((s.code, tuple(q.code for q in s.page.questions) if s.page else ()) for s in steps),
+    )
+    html = _BLANK_STEPS.get(key)
+    if html is None:
+        blank = Screen(
+            instrument=visit.instrument,
+            wave=visit.wave.code,
+            group=visit.group,
+            language=language,
+            url=lambda code: url_for("respond.page", wave=visit.wave.code, page=code),
+            ticket="",
+            blank=True,
+        )
+        html = steps_document(blank, steps)
+        if len(_BLANK_STEPS) >= _BLANK_STEPS_MAX:
+            _BLANK_STEPS.clear()
+        _BLANK_STEPS[key] = html
+    stored = store.stored_rows(response.id)
+    values: dict[str, list[tuple[str, str]]] = {}
+    orders: dict[str, list[str]] = {}
+    for step in steps:
+        if step.code == CONSENT:
+            values[CONSENT] = [("agree", "y")] if response.consent_at is not None else []
+        # A page holds nothing to fill unless something is stored, or a ranking is there to
+        # list its items in the order drawn for this response.
+        questions = step.page.questions if step.page else ()
+        if not any(q.code in stored or q.kind.ranking for q in questions):
+            continue
+        handlers = page_handlers(
+            step.page, visit.instrument, language, visit.group, response.display_seed
+        )
+        form = page_form(handlers, stored=stored)
+        values[step.code] = form.values()
+        for answer in form:
+            order = [choice.value for choice in answer.ordered_items()]
+            if order != [choice.value for choice in answer.choices]:
+                orders[answer.question.code] = order
+    return {
+        "html": html,
+        "values": values,
+        "revisions": response.page_revisions or {},
+        "orders": orders,
+        "response": response.id,
+        "words": _save_words(language),
+    }
+
+
+@cache
+def _save_words(language: str) -> dict[str, str]:
+    """SAVE_WORDS in a language (the request's locale is that language)."""
+    return {key: str(text) for key, text in SAVE_WORDS.items()}
+
+
+#: What the script says about the saves, in the page's language (survey.respond.replies).
+SAVE_WORDS = {
+    "saving": _l("Saving…"),
+    "saved": _l("Saved"),
+    "retry": _l("Not saved yet, will retry"),
+    "offline": _l(
+        "Offline: your answers are kept on this device and saved when the connection is back."
+    ),
+    "waiting": _l("Your answers will be submitted as soon as every page is saved."),
+    "problem": _l("Please check your answers on:"),
+    "stale": _l("Newer answers to this page were saved from another device: they are shown now."),
+}
+
+
+def _render_block(template: str, block: str, context: dict) -> str:
+    """One block of a template of templates/respond/, rendered with render()'s context."""
+    app = current_app._get_current_object()
+    context = _page_context(context)
+    app.update_template_context(context)
+    compiled = app.jinja_env.get_template(f"respond/{template}")
+    return "".join(compiled.blocks[block](compiled.new_context(context)))
+
+
+def _step(screen: Screen, steps, step: Step, *, form=None, notice: str | None = None):
+    """The template of a step and its context."""
     instrument, language = screen.instrument, screen.language
     forms = instrument.forms(language, screen.group)
     index = find_step(steps, step.code)
@@ -192,46 +327,45 @@ def show_step(
         "wave_title": instrument.wave_title(screen.wave, language),
         "progress": progress(steps, step.code),
         "ticket": screen.ticket,
+        "blank": screen.blank,
         "action": screen.url(step.code),
         "back_url": screen.url(steps[index - 1].code) if index else None,
         "preview": screen.preview,
         "notice": notice,
         "step_code": step.code,
+        "returning": screen.returning and step.code != REVIEW,
+        # The script's way to the wave's other steps: a participant's page only.
+        "steps_url": url_for("respond.steps", wave=screen.wave) if screen.ticket else None,
     }
     if step.code == CONSENT:
         consent = instrument.consent
-        return render(
-            "consent.html",
-            status,
-            form=form or ConsentForm(formdata=None, data={"agree": screen.consented}),
-            page_title=consent.title(language),
-            consent_text=paragraphs(consent.text(language)),
-            agree_label=consent.agree(language),
-            privacy_url=screen.preview.privacy_url
+        return "consent.html", {
+            "form": form or ConsentForm(formdata=None, data={"agree": screen.consented}),
+            "page_title": consent.title(language),
+            "consent_text": paragraphs(consent.text(language)),
+            "agree_label": consent.agree(language),
+            "agree_required": AGREE_REQUIRED,
+            "privacy_url": screen.preview.privacy_url
             if screen.preview
             else url_for("respond.privacy"),
             **context,
-        )
+        }
     if step.code == REVIEW:
         review = instrument.review
         sections = review_sections(
             steps, instrument, language, screen.group, screen.stored, screen.url
         )
-        return render(
-            "review.html",
-            status,
-            page_title=review.title(language, forms),
-            intro=review.intro(language, forms),
-            sections=sections,
+        return "review.html", {
+            "page_title": review.title(language, forms),
+            "intro": review.intro(language, forms),
+            "sections": sections,
             **context,
-        )
-    handlers = page_handlers(step.page, instrument, language, screen.group)
-    return render(
-        "page.html",
-        status,
-        form=form or page_form(handlers, stored=screen.stored),
-        page_title=step.page.title(language, forms),
-        intro=step.page.intro(language, forms),
-        carry_form="answers",  # the language switch saves the page's answers (_language.html)
+        }
+    handlers = page_handlers(step.page, instrument, language, screen.group, screen.display_seed)
+    return "page.html", {
+        "form": form or page_form(handlers, stored=screen.stored),
+        "page_title": step.page.title(language, forms),
+        "intro": step.page.intro(language, forms),
+        "carry_form": "answers",  # the language switch saves the page's answers (_language.html)
         **context,
-    )
+    }

@@ -379,6 +379,14 @@ class QuestionKind:
         """What the template shows for stored data."""
         return "" if data is None else str(data)
 
+    def form_values(self, field: AskedField, data: Any) -> list[tuple[str, str]]:
+        """The (input name, value) pairs the page's form posts when it shows this data: what
+        the questionnaire's script puts back into a form it has not rendered (the inverse of
+        `read`). This covers inputs named after the question holding one value or several."""
+        raw = self.raw_from_data(field, data)
+        values = [raw] if isinstance(raw, str) else list(raw)
+        return [(field.name, value) for value in values if value != ""]
+
     def display_order(self, field: AskedField) -> list[Choice]:
         """The field's choices in the order to show them."""
         return list(field.handler.choices)

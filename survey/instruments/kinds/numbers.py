@@ -274,6 +274,11 @@ class IntegerKind(NumericKind):
             return {"text": "", "nr": ["1"]}
         return {"text": "" if data is None else str(data), "nr": []}
 
+    def form_values(self, field: AskedField, data: Any) -> list[tuple[str, str]]:
+        raw = self.raw_from_data(field, data)
+        typed = [(field.name, raw["text"])] if raw["text"] else []
+        return typed + [(field.non_response_name, value) for value in raw["nr"]]
+
     def describe(self, handler: Any, data: Any) -> list[str]:
         if data is None:
             return []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -138,12 +139,20 @@ class RankingKind(NumericKind):
         return {item: str(data.get(item, "")) for item in self.item_codes(field.question)}
 
     def display_order(self, field: AskedField) -> list[Choice]:
-        """The items in ranked order when the ranking is complete, else in instrument order."""
+        """The items in ranked order when the ranking is complete, else in the order drawn for
+        the participant's response (the instrument's order where none is drawn: no seed)."""
         items = list(field.handler.choices)
         raw = field.raw or {}
         if all(_rank(str(raw.get(c.value, ""))) is not None for c in items):
             return sorted(items, key=lambda c: _rank(str(raw[c.value])))
-        return items
+        seed = field.handler.display_seed
+        if seed is None:
+            return items
+        by_code = {c.value: c for c in items}
+        return [by_code[code] for code in drawn_order(field.question.code, list(by_code), seed)]
+
+    def form_values(self, field: AskedField, data: Any) -> list[tuple[str, str]]:
+        return [(field.item_name(item), str(rank)) for item, rank in (data or {}).items()]
 
     def describe(self, handler: Any, data: Any) -> list[str]:
         if not data:
@@ -189,6 +198,18 @@ class RankingKind(NumericKind):
             scores[item] = importance[item] - noise
         order = sorted(scores, key=scores.__getitem__, reverse=True)
         return [(item, order.index(item) + 1, None) for item in self.item_codes(question)]
+
+
+def drawn_order(question: str, items: Sequence[str], seed: int) -> list[str]:
+    """The order in which a response's ranking lists its items before they are ranked: drawn
+    from the response's display seed, so that nobody's answer starts from the instrument's
+    order, and the same on every resume. A documented recipe (docs/domain.md, "Response"),
+    so that the order each participant saw can be recomputed from the seed stored with their
+    response: Python's random.Random seeded with the text "<seed>:<question code>" shuffles
+    the item codes in instrument order."""
+    order = list(items)
+    random.Random(f"{seed}:{question}").shuffle(order)
+    return order
 
 
 #: A rank has at most this many digits; int() is never given a longer string.
