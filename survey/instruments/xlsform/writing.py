@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from survey.instruments.kinds import kind_named
 from survey.instruments.kinds.choices import YES_NO_LIST
 from survey.instruments.xlsform.languages import language_column, language_label
-from survey.instruments.xlsform.reading import SurveyRow, infer_kind
+from survey.instruments.xlsform.reading.survey import SurveyRow, infer_kind
 from survey.instruments.xlsform.sheets import (
     ANALYSIS,
     BEGIN_GROUP,
