@@ -34,12 +34,14 @@ from survey.instruments.xlsform.reading.settings import (
 )
 from survey.instruments.xlsform.reading.survey import SurveyRow, read_pages
 from survey.instruments.xlsform.sheets import (
+    ANALYSIS,
     COLUMNS,
     IGNORED_BASES,
     IGNORED_SETTINGS,
     LANGUAGE_BASES,
     METADATA,
     REQUIRED_SHEETS,
+    SCORES,
     SETTINGS,
 )
 from survey.instruments.xlsform.workbook import Place, Row, Sheet
@@ -148,6 +150,8 @@ class WorkbookReading:
         if METADATA in self.sheets:
             document["metadata"] = read_metadata(self)
         document["groups"] = read_groups(self)
+        if "neutral_forms" in texts:
+            document["neutral_forms"] = texts.pop("neutral_forms")
         document["waves"] = read_waves(self)
         non_response = read_non_response(self, settings, texts.pop("non_response", {}))
         if non_response:
@@ -168,8 +172,10 @@ class WorkbookReading:
         if "review" in texts:
             document["review"] = texts.pop("review")
         document["pages"] = pages
-        document["scores"] = read_scores(self)
-        document["analysis"] = read_analysis(self)
+        if SCORES in self.sheets:
+            document["scores"] = read_scores(self)
+        if ANALYSIS in self.sheets:
+            document["analysis"] = read_analysis(self)
         return document
 
     # ------------------------------------------------------------------ columns
