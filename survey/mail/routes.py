@@ -21,6 +21,7 @@ from survey.models import (
 )
 from survey.organise.forms import ActionForm
 from survey.organise.routes import found_or_404, links_base
+from survey.respond.headings import heading
 from survey.respond.screens import invalid_link, render, use_language
 from survey.tokens import OptOutInvalid, participant_for_optout_token
 
@@ -283,7 +284,7 @@ def opt_out(token: str):
     return render(
         "optout.html",
         instrument=instrument,
-        survey_title=instrument.title(language),
+        heading=heading(participant.workshop, instrument, language),
         workshop=participant.workshop,
         form=form,
         done=participant.mail_opt_out_at is not None,
