@@ -145,7 +145,7 @@ def test_a_workshop_runs_on_the_imported_questionnaire(app, make, live_server, p
     from survey.instruments.store import import_file
     from survey.models import ResponseStatus
     from survey.organise.workshops import create_workshop, open_wave
-    from tests.dashboard_helpers import respond
+    from tests import factories
     from tests.respond_helpers import token_of
 
     version, _ = import_file(workbook_bytes(authored()), "lahore.xlsx")
@@ -158,7 +158,7 @@ def test_a_workshop_runs_on_the_imported_questionnaire(app, make, live_server, p
     for number in range(5):  # enough answers for the dashboards to show their charts
         for group in ("india", "pakistan"):
             other = make.participant(ws, group)
-            respond(other, ws.wave("pre"), {"trust_keeps": 1 + number, "warmth": 10 * number})
+            factories.response(other, "pre", {"trust_keeps": 1 + number, "warmth": 10 * number})
     token = token_of(person)
     organiser = make.user("organiser@example.org", grants={ws: "organiser"}).email
     db.session.commit()

@@ -105,6 +105,61 @@ def test_the_title_may_come_from_settings_alone():
     assert read(sheets)["titles"] == {"en": "Lahore", "ur": "لاہور", "fr": "L"}
 
 
+def test_words_for_sentences_are_read_from_their_rows_and_columns():
+    sheets = authored()
+    sheets["groups"] += [
+        {
+            "group": "india",
+            "form": "sentence_forms.participants",
+            EN: "Indian participants",
+            FR: "les participants indiens",
+        },
+        {"group": "india", "form": "sentence_forms.name", FR: "l'Inde"},
+    ]
+    sheets["texts"].append({"name": "neutral_forms.other", EN: "the other side", UR: "دوسرا فریق"})
+    sheets["scores"][0] |= {
+        "phrase::English (en)": "trust in {other}",
+        "phrase::French (fr)": "la confiance envers {other}",
+    }
+    definition = read(sheets)
+
+    assert definition["groups"][0]["sentence_forms"] == {
+        "en": {"participants": "Indian participants"},
+        "fr": {"participants": "les participants indiens", "name": "l'Inde"},
+    }
+    assert "sentence_forms" not in definition["groups"][1]
+    assert definition["neutral_forms"] == {
+        "en": {"other": "the other side"},
+        "ur": {"other": "دوسرا فریق"},
+    }
+    assert definition["scores"]["trust"]["phrases"] == {
+        "en": "trust in {other}",
+        "fr": "la confiance envers {other}",
+    }
+    assert "phrases" not in definition["scores"]["warmth"]
+    instrument = instrument_from_definition(definition, "mine.xlsx")
+    india = instrument.group("india")
+    assert india.participants("en") == "Indian participants" and india.participants("ur") is None
+    assert (india.sentence_name("fr"), india.sentence_name("en")) == ("l'Inde", "India")
+    assert instrument.neutral("ur") == {"other": "دوسرا فریق"} and instrument.neutral("fr") == {}
+    assert instrument.scores["trust"].phrase("fr") == "la confiance envers {other}"
+    assert definition_from_xlsform(xlsform_bytes(definition), "again.xlsx") == definition
+
+
+def test_a_workbook_without_scores_and_analysis_sheets_has_neither():
+    sheets = authored()
+    del sheets["scores"], sheets["analysis"]
+    definition = read(sheets)
+    assert "scores" not in definition and "analysis" not in definition
+    instrument = instrument_from_definition(definition, "mine.xlsx")
+    assert instrument.scores == {}
+    assert (instrument.perception, instrument.ranking_question, instrument.alpha_score) == (
+        None,
+        None,
+        None,
+    )
+
+
 # ---------------------------------------------------------------------------- written out
 
 
@@ -193,6 +248,43 @@ def test_the_written_workbook_has_the_xlsform_sheets_and_language_columns():
     types = [row[0] for row in book["survey"].iter_rows(min_row=2, values_only=True)]
     assert "select_one agree5" in types and "range" in types and "rank priorities" in types
     assert types[0] == "begin group" and types[-1] == "end group"
+
+
+def test_the_words_for_sentences_have_rows_and_columns_in_the_written_workbook():
+    book = load_workbook(io.BytesIO(xlsform_bytes(shipped_instrument(SHIPPED).definition)))
+
+    def rows(sheet: str) -> list[dict]:
+        values = list(book[sheet].iter_rows(values_only=True))
+        return [dict(zip(values[0], row, strict=True)) for row in values[1:]]
+
+    sentence = {
+        (row["group"], row["form"]): row[EN]
+        for row in rows("groups")
+        if row["form"].startswith("sentence_forms.")
+    }
+    assert sentence[("pakistan", "sentence_forms.participants")] == "Pakistani participants"
+    assert sentence[("nato", "sentence_forms.name")] == "NATO"
+    neutral = {row["name"]: row for row in rows("texts") if row["name"].startswith("neutral_")}
+    assert neutral["neutral_forms.other"][EN] == "the other side"
+    assert neutral["neutral_forms.other_pronoun"][EN] is None  # given in French only
+    trust = next(row for row in rows("scores") if row["name"] == "trust")
+    assert trust["phrase::English (en)"] == "trust in {other}"
+    assert trust["phrase::Urdu (ur)"] == "{other} پر اعتماد"
+
+
+def test_an_instrument_without_scores_or_analysis_writes_no_such_sheet(tmp_path):
+    definition = copy.deepcopy(shipped_instrument(SHIPPED).definition)
+    del definition["scores"], definition["analysis"]
+    data = xlsform_bytes(definition)
+    assert not {"scores", "analysis"} & set(load_workbook(io.BytesIO(data)).sheetnames)
+    assert definition_from_xlsform(data, "out.xlsx") == definition
+    assert 'id="nato-pakistan-2014"' in converts_with_pyxform(data, tmp_path)
+    # Declared but empty, they are kept as sheets without rows.
+    definition |= {"scores": {}, "analysis": {}, "metadata": {}}
+    data = xlsform_bytes(definition)
+    assert {"scores", "analysis", "metadata"} <= set(load_workbook(io.BytesIO(data)).sheetnames)
+    assert definition_from_xlsform(data, "out.xlsx") == definition
+    converts_with_pyxform(data, tmp_path)
 
 
 def test_every_key_of_the_format_has_a_place_in_a_workbook():
@@ -288,6 +380,35 @@ def test_a_missing_translation_names_its_column():
     del sheets["survey"][3][UR]
     assert problems(sheets) == [
         "mine.xlsx: survey, row 5, column D (label::Urdu (ur)): missing translation 'ur'"
+    ]
+
+
+def test_bad_words_for_sentences_are_named_at_their_cells():
+    sheets = authored()
+    sheets["groups"] += [
+        {"group": "india", "form": "sentence_forms.participants", FR: "les {Indiens}"},
+        {"group": "pakistan", "form": "sentence_forms.adjective", EN: "Pakistani"},
+        {"group": "pakistan", "form": "sentence_forms.name", "label::German (de)": "Pakistan"},
+        {"group": "pakistan", "form": "sentence_forms.name", EN: "Pakistan"},
+        {"group": "pakistan", "form": "sentence_forms.name", EN: "Pakistan again"},
+    ]
+    sheets["texts"] += [
+        {"name": "neutral_forms.other", EN: "the other side"},
+        {"name": "neutral_forms.other", EN: "them"},
+    ]
+    sheets["scores"][0]["phrase::English (en)"] = "trust in {them}"
+    assert problems(sheets) == [
+        "mine.xlsx: groups, row 8, column E (label::French (fr)): a form cannot hold braces",
+        "mine.xlsx: groups, row 9, column C (label::English (en)): unknown key 'adjective' "
+        "(expected: participants, name)",
+        "mine.xlsx: groups, row 10, column F (label::German (de)): forms for undeclared "
+        "language 'de'",
+        "mine.xlsx: groups, row 12, column B (form): the form 'sentence_forms.name' of "
+        "'pakistan' is given twice",
+        "mine.xlsx: texts, row 10, column A (name): 'neutral_forms.other' is given twice "
+        "(also on row 9)",
+        "mine.xlsx: scores, row 2, column G (phrase::English (en)): placeholder {them} is not "
+        "a form of groups india, pakistan in language 'en'",
     ]
 
 

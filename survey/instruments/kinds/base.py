@@ -79,8 +79,8 @@ class Building(Protocol):
 
 
 class SurveyRow(Protocol):
-    """A row of an XLSForm's survey sheet (survey.instruments.xlsform.reading) as the kinds
-    read it: its type, split, and its cells. The readers of typed cells report a cell they
+    """A row of an XLSForm's survey sheet (survey.instruments.xlsform.reading.survey) as the
+    kinds read it: its type, split, and its cells. The readers of typed cells report a cell they
     cannot read (and return None)."""
 
     type: str  # the type's first word: "select_one" of "select_one agree5"
@@ -97,8 +97,8 @@ class SurveyRow(Protocol):
 
 
 class XlsFormReading(Protocol):
-    """The workbook being read (survey.instruments.xlsform.reading) as `from_xlsform_row`
-    uses it."""
+    """The workbook being read (survey.instruments.xlsform.reading.document) as
+    `from_xlsform_row` uses it."""
 
     def report(self, place: Any, message: str) -> None: ...
 

@@ -16,14 +16,14 @@ ANALYSIS = "analysis"
 METADATA = "metadata"
 
 #: The sheets a workbook must have, and what each holds (for the message when one is missing).
+#: The scores and analysis sheets are optional as the document's keys are: a workbook without
+#: one has no scores, or declares no analysis role.
 REQUIRED_SHEETS = {
     SURVEY: "the pages (begin group … end group) and their questions",
     SETTINGS: "form_id, version, form_title and default_language",
     GROUPS: "the two groups of the dialogue and the words that fill {own}, {other} …",
     WAVES: "the waves (pre, post …) and their titles",
     TEXTS: "the consent, privacy and review texts",
-    SCORES: "the scores computed from the items",
-    ANALYSIS: "which items the analysis uses for what",
 }
 
 #: Translated columns are written `base::Language (code)`: these are the bases of each sheet.
@@ -34,7 +34,7 @@ LANGUAGE_BASES = {
     GROUPS: ("label",),
     WAVES: ("label",),
     TEXTS: ("label",),
-    SCORES: ("label",),
+    SCORES: ("label", "phrase"),  # the score's titles, and its phrases in sentences
 }
 #: XLSForm's columns of ODK's own messages: the platform words its messages itself.
 IGNORED_BASES = ("required_message", "constraint_message")
@@ -110,6 +110,12 @@ TEXT_PATHS = (
     "review.intros",
 )
 
+#: The groups sheet's `form` of a group's words for sentences (`sentence_forms.participants`,
+#: `sentence_forms.name`): a dot never stands in the name of a form that fills a placeholder.
+SENTENCE_FORM_PREFIX = "sentence_forms."
+#: The texts sheet's `name` of a neutral form, one row per form (`neutral_forms.other`).
+NEUTRAL_FORM_PREFIX = "neutral_forms."
+
 BEGIN_GROUP = "begin group"
 END_GROUP = "end group"
 
@@ -122,6 +128,7 @@ KEY_SHEETS = {
     "languages": SURVEY,
     "rtl_languages": SETTINGS,
     "metadata": METADATA,
+    "neutral_forms": TEXTS,
     "groups": GROUPS,
     "waves": WAVES,
     "non_response": SETTINGS,

@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from survey.instruments.kinds import kind_named
 from survey.instruments.kinds.choices import YES_NO_LIST
 from survey.instruments.xlsform.languages import language_column, language_label
-from survey.instruments.xlsform.reading import SurveyRow, infer_kind
+from survey.instruments.xlsform.reading.survey import SurveyRow, infer_kind
 from survey.instruments.xlsform.sheets import (
     ANALYSIS,
     BEGIN_GROUP,
@@ -25,8 +25,10 @@ from survey.instruments.xlsform.sheets import (
     GROUPS,
     LANGUAGE_BASES,
     METADATA,
+    NEUTRAL_FORM_PREFIX,
     SCALES,
     SCORES,
+    SENTENCE_FORM_PREFIX,
     SETTINGS,
     SURVEY,
     TEXT_PATHS,
@@ -161,12 +163,11 @@ class WorkbookWriting:
     def _groups(self) -> list[dict]:
         rows = []
         for group in self.doc["groups"]:
-            names = dict.fromkeys(name for forms in group["forms"].values() for name in forms)
-            for name in names:
-                texts = {
-                    lang: forms[name] for lang, forms in group["forms"].items() if name in forms
-                }
-                rows.append({"group": group["code"], "form": name, **self._texts("label", texts)})
+            for prefix, key in (("", "forms"), (SENTENCE_FORM_PREFIX, "sentence_forms")):
+                rows += [
+                    {"group": group["code"], "form": prefix + name, **self._texts("label", texts)}
+                    for name, texts in _by_form(group.get(key, {})).items()
+                ]
         return rows
 
     def _waves(self) -> list[dict]:
@@ -195,6 +196,10 @@ class WorkbookWriting:
                 value = value.get(part) if isinstance(value, Mapping) else None
             if value is not None:
                 rows.append({"name": path, **self._texts("label", value)})
+        rows += [
+            {"name": NEUTRAL_FORM_PREFIX + name, **self._texts("label", texts)}
+            for name, texts in _by_form(self.doc.get("neutral_forms", {})).items()
+        ]
         return rows
 
     def _scores(self) -> list[dict]:
@@ -207,7 +212,8 @@ class WorkbookWriting:
                 row["items"] = " ".join(score["items"])
             if "min_answered" in score:
                 row["min_answered"] = score["min_answered"]
-            rows.append(row | self._texts("label", score.get("titles")))
+            row |= self._texts("label", score.get("titles"))
+            rows.append(row | self._texts("phrase", score.get("phrases")))
         return rows
 
     def _analysis(self) -> list[dict]:
@@ -229,10 +235,14 @@ class WorkbookWriting:
             WAVES: self._waves(),
             SCALES: self._scales(),
             TEXTS: self._text_rows(),
-            SCORES: self._scores(),
-            ANALYSIS: self._analysis(),
         }
-        if self.doc.get("metadata"):
+        # A sheet for each optional key the document has, even empty: reading the sheet gives
+        # the key back, and a missing sheet leaves it out.
+        if "scores" in self.doc:
+            sheets[SCORES] = self._scores()
+        if "analysis" in self.doc:
+            sheets[ANALYSIS] = self._analysis()
+        if "metadata" in self.doc:
             sheets[METADATA] = self._metadata()
         book = Workbook()
         book.remove(book.active)
@@ -303,14 +313,24 @@ class _ListCodes:
 def _nested_rows(value: Mapping[str, Any], column: str) -> list[dict]:
     """A nested mapping as rows of a path (`a.b[0]`) and its value: text or a number in
     `value`, anything else (true, nothing, an empty list or text) as JSON, which keeps it
-    exact."""
+    exact. An empty mapping has no rows (its sheet, read, gives it back)."""
     rows = []
-    for path, leaf in _flat(value, lists=True):
+    for path, leaf in _flat(value, lists=True) if value else ():
         if isinstance(leaf, str | int | float) and not isinstance(leaf, bool) and leaf != "":
             rows.append({column: path, "value": leaf})
         else:
             rows.append({column: path, "json": json.dumps(leaf, ensure_ascii=False)})
     return rows
+
+
+def _by_form(by_language: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
+    """Forms by language (`{en: {own: …}}`) as the rows of a sheet: each form's texts by
+    language (`{own: {en: …}}`), forms in the order first given."""
+    names = dict.fromkeys(name for forms in by_language.values() for name in forms)
+    return {
+        name: {language: forms[name] for language, forms in by_language.items() if name in forms}
+        for name in names
+    }
 
 
 def _cell(value: Any) -> Any:
