@@ -10,7 +10,7 @@ from pyxform import xls2xform
 
 from survey.extensions import db
 from survey.models import InstrumentVersion
-from tests.browser_helpers import serious_violations, sign_in
+from tests.browser_helpers import fill, next_page, serious_violations, sign_in
 from tests.instrument_workbooks import (
     TRUST_KEEPS_UR,
     TRUST_KEEPS_UR_CORRECTED,
@@ -170,16 +170,14 @@ def test_a_workshop_runs_on_the_imported_questionnaire(app, make, live_server, p
     expect(page.locator(".survey-details")).to_have_text("Lahore")
     expect(page.locator(".survey-questionnaire")).to_have_text("لاہور مکالمہ")
     shot(page, "participant-ur")
-    page.locator("input[name=agree]").check()
-    page.locator(".step-buttons .next").click()
-    page.locator('[name="trust_keeps"][value="4"]').check()
-    page.locator("input[name=warmth]").fill("۷۵")
-    page.locator(".step-buttons .next").click()
-    for item, rank in (("trade", "1"), ("water", "2"), ("visas", "3")):
-        page.locator(f'[name="priorities-{item}"]').select_option(rank)
-    page.locator('[name="topics"][value="sport"]').check()
-    page.locator(".step-buttons .next").click()
-    page.locator(".submit-form .next").click()
+    fill(page, {"agree": "y"})
+    next_page(page)
+    fill(page, {"trust_keeps": "4", "warmth": "۷۵"})
+    next_page(page)
+    fill(page, {"priorities-trade": "1", "priorities-water": "2", "priorities-visas": "3"})
+    fill(page, {"topics": "sport"})
+    next_page(page)
+    next_page(page, ".submit-form .next")
     expect(page).to_have_url(f"{live_server}/q/pre/thanks")
     db.session.rollback()
     response = person.responses[0]
