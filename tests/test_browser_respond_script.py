@@ -244,6 +244,13 @@ def test_no_widget_stores_an_answer_the_participant_did_not_give(live_server, pa
     slider.evaluate("s => s.classList.remove('unset')")  # the same value, with its thumb
     assert slider.screenshot() != unset
     slider.evaluate("s => s.classList.add('unset')")
+    # Unset, nothing on the track shows a position: no thumb, and no part filled up to it.
+    value = slider.input_value()
+    slider.evaluate("s => { s.value = 10; }")
+    low = slider.screenshot()
+    slider.evaluate("s => { s.value = 90; }")
+    assert slider.screenshot() == low
+    slider.evaluate(f"s => {{ s.value = {value}; }}")
     next_page(page)
     # The ranking: listed in the order drawn for the participant, and nothing ranked.
     selects = page.locator(f"{CURRENT} .ranking-item select")
