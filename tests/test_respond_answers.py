@@ -9,13 +9,14 @@ from survey.extensions import db
 from survey.models import Answer, Response, ResponseStatus
 from survey.models._types import utcnow
 from survey.respond import answers as store
+from survey.respond.visit_reads import load_visit
 from survey.tokens import current_invitation, reissue_invitation
 
 
 def visit_of(participant, wave="pre"):
     invitation = current_invitation(participant)
     db.session.commit()
-    return store.load_visit(participant.id, invitation.id, wave)
+    return load_visit(participant.id, invitation.id, wave)
 
 
 def started(participant, wave="pre"):
@@ -38,15 +39,15 @@ def test_a_visit_is_none_for_withdrawn_revoked_or_unknown(make):
     person = make.participant(ws)
     invitation = current_invitation(person)
     db.session.commit()
-    assert store.load_visit(person.id, invitation.id, "pre").group == "nato"
-    assert store.load_visit(person.id, invitation.id, "later") is None
+    assert load_visit(person.id, invitation.id, "pre").group == "nato"
+    assert load_visit(person.id, invitation.id, "later") is None
     reissue_invitation(person)
     db.session.commit()
-    assert store.load_visit(person.id, invitation.id, "pre") is None
+    assert load_visit(person.id, invitation.id, "pre") is None
     fresh = current_invitation(person)
     person.withdrawn_at = utcnow()
     db.session.commit()
-    assert store.load_visit(person.id, fresh.id, "pre") is None
+    assert load_visit(person.id, fresh.id, "pre") is None
 
 
 def test_starting_twice_keeps_one_response(make):
@@ -172,7 +173,7 @@ def test_concurrent_submits_have_one_winner(app, make):
         # as in production (SQLite runs the two one after the other, PostgreSQL at once):
         # either way one UPDATE wins.
         with app.test_request_context(method="POST"):
-            mine = store.load_visit(person_id, invitation_id, "pre")
+            mine = load_visit(person_id, invitation_id, "pre")
             won = store.submit(mine, "en")
             db.session.commit()
             results.append(won)

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 from survey.models import ResponseStatus
 from survey.respond import answers as store
-from survey.respond.answers import Visit
 from survey.respond.fields import Row
 from survey.respond.flow import CONSENT, Step, neighbour, target_step
 from survey.respond.identity import respondent
 from survey.respond.pages import missing_required
 from survey.respond.tickets import Ticket, may_write
+from survey.respond.visit_reads import Visit, load_visit, load_visit_by_response
 from survey.respond.visits import SessionEnded
 
 
@@ -43,9 +43,9 @@ def posting_for(wave: str, ticket: Ticket | None, *, csrf_valid: Callable[[], bo
     ticket stands in for it (and restores it), while an expired one only shows whose page it is.
     """
     ids = respondent()
-    visit = store.load_visit(*ids, wave) if ids is not None else None
+    visit = load_visit(*ids, wave) if ids is not None else None
     if ticket is not None and ticket.wave == wave and not (visit and _names(ticket, visit)):
-        owner = store.load_visit_by_response(ticket.response_id, ticket.invitation_id, wave)
+        owner = load_visit_by_response(ticket.response_id, ticket.invitation_id, wave)
         if owner is not None:
             if visit is None and not ticket.expired:
                 return Posting(owner, may_write=True, restores_session=True)

@@ -16,13 +16,13 @@ from survey.i18n import SESSION_LANGUAGE, text_direction
 from survey.instruments import Instrument
 from survey.models import Wave, Workshop
 from survey.respond import answers as store
-from survey.respond.answers import Visit
 from survey.respond.fields import Row
 from survey.respond.flow import CONSENT, REVIEW, Opening, Step, find_step, progress
 from survey.respond.forms import AGREE_REQUIRED, ConsentForm
 from survey.respond.headings import heading
 from survey.respond.pages import page_form, page_handlers, paragraphs, review_sections
 from survey.respond.tickets import issue_ticket
+from survey.respond.visit_reads import Visit
 
 #: Native names of the interface languages, shown in the language switch.
 LANGUAGE_NAMES = {"en": "English", "ur": "اردو", "fr": "Français"}

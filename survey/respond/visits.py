@@ -14,10 +14,9 @@ from survey.extensions import db
 from survey.instruments import Instrument, shipped_instrument
 from survey.models import Participant, Wave, WaveState, Workshop
 from survey.models._types import utcnow
-from survey.respond import answers as store
-from survey.respond.answers import Visit
 from survey.respond.flow import Opening, WaveChoice, choose_wave, find_step, wave_to_come
 from survey.respond.identity import respondent
+from survey.respond.visit_reads import Visit, live_participant, load_visit, submitted_waves
 
 
 class SessionEnded(Exception):
@@ -37,7 +36,7 @@ def session_participant() -> tuple[Participant, int]:
     ids = respondent()
     if ids is None:
         raise SessionEnded
-    participant = store.live_participant(*ids)
+    participant = live_participant(*ids)
     if participant is None:
         raise LinkNoLongerValid
     return participant, ids[1]
@@ -48,9 +47,9 @@ def session_visit(wave: str) -> Visit:
     ids = respondent()
     if ids is None:
         raise SessionEnded
-    visit = store.load_visit(*ids, wave)
+    visit = load_visit(*ids, wave)
     if visit is None:
-        if store.live_participant(*ids) is None:
+        if live_participant(*ids) is None:
             raise LinkNoLongerValid
         raise NoSuchWave
     return visit
@@ -66,11 +65,11 @@ class Entry:
 
 def entry(participant: Participant, invitation_id: int) -> Entry:
     """The wave a participant's link opens now (docs/domain.md, "Invitation") and its visit."""
-    submitted = store.submitted_waves(participant.id)
+    submitted = submitted_waves(participant.id)
     choice = choose_wave(participant.workshop.waves, submitted, utcnow())
     if choice.opening is not Opening.OPEN:
         return Entry(choice, None)
-    return Entry(choice, store.load_visit(participant.id, invitation_id, choice.wave.code))
+    return Entry(choice, load_visit(participant.id, invitation_id, choice.wave.code))
 
 
 def resume_step(visit: Visit) -> str:
@@ -91,7 +90,7 @@ def closed_window(visit: Visit) -> Opening | None:
 
 def wave_after(visit: Visit) -> Wave | None:
     """A later wave the participant will still be asked to answer (for the thank-you page)."""
-    submitted = store.submitted_waves(visit.participant.id)
+    submitted = submitted_waves(visit.participant.id)
     return wave_to_come(visit.workshop.waves, visit.wave, submitted, utcnow())
 
 
