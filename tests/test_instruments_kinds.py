@@ -27,7 +27,7 @@ from survey.instruments import (
     shipped_instrument,
 )
 from survey.instruments.kinds import TextKind, register, registered, unregister
-from survey.instruments.kinds.base import Row, Span
+from survey.instruments.kinds.values import Row, Span
 from survey.instruments.store import store
 from tests.respond_helpers import PRE, Respondent, token_of
 from tests.test_synthetic import answer_problems

@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 
 from survey.extensions import db
 from survey.models import AuditEvent, Participant, ParticipantContact, ResponseStatus
-from survey.organise.roster import RosterError, RowAction, parse_roster
+from survey.organise.roster import parse_roster
 from survey.organise.roster_import import apply_roster
+from survey.organise.roster_plan import RosterError, RowAction
 from survey.public_ids import PUBLIC_ID_ALPHABET
 from survey.tokens import invitation_token, participant_for_token
 from survey.uploads import confirmed_upload

@@ -6,8 +6,9 @@ import click
 from flask.cli import AppGroup
 
 from survey.extensions import db
-from survey.organise.roster import RowAction, parse_roster
+from survey.organise.roster import parse_roster
 from survey.organise.roster_import import apply_roster
+from survey.organise.roster_plan import RowAction
 from survey.organise.workshops import workshop_by_slug
 
 roster_cli = AppGroup("roster", help="Import a workshop's participants.")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from survey.exports.import_check import ImportProblem, MalformedFile, records
 from survey.exports.spreadsheet import looks_spreadsheet_safe
-from survey.organise.roster import csv_delimiter
+from survey.text import csv_delimiter
 
 
 class TableError(ValueError):

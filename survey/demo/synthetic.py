@@ -205,7 +205,8 @@ class Synthesizer:
 
 
 class Respondent:
-    """What one synthetic person thinks, for the kinds to answer with (kinds.base.Opinions).
+    """What one synthetic person thinks, for the kinds to answer with
+    (survey.instruments.kinds.collaborators.Opinions).
 
     Without a persona (while one is drawn) only the side's views are known.
     """

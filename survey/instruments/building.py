@@ -20,7 +20,7 @@ from survey.instruments.model import (
 
 
 class Building:
-    """One document being built: what the kinds need of it (kinds.base.Building)."""
+    """One document being built: what the kinds need of it (kinds.collaborators.Building)."""
 
     def __init__(self, doc: dict) -> None:
         self.doc = doc

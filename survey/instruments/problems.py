@@ -11,7 +11,7 @@ from typing import Any
 
 from jsonschema import ValidationError
 
-from survey.instruments.kinds.base import DocPath
+from survey.instruments.kinds.values import DocPath
 from survey.instruments.schema import CODE_PATTERN, LANGUAGE_PATTERN, OPTION_CODE_PATTERN
 
 _PATTERN_NAMES = {

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from survey.instruments.kinds.base import DocPath
+from survey.instruments.kinds.values import DocPath
 
 #: The keys whose value is a translated text (language -> text).
 TEXT_KEYS = frozenset(

@@ -15,7 +15,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from survey.instruments.kinds import QuestionKind, Span, question_kinds
-from survey.instruments.kinds.base import DocPath
+from survey.instruments.kinds.values import DocPath
 from survey.instruments.model import PLACEHOLDER
 from survey.instruments.problems import (
     in_document_order,
@@ -59,7 +59,7 @@ class DocumentCheck:
     """Collects every problem of one document; tolerant of a broken shape (the schema says so).
 
     The kinds call `report`, `options`, `choices`, `scale_reference` and `number_range`
-    (survey.instruments.kinds.base.DefinitionCheck).
+    (survey.instruments.kinds.collaborators.DefinitionCheck).
     """
 
     def __init__(self, document: Any, source: str) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from survey.instruments.kinds import QuestionKind, Span, kind_named
-from survey.instruments.kinds.base import DocPath
+from survey.instruments.kinds.values import DocPath
 from survey.instruments.problems import format_path, listing
 from survey.instruments.reading import as_dict, as_list
 

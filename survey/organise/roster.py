@@ -6,13 +6,10 @@ survey.organise.roster_import.apply_roster refuses a plan with problems. The web
 """
 
 import csv
-import enum
-import hashlib
 import io
-import json
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import replace
 
 from flask import current_app
 from sqlalchemy import select
@@ -26,76 +23,15 @@ from survey.models import (
     Response,
     Workshop,
 )
-
-COLUMNS = ("external_id", "name", "email", "group", "sector", "language")
-MAX_LENGTHS = {"external_id": 100, "name": 200, "email": 254, "sector": 50}
-
-
-class RowAction(enum.StrEnum):
-    ADDED = "added"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-    SKIPPED = "skipped"  # the row matches a participant who has withdrawn
-
-
-@dataclass(frozen=True)
-class RosterProblem:
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
-
-
-@dataclass(frozen=True)
-class RosterLine:
-    """One valid row of the file and what importing it would do."""
-
-    line: int
-    action: RowAction
-    group: str  # the group's code
-    external_id: str | None = None
-    name: str | None = None
-    email: str | None = None
-    sector: str | None = None
-    language: str | None = None
-    participant_id: int | None = None  # the matched participant
-    public_id: str | None = None
-    matched_by: str | None = None  # "external_id", "email" or "name and group"
-    changes: tuple[str, ...] = ()
-
-
-@dataclass
-class RosterPlan:
-    """The dry-run result: the rows with their actions, the problems and the notes."""
-
-    lines: list[RosterLine] = field(default_factory=list)
-    problems: list[RosterProblem] = field(default_factory=list)
-    notes: list[RosterProblem] = field(default_factory=list)
-
-    @property
-    def valid(self) -> bool:
-        return not self.problems
-
-    def count(self, action: RowAction) -> int:
-        return sum(1 for line in self.lines if line.action is action)
-
-    def counts(self) -> dict[str, int]:
-        return {action.value: self.count(action) for action in RowAction}
-
-    @property
-    def fingerprint(self) -> str:
-        """A digest of what the import would do, to check that a confirmation still applies."""
-        rows = [asdict(line) for line in self.lines]
-        return hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()
-
-
-class RosterError(ValueError):
-    """The roster cannot be imported; `problems` says where and why."""
-
-    def __init__(self, problems: list[RosterProblem]) -> None:
-        super().__init__("; ".join(str(p) for p in problems))
-        self.problems = problems
+from survey.organise.roster_plan import (
+    COLUMNS,
+    MAX_LENGTHS,
+    RosterLine,
+    RosterPlan,
+    RosterProblem,
+    RowAction,
+)
+from survey.text import csv_delimiter
 
 
 def parse_roster(workshop: Workshop, data: bytes) -> RosterPlan:
@@ -130,12 +66,6 @@ def _clean(value: str) -> str | None:
 
 def _key(value: str | None) -> str | None:
     return value.casefold() if value else None
-
-
-def csv_delimiter(text: str) -> str:
-    """Comma, or the semicolon (Excel in French and other locales) or tab the header uses."""
-    header = text.split("\n", 1)[0]
-    return max((",", ";", "\t"), key=lambda d: (header.count(d), d == ","))
 
 
 class _Planner:

@@ -14,7 +14,7 @@ from survey.models import (
     StaffUser,
     Workshop,
 )
-from survey.organise.roster import RosterError, RosterLine, RosterPlan, RowAction
+from survey.organise.roster_plan import RosterError, RosterLine, RosterPlan, RowAction
 from survey.public_ids import new_public_id
 from survey.tokens import current_invitation
 

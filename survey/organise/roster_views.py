@@ -9,8 +9,9 @@ from survey.auth.access import workshop_role_required
 from survey.extensions import db
 from survey.models import Role, Workshop
 from survey.organise.forms import RosterUploadForm
-from survey.organise.roster import RosterPlan, RosterProblem, parse_roster
+from survey.organise.roster import parse_roster
 from survey.organise.roster_import import apply_roster
+from survey.organise.roster_plan import RosterPlan, RosterProblem
 from survey.organise.routes import bp
 from survey.uploads import (
     CheckedUpload,

@@ -1,7 +1,7 @@
 """Question kinds: one class per kind owns its definition keys, its answers, its exports and its
 synthetic answers (see base.QuestionKind); the registry knows them by code."""
 
-from survey.instruments.kinds.base import Choice, QuestionKind, Row, Span
+from survey.instruments.kinds.base import QuestionKind
 from survey.instruments.kinds.choices import ChoiceKind, MultiKind, YesNoKind
 from survey.instruments.kinds.numbers import IntegerKind, ScaleKind
 from survey.instruments.kinds.ranking import RankingKind
@@ -13,6 +13,7 @@ from survey.instruments.kinds.registry import (
     unregister,
 )
 from survey.instruments.kinds.text import TextKind
+from survey.instruments.kinds.values import Choice, Row, Span
 
 SCALE = register(ScaleKind())
 CHOICE = register(ChoiceKind())

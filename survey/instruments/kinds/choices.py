@@ -8,20 +8,17 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 
-from survey.instruments.kinds.base import (
+from survey.instruments.kinds.base import OptionKind
+from survey.instruments.kinds.collaborators import (
     AskedField,
     Building,
     DefinitionCheck,
-    DocPath,
     Opinions,
-    OptionKind,
-    Row,
-    Span,
     SurveyRow,
-    Value,
     XlsFormReading,
     XlsFormWriting,
 )
+from survey.instruments.kinds.values import DocPath, Row, Span, Value
 from survey.instruments.model import Option
 from survey.instruments.schema import OPTIONS
 

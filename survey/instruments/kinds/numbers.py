@@ -10,25 +10,24 @@ from typing import TYPE_CHECKING, Any
 from flask_babel import gettext as _
 
 from survey.instruments.kinds.base import (
-    AskedField,
-    Building,
-    DefinitionCheck,
-    DocPath,
-    Opinions,
     OptionKind,
     QuestionKind,
-    Row,
-    Span,
-    SurveyRow,
-    Value,
-    XlsFormReading,
-    XlsFormWriting,
     codes_listing,
     nearest,
     present,
     row_keys,
     single,
 )
+from survey.instruments.kinds.collaborators import (
+    AskedField,
+    Building,
+    DefinitionCheck,
+    Opinions,
+    SurveyRow,
+    XlsFormReading,
+    XlsFormWriting,
+)
+from survey.instruments.kinds.values import DocPath, Row, Span, Value
 from survey.instruments.schema import CODE, WIDGET
 from survey.text import western_digits
 

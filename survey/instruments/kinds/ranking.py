@@ -9,23 +9,18 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 
-from survey.instruments.kinds.base import (
+from survey.instruments.kinds.base import codes_listing, single
+from survey.instruments.kinds.collaborators import (
     AskedField,
     Building,
-    Choice,
     DefinitionCheck,
-    DocPath,
     Opinions,
-    Row,
-    Span,
     SurveyRow,
-    Value,
     XlsFormReading,
     XlsFormWriting,
-    codes_listing,
-    single,
 )
 from survey.instruments.kinds.numbers import NumericKind
+from survey.instruments.kinds.values import Choice, DocPath, Row, Span, Value
 from survey.instruments.schema import OPTIONS
 
 if TYPE_CHECKING:

@@ -8,21 +8,17 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 
-from survey.instruments.kinds.base import (
+from survey.instruments.kinds.base import QuestionKind, row_keys
+from survey.instruments.kinds.collaborators import (
     AskedField,
     Building,
     DefinitionCheck,
-    DocPath,
     Opinions,
-    QuestionKind,
-    Row,
-    Span,
     SurveyRow,
-    Value,
     XlsFormReading,
     XlsFormWriting,
-    row_keys,
 )
+from survey.instruments.kinds.values import DocPath, Row, Span, Value
 
 if TYPE_CHECKING:
     from survey.instruments.model import Question

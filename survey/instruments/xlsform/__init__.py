@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from survey.instruments.kinds.base import DocPath
+from survey.instruments.kinds.values import DocPath
 from survey.instruments.problems import InstrumentError
 from survey.instruments.validation import validation_findings
 from survey.instruments.xlsform.reading import WorkbookReading

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from survey.instruments.kinds.base import DocPath, SurveyRow
 from survey.instruments.kinds.choices import YES_NO_LIST
+from survey.instruments.kinds.collaborators import SurveyRow
+from survey.instruments.kinds.values import DocPath
 from survey.instruments.xlsform.reading.cells import whole_number
 from survey.instruments.xlsform.sheets import CHOICES
 from survey.instruments.xlsform.workbook import Row

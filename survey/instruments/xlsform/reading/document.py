@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from survey.instruments.kinds.base import DocPath
+from survey.instruments.kinds.values import DocPath
 from survey.instruments.problems import listing
 from survey.instruments.xlsform.languages import LanguageColumnError, language_of
 from survey.instruments.xlsform.reading.cells import whole_number, yes_or_no

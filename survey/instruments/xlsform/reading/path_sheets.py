@@ -7,7 +7,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from survey.instruments.kinds.base import DocPath
+from survey.instruments.kinds.values import DocPath
 from survey.instruments.xlsform.sheets import ANALYSIS, METADATA
 from survey.instruments.xlsform.workbook import Row
 

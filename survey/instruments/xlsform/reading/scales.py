@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from survey.instruments.kinds.base import DocPath, SurveyRow
+from survey.instruments.kinds.collaborators import SurveyRow
+from survey.instruments.kinds.values import DocPath
 from survey.instruments.xlsform.reading.choices import is_non_response, list_rows, option
 from survey.instruments.xlsform.sheets import SCALES
 from survey.instruments.xlsform.workbook import Row

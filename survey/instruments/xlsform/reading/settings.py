@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from survey.instruments.kinds.base import DocPath
+from survey.instruments.kinds.values import DocPath
 from survey.instruments.xlsform.languages import default_language_code
 from survey.instruments.xlsform.reading.choices import non_response_choice_labels
 from survey.instruments.xlsform.sheets import SETTINGS, SURVEY, TEXTS

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from survey.instruments.kinds import QuestionKind, kind_named, question_kinds
-from survey.instruments.kinds.base import DocPath
+from survey.instruments.kinds.values import DocPath
 from survey.instruments.problems import listing
 from survey.instruments.xlsform.sheets import (
     BEGIN_GROUP,
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 
 class SurveyRow:
-    """A survey row as the kinds read it (kinds.base.SurveyRow): its type split in two, and
+    """A survey row as the kinds read it (kinds.collaborators.SurveyRow): its type split in two, and
     cells read as text, yes/no or whole numbers, reporting a cell that is neither."""
 
     def __init__(self, row: Row, reading: WorkbookReading) -> None:
