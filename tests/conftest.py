@@ -115,6 +115,11 @@ def csrf_token(html: str) -> str:
     return match.group(1)
 
 
+def page_token(client, url: str) -> str:
+    """The CSRF token of the first form in the page at `url`."""
+    return csrf_token(client.get(url).get_data(as_text=True))
+
+
 def sign_in(
     client,
     user: StaffUser | str,
@@ -137,17 +142,6 @@ def sign_in(
     if expect is not None:
         assert response.status_code == expect, response.get_data(as_text=True)[:2000]
     return response
-
-
-@pytest.fixture
-def login(client):
-    """login(user) is sign_in(client, user), for the tests still written with it."""
-
-    def _login(user, password: str = factories.PASSWORD):
-        sign_in(client, user, password)
-        return client
-
-    return _login
 
 
 @dataclass

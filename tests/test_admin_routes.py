@@ -7,11 +7,11 @@ from sqlalchemy import select
 from survey.auth.users import user_by_email
 from survey.extensions import db
 from survey.models import AuditEvent, Role
-from tests.conftest import csrf_token, sign_in
+from tests.conftest import page_token, sign_in
 
 
 def _token(client) -> str:
-    return csrf_token(client.get("/admin/users").text)
+    return page_token(client, "/admin/users")
 
 
 def _actions() -> list[str]:

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from survey.auth import routes, throttle
 from survey.extensions import db
 from survey.models import AuditEvent
-from tests.conftest import csrf_token, sign_in
+from tests.conftest import csrf_token, page_token, sign_in
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def test_sign_in_and_out_are_audited(app, make, client):
     sign_in(client, user)
     [event] = _events("auth.login")
     assert event.actor == user.email and event.actor_id == user.id and event.address
-    client.post("/auth/logout", data={"csrf_token": csrf_token(client.get("/workshops").text)})
+    client.post("/auth/logout", data={"csrf_token": page_token(client, "/workshops")})
     assert len(_events("auth.logout")) == 1
 
 
@@ -130,7 +130,7 @@ def test_successful_sign_in_is_never_counted(app, make, client):
     user = make.user()
     for _ in range(5):
         sign_in(client, user)
-        client.post("/auth/logout", data={"csrf_token": csrf_token(client.get("/").text)})
+        client.post("/auth/logout", data={"csrf_token": page_token(client, "/")})
 
 
 def test_success_forgets_the_accounts_failures(app, make, client, pauses):
@@ -139,7 +139,7 @@ def test_success_forgets_the_accounts_failures(app, make, client, pauses):
     sign_in(client, user, "wrong", address="10.0.3.1", expect=None)
     sign_in(client, user, "wrong", address="10.0.3.2", expect=None)
     sign_in(client, user, address="10.0.3.3")
-    client.post("/auth/logout", data={"csrf_token": csrf_token(client.get("/").text)})
+    client.post("/auth/logout", data={"csrf_token": page_token(client, "/")})
     sign_in(client, user, "wrong", address="10.0.3.4", expect=None)
     sign_in(client, user, address="10.0.3.5")
 

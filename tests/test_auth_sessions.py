@@ -6,7 +6,7 @@ from survey.auth import sessions
 from survey.auth.sessions import BACKGROUND_HEADER, LAST_SEEN_AT, SIGNED_IN_AT
 from survey.auth.users import set_password
 from survey.extensions import db
-from tests.conftest import csrf_token, sign_in
+from tests.conftest import page_token, sign_in
 
 
 def _cookie(client) -> str:
@@ -27,7 +27,7 @@ def test_logout_ends_a_copied_cookie(app, make, client):
     sign_in(client, make.user())
     copied = _cookie(client)
     assert _signed_in(_client_with(app, copied))
-    client.post("/auth/logout", data={"csrf_token": csrf_token(client.get("/workshops").text)})
+    client.post("/auth/logout", data={"csrf_token": page_token(client, "/workshops")})
     assert not _signed_in(client)
     thief = _client_with(app, copied)
     response = thief.get("/workshops")
@@ -37,7 +37,7 @@ def test_logout_ends_a_copied_cookie(app, make, client):
 def test_signing_in_again_after_logout_works(app, make, client):
     user = make.user()
     sign_in(client, user)
-    client.post("/auth/logout", data={"csrf_token": csrf_token(client.get("/workshops").text)})
+    client.post("/auth/logout", data={"csrf_token": page_token(client, "/workshops")})
     sign_in(client, user)
     assert _signed_in(client)
 

@@ -10,7 +10,7 @@ from survey.extensions import db
 from survey.models import AuditEvent, Coding, SettledCoding
 from survey.organise.participants import withdraw_participant
 from tests.coding_helpers import URDU, code, coding_world
-from tests.conftest import csrf_token, sign_in
+from tests.conftest import csrf_token, page_token, sign_in
 
 
 @pytest.fixture
@@ -80,7 +80,7 @@ def test_coding_a_page_saves_themes_no_theme_and_takes_codings_back(client, worl
 def test_a_theme_not_offered_or_no_theme_beside_a_theme_is_refused(client, world, people, make):
     sign_in(client, people["organiser"])
     address = f"{base(world)}/hope_text"
-    token = csrf_token(client.get(address).get_data(as_text=True))
+    token = page_token(client, address)
     first = world.answers["nato hope 0"].id
     elsewhere = make.workshop()
     from survey.coding.themes import create_theme

@@ -10,14 +10,10 @@ import pytest
 from survey.exports.importer import import_long
 from survey.models import Participant
 from survey.organise.roster import parse_roster
-from tests.conftest import csrf_token, sign_in
+from tests.conftest import page_token, sign_in
 from tests.respond_helpers import PRE, TRUST, Respondent, token_of
 
 VERSION = "nato-pakistan-2014@1"
-
-
-def _token(client, url: str) -> str:
-    return csrf_token(client.get(url).get_data(as_text=True))
 
 
 def _refused(response) -> bool:
@@ -25,10 +21,10 @@ def _refused(response) -> bool:
 
 
 @pytest.fixture
-def organiser(app, make, login):
+def organiser(app, make, client):
     """A workshop and a client signed in as its organiser."""
     workshop = make.workshop()
-    client = login(make.user(grants={workshop: "organiser"}))
+    sign_in(client, make.user(grants={workshop: "organiser"}))
     return workshop, client
 
 
@@ -72,7 +68,7 @@ def test_a_nul_in_a_console_form_is_refused(app, organiser):
     workshop, client = organiser
     url = f"/workshops/{workshop.slug}/groups"
     labels = {"label_nato": "NATO", "label_pakistan": "Pak\x00istan"}
-    response = client.post(url, data={**labels, "csrf_token": _token(client, url)})
+    response = client.post(url, data={**labels, "csrf_token": page_token(client, url)})
     assert _refused(response)
     assert workshop.group("pakistan").label != "Pak\x00istan"
     new = {
@@ -81,10 +77,10 @@ def test_a_nul_in_a_console_form_is_refused(app, organiser):
         "instrument": "nato-pakistan-2014",
         "timezone": "Asia/Karachi",
         "min_cell": "5",
-        "csrf_token": _token(client, "/workshops/new"),
+        "csrf_token": page_token(client, "/workshops/new"),
     }
     assert _refused(client.post("/workshops/new", data=new))
-    odd_name = {"csrf_token": _token(client, url), "label\x00": "x"}
+    odd_name = {"csrf_token": page_token(client, url), "label\x00": "x"}
     assert _refused(client.post(url, data=odd_name))
 
 
@@ -115,14 +111,14 @@ def test_a_roster_confirmation_with_a_nul_shows_the_problem_not_a_500(app, organ
     data = b"name,group\nB\x00o,nato\n"
     upload = {
         "file": (io.BytesIO(data), "roster.csv"),
-        "csrf_token": _token(client, url),
+        "csrf_token": page_token(client, url),
     }
     checked = client.post(url, data=upload, content_type="multipart/form-data")
     assert checked.status_code == 422 and "NUL" in checked.get_data(as_text=True)
     # A confirmation forged around the check (its signature cannot be made) is refused.
     confirm = {
         "payload": base64.urlsafe_b64encode(data).decode(),
-        "csrf_token": _token(client, url),
+        "csrf_token": page_token(client, url),
     }
     response = client.post(f"{url}/confirm", data=confirm)
     assert response.status_code == 400

@@ -7,23 +7,20 @@ from sqlalchemy import func, select
 
 from survey.extensions import db
 from survey.models import Workshop
-from tests.conftest import csrf_token
+from tests.conftest import page_token, sign_in
 from tests.respond_helpers import PRE, Respondent, ranking, token_of
 
 HUGE = "9" * 20  # past a 64-bit integer
 ENORMOUS = "9" * 5000  # past what int() converts from text
 
 
-def _token(client, url: str) -> str:
-    return csrf_token(client.get(url).get_data(as_text=True))
-
-
 @pytest.fixture
-def admin(app, make, login):
+def admin(app, make, client):
     """An admin, signed in, who also organises a workshop."""
     workshop = make.workshop(open_waves=())
     user = make.user(admin=True, grants={workshop: "organiser"})
-    return user, workshop, login(user)
+    sign_in(client, user)
+    return user, workshop, client
 
 
 @pytest.mark.parametrize("page", [HUGE, f"-{HUGE}", ENORMOUS, "0", "abc", "2"])
@@ -46,7 +43,7 @@ def test_the_first_and_last_days_there_are_filter_the_audit_log(app, admin, sinc
 )
 def test_an_id_too_large_for_the_database_is_not_found(app, admin, action):
     _, _, client = admin
-    token = _token(client, "/admin/users")
+    token = page_token(client, "/admin/users")
     response = client.post(f"/admin/users/{HUGE}/{action}", data={"csrf_token": token})
     assert response.status_code == 404
     user_id = admin[0].id
@@ -58,7 +55,7 @@ def test_an_id_too_large_for_the_database_is_not_found(app, admin, action):
 
 def test_an_out_of_range_workshop_in_a_grant_is_refused(app, admin):
     user, _, client = admin
-    token = _token(client, "/admin/users")
+    token = page_token(client, "/admin/users")
     data = {"csrf_token": token, f"u{user.id}-workshop": HUGE, f"u{user.id}-role": "organiser"}
     response = client.post(f"/admin/users/{user.id}/grants", data=data)
     assert response.status_code == 302
@@ -74,7 +71,7 @@ def test_the_smallest_group_shown_is_bounded(app, admin, min_cell):
         "instrument": "nato-pakistan-2014",
         "timezone": "Asia/Karachi",
         "min_cell": min_cell,
-        "csrf_token": _token(client, "/workshops/new"),
+        "csrf_token": page_token(client, "/workshops/new"),
     }
     response = client.post("/workshops/new", data=data)
     assert response.status_code == 200
@@ -95,7 +92,7 @@ def test_a_wave_window_far_from_the_present_is_refused(
     _, _, client = admin
     workshop = make.workshop(open_waves=(), timezone=timezone)  # admins organise every workshop
     url = f"/workshops/{workshop.slug}/waves/pre"
-    data = {"csrf_token": _token(client, url), "opens_at": opens_at, "closes_at": closes_at}
+    data = {"csrf_token": page_token(client, url), "opens_at": opens_at, "closes_at": closes_at}
     response = client.post(url, data=data)
     assert response.status_code == 200 and "between the years" in response.get_data(as_text=True)
     db.session.expire_all()

@@ -5,18 +5,18 @@ import re
 
 import pytest
 
-from tests.conftest import csrf_token
+from tests.conftest import page_token, sign_in
 
 VALUES = ["%00", "9" * 20, "9" * 5000]
 QUERY_NAMES = ("page", "q", "group", "wave", "language", "sector", "question", "back", "next")
 
 
 @pytest.mark.parametrize("value", VALUES)
-def test_no_route_fails_on_a_nul_or_an_oversized_number(app, make, login, value):
+def test_no_route_fails_on_a_nul_or_an_oversized_number(app, make, client, value):
     workshop = make.workshop(open_waves=("pre",))
-    client = login(make.user(admin=True))
+    sign_in(client, make.user(admin=True))
     query = "&".join(f"{name}={value}" for name in QUERY_NAMES)
-    form = {"csrf_token": csrf_token(client.get("/admin/users").get_data(as_text=True))}
+    form = {"csrf_token": page_token(client, "/admin/users")}
     form["field"] = value.replace("%00", "\x00")
     failures = []
     for rule in app.url_map.iter_rules():

@@ -20,7 +20,7 @@ from survey.models import (
     TranslationReview,
     VersionOrigin,
 )
-from tests.conftest import csrf_token, sign_in
+from tests.conftest import csrf_token, page_token, sign_in
 from tests.instrument_workbooks import (
     TRUST_KEEPS_UR,
     TRUST_KEEPS_UR_CORRECTED,
@@ -255,7 +255,7 @@ def test_staff_see_only_the_instruments_of_their_workshops(app, make, client):
     imported(client)
     client.post(
         "/auth/logout",
-        data={"csrf_token": csrf_token(client.get("/instruments").get_data(as_text=True))},
+        data={"csrf_token": page_token(client, "/instruments")},
     )
     stranger = make.user("stranger@example.org")
     sign_in(client, stranger)
@@ -275,7 +275,7 @@ def test_staff_see_only_the_instruments_of_their_workshops(app, make, client):
     colleague = make.user("colleague@example.org", grants={ws: "organiser"})
     client.post(
         "/auth/logout",
-        data={"csrf_token": csrf_token(client.get("/instruments").get_data(as_text=True))},
+        data={"csrf_token": page_token(client, "/instruments")},
     )
     sign_in(client, colleague)
     assert client.get("/instruments/lahore-2027/1").status_code == 200

@@ -15,11 +15,7 @@ from survey.organise.workshops import (
     workshop_by_slug,
     workshops_visible_to,
 )
-from tests.conftest import csrf_token, sign_in
-
-
-def _form(client, url: str) -> str:
-    return csrf_token(client.get(url).get_data(as_text=True))
+from tests.conftest import page_token, sign_in
 
 
 def test_any_staff_member_creates_a_workshop_and_becomes_its_organiser(app, make, client):
@@ -28,7 +24,7 @@ def test_any_staff_member_creates_a_workshop_and_becomes_its_organiser(app, make
     response = client.post(
         "/workshops/new",
         data={
-            "csrf_token": _form(client, "/workshops/new"),
+            "csrf_token": page_token(client, "/workshops/new"),
             "title": "Islamabad 2014",
             "slug": "isb-2014",
             "place": "Islamabad",
@@ -64,7 +60,7 @@ def test_any_staff_member_creates_a_workshop_and_becomes_its_organiser(app, make
 def test_bad_workshop_input_is_shown_not_crashed(app, make, client, field, value, message):
     sign_in(client, make.user())
     data = {
-        "csrf_token": _form(client, "/workshops/new"),
+        "csrf_token": page_token(client, "/workshops/new"),
         "title": "T",
         "slug": "good-slug",
         "instrument": "nato-pakistan-2014",
@@ -82,7 +78,7 @@ def test_a_taken_slug_is_refused(app, make, client):
     make.workshop("taken")
     sign_in(client, make.user())
     data = {
-        "csrf_token": _form(client, "/workshops/new"),
+        "csrf_token": page_token(client, "/workshops/new"),
         "title": "T",
         "slug": "taken",
         "instrument": "nato-pakistan-2014",
@@ -126,7 +122,7 @@ def test_wave_window_is_entered_in_the_workshops_time_zone(app, make, client):
     response = client.post(
         url,
         data={
-            "csrf_token": _form(client, url),
+            "csrf_token": page_token(client, url),
             "opens_at": "2014-03-12T17:30",
             "closes_at": "2014-03-13T12:00",
         },
@@ -149,13 +145,13 @@ def test_a_window_that_closes_before_it_opens_is_refused(app, make, client):
     response = client.post(
         url,
         data={
-            "csrf_token": _form(client, url),
+            "csrf_token": page_token(client, url),
             "opens_at": "2014-03-12T17:30",
             "closes_at": "2014-03-12T09:00",
         },
     )
     assert response.status_code == 200 and "close after it opens" in response.get_data(as_text=True)
-    garbage = client.post(url, data={"csrf_token": _form(client, url), "opens_at": "soon"})
+    garbage = client.post(url, data={"csrf_token": page_token(client, url), "opens_at": "soon"})
     assert garbage.status_code == 200
     db.session.expire_all()
     assert ws.wave("pre").opens_at is None
@@ -165,7 +161,7 @@ def test_a_window_that_closes_before_it_opens_is_refused(app, make, client):
 def test_open_and_close_now_are_audited(app, make, client):
     ws = make.workshop(open_waves=())
     sign_in(client, make.user(grants={ws: "organiser"}))
-    token = _form(client, f"/workshops/{ws.slug}")
+    token = page_token(client, f"/workshops/{ws.slug}")
     client.post(f"/workshops/{ws.slug}/waves/pre/open", data={"csrf_token": token})
     db.session.expire_all()
     assert ws.wave("pre").state() is WaveState.OPEN
