@@ -3,6 +3,7 @@ per record, whatever control characters a request carries (so no request can for
 
 import io
 import logging
+import time
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -305,6 +306,11 @@ def test_gunicorn_logs_neither_a_token_nor_a_forged_line(app, make, tmp_path):
             connection.request("GET", path, headers={"Referer": f"{server.url}/s/{token}"})
             assert connection.getresponse().status == status, path
             connection.close()
+        # A worker writes a request's access line after sending the response: wait for the
+        # last one before stopping the server.
+        deadline = time.monotonic() + 10
+        while "GET /nothing" not in server.access_log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.05)
     written = server.access_log.read_text() + server.error_log.read_text()
     assert token not in written
     lines = server.access_log.read_text().splitlines()
