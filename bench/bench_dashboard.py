@@ -42,7 +42,9 @@ if str(ROOT) not in sys.path:  # run as a script: `python bench/bench_dashboard.
 
 from sqlalchemy import event  # noqa: E402
 
-from bench.common import DATA_SLUG, TEST_SECRET_KEY, dataset, staff_client, table  # noqa: E402
+from bench.data import DATA_SLUG, dataset, staff_client  # noqa: E402
+from bench.server import TEST_SECRET_KEY  # noqa: E402
+from bench.tables import table  # noqa: E402
 
 PAGES = ("", "/trust", "/perception", "/priorities", "/obstacles", "/text")
 CACHE_KEY = "dashboard_cache"  # app.extensions key of survey.dashboard.cache
