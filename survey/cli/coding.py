@@ -39,7 +39,7 @@ def export_(slug: str, output: Path) -> None:
 def import_(slug: str, file: Path, dry_run: bool) -> None:
     """Bring codings back (e.g. coded in a spreadsheet); all or nothing."""
     workshop = found_workshop(slug)
-    result = import_codings(workshop, file.read_bytes(), dry_run=dry_run, actor=None)
+    result = import_codings(workshop, file.read_bytes(), dry_run=dry_run)
     finish_import(file, result, dry_run, "Imported")
 
 

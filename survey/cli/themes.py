@@ -57,5 +57,5 @@ def export_(slug: str, file: Path) -> None:
 def import_(slug: str, file: Path, dry_run: bool) -> None:
     """Add the file's themes and update those it names (nothing is written if a line is bad)."""
     workshop = found_workshop(slug)
-    result = import_themes(workshop, file.read_bytes(), dry_run=dry_run, actor="cli")
+    result = import_themes(workshop, file.read_bytes(), dry_run=dry_run)
     finish_import(file, result, dry_run, "Imported the codebook")
