@@ -34,7 +34,7 @@ from survey.dashboard.views.text import TextBlock
 from survey.dashboard.views.themes import ThemesView, themes_view
 from survey.dashboard.views.trust import TrustView, trust_view
 
-STYLES = ("css/app.css", "css/dashboard.css")
+STYLES = ("css/app.css", "css/staff.css", "css/dashboard.css")
 # plotly.js with only the trace types the charts use (survey/static/vendor/plotly/README.md):
 # pages load it, the report carries it.
 PLOTLY = "vendor/plotly/plotly-basic.min.js"
