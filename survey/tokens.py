@@ -7,7 +7,7 @@ SHA-256 for lookup. Raising the issue number revokes the old link. An e-mail's o
 carries a token of its own that needs no lookup at all: the participant's id and its HMAC.
 
 A card code is the same personal link in a form a person can type from a printed card
-(docs/domain.md, "Card code"): 100 bits of another HMAC in Crockford's base32, which has no
+(docs/domain.md, "Card code"): 140 bits of another HMAC in Crockford's base32, which has no
 I, L, O or U, grouped by four. It is read whatever the case, the spaces or dashes, and with
 O typed for 0 and I or L for 1.
 """
@@ -29,7 +29,7 @@ TOKEN_BYTES = 24  # 192 bits
 JOIN_CODE_BYTES = 16  # 128 bits
 #: Crockford's base32: the digits and the letters but I, L, O and U.
 CARD_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-CARD_CODE_CHARACTERS = 20  # 100 bits, 5 bits a character
+CARD_CODE_CHARACTERS = 28  # 140 bits, 5 bits a character: at least 128, in whole groups
 CARD_CODE_GROUP = 4
 # How a card code may be typed: any case, spaces and dashes anywhere, look-alike letters.
 _CARD_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212.]+")

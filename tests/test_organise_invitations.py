@@ -146,7 +146,7 @@ def test_cards_links_match_the_csv_links(app, make, client):
         html,
     )
     assert participant_for_card_code(printed.group(1)) == person
-    assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){4}", printed.group(1))
+    assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){6}", printed.group(1))
 
 
 def test_posters_carry_each_groups_join_link(app, make, client):

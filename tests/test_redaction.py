@@ -188,7 +188,7 @@ def test_a_token_is_redacted_however_its_path_is_written(text):
     assert "[redacted]" in redacted
 
 
-CARD = "7K3M-Q9TP-XW4R-2HNB-8D5F"
+CARD = "7K3M-Q9TP-XW4R-2HNB-8D5F-C6JV-3R9A"
 
 
 @pytest.mark.parametrize(

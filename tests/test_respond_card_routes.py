@@ -59,7 +59,7 @@ def test_the_form_takes_the_code_as_a_person_types_it(client, person):
 def test_the_form_says_what_is_wrong_and_keeps_the_page(client, person):
     code_of(person)
     empty = type_code(client, "")
-    wrong = type_code(client, "7K3M-Q9TP-XW4R-2HNB-8D5F")
+    wrong = type_code(client, "7K3M-Q9TP-XW4R-2HNB-8D5F-C6JV-3R9A")
 
     assert empty.status_code == 422
     assert "Type the code printed on your card." in empty.get_data(as_text=True)
@@ -70,7 +70,7 @@ def test_the_form_says_what_is_wrong_and_keeps_the_page(client, person):
 
 
 def test_the_form_needs_its_csrf_token(client):
-    assert client.post("/c", data={"code": "7K3M-Q9TP-XW4R-2HNB-8D5F"}).status_code == 400
+    assert client.post("/c", data={"code": "7K3M-Q9TP-XW4R-2HNB-8D5F-C6JV-3R9A"}).status_code == 400
 
 
 def test_the_form_is_translated(client):
@@ -87,7 +87,7 @@ def test_unknown_revoked_and_withdrawn_cards_look_like_any_invalid_link(client, 
     withdrawn.withdrawn_at = utcnow()
     db.session.commit()
 
-    pages = [client.get(f"/c/{code}") for code in ("7K3M-Q9TP-XW4R-2HNB-8D5F", old, gone)]
+    pages = [client.get(f"/c/{code}") for code in ("7K3M-Q9TP-XW4R-2HNB-8D5F-C6JV-3R9A", old, gone)]
     assert {page.status_code for page in pages} == {404}
     assert all("This link does not work" in page.get_data(as_text=True) for page in pages)
 

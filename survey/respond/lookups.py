@@ -4,10 +4,9 @@ limited per client address (docs/operations.md).
 A valid token or join code always opens: only a look-up that fails consults the limit and is
 counted against it. So a whole venue behind one address can start at the same moment, even
 after stale QR cards or mistyped links have used up that address's failures. Guessing stays
-hopeless because of the secrets' size (tokens 192 bits, join codes 128; survey.tokens), not
-because of the limit, which keeps an address from hammering the look-up with failures. Card
-codes, typed by hand, have 100 bits: with this limit, guessing one stays hopeless too
-(docs/domain.md, "Card code").
+hopeless because of the secrets' size (tokens 192 bits, card codes 140, join codes 128;
+survey.tokens), not because of the limit, which keeps an address from hammering the look-up
+with failures.
 
 Personal links, card codes and join codes share one budget per address, counted with
 Flask-Limiter's own storage and limit objects: in Redis when RATELIMIT_STORAGE_URI names it, so
