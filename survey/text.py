@@ -1,7 +1,11 @@
 """Text as people type it and as their spreadsheets save it, read the same way wherever it
 is typed."""
 
+import re
 import unicodedata
+
+#: Letters of the Arabic script, in which Urdu is written (its blocks and presentation forms).
+_ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 
 
 def western_digits(text: str) -> str:
@@ -10,6 +14,11 @@ def western_digits(text: str) -> str:
         str(unicodedata.decimal(ch)) if unicodedata.decimal(ch, None) is not None else ch
         for ch in text
     )
+
+
+def in_arabic_script(text: str) -> bool:
+    """Whether the text has letters of the Arabic script (Urdu's)."""
+    return _ARABIC_SCRIPT.search(text) is not None
 
 
 def csv_delimiter(text: str) -> str:

@@ -9,8 +9,10 @@ from datetime import date
 from babel.dates import format_date, format_interval
 from flask_babel import get_locale
 
+from survey.i18n import text_direction
 from survey.instruments import Instrument
 from survey.models import Workshop
+from survey.text import in_arabic_script
 
 
 @dataclass(frozen=True)
@@ -18,6 +20,9 @@ class Heading:
     title: str  # the workshop's title (the questionnaire's, where there is no workshop)
     details: str  # the place and dates, in the page's language; "" when unknown
     questionnaire: str  # the questionnaire's title, where it differs from `title`
+    # The title's language where it is not the page's: "" (unknown) for a title in Latin letters
+    # on an Urdu page, so that it is not set in Nastaliq with Nastaliq's tall lines; else None.
+    title_lang: str | None = None
 
 
 def heading(workshop: Workshop | None, instrument: Instrument | None, language: str) -> Heading:
@@ -26,10 +31,12 @@ def heading(workshop: Workshop | None, instrument: Instrument | None, language: 
     questionnaire = instrument.title(language) if instrument else ""
     if workshop is None:
         return Heading(questionnaire, "", "")
+    latin_on_urdu = text_direction(language) == "rtl" and not in_arabic_script(workshop.title)
     return Heading(
         workshop.title,
         workshop_details(workshop, language),
         questionnaire if questionnaire != workshop.title else "",
+        "" if latin_on_urdu else None,
     )
 
 
