@@ -79,3 +79,37 @@ def test_from_sign_in_to_cards_and_a_live_count(app, make, live_server, page):
     expect(page.locator('[data-count="total.waves.pre.started"]')).to_have_text("1")
     assert page.evaluate("window.__sameDocument") is True  # updated in place, no reload
     assert page.console_errors == []
+
+
+def test_a_printed_card_shows_its_whole_typeable_code_in_every_language(
+    app, make, live_server, page
+):
+    """The longest instructions (French) and a contact must not push the code off the card."""
+    workshop = make.workshop(
+        "cards",
+        title="NATO–Pakistan partnership after 2014: a dialogue in Islamabad",
+        place="Islamabad",
+    )
+    workshop.contact_name = "Workshop secretariat"
+    workshop.contact_email = "secretariat@example.org"
+    workshop.contact_phone = "+92 51 000 0000"
+    for language, group in (("en", "nato"), ("fr", "nato"), ("ur", "pakistan")):
+        make.participant(workshop, group, language=language, name="Marie-Christine Lefèvre-Dubois")
+    email = make.user(grants={workshop: "organiser"}).email
+    db.session.commit()
+    sign_in(page, live_server, email)
+    page.goto(f"{live_server}/workshops/cards/cards")
+    page.emulate_media(media="print")
+    cards = page.locator("article.card")
+    assert cards.count() == 3
+    for index in range(3):
+        card = cards.nth(index).bounding_box()
+        for part in (".card-code", ".card-contact", ".card-instructions"):
+            box = cards.nth(index).locator(part).bounding_box()
+            inside = (
+                box["x"] >= card["x"] - 0.5
+                and box["y"] >= card["y"] - 0.5
+                and box["x"] + box["width"] <= card["x"] + card["width"] + 0.5
+                and box["y"] + box["height"] <= card["y"] + card["height"] + 0.5
+            )
+            assert inside, (cards.nth(index).get_attribute("lang"), part, box, card)
