@@ -80,15 +80,15 @@ ACCESS = {
     "dashboard.report": EITHER,
     "dashboard.themes": EITHER,
     "api.workshop_stats": EITHER,
-    # coding the free text: coders are organisers and researchers; researchers assign samples,
-    # settle disagreements and download the codings (they name participants)
+    # coding the free text: coders are organisers and researchers, and settle their
+    # disagreements; researchers assign samples and download the codings (they name participants)
     "coding.home": EITHER,
     "coding.answers": EITHER,
     "coding.first": EITHER,
     "coding.answer": EITHER,
     "coding.agreement": EITHER,
     "coding.disagreements_list": EITHER,
-    "coding.settle_answer": RESEARCHER,
+    "coding.settle_answer": EITHER,
     "coding.theme_list": EITHER,
     "coding.theme": EITHER,
     "coding.delete_theme": EITHER,

@@ -184,17 +184,27 @@ def test_samples_are_drawn_in_every_cell(client, world, people):
     assert "0 of 4" in html  # ceil(20 % of 6) in each of the two cells
 
 
-def test_organisers_cannot_assign_samples_or_settle(client, world, people):
+def test_organisers_cannot_assign_samples_or_download_the_codings(client, world, people):
     sign_in(client, people["organiser"])
     assert client.get(f"{base(world)}/samples").status_code == 403
+    assert client.get(f"{base(world)}/codings.csv").status_code == 403
+
+
+def test_an_organiser_who_codes_settles_a_disagreement_too(client, world, people):
+    a, b = people["researcher"], people["organiser"]
+    code(world, a, "nato hope 0", "border")
+    code(world, b, "nato hope 0", "dialogue")
+    sign_in(client, b)
+    page = client.get(f"{base(world)}/hope_text/disagreements").get_data(as_text=True)
+    assert "nato hope 0" in page and "Settle" in page
     answer = world.answers["nato hope 0"].id
-    page = client.get(f"{base(world)}/hope_text").get_data(as_text=True)
     response = client.post(
         f"{base(world)}/hope_text/answers/{answer}/settle",
-        data={"csrf_token": csrf_token(page), f"answer-{answer}-none": "none"},
+        data={"csrf_token": csrf_token(page), f"answer-{answer}": [world.themes["dialogue"].id]},
     )
-    assert response.status_code == 403
-    assert client.get(f"{base(world)}/codings.csv").status_code == 403
+    assert response.status_code == 302
+    settled = client.get(f"{base(world)}/hope_text/disagreements").get_data(as_text=True)
+    assert "No disagreement waits to be settled." in settled
 
 
 def test_agreement_disagreements_and_settling(client, world, people):

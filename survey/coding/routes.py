@@ -247,7 +247,7 @@ def disagreements_list(workshop: Workshop, question: str):
 
 
 @bp.post("/<question>/answers/<int:answer_id>/settle")
-@workshop_role_required(Role.RESEARCHER)
+@workshop_role_required(*CODERS)
 def settle_answer(workshop: Workshop, question: str, answer_id: int):
     """Set the final coding of an answer the coders disagreed on (or reopen it)."""
     _question(workshop, question)
