@@ -16,6 +16,7 @@ ADMIN = "admin"  # admins only
 ORGANISER = frozenset({"organiser"})  # per workshop (admins always pass)
 RESEARCHER = frozenset({"researcher"})
 EITHER = ORGANISER | RESEARCHER
+ANY_ORGANISER = "any organiser"  # organisers of any workshop (and admins)
 
 ACCESS = {
     # public pages, assets and sign-in
@@ -101,17 +102,18 @@ ACCESS = {
     "exports.paper": EITHER,
     "exports.import_responses": ORGANISER,
     "exports.confirm_import": ORGANISER,
-    # the instrument library: any staff member, who sees the instruments of their workshops
+    # the instrument library: admins and organisers of any workshop, who see the instruments of
+    # their workshops
     # (tests/test_library_routes.py checks which ones)
-    "library.index": STAFF,
-    "library.upload": STAFF,
-    "library.confirm_upload": STAFF,
-    "library.version": STAFF,
-    "library.download": STAFF,
-    "library.preview": STAFF,
-    "library.review": STAFF,
-    "library.mark_language_reviewed": STAFF,
-    "library.diff": STAFF,
+    "library.index": ANY_ORGANISER,
+    "library.upload": ANY_ORGANISER,
+    "library.confirm_upload": ANY_ORGANISER,
+    "library.version": ANY_ORGANISER,
+    "library.download": ANY_ORGANISER,
+    "library.preview": ANY_ORGANISER,
+    "library.review": ANY_ORGANISER,
+    "library.mark_language_reviewed": ANY_ORGANISER,
+    "library.diff": ANY_ORGANISER,
     # administration
     "admin.users": ADMIN,
     "admin.add_grant": ADMIN,
@@ -205,6 +207,8 @@ def _allowed(access, actor: str) -> bool:
         return True
     if access == ADMIN:
         return False
+    if access == ANY_ORGANISER:
+        return actor in ("organiser", "other_organiser")
     return actor in access  # "researcher" / "organiser" of this workshop
 
 

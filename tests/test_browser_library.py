@@ -40,7 +40,8 @@ def choose_file(page, name: str, data: bytes) -> None:
 def test_import_preview_correct_review_and_download(app, make, live_server, page, tmp_path):
     from playwright.sync_api import expect
 
-    email = make.user("organiser@example.org").email
+    # An organiser of a workshop (of the shipped questionnaire) brings a questionnaire of their own.
+    email = make.user("organiser@example.org", grants={make.workshop("isb"): "organiser"}).email
     db.session.commit()  # hold no transaction open while the server writes
     page.set_default_timeout(15_000)
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -129,7 +130,9 @@ def test_import_preview_correct_review_and_download(app, make, live_server, page
     assert path.name == "lahore-2027-2.xlsx"
     assert xls2xform.convert(xlsform=str(path), validate=False).warnings == []
     db.session.expire_all()
-    assert [v.label for v in InstrumentVersion.query.order_by("version")] == [
+    assert [
+        v.label for v in InstrumentVersion.query.filter_by(key="lahore-2027").order_by("version")
+    ] == [
         "lahore-2027@1",
         "lahore-2027@2",
     ]

@@ -32,9 +32,22 @@ from tests.instrument_workbooks import (
 
 @pytest.fixture
 def organiser(make, client):
-    user = make.user("organiser@example.org")
+    """An admin, signed in: organisers of a workshop are tested apart (a workshop stores the
+    shipped questionnaire it uses as a version, which these tests want still unstored)."""
+    user = make.user("organiser@example.org", admin=True)
     sign_in(client, user)
     return user
+
+
+def test_the_library_is_for_admins_and_organisers(app, make, client):
+    workshop = make.workshop("read")
+    sign_in(client, make.user("researcher@example.org", grants={workshop: "researcher"}))
+    assert "Questionnaires" not in client.get("/workshops").get_data(as_text=True)
+    assert client.get("/instruments").status_code == 403
+    client.post("/auth/logout", data={"csrf_token": page_token(client, "/workshops")})
+    sign_in(client, make.user("organiser@example.org", grants={workshop: "organiser"}))
+    assert "Questionnaires" in client.get("/workshops").get_data(as_text=True)
+    assert client.get("/instruments").status_code == 200
 
 
 def upload(client, data: bytes, name: str = "lahore.xlsx"):
@@ -250,14 +263,14 @@ def test_the_shipped_file_is_stored_when_reviewed(app, organiser, client):
 
 
 def test_staff_see_only_the_instruments_of_their_workshops(app, make, client):
-    owner = make.user("owner@example.org")
+    owner = make.user("owner@example.org", grants={make.workshop("owned"): "organiser"})
     sign_in(client, owner)
     imported(client)
     client.post(
         "/auth/logout",
         data={"csrf_token": page_token(client, "/instruments")},
     )
-    stranger = make.user("stranger@example.org")
+    stranger = make.user("stranger@example.org", grants={make.workshop("other"): "organiser"})
     sign_in(client, stranger)
     assert "lahore-2027" not in client.get("/instruments").get_data(as_text=True)
     for path in (

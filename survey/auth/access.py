@@ -31,6 +31,26 @@ def staff_required(view: Callable) -> Callable:
     return wrapped
 
 
+def organises_any_workshop() -> bool:
+    """Whether the signed-in user is an admin or organises a workshop: who may bring and
+    correct questionnaires (the instrument library)."""
+    if not current_user.is_authenticated:
+        return False
+    return current_user.is_admin or any(g.role is Role.ORGANISER for g in current_user.grants)
+
+
+def organiser_required(view: Callable) -> Callable:
+    """Admins, and organisers of any workshop."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not organises_any_workshop():
+            return _deny()
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
 def admin_required(view: Callable) -> Callable:
     @wraps(view)
     def wrapped(*args, **kwargs):

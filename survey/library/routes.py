@@ -18,7 +18,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from survey.auth.access import staff_required
+from survey.auth.access import organiser_required, organises_any_workshop
 from survey.extensions import db
 from survey.instruments.diff import classified_changes, only_wording
 from survey.instruments.exporting import FORMATS, definition_file
@@ -74,6 +74,9 @@ def _found(key: str, version: str) -> Found:
     return found
 
 
+bp.add_app_template_global(organises_any_workshop)
+
+
 @bp.app_template_global()
 def library_url(endpoint: str, found: Found, **values) -> str:
     """The URL of a library view of a version."""
@@ -85,7 +88,7 @@ def library_url(endpoint: str, found: Found, **values) -> str:
 
 
 @bp.get("")
-@staff_required
+@organiser_required
 def index():
     """The instruments the signed-in staff member may see, and the upload of a new one."""
     return render_template(
@@ -94,7 +97,7 @@ def index():
 
 
 @bp.post("/upload")
-@staff_required
+@organiser_required
 def upload():
     """Check an uploaded file and show what importing it would store (nothing is stored)."""
     form = InstrumentUploadForm()
@@ -121,7 +124,7 @@ def _check_page(upload_: CheckedUpload):
 
 
 @bp.post("/upload/confirm")
-@staff_required
+@organiser_required
 def confirm_upload():
     """Store the checked file as a new version, if it is still valid."""
     form = ConfirmUploadForm()
@@ -145,7 +148,7 @@ def confirm_upload():
 
 
 @bp.get("/<key>/<version>")
-@staff_required
+@organiser_required
 def version(key: str, version: str):
     """A version: what it holds, its preview links, downloads, review and diffs."""
     found = _found(key, version)
@@ -160,7 +163,7 @@ def version(key: str, version: str):
 
 
 @bp.get("/<key>/<version>/download/<fmt>")
-@staff_required
+@organiser_required
 def download(key: str, version: str, fmt: str):
     """The version as a file: YAML or XLSForm."""
     found = _found(key, version)
@@ -186,7 +189,7 @@ def download(key: str, version: str, fmt: str):
 
 @bp.route("/<key>/<version>/preview/<wave>/<group>/<language>", methods=["GET", "POST"])
 @bp.route("/<key>/<version>/preview/<wave>/<group>/<language>/<page>", methods=["GET", "POST"])
-@staff_required
+@organiser_required
 def preview(key: str, version: str, wave: str, group: str, language: str, page: str | None = None):
     """The version as a participant of a group would see it, in any language; nothing is
     stored."""
@@ -212,7 +215,7 @@ def preview(key: str, version: str, wave: str, group: str, language: str, page: 
 
 
 @bp.route("/<key>/<version>/review", methods=["GET", "POST"])
-@staff_required
+@organiser_required
 def review(key: str, version: str):
     """Every text of the version side by side in its languages, to correct: saving stores a
     new version (this one never changes)."""
@@ -254,7 +257,7 @@ def _source_first(found: Found) -> list[str]:
 
 
 @bp.post("/<key>/<version>/review/<language>")
-@staff_required
+@organiser_required
 def mark_language_reviewed(key: str, version: str, language: str):
     """Record that the signed-in staff member has reviewed a language of a stored version."""
     found = _found(key, version)
@@ -271,7 +274,7 @@ def mark_language_reviewed(key: str, version: str, language: str):
 
 
 @bp.get("/<key>/diff")
-@staff_required
+@organiser_required
 def diff(key: str):
     """The changes between two versions of an instrument, each wording or structural."""
     if not may_see(current_user, key):
