@@ -40,7 +40,7 @@ class Config:
     FAILED_LOOKUP_LIMIT = os.environ.get("FAILED_LOOKUP_LIMIT", "20 per 10 minutes")
     # Failed sign-ins, counted per address (any account), per account and address (a hard
     # limit), per account from anywhere (a ceiling past which sign-ins to it only wait): see
-    # survey.auth.throttle and the README. The pause after each failure from one address:
+    # survey.auth.throttle and docs/operations.md. The pause after each failure from one address:
     # none for the first two, then doubling up to the maximum.
     FAILED_LOGIN_LIMIT = os.environ.get("FAILED_LOGIN_LIMIT", "10 per 15 minutes")
     FAILED_LOGIN_ACCOUNT_LIMIT = os.environ.get("FAILED_LOGIN_ACCOUNT_LIMIT", "10 per 15 minutes")

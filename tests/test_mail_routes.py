@@ -176,6 +176,21 @@ def test_editing_a_template_with_a_preview(app, console, client):
     assert client.get(f"/workshops/{ws.slug}/mail/messages/letter/en").status_code == 404
 
 
+def test_the_preview_is_for_the_participant_and_wave_chosen(app, console, client):
+    ws, people = console
+    path = f"/workshops/{ws.slug}/mail/messages/invitation/en"
+    chosen = client.get(f"{path}?participant={people[2].public_id}&wave=post")
+    page = chosen.get_data(as_text=True)
+    assert f'<option value="{people[2].public_id}" selected>' in page
+    assert '<option value="post" selected>' in page
+    assert "Dear Cy," in page
+    post_title = ws.instrument.wave_title("post", "en")
+    assert post_title in page and ws.instrument.wave_title("pre", "en") not in page
+    # Someone who is not taking part falls back to the default choice.
+    other = client.get(f"{path}?participant=nobody").get_data(as_text=True)
+    assert f'<option value="{people[0].public_id}" selected>' in other
+
+
 # --- opting out -----------------------------------------------------------------------------
 
 

@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from survey.extensions import db
 from survey.links import qr_svg
 from survey.models import AuditEvent
 from survey.organise.invitations import CARD_INSTRUCTIONS, invitation_rows, invitations_csv
+from survey.respond.headings import workshop_details
 from survey.tokens import (
     InvitationInvalid,
     JoinCodeInvalid,
@@ -133,7 +135,9 @@ def test_cards_page_has_one_qr_svg_per_participant_in_their_language(app, make, 
 
 
 def test_cards_links_match_the_csv_links(app, make, client):
-    ws = make.workshop()
+    ws = make.workshop(title="Islamabad dialogue", place="Islamabad")
+    ws.starts_on, ws.ends_on = date(2026, 12, 1), date(2026, 12, 2)
+    db.session.commit()
     person = make.participant(ws)
     sign_in(client, make.user(grants={ws: "organiser"}))
     link = _rows(client.get(f"/workshops/{ws.slug}/invitations.csv").get_data(as_text=True))[0]
@@ -147,6 +151,9 @@ def test_cards_links_match_the_csv_links(app, make, client):
     )
     assert participant_for_card_code(printed.group(1)) == person
     assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){6}", printed.group(1))
+    # The card names the workshop the participant takes part in: its title, place and dates.
+    assert '<p class="card-workshop" dir="auto">Islamabad dialogue</p>' in html
+    assert f'<p class="card-group">{workshop_details(ws, "en")}</p>' in html
 
 
 def test_posters_carry_each_groups_join_link(app, make, client):

@@ -22,7 +22,8 @@ def menu(html: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "path", ["exports", "responses/import", "monitor", "participants", "groups", "waves/pre"]
+    "path",
+    ["exports", "responses/import", "monitor", "participants", "roster", "groups", "waves/pre"],
 )
 def test_every_console_page_keeps_the_workshops_menu_with_its_waves(client, make, ws, path):
     sign_in(client, make.user(admin=True))
