@@ -153,7 +153,9 @@ def test_cards_links_match_the_csv_links(app, make, client):
     assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){6}", printed.group(1))
     # The card names the workshop the participant takes part in: its title, place and dates.
     assert '<p class="card-workshop" dir="auto">Islamabad dialogue</p>' in html
-    assert f'<p class="card-group">{workshop_details(ws, "en")}</p>' in html
+    details = workshop_details(ws, "en")
+    assert details.startswith("Islamabad · ") and "2026" in details
+    assert f'<p class="card-group">{details}</p>' in html
 
 
 def test_posters_carry_each_groups_join_link(app, make, client):
