@@ -7,11 +7,10 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from survey.audit import record
 from survey.cli.exports import write_beside
 from survey.cli.themes import finish_import, found_workshop
 from survey.coding.agreement import agreement_json, workshop_agreement
-from survey.coding.coding_file import CODING_COLUMNS, coding_rows, import_codings
+from survey.coding.coding_file import CODING_COLUMNS, export_codings, import_codings
 from survey.exports.csvfile import csv_lines, encoded_chunks
 from survey.extensions import db
 
@@ -25,8 +24,7 @@ def export_(slug: str, output: Path) -> None:
     """Write every coder's codings and the final ones: participant, wave, question, coder,
     theme."""
     workshop = found_workshop(slug)
-    rows = list(coding_rows(workshop))
-    record("coding.export", workshop=workshop, detail={"rows": len(rows), "spreadsheet": False})
+    rows = export_codings(workshop, spreadsheet=False)
     db.session.commit()
     write_beside(output, encoded_chunks(csv_lines(CODING_COLUMNS, rows)))
     click.echo(f"Wrote {len(rows)} rows to {output}.", err=True)

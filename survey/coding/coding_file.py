@@ -113,6 +113,15 @@ def _coding_records(workshop: Workshop):
     return db.session.execute(union_all(coders, settled))
 
 
+def export_codings(workshop: Workshop, *, spreadsheet: bool) -> list[list[str]]:
+    """The codings file's rows, read for a download or the command line, which is an audit
+    event (the file names participants by their pseudonymous id)."""
+    rows = list(coding_rows(workshop))
+    detail = {"rows": len(rows), "spreadsheet": spreadsheet}
+    record("coding.export", workshop=workshop, detail=detail)
+    return rows
+
+
 def coding_rows(workshop: Workshop, instrument: Instrument | None = None) -> Iterator[list[str]]:
     """The file's rows: by participant, wave, question (in the order of `instrument`, the
     workshop's by default), then each coder (by e-mail) and the final coding; themes in the

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from flask import make_response, request
 
-from survey.audit import record
 from survey.auth.access import workshop_role_required
-from survey.coding.coding_file import CODING_COLUMNS, coding_rows
+from survey.coding.coding_file import CODING_COLUMNS, export_codings
 from survey.coding.routes import CODERS, bp
 from survey.coding.theme_file import theme_file
 from survey.exports.csvfile import csv_lines
@@ -30,8 +29,7 @@ def themes_csv(workshop: Workshop):
 def codings_csv(workshop: Workshop):
     """Every coder's codings and the final ones."""
     plain = _plain()
-    rows = list(coding_rows(workshop))
-    record("coding.export", workshop=workshop, detail={"rows": len(rows), "spreadsheet": not plain})
+    rows = export_codings(workshop, spreadsheet=not plain)
     db.session.commit()
     text = "".join(csv_lines(CODING_COLUMNS, rows, spreadsheet=not plain))
     response = _attachment(text, _filename(workshop, "codings", plain))
