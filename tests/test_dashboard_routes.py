@@ -63,6 +63,27 @@ def test_overview_shows_findings_funnel_and_matching(client, make, workshop):
     assert "Download the report" in html and "include_text" not in html
 
 
+def test_every_chart_keeps_its_table_of_numbers_and_the_report_opens_with_the_headline(
+    client, make, workshop
+):
+    """A chart is never the only place its numbers are: a table follows it in its section (or
+    in the figure itself), on every page and in the report."""
+    sign_in(client, make.user(grants={workshop: "researcher"}))
+    report = client.get(url(workshop, "/report.html")).get_data(as_text=True)
+    pages = {page: client.get(url(workshop, page)).get_data(as_text=True) for page in PAGES}
+    for name, html in {**pages, "report": report}.items():
+        figures = [m.start() for m in re.finditer(r'<figure class="chart"', html)]
+        if name in ("", "/trust", "/perception", "/priorities", "/obstacles", "report"):
+            assert figures, name
+        for start in figures:
+            end = html.find("</section>", start)
+            assert "<table" in html[start : end if end != -1 else None], (name, start)
+    body = report[report.index("<body") :]
+    assert 'id="headline-title"' in body
+    first_section = body[body.index("<section") :]
+    assert first_section.index('id="headline-title"') < first_section.index("</section>")
+
+
 def test_small_groups_are_suppressed_on_the_pages(client, make):
     ws = make.workshop(open_waves=("pre", "post"), min_cell=5)
     populate(ws, {"nato": 8, "pakistan": 3}, post_share=1.0, seed=9, text={"hope_text": "ok"})
