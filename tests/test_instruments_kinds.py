@@ -200,6 +200,13 @@ def test_a_new_kind_goes_through_form_storage_exports_package_and_import(
     long_file = exported(ws, ExportFormat.LONG).decode()
     assert ",contact_email,,ayesha.khan@example.org,," in long_file
 
+    # The wide file: one column, the address itself, with codes or with labels (a text has no
+    # label to put in its place).
+    for options in ({}, {"labels": True, "language": "ur"}):
+        wide = exported(ws, ExportFormat.WIDE, **options).decode().splitlines()
+        column = wide[0].split(",").index("pre_contact_email")
+        assert wide[1].split(",")[column] == "ayesha.khan@example.org", options
+
     # The codebook and the data package describe it as the kind says.
     codebook = exported(ws, ExportFormat.CODEBOOK).decode()
     row = next(line for line in codebook.splitlines() if line.startswith("wide,pre_contact_email,"))
