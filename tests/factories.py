@@ -53,16 +53,19 @@ def participant(
     external_id: str | None = None,
     name: str | None = None,
     email: str | None = None,
+    public_id: str | None = None,
+    linking: dict | None = None,
 ):
     """A participant of the workshop's group, with contact details when a name or e-mail is
-    given."""
+    given, and the hashes of a linking code (survey.linking.linking_hashes) if given."""
     p = Participant(
         workshop=ws,
         group=ws.group(group),
-        public_id=f"P{next(_counter):05d}",
+        public_id=public_id or f"P{next(_counter):05d}",
         external_id=external_id,
         language=language,
         sector=sector,
+        **(linking or {}),
     )
     if name or email:
         p.contact = ParticipantContact(name=name, email=email)

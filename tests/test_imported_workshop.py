@@ -12,7 +12,7 @@ import pytest
 from survey.extensions import db
 from survey.instruments.store import find as find_version
 from survey.instruments.store import import_file, save_corrections
-from survey.models import Participant, ResponseStatus
+from survey.models import ResponseStatus
 from survey.organise.workshops import create_workshop, open_wave
 from tests import factories
 from tests.conftest import sign_in
@@ -61,11 +61,7 @@ PRE = {
 
 
 def test_a_participant_answers_the_imported_questionnaire_in_urdu(workshop, client):
-    participant = Participant(
-        workshop=workshop, group=workshop.group("pakistan"), public_id="P00001", language="ur"
-    )
-    db.session.add(participant)
-    db.session.commit()
+    participant = factories.participant(workshop, "pakistan", language="ur")
     browser = Respondent(client)
     assert browser.open(token_of(participant)).status_code == 302
 
@@ -100,13 +96,9 @@ def test_a_participant_answers_the_imported_questionnaire_in_urdu(workshop, clie
 def _populate(workshop, per_group: int = 6):
     for group in ("india", "pakistan"):
         for number in range(per_group):
-            participant = Participant(
-                workshop=workshop,
-                group=workshop.group(group),
-                public_id=f"{group[:1].upper()}{number:04d}",
-                language="en",
+            participant = factories.participant(
+                workshop, group, public_id=f"{group[:1].upper()}{number:04d}"
             )
-            db.session.add(participant)
             for wave, shift in (("pre", 0), ("post", 1)):
                 answers = {
                     "trust_keeps": 2 + (number + shift) % 3,

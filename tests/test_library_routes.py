@@ -16,7 +16,7 @@ from survey.instruments.store import store
 from survey.models import (
     AuditEvent,
     InstrumentVersion,
-    Response,
+    ResponseStatus,
     TranslationReview,
     VersionOrigin,
 )
@@ -319,13 +319,7 @@ def test_a_wave_switches_version_only_while_it_has_no_response(app, make, client
         "from": "nato-pakistan-2014@1",
         "to": "nato-pakistan-2014@2",
     }
-    participant = make.participant(ws)
-    db.session.add(
-        Response(
-            participant=participant, wave=ws.wave("pre"), language="en", instrument_version=shipped
-        )
-    )
-    db.session.commit()
+    make.response(make.participant(ws), "pre", status=ResponseStatus.IN_PROGRESS)
     page = client.get("/workshops/switch/waves/pre").get_data(as_text=True)
     assert "The wave has responses: it keeps nato-pakistan-2014@1" in page
     refused = client.post(

@@ -7,7 +7,7 @@ from survey.analysis.results import Matching
 from survey.extensions import db
 from survey.linking.codes import linking_hashes
 from survey.linking.report import match_report
-from survey.models import Participant, ResponseStatus
+from survey.models import ResponseStatus
 from survey.models._types import utcnow
 
 _ids = itertools.count(1)
@@ -15,13 +15,9 @@ _ids = itertools.count(1)
 
 def _joined(make, ws, group, parts, waves, status=ResponseStatus.SUBMITTED):
     answers = dict(zip(("mother", "day", "town", "siblings"), parts, strict=True))
-    p = Participant(
-        workshop=ws,
-        group=ws.group(group),
-        public_id=f"J{next(_ids):04d}",
-        **linking_hashes(ws, answers),
+    p = make.participant(
+        ws, group, public_id=f"J{next(_ids):04d}", linking=linking_hashes(ws, answers)
     )
-    db.session.add(p)
     for code_ in waves:
         make.response(p, code_, status=status)
     return p
