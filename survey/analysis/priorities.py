@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -11,12 +10,12 @@ import numpy as np
 from scipy import stats
 
 from survey.analysis.inference import finite, quiet, statistic
+from survey.memo import Kept
 
 TOP = 3
 # rank_agreement results kept (oldest dropped first), by their inputs' fingerprints.
 AGREEMENTS_KEPT = 16
-_agreements: dict[tuple, dict[str, Any]] = {}
-_agreements_lock = threading.Lock()
+_agreements: Kept[tuple, dict[str, Any]] = Kept(AGREEMENTS_KEPT)
 # Bound on the resampled indices held at once by the bootstrap (keeps memory flat for big n).
 BOOTSTRAP_CHUNK = 1 << 18
 
@@ -149,16 +148,7 @@ def rank_agreement(
     """
     a, b = np.asarray(first, dtype=float), np.asarray(second, dtype=float)
     key = (_fingerprint(a), _fingerprint(b), draws, seed)
-    with _agreements_lock:
-        kept = _agreements.get(key)
-    if kept is not None:
-        return dict(kept)
-    result = _rank_agreement(a, b, draws, seed)
-    with _agreements_lock:
-        _agreements[key] = dict(result)
-        while len(_agreements) > AGREEMENTS_KEPT:
-            _agreements.pop(next(iter(_agreements)))
-    return result
+    return dict(_agreements.get(key, lambda: _rank_agreement(a, b, draws, seed)))
 
 
 def _rank_agreement(a: np.ndarray, b: np.ndarray, draws: int, seed: int) -> dict[str, Any]:

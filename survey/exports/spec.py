@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import NamedTuple
 
 from survey.instruments import Instrument, Question, QuestionKind
+from survey.memo import Kept
 
 #: `submitted_at` in every file: UTC, whole seconds (docs/exports.md).
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -79,18 +80,19 @@ class ExportSpec:
         return self.waves[0].version.instrument
 
 
-_ORDERS: dict[str, dict[tuple[str, str], int]] = {}
+_ORDERS: Kept[str, dict[tuple[str, str], int]] = Kept(64)
 
 
 def instrument_order(instrument: Instrument) -> dict[tuple[str, str], int]:
     """(question, item) -> position in the instrument; items of rankings in their own order."""
-    order = _ORDERS.get(instrument.checksum)
-    if order is None:
-        order = {}
-        for question in instrument.questions:
-            for item in item_codes(question):
-                order[(question.code, item)] = len(order)
-        _ORDERS[instrument.checksum] = order
+    return _ORDERS.get(instrument.checksum, lambda: _order(instrument))
+
+
+def _order(instrument: Instrument) -> dict[tuple[str, str], int]:
+    order: dict[tuple[str, str], int] = {}
+    for question in instrument.questions:
+        for item in item_codes(question):
+            order[(question.code, item)] = len(order)
     return order
 
 
@@ -130,28 +132,29 @@ class QuestionLabels:
         return self.kind.value_label(self.codes, item, value)
 
 
-_LABELS: dict[tuple[str, str], dict[str, QuestionLabels]] = {}
+_LABELS: Kept[tuple[str, str], dict[str, QuestionLabels]] = Kept(64)
 
 
 def question_labels(instrument: Instrument, language: str) -> dict[str, QuestionLabels]:
     """Question code -> its labels in `language`; the dicts replace a scan of the options."""
-    labels = _LABELS.get((instrument.checksum, language))
-    if labels is None:
-        non_response = str(instrument.non_response_code)
-        labels = {}
-        for question in instrument.questions:
-            codes: dict[str, str] = {}
-            # The first option of a code wins, as a scan would find.
-            for option in question.kind.labelled_options(question):
-                codes.setdefault(str(option.code), option.label(language))
-            allowed = question.allows_non_response
-            labels[question.code] = QuestionLabels(
-                kind=question.kind,
-                non_response=non_response if allowed else None,
-                non_response_label=instrument.non_response_label(language) if allowed else "",
-                codes=codes,
-            )
-        _LABELS[(instrument.checksum, language)] = labels
+    return _LABELS.get((instrument.checksum, language), lambda: _labels(instrument, language))
+
+
+def _labels(instrument: Instrument, language: str) -> dict[str, QuestionLabels]:
+    non_response = str(instrument.non_response_code)
+    labels = {}
+    for question in instrument.questions:
+        codes: dict[str, str] = {}
+        # The first option of a code wins, as a scan would find.
+        for option in question.kind.labelled_options(question):
+            codes.setdefault(str(option.code), option.label(language))
+        allowed = question.allows_non_response
+        labels[question.code] = QuestionLabels(
+            kind=question.kind,
+            non_response=non_response if allowed else None,
+            non_response_label=instrument.non_response_label(language) if allowed else "",
+            codes=codes,
+        )
     return labels
 
 

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from survey.i18n import SESSION_LANGUAGE, text_direction
 from survey.instruments import Instrument
+from survey.memo import Kept
 from survey.models import Wave, Workshop
 from survey.respond import answers as store
 from survey.respond.fields import Row
@@ -222,8 +223,7 @@ def steps_document(screen: Screen, steps) -> str:
 
 
 #: Blank steps rendered in this process, by what they show (see steps_document); bounded.
-_BLANK_STEPS: dict[tuple, str] = {}
-_BLANK_STEPS_MAX = 256
+_BLANK_STEPS: Kept[tuple, str] = Kept(256)
 
 
 def wave_steps_for(visit: Visit, language: str) -> dict:
@@ -242,21 +242,16 @@ def wave_steps_for(visit: Visit, language: str) -> dict:
         language,
         tuple((s.code, tuple(q.code for q in s.page.questions) if s.page else ()) for s in steps),
     )
-    html = _BLANK_STEPS.get(key)
-    if html is None:
-        blank = Screen(
-            instrument=visit.instrument,
-            wave=visit.wave.code,
-            group=visit.group,
-            language=language,
-            url=lambda code: url_for("respond.page", wave=visit.wave.code, page=code),
-            ticket="",
-            blank=True,
-        )
-        html = steps_document(blank, steps)
-        if len(_BLANK_STEPS) >= _BLANK_STEPS_MAX:
-            _BLANK_STEPS.clear()
-        _BLANK_STEPS[key] = html
+    blank = Screen(
+        instrument=visit.instrument,
+        wave=visit.wave.code,
+        group=visit.group,
+        language=language,
+        url=lambda code: url_for("respond.page", wave=visit.wave.code, page=code),
+        ticket="",
+        blank=True,
+    )
+    html = _BLANK_STEPS.get(key, lambda: steps_document(blank, steps))
     stored = store.stored_rows(response.id)
     values: dict[str, list[tuple[str, str]]] = {}
     orders: dict[str, list[str]] = {}

@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 
 from survey.extensions import db
 from survey.instruments import Instrument
+from survey.memo import Kept
 from survey.models import (
     Answer,
     Group,
@@ -33,20 +34,15 @@ from survey.respond.flow import (
     wave_steps,
 )
 
-_instruments: dict[str, Instrument] = {}
+_instruments: Kept[str, Instrument] = Kept(64)
 
 
 def instrument_for(version_id: int, checksum: str) -> Instrument:
-    """The parsed instrument of a version, cached by checksum (versions never change), so that
+    """The parsed instrument of a version, kept by checksum (versions never change), so that
     a page save reads neither the definition nor parses it."""
-    instrument = _instruments.get(checksum)
-    if instrument is None:
-        version = db.session.get(InstrumentVersion, version_id)
-        instrument = version.instrument
-        if len(_instruments) > 64:
-            _instruments.clear()
-        _instruments[checksum] = instrument
-    return instrument
+    return _instruments.get(
+        checksum, lambda: db.session.get(InstrumentVersion, version_id).instrument
+    )
 
 
 @dataclass
