@@ -100,11 +100,13 @@ def typed_card_code(typed: str) -> str | None:
 
 
 def card_code_to_print(invitation: Invitation) -> str:
-    """The card code for a card about to be printed, its hash stored first if the invitation
-    was issued before card codes existed (the card is the only place the code is shown)."""
+    """The card code for a card about to be printed, its hash stored first where the stored one
+    is not this code's: the invitation was issued before card codes existed, or before they
+    grew to their present length (the card is the only place the code is shown)."""
     code = _card_code(invitation)
-    if invitation.code_hash is None:
-        invitation.code_hash = token_hash(code)
+    digest = token_hash(code)
+    if invitation.code_hash != digest:
+        invitation.code_hash = digest
     return _grouped(code)
 
 

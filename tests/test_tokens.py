@@ -148,11 +148,15 @@ def test_a_reissued_or_withdrawn_participants_card_stops_working(make):
         participant_for_card_code(new)
 
 
-def test_a_link_issued_before_card_codes_gets_its_code_when_its_card_is_printed(make):
+@pytest.mark.parametrize(
+    "stored",
+    [None, token_hash("7K3M9TPXW4R2HNB8D5F0")],  # before card codes; a code of 100 bits
+)
+def test_a_link_issued_before_its_code_gets_the_code_when_its_card_is_printed(make, stored):
     p = make.participant(make.workshop())
     invitation = current_invitation(p)
     db.session.commit()
-    invitation.code_hash = None  # as every invitation was before card codes
+    invitation.code_hash = stored
     db.session.commit()
     code = card_code(current_invitation(p))
     with pytest.raises(InvitationInvalid):
