@@ -71,6 +71,12 @@ def test_a_full_pre_questionnaire_in_urdu(live_server, page, ws, make):
             () => document.fonts.check('16px "Noto Nastaliq Urdu"', 'اردو'))"""
     )
     assert loaded  # served by the app itself
+    # The workshop's title, in Latin letters, keeps a Latin font and lines of its own size.
+    title = page.evaluate(
+        """(({fontFamily, lineHeight, fontSize}) => [fontFamily, parseFloat(lineHeight) /
+            parseFloat(fontSize)])(getComputedStyle(document.querySelector('.survey-title')))"""
+    )
+    assert "Nastaliq" not in title[0] and title[1] < 1.6
     pages = dict(PRE)
     pages["overall"] = {"trust_direct": "3", "warmth": "۶۵", "meta_trust": "-9"}  # Urdu digits
     answer_pre(page, live_server, pages)
