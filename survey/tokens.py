@@ -104,9 +104,7 @@ def card_code_to_print(invitation: Invitation) -> str:
     is not this code's: the invitation was issued before card codes existed, or before they
     grew to their present length (the card is the only place the code is shown)."""
     code = _card_code(invitation)
-    digest = token_hash(code)
-    if invitation.code_hash != digest:
-        invitation.code_hash = digest
+    invitation.code_hash = token_hash(code)  # the same hash again writes nothing
     return _grouped(code)
 
 

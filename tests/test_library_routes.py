@@ -31,7 +31,7 @@ from tests.instrument_workbooks import (
 
 
 @pytest.fixture
-def organiser(make, client):
+def admin(make, client):
     """An admin, signed in: organisers of a workshop are tested apart (a workshop stores the
     shipped questionnaire it uses as a version, which these tests want still unstored)."""
     user = make.user("organiser@example.org", admin=True)
@@ -74,14 +74,14 @@ def imported(client) -> InstrumentVersion:
     return InstrumentVersion.query.filter_by(key="lahore-2027").one()
 
 
-def test_the_library_lists_the_shipped_instrument(app, organiser, client):
+def test_the_library_lists_the_shipped_instrument(app, admin, client):
     page = client.get("/instruments").get_data(as_text=True)
     assert "NATO–Pakistan partnership after 2014" in page
     assert 'href="/instruments/nato-pakistan-2014/shipped"' in page
     assert 'enctype="multipart/form-data"' in page
 
 
-def test_an_upload_is_checked_then_stored_on_confirmation(app, organiser, client):
+def test_an_upload_is_checked_then_stored_on_confirmation(app, admin, client):
     response = upload(client, workbook_bytes(authored()))
     page = response.get_data(as_text=True)
 
@@ -97,14 +97,14 @@ def test_an_upload_is_checked_then_stored_on_confirmation(app, organiser, client
     assert (version.label, version.origin, version.created_by_id) == (
         "lahore-2027@1",
         VersionOrigin.IMPORTED,
-        organiser.id,
+        admin.id,
     )
     assert AuditEvent.query.filter_by(action="instrument.import").count() == 1
     again = upload(client, workbook_bytes(authored())).get_data(as_text=True)
     assert "stored already, as" in again
 
 
-def test_a_bad_upload_names_every_problem_and_stores_nothing(app, organiser, client):
+def test_a_bad_upload_names_every_problem_and_stores_nothing(app, admin, client):
     sheets = authored()
     del sheets["survey"][1][UR]
     sheets["survey"][8]["type"] = "rank regions"
@@ -118,20 +118,20 @@ def test_a_bad_upload_names_every_problem_and_stores_nothing(app, organiser, cli
     assert InstrumentVersion.query.count() == 0
 
 
-def test_a_file_that_is_not_a_questionnaire_is_refused(app, organiser, client):
+def test_a_file_that_is_not_a_questionnaire_is_refused(app, admin, client):
     for data, name in ((b"\x00\x01 not text", "x.bin"), (b"PK\x03\x04junk", "x.xlsx")):
         response = upload(client, data, name)
         assert response.status_code == 422
     assert InstrumentVersion.query.count() == 0
 
 
-def test_an_upload_larger_than_the_limit_is_refused(app, organiser, client):
+def test_an_upload_larger_than_the_limit_is_refused(app, admin, client):
     app.config["MAX_CONTENT_LENGTH"] = 1024
     response = upload(client, b"x" * 4096, "big.yaml")
     assert response.status_code == 413
 
 
-def test_a_forged_confirmation_is_refused(app, organiser, client):
+def test_a_forged_confirmation_is_refused(app, admin, client):
     page = client.get("/instruments").get_data(as_text=True)
     response = client.post(
         "/instruments/upload/confirm",
@@ -141,7 +141,7 @@ def test_a_forged_confirmation_is_refused(app, organiser, client):
     assert InstrumentVersion.query.count() == 0
 
 
-def test_a_version_page_links_its_preview_downloads_and_review(app, organiser, client):
+def test_a_version_page_links_its_preview_downloads_and_review(app, admin, client):
     imported(client)
     page = client.get("/instruments/lahore-2027/1").get_data(as_text=True)
     assert "/instruments/lahore-2027/1/preview/pre/india/ur" in page
@@ -150,7 +150,7 @@ def test_a_version_page_links_its_preview_downloads_and_review(app, organiser, c
     assert "/workshops/new?instrument=lahore-2027@1" in page
 
 
-def test_a_version_is_previewed_as_either_group_in_any_language(app, organiser, client):
+def test_a_version_is_previewed_as_either_group_in_any_language(app, admin, client):
     imported(client)
     before = db.session.execute(db.text("select count(*) from response")).scalar()
     page = client.get("/instruments/lahore-2027/1/preview/pre/pakistan/ur/views")
@@ -169,7 +169,7 @@ def test_a_version_is_previewed_as_either_group_in_any_language(app, organiser, 
     assert client.get("/instruments/lahore-2027/1/preview/later/india/en").status_code == 404
 
 
-def test_downloads_give_files_that_read_back_the_same(app, organiser, client):
+def test_downloads_give_files_that_read_back_the_same(app, admin, client):
     version = imported(client)
     for fmt, name in (("yaml", "lahore-2027-1.yaml"), ("xlsform", "lahore-2027-1.xlsx")):
         response = client.get(f"/instruments/lahore-2027/1/download/{fmt}")
@@ -181,7 +181,7 @@ def test_downloads_give_files_that_read_back_the_same(app, organiser, client):
     assert client.get("/instruments/lahore-2027/1/download/pdf").status_code == 404
 
 
-def test_the_review_shows_every_text_side_by_side_source_first(app, organiser, client):
+def test_the_review_shows_every_text_side_by_side_source_first(app, admin, client):
     imported(client)
     page = client.get("/instruments/lahore-2027/1/review").get_data(as_text=True)
     header = re.search(r"<thead><tr><th scope=\"col\">Text</th>(.*?)</tr></thead>", page).group(1)
@@ -193,7 +193,7 @@ def test_the_review_shows_every_text_side_by_side_source_first(app, organiser, c
     assert "Mark ur as reviewed" in page and "Mark en as reviewed" not in page
 
 
-def test_a_correction_makes_a_new_version_and_leaves_the_old_one(app, organiser, client):
+def test_a_correction_makes_a_new_version_and_leaves_the_old_one(app, admin, client):
     version = imported(client)
     page = client.get("/instruments/lahore-2027/1/review").get_data(as_text=True)
 
@@ -217,7 +217,7 @@ def test_a_correction_makes_a_new_version_and_leaves_the_old_one(app, organiser,
     assert "question trust_keeps" in diff and "text (ur)" in diff
 
 
-def test_a_correction_that_breaks_the_questionnaire_is_refused(app, organiser, client):
+def test_a_correction_that_breaks_the_questionnaire_is_refused(app, admin, client):
     imported(client)
     page = client.get("/instruments/lahore-2027/1/review").get_data(as_text=True)
     response = client.post(
@@ -232,7 +232,7 @@ def test_a_correction_that_breaks_the_questionnaire_is_refused(app, organiser, c
     assert InstrumentVersion.query.count() == 1
 
 
-def test_marking_a_language_reviewed_records_who_and_when(app, organiser, client):
+def test_marking_a_language_reviewed_records_who_and_when(app, admin, client):
     imported(client)
     page = client.get("/instruments/lahore-2027/1/review").get_data(as_text=True)
     response = client.post(
@@ -253,7 +253,7 @@ def test_marking_a_language_reviewed_records_who_and_when(app, organiser, client
     assert [r.language for r in new.reviews] == ["ur"]
 
 
-def test_the_shipped_file_is_stored_when_reviewed(app, organiser, client):
+def test_the_shipped_file_is_stored_when_reviewed(app, admin, client):
     page = client.get("/instruments/nato-pakistan-2014/shipped/review").get_data(as_text=True)
     response = client.post(
         "/instruments/nato-pakistan-2014/shipped/review/ur", data={"csrf_token": csrf_token(page)}

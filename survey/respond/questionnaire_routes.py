@@ -42,7 +42,9 @@ from survey.respond.visit_reads import Visit
 from survey.respond.visits import closed_window, session_visit, wave_after
 
 
+# Like step_url, these take the wave's code, not the visit (whose rows the commit expired).
 def _thanks(wave: str):
+    """On to the thank-you page (or the script told so)."""
     if wants_json():
         return reply("submitted", next=url_for("respond.thanks", wave=wave))
     return redirect(url_for("respond.thanks", wave=wave))

@@ -7,10 +7,6 @@ the domain (visits, posting, answers) and commits once.
 URLs: /s/<token>, /c/<card code> (card_routes.py) and /join/<code> (redacted from logs by
 survey.redaction: keep the prefixes) exchange the secret for the session and redirect to /q/…,
 which carries no secret.
-
-With JavaScript, the page's script fetches the wave's other steps once (/q/<wave>/steps.json),
-shows the next step at once and sends each page's answers in the background: the same POST,
-answered with JSON (survey.respond.replies; docs/background-saves.md).
 """
 
 from __future__ import annotations
@@ -115,10 +111,9 @@ def resume_url(visit: Visit) -> str:
     return step_url(visit.wave.code, resume_step(visit))
 
 
-# These take the wave's code, not the visit: after the request's commit the visit's rows are
-# expired, and reading them again would start another transaction.
 def step_url(wave: str, step: str) -> str:
-    """A step's page."""
+    """A step's page. It takes the wave's code, not the visit: after the request's commit the
+    visit's rows are expired, and reading them again would start another transaction."""
     return url_for("respond.page", wave=wave, page=step)
 
 
