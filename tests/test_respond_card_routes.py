@@ -122,3 +122,18 @@ def test_the_card_code_never_reaches_a_log(live_server, person, caplog):
     assert redirect.value.code == 302
     assert "/c/[redacted]" in caplog.text
     assert code not in caplog.text and code.split("-")[2] not in caplog.text
+
+
+def test_the_language_switch_of_the_code_form_comes_back_to_it(client):
+    page = client.get("/c").get_data(as_text=True)
+    assert 'name="next" value="/c"' in page
+    switched = client.post(
+        "/q/language", data={"language": "ur", "next": "/c", "csrf_token": csrf_token(page)}
+    )
+    assert switched.location == "/c"
+    assert '<html lang="ur" dir="rtl">' in client.get("/c").get_data(as_text=True)
+    # A code's own address is never a place to come back to.
+    elsewhere = client.post(
+        "/q/language", data={"language": "en", "next": "/c/7K3M", "csrf_token": csrf_token(page)}
+    )
+    assert elsewhere.location == "/q/"

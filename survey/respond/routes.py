@@ -135,13 +135,14 @@ def switch_language():
 
 
 def _local_path(target: str | None) -> str | None:
-    """Only a path of this site's participant pages: never another host."""
+    """Only a path of this site's participant pages, never another host; of the card codes'
+    addresses only the form at /c (a code's own address is never one to come back to)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
         return None
-    if not target.startswith(("/q/", "/join/", "/privacy", "/workshops/")):
+    if target != "/c" and not target.startswith(("/q/", "/join/", "/privacy", "/workshops/")):
         return None
     return target
 
