@@ -226,6 +226,20 @@ def steps_document(screen: Screen, steps) -> str:
 _BLANK_STEPS: Kept[tuple, str] = Kept(256)
 
 
+def _blank_steps(visit: Visit, language: str, steps) -> str:
+    """The wave's steps as anyone who sees them in this language would get them, blank."""
+    blank = Screen(
+        instrument=visit.instrument,
+        wave=visit.wave.code,
+        group=visit.group,
+        language=language,
+        url=lambda code: url_for("respond.page", wave=visit.wave.code, page=code),
+        ticket="",
+        blank=True,
+    )
+    return steps_document(blank, steps)
+
+
 def wave_steps_for(visit: Visit, language: str) -> dict:
     """What the page's script needs to show every step of the visit's wave at once: the
     blank sections (`html`, one rendering per process for everyone who sees the same steps in
@@ -242,16 +256,7 @@ def wave_steps_for(visit: Visit, language: str) -> dict:
         language,
         tuple((s.code, tuple(q.code for q in s.page.questions) if s.page else ()) for s in steps),
     )
-    blank = Screen(
-        instrument=visit.instrument,
-        wave=visit.wave.code,
-        group=visit.group,
-        language=language,
-        url=lambda code: url_for("respond.page", wave=visit.wave.code, page=code),
-        ticket="",
-        blank=True,
-    )
-    html = _BLANK_STEPS.get(key, lambda: steps_document(blank, steps))
+    html = _BLANK_STEPS.get(key, lambda: _blank_steps(visit, language, steps))
     stored = store.stored_rows(response.id)
     values: dict[str, list[tuple[str, str]]] = {}
     orders: dict[str, list[str]] = {}
