@@ -7,9 +7,17 @@ bind = os.environ.get("BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", 4))
+# A worker holds at most two connections per thread and closes each after its answer. All the
+# workers are woken by a new connection and the first one scheduled takes it, busy or not: with
+# connections kept alive and no cap, 300 participants arriving at once met one worker serving
+# four times the requests of another, and the slowest 1 % of them waited 9.7 s for their whole
+# questionnaire instead of 4.9 s (docs/benchmarks.md). Capped, a burst waits in the system's
+# queue in order of arrival for a worker with room. Phones keep their connections alive to the
+# reverse proxy in front, which terminates TLS and buffers slow clients (docs/operations.md).
+worker_connections = 2 * threads
+keepalive = 0
 timeout = 60
 graceful_timeout = 30
-keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
