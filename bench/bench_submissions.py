@@ -28,7 +28,7 @@ import random
 import shutil
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,6 +65,8 @@ class Run:
     client_ms: list[float]  # page saves, round trip seen by the client
     server_cpu: float  # seconds of CPU used by gunicorn during the run
     client_cpu: float  # seconds of CPU used by this (client) process during the run
+    # Per questionnaire, the seconds its requests took as the client saw them (the burst's).
+    questionnaire_s: list[float] = field(default_factory=list)
 
     @property
     def rate(self) -> float:
@@ -200,9 +202,11 @@ def real_run(
     sizes: tuple[int, int, int],
     out: Path,
 ) -> list[Run]:
-    """The app under load with `clients` browsers, then unloaded with one, each time without
-    the script and with it, on the same server; `sizes`: questionnaires to warm up with, under
-    load and unloaded, per path."""
+    """The app unloaded with one browser, then under load with `clients` browsers, each time
+    without the script and with it, on the same server; `sizes`: questionnaires to warm up with,
+    under load and unloaded, per path. Unloaded first: a worker recycled after `max_requests`
+    renders and caches afresh, and the load's 8,000 requests recycle all five, which in the
+    short unloaded window would count five warm-ups against 60 questionnaires."""
     warmup, loaded, single = sizes
     server = Server(url, out / "app", preload=True).start()
     try:
@@ -228,8 +232,8 @@ def real_run(
             run_pool(jobs, walker(path), threads=WORKERS)
         runs = []
         for variant, count, threads in (
-            (f"{clients} clients", loaded, clients),
             ("1 client", single, 1),
+            (f"{clients} clients", loaded, clients),
         ):
             # The two paths take turns, a part at a time, so that whatever else the shared
             # machine does weighs on both alike.
@@ -247,10 +251,26 @@ def real_run(
         server.stop()
 
 
-def burst_run(backend: str, url: str, tokens: list[str], connections: int, out: Path) -> Run:
+#: gunicorn's own defaults for what gunicorn.conf.py sets otherwise: connections kept alive for
+#: five seconds, a thousand per worker (the burst's baseline).
+GUNICORN_DEFAULTS = "--keep-alive 5 --worker-connections 1000"
+
+
+def burst_run(
+    backend: str,
+    url: str,
+    tokens: list[str],
+    connections: int,
+    out: Path,
+    *,
+    gunicorn_defaults: bool = False,
+) -> Run:
     """Every participant arriving at once (one barrier, `connections` in flight) on the
-    script's path, as the burst test does: each save's time as the client saw it."""
-    server = Server(url, out / "burst", preload=True).start()
+    script's path, as the burst test does: each save's time as the client saw it. With
+    `gunicorn_defaults`, on gunicorn.conf.py with GUNICORN_DEFAULTS instead of its own."""
+    env = {"GUNICORN_CMD_ARGS": GUNICORN_DEFAULTS} if gunicorn_defaults else None
+    name = "burst, defaults" if gunicorn_defaults else "burst"
+    server = Server(url, out / name, preload=True, env=env).start()
     try:
 
         def questionnaire(token: str):
@@ -263,7 +283,7 @@ def burst_run(backend: str, url: str, tokens: list[str], connections: int, out: 
                 raise RuntimeError("no thank-you page")
             return browser.timings
 
-        variant = f"app, script ({len(tokens)} at once)"
+        variant = f"app, script ({len(tokens)} at once{', defaults' if gunicorn_defaults else ''})"
         return _measured(backend, variant, server, tokens, questionnaire, connections)
     finally:
         server.stop()
@@ -289,6 +309,7 @@ def _measured(backend: str, variant: str, server: Server, jobs, work, threads: i
         [t.seconds * 1000 for t in saves],
         server_cpu,
         client_cpu,
+        [sum(t.seconds for t in done) for done in result.results],
     )
 
 
@@ -374,7 +395,7 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         app = fresh_database(url)
         single = max(1, min(60, args.questionnaires // 5))  # enough to read CPU by the tick
-        invited = 2 * (args.warmup + args.questionnaires + single) + args.burst
+        invited = 2 * (args.warmup + args.questionnaires + single) + 2 * args.burst
         tokens, pages = prepare(app, invited, args.warmup + args.questionnaires)
         print(f"{backend}: prepared in {time.perf_counter() - started:.1f} s", flush=True)
         measured = real_run(
@@ -385,12 +406,21 @@ def main(argv: list[str] | None = None) -> int:
             (args.warmup, args.questionnaires, single),
             OUT / backend,
         )
-        burst = burst_run(
-            backend, url, tokens[invited - args.burst :], BURST_CONNECTIONS, OUT / backend
-        )
+        arrivals = tokens[invited - 2 * args.burst :]
+        bursts = [
+            burst_run(
+                backend,
+                url,
+                arrivals[n * args.burst : (n + 1) * args.burst],
+                BURST_CONNECTIONS,
+                OUT / backend,
+                gunicorn_defaults=defaults,
+            )
+            for n, defaults in enumerate((False, True))
+        ]
         bare = bare_run(backend, url, pages, args.clients, args.warmup, OUT / backend)
-        runs += [*measured, burst, bare]
-        for run in (*measured, burst, bare):
+        runs += [*measured, *bursts, bare]
+        for run in (*measured, *bursts, bare):
             for error in sorted(set(run.errors))[:5]:
                 print(f"  {run.variant}: {error}", file=sys.stderr)
         loaded = {run.variant: run for run in measured}
@@ -402,11 +432,17 @@ def main(argv: list[str] | None = None) -> int:
                 f"{_cpu(script_run):.1f} / {_cpu(pages_run):.1f} ms = {ratio:.2f}",
                 flush=True,
             )
-        print(
-            f"{backend}: burst of {args.burst}, save p99 {percentile(burst.client_ms, 99):.0f} ms "
-            f"as the client saw it ({percentile(burst.server_ms, 99):.0f} ms in the server)",
-            flush=True,
-        )
+        for burst, settings in zip(
+            bursts, ("gunicorn.conf.py", "gunicorn's defaults"), strict=True
+        ):
+            print(
+                f"{backend}: burst of {args.burst} ({settings}), save p99 "
+                f"{percentile(burst.client_ms, 99):.0f} ms as the client saw it "
+                f"({percentile(burst.server_ms, 99):.0f} ms in the server), a questionnaire's "
+                f"requests p50 {percentile(burst.questionnaire_s, 50):.2f} s, "
+                f"p99 {percentile(burst.questionnaire_s, 99):.2f} s",
+                flush=True,
+            )
         rate = {run.variant: run.rate for run in measured}[f"app, pages ({args.clients} clients)"]
         print(f"{backend}: questionnaires/s, app (pages) / bare endpoint = {rate / bare.rate:.2f}")
     print()
