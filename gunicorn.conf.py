@@ -10,10 +10,11 @@ threads = int(os.environ.get("GUNICORN_THREADS", 4))
 # A worker holds at most two connections per thread and closes each after its answer. All the
 # workers are woken by a new connection and the first one scheduled takes it, busy or not: with
 # connections kept alive and no cap, 300 participants arriving at once met one worker serving
-# four times the requests of another, and the slowest 1 % of them waited 9.7 s for their whole
-# questionnaire instead of 4.9 s (docs/benchmarks.md). Capped, a burst waits in the system's
-# queue in order of arrival for a worker with room. Phones keep their connections alive to the
-# reverse proxy in front, which terminates TLS and buffers slow clients (docs/operations.md).
+# four times the requests of another: a save's p99 was 2.1 s as they saw it (0.9 s capped), and
+# the slowest 1 % waited 11.7 s for their whole questionnaire (6.6 s capped; docs/benchmarks.md,
+# section 1). Capped, a burst waits in the system's queue in order of arrival for a worker with
+# room. Phones keep their connections alive to the reverse proxy in front, which terminates TLS
+# and buffers slow clients (docs/operations.md).
 worker_connections = 2 * threads
 keepalive = 0
 timeout = 60
