@@ -2,7 +2,8 @@
 gunicorn (workers = 2 × cores + 1), as a browser without JavaScript does and as the page's
 script does, beside the bare endpoint (bench/bare_app.py: one page's answers stored in one
 transaction, no app logic) under the same gunicorn and client, on SQLite and on PostgreSQL, in
-one run; then a burst of participants arriving at once on the script's path.
+one run; then a burst of participants arriving at once on the script's path, with
+gunicorn.conf.py and again with gunicorn's own connection defaults (the burst's baseline).
 
     python bench/bench_submissions.py [--questionnaires 300] [--clients 50] [--burst 300]
         [--postgres-url postgresql://postgres@127.0.0.1:5432/survey_bench]
