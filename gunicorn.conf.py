@@ -7,14 +7,10 @@ bind = os.environ.get("BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", 4))
-# A worker holds at most two connections per thread and closes each after its answer. All the
-# workers are woken by a new connection and the first one scheduled takes it, busy or not: with
-# connections kept alive and no cap, 300 participants arriving at once met one worker serving
-# four times the requests of another: a save's p99 was 2.1 s as they saw it (0.9 s capped), and
-# the slowest 1 % waited 11.7 s for their whole questionnaire (6.6 s capped; docs/benchmarks.md,
-# section 1). Capped, a burst waits in the system's queue in order of arrival for a worker with
-# room. Phones keep their connections alive to the reverse proxy in front, which terminates TLS
-# and buffers slow clients (docs/operations.md).
+# A worker holds at most two connections per thread and closes each after its answer, so that
+# a burst waits in the system's queue for a worker with room instead of piling up behind the one
+# that happened to accept it; phones keep their connections alive to the reverse proxy in front
+# (docs/operations.md, "Production"; the figures in docs/benchmarks.md, section 1).
 worker_connections = 2 * threads
 keepalive = 0
 timeout = 60

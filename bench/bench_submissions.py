@@ -66,7 +66,7 @@ class Run:
     client_ms: list[float]  # page saves, round trip seen by the client
     server_cpu: float  # seconds of CPU used by gunicorn during the run
     client_cpu: float  # seconds of CPU used by this (client) process during the run
-    # Per questionnaire, the seconds its requests took as the client saw them (the burst's).
+    # Per questionnaire, the seconds its requests took as the client saw them.
     questionnaire_s: list[float] = field(default_factory=list)
 
     @property
@@ -252,9 +252,21 @@ def real_run(
         server.stop()
 
 
-#: gunicorn's own defaults for what gunicorn.conf.py sets otherwise: connections kept alive for
-#: five seconds, a thousand per worker (the burst's baseline).
-GUNICORN_DEFAULTS = "--keep-alive 5 --worker-connections 1000"
+@dataclass(frozen=True)
+class BurstSettings:
+    """How gunicorn runs for a burst: gunicorn.conf.py, with `arguments` over it if any."""
+
+    name: str  # as the summary prints it
+    suffix: str  # of the variant's name in the table, and of the server's folder
+    arguments: str | None = None  # GUNICORN_CMD_ARGS
+
+
+#: The burst on gunicorn.conf.py, then on gunicorn's own defaults for the connection settings
+#: it changes (connections kept alive five seconds, a thousand per worker): the baseline.
+BURSTS = (
+    BurstSettings("gunicorn.conf.py", ""),
+    BurstSettings("gunicorn's defaults", ", defaults", "--keep-alive 5 --worker-connections 1000"),
+)
 
 
 def burst_run(
@@ -263,15 +275,12 @@ def burst_run(
     tokens: list[str],
     connections: int,
     out: Path,
-    *,
-    gunicorn_defaults: bool = False,
+    settings: BurstSettings,
 ) -> Run:
     """Every participant arriving at once (one barrier, `connections` in flight) on the
-    script's path, as the burst test does: each save's time as the client saw it. With
-    `gunicorn_defaults`, on gunicorn.conf.py with GUNICORN_DEFAULTS instead of its own."""
-    env = {"GUNICORN_CMD_ARGS": GUNICORN_DEFAULTS} if gunicorn_defaults else None
-    name = "burst, defaults" if gunicorn_defaults else "burst"
-    server = Server(url, out / name, preload=True, env=env).start()
+    script's path, as the burst test does: each save's time as the client saw it."""
+    env = {"GUNICORN_CMD_ARGS": settings.arguments} if settings.arguments else None
+    server = Server(url, out / f"burst{settings.suffix}", preload=True, env=env).start()
     try:
 
         def questionnaire(token: str):
@@ -284,7 +293,7 @@ def burst_run(
                 raise RuntimeError("no thank-you page")
             return browser.timings
 
-        variant = f"app, script ({len(tokens)} at once{', defaults' if gunicorn_defaults else ''})"
+        variant = f"app, script ({len(tokens)} at once{settings.suffix})"
         return _measured(backend, variant, server, tokens, questionnaire, connections)
     finally:
         server.stop()
@@ -402,7 +411,7 @@ def main(argv: list[str] | None = None) -> int:
         measured = real_run(
             backend,
             url,
-            tokens[: invited - args.burst],
+            tokens[: invited - 2 * args.burst],
             args.clients,
             (args.warmup, args.questionnaires, single),
             OUT / backend,
@@ -415,9 +424,9 @@ def main(argv: list[str] | None = None) -> int:
                 arrivals[n * args.burst : (n + 1) * args.burst],
                 BURST_CONNECTIONS,
                 OUT / backend,
-                gunicorn_defaults=defaults,
+                settings,
             )
-            for n, defaults in enumerate((False, True))
+            for n, settings in enumerate(BURSTS)
         ]
         bare = bare_run(backend, url, pages, args.clients, args.warmup, OUT / backend)
         runs += [*measured, *bursts, bare]
@@ -433,11 +442,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"{_cpu(script_run):.1f} / {_cpu(pages_run):.1f} ms = {ratio:.2f}",
                 flush=True,
             )
-        for burst, settings in zip(
-            bursts, ("gunicorn.conf.py", "gunicorn's defaults"), strict=True
-        ):
+        for burst, settings in zip(bursts, BURSTS, strict=True):
             print(
-                f"{backend}: burst of {args.burst} ({settings}), save p99 "
+                f"{backend}: burst of {args.burst} ({settings.name}), save p99 "
                 f"{percentile(burst.client_ms, 99):.0f} ms as the client saw it "
                 f"({percentile(burst.server_ms, 99):.0f} ms in the server), a questionnaire's "
                 f"requests p50 {percentile(burst.questionnaire_s, 50):.2f} s, "

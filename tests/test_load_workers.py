@@ -1,12 +1,13 @@
 """gunicorn as gunicorn.conf.py sets it up: a worker takes no more connections than it has room
 for (two per thread), so a worker whose threads are busy leaves new connections to the others."""
 
-import http.client
 import threading
 import time
 
 import pytest
 
+from bench.browser import Browser
+from bench.load import run_pool
 from bench.server import Server
 
 pytestmark = pytest.mark.load
@@ -14,14 +15,13 @@ pytestmark = pytest.mark.load
 HELD_SECONDS = 4
 
 
-def _pid_of(port: int, path: str) -> int:
+def _pid_of(server: Server, path: str) -> int:
     """The process id of the worker that answered a request on a new connection."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    browser = Browser(server.url)
     try:
-        connection.request("GET", path)
-        return int(connection.getresponse().read())
+        return int(browser.get(path).body)
     finally:
-        connection.close()
+        browser.close()
 
 
 def test_a_busy_worker_leaves_new_connections_to_a_free_one(tmp_path):
@@ -30,21 +30,17 @@ def test_a_busy_worker_leaves_new_connections_to_a_free_one(tmp_path):
         workers = set(server.worker_pids())
         held: dict[str, int] = {}
         holder = threading.Thread(
-            target=lambda: held.update(pid=_pid_of(server.port, f"/sleep?seconds={HELD_SECONDS}"))
+            target=lambda: held.update(pid=_pid_of(server, f"/sleep?seconds={HELD_SECONDS}"))
         )
         holder.start()
         time.sleep(0.5)  # the held request now has its worker's only thread
-        answers: list[tuple[int, float]] = []
 
-        def ask() -> None:
+        def ask(_job) -> tuple[int, float]:
             started = time.monotonic()
-            answers.append((_pid_of(server.port, "/pid"), time.monotonic() - started))
+            return _pid_of(server, "/pid"), time.monotonic() - started
 
-        askers = [threading.Thread(target=ask) for _ in range(8)]  # at once
-        for thread in askers:
-            thread.start()
-        for thread in (*askers, holder):
-            thread.join()
+        answers = run_pool(range(8), ask, threads=8).results  # all at once
+        holder.join()
     # The busy worker has room for one more connection, which waits for the held request; the
     # others go to the free worker (without the cap, the busy worker takes about half of them).
     waited = [pid for pid, seconds in answers if seconds > HELD_SECONDS / 2]
