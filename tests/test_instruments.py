@@ -4,6 +4,7 @@ import copy
 import dataclasses
 import hashlib
 import json
+import time
 
 import pytest
 import yaml
@@ -528,6 +529,21 @@ def test_yaml_errors_name_the_line(tmp_path):
         load_instrument(path)
     assert caught.value.problems == ["twice.yaml: line 3, column 1: found the key 'key' twice"]
     assert str(caught.value) == caught.value.problems[0]
+
+
+def test_yaml_aliases_are_refused_before_they_expand(tmp_path):
+    # Nine levels of ten aliases each would expand to 10^9 strings: refused at the first alias.
+    levels = ["l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    levels += [f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 10)}]" for n in range(1, 10)]
+    path = tmp_path / "bomb.yaml"
+    path.write_text("key: a\nversion: '1'\n" + "\n".join(levels) + "\n", "utf-8")
+    started = time.perf_counter()
+    with pytest.raises(InstrumentError) as caught:
+        load_instrument(path)
+    assert time.perf_counter() - started < 1
+    assert caught.value.problems == [
+        "bomb.yaml: line 4, column 10: an alias (*l0) is not allowed: write the value out"
+    ]
 
 
 def test_a_document_that_is_not_a_mapping(tmp_path):

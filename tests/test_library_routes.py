@@ -125,6 +125,16 @@ def test_a_file_that_is_not_a_questionnaire_is_refused(app, admin, client):
     assert InstrumentVersion.query.count() == 0
 
 
+def test_a_yaml_file_with_aliases_is_refused_at_once(app, admin, client):
+    nested = ["l0: &l0 [x, x, x, x, x, x, x, x, x, x]"]
+    nested += [f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 10)}]" for n in range(1, 9)]
+    response = upload(client, "\n".join(["key: bomb", *nested]).encode(), "bomb.yaml")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "an alias (*l0) is not allowed" in page
+    assert InstrumentVersion.query.count() == 0
+
+
 def test_an_upload_larger_than_the_limit_is_refused(app, admin, client):
     app.config["MAX_CONTENT_LENGTH"] = 1024
     response = upload(client, b"x" * 4096, "big.yaml")

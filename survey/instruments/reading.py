@@ -15,7 +15,20 @@ from survey.instruments.problems import InstrumentError
 
 
 class _DocumentLoader(yaml.SafeLoader):
-    """Safe YAML without silent surprises: a repeated key is an error, dates stay strings."""
+    """Safe YAML without silent surprises: a repeated key is an error, dates stay strings, and
+    aliases (`*name`) are refused, since a few lines of nested aliases expand to a document
+    too large to check."""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"an alias (*{event.anchor}) is not allowed: write the value out",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
 
     def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict:
         if isinstance(node, yaml.MappingNode):
