@@ -10,6 +10,7 @@ import pytest
 from sklearn.metrics import cohen_kappa_score
 
 from survey.coding.codings import coded_answers
+from survey.coding.theme_file import MAX_THEMES
 from survey.coding.themes import workshop_themes
 from survey.extensions import db
 from survey.models import AuditEvent, Coding, SettledCoding
@@ -79,6 +80,21 @@ def test_themes_import_is_all_or_nothing_with_lines(runner, world, tmp_path):
     ):
         assert expected in result.output
     assert [t.code for t in workshop_themes(world.workshop)] == ["security", "border", "dialogue"]
+
+
+def test_themes_import_refuses_more_themes_than_a_codebook_holds(runner, world, tmp_path):
+    path = tmp_path / "long.csv"
+    # A chain of sub-themes, each below the one before: checking it is quadratic in its length.
+    chain = [f"t{n},Theme {n},,{f't{n - 1}' if n else ''}" for n in range(MAX_THEMES + 500)]
+    path.write_text("\n".join(["theme,label,description,parent", *chain]), encoding="utf-8")
+    result = runner.invoke(args=["themes", "import", world.workshop.slug, str(path)])
+    assert result.exit_code == 1
+    assert f"line {MAX_THEMES + 2}: a codebook holds at most 1,000 themes" in result.output
+    assert len(workshop_themes(world.workshop)) == 3
+    path.write_text("\n".join(["theme,label,description,parent", *chain[:MAX_THEMES]]))
+    result = runner.invoke(args=["themes", "import", world.workshop.slug, str(path)])
+    assert result.exit_code == 0, result.output
+    assert len(workshop_themes(world.workshop)) == MAX_THEMES + 3
 
 
 def test_themes_import_dry_run_and_a_cycle(runner, world, tmp_path):

@@ -21,6 +21,9 @@ from survey.extensions import db
 from survey.models import StaffUser, Theme, Workshop
 
 THEME_COLUMNS = ("theme", "label", "description", "parent")
+#: More themes than anyone codes with: a longer file is refused at the line past it, before
+#: its parents are followed (which takes time growing with the square of a chain's length).
+MAX_THEMES = 1000
 
 
 def theme_rows(themes: list[Theme]) -> Iterator[list[str]]:
@@ -63,16 +66,23 @@ def import_themes(
     commits; nothing is added when a problem is found)."""
     result = ThemeImport()
     rows: list[tuple[int, str, str, str, str]] = []
+    codes: set[str] = set()
     try:
         for line in table_lines(data, THEME_COLUMNS):
+            if len(rows) == MAX_THEMES:
+                result.problems.append(
+                    ImportProblem(line.number, f"a codebook holds at most {MAX_THEMES:,} themes")
+                )
+                return result
             cells = line.cells
             code, label = cells["theme"], cells["label"]
             description, parent = cells["description"], cells["parent"]
             problem = check_theme(code, label, description)
             if problem:
                 result.problems.append(ImportProblem(line.number, problem))
-            elif any(code == row[1] for row in rows):
+            elif code in codes:
                 result.problems.append(ImportProblem(line.number, f"the theme {code} is repeated"))
+            codes.add(code)
             rows.append((line.number, code, label, description, parent))
     except TableError as error:
         result.problems.append(error.problem)
