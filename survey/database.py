@@ -94,6 +94,18 @@ def begin_write() -> None:
         db.session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
 
 
+def begin_writing() -> None:
+    """End a safe request's reader transaction and begin a writer's, before a GET writes (the
+    first arrival starts a response, a missing link is issued, a download is recorded).
+
+    On SQLite a reader cannot become a writer once another connection has committed since its
+    first read: SQLite refuses at once ("database is locked"), whatever busy_timeout says. What
+    the reader loaded (the user, the workshop) is read again in the writer's transaction.
+    """
+    db.session.rollback()
+    begin_write()
+
+
 def begin_read() -> None:
     """Start the session's transaction as a reader (call before the first query)."""
     if db.session.get_bind().dialect.name == "sqlite":

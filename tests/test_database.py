@@ -112,3 +112,59 @@ def test_foreign_keys_are_enforced(app, make):
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
+
+
+# Safe requests that go on to write: each must begin as a writer, or a participant's save
+# committed between its first read and its first write makes SQLite refuse the write at once.
+WRITING_GETS = (
+    "cards",
+    "invitations.csv",
+    "groups",
+    "groups/pakistan/new-code",
+    "posters",
+    "coding/codings.csv",
+    "dashboard/report.html",
+)
+
+
+@sqlite_only
+@pytest.mark.parametrize("page", WRITING_GETS)
+def test_a_get_that_writes_is_not_refused_when_a_save_lands_meanwhile(app, make, client, page):
+    import sqlite3
+
+    from sqlalchemy import event
+
+    from tests.conftest import sign_in
+
+    workshop = make.workshop()
+    make.participant(workshop)
+    for group in workshop.groups:
+        group.join_hash = None  # the groups' pages give them one
+    db.session.commit()
+    sign_in(client, make.user(admin=True))
+    with db.engine.begin() as connection:
+        connection.execute(text("CREATE TABLE IF NOT EXISTS bystander (n INTEGER)"))
+    path = db.engine.url.database
+    landed: list[str] = []
+
+    def save_meanwhile(_connection, _cursor, statement, *_args) -> None:
+        """Just before the request's first write, another connection writes and commits (a
+        participant's save), unless the request already holds the write lock."""
+        if landed or not statement.lstrip().startswith(("INSERT", "UPDATE")):
+            return
+        other = sqlite3.connect(path, timeout=0, isolation_level=None)
+        try:
+            other.execute("INSERT INTO bystander VALUES (1)")
+            landed.append("committed")
+        except sqlite3.OperationalError:
+            landed.append("waited")  # the request began as a writer: the save waits its turn
+        finally:
+            other.close()
+
+    event.listen(db.engine, "before_cursor_execute", save_meanwhile)
+    try:
+        response = client.get(f"/workshops/{workshop.slug}/{page}")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", save_meanwhile)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert landed == ["waited"]

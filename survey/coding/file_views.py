@@ -10,6 +10,7 @@ from survey.auth.access import workshop_role_required
 from survey.coding.coding_file import CODING_COLUMNS, export_codings
 from survey.coding.routes import CODERS, bp
 from survey.coding.theme_file import theme_file
+from survey.database import begin_writing
 from survey.exports.csvfile import csv_lines
 from survey.extensions import db
 from survey.models import Role, Workshop
@@ -29,6 +30,7 @@ def themes_csv(workshop: Workshop):
 def codings_csv(workshop: Workshop):
     """Every coder's codings and the final ones."""
     plain = _plain()
+    begin_writing()  # the download is recorded
     rows = export_codings(workshop, spreadsheet=not plain)
     db.session.commit()
     text = "".join(csv_lines(CODING_COLUMNS, rows, spreadsheet=not plain))

@@ -40,6 +40,7 @@ from survey.dashboard.views.text import (
 )
 from survey.dashboard.views.themes import themes_view
 from survey.dashboard.views.trust import trust_view
+from survey.database import begin_writing
 from survey.models import Role, Workshop
 from survey.models._types import utcnow
 from survey.security import relax_style_src
@@ -219,6 +220,7 @@ def report(workshop: Workshop):
         abort(403)  # free text goes into a report only when an organiser includes it
     asked = {key: request.args[key][:100] for key in FILTER_KEYS if request.args.get(key)}
     detail = {"filters": asked, "include_text": include_text}
+    begin_writing()
     record(REPORT_ACTION, workshop=workshop, detail=detail)
     start_reading()  # commits the event
     setting = workshop_setting(workshop)

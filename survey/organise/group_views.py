@@ -3,6 +3,7 @@
 from flask import flash, redirect, render_template, request, url_for
 
 from survey.auth.access import workshop_role_required
+from survey.database import begin_writing
 from survey.extensions import db
 from survey.models import Role, Workshop
 from survey.organise import invitations, workshops
@@ -26,8 +27,9 @@ def groups(workshop: Workshop):
             db.session.commit()
             flash("The group labels are saved.")
             return redirect(url_for(".groups", slug=workshop.slug))
+    begin_writing()  # a group without a join code is given one
     links = invitations.join_links(workshop, links_base())
-    db.session.commit()  # a group without a join code has just been given one
+    db.session.commit()
     return render_template("organise/groups.html", workshop=workshop, form=form, links=links)
 
 
@@ -38,8 +40,9 @@ def new_join_code(workshop: Workshop, group: str):
     stop working."""
     group_ = found_or_404(workshop.group(group))
     if request.method == "GET":
+        begin_writing()  # a group without a join code is given one
         link = invitations.join_links(workshop, links_base())[group_.code]
-        db.session.commit()  # a group without a join code has just been given one
+        db.session.commit()
         return render_template(
             "organise/new_join_code.html",
             workshop=workshop,
@@ -58,6 +61,7 @@ def new_join_code(workshop: Workshop, group: str):
 @workshop_role_required(Role.ORGANISER)
 def posters(workshop: Workshop):
     """One printable join poster per group."""
+    begin_writing()  # a group without a join code is given one
     items = invitations.posters(workshop, links_base(), workshop.instrument.languages)
-    db.session.commit()  # a group without a join code has just been given one
+    db.session.commit()
     return render_template("organise/posters.html", workshop=workshop, posters=items)

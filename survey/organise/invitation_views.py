@@ -3,6 +3,7 @@
 from flask import Response, abort, render_template, request
 
 from survey.auth.access import workshop_role_required
+from survey.database import begin_writing
 from survey.extensions import db
 from survey.models import Role, Workshop
 from survey.organise import invitations
@@ -13,6 +14,7 @@ from survey.organise.routes import bp, links_base
 @workshop_role_required(Role.ORGANISER)
 def invitations_csv(workshop: Workshop):
     """The mail-merge file of every participant's personal link (recorded in the audit log)."""
+    begin_writing()
     body, _ = invitations.export_invitations(workshop, links_base())
     db.session.commit()
     return Response(
@@ -33,8 +35,9 @@ def cards(workshop: Workshop):
     public_id = request.args.get("participant") or None
     if group is not None and workshop.group(group) is None:
         abort(404)
+    begin_writing()
     items = invitations.cards(workshop, links_base(), group=group, public_id=public_id)
-    db.session.commit()
+    db.session.commit()  # before the QR codes are drawn, as the page is rendered
     return render_template(
         "organise/cards.html", workshop=workshop, cards=items, group=group, public_id=public_id
     )

@@ -59,11 +59,16 @@ class InvitationRow:
 @dataclass(frozen=True)
 class Card:
     row: InvitationRow
-    qr: Markup
     instructions: str
     direction: str  # "rtl" for Urdu
     contact_label: str
     details: str = ""  # the workshop's place and dates, in the card's language
+
+    @property
+    def qr(self) -> Markup:
+        """The personal link's QR code, drawn when the card is shown: about 10 ms a card, so
+        after the request has committed what it wrote."""
+        return qr_svg(self.row.link, f"QR code of the personal link for {self.row.public_id}")
 
 
 @dataclass(frozen=True)
@@ -152,7 +157,6 @@ def cards(
     return [
         Card(
             row=row,
-            qr=qr_svg(row.link, f"QR code of the personal link for {row.public_id}"),
             instructions=CARD_INSTRUCTIONS.get(row.language, CARD_INSTRUCTIONS["en"]),
             direction="rtl" if row.language in RTL else "ltr",
             contact_label=CARD_CONTACT.get(row.language, CARD_CONTACT["en"]),

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import validate_csrf
 from wtforms.validators import ValidationError
 
-from survey.database import begin_write
+from survey.database import begin_writing
 from survey.extensions import csrf, db
 from survey.i18n import SESSION_LANGUAGE
 from survey.instruments import Instrument
@@ -75,10 +75,7 @@ def page(wave: str, page: str):
     if (elsewhere := _not_answering(visit)) is not None:
         return elsewhere
     if visit.response is None:
-        # The first arrival writes: end this GET's read transaction and start a writer's, since
-        # on SQLite a reader cannot safely become a writer when others are writing.
-        db.session.rollback()
-        begin_write()
+        begin_writing()  # the first arrival writes
         store.start_response(visit, language)
         db.session.commit()
     steps = visit.steps()

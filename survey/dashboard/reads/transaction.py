@@ -9,9 +9,10 @@ from survey.extensions import db
 def start_reading() -> None:
     """End the request's transaction, keeping what it loaded, and begin a reader.
 
-    The sign-in check opened the session's transaction, on SQLite an IMMEDIATE one that holds
-    the write lock; computing the statistics of a large workshop takes a while and must not
-    keep participants' saves waiting. Anything added to the session is committed here.
+    The sign-in check opened the session's transaction, on the command line or once a request
+    has begun writing (on SQLite) an IMMEDIATE one that holds the write lock; computing the
+    statistics of a large workshop takes a while and must not keep participants' saves
+    waiting. Anything added to the session is committed here.
     """
     session = db.session()
     session.expire_on_commit = False  # the user and workshop stay loaded: no second select
