@@ -119,6 +119,23 @@ def test_one_at_a_time_saves_and_goes_on_to_the_next(client, world, people):
     assert coded.by_coder == {people["researcher"].id: frozenset({"dialogue"})}
 
 
+def test_ids_that_are_not_answers_code_nothing_and_never_fail(client, world, people):
+    sign_in(client, people["researcher"])
+    address = f"{base(world)}/hope_text"
+    token = page_token(client, address)
+    first = world.answers["nato hope 0"].id
+    border = world.themes["border"].id
+    for shown in ("99999999999999999999", "²", "-1", str(first + 10**6)):
+        data = {"csrf_token": token, "shown": [shown], f"answer-{shown}": [border]}
+        assert client.post(address, data=data).status_code == 302  # nothing shown, nothing saved
+    one = f"{address}/answers/{first}"
+    token = page_token(client, one)
+    for target in ("²", "99999999999999999999"):
+        data = {"csrf_token": token, "next": target, f"answer-{first}": [border]}
+        assert client.post(one, data=data).status_code == 422  # refused before anything is saved
+    assert db.session.query(Coding).count() == 0
+
+
 def test_filters_and_progress(client, world, people):
     me = people["organiser"]
     code(world, me, "nato hope 0", "border")

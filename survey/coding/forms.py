@@ -15,10 +15,18 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from survey.coding.themes import DESCRIPTION_MAX, LABEL_MAX
 from survey.models import Theme
+from survey.security import MAX_ID
 
 NO_THEME = "none"
 
@@ -57,6 +65,17 @@ class CodingForm(FlaskForm):
     """The CSRF token and where to go next; the codes themselves are read by read_codes."""
 
     next = HiddenField()
+
+    def validate_next(self, field: HiddenField) -> None:
+        if field.data and posted_id(field.data) is None:
+            raise ValidationError("not an answer")
+
+
+def posted_id(value: str | None) -> int | None:
+    """An answer's id as a form posts it: ASCII digits up to the largest id, else None."""
+    if value and value.isascii() and value.isdigit() and int(value) <= MAX_ID:
+        return int(value)
+    return None
 
 
 @dataclass(frozen=True)

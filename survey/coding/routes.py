@@ -14,7 +14,7 @@ from survey.auth.access import workshop_role_required
 from survey.coding import agreement as agreements
 from survey.coding import queue
 from survey.coding.codings import code_answers, my_themes
-from survey.coding.forms import CodesInvalid, CodingForm, read_codes
+from survey.coding.forms import CodesInvalid, CodingForm, posted_id, read_codes
 from survey.coding.settling import SettleError, disagreements, reopen, settle
 from survey.coding.themes import theme_tree, workshop_themes
 from survey.dashboard.filters import LANGUAGE_NAMES
@@ -113,8 +113,8 @@ def answers(workshop: Workshop, question: str):
     form = CodingForm()
     context = _context(workshop, asked, chosen)
     if form.validate_on_submit():
-        shown = [int(v) for v in request.form.getlist("shown") if v.isdigit()]
-        shown = [a for a in shown if queue.queued_answer(workshop, a)]
+        posted = map(posted_id, request.form.getlist("shown")[: queue.PER_PAGE])
+        shown = [a for a in posted if a is not None and queue.queued_answer(workshop, a)]
         changed = _save(workshop, shown, context["theme_ids"])
         if changed is not None:
             flash(f"Saved: {changed} answer(s) changed.")
@@ -187,13 +187,13 @@ def answer(workshop: Workshop, question: str, answer_id: int):
     form = CodingForm()
     context = _context(workshop, asked, chosen)
     if form.validate_on_submit() and _save(workshop, [answer_id], context["theme_ids"]) is not None:
-        target = form.next.data
-        if target and target.isdigit():
+        target = posted_id(form.next.data)
+        if target is not None:
             address = url_for(
                 ".answer",
                 slug=workshop.slug,
                 question=question,
-                answer_id=int(target),
+                answer_id=target,
                 **chosen.args(),
             )
             return redirect(address)
