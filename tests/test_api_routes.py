@@ -126,7 +126,14 @@ def test_filters_come_as_query_parameters(client, make, workshop):
     nato_pre = body["scores"]["trust"]["cells"][0]
     assert nato_pre["suppressed"] and nato_pre["mean"] is None and nato_pre["n"] == 4
     assert nato_pre["reason"] == "suppressed"
-    for query in ("?sector=spies", "?language=xx", "?experience=%3Cscript%3E"):
+    for query in (
+        "?sector=spies",
+        "?language=xx",
+        "?experience=%3Cscript%3E",
+        "?sectr=media",  # a misspelt filter: never the unfiltered numbers
+        "?Sector=media",
+        "?sector=media&page=2",
+    ):
         response = client.get(stats_url(workshop, query))
         assert response.status_code == 400 and response.is_json
         assert "unknown" in response.json["detail"]

@@ -55,7 +55,11 @@ def filter_choices(instrument: Instrument) -> dict[str, list[tuple[str, str]]]:
 
 
 def parse_filters(args: Mapping[str, str], instrument: Instrument) -> Filters:
-    """Filters from query arguments; an empty value means no filter, an unknown one is an error."""
+    """Filters from query arguments; an empty value means no filter, an unknown one is an error,
+    and so is an unknown argument (a misspelt filter must not return unfiltered numbers)."""
+    unknown = sorted(set(args) - set(FILTER_KEYS))
+    if unknown:
+        raise FilterError(f"unknown filter {unknown[0]!r}; expected: {', '.join(FILTER_KEYS)}")
     choices = filter_choices(instrument)
     chosen: dict[str, str] = {}
     for key in FILTER_KEYS:
