@@ -140,6 +140,20 @@ def test_group_by_time_against_scipy():
     assert (got["mannwhitney_u"], got["mannwhitney_p"]) == pytest.approx((u.statistic, u.pvalue))
 
 
+def test_group_by_time_ranks_equal_changes_as_ties():
+    # Three tenths reached two ways: equal changes, unequal floats.
+    first = np.array([0.1 + 0.2, 0.3, 1.0, 0.0, 0.7])
+    second = np.array([0.3, 0.5, -0.5, 0.0, 0.3])
+    assert first[0] != first[1]
+    got = group_by_time(first, second)
+    ties = stats.mannwhitneyu(np.round(first, 9), np.round(second, 9), alternative="two-sided")
+    apart = stats.mannwhitneyu(first, second, alternative="two-sided")
+    assert ties.statistic != apart.statistic  # the rounding matters here
+    assert (got["mannwhitney_u"], got["mannwhitney_p"]) == pytest.approx(
+        (ties.statistic, ties.pvalue)
+    )
+
+
 def test_group_by_time_undefined_cases():
     constant = group_by_time([1, 1, 1], [0, 0, 0])
     assert constant["did"] == 1 and constant["welch_t"] is None

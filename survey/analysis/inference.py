@@ -216,13 +216,16 @@ def group_by_time(
     changes_first: Sequence[float | None] | np.ndarray,
     changes_second: Sequence[float | None] | np.ndarray,
 ) -> dict[str, Any]:
-    """Difference of the groups' mean changes (first − second), Welch's t and Mann-Whitney U."""
+    """Difference of the groups' mean changes (first − second), Welch's t and Mann-Whitney U
+    (on the changes rounded like a paired change's differences, so that equal changes reached
+    by different floating-point paths are tied ranks)."""
     a, b = as_array(changes_first), as_array(changes_second)
     welch = mean_difference(a, b)
     u = p = None
     if len(a) and len(b):
+        ranked_a, ranked_b = np.round(a, DIFFERENCE_DECIMALS), np.round(b, DIFFERENCE_DECIMALS)
         with quiet():
-            result = stats.mannwhitneyu(a, b, alternative="two-sided")
+            result = stats.mannwhitneyu(ranked_a, ranked_b, alternative="two-sided")
         u, p = result.statistic, result.pvalue
     return statistic(
         welch["n"],

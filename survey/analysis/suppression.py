@@ -24,7 +24,8 @@ S = TypeVar("S", bound=Statistic)
 
 # Fields that stay visible when a statistic is withheld: who it is about and how many.
 VISIBLE_FIELDS = frozenset(
-    {"theme", "group", "wave", "n", "n_first", "n_second", "meta_trust_n", "other_trust_n"}
+    {"theme", "group", "wave", "from_wave", "to_wave"}
+    | {"n", "n_first", "n_second", "meta_trust_n", "other_trust_n"}
 )
 
 

@@ -36,8 +36,10 @@ from survey.extensions import db
 from survey.models import StatsResult
 from survey.models._types import utcnow
 
-# Bumped whenever the payload's shape changes: a row of another format is recomputed, not read.
-FORMAT = 1
+# Bumped whenever the payload's shape, or how its numbers are computed, changes: a row of another
+# format is recomputed, not read. 2: group × time's Mann–Whitney U ranks equal changes as ties;
+# a withheld convergence names its waves.
+FORMAT = 2
 # How long a lease holds when its holder dies before releasing it (a recomputation at 100k
 # participants takes well under a minute).
 LEASE = timedelta(minutes=10)
