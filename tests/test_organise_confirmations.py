@@ -1,6 +1,7 @@
-"""Confirmation before what breaks printed material or live answers: closing a wave, a new join
-link, a participant's new link. Each is a page (GET) saying what stops working, then a POST
-with its CSRF token."""
+"""Confirmation before what breaks printed material or live answers: closing a wave, reopening
+one or opening one while another is open, a new join link, a participant's new link. Each is a
+page (GET) saying what stops working or where links will lead, then a POST with its CSRF
+token."""
 
 import re
 
@@ -9,6 +10,7 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import AuditEvent, ParticipantSource, ResponseStatus, WaveState
+from survey.organise.workshops import close_wave, open_wave
 from survey.tokens import join_code
 from tests.conftest import csrf_token, sign_in
 from tests.respond_helpers import token_of
@@ -82,6 +84,88 @@ def test_a_wave_not_yet_open_offers_no_close_now(organiser, ws):
     assert "Close now" not in wave_page and "Open now" in wave_page
 
 
+def test_reopening_a_wave_asks_first_and_says_where_links_will_lead(organiser, ws, make, app):
+    done_pre, late = make.participant(ws), make.participant(ws, "pakistan")
+    halfway_post, post_only, halfway_pre = (make.participant(ws) for _ in range(3))
+    make.response(done_pre, "pre")
+    make.response(halfway_pre, "pre", status=ResponseStatus.IN_PROGRESS)
+    close_wave(ws.wave("pre"))
+    open_wave(ws.wave("post"))
+    make.response(halfway_post, "post", status=ResponseStatus.IN_PROGRESS)
+    make.response(post_only, "post")
+    closed_at = ws.wave("pre").closes_at
+    late_link = f"/s/{token_of(late)}"
+    assert app.test_client().get(late_link).location.startswith("/q/post/")
+    workshop_page = organiser.get(f"/workshops/{ws.slug}").get_data(as_text=True)
+    url = f"/workshops/{ws.slug}/waves/pre/open"
+
+    assert f'<a class="button secondary" href="{url}">Open now…</a>' in workshop_page
+    assert f'action="{url}"' not in workshop_page  # no one-click reopening
+    page = organiser.get(url)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and ws.wave("pre").state() is WaveState.CLOSED
+    assert "Open the pre wave again?" in html and "The post wave is open too" in html
+    # The late participant, the one halfway through post and the one who started pre.
+    assert "3 participants who have not submitted pre will be sent to pre instead of post" in html
+    assert "1 of them has started post: those answers are kept" in html
+    assert "1 participant whose link has no wave to answer now will be asked" in html
+    assert "Someone new who joins through a join link starts with pre." in html
+    assert "1 participant who started pre but did not submit can finish it." in html
+    assert "1 response already submitted in pre is kept" in html
+    assert "and has no closing time" in html and "until you close it" in html
+    assert form_action(html) == url
+
+    done = organiser.post(url, data={"csrf_token": csrf_token(html)})
+    assert done.status_code == 302
+    db.session.expire_all()
+    pre = ws.wave("pre")
+    assert pre.state() is WaveState.OPEN and pre.closes_at is None
+    assert ws.wave("post").state() is WaveState.OPEN
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "wave.open"))
+    assert event.detail["wave"] == "pre" and event.detail["reopened"] is True
+    assert event.detail["was"][1] == closed_at.isoformat()
+    # What the page said: the late participant's link now leads to pre.
+    assert app.test_client().get(late_link).location.startswith("/q/pre/")
+
+
+def test_opening_while_another_wave_is_open_asks_first(organiser, ws, make):
+    make.response(make.participant(ws), "pre")
+    make.participant(ws, "pakistan")  # not started pre
+    workshop_page = organiser.get(f"/workshops/{ws.slug}").get_data(as_text=True)
+    url = f"/workshops/{ws.slug}/waves/post/open"
+
+    assert f'<a class="button secondary" href="{url}">Open now…</a>' in workshop_page
+    html = organiser.get(url).get_data(as_text=True)
+    assert "Open the post wave now?" in html and "The pre wave is open too" in html
+    assert "1 participant goes on with pre first and will be asked post after" in html
+    assert "1 participant whose link has no wave to answer now will be asked to answer post" in html
+    # A one-click button from a page shown before pre opened leads to the page, not further.
+    stale = organiser.post(url, data={"csrf_token": csrf_token(html), "first_opening": "1"})
+    assert stale.status_code == 302 and stale.location == url
+    db.session.expire_all()
+    assert ws.wave("post").state() is WaveState.SCHEDULED and actions("wave.") == []
+
+    organiser.post(url, data={"csrf_token": csrf_token(html)})
+    db.session.expire_all()
+    assert ws.wave("post").state() is WaveState.OPEN and actions("wave.") == ["wave.open"]
+
+
+def test_the_first_opening_with_nothing_else_open_is_one_click(client, make):
+    ws = make.workshop(open_waves=())
+    sign_in(client, make.user(grants={ws: "organiser"}))
+    workshop_page = client.get(f"/workshops/{ws.slug}").get_data(as_text=True)
+    url = f"/workshops/{ws.slug}/waves/pre/open"
+
+    assert f'action="{url}"' in workshop_page and "Open now…" not in workshop_page
+    client.post(url, data={"csrf_token": csrf_token(workshop_page), "first_opening": "1"})
+    db.session.expire_all()
+    assert ws.wave("pre").state() is WaveState.OPEN and actions("wave.") == ["wave.open"]
+    detail = select(AuditEvent.detail).where(AuditEvent.action == "wave.open")
+    assert db.session.scalar(detail) == {"wave": "pre"}
+    again = client.get(url, follow_redirects=True)
+    assert "The pre wave is already open." in again.get_data(as_text=True)
+
+
 def test_a_new_join_link_asks_first_and_says_what_stops_working(organiser, ws, make):
     joined = make.participant(ws, "nato")
     joined.source = ParticipantSource.JOIN
@@ -126,6 +210,7 @@ def test_confirmations_need_their_csrf_token_and_the_organiser_role(app, ws, mak
     person = make.participant(ws)
     urls = [
         f"/workshops/{ws.slug}/waves/pre/close",
+        f"/workshops/{ws.slug}/waves/post/open",
         f"/workshops/{ws.slug}/groups/nato/new-code",
         f"/workshops/{ws.slug}/participants/{person.public_id}/reissue",
     ]
@@ -136,4 +221,5 @@ def test_confirmations_need_their_csrf_token_and_the_organiser_role(app, ws, mak
     assert {organiser.post(url).status_code for url in urls} == {400}
     db.session.expire_all()
     assert ws.wave("pre").state() is WaveState.OPEN
+    assert ws.wave("post").state() is WaveState.SCHEDULED
     assert actions("wave.") == actions("groups.") == actions("invitation.") == []

@@ -126,6 +126,7 @@ def workshop(workshop: Workshop):
         workshop=workshop,
         instrument=instrument,
         now_states={w.code: w.state() for w in workshop.waves},
+        asks_first={w.code: workshops.opening_asks_first(w) for w in workshop.waves},
     )
 
 

@@ -42,6 +42,7 @@ def wave(workshop: Workshop, wave: str):
         form=form,
         version_form=version_form,
         has_responses=workshops.wave_has_responses(wave_),
+        opening_asks_first=workshops.opening_asks_first(wave_),
     )
 
 
@@ -63,11 +64,29 @@ def wave_version(workshop: Workshop, wave: str):
     return redirect(url_for(".wave", slug=workshop.slug, wave=wave_.code))
 
 
-@bp.post("/<slug>/waves/<wave>/open")
+@bp.route("/<slug>/waves/<wave>/open", methods=["GET", "POST"])
 @workshop_role_required(Role.ORGANISER)
 def open_wave(workshop: Workshop, wave: str):
-    """Open a wave now."""
-    return _change_wave(workshop, wave, workshops.open_wave_now, "open")
+    """Open a wave now: in one click for its first opening while no other wave is open (the
+    button then posts `first_opening`); to reopen it, or while another wave is open, once a
+    page has said where personal links will lead and what becomes of its window."""
+    wave_ = found_or_404(workshop.wave(wave))
+    if wave_.state() is WaveState.OPEN:
+        flash(f"The {wave_.code} wave is already open.")
+        return redirect(url_for(".workshop", slug=workshop.slug))
+    asks_first = workshops.opening_asks_first(wave_)
+    if request.method == "POST" and not (asks_first and request.form.get("first_opening")):
+        again = "open again" if workshops.has_been_open(wave_) else "open"
+        return _change_wave(workshop, wave, workshops.open_wave_now, again)
+    if request.method == "POST":
+        # A one-click button from a page shown before the wave or another one opened.
+        return redirect(url_for(".open_wave", slug=workshop.slug, wave=wave_.code))
+    return render_template(
+        "organise/open_wave.html",
+        workshop=workshop,
+        wave=wave_,
+        opening=workshops.wave_opening(wave_),
+    )
 
 
 @bp.route("/<slug>/waves/<wave>/close", methods=["GET", "POST"])
