@@ -182,6 +182,31 @@ def test_numbers_agree_with_scipy():
     assert conv["value"] == pytest.approx(tau["post"] - tau["pre"])
 
 
+def test_the_agreement_bootstrap_follows_the_public_ids_not_the_input_order():
+    from survey.analysis.priorities import rank_agreement
+
+    respondents = generate(FULL)
+    shuffled = [respondents[i] for i in np.random.default_rng(5).permutation(len(respondents))]
+    agreement = workshop_stats(shuffled, SPEC, workshop="d").as_dict()["priorities"]["agreement"]
+
+    def ranks(group: str, wave: str) -> np.ndarray:
+        chosen = sorted(
+            (r for r in shuffled if (r.group, r.wave) == (group, wave)),
+            key=lambda r: r.participant,
+        )
+        return np.array([[r.ranking[item] for item in ITEMS] for r in chosen], dtype=float)
+
+    for found, wave in zip(agreement, SPEC.waves, strict=True):
+        expected = rank_agreement(
+            ranks("nato", wave), ranks("pakistan", wave), draws=200, seed=SPEC.seed
+        )
+        assert (found["ci_low"], found["ci_high"]) == pytest.approx(
+            (expected["ci_low"], expected["ci_high"])
+        )
+    again = workshop_stats(respondents, SPEC, workshop="d").as_dict()["priorities"]["agreement"]
+    assert again == agreement
+
+
 def test_a_group_under_min_cell_is_suppressed_everywhere():
     sizes = dict(FULL)
     sizes["pakistan", "pre"] = sizes["pakistan", "post"] = 4

@@ -37,8 +37,9 @@ from survey.models import StatsResult
 from survey.models._types import utcnow
 
 # Bumped whenever the payload's shape, or how its numbers are computed, changes: a row of another
-# format is recomputed, not read. 2: group × time's Mann–Whitney U ranks equal changes as ties;
-# a withheld convergence names its waves.
+# format is recomputed, not read. 2: group × time's Mann–Whitney U ranks equal changes as ties,
+# the agreement's bootstrap draws over respondents in public-id order, a withheld convergence
+# names its waves.
 FORMAT = 2
 # How long a lease holds when its holder dies before releasing it (a recomputation at 100k
 # participants takes well under a minute).
