@@ -286,3 +286,17 @@ def test_agreement_with_no_variation_says_why(runner, world, coders):
 def test_unknown_workshop(runner, tmp_path):
     result = runner.invoke(args=["coding", "agreement", "nowhere"])
     assert result.exit_code == 1 and "no workshop 'nowhere'" in result.output
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["coding", "export", "{slug}", "-o", "{path}"], ["themes", "export", "{slug}", "{path}"]],
+)
+def test_an_output_in_a_missing_folder_is_a_bad_argument(runner, world, tmp_path, command):
+    events = db.session.query(AuditEvent).count()
+    path = tmp_path / "missing" / "x.csv"
+    result = runner.invoke(args=[a.format(slug=world.workshop.slug, path=path) for a in command])
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)  # a message, not a traceback
+    assert f"Folder '{path.parent}' does not exist." in result.stderr
+    assert db.session.query(AuditEvent).count() == events  # no export recorded

@@ -100,9 +100,57 @@ def test_export_errors_are_clear(runner, ws, tmp_path):
     fmt = runner.invoke(args=["export", ws.slug, "--format", "sav", "-o", str(tmp_path / "x")])
 
     assert missing.exit_code == 1 and "no workshop 'nowhere'" in missing.output
-    assert language.exit_code == 1 and "no language 'de'" in language.output
+    # An unknown language is a bad argument, as a bad filter of `survey stats` is.
+    assert language.exit_code == 2 and "no language 'de'" in language.output
     assert fmt.exit_code == 2
     assert not (tmp_path / "x.csv").exists()
+
+
+@pytest.mark.parametrize("fmt", ["long", "datapackage"])
+def test_an_output_in_a_missing_folder_is_a_bad_argument_and_no_download(runner, ws, tmp_path, fmt):
+    target = tmp_path / "missing" / "x.csv"
+    result = runner.invoke(args=["export", ws.slug, "--format", fmt, "-o", str(target)])
+
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)  # a message, not a traceback
+    error = result.stderr.strip().splitlines()[-1]
+    assert error.startswith("Error: Invalid value for '-o' / '--output'")
+    assert "does not exist" in error and str(tmp_path / "missing") in error
+    assert not (tmp_path / "missing").exists()
+    assert (
+        db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export.download")).all()
+        == []
+    )
+
+
+def test_a_file_that_cannot_be_made_is_an_error_and_no_download(runner, ws, tmp_path, monkeypatch):
+    # What a folder the process may not write to does (the suite may run as root, who may).
+    def refused(**_):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("survey.cli.exports.tempfile.mkstemp", refused)
+    target = tmp_path / "x.csv"
+    result = runner.invoke(args=["export", ws.slug, "--format", "long", "-o", str(target)])
+
+    assert result.exit_code == 1, result.output
+    assert result.stderr == f"Error: cannot write {target}: Permission denied\n"
+    assert list(tmp_path.iterdir()) == []
+    assert (
+        db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export.download")).all()
+        == []
+    )
+
+
+def test_the_help_names_every_file_of_the_data_package(runner, ws, tmp_path):
+    target = tmp_path / "package.zip"
+    runner.invoke(args=["export", ws.slug, "--format", "datapackage", "-o", str(target)])
+    with zipfile.ZipFile(target) as archive:
+        members = {name.removesuffix(".csv") for name in archive.namelist()}
+
+    help_text = " ".join(runner.invoke(args=["export", "--help"]).output.split())
+    described = help_text.split("datapackage: ", 1)[1].split(";", 1)[0]
+    assert members == {"long", "wide", "codebook", "codings", "themes", "datapackage.json"}
+    assert all(name in described for name in members), described
 
 
 class Terminal(io.StringIO):

@@ -1,6 +1,8 @@
 """`survey instruments list|validate|import|export|diff` and `survey workshops create
 --instrument KEY@VERSION`."""
 
+import os
+
 import yaml
 from pyxform import xls2xform
 
@@ -203,3 +205,27 @@ def test_a_workshop_is_created_from_a_stored_version(app, runner, tmp_path):
         args=["workshops", "create", "other", "--title", "T", "--instrument", "lahore-2027@9"]
     )
     assert missing.exit_code == 1 and "no stored version lahore-2027@9" in missing.output
+
+
+def test_export_replaces_the_file_only_when_complete(app, runner, tmp_path):
+    path, reader = tmp_path / "out.yaml", tmp_path / "reader.yaml"
+    path.write_text("old")
+    os.link(path, reader)  # as a program that has the old file open sees it
+    result = runner.invoke(
+        args=["instruments", "export", "nato-pakistan-2014", "--format", "yaml", "-o", str(path)]
+    )
+    assert result.exit_code == 0, result.output
+    # Written beside and renamed: the old file was never truncated nor half rewritten.
+    assert reader.read_text() == "old"
+    assert "nato-pakistan-2014" in path.read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.yaml", "reader.yaml"]
+
+
+def test_export_to_a_missing_folder_is_a_bad_argument(app, runner, tmp_path):
+    path = tmp_path / "missing" / "x.yaml"
+    result = runner.invoke(
+        args=["instruments", "export", "nato-pakistan-2014", "--format", "yaml", "-o", str(path)]
+    )
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)  # a message, not a traceback
+    assert f"Folder '{path.parent}' does not exist." in result.stderr

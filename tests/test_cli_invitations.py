@@ -1,6 +1,7 @@
 """survey invitations export SLUG -o FILE.csv"""
 
 import csv
+import os
 
 from sqlalchemy import select
 
@@ -70,3 +71,41 @@ def test_unknown_workshop(app, runner, tmp_path):
         ]
     )
     assert result.exit_code != 0 and "no workshop 'nope'" in result.output
+
+
+def _export(runner, slug: str, path):
+    return runner.invoke(
+        args=["invitations", "export", slug, "-o", str(path), "--base-url", "http://x"]
+    )
+
+
+def test_export_replaces_the_file_only_when_complete(app, make, runner, tmp_path):
+    ws = make.workshop("cli-ws")
+    make.participant(ws, name="=HYPERLINK(1)")
+    path, reader = tmp_path / "invitations.csv", tmp_path / "reader.csv"
+    path.write_text("old")
+    os.link(path, reader)  # as a program that has the old file open sees it
+    result = _export(runner, ws.slug, path)
+    assert result.exit_code == 0, result.output
+    # Written beside and renamed: the old file was never truncated nor half rewritten.
+    assert reader.read_text() == "old"
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, for spreadsheets
+    assert _rows(path)[0]["name"] == "'=HYPERLINK(1)"  # escaped, never a formula
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["invitations.csv", "reader.csv"]
+
+
+def test_export_to_a_missing_folder_is_a_bad_argument(app, make, runner, tmp_path):
+    ws = make.workshop("cli-ws")
+    make.participant(ws)
+    path = tmp_path / "missing" / "x.csv"
+    result = _export(runner, ws.slug, path)
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)  # a message, not a traceback
+    assert f"Folder '{path.parent}' does not exist." in result.stderr
+    assert (
+        db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "invitations.export")
+        ).all()
+        == []
+    )

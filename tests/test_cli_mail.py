@@ -5,6 +5,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from survey.extensions import db
+from survey.mail.lock import sending_lock
 from survey.mail.schedule import add_reminder
 from survey.models import AuditEvent, MailMessage, ReminderAnchor, ResponseStatus
 from tests.conftest import free_port
@@ -71,6 +72,19 @@ def test_a_server_that_is_down_is_a_clear_error(app, runner, make):
     assert "the batch stopped: the mail server 127.0.0.1:" in result.output
     assert "cannot be reached" in result.output
     assert db.session.scalars(select(MailMessage)).all() == []
+
+
+def test_a_batch_that_cannot_start_is_an_error_and_an_audit_event(app, runner, smtp_server, make):
+    ws = make.workshop("islamabad")
+    make.participant(ws, email="ana@example.org")
+    with sending_lock():
+        result = runner.invoke(args=["invitations", "send", "islamabad", "pre"])
+    assert result.exit_code == 1
+    assert "another batch of messages is being sent right now" in result.output
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "mail.batch"))
+    assert event.detail["stopped"].startswith("another batch of messages is being sent")
+    assert (event.detail["sent"], event.detail["via"]) == (0, "cli")
+    assert smtp_server.messages == []
 
 
 def test_resend_unknown_is_an_explicit_request(app, runner, smtp_server, make):

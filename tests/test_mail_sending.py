@@ -341,6 +341,43 @@ def test_without_a_sender_nothing_is_attempted(app, make):
     make.participant(ws, email="ana@example.org")
     with pytest.raises(smtp.MailNotConfigured, match="MAIL_DEFAULT_SENDER"):
         _invite(ws)
+    assert db.session.scalars(select(MailMessage)).all() == []
+
+
+def _stopped_batch(reason: str, via: str = "cli") -> dict:
+    return {
+        "wave": "pre",
+        "kind": "invitation",
+        "round": "invitation",
+        "sent": 0,
+        "failed": 0,
+        "skipped": 0,
+        "unknown": 0,
+        "not_reached": 0,
+        "stopped": reason,
+        "via": via,
+    }
+
+
+def test_a_batch_that_cannot_start_is_recorded_as_stopped(app, smtp_server, make):
+    ws = make.workshop()
+    make.participant(ws, email="ana@example.org")
+    sender, app.config["MAIL_DEFAULT_SENDER"] = app.config["MAIL_DEFAULT_SENDER"], None
+    with pytest.raises(smtp.MailNotConfigured) as not_configured:
+        _invite(ws, actor="cli", via="cli")
+    app.config["MAIL_DEFAULT_SENDER"] = sender
+    with sending_lock(), pytest.raises(MailBusy) as busy:
+        _invite(ws, actor="cli", via="cli")
+
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "mail.batch").order_by(AuditEvent.id)
+    )
+    assert [(e.actor, e.workshop_id, e.detail) for e in events] == [
+        ("cli", ws.id, _stopped_batch(str(not_configured.value))),
+        ("cli", ws.id, _stopped_batch(str(busy.value))),
+    ]
+    assert smtp_server.messages == []
+    assert db.session.scalars(select(MailMessage)).all() == []
 
 
 def test_closed_and_unopened_waves_take_no_messages(app, make):

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from survey.cli.exports import write_beside
+from survey.cli.exports import OutputPath, file_beside
 from survey.cli.themes import finish_import, found_workshop
 from survey.coding.agreement import agreement_json, workshop_agreement
 from survey.coding.coding_file import CODING_COLUMNS, export_codings, import_codings
@@ -19,14 +19,16 @@ coding_cli = AppGroup("coding", help="Codings of the free-text answers, and thei
 
 @coding_cli.command("export")
 @click.argument("slug")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("-o", "--output", type=OutputPath(), required=True)
 def export_(slug: str, output: Path) -> None:
     """Write every coder's codings and the final ones: participant, wave, question, coder,
     theme."""
     workshop = found_workshop(slug)
-    rows = export_codings(workshop, spreadsheet=False)
-    db.session.commit()
-    write_beside(output, encoded_chunks(csv_lines(CODING_COLUMNS, rows)))
+    with file_beside(output) as file:  # made first: a file that cannot be made is no export
+        rows = export_codings(workshop, spreadsheet=False)
+        db.session.commit()
+        for chunk in encoded_chunks(csv_lines(CODING_COLUMNS, rows)):
+            file.write(chunk)
     click.echo(f"Wrote {len(rows)} rows to {output}.", err=True)
 
 

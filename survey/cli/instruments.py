@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from survey.cli.exports import OutputPath, write_beside
 from survey.extensions import db
 from survey.instruments import InstrumentError, load_instrument
 from survey.instruments.diff import classified_changes
@@ -86,7 +87,7 @@ def import_command(file: Path) -> None:
 @click.option(
     "--format", "file_format", type=click.Choice(list(FORMATS)), required=True, help="File format."
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("-o", "--output", type=OutputPath(), required=True)
 def export_command(reference: str, file_format: str, output: Path) -> None:
     """Write a stored version (KEY@VERSION) or the shipped file (KEY) as YAML or XLSForm."""
     try:
@@ -98,7 +99,7 @@ def export_command(reference: str, file_format: str, output: Path) -> None:
         data = definition_file(found.instrument.definition, file_format, heading=heading)
     except XlsFormLoss as error:
         raise click.ClickException(f"{found.label}: {error}") from None
-    output.write_bytes(data)
+    write_beside(output, [data])
     click.echo(f"{found.label} -> {output}")
 
 

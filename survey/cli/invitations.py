@@ -5,6 +5,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from survey.cli.exports import OutputPath, write_beside
 from survey.extensions import db
 from survey.links import PublicAddressError, base_url
 from survey.mail.errors import MailError
@@ -33,7 +34,7 @@ RESEND_UNKNOWN = click.option(
     "-o",
     "--output",
     required=True,
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    type=OutputPath(writable=True),
     help="The CSV file to write.",
 )
 @BASE_URL
@@ -41,7 +42,7 @@ def export(slug: str, output: Path, base: str | None) -> None:
     """Write the mail-merge CSV: external_id, name, email, group, language, link."""
     workshop = _workshop(slug)
     body, rows = export_invitations(workshop, public_base(base), via="cli")
-    output.write_text(body, encoding="utf-8", newline="")
+    write_beside(output, [body.encode("utf-8")])
     db.session.commit()
     click.echo(f"Wrote {rows} invitation(s) to {output}.")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from survey.cli.exports import write_beside
+from survey.cli.exports import OutputPath, write_beside
 from survey.coding.theme_file import import_themes, theme_file
 from survey.extensions import db
 from survey.models import Workshop
@@ -42,7 +42,7 @@ def finish_import(file: Path, result, dry_run: bool, done: str) -> None:
 
 @themes_cli.command("export")
 @click.argument("slug")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=OutputPath())
 def export_(slug: str, file: Path) -> None:
     """Write the codebook: theme, label, description, parent."""
     text = theme_file(found_workshop(slug))

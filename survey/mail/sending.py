@@ -26,10 +26,18 @@ from survey.mail.content import (
     message_template,
     render_message,
 )
-from survey.mail.lock import sending_lock
+from survey.mail.lock import MailBusy, sending_lock
 from survey.mail.recipients import Plan, Recipient, SkipReason, plan_messages
 from survey.mail.schedule import round_label
-from survey.models import MailMessage, MessageKind, MessageStatus, Participant, StaffUser, Wave
+from survey.models import (
+    MailMessage,
+    MessageKind,
+    MessageStatus,
+    Participant,
+    StaffUser,
+    Wave,
+    Workshop,
+)
 from survey.models._types import utcnow
 from survey.tokens import current_invitation, optout_token
 
@@ -94,7 +102,9 @@ def send_batch(
     """Send the wave's invitations (round "") or one round of its reminders to those the plan
     names; `budget` (seconds) stops handing out messages in time for a web request.
 
-    Commits as it goes: one commit per message before it is handed out and one after."""
+    Commits as it goes: one commit per message before it is handed out and one after. Raises
+    MailNotConfigured or MailBusy when the batch cannot start, recorded as a batch that
+    stopped (docs/cli.md, "E-mail")."""
     workshop = wave.workshop
     result = BatchResult(workshop.slug, wave.code, kind, round_, round_label(round_))
     if dry_run:
@@ -102,16 +112,29 @@ def send_batch(
         _planned(result, plan)
         result.dry_run = True
         return result
-    smtp.check_settings()
-    with sending_lock():
-        plan = plan_messages(wave, kind, round_, resend_unknown=resend_unknown)
-        _planned(result, plan)
-        if plan.recipients:
-            _hand_out(plan, result, base, budget)
-        if plan.recipients or audit_empty or result.stopped:
-            record("mail.batch", workshop=workshop, actor=actor, detail=_detail(result, via))
-            db.session.commit()
+    try:
+        smtp.check_settings()
+        with sending_lock():
+            plan = plan_messages(wave, kind, round_, resend_unknown=resend_unknown)
+            _planned(result, plan)
+            if plan.recipients:
+                _hand_out(plan, result, base, budget)
+            if plan.recipients or audit_empty or result.stopped:
+                _record_batch(workshop, result, actor, via)
+    except (smtp.MailNotConfigured, MailBusy) as error:
+        # A batch that cannot start has stopped early, as one whose server cannot be reached
+        # has, and is recorded the same way (nothing sent, and why); the caller is told.
+        result.stopped = str(error)
+        _record_batch(workshop, result, actor, via)
+        raise
     return result
+
+
+def _record_batch(
+    workshop: Workshop, result: BatchResult, actor: StaffUser | str | None, via: str
+) -> None:
+    record("mail.batch", workshop=workshop, actor=actor, detail=_detail(result, via))
+    db.session.commit()
 
 
 def _planned(result: BatchResult, plan: Plan) -> None:
