@@ -12,9 +12,10 @@ from survey.mail.schedule import wave_schedule
 from survey.mail.sending import send_batch
 from survey.models import AuditEvent, MailMessage, MessageKind, ResponseStatus
 from survey.organise.participants import withdraw_participant
+from survey.organise.workshops import close_wave
 from survey.redaction import RedactingFilter
 from survey.tokens import optout_token
-from tests.conftest import csrf_token, free_port, sign_in
+from tests.conftest import csrf_token, free_port, page_token, sign_in
 
 
 @pytest.fixture
@@ -145,6 +146,20 @@ def test_the_reminder_schedule(app, console, client):
     _post_form(client, base, f"{base}/schedule/{entry.id}/remove")
     assert wave_schedule(ws.wave("pre")) == []
     assert client.post(f"{base}/schedule/999/remove").status_code in (400, 404)
+
+
+def test_a_closed_wave_takes_no_reminders(app, console, client):
+    ws, _ = console
+    base = f"/workshops/{ws.slug}/mail/waves/pre"
+    token = page_token(client, base)
+    close_wave(ws.wave("pre"))
+    db.session.commit()
+    page = client.get(base).get_data(as_text=True)
+    assert "The wave has closed" in page and "Add the reminder" not in page
+    data = {"csrf_token": token, "days": "1", "hours": "0", "anchor": "after_opening"}
+    assert client.post(f"{base}/schedule", data=data).status_code == 302
+    assert "has closed: a reminder would never be sent" in client.get(base).get_data(as_text=True)
+    assert wave_schedule(ws.wave("pre")) == []
 
 
 def test_editing_a_template_with_a_preview(app, console, client):

@@ -32,9 +32,9 @@ def wave(app, make):
 
 
 def test_rounds_in_words(app, wave):
-    after = add_reminder(wave, ReminderAnchor.AFTER_OPENING, 48)
-    before = add_reminder(wave, ReminderAnchor.BEFORE_CLOSING, 30)
-    now = add_reminder(wave, ReminderAnchor.AFTER_OPENING, 0)
+    after = add_reminder(wave, ReminderAnchor.AFTER_OPENING, 48, now=wave.opens_at)
+    before = add_reminder(wave, ReminderAnchor.BEFORE_CLOSING, 30, now=wave.opens_at)
+    now = add_reminder(wave, ReminderAnchor.AFTER_OPENING, 0, now=wave.opens_at)
     db.session.commit()
     assert [describe(e) for e in wave_schedule(wave)] == [
         "0 hours after opening",
@@ -55,18 +55,18 @@ def test_rounds_in_words(app, wave):
 
 
 def test_a_round_twice_or_at_closing_time_is_refused(app, wave):
-    add_reminder(wave, ReminderAnchor.AFTER_OPENING, 24)
+    add_reminder(wave, ReminderAnchor.AFTER_OPENING, 24, now=wave.opens_at)
     with pytest.raises(MailError, match="already has a reminder 1 day after opening"):
-        add_reminder(wave, ReminderAnchor.AFTER_OPENING, 24)
+        add_reminder(wave, ReminderAnchor.AFTER_OPENING, 24, now=wave.opens_at)
     with pytest.raises(MailError, match="too late"):
-        add_reminder(wave, ReminderAnchor.BEFORE_CLOSING, 0)
+        add_reminder(wave, ReminderAnchor.BEFORE_CLOSING, 0, now=wave.opens_at)
     with pytest.raises(MailError, match="between"):
-        add_reminder(wave, ReminderAnchor.AFTER_OPENING, -1)
+        add_reminder(wave, ReminderAnchor.AFTER_OPENING, -1, now=wave.opens_at)
 
 
 def test_the_latest_due_round_while_the_wave_is_open(app, wave):
-    first = add_reminder(wave, ReminderAnchor.AFTER_OPENING, 24)
-    last = add_reminder(wave, ReminderAnchor.BEFORE_CLOSING, 24)
+    first = add_reminder(wave, ReminderAnchor.AFTER_OPENING, 24, now=wave.opens_at)
+    last = add_reminder(wave, ReminderAnchor.BEFORE_CLOSING, 24, now=wave.opens_at)
     db.session.commit()
     opens = wave.opens_at
     assert due_reminder(wave, opens + timedelta(hours=1)) is None

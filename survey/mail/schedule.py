@@ -17,7 +17,7 @@ from sqlalchemy import or_, select
 from survey.audit import record
 from survey.extensions import db
 from survey.mail.errors import MailError
-from survey.models import ReminderAnchor, ScheduledReminder, Wave
+from survey.models import ReminderAnchor, ScheduledReminder, Wave, WaveState
 from survey.models._types import utcnow
 
 MANUAL = "manual-"
@@ -72,8 +72,13 @@ def _entry(round_: str) -> ScheduledReminder | None:
     return db.session.get(ScheduledReminder, int(ident)) if ident.isdigit() else None
 
 
-def add_reminder(wave: Wave, anchor: ReminderAnchor, hours: int) -> ScheduledReminder:
-    """Add a round to a wave's schedule, recorded in the audit log."""
+def add_reminder(
+    wave: Wave, anchor: ReminderAnchor, hours: int, now: datetime | None = None
+) -> ScheduledReminder:
+    """Add a round to a wave's schedule, recorded in the audit log (not to a wave closed by
+    `now`: no round of it would ever be sent)."""
+    if wave.state(now) is WaveState.CLOSED:
+        raise MailError(f"the {wave.code} wave has closed: a reminder would never be sent")
     if not 0 <= hours <= MAX_HOURS:
         raise MailError("a reminder's time must be between 0 hours and a year")
     if anchor is ReminderAnchor.BEFORE_CLOSING and hours == 0:
