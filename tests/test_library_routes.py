@@ -122,6 +122,11 @@ def test_a_file_that_is_not_a_questionnaire_is_refused(app, admin, client):
     for data, name in ((b"\x00\x01 not text", "x.bin"), (b"PK\x03\x04junk", "x.xlsx")):
         response = upload(client, data, name)
         assert response.status_code == 422
+    response = upload(client, b"Questions for the workshop\n", "notes.txt")
+    assert response.status_code == 422
+    assert "XLSForm workbook (.xlsx), YAML (.yaml, .yml) or JSON (.json), not a .txt file" in (
+        response.get_data(as_text=True)
+    )
     assert InstrumentVersion.query.count() == 0
 
 

@@ -22,6 +22,9 @@ from survey.instruments.validation import validation_problems
 from survey.instruments.xlsform import definition_from_xlsform
 from survey.instruments.xlsform.workbook import OLE_MAGIC, ZIP_MAGIC
 
+#: The names a questionnaire file may have (a name without a suffix is read by its content).
+FILE_SUFFIXES = (".xlsx", ".xls", ".yaml", ".yml", ".json")
+
 SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
 
 
@@ -46,6 +49,14 @@ def definition_from_file(data: bytes, source: str) -> dict:
     name = source.lower()
     if data.startswith((ZIP_MAGIC, OLE_MAGIC)) or name.endswith((".xlsx", ".xls")):
         return definition_from_xlsform(data, source)
+    suffix = Path(name).suffix
+    if suffix and suffix not in FILE_SUFFIXES:
+        raise InstrumentError(
+            [
+                f"{source}: a questionnaire is an XLSForm workbook (.xlsx), YAML (.yaml, .yml)"
+                f" or JSON (.json), not a {suffix} file"
+            ]
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
