@@ -87,13 +87,14 @@ def test_a_file_full_of_errors_reports_each_line_and_writes_nothing(app, make):
         "A6,Bad Language,,nato,,de",  # line 8
         "A1,Duplicate,,pakistan,,",  # line 9: same external_id as line 2
         "A7,Too,many,nato,,,extra",  # line 10
+        "A2,Again,,martians,,",  # line 11: unknown group and the same external_id as line 3
     )
     plan = parse_roster(ws, data)
     assert not plan.valid
     by_line = {}
     for problem in plan.problems:
         by_line.setdefault(problem.line, []).append(problem.message)
-    assert sorted(by_line) == [3, 4, 6, 7, 8, 9, 10]
+    assert sorted(by_line) == [3, 4, 6, 7, 8, 9, 10, 11]
     assert "group is missing" in by_line[3][0]
     assert "martians" in by_line[4][0] and "continues to line 5" in by_line[4][0]
     assert "not-an-email" in by_line[6][0]
@@ -101,6 +102,7 @@ def test_a_file_full_of_errors_reports_each_line_and_writes_nothing(app, make):
     assert "de" in by_line[8][0]
     assert "line 2" in by_line[9][0]
     assert "7 values" in by_line[10][0]
+    assert "martians" in by_line[11][0] and "same external_id as line 3" in by_line[11][1]
     try:
         apply_roster(ws, plan)
     except RosterError as error:

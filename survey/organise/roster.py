@@ -90,7 +90,7 @@ class _Planner:
                     self.sectors.setdefault(label.strip().casefold(), str(option.code))
         self._load_participants()
         self.claimed: dict[int, int] = {}  # participant id -> line that matched it
-        self.new_external: dict[str, int] = {}
+        self.external_ids: dict[str, int] = {}  # external_id -> the first line that gives it
         self.new_email: dict[str, tuple[int, bool]] = {}  # address -> line, has external_id
         self.new_name: dict[tuple[str, str], int] = {}
 
@@ -201,6 +201,12 @@ class _Planner:
             if language is None:
                 known = ", ".join(self.languages.values())
                 errors.append(f"unknown language “{values['language']}” (use one of {known})")
+        # Checked on every line, so that a repeated id is reported with the line's other problems.
+        if (external_id := values.get("external_id")) is not None:
+            if external_id in self.external_ids:
+                errors.append(f"the same external_id as line {self.external_ids[external_id]}")
+            else:
+                self.external_ids[external_id] = line
         if errors:
             for message in errors:
                 self.problem(line, message + where)
@@ -265,12 +271,6 @@ class _Planner:
 
     def add(self, row: RosterLine) -> None:
         line = row.line
-        if row.external_id is not None:
-            if row.external_id in self.new_external:
-                earlier = self.new_external[row.external_id]
-                self.problem(line, f"the same external_id as line {earlier}")
-                return
-            self.new_external[row.external_id] = line
         email = _key(row.email)
         if email is not None:
             if email in self.new_email:
