@@ -73,3 +73,8 @@ def test_texts_and_labels_in_the_chosen_language(app, make):
     optimism = rows[("wide", "pre_optimism")]
     assert "بہت مایوس" in optimism["codes"] and optimism["type"] == "string"
     assert optimism["text"] != "" and "optimistic" not in optimism["text"]
+    # The wide file's group and sector are labelled too; the long file keeps codes.
+    for column in ("group", "sector"):
+        assert "Values are labels in 'ur'" in rows[("wide", column)]["notes"]
+        assert "Values are labels" not in rows[("long", column)]["notes"]
+    assert "Values are labels" not in rows[("wide", "participant")]["notes"]

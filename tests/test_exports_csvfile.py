@@ -2,16 +2,13 @@
 
 import csv
 import io
-import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from survey.exports.csvfile import csv_lines, encoded_chunks
-from survey.exports.spreadsheet import BOM, is_number, may_start_formula, starts_with_trigger
-
-#: What spreadsheets split lines on, each of them in some locale or import path.
-SEPARATORS = (",", ";", "\t")
+from survey.exports.spreadsheet import BOM, is_number, starts_with_trigger
+from tests.spreadsheet_helpers import SPLITS, begins_a_formula, cells_split_on, tricky_text
 
 
 def parse(data: bytes, encoding: str = "utf-8") -> list[list[str]]:
@@ -23,6 +20,7 @@ def written(header, rows, **options) -> bytes:
 
 
 rows_strategy = st.lists(st.lists(st.text(), min_size=3, max_size=3), max_size=8)
+tricky_rows = st.lists(st.lists(tricky_text, min_size=3, max_size=3), max_size=8)
 
 
 @settings(max_examples=1000, deadline=None)
@@ -34,7 +32,7 @@ def test_the_plain_file_parses_back_to_the_exact_values(rows):
 
 
 @settings(max_examples=1000, deadline=None)
-@given(rows_strategy)
+@given(st.one_of(rows_strategy, tricky_rows))
 def test_no_spreadsheet_safe_cell_starts_with_a_trigger(rows):
     data = written(["=a", "-b", "c"], rows, spreadsheet=True)
     assert data.startswith(BOM.encode())
@@ -43,29 +41,26 @@ def test_no_spreadsheet_safe_cell_starts_with_a_trigger(rows):
     for parsed_row, row in zip(parsed, [["=a", "-b", "c"], *rows], strict=True):
         for cell, original in zip(parsed_row, row, strict=True):
             assert not starts_with_trigger(cell) or is_number(cell)
+            assert not begins_a_formula(cell) or is_number(cell)
             # Only apostrophes are ever added, so the exact value can be recovered.
             assert cell.replace("'", "") == original.replace("'", "")
 
 
-def cells_split_on(text: str, separator: str) -> list[str]:
-    """The cells a spreadsheet sees when it splits every line of the file on `separator` and
-    on every line break, ignoring the CSV quoting (as some import paths do)."""
-    return [cell for line in re.split(r"\r\n|\r|\n", text) for cell in line.split(separator)]
-
-
 def formula_cells(data: bytes) -> list[tuple[str, str]]:
-    """(separator, cell) for every cell that would start a formula after such a split."""
+    """(separator, cell) for every cell that would start a formula when a spreadsheet splits
+    every line of the file on `separator` and on every line break, ignoring the CSV quoting
+    (as some import paths do)."""
     text = data.decode("utf-8-sig")
     return [
         (separator, cell)
-        for separator in SEPARATORS
+        for separator in SPLITS
         for cell in cells_split_on(text, separator)
-        if may_start_formula(cell) and not is_number(cell)
+        if begins_a_formula(cell) and not is_number(cell)
     ]
 
 
 @settings(max_examples=1000, deadline=None)
-@given(rows_strategy)
+@given(st.one_of(rows_strategy, tricky_rows))
 def test_no_cell_starts_a_formula_whatever_the_separator(rows):
     assert formula_cells(written(["a", "b", "c"], rows, spreadsheet=True)) == []
 

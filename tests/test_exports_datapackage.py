@@ -61,6 +61,21 @@ def test_descriptor_has_types_enums_missing_values_and_keys(app, make, tmp_path)
     assert exports_data.EMOJI_TAKEAWAY.replace('"', '""').encode() in long_csv
 
 
+def test_a_labelled_package_enumerates_the_labels_of_the_wide_group_and_sector(app, make, tmp_path):
+    ws = exports_data.build(make, "pkg-labels")
+    _, path = package(ws, tmp_path, labels=True, language="fr")
+
+    with zipfile.ZipFile(path) as archive:
+        descriptor = json.loads(archive.read("datapackage.json"))
+    resources = {r["name"]: r for r in descriptor["resources"]}
+    wide = {f["name"]: f for f in resources["wide"]["schema"]["fields"]}
+    long = {f["name"]: f for f in resources["long"]["schema"]["fields"]}
+    assert wide["group"]["constraints"]["enum"] == ["OTAN", "Pakistan"]
+    assert {"Diplomatie", "Université et recherche"} <= set(wide["sector"]["constraints"]["enum"])
+    assert long["group"]["constraints"]["enum"] == ["nato", "pakistan"]  # the long file: codes
+    assert "diplomatic" in long["sector"]["constraints"]["enum"]
+
+
 def test_a_damaged_member_fails_validation(app, make, tmp_path):
     ws = exports_data.build(make, "pkg-damaged")
     _, path = package(ws, tmp_path)

@@ -83,6 +83,9 @@ def test_labels_in_another_language_keep_the_codes(app, make):
     non_response = next(r for r in rows if r[1] == "P-en2" and r[5] == "trust_direct")
     assert (trust[7], trust[8]) == ("2", "اختلاف")
     assert (non_response[7], non_response[8]) == ("-9", "جواب دینے سے گریز")
+    assert (trust[2], trust[3]) == ("nato", "diplomatic")  # the group and sector stay codes
+    # --labels applies to the wide file only: the long file is the same without it.
+    assert rows == long_file(ws, language="ur")
 
 
 def test_an_empty_workshop_gives_the_header_only(app, make):

@@ -11,6 +11,7 @@ from survey.exports.spreadsheet import (
     safe_row,
     starts_with_trigger,
 )
+from tests.spreadsheet_helpers import SPLITS, begins_a_formula, cells_split_on, tricky_text
 
 
 @pytest.mark.parametrize(
@@ -41,12 +42,24 @@ from survey.exports.spreadsheet import (
         ('a;"=1"', 'a;\'"=1"'),
         ("one\r\n@two", "one\r'\n'@two"),
         ("one\r\ntwo", "one\r\ntwo"),
-        ("x,\ty", "x,\ty"),
+        ("x,\ty", "x,'\ty"),  # split on ",", the cell would begin with a tab
         ("x,\x01y", "x,'\x01y"),
         ("3;-9", "3;'-9"),
         ("x;y, z", "x;y, z"),
         ("x = y - z", "x = y - z"),
         (" =1", "' =1"),
+        # Only ASCII spaces and double quotes are skipped before a control character.
+        (" \tb", "' \tb"),
+        ('"\tb', "'\"\tb"),
+        (" \x0cb", "' \x0cb"),
+        (" \nb", "' \nb"),
+        ("x;\x0bb", "x;'\x0bb"),
+        ("x,\x1cb", "x,'\x1cb"),
+        ("x, \x85b", "x,' \x85b"),
+        ("x,\x1f", "x,'\x1f"),
+        # After a separator, line breaks are skipped: the text after them is tested in turn.
+        ("x,\ny", "x,\ny"),
+        ("x, \r\n\ty", "x,' \r'\n'\ty"),
     ],
 )
 def test_safe_cell(cell, expected):
@@ -67,16 +80,36 @@ def test_a_signed_number_is_escaped_where_it_starts_a_line():
 def test_an_escaped_cell_is_recognised_on_import():
     assert looks_spreadsheet_safe(safe_cell("=1+1"))
     assert looks_spreadsheet_safe(safe_cell("fine; =1+1"))
+    assert looks_spreadsheet_safe(safe_cell(" \tcontrol after a space"))
+    assert looks_spreadsheet_safe(safe_cell("fine,\x0bcontrol after a comma"))
+    assert not looks_spreadsheet_safe("fine,\n'line after a comma")
     assert not looks_spreadsheet_safe("fine; '1+1")
     assert not looks_spreadsheet_safe("'tis the season")
     assert not looks_spreadsheet_safe("=1+1")
 
 
+@settings(max_examples=2000, deadline=None)
+@given(tricky_text)
+def test_no_part_of_a_safe_cell_begins_a_formula_whatever_the_split(cell):
+    safe = safe_cell(cell)
+    if is_number(cell):
+        assert safe == cell
+    else:
+        formulas = [
+            (separator, piece)
+            for separator in SPLITS
+            for piece in cells_split_on(safe, separator)
+            if begins_a_formula(piece)
+        ]
+        assert formulas == []
+
+
 @settings(max_examples=1000, deadline=None)
-@given(st.text())
+@given(st.one_of(st.text(), tricky_text))
 def test_no_safe_cell_starts_with_a_trigger_unless_it_is_a_number(cell):
     safe = safe_cell(cell)
     assert not starts_with_trigger(safe) or is_number(safe)
+    assert not begins_a_formula(safe) or is_number(safe)
     # Only apostrophes are ever added, so the exact value can be recovered.
     assert safe.replace("'", "") == cell.replace("'", "")
     assert safe == cell or looks_spreadsheet_safe(safe)

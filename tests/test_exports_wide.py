@@ -101,7 +101,16 @@ def test_labels_replace_codes_but_not_numbers(app, make):
     assert ahmed["pre_trust_concerns"] == rows["P-en2"]["pre_trust_direct"]
     assert ahmed["pre_experience"] == "5 à 9 ans"
     assert ahmed["pre_warmth"] == "70" and ahmed["post_priorities_counter_terrorism"] == "8"
-    assert ahmed["sector"] == "academia"  # the id columns keep their codes
+    # The group and the sector are codes too; the participant id is not.
+    assert [ahmed[c] for c in ("participant", "group", "sector")] == [
+        "P-ur1",
+        "Pakistan",
+        "Université et recherche",
+    ]
+    anna = rows["P-en2"]
+    assert (anna["group"], anna["sector"]) == ("OTAN", "Diplomatie")
+    assert anna["sector"] == anna["pre_sector"]
+    assert rows["P-late3"]["sector"] == ""  # no sector: still empty
 
 
 def test_spreadsheet_safe_wide_escapes_free_text_only(app, make):

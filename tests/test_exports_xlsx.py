@@ -80,6 +80,11 @@ def test_labels_in_a_language_are_text_and_numbers_stay_numbers(app, make):
     assert ahmed["pre_trust_commitments"].data_type == "s"
     assert ahmed["pre_trust_concerns"].value == "جواب دینے سے گریز"
     assert ahmed["pre_warmth"].value == 70
+    assert [ahmed[c].value for c in ("participant", "group", "sector")] == [
+        "P-ur1",
+        "پاکستان",
+        "تعلیم و تحقیق",
+    ]
 
 
 def test_the_spreadsheet_option_changes_nothing_in_a_workbook(app, make):

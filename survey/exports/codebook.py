@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from survey.exports.long import LONG_COLUMNS
-from survey.exports.spec import ExportSpec, question_or_none
-from survey.exports.wide import Variable, wide_variables
+from survey.exports.spec import SECTOR_QUESTION, ExportSpec, id_labels, question_or_none
+from survey.exports.wide import ID_COLUMNS, Variable, wide_variables
 from survey.instruments import Instrument, Question
 from survey.instruments.kinds.base import codes_listing
 
@@ -40,8 +40,6 @@ SPREADSHEET_NOTE = (
 
 #: Type of each column in the long file (Frictionless names).
 LONG_TYPES = {"submitted_at": "datetime"}
-
-SECTOR_QUESTION = "sector"
 
 
 def _long_notes(spec: ExportSpec) -> dict[str, str]:
@@ -81,14 +79,18 @@ def codebook_rows(spec: ExportSpec) -> Iterator[list[str]]:
             codes=codes,
             notes=notes[column],
         )
-    for column in ("participant", "group", "sector"):
+    labelled = id_labels(spec) if spec.labels else {}
+    for column in ID_COLUMNS:
+        note = notes[column]
+        if column in labelled:  # wide_rows labels these like the coded answers
+            note += " " + _labels_note(language)
         yield _row(
             "wide",
             column,
             kind="",
             type_="string",
             codes=_id_codes(spec, column),
-            notes=notes[column],
+            notes=note,
         )
     for variable in wide_variables(spec):
         if variable.score is not None:
@@ -135,6 +137,10 @@ def _id_codes(spec: ExportSpec, column: str) -> str:
     return ""
 
 
+def _labels_note(language: str) -> str:
+    return f"Values are labels in '{language}' (codes listed here)."
+
+
 def variable_type(variable: Variable, labels: bool) -> str:
     """The Frictionless type of a wide column."""
     if variable.score is not None:
@@ -158,7 +164,7 @@ def _question_row(variable: Variable, spec: ExportSpec) -> list[str]:
     if "{" in text:
         notes.append("{own}, {other} and the like are filled with the participant's group names.")
     if spec.labels and question.kind.coded:
-        notes.append(f"Values are labels in '{language}' (codes listed here).")
+        notes.append(_labels_note(language))
     if question.profile:
         notes.append("Profile question: asked once, in the first wave the participant answered.")
     notes += question.kind.codebook_notes(question)

@@ -11,9 +11,9 @@ import json
 from collections.abc import Iterable
 
 from survey.exports.archive import Closing, MemberStats
-from survey.exports.codebook import CODEBOOK_COLUMNS, LONG_TYPES, SECTOR_QUESTION, variable_type
+from survey.exports.codebook import CODEBOOK_COLUMNS, LONG_TYPES, variable_type
 from survey.exports.long import LONG_COLUMNS
-from survey.exports.spec import ExportSpec, item_codes, question_or_none
+from survey.exports.spec import SECTOR_QUESTION, ExportSpec, id_labels, item_codes, question_or_none
 from survey.exports.wide import Variable, wide_variables
 
 LONG_NAME, WIDE_NAME, CODEBOOK_NAME = "long", "wide", "codebook"
@@ -72,17 +72,20 @@ def _wide_field(variable: Variable, spec: ExportSpec) -> dict:
 
 
 def _wide_fields(spec: ExportSpec) -> list[dict]:
-    instrument = spec.instrument
-    sector = question_or_none(instrument, SECTOR_QUESTION)
+    # The coded id columns hold their labels in a labelled export (as wide_rows writes them).
+    labels = id_labels(spec)
+    groups, sectors = (
+        list(labels[column].values() if spec.labels else labels[column])
+        for column in ("group", "sector")
+    )
     fields = [
         {"name": "participant", "type": "string", "constraints": {"required": True}},
         {
             "name": "group",
             "type": "string",
-            "constraints": {"required": True, **_enum(spec.groups)},
+            "constraints": {"required": True, **_enum(groups)},
         },
-        {"name": "sector", "type": "string"}
-        | ({"constraints": _enum(str(o.code) for o in sector.options)} if sector else {}),
+        {"name": "sector", "type": "string"} | ({"constraints": _enum(sectors)} if sectors else {}),
     ]
     return fields + [_wide_field(variable, spec) for variable in wide_variables(spec)]
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from survey.exports.codebook import SECTOR_QUESTION
-from survey.exports.spec import ExportSpec, question_or_none
+from survey.exports.spec import SECTOR_QUESTION, ExportSpec, question_or_none
 from survey.exports.wide import Variable, wide_variables
 
 #: The most characters of a pseudonymous participant id (models.Participant.public_id).

@@ -15,9 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from survey.exports.codebook import SECTOR_QUESTION
 from survey.exports.long import LONG_COLUMNS
-from survey.exports.spec import TIMESTAMP_FORMAT, question_or_none
+from survey.exports.spec import SECTOR_QUESTION, TIMESTAMP_FORMAT, question_or_none
 from survey.instruments import Instrument, Question
 from survey.models import Participant, Wave, Workshop
 

@@ -12,6 +12,8 @@ from survey.memo import Kept
 
 #: `submitted_at` in every file: UTC, whole seconds (docs/exports.md).
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+#: The profile question whose options are the codes of the `sector` column.
+SECTOR_QUESTION = "sector"
 
 
 class AnswerRecord(NamedTuple):
@@ -163,3 +165,15 @@ def question_or_none(instrument: Instrument, code: str) -> Question | None:
         return instrument.question(code)
     except KeyError:
         return None
+
+
+def id_labels(spec: ExportSpec) -> dict[str, dict[str, str]]:
+    """Code -> label in the export's language, in the codes' order, for each id column that
+    holds codes: `group` (the groups' names) and `sector` (the sector question's options; no
+    codes when the instrument has none). `participant` is an id, not a code."""
+    instrument = spec.instrument
+    sector = question_or_none(instrument, SECTOR_QUESTION)
+    return {
+        "group": {code: instrument.group(code).name(spec.language) for code in spec.groups},
+        "sector": {str(o.code): o.label(spec.language) for o in sector.options} if sector else {},
+    }

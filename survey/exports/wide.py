@@ -13,6 +13,7 @@ from survey.exports.spec import (
     AnswerRecord,
     ExportSpec,
     WaveInfo,
+    id_labels,
     item_codes,
     stored_value,
 )
@@ -60,6 +61,10 @@ _PARTICIPANT = itemgetter(AnswerRecord._fields.index("participant"))
 def wide_rows(records: Iterable[AnswerRecord], spec: ExportSpec) -> Iterator[list[str]]:
     """One row per participant from records ordered by participant (one participant held)."""
     variables = wide_variables(spec)
+    # In a labelled export the group and sector are labelled like any other coded answer; a
+    # code without a label (a sector the instrument does not list) stays the code.
+    labels = id_labels(spec) if spec.labels else {}
+    groups, sectors = labels.get("group", {}), labels.get("sector", {})
     for _, answers in groupby(records, key=_PARTICIPANT):
         answers = list(answers)
         participant, group, sector = answers[0][:3]
@@ -70,7 +75,7 @@ def wide_rows(records: Iterable[AnswerRecord], spec: ExportSpec) -> Iterator[lis
             cells[(wave, question, item)] = stored_value(number, text)
             if number is not None and not item:
                 numbers.setdefault(wave, {})[question] = number
-        row = [participant, group, sector or ""]
+        row = [participant, groups.get(group, group), sectors.get(sector, sector or "")]
         for variable in variables:
             if variable.score is not None:
                 row.append(_score_cell(variable, numbers.get(variable.wave.code)))
