@@ -124,18 +124,18 @@ def test_findings_in_the_dashboards_language_with_the_instruments_words(client, 
     populate(ws, 9, seed=12, post_share=1.0)
     sign_in(client, make.user(grants={ws: "organiser"}))
     english = page(client, ws)
-    assert 'lang="en" dir="ltr"' in english.split('id="headline-title"')[0]
+    assert '<ul lang="en" dir="ltr">' in english.split('id="findings-title"')[1]
     french = page(client, ws, "?lang=fr")
     section = french.split('id="findings-title"')[1].split("</section>")[0]
     assert "Parmi les participants de l&#39;OTAN ayant répondu les deux fois" in section
     assert "la confiance envers le Pakistan" in section
-    assert 'lang="fr" dir="ltr"' in french.split('id="headline-title"')[0]
+    assert '<ul lang="fr" dir="ltr">' in french.split('id="findings-title"')[1]
     # The tabs keep the language asked for; the switch offers the others.
     assert f'href="/workshops/{ws.slug}/dashboard/trust?lang=fr"' in french
     assert '<strong lang="fr">Français</strong>' in french
     assert 'hreflang="ur"' in french and 'hreflang="en"' in french
     urdu = page(client, ws, **{"Accept-Language": "ur"})
-    assert 'lang="ur" dir="rtl"' in urdu.split('id="headline-title"')[0]
+    assert '<ul lang="ur" dir="rtl">' in urdu.split('id="findings-title"')[1]
     assert "نیٹو کے شرکاء" in urdu.split('id="findings-title"')[1]
     # A language the instrument lacks falls back to its default one.
     assert "Among participants from NATO" in page(client, ws, "?lang=de")

@@ -1,0 +1,61 @@
+"""The translation review's status table: each language's recorded status in words, the source
+language needing no review, and the button to mark a translation reviewed beside its review."""
+
+import copy
+import re
+from html import unescape
+
+import pytest
+
+from survey.instruments import instrument_from_definition, shipped_instrument
+from survey.instruments.store import store
+from tests.conftest import csrf_token, sign_in
+
+
+@pytest.fixture
+def admin(make, client):
+    user = make.user("organiser@example.org", admin=True)
+    sign_in(client, user)
+    return user
+
+
+def rows(html: str) -> dict[str, list[str]]:
+    """The status table's rows by language code: the text of each cell, tags removed."""
+    table = html.split('<table class="review-status">')[1].split("</table>")[0]
+    found = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1], re.S):
+        cells = [
+            " ".join(unescape(re.sub(r"<[^>]+>", " ", cell)).split())
+            for cell in re.findall(r"<td>(.*?)</td>", row, re.S)
+        ]
+        found[re.search(r"\((\w+)\)", cells[0]).group(1)] = cells
+    return found
+
+
+def test_statuses_read_as_words_and_the_source_needs_no_review(app, admin, client):
+    version, _new = store(shipped_instrument("nato-pakistan-2014"))
+    page = client.get(f"/instruments/nato-pakistan-2014/{version.version}/review")
+    html = page.get_data(as_text=True)
+    table = rows(html)
+    assert list(table) == ["en", "ur", "fr"]
+    assert "needs-native-review" not in str(table)
+    assert table["ur"][1] == "Needs a native speaker's review" == table["fr"][1]
+    assert table["en"][1:] == ["Source text", "not needed for the source"]
+    assert table["ur"][2] == "not yet Mark ur as reviewed"
+
+    client.post(
+        f"/instruments/nato-pakistan-2014/{version.version}/review/ur",
+        data={"csrf_token": csrf_token(html)},
+    )
+    table = rows(client.get(f"/instruments/nato-pakistan-2014/{version.version}/review").text)
+    assert table["ur"][2].startswith("by organiser@example.org, ")
+    assert table["fr"][2] == "not yet Mark fr as reviewed"
+
+
+def test_a_status_of_its_own_is_shown_as_written(app, admin, client):
+    document = copy.deepcopy(shipped_instrument("nato-pakistan-2014").definition)
+    document["metadata"]["translations"] = {"ur": {"status": "machine-translated"}}
+    version, _new = store(instrument_from_definition(document))
+    table = rows(client.get(f"/instruments/nato-pakistan-2014/{version.version}/review").text)
+    assert table["ur"][1] == "Machine translated"
+    assert table["fr"][1] == "not recorded"
