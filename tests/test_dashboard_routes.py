@@ -99,6 +99,10 @@ def test_filters_apply_and_bad_values_never_break_a_page(client, make, workshop)
     sign_in(client, make.user(grants={workshop: "organiser"}))
     filtered = client.get(url(workshop, "/trust?sector=media&language=ur")).get_data(as_text=True)
     assert "Filtered:" in filtered and "Sector = Media" in filtered
+    report = client.get(url(workshop, "/report.html?sector=media&language=ur"))
+    assert "filtered:\n    Sector = Media, Language of the answers = Urdu." in report.get_data(
+        as_text=True
+    )
     link = f'href="/workshops/{workshop.slug}/dashboard/perception?sector=media&amp;language=ur"'
     assert link in filtered
     for query in ("?sector=%3Cscript%3E", "?experience=999", "?language=", "?question=x&wave=y"):

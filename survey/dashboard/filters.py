@@ -14,6 +14,12 @@ from survey.instruments import Instrument
 # the response.
 EXPERIENCE = "experience"
 LANGUAGE_NAMES = {"en": "English", "ur": "Urdu", "fr": "French"}
+#: The filters' names in the console: the filter form's labels, and the report's filter line.
+FILTER_LABELS = {
+    "sector": "Sector",
+    "experience": "Years of experience with the other side",
+    "language": "Language of the answers",
+}
 
 
 class FilterError(ValueError):
@@ -52,6 +58,16 @@ def filter_choices(instrument: Instrument) -> dict[str, list[tuple[str, str]]]:
         "experience": options(EXPERIENCE),
         "language": [(code, LANGUAGE_NAMES.get(code, code)) for code in instrument.languages],
     }
+
+
+def described_filters(filters: Filters, instrument: Instrument) -> list[tuple[str, str]]:
+    """The filters in use as (the filter's name, the label of its value), in the filters'
+    order, for a line that says what a page or a file is filtered by."""
+    choices = filter_choices(instrument)
+    return [
+        (FILTER_LABELS[key], dict(choices[key]).get(value, value))
+        for key, value in filters.applied().items()
+    ]
 
 
 def parse_filters(args: Mapping[str, str], instrument: Instrument) -> Filters:

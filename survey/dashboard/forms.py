@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 
 from survey.analysis.records import FILTER_KEYS
-from survey.dashboard.filters import Filters
+from survey.dashboard.filters import FILTER_LABELS, Filters
 
 Choices = Sequence[tuple[str, str]]
 
@@ -18,9 +18,9 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    sector = SelectField("Sector", default="")
-    experience = SelectField("Years of experience with the other side", default="")
-    language = SelectField("Language of the answers", default="")
+    sector = SelectField(FILTER_LABELS["sector"], default="")
+    experience = SelectField(FILTER_LABELS["experience"], default="")
+    language = SelectField(FILTER_LABELS["language"], default="")
 
     def __init__(self, formdata, choices: Mapping[str, Choices], **kwargs) -> None:
         super().__init__(formdata=formdata, **kwargs)

@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from survey.assets.routes import asset_path
 from survey.dashboard.cache import kept
+from survey.dashboard.filters import described_filters
 from survey.dashboard.formatting import number, p_value
 from survey.dashboard.reads.funnel import FunnelRow
 from survey.dashboard.results import Results
@@ -134,7 +135,7 @@ def report_html(
         setting=setting,
         labels=setting.labels,
         results=results,
-        filters=results.filters,
+        filtered_by=described_filters(results.filters, setting.instrument),
         stats=results.stats,
         views=report_view(setting, results, funnel, language, themes),
         pages=pages_of(setting),
