@@ -26,6 +26,7 @@ ACCESS = {
     "static": PUBLIC,
     "auth.login": PUBLIC,
     "auth.logout": PUBLIC,
+    "auth.alive": STAFF,
     # the participant's side: personal and join links, the questionnaire, the privacy notice
     "respond.redeem": PUBLIC,
     "respond.redeem_card": PUBLIC,

@@ -85,6 +85,22 @@ def test_background_refreshes_do_not_extend_the_idle_time(app, make, client, mon
     assert poll.status_code == 302  # signed out: the page's script says so
 
 
+def test_working_on_a_page_keeps_the_session_and_nothing_else_does(app, make, client, monkeypatch):
+    """js/staff.js posts to /auth/alive while someone types: the idle time counts from then."""
+    sign_in(client, make.user())
+    token = page_token(client, "/workshops")
+    assert 'src="/assets/js/staff.' in client.get("/workshops").get_data(as_text=True)
+    now = sessions._now()
+    monkeypatch.setattr(sessions, "_now", lambda: now + 25 * 60)
+    assert client.post("/auth/alive", headers={"X-CSRFToken": token}).status_code == 204
+    monkeypatch.setattr(sessions, "_now", lambda: now + 50 * 60)  # 25 minutes after the typing
+    assert _signed_in(client)
+    assert client.post("/auth/alive").status_code == 400  # without the token: refused
+    monkeypatch.setattr(sessions, "_now", lambda: now + 50 * 60 + 31 * 60)
+    ended = client.post("/auth/alive", headers={"X-CSRFToken": token})
+    assert ended.status_code == 302 and ended.location.startswith("/auth/login")
+
+
 def test_a_cookie_without_timestamps_is_not_accepted(app, make, client):
     sign_in(client, make.user())
     with client.session_transaction() as session:

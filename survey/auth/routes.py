@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from survey.audit import record
 from survey.auth import throttle
+from survey.auth.access import staff_required
 from survey.auth.forms import LoginForm
 from survey.auth.sessions import end_session, start_session
 from survey.auth.users import authenticate, normalise_email
@@ -68,6 +69,16 @@ def logout():
     db.session.commit()
     flash("You are signed out.")
     return redirect(url_for("main.index"))
+
+
+@bp.post("/alive")
+@staff_required
+def alive():
+    """Someone is working on a staff page (js/staff.js: typing, clicking), so the idle
+    time-out counts from their last activity rather than their last request, and a long
+    correction typed on one page is not lost to a session that ended meanwhile. The sign-in
+    check has already noted the moment (survey.auth.sessions.load_user)."""
+    return "", 204
 
 
 def _loggable(email: str) -> str:
