@@ -362,9 +362,14 @@ def test_priorities_compare_the_sides_item_by_item_sorted_by_their_difference(fu
     assert differences == sorted(differences)  # the largest difference at the top
     # Each row's label stands above it, whole (wrapped, never cut).
     labelled = [a for a in fig.layout.annotations if a.yref == "y2" and a.xanchor == "left"]
-    assert [a.y for a in labelled] == pytest.approx([row + 0.22 for row in range(len(ITEMS))])
+    assert [a.y for a in labelled] == pytest.approx([row + 0.14 for row in range(len(ITEMS))])
     for a in labelled:
         assert a.text.replace("<br>", " ") == long_label and "<br>" in a.text
+    # A rule under each row but the lowest closes it off from the label of the row below; no
+    # gridline runs through the dots.
+    rules = sorted(shape.y0 for shape in fig.layout.shapes if shape.yref == "y2")
+    assert rules == pytest.approx([row - 0.42 for row in range(1, len(ITEMS))])
+    assert fig.layout.yaxis2.showgrid is False
     titles = annotations(fig)
     pre, post_cells = (
         [c for c in full.priorities.cells if c.wave == wave] for wave in ("pre", "post")

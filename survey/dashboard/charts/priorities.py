@@ -27,8 +27,10 @@ def priorities_chart(stats: WorkshopStats, labels: Labels) -> go.Figure:
     """The two sides' priorities item by item: each item's mean rank in each group (1 = most
     important, at the left), one panel per wave, the items sorted by how far apart the groups
     rank them in the last wave that can be compared (the largest difference at the top); the
-    bar between the two markers is the difference. Each item's label stands above its row, so
-    that the dots keep the whole width of a phone."""
+    bar between the two markers is the difference. Each item's label stands just above its
+    row, so that the dots keep the whole width of a phone, and a rule under the row closes the
+    item off from the next label (gridlines through the dots made a label look as near the row
+    above as its own)."""
     groups, waves = groups_and_waves(labels)
     priorities = stats.priorities
     items = list(priorities.items)
@@ -67,7 +69,7 @@ def priorities_chart(stats: WorkshopStats, labels: Labels) -> go.Figure:
                 fig,
                 wrapped(labels.items.get(item, item), ITEM_WIDTH),
                 0,
-                row + 0.22,
+                row + 0.14,
                 xref="x domain",
                 xanchor="left",
                 yanchor="bottom",
@@ -115,11 +117,13 @@ def priorities_chart(stats: WorkshopStats, labels: Labels) -> go.Figure:
                 hoverinfo="text",
                 **where,
             )
+        for row in rows[1:]:
+            fig.add_hline(y=row - 0.42, line={"color": "#d0d7de", "width": 1}, **where)
         if notes:
             add_note(fig, "<br>".join(notes), 0.5, 0.5, xref="x domain", yref="y domain", **where)
     fig.update_xaxes(range=[0.5, k + 0.5], dtick=1, showticklabels=True)
     fig.update_xaxes(title_text="mean rank (1 = most important)", row=len(waves), col=1)
-    fig.update_yaxes(range=[-0.5, k - 0.1], showticklabels=False, zeroline=False)
+    fig.update_yaxes(range=[-0.5, k - 0.1], showticklabels=False, zeroline=False, showgrid=False)
     return styled(
         fig,
         height=120 + (30 + 62 * k) * len(waves),
