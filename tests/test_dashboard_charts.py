@@ -324,9 +324,9 @@ def test_likert_colours_warm_with_the_scale_and_the_axis_names_its_ends():
     assert colour["N"] == "#d9d9d9"
     axis = fig.layout.xaxis
     assert list(axis.tickvals) == [-100, -50, 0, 50, 100]
-    assert list(axis.ticktext) == ["100 %", "50 %", "0", "50 %", "100 %"]
+    assert list(axis.ticktext) == ["100%", "50%", "0", "50%", "100%"]
     sides = [(a.text, a.x, a.xanchor) for a in fig.layout.annotations if a.yref == "paper"]
-    assert sides == [("← SD", 0, "left"), ("SA →", 1, "right")]
+    assert sides == [("← SD", 0.5, "right"), ("SA →", 0.5, "left")]  # either side of the middle
 
 
 def test_histograms_side_by_side_share_one_y_scale():

@@ -39,7 +39,7 @@ from survey.models._types import utcnow
 # Bumped whenever the payload's shape, or how its numbers are computed, changes: a row of another
 # format is recomputed, not read. 2: group × time's Mann–Whitney U ranks equal changes as ties,
 # the agreement's bootstrap draws over respondents in public-id order, a withheld convergence
-# names its waves, the priorities chart rules its rows off.
+# names its waves, the priorities chart rules its rows off, the answer bars' labels and ticks.
 FORMAT = 2
 # How long a lease holds when its holder dies before releasing it (a recomputation at 100k
 # participants takes well under a minute).

@@ -99,32 +99,35 @@ def likert_chart(distribution: Distribution, labels: Labels, min_cell: int) -> g
         trace(middle, 1, True, False)
     for index in range(m - m // 2, m):
         trace(index, 1, False, True)
-    # The sides are labelled where they are: the lowest category on the left, the highest on
-    # the right, above the bars; the ticks are shares of the answers on each side.
+    # The sides are labelled where they start, above the bars: the lowest category to the left
+    # of the middle line, the highest to its right (at the plot's ends, two long labels ran into
+    # each other on a phone); the ticks are shares of the answers on each side.
     low, high = esc(shortened(categories[0].label, 24)), esc(shortened(categories[-1].label, 24))
-    for x, anchor, text in ((0, "left", f"← {low}"), (1, "right", f"{high} →")):
+    for anchor, shift, text in (("right", -6, f"← {low}"), ("left", 6, f"{high} →")):
         add_note(
             fig,
             text,
-            x,
+            0.5,
             1.0,
             xref="paper",
             yref="paper",
             xanchor=anchor,
+            xshift=shift,
             yanchor="bottom",
             font={"color": "#57606a", "size": 11},
         )
     fig.update_xaxes(
         range=[-100, 100],
         tickvals=[-100, -50, 0, 50, 100],
-        ticktext=["100 %", "50 %", "0", "50 %", "100 %"],
+        ticktext=["100%", "50%", "0", "50%", "100%"],  # as the other charts write shares
     )
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=rows)
     return styled(
         fig,
         # Room for the rows and, on a narrow screen, a legend of one category per line.
         height=110 + 44 * len(rows) + 22 * m,
-        margin={"l": 10, "r": 10, "t": 34, "b": 10},
+        # Half a tick label of room on the right, where the last tick (100%) stands at the edge.
+        margin={"l": 10, "r": 22, "t": 34, "b": 10},
         barmode="relative",
         bargap=0.25,
         legend={"orientation": "h", "yanchor": "top", "y": -0.1, "x": 0, "traceorder": "normal"},
