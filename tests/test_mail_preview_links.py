@@ -1,5 +1,5 @@
 """The message preview in the console fits a phone: the personal and opt-out links wrap by the
-app's stylesheet (the page's Content-Security-Policy drops inline styles), while the message
+app's stylesheet (the page's Content-Security-Policy refuses inline styles), while the message
 sent keeps its inline style for mail programs."""
 
 import re
@@ -32,6 +32,7 @@ def test_the_preview_links_carry_the_class_the_stylesheet_wraps(app, make, clien
     anchors = links(html.split('<div class="message-preview">')[1])
     assert len(anchors) >= 2  # the personal link and the opt-out link
     assert all('class="mail-link"' in anchor for anchor in anchors)
+    assert not any("style=" in anchor for anchor in anchors)  # the page's policy refuses them
     css = client.get(re.search(r'href="(/assets/css/organise\.[^"]+)"', html).group(1)).text
     rule = re.search(r"\.message-preview \.mail-link \{([^}]*)\}", css).group(1)
     assert "overflow-wrap: anywhere" in rule and "word-break: break-all" in rule
@@ -75,3 +76,4 @@ def test_the_preview_fits_a_phone(app, make, live_server, page, ws, kind, langua
     for index in range(anchors.count()):
         box = anchors.nth(index).bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 360, (language, index, box)
+    assert page.console_errors == []  # no inline style for the policy to refuse

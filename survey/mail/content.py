@@ -232,14 +232,22 @@ def render_message(template: Template, values: MessageValues) -> RenderedMessage
     # command line sends too), and no context processor adds anything to a message.
     environment = current_app.jinja_env
     direction = text_direction(values.language)
-    body_html = Markup(  # noqa: S704 (rendered by an autoescaping template)
-        environment.get_template("mail/_message_body.html").render(
-            language=values.language, direction=direction, paragraphs=paragraphs, footer=footer
+
+    def body(inline_styles: bool) -> Markup:
+        return Markup(  # noqa: S704 (rendered by an autoescaping template)
+            environment.get_template("mail/_message_body.html").render(
+                language=values.language,
+                direction=direction,
+                paragraphs=paragraphs,
+                footer=footer,
+                inline_styles=inline_styles,
+            )
         )
-    )
+
     html = environment.get_template("mail/message.html").render(
-        subject=subject, language=values.language, direction=direction, body=body_html
+        subject=subject, language=values.language, direction=direction, body=body(True)
     )
+    body_html = body(False)  # for the preview, whose policy refuses inline styles
     return RenderedMessage(
         subject=subject,
         text=text + "\n",
