@@ -124,6 +124,7 @@ WRITING_GETS = (
     "posters",
     "coding/codings.csv",
     "dashboard/report.html",
+    "mail/messages/invitation/en",
 )
 
 

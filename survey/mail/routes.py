@@ -5,6 +5,7 @@ Views translate HTTP to the mail area's modules and back."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from survey.auth.access import workshop_role_required
+from survey.database import begin_writing
 from survey.extensions import db
 from survey.mail import content, optout, recipients, schedule, smtp, status
 from survey.mail.errors import MailError
@@ -206,8 +207,9 @@ def edit_template(workshop: Workshop, kind: str, language: str):
         shown = content.Template(
             kind_, language, form.subject.data, form.body.data, customised=True, review_note=None
         )
+    begin_writing()  # a participant without a link yet is given one
     preview, participants, chosen, wave_ = _preview(workshop, shown)
-    db.session.commit()  # a participant without a link yet has just been given one
+    db.session.commit()
     status_code = 422 if form.errors else 200
     return render_template(
         "mail/template.html",
