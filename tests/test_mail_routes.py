@@ -166,7 +166,7 @@ def test_editing_a_template_with_a_preview(app, console, client):
     ws, people = console
     path = f"/workshops/{ws.slug}/mail/messages/invitation/ur"
     page = client.get(path).get_data(as_text=True)
-    assert "<h1>Invitation, in ur</h1>" in page and f'action="{path}/reset"' not in page
+    assert "<h1>Invitation, in Urdu</h1>" in page and f'action="{path}/reset"' not in page
     assert "native speaker" in page
     assert people[1].public_id in page and "آپ کا ذاتی لنک" in page  # Bilal reads Urdu
     preview = _post_form(
