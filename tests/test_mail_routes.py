@@ -156,6 +156,8 @@ def test_a_closed_wave_takes_no_reminders(app, console, client):
     db.session.commit()
     page = client.get(base).get_data(as_text=True)
     assert "The wave has closed" in page and "Add the reminder" not in page
+    # Begun and not submitted: "Started" is the monitor's word for every response begun.
+    assert "<dt>In progress</dt>" in page and "<dt>Started</dt>" not in page
     data = {"csrf_token": token, "days": "1", "hours": "0", "anchor": "after_opening"}
     assert client.post(f"{base}/schedule", data=data).status_code == 302
     assert "has closed: a reminder would never be sent" in client.get(base).get_data(as_text=True)
