@@ -1,5 +1,6 @@
 import re
 from dataclasses import replace
+from decimal import Decimal
 
 import numpy as np
 
@@ -175,3 +176,67 @@ def test_an_interval_end_never_reads_as_zero_when_it_is_not():
     close = replace(paired("nato", 0.03, 0.3, half_width=0.29), ci_low=0.01)
     [sentence] = findings(stats_with([close, paired("pakistan", 0.04)]), SPEC)[:1]
     assert "95 % CI of the change 0.01 to 0.6" in sentence and "not clearly" in sentence
+
+
+def test_a_change_is_the_difference_of_the_means_written_beside_it():
+    # 2.84 -> 3.06 rounds to 2.8 -> 3.1, but the change 0.22 to 0.2: two decimals for all three.
+    # Means of thirds can still miss by one in the last place: 2.83 to 3.47, by 0.63.
+    shifted = replace(paired("nato", 0.2, 0.22, half_width=0.1), pre_mean=2.84, post_mean=3.06)
+    [sentence] = findings(stats_with([shifted]), SPEC)
+    assert "rose by 0.22, from 2.84 to 3.06" in sentence
+    written = re.compile(r"(rose|fell) by ([\d.]+), from ([\d.]+) to ([\d.]+)")
+    rng = np.random.default_rng(3)
+    for _ in range(300):
+        before, after = (float(x) for x in rng.uniform(1, 5, 2))
+        change = after - before
+        unconfirmed = replace(
+            paired("nato", 0.2, change, half_width=abs(change) / 2),
+            pre_mean=before,
+            post_mean=after,
+        )
+        [sentence] = findings(stats_with([unconfirmed]), SPEC)
+        verb, size, first, second = written.search(sentence).groups()
+        sign = 1 if verb == "rose" else -1
+        assert f"{abs(change):.{len(size) - 2}f}" == size, sentence  # the statistic's own
+        missed = Decimal(second) - Decimal(first) - sign * Decimal(size)
+        assert missed == 0 or (len(size) == 4 and abs(missed) == Decimal("0.01")), sentence
+
+
+def adds_up(first: str, second: str, difference: str) -> bool:
+    """Whether a written difference is second − first as written, or one off in the last of
+    two places (means of thirds)."""
+    missed = Decimal(second) - Decimal(first) - Decimal(difference)
+    return missed == 0 or (
+        len(difference.partition(".")[2]) == 2 and abs(missed) == Decimal("0.01")
+    )
+
+
+#: Where each kind of finding writes two numbers and their difference: (pattern, the group of
+#: the number subtracted, of the number it is subtracted from, of the difference).
+DIFFERENCES = (
+    # group × time: the first group's change minus the second's
+    (
+        r"\(mean change (-?[\d.]+)\) (?:than among|and) .*? \((-?[\d.]+)\) \(difference (-?[\d.]+)",
+        2,
+        1,
+        3,
+    ),
+    # perception: the estimate minus what the other side reported
+    (r"averaged (-?[\d.]+) .* of (-?[\d.]+) \(n = \d+; gap (-?[\d.]+)", 2, 1, 3),
+    # asymmetry: the first group's trust minus the second's
+    (r"\((-?[\d.]+), n = \d+\) and .* \((-?[\d.]+), n = \d+\) .*difference (-?[\d.]+)", 2, 1, 3),
+    # agreement: after minus before
+    (r"was (-?[\d.]+) .* and (-?[\d.]+) .*difference of (-?[\d.]+)", 1, 2, 3),
+)
+
+
+def test_every_difference_adds_up_to_the_numbers_beside_it():
+    checked = [0] * len(DIFFERENCES)
+    for seed in range(6):
+        for sentence in workshop_stats(generate(30, 1, seed), SPEC, workshop="d").findings:
+            for kind, (pattern, *groups) in enumerate(DIFFERENCES):
+                if found := re.search(pattern, sentence):
+                    assert adds_up(*found.group(*groups)), sentence
+                    checked[kind] += 1
+                    break
+    assert min(checked) >= 4, checked

@@ -96,6 +96,24 @@ class _Sentences:
     def num(self, value: float, decimals: int = 1) -> str:
         return self.words.number(value, decimals)
 
+    def with_difference(
+        self, first: float, second: float, difference: float
+    ) -> tuple[str, str, str]:
+        """Two means and their difference (the statistic's own, computed unrounded; second −
+        first, or first − second as the sentence reads it), with one decimal, or two where the
+        written difference would not be the difference of the written means: "by 0.22, from
+        2.84 to 3.06", not "by 0.2, from 2.8 to 3.1". Means of thirds can still miss by one in
+        the second decimal (2.83 to 3.47, by 0.63)."""
+        sign = 1 if (second - first) * difference >= 0 else -1
+        decimals = 1
+        if number(sign * (round(second, 1) - round(first, 1))) != number(difference):
+            decimals = 2
+        return (
+            self.num(first, decimals),
+            self.num(second, decimals),
+            self.num(difference, decimals),
+        )
+
     def bound(self, value: float) -> str:
         """An interval's end: one decimal, two where one would show a non-zero end as 0.0
         (an interval that excludes zero must not read as touching it)."""
@@ -143,13 +161,16 @@ class _Sentences:
 
     def paired(self, score: str, obj: PairedChange) -> Pending:
         say, group = self.say, obj.group
+        before, after, size = self.with_difference(
+            obj.pre_mean, obj.post_mean, abs(obj.mean_change)
+        )
         values = {
             "group": self.who(group),
             "what": self.words.score(score, group),
             "verb": say.rose if obj.mean_change > 0 else say.fell,
-            "before": self.num(obj.pre_mean),
-            "after": self.num(obj.post_mean),
-            "size": self.num(abs(obj.mean_change)),
+            "before": before,
+            "after": after,
+            "size": size,
             "n": obj.n,
             "low": self.bound(obj.ci_low),
             "high": self.bound(obj.ci_high),
@@ -171,14 +192,17 @@ class _Sentences:
     def by_time(self, score: str, obj: GroupByTime) -> Pending:
         say = self.say
         first, second = self.spec.groups[0], self.spec.groups[1]
+        a, b, difference = self.with_difference(
+            obj.first_mean_change, obj.second_mean_change, obj.did
+        )
         values = {
             "what": self.words.score(score, None),
             "first": self.who(first),
             "second": self.who(second),
-            "a": self.num(obj.first_mean_change),
-            "b": self.num(obj.second_mean_change),
+            "a": a,
+            "b": b,
             "size": say.larger if obj.did > 0 else say.smaller,
-            "difference": self.num(obj.did),
+            "difference": difference,
             "n": self.n_pair(obj.n_first, obj.n_second),
             "ci": self.ci(obj.did_ci_low, obj.did_ci_high),
         }
@@ -196,14 +220,17 @@ class _Sentences:
         group, other = obj.group, self.other(obj.group)
         direct = self.spec.perception[1] if self.spec.perception else ""
         when = words.wave(obj.wave, start=True)
+        estimate, given, gap = self.with_difference(
+            obj.meta_trust_mean, obj.other_trust_mean, obj.gap
+        )
         numbers = say.perception_numbers.format(
-            estimate=self.num(obj.meta_trust_mean),
+            estimate=estimate,
             n_estimate=obj.meta_trust_n,
             other_group=self.who(other),
             direct=words.score(direct, other),
-            given=self.num(obj.other_trust_mean),
+            given=given,
             n_given=obj.other_trust_n,
-            gap=self.num(obj.gap),
+            gap=gap,
             ci=self.ci(obj.ci_low, obj.ci_high),
         )
         values = {
@@ -213,8 +240,8 @@ class _Sentences:
             "other_group": self.who(other),
             "verb": say.overestimated if obj.gap > 0 else say.underestimated,
             "numbers": numbers,
-            "estimate": self.num(obj.meta_trust_mean),
-            "given": self.num(obj.other_trust_mean),
+            "estimate": estimate,
+            "given": given,
             "n": self.n_pair(obj.meta_trust_n, obj.other_trust_n),
         }
 
@@ -232,19 +259,18 @@ class _Sentences:
         say, words = self.say, self.words
         first, second = self.spec.groups[0], self.spec.groups[1]
         trust = self.spec.alpha_score or ""
+        a, b, difference = self.with_difference(obj.first_mean, obj.second_mean, obj.value)
 
-        def side(group: str, mean: float, n: int) -> str:
+        def side(group: str, mean: str, n: int) -> str:
             what = words.score(trust, group)
-            return say.asymmetry_side.format(
-                what=what, group=self.who(group), mean=self.num(mean), n=n
-            )
+            return say.asymmetry_side.format(what=what, group=self.who(group), mean=mean, n=n)
 
         values = {
             "when": words.wave(obj.wave, start=True),
-            "a": side(first, obj.first_mean, obj.n_first),
-            "b": side(second, obj.second_mean, obj.n_second),
+            "a": side(first, a, obj.n_first),
+            "b": side(second, b, obj.n_second),
             "size": say.higher if obj.value > 0 else say.lower,
-            "difference": self.num(obj.value),
+            "difference": difference,
             "ci": self.ci(obj.ci_low, obj.ci_high),
         }
 
