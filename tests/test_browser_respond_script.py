@@ -144,6 +144,26 @@ def test_offline_for_three_pages_and_back_loses_nothing(live_server, browser, ws
     context.close()
 
 
+def test_the_save_status_never_hides_the_end_of_the_page(live_server, browser, ws, make):
+    # Offline, the bar says so in two lines of Nastaliq on a phone: the page's last words must
+    # still scroll clear of it.
+    person = make.participant(ws, "pakistan", language="ur")
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(f"{live_server}/s/{token_of(person)}")
+    answer_pre(page, live_server, {"consent": PRE["consent"]})
+    settled(page)
+    context.set_offline(True)
+    answer_pre(page, live_server, {"profile": PRE["profile"]})
+    page.wait_for_selector(".save-status.trouble")
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    bar = page.locator(".save-status").bounding_box()
+    last = page.locator(f"{CURRENT} .saved-note").bounding_box()
+    assert bar["height"] > 60  # more than one line
+    assert last["y"] + last["height"] <= bar["y"]
+    context.close()
+
+
 def test_unsent_saves_stay_on_the_device_and_are_sent_when_it_can(live_server, page, ws, make):
     person = make.participant(ws)
     page.goto(f"{live_server}/s/{token_of(person)}")

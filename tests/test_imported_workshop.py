@@ -68,7 +68,7 @@ def test_a_participant_answers_the_imported_questionnaire_in_urdu(workshop, clie
     consent = browser.get("/q/pre/consent").get_data(as_text=True)
     # The workshop heads the page; the questionnaire's title comes after it.
     assert consent.index(TITLE) < consent.index("لاہور مکالمہ")
-    assert "Lahore · 3–4 مارچ 2027" in consent
+    assert "<bdi>Lahore</bdi> · 3–4 مارچ 2027" in consent
     assert f"<title>اس سوالنامے کے بارے میں – {TITLE}</title>" in consent
     assert browser.post("/q/pre/consent", PRE["consent"]).status_code == 302
 

@@ -184,7 +184,7 @@ def test_submit_in_the_background(script, person):
     reply = script.save("review", {}, nav="submit")
     assert reply.json["status"] == "submitted" and reply.json["next"] == "/q/pre/thanks"
     # The thank-you page's content comes with it, to show without another round trip.
-    assert reply.json["title"] == "Thank you"
+    assert reply.json["title"] == "Thank you – Test workshop"  # as the page without the script
     assert reply.json["page"].startswith('<h1 tabindex="-1">Thank you</h1>')
     assert "one more questionnaire: After the workshop" in reply.json["page"]
     assert response_of(person).status is ResponseStatus.SUBMITTED
@@ -250,6 +250,8 @@ def test_the_blank_steps_are_the_same_for_everyone_who_sees_the_same(app, ws, ma
         you.answer("pre", "consent", PRE["consent"])
         found.append(you.steps().json)
     assert found[0]["html"] == found[1]["html"] != found[2]["html"]
+    # Titled as the page the script runs on: the step's title, then the workshop's.
+    assert 'data-title="Confiance globale – Test workshop"' in found[2]["html"]
     assert found[0]["response"] != found[1]["response"]
     # Each participant's own order of the ranking comes apart from the shared sections.
     drawn = [f["orders"]["priorities"] for f in found]

@@ -18,7 +18,11 @@ from survey.text import in_arabic_script
 @dataclass(frozen=True)
 class Heading:
     title: str  # the workshop's title (the questionnaire's, where there is no workshop)
-    details: str  # the place and dates, in the page's language; "" when unknown
+    # The place, typed by the organisers in any script, and the dates in the page's language;
+    # "" when unknown. Apart, so that the page can isolate the place's direction: "Islamabad"
+    # before an Urdu date would otherwise take the day's digits into its left-to-right run.
+    place: str
+    dates: str
     questionnaire: str  # the questionnaire's title, where it differs from `title`
     # The title's language where it is not the page's: "" (unknown) for a title in Latin letters
     # on an Urdu page, so that it is not set in Nastaliq with Nastaliq's tall lines; else None.
@@ -30,11 +34,12 @@ def heading(workshop: Workshop | None, instrument: Instrument | None, language: 
     workshop uses yet has only the questionnaire's title)."""
     questionnaire = instrument.title(language) if instrument else ""
     if workshop is None:
-        return Heading(questionnaire, "", "")
+        return Heading(questionnaire, "", "", "")
     latin_on_urdu = text_direction(language) == "rtl" and not in_arabic_script(workshop.title)
     return Heading(
         workshop.title,
-        workshop_details(workshop, language),
+        workshop.place or "",
+        _dates(workshop.starts_on, workshop.ends_on, language),
         questionnaire if questionnaire != workshop.title else "",
         "" if latin_on_urdu else None,
     )

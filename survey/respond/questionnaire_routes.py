@@ -242,11 +242,12 @@ def _submit(posting: Posting, steps, step: Step, language: str):
         return _go_to(wave, still_to_answer, "incomplete")
     if wants_json():
         # The thank-you page comes with the answer: one round trip less on a weak network.
+        context = _thanks_context(posting.visit, language)
         return reply(
             "submitted",
             next=url_for("respond.thanks", wave=wave),
-            page=page_content("thanks.html", **_thanks_context(posting.visit, language)),
-            title=_("Thank you"),
+            page=page_content("thanks.html", **context),
+            title=f"{_('Thank you')} – {context['heading'].title}",  # as the page's <title>
         )
     return _thanks(wave)
 

@@ -227,7 +227,8 @@ _BLANK_STEPS: Kept[tuple, str] = Kept(256)
 
 
 def _blank_steps(visit: Visit, language: str, steps) -> str:
-    """The wave's steps as anyone who sees them in this language would get them, blank."""
+    """The wave's steps as anyone who sees them in this language would get them, blank (the
+    workshop's title in their titles: the key of _BLANK_STEPS holds it)."""
     blank = Screen(
         instrument=visit.instrument,
         wave=visit.wave.code,
@@ -235,6 +236,9 @@ def _blank_steps(visit: Visit, language: str, steps) -> str:
         language=language,
         url=lambda code: url_for("respond.page", wave=visit.wave.code, page=code),
         ticket="",
+        # Each step's title names the workshop, as on the page the participant arrived on: a
+        # page shown by the script would otherwise be titled with the questionnaire's title.
+        workshop=visit.workshop,
         blank=True,
     )
     return steps_document(blank, steps)
@@ -255,6 +259,7 @@ def wave_steps_for(visit: Visit, language: str) -> dict:
         visit.group,
         language,
         tuple((s.code, tuple(q.code for q in s.page.questions) if s.page else ()) for s in steps),
+        visit.workshop.title,
     )
     html = _BLANK_STEPS.get(key, lambda: _blank_steps(visit, language, steps))
     stored = store.stored_rows(response.id)
