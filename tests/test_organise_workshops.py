@@ -1,5 +1,6 @@
 """Workshops and waves from the web: creation, the overview, wave windows in local time."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -15,7 +16,7 @@ from survey.organise.workshops import (
     workshop_by_slug,
     workshops_visible_to,
 )
-from tests.conftest import page_token, sign_in
+from tests.conftest import csrf_token, page_token, sign_in
 
 
 def test_any_staff_member_creates_a_workshop_and_becomes_its_organiser(app, make, client):
@@ -72,6 +73,28 @@ def test_bad_workshop_input_is_shown_not_crashed(app, make, client, field, value
     response = client.post("/workshops/new", data=data)
     assert response.status_code == 200 and message in response.get_data(as_text=True)
     assert workshop_by_slug("good-slug") is None
+
+
+def test_the_stored_shipped_questionnaire_is_offered_once_and_its_key_still_works(
+    app, make, client
+):
+    make.workshop("first")  # stores the shipped file as nato-pakistan-2014@1
+    sign_in(client, make.user())
+    page = client.get("/workshops/new").get_data(as_text=True)
+    options = re.findall(r'<option (selected )?value="(nato-pakistan-2014[^"]*)"', page)
+    assert options == [("selected ", "nato-pakistan-2014@1")]
+    data = {
+        "csrf_token": csrf_token(page),
+        "title": "T",
+        "slug": "second",
+        "instrument": "nato-pakistan-2014",
+        "timezone": "UTC",
+        "min_cell": "5",
+    }
+    assert client.post("/workshops/new", data=data).status_code == 302
+    assert workshop_by_slug("second").wave("pre").instrument_version.label == (
+        "nato-pakistan-2014@1"
+    )
 
 
 def test_a_taken_slug_is_refused(app, make, client):

@@ -22,7 +22,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from survey.instruments.store import library
+from survey.instruments.store import VersionNotFound, find, library
 from survey.mail.addresses import address_problem
 from survey.models import StaffUser
 from survey.organise.workshops import SLUG
@@ -60,6 +60,20 @@ class WorkshopForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.instrument.choices = instrument_choices(user)
         self.timezone.choices = timezone_choices()
+        self.choose_instrument(self.instrument.data)
+
+    def choose_instrument(self, reference: str | None) -> None:
+        """Select the questionnaire `reference` names: a bare KEY whose shipped file is stored
+        already is listed once, as its stored version KEY@N."""
+        if reference and reference not in dict(self.instrument.choices):
+            try:
+                found = find(reference)
+            except VersionNotFound:
+                pass  # the choice's own validation says it is not one
+            else:
+                if found.version is not None:
+                    reference = found.version.label
+        self.instrument.data = reference
 
     def validate_ends_on(self, field: DateField) -> None:
         if field.data and self.starts_on.data and field.data < self.starts_on.data:
@@ -75,7 +89,8 @@ def instrument_choices(user: StaffUser | None) -> list[tuple[str, str]]:
             instrument = version.instrument
             title = instrument.title(instrument.default_language)
             choices.append((version.label, f"{title} – {version.label} ({version.origin.value})"))
-        if entry.shipped is not None:
+        # Once stored, the shipped file is one of the versions above: not listed a second time.
+        if entry.shipped is not None and not entry.shipped_is_stored():
             title = entry.shipped.title(entry.shipped.default_language)
             choices.append((entry.key, f"{title} – {entry.key} (shipped file)"))
     return choices

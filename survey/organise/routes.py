@@ -90,7 +90,7 @@ def new_workshop():
     """Create a workshop from an instrument; its creator becomes its organiser."""
     form = WorkshopForm(user=current_user)
     if request.method == "GET":  # the library links here with its version chosen
-        form.instrument.data = (
+        form.choose_instrument(
             request.args.get("instrument") or current_app.config["DEFAULT_INSTRUMENT"]
         )
     if form.validate_on_submit():
