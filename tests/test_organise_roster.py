@@ -129,6 +129,12 @@ def test_header_problems(app, make):
     assert "no participants" in parse_roster(ws, b"group\n").problems[0].message
 
 
+def test_a_repeated_column_is_one_problem(app, make):
+    ws = make.workshop()
+    plan = parse_roster(ws, b"group,name,group\nnato,Ana,nato\n")
+    assert [str(p) for p in plan.problems] == ["line 1: the column “group” appears twice"]
+
+
 def test_headers_are_forgiving_and_semicolons_work(app, make):
     ws = make.workshop()
     plan = parse_roster(ws, "External ID;Name;Group\nB1;Zoé;Pakistan\n".encode())

@@ -149,7 +149,7 @@ class _Planner:
     def header(self, row: list[str], line: int) -> list[str] | None:
         names = [re.sub(r"[\s-]+", "_", cell.strip().casefold()) for cell in row]
         ok = True
-        for name in names:
+        for name in dict.fromkeys(names):  # each name once: a repeated column is one problem
             if name and name not in COLUMNS:
                 columns = ", ".join(COLUMNS)
                 self.problem(line, f"unknown column “{name}” (the columns are {columns})")
