@@ -64,6 +64,21 @@ def test_a_round_twice_or_at_closing_time_is_refused(app, wave):
         add_reminder(wave, ReminderAnchor.AFTER_OPENING, -1, now=wave.opens_at)
 
 
+def test_a_round_after_the_wave_closes_is_refused(app, wave):
+    # The wave is open for 7 days: a round 7 days after opening would never be sent.
+    with pytest.raises(MailError, match="closes before then: a reminder 7 days after opening"):
+        add_reminder(wave, ReminderAnchor.AFTER_OPENING, 7 * 24, now=wave.opens_at)
+    assert add_reminder(wave, ReminderAnchor.AFTER_OPENING, 7 * 24 - 1, now=wave.opens_at)
+    assert wave_schedule(wave)[0].due_at() < wave.closes_at
+
+
+def test_a_round_before_the_wave_opens_is_refused(app, wave):
+    # Due before the opening, it would go out at once with the invitation.
+    with pytest.raises(MailError, match="opens after then: a reminder 7 days before closing"):
+        add_reminder(wave, ReminderAnchor.BEFORE_CLOSING, 7 * 24, now=wave.opens_at)
+    assert add_reminder(wave, ReminderAnchor.BEFORE_CLOSING, 7 * 24 - 1, now=wave.opens_at)
+
+
 def test_the_latest_due_round_while_the_wave_is_open(app, wave):
     first = add_reminder(wave, ReminderAnchor.AFTER_OPENING, 24, now=wave.opens_at)
     last = add_reminder(wave, ReminderAnchor.BEFORE_CLOSING, 24, now=wave.opens_at)

@@ -9,7 +9,7 @@ sends one reminder, not a burst. A round started by hand is the organiser's roun
 (in the workshop's time zone): pressing the button twice sends nothing more.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
@@ -83,6 +83,8 @@ def add_reminder(
         raise MailError("a reminder's time must be between 0 hours and a year")
     if anchor is ReminderAnchor.BEFORE_CLOSING and hours == 0:
         raise MailError("a reminder at the moment the wave closes would come too late")
+    if (outside := _outside_window(wave, anchor, hours)) is not None:
+        raise MailError(outside)
     exists = db.session.scalar(
         select(ScheduledReminder).where(
             ScheduledReminder.wave_id == wave.id,
@@ -97,6 +99,26 @@ def add_reminder(
     detail = {"wave": wave.code, "added": describe(entry)}
     record("mail.schedule", workshop=wave.workshop, detail=detail)
     return entry
+
+
+def _outside_window(wave: Wave, anchor: ReminderAnchor, hours: int) -> str | None:
+    """Why a round at this time would fall outside the wave's window as scheduled, if it would:
+    never sent after the closing, or due with the invitation before the opening."""
+    opens, closes = wave.opens_at, wave.closes_at
+    if opens is None or closes is None:
+        return None
+    wanted = describe(ScheduledReminder(anchor=anchor, hours=hours))
+    if anchor is ReminderAnchor.AFTER_OPENING and opens + timedelta(hours=hours) >= closes:
+        return (
+            f"the {wave.code} wave closes before then: a reminder {wanted} would never be "
+            "sent; choose a shorter time or a later closing time"
+        )
+    if anchor is ReminderAnchor.BEFORE_CLOSING and closes - timedelta(hours=hours) <= opens:
+        return (
+            f"the {wave.code} wave opens after then: a reminder {wanted} would come with the "
+            "invitation; choose a shorter time or an earlier opening time"
+        )
+    return None
 
 
 def remove_reminder(entry: ScheduledReminder) -> None:
