@@ -96,3 +96,28 @@ def test_two_equal_group_labels_are_reported_at_the_fields(client, make, ws):
     assert response.status_code == 200 and "flash-error" not in html
     assert re.search(r'id="label_pakistan-error">[^<]*same label', html)
     assert '<a href="#label_pakistan">' in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/workshops/nav",
+        "/workshops/nav/coding",
+        "/workshops/nav/dashboard",
+        "/workshops/nav/mail",
+        "/instruments",
+        "/admin/users",
+    ],
+)
+def test_a_browser_asking_for_urdu_does_not_mirror_the_english_console(client, make, ws, path):
+    # The console is written in English: laid out right to left, its sentences would end with
+    # their full stop at the start of the line and its times would read "PKT 09:00 2026-11-18".
+    sign_in(client, make.user(admin=True))
+    html = client.get(path, headers={"Accept-Language": "ur"}).get_data(as_text=True)
+    assert '<html lang="en" dir="ltr">' in html
+
+
+def test_a_translated_page_keeps_the_urdu_browsers_language(client, ws):
+    # The error pages are translated: they follow the browser, right to left in Urdu.
+    html = client.get("/no/such/page", headers={"Accept-Language": "ur"}).get_data(as_text=True)
+    assert '<html lang="ur" dir="rtl">' in html
