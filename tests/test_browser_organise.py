@@ -30,6 +30,9 @@ def test_from_sign_in_to_cards_and_a_live_count(app, make, live_server, page):
     expect(page.locator("h1")).to_have_text("Workshops")
 
     page.get_by_role("link", name="New workshop").click()
+    # The dates are fields as wide as the others, not the browser's narrow default.
+    title_width = page.locator("#title").bounding_box()["width"]
+    assert page.locator("#starts_on").bounding_box()["width"] == title_width
     page.fill("#title", "Islamabad dialogue")
     page.fill("#slug", "isb")
     page.select_option("#timezone", "Asia/Karachi")
