@@ -74,7 +74,7 @@ def download(workshop: Workshop, fmt: str):
         abort(400, str(error))
     return Response(
         stream_with_context(export.chunks),
-        mimetype=export.content_type,
+        content_type=export.content_type,
         headers={
             "Content-Disposition": f'attachment; filename="{export.filename}"',
             "Cache-Control": "no-store",
