@@ -251,6 +251,27 @@ def test_an_answer_the_server_refuses_is_shown_at_its_page(live_server, page, ws
     assert status(page) == "Saved"
 
 
+def test_a_number_out_of_range_is_described_while_it_is_wrong(live_server, page, ws, make):
+    person = make.participant(ws)
+    page.goto(f"{live_server}/s/{token_of(person)}")
+    answer_pre(page, live_server, {k: PRE[k] for k in ("consent", "profile", "trust")})
+    box = page.locator('section.step[data-step="overall"] [name="warmth"]')
+    described = box.get_attribute("aria-describedby")  # its hint, if it has one
+    box.fill("500")
+    page.locator(f"{CURRENT} .step-buttons .next").click()  # stays: the page says what is wrong
+    message = page.locator(f"{CURRENT} .error-message.client")
+    assert message.inner_text() == "Enter a whole number from 0 to 100."
+    assert box.get_attribute("aria-invalid") == "true"
+    ids = box.get_attribute("aria-describedby").split()
+    assert ids == [*(described or "").split(), message.get_attribute("id")]
+    box.fill("50")
+    next_page(page)
+    assert page.url.endswith("/q/pre/priorities")
+    # Put right, the field no longer points at a message that is gone.
+    assert box.get_attribute("aria-describedby") == described
+    assert box.get_attribute("aria-invalid") is None
+
+
 def test_no_widget_stores_an_answer_the_participant_did_not_give(live_server, page, ws, make):
     person = make.participant(ws)
     page.goto(f"{live_server}/s/{token_of(person)}")

@@ -549,10 +549,21 @@
 
   /* ----------------------------------------- checks before leaving a page */
 
+  /* The message joins what already describes the field (its hint, the server's message) and
+     leaves with it: the field never points at a message that is gone. */
+  function describedBy(input, id, present) {
+    var ids = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (x) {
+      return x && x !== id;
+    });
+    if (present) { ids.push(id); }
+    if (ids.length) { input.setAttribute("aria-describedby", ids.join(" ")); }
+    else { input.removeAttribute("aria-describedby"); }
+  }
+
   function fieldError(holder, input, message) {
     var shown = holder.querySelector(".error-message.client");
     if (!message) {
-      if (shown) { shown.remove(); }
+      if (shown) { describedBy(input, shown.id, false); shown.remove(); }
       holder.classList.remove("has-error");
       input.removeAttribute("aria-invalid");
       return true;
@@ -562,7 +573,7 @@
       shown.id = input.id + "-client-error";
       var legend = holder.querySelector("legend");
       holder.insertBefore(shown, legend ? legend.nextSibling : holder.firstChild);
-      input.setAttribute("aria-describedby", shown.id);
+      describedBy(input, shown.id, true);
     }
     shown.textContent = message;
     holder.classList.add("has-error");
