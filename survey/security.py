@@ -6,12 +6,16 @@ from flask import Flask, g, request
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
+from survey.errors import N_
+
 MAX_ID = 2**31 - 1  # the largest value of an id column (PostgreSQL's `integer`)
 
 # Views whose form checks every posted value against what the page offers and shows the
 # problem beside the question, keeping the other answers: a NUL in their form is one more
 # value they refuse. Their path and query string are still checked at the door.
 FORMS_THAT_REFUSE_NUL = frozenset({"respond.save", "respond.preview"})
+# What the error page says (translated there, survey.errors).
+NUL_REFUSED = N_("The address or the form holds a character that is not allowed.")
 
 CSP = {
     "default-src": "'self'",
@@ -56,7 +60,7 @@ def refuse_nul() -> None:
     if request.endpoint not in FORMS_THAT_REFUSE_NUL:
         values += _keys_and_values(request.form)
     if any("\x00" in value for value in values):
-        raise BadRequest("The address or the form holds a character that is not allowed.")
+        raise BadRequest(NUL_REFUSED)
 
 
 def _keys_and_values(multidict) -> list[str]:

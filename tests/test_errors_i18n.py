@@ -9,11 +9,12 @@ from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 
 from survey.errors import FORM_EXPIRED, MESSAGES
+from survey.security import NUL_REFUSED
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "survey" / "translations"
 LANGUAGES = ("ur", "fr")
-ENGLISH = {message for pair in MESSAGES.values() for message in pair} | {FORM_EXPIRED}
+ENGLISH = {message for pair in MESSAGES.values() for message in pair} | {FORM_EXPIRED, NUL_REFUSED}
 
 
 def compiled(language: str) -> gettext.GNUTranslations:
@@ -22,9 +23,9 @@ def compiled(language: str) -> gettext.GNUTranslations:
 
 
 def error_strings() -> set[str]:
-    """Every string the error pages translate: survey/errors.py (pybabel's default keywords,
-    N_ among them) and the error template."""
-    sources = [("python", ROOT / "survey" / "errors.py")]
+    """Every string the error pages translate: survey/errors.py and survey/security.py
+    (pybabel's default keywords, N_ among them) and the error template."""
+    sources = [("python", ROOT / "survey" / name) for name in ("errors.py", "security.py")]
     sources += [("jinja2", path) for path in (ROOT / "templates" / "errors").glob("*.html")]
     return {
         message if isinstance(message, str) else message[0]
@@ -105,6 +106,15 @@ def test_an_expired_form_is_explained_in_the_participants_language(app, client, 
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert compiled(language).gettext(FORM_EXPIRED).replace("'", "&#39;") in html
+    assert english_left(html) == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_refused_character_is_explained_in_the_participants_language(client, language):
+    response = client.get("/c?code=%00", headers={"Accept-Language": language})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert compiled(language).gettext(NUL_REFUSED).replace("'", "&#39;") in html
     assert english_left(html) == []
 
 

@@ -217,6 +217,23 @@ def test_join_answers_are_checked_and_nothing_is_stored_on_error(client, ws):
     assert db.session.scalar(select(func.count()).select_from(Participant)) == 0
 
 
+def test_the_join_summary_is_punctuated_as_the_language_writes(client, ws):
+    code = join_code(ws.group("nato"))
+    french = {"Accept-Language": "fr"}
+    html = client.get(f"/join/{code}", headers=french).get_data(as_text=True)
+    data = {
+        "mother": "",
+        "day": "",
+        "town": "",
+        "siblings": "",
+        "csrf_token": hidden(html, "csrf_token"),
+    }
+    page = client.post(f"/join/{code}", data=data, headers=french).get_data(as_text=True)
+    summary = page.split('id="error-summary"')[1].split("</div>")[0]
+    items = re.findall(r"<li><a [^>]*>(.*?)</a></li>", summary)
+    assert len(items) == 4 and all("\u00a0: " in item for item in items), items
+
+
 def test_replaced_or_unknown_join_codes_are_refused(client, ws):
     group = ws.group("nato")
     old = join_code(group)
@@ -240,6 +257,8 @@ def test_a_wave_not_yet_open_says_when_it_opens_in_the_workshop_time_zone(client
     page = you.get("/q/")
     assert page.status_code == 200
     assert "This questionnaire is not open yet" in you.html
+    # The wave's title names the questionnaire; it is not the sentence's subject
+    assert "The questionnaire “Before the workshop” opens on " in you.html
     local = opens.astimezone(ZoneInfo("Asia/Karachi"))
     assert format_time(local, "short", locale="en") in you.html
     assert format_date(local, "full", locale="en") in you.html and "(Asia/Karachi)" in you.html
@@ -254,6 +273,7 @@ def test_a_closed_wave_accepts_nothing(you, ws, person):
     db.session.commit()
     response = you.post("/q/pre/trust", PRE["trust"])
     assert response.status_code == 200 and "This questionnaire has closed" in you.html
+    assert "The questionnaire “Before the workshop” has closed: answers can no" in you.html
     assert answers_of(person) == {}
     assert you.get("/q/pre/trust").status_code == 200 and "has closed" in you.html
 
