@@ -33,10 +33,12 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
 
     from flask_babel import get_locale
 
-    from survey.i18n import select_locale, select_timezone, text_direction
+    from survey.i18n import language_name, select_locale, select_timezone, text_direction
 
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
-    app.jinja_env.globals.update(get_locale=get_locale, text_direction=text_direction)
+    app.jinja_env.globals.update(
+        get_locale=get_locale, text_direction=text_direction, language_name=language_name
+    )
 
     from survey.database import configure_engine
 

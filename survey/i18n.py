@@ -1,5 +1,6 @@
-"""Language and time zone selection for Flask-Babel."""
+"""Language and time zone selection for Flask-Babel, and languages' names."""
 
+from babel import Locale, UnknownLocaleError
 from flask import current_app, g, request, session
 
 RTL_LANGUAGES = frozenset({"ur"})
@@ -22,3 +23,14 @@ def select_timezone() -> str | None:
 
 def text_direction(language: str) -> str:
     return "rtl" if language in RTL_LANGUAGES else "ltr"
+
+
+def language_name(code: str, in_language: str = "en") -> str:
+    """A language's name in another language ("ur" in English: "Urdu"; in French: "Ourdou"),
+    or in itself with `in_language=code` ("اردو", "Français"), as a switch between languages
+    shows it; the code itself where Babel does not know it."""
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(in_language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return code
+    return name[:1].upper() + name[1:] if name else code

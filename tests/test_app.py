@@ -132,3 +132,20 @@ def test_gunicorn_access_log_atoms_never_show_a_token():
     line = " ".join(str(v) for v in atoms.values())
     assert "Secret-Token_123" not in line and "JoinCode42" not in line
     assert atoms["r"] == "GET /s/[redacted]?lang=ur HTTP/1.1"
+
+
+def test_languages_are_named_in_english_or_in_themselves():
+    from survey.i18n import language_name
+
+    assert [language_name(code) for code in ("en", "ur", "fr", "fr-CA")] == [
+        "English",
+        "Urdu",
+        "French",
+        "French (Canada)",
+    ]
+    assert [language_name(code, code) for code in ("en", "ur", "fr")] == [
+        "English",
+        "اردو",
+        "Français",
+    ]
+    assert language_name("zz") == "zz"  # unknown: its code

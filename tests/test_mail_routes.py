@@ -51,6 +51,7 @@ def test_the_console_confirms_then_sends(app, smtp_server, console, client):
     assert len(smtp_server.messages) == 2
     overview = client.get(f"/workshops/{ws.slug}/mail").get_data(as_text=True)
     assert "2 of 3" in overview
+    assert ">Invitation, in Urdu</a>" in overview  # the messages by language, named
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "mail.batch"))
     assert event.detail["via"] == "web" and event.actor.endswith("@example.org")
 

@@ -17,7 +17,6 @@ from survey.coding.codings import code_answers, my_themes
 from survey.coding.forms import CodesInvalid, CodingForm, posted_id, read_codes
 from survey.coding.settling import SettleError, disagreements, reopen, settle
 from survey.coding.themes import theme_tree, workshop_themes
-from survey.dashboard.filters import LANGUAGE_NAMES
 from survey.dashboard.labels import workshop_labels
 from survey.exports.spec import question_or_none
 from survey.extensions import db
@@ -72,7 +71,6 @@ def _context(workshop: Workshop, question, chosen: queue.QueueFilter) -> dict:
         "progress": queue.progress(workshop, question.code, current_user),
         "group_labels": {g.code: g.label for g in workshop.groups},
         "sector_labels": {str(o.code): o.label(language) for o in sector.options} if sector else {},
-        "language_names": LANGUAGE_NAMES,
         "shows": SHOWS,
     }
 

@@ -7,13 +7,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from survey.analysis.records import FILTER_KEYS
+from survey.i18n import language_name
 from survey.instruments import Instrument
 
 # The profile question behind the `experience` filter (docs/instrument-format.md, "The shipped
 # instrument `nato-pakistan-2014`"); `sector` is stored on the participant and `language` on
 # the response.
 EXPERIENCE = "experience"
-LANGUAGE_NAMES = {"en": "English", "ur": "Urdu", "fr": "French"}
 #: The filters' names in the console: the filter form's labels, and the report's filter line.
 FILTER_LABELS = {
     "sector": "Sector",
@@ -56,7 +56,7 @@ def filter_choices(instrument: Instrument) -> dict[str, list[tuple[str, str]]]:
     return {
         "sector": options("sector"),
         "experience": options(EXPERIENCE),
-        "language": [(code, LANGUAGE_NAMES.get(code, code)) for code in instrument.languages],
+        "language": [(code, language_name(code)) for code in instrument.languages],
     }
 
 

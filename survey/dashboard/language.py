@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from survey.i18n import language_name
 from survey.instruments import Instrument
 
 # The query argument that asks for a language (?lang=fr); kept in the tabs' addresses.
 LANGUAGE_ARG = "lang"
-# Each language's name in itself, for the switch between them.
-NATIVE_NAMES = {"en": "English", "ur": "اردو", "fr": "Français"}
 
 
 def dashboard_language(instrument: Instrument, asked: str | None, preferred: str | None) -> str:
@@ -21,4 +20,4 @@ def dashboard_language(instrument: Instrument, asked: str | None, preferred: str
 
 def language_choices(instrument: Instrument) -> list[tuple[str, str]]:
     """The instrument's languages with their own names, the default first."""
-    return [(code, NATIVE_NAMES.get(code, code)) for code in instrument.languages]
+    return [(code, language_name(code, code)) for code in instrument.languages]

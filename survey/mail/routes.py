@@ -7,7 +7,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from survey.auth.access import workshop_role_required
 from survey.database import begin_writing
 from survey.extensions import db
-from survey.instruments.xlsform.languages import language_name
 from survey.mail import content, optout, recipients, schedule, smtp, status
 from survey.mail.errors import MailError
 from survey.mail.forms import OptOutForm, ReminderForm, SendForm, TemplateForm
@@ -217,7 +216,6 @@ def edit_template(workshop: Workshop, kind: str, language: str):
         workshop=workshop,
         kind=kind_,
         message_language=language,
-        language_name=language_name,
         template=current,
         form=form,
         preview=preview,

@@ -12,7 +12,7 @@ from flask import current_app, g, render_template, request, session, url_for
 from flask_babel import format_date, format_time, get_timezone, refresh
 from flask_babel import lazy_gettext as _l
 
-from survey.i18n import SESSION_LANGUAGE, text_direction
+from survey.i18n import SESSION_LANGUAGE, language_name, text_direction
 from survey.instruments import Instrument
 from survey.memo import Kept
 from survey.models import Wave, Workshop
@@ -24,10 +24,6 @@ from survey.respond.headings import heading
 from survey.respond.pages import page_form, page_handlers, paragraphs, review_sections
 from survey.respond.tickets import issue_ticket
 from survey.respond.visit_reads import Visit
-
-#: Native names of the interface languages, shown in the language switch.
-LANGUAGE_NAMES = {"en": "English", "ur": "اردو", "fr": "Français"}
-
 
 # --------------------------------------------------------------------------- language
 
@@ -75,7 +71,7 @@ def _page_context(context: dict) -> dict:
     context.setdefault("language", g.get("language") or "en")
     context.setdefault(
         "languages",
-        [(code, LANGUAGE_NAMES.get(code, code)) for code in offered_languages(instrument)],
+        [(code, language_name(code, code)) for code in offered_languages(instrument)],
     )
     context.setdefault("direction", text_direction(context["language"]))
     return context

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 
-from babel import Locale, UnknownLocaleError
-
+from survey.i18n import language_name
 from survey.instruments.schema import LANGUAGE_PATTERN
 
 _LANGUAGE_COLUMN = re.compile(r"^(?P<base>[a-z_]+)::(?P<name>.*?)\s*\((?P<code>[^()]*)\)$")
@@ -37,14 +36,6 @@ def language_of(header: str, base: str) -> str | None:
             f"{code!r} in the column {header!r} is not a language code such as en, ur or fr"
         )
     return code
-
-
-def language_name(code: str) -> str:
-    """The English name of a language code ("ur" -> "Urdu"); the code itself if unknown."""
-    try:
-        return Locale.parse(code.replace("-", "_")).get_display_name("en") or code
-    except (UnknownLocaleError, ValueError):
-        return code
 
 
 def language_label(code: str) -> str:
