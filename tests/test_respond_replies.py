@@ -133,6 +133,7 @@ def test_an_invalid_answer_gets_the_messages_and_the_page_to_show(script, person
     section = reply.json["section"]
     assert section.startswith('<section class="step" data-step="overall"')
     assert 'class="error-summary"' in section and 'value="500"' in section
+    assert 'data-title="Error: Overall trust – Test workshop"' in section  # once it is shown
     assert stored(person) == {}
 
 

@@ -51,3 +51,18 @@ def test_a_question_page_keeps_its_title(client, make):
     you.open(token_of(make.participant(make.workshop())))
     you.get("/q/pre/consent")
     assert title_of(you.html) == f"About this questionnaire – {TITLE}"
+
+
+def test_a_page_shown_again_with_problems_says_so_first(client, make):
+    # A screen reader reads the title on arriving: it must not sound like the page before.
+    you = Respondent(client)
+    you.open(token_of(make.participant(make.workshop())))
+    you.answer("pre", "consent", PRE["consent"])
+    response = you.answer("pre", "overall", {"trust_direct": "3", "warmth": "500"})
+    assert response.status_code == 422
+    assert title_of(you.html) == f"Error: Overall trust – {TITLE}"
+    you.get("/q/pre/overall")
+    assert title_of(you.html) == f"Overall trust – {TITLE}"
+    html = client.get("/c?code=nonsense").get_data(as_text=True)
+    html = client.post("/c", data={"code": "", "csrf_token": hidden(html, "csrf_token")})
+    assert title_of(html.get_data(as_text=True)) == "Error: Type the code on your card"
