@@ -244,6 +244,7 @@ def test_an_answer_the_server_refuses_is_shown_at_its_page(live_server, page, ws
     link.click()
     assert page.url.endswith("/q/pre/outlook")
     assert "Shorten your answer" in page.locator(f"{CURRENT} .error-summary").inner_text()
+    assert page.evaluate("document.activeElement.id") == "error-summary"  # what to put right
     fill(page, {"hope_text": "Shorter."})
     next_page(page)
     settled(page)

@@ -493,7 +493,8 @@
       anchor.scrollIntoView();
       (anchor.matches("input, select, textarea") ? anchor : anchor.querySelector("input, select, textarea") || anchor).focus();
     } else {
-      focusTop(section);
+      // A page the server refused opens on what to put right, as the page without the script.
+      focusTop(section, problems[code] && section.querySelector(".error-summary"));
     }
     showStatus();
   }
