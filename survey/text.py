@@ -1,6 +1,7 @@
 """Text as people type it and as their spreadsheets save it, read the same way wherever it
 is typed."""
 
+import csv
 import re
 import unicodedata
 
@@ -25,3 +26,16 @@ def csv_delimiter(text: str) -> str:
     """Comma, or the semicolon (Excel in French and other locales) or tab the header uses."""
     header = text.split("\n", 1)[0]
     return max((",", ";", "\t"), key=lambda d: (header.count(d), d == ","))
+
+
+def csv_problem(error: csv.Error) -> str:
+    """What a strict CSV reader's complaint means to the person who saved the file."""
+    message = str(error)
+    if message == "unexpected end of data":
+        return 'a quoted cell is never closed (a " opens it and no " ends it)'
+    if message.endswith("expected after '\"'"):
+        return (
+            'a quoted cell goes on after its closing quote (a " inside a quoted cell is '
+            'written twice: "")'
+        )
+    return message

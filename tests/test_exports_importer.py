@@ -318,5 +318,6 @@ def test_blank_rows_are_skipped_and_broken_quoting_is_reported(app, make):
 
     assert import_long(ws, trailing, dry_run=True).ok
     assert [str(p) for p in import_long(ws, broken).problems] == [
-        "line 3: the CSV is malformed: ',' expected after '\"'"
+        'line 3: the CSV is malformed: a quoted cell goes on after its closing quote (a " '
+        'inside a quoted cell is written twice: "")'
     ]

@@ -398,3 +398,15 @@ def test_the_check_page_shows_a_shared_address_as_a_warning(app, make, client):
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "roster/confirm" in html
     assert "is also the address of line 3" in html
+
+
+def test_a_quote_left_open_is_a_problem_at_its_line_not_a_name(app, make):
+    ws = make.workshop()
+    plan = parse_roster(ws, b'group,name\nnato,Ana\nnato,"Bilal\npakistan,Chen\n')
+    assert [str(p) for p in plan.problems] == [
+        'line 3: the CSV cannot be read: a quoted cell is never closed (a " opens it and no " '
+        "ends it)"
+    ]
+    stray = parse_roster(ws, b'group,name\nnato,"Ana"s\n')
+    assert [p.line for p in stray.problems] == [2]
+    assert "written twice" in str(stray.problems[0])

@@ -19,6 +19,7 @@ from survey.exports.long import LONG_COLUMNS
 from survey.exports.spec import SECTOR_QUESTION, TIMESTAMP_FORMAT, question_or_none
 from survey.instruments import Instrument, Question
 from survey.models import Participant, Wave, Workshop
+from survey.text import csv_problem
 
 #: A pseudonymous id as the roster and join links make them (and as a typist can copy one).
 PUBLIC_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}")
@@ -87,7 +88,7 @@ def records(text: str, delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as error:
-            raise MalformedFile(end + 1, f"the CSV is malformed: {error}") from None
+            raise MalformedFile(end + 1, f"the CSV is malformed: {csv_problem(error)}") from None
         if any(row):
             yield end + 1, row
         end = reader.line_num

@@ -31,7 +31,7 @@ from survey.organise.roster_plan import (
     RosterProblem,
     RowAction,
 )
-from survey.text import csv_delimiter
+from survey.text import csv_delimiter, csv_problem
 
 
 def parse_roster(workshop: Workshop, data: bytes) -> RosterPlan:
@@ -123,7 +123,9 @@ class _Planner:
         self.plan.notes.append(RosterProblem(line, message))
 
     def run(self, text: str) -> None:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=csv_delimiter(text))
+        reader = csv.reader(
+            io.StringIO(text, newline=""), delimiter=csv_delimiter(text), strict=True
+        )
         header: list[str] | None = None
         end = 0  # the physical line where the previous record ended
         try:
@@ -138,7 +140,8 @@ class _Planner:
                     continue
                 self.row(header, row, start, end)
         except csv.Error as error:
-            self.problem(reader.line_num, f"the CSV cannot be read ({error})")
+            # From the record that could not be read: a quote left open reads to the end.
+            self.problem(end + 1, f"the CSV cannot be read: {csv_problem(error)}")
         if header is None:
             self.problem(1, "the file is empty; the first line must name the columns")
         elif not self.plan.lines and not self.plan.problems:
