@@ -553,6 +553,14 @@ def test_a_document_that_is_not_a_mapping(tmp_path):
         load_instrument(path)
 
 
+@pytest.mark.parametrize("text", ["", "\n\n", "# a questionnaire, one day\n"])
+def test_an_empty_file_is_called_empty(tmp_path, text):
+    path = tmp_path / "empty.yaml"
+    path.write_text(text, "utf-8")
+    with pytest.raises(InstrumentError, match=r"^empty\.yaml: the file is empty"):
+        load_instrument(path)
+
+
 def test_instrument_from_definition_names_its_source(document):
     del document["consent"]["agree"]
     with pytest.raises(InstrumentError) as caught:

@@ -80,6 +80,8 @@ class DocumentCheck:
         self.found.append((tuple(path), message))
 
     def run(self) -> list[str]:
+        if self.document is None:  # an empty file, or one of comments only
+            return [f"{self.source}: the file is empty: write the questionnaire in it"]
         if not isinstance(self.document, dict):
             return [f"{self.source}: the document must be a mapping of keys to values"]
         self.collect()
