@@ -96,32 +96,8 @@ class _Sentences:
     def num(self, value: float, decimals: int = 1) -> str:
         return self.words.number(value, decimals)
 
-    def with_difference(
-        self, first: float, second: float, difference: float
-    ) -> tuple[str, str, str]:
-        """Two means and their difference (the statistic's own, computed unrounded; second −
-        first, or first − second as the sentence reads it), with one decimal, or two where the
-        written difference would not be the difference of the written means: "by 0.22, from
-        2.84 to 3.06", not "by 0.2, from 2.8 to 3.1". Means of thirds can still miss by one in
-        the second decimal (2.83 to 3.47, by 0.63)."""
-        sign = 1 if (second - first) * difference >= 0 else -1
-        decimals = 1
-        if number(sign * (round(second, 1) - round(first, 1))) != number(difference):
-            decimals = 2
-        return (
-            self.num(first, decimals),
-            self.num(second, decimals),
-            self.num(difference, decimals),
-        )
-
-    def bound(self, value: float) -> str:
-        """An interval's end: one decimal, two where one would show a non-zero end as 0.0
-        (an interval that excludes zero must not read as touching it)."""
-        decimals = 2 if value != 0 and round(value, 1) == 0 else 1
-        return self.num(value, decimals)
-
     def ci(self, low: float, high: float) -> str:
-        return self.say.ci.format(low=self.bound(low), high=self.bound(high))
+        return self.say.ci.format(low=self.words.bound(low), high=self.words.bound(high))
 
     def n_pair(self, a: int, b: int) -> str:
         return self.say.n_pair.format(a=a, b=b)
@@ -161,7 +137,7 @@ class _Sentences:
 
     def paired(self, score: str, obj: PairedChange) -> Pending:
         say, group = self.say, obj.group
-        before, after, size = self.with_difference(
+        before, after, size = self.words.with_difference(
             obj.pre_mean, obj.post_mean, abs(obj.mean_change)
         )
         values = {
@@ -172,8 +148,8 @@ class _Sentences:
             "after": after,
             "size": size,
             "n": obj.n,
-            "low": self.bound(obj.ci_low),
-            "high": self.bound(obj.ci_high),
+            "low": self.words.bound(obj.ci_low),
+            "high": self.words.bound(obj.ci_high),
         }
         return self.tested(
             PAIRED,
@@ -192,7 +168,7 @@ class _Sentences:
     def by_time(self, score: str, obj: GroupByTime) -> Pending:
         say = self.say
         first, second = self.spec.groups[0], self.spec.groups[1]
-        a, b, difference = self.with_difference(
+        a, b, difference = self.words.with_difference(
             obj.first_mean_change, obj.second_mean_change, obj.did
         )
         values = {
@@ -220,7 +196,7 @@ class _Sentences:
         group, other = obj.group, self.other(obj.group)
         direct = self.spec.perception[1] if self.spec.perception else ""
         when = words.wave(obj.wave, start=True)
-        estimate, given, gap = self.with_difference(
+        estimate, given, gap = self.words.with_difference(
             obj.meta_trust_mean, obj.other_trust_mean, obj.gap
         )
         numbers = say.perception_numbers.format(
@@ -259,7 +235,7 @@ class _Sentences:
         say, words = self.say, self.words
         first, second = self.spec.groups[0], self.spec.groups[1]
         trust = self.spec.alpha_score or ""
-        a, b, difference = self.with_difference(obj.first_mean, obj.second_mean, obj.value)
+        a, b, difference = self.words.with_difference(obj.first_mean, obj.second_mean, obj.value)
 
         def side(group: str, mean: str, n: int) -> str:
             what = words.score(trust, group)

@@ -76,6 +76,30 @@ class Wording:
         """A rounded number as the language writes it, without a minus sign on zero."""
         return number(value, decimals).replace(".", self.phrases.decimal_point)
 
+    def with_difference(
+        self, first: float, second: float, difference: float
+    ) -> tuple[str, str, str]:
+        """Two means and their difference (the statistic's own, computed unrounded; second −
+        first, or first − second as the sentence reads it), with one decimal, or two where the
+        written difference would not be the difference of the written means: "by 0.22, from
+        2.84 to 3.06", not "by 0.2, from 2.8 to 3.1". Means of thirds can still miss by one in
+        the second decimal (2.83 to 3.47, by 0.63)."""
+        sign = 1 if (second - first) * difference >= 0 else -1
+        decimals = 1
+        if number(sign * (round(second, 1) - round(first, 1))) != number(difference):
+            decimals = 2
+        return (
+            self.number(first, decimals),
+            self.number(second, decimals),
+            self.number(difference, decimals),
+        )
+
+    def bound(self, value: float) -> str:
+        """An interval's end: one decimal, two where one would show a non-zero end as 0.0
+        (an interval that excludes zero must not read as touching it)."""
+        decimals = 2 if value != 0 and round(value, 1) == 0 else 1
+        return self.number(value, decimals)
+
 
 def number(value: float, decimals: int = 1) -> str:
     """A rounded number, without a minus sign on zero."""
