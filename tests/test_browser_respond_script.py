@@ -164,6 +164,23 @@ def test_the_save_status_never_hides_the_end_of_the_page(live_server, browser, w
     context.close()
 
 
+def test_a_language_switch_takes_the_steps_place_in_the_history(live_server, page, ws, make):
+    person = make.participant(ws)
+    page.goto(f"{live_server}/s/{token_of(person)}")
+    answer_pre(page, live_server, {k: PRE[k] for k in ("consent", "profile")})
+    first = TRUST[0]
+    fill(page, {first: "4"})
+    steps = page.evaluate("history.length")
+    with page.expect_navigation():
+        page.click("nav.languages button[value=fr]")
+    assert page.url.endswith("/q/pre/trust") and page.get_attribute("html", "lang") == "fr"
+    assert page.evaluate("history.length") == steps  # in its place, not after it
+    settled(page)
+    assert stored(person)[(first, "")] == 4  # the page's answers went with it
+    page.go_back()
+    page.wait_for_url("**/q/pre/profile")
+
+
 def test_unsent_saves_stay_on_the_device_and_are_sent_when_it_can(live_server, page, ws, make):
     person = make.participant(ws)
     page.goto(f"{live_server}/s/{token_of(person)}")

@@ -650,12 +650,25 @@
     if (mode === "steps" && formOf(page) && page.querySelector("[data-question]")) {
       enqueue(current, "stay");
     }
+    var fields = [["language", button.value], ["next", here]].concat(tokens.filter(function (pair) {
+      return pair[0] === "csrf_token";
+    }));
+    var body = new URLSearchParams();
+    fields.forEach(function (pair) { body.append(pair[0], pair[1]); });
+    // The page in the other language takes this page's place in the history, as the same step:
+    // Back then leaves the step rather than showing it again in the language just left.
+    fetch(status.dataset.language, {
+      method: "POST", body: body, credentials: "same-origin", redirect: "manual"
+    }).then(function (response) {
+      if (response.type === "opaqueredirect") { location.replace(here); } else { postForm(fields); }
+    }, function () { postForm(fields); });
+  }
+
+  function postForm(fields) {  // the switch as a page of its own: its error page, if refused
     var form = element("form");
     form.method = "post";
     form.action = status.dataset.language;
-    [["language", button.value], ["next", here]].concat(tokens.filter(function (pair) {
-      return pair[0] === "csrf_token";
-    })).forEach(function (pair) { form.appendChild(hidden(pair)); });
+    fields.forEach(function (pair) { form.appendChild(hidden(pair)); });
     document.body.appendChild(form);
     form.submit();
   }
