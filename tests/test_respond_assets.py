@@ -160,6 +160,11 @@ def test_the_script_is_an_enhancement_only(pages):
         assert "defer" in re.search(r"<script[^>]+>", html).group(), name
     js = Path(STATIC / "js/respond.js").read_text()
     # Nothing leaves the page but for the page's own addresses: the form's action (each step's
-    # data-url) and the wave's steps that the page names (data-steps).
+    # data-url), the language switch (data-language) and the wave's steps that the page names
+    # (data-steps).
     assert "XMLHttpRequest" not in js and "sendBeacon" not in js and "http" not in js.lower()
-    assert re.findall(r"fetch\(([^,)]+)", js) == ["url", "status.dataset.steps"]
+    assert re.findall(r"fetch\(([^,)]+)", js) == [
+        "url",
+        "status.dataset.language",
+        "status.dataset.steps",
+    ]

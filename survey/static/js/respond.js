@@ -201,27 +201,38 @@
   var tokens = all(own, "input[name=csrf_token], input[name=ticket]").map(function (input) {
     return [input.name, input.value];
   });
-  var sections = {};  // step code -> section
-  var order = [];  // the step codes in order
+  // Step code -> section
+  var sections = {};
+  // The step codes in order
+  var order = [];
   var current = own.dataset.step;
   // "loading" the other steps; "steps": shown here; "native": they did not come, and pages
   // are posted as without the script.
   var mode = "loading";
-  var held = null;  // a press that came before them: [form, button]
+  // A press that came before them: [form, button]
+  var held = null;
   var storeKey = null;
-  var saves = {};  // step code -> unsent save {page, url, fields, nav, revision}
-  var inFlight = {};  // step code -> the save being sent
-  var revisions = {};  // step code -> the latest revision given to a save of the page
-  var problems = {};  // step code -> the page's answers need a change (shown at its fields)
-  var blocked = null;  // a message that stops sending (another link, session ended, closed)
+  // Step code -> unsent save {page, url, fields, nav, revision}
+  var saves = {};
+  // Step code -> the save being sent
+  var inFlight = {};
+  // Step code -> the latest revision given to a save of the page
+  var revisions = {};
+  // Step code -> the page's answers need a change (shown at its fields)
+  var problems = {};
+  // A message that stops sending (another link, session ended, closed)
+  var blocked = null;
   var failures = 0;
   var retryTimer = null;
   var submitting = false;
   var savedOnce = false;
   var MAX_IN_FLIGHT = 4;
-  var words = {};  // what the status says, in the page's language (with the other steps)
-  var note = "";  // something to say once (newer answers shown)
-  var quiet = null;  // the timer that clears "Saved"
+  // What the status says, in the page's language (with the other steps)
+  var words = {};
+  // Something to say once (newer answers shown)
+  var note = "";
+  // The timer that clears "Saved"
+  var quiet = null;
 
   function formOf(section) { return section.querySelector("form"); }
 
@@ -281,7 +292,8 @@
       if (Object.keys(saves).length) {
         localStorage.setItem(storeKey, JSON.stringify(saves));
       } else {
-        localStorage.removeItem(storeKey);  // nothing of anyone's answers stays behind
+        // Nothing of anyone's answers stays behind
+        localStorage.removeItem(storeKey);
       }
     } catch (error) { /* private mode or full: the queue lives in this page only */ }
   }
@@ -310,7 +322,8 @@
     retryTimer = null;
     if (blocked) { return showStatus(); }
     var busy = Object.keys(inFlight).length;
-    if (saves.consent || inFlight.consent) {  // consent first: the other pages need it
+    // Consent first: the other pages need it
+    if (saves.consent || inFlight.consent) {
       if (!busy && saves.consent) { send(saves.consent); }
       return showStatus();
     }
@@ -352,7 +365,8 @@
   }
 
   function done(save) {
-    if (saves[save.page] === save) {  // not if the page was saved again since
+    // Not if the page was saved again since
+    if (saves[save.page] === save) {
       delete saves[save.page];
       persist();
     }
@@ -360,7 +374,8 @@
 
   function answered(save, data) {
     var kind = data.status;
-    var newer = saves[save.page] && saves[save.page] !== save;  // changed again since sent
+    // Changed again since sent
+    var newer = saves[save.page] && saves[save.page] !== save;
     if (kind === "saved") {
       failures = 0;
       savedOnce = true;
@@ -386,7 +401,8 @@
     } else if (data.code >= 500 || data.code === 429 || !data.code) {
       return retryLater();
     } else {
-      done(save);  // refused as it stands (400, 404): sending it again would not help
+      // Refused as it stands (400, 404): sending it again would not help
+      done(save);
     }
     drain();
   }
@@ -509,7 +525,8 @@
     var unanswered = review.querySelector("form").dataset.unanswered;
     all(review, ".review-row dd").forEach(function (cell) {
       var change = cell.querySelector(".change");
-      var code = change.hash.replace(/^#q-/, "");  // the question the "Change" link leads to
+      // The question the "Change" link leads to
+      var code = change.hash.replace(/^#q-/, "");
       var question = null;
       order.forEach(function (step) {
         question = question || sections[step].querySelector("[data-question=\"" + code + "\"]");
@@ -553,12 +570,10 @@
   /* The message joins what already describes the field (its hint, the server's message) and
      leaves with it: the field never points at a message that is gone. */
   function describedBy(input, id, present) {
-    var ids = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (x) {
+    var ids = (input.getAttribute("aria-describedby") || "").split(" ").filter(function (x) {
       return x && x !== id;
-    });
-    if (present) { ids.push(id); }
-    if (ids.length) { input.setAttribute("aria-describedby", ids.join(" ")); }
-    else { input.removeAttribute("aria-describedby"); }
+    }).concat(present ? [id] : []);
+    input[ids.length ? "setAttribute" : "removeAttribute"]("aria-describedby", ids.join(" "));
   }
 
   function fieldError(holder, input, message) {
@@ -653,24 +668,23 @@
     var fields = [["language", button.value], ["next", here]].concat(tokens.filter(function (pair) {
       return pair[0] === "csrf_token";
     }));
-    var body = new URLSearchParams();
-    fields.forEach(function (pair) { body.append(pair[0], pair[1]); });
     // The page in the other language takes this page's place in the history, as the same step:
-    // Back then leaves the step rather than showing it again in the language just left.
+    // Back then leaves the step rather than showing it again in the language just left. A
+    // refused switch is posted as a page of its own, whose error page says why.
+    function asPage() {
+      var form = element("form");
+      form.method = "post";
+      form.action = status.dataset.language;
+      fields.forEach(function (pair) { form.appendChild(hidden(pair)); });
+      document.body.appendChild(form);
+      form.submit();
+    }
     fetch(status.dataset.language, {
-      method: "POST", body: body, credentials: "same-origin", redirect: "manual"
+      method: "POST", body: new URLSearchParams(fields), credentials: "same-origin",
+      redirect: "manual"
     }).then(function (response) {
-      if (response.type === "opaqueredirect") { location.replace(here); } else { postForm(fields); }
-    }, function () { postForm(fields); });
-  }
-
-  function postForm(fields) {  // the switch as a page of its own: its error page, if refused
-    var form = element("form");
-    form.method = "post";
-    form.action = status.dataset.language;
-    fields.forEach(function (pair) { form.appendChild(hidden(pair)); });
-    document.body.appendChild(form);
-    form.submit();
+      if (response.type === "opaqueredirect") { location.replace(here); } else { asPage(); }
+    }, asPage);
   }
 
   document.addEventListener("submit", function (event) {
@@ -772,7 +786,8 @@
     .then(arrive)
     .catch(function () {
       if (mode !== "loading") { return; }
-      mode = status.dataset.mode = "native";  // pages are posted as without the script
+      // Pages are posted as without the script
+      mode = status.dataset.mode = "native";
       if (held) { held[0].requestSubmit(held[1]); }
     });
 })();
