@@ -2,8 +2,10 @@
 is typed."""
 
 import csv
+import io
 import re
 import unicodedata
+from collections.abc import Iterator
 
 #: Letters of the Arabic script, in which Urdu is written (its blocks and presentation forms).
 _ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
@@ -28,7 +30,32 @@ def csv_delimiter(text: str) -> str:
     return max((",", ";", "\t"), key=lambda d: (header.count(d), d == ","))
 
 
-def csv_problem(error: csv.Error) -> str:
+class MalformedCsv(ValueError):
+    """A CSV file that cannot be read past a record: a quote left open, or a quoted cell that
+    goes on after its closing quote. `line` is where that record starts."""
+
+    def __init__(self, line: int, problem: str) -> None:
+        super().__init__(problem)
+        self.line = line
+
+
+def csv_records(text: str, delimiter: str = ",") -> Iterator[tuple[int, int, list[str]]]:
+    """(first line, last line, cells) of every record, blank ones too, read strictly: quoted
+    line breaks make a record span lines; MalformedCsv for a record that cannot be read."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    end = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise MalformedCsv(end + 1, _csv_problem(error)) from None
+        start, end = end + 1, reader.line_num
+        yield start, end, row
+
+
+def _csv_problem(error: csv.Error) -> str:
     """What a strict CSV reader's complaint means to the person who saved the file."""
     message = str(error)
     if message == "unexpected end of data":

@@ -8,8 +8,6 @@ problem is kept with the line its record starts on.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,7 +17,7 @@ from survey.exports.long import LONG_COLUMNS
 from survey.exports.spec import SECTOR_QUESTION, TIMESTAMP_FORMAT, question_or_none
 from survey.instruments import Instrument, Question
 from survey.models import Participant, Wave, Workshop
-from survey.text import csv_problem
+from survey.text import MalformedCsv, csv_records
 
 #: A pseudonymous id as the roster and join links make them (and as a typist can copy one).
 PUBLIC_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}")
@@ -80,18 +78,12 @@ def records(text: str, delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
 
     Blank lines and rows of empty cells (what spreadsheets leave at the end) are skipped.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    end = 0
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            raise MalformedFile(end + 1, f"the CSV is malformed: {csv_problem(error)}") from None
-        if any(row):
-            yield end + 1, row
-        end = reader.line_num
+    try:
+        for start, _end, row in csv_records(text, delimiter):
+            if any(row):
+                yield start, row
+    except MalformedCsv as error:
+        raise MalformedFile(error.line, f"the CSV is malformed: {error}") from None
 
 
 class LongFileCheck:

@@ -5,8 +5,6 @@ survey.organise.roster_import.apply_roster refuses a plan with problems. The web
 `survey roster import` share both steps, so the dry run shows exactly what the import will do.
 """
 
-import csv
-import io
 import re
 import unicodedata
 from dataclasses import replace
@@ -31,7 +29,7 @@ from survey.organise.roster_plan import (
     RosterProblem,
     RowAction,
 )
-from survey.text import csv_delimiter, csv_problem
+from survey.text import MalformedCsv, csv_delimiter, csv_records
 
 
 def parse_roster(workshop: Workshop, data: bytes) -> RosterPlan:
@@ -123,14 +121,10 @@ class _Planner:
         self.plan.notes.append(RosterProblem(line, message))
 
     def run(self, text: str) -> None:
-        reader = csv.reader(
-            io.StringIO(text, newline=""), delimiter=csv_delimiter(text), strict=True
-        )
         header: list[str] | None = None
-        end = 0  # the physical line where the previous record ended
+        end = 0  # the physical line where the last record read ended
         try:
-            for row in reader:
-                start, end = end + 1, reader.line_num
+            for start, end, row in csv_records(text, csv_delimiter(text)):
                 if not any(cell.strip() for cell in row):
                     continue
                 if header is None:
@@ -139,9 +133,8 @@ class _Planner:
                         return
                     continue
                 self.row(header, row, start, end)
-        except csv.Error as error:
-            # From the record that could not be read: a quote left open reads to the end.
-            self.problem(end + 1, f"the CSV cannot be read: {csv_problem(error)}")
+        except MalformedCsv as error:
+            self.problem(error.line, f"the CSV cannot be read: {error}")
         if header is None:
             self.problem(1, "the file is empty; the first line must name the columns")
         elif not self.plan.lines and not self.plan.problems:
