@@ -1,5 +1,7 @@
 """Language and time zone selection for Flask-Babel, and languages' names."""
 
+from functools import cache
+
 from babel import Locale, UnknownLocaleError
 from flask import current_app, g, request, session
 
@@ -25,6 +27,7 @@ def text_direction(language: str) -> str:
     return "rtl" if language in RTL_LANGUAGES else "ltr"
 
 
+@cache  # on every participant page (its language switch): Babel's lookup costs ~8 µs a name
 def language_name(code: str, in_language: str = "en") -> str:
     """A language's name in another language ("ur" in English: "Urdu"; in French: "Ourdou"),
     or in itself with `in_language=code` ("اردو", "Français"), as a switch between languages

@@ -84,10 +84,8 @@ class Wording:
         written difference would not be the difference of the written means: "by 0.22, from
         2.84 to 3.06", not "by 0.2, from 2.8 to 3.1". Means of thirds can still miss by one in
         the second decimal (2.83 to 3.47, by 0.63)."""
-        sign = 1 if (second - first) * difference >= 0 else -1
-        decimals = 1
-        if number(sign * (round(second, 1) - round(first, 1))) != number(difference):
-            decimals = 2
+        written = abs(round(second, 1) - round(first, 1))
+        decimals = 1 if number(written) == number(abs(difference)) else 2
         return (
             self.number(first, decimals),
             self.number(second, decimals),
