@@ -154,8 +154,22 @@ def test_cards_links_match_the_csv_links(app, make, client):
     # The card names the workshop the participant takes part in: its title, place and dates.
     assert '<p class="card-workshop" dir="auto">Islamabad dialogue</p>' in html
     details = workshop_details(ws, "en")
-    assert details.startswith("Islamabad · ") and "2026" in details
-    assert f'<p class="card-group">{details}</p>' in html
+    assert details.place == "Islamabad" and "2026" in details.dates
+    assert f'<p class="card-group"><bdi>Islamabad</bdi> · {details.dates}</p>' in html
+
+
+def test_an_urdu_card_isolates_the_place_from_its_dates(app, make, client):
+    # Unisolated, "Islamabad" takes the day's digits of the Urdu date into its left-to-right
+    # run: "2026 دسمبر Islamabad · 1–2" on the printed card.
+    ws = make.workshop(place="Islamabad")
+    ws.starts_on, ws.ends_on = date(2026, 12, 1), date(2026, 12, 2)
+    db.session.commit()
+    make.participant(ws, "pakistan", language="ur")
+    sign_in(client, make.user(grants={ws: "organiser"}))
+    html = client.get(f"/workshops/{ws.slug}/cards").get_data(as_text=True)
+    card = re.search(r'<article class="card" lang="ur" dir="rtl">(.*?)</article>', html, re.S)
+    details = re.search(r'<p class="card-group">(<bdi>.*?)</p>', card.group(1))
+    assert details.group(1).startswith("<bdi>Islamabad</bdi> · ") and "دسمبر" in details.group(1)
 
 
 def test_posters_carry_each_groups_join_link(app, make, client):

@@ -14,7 +14,7 @@ from survey.exports.spreadsheet import BOM, safe_row
 from survey.extensions import db
 from survey.links import card_link, invitation_link, join_link, qr_svg
 from survey.models import Group, Participant, StaffUser, Workshop
-from survey.respond.headings import workshop_details
+from survey.respond.headings import Details, workshop_details
 from survey.tokens import card_code_to_print, current_invitation, join_code, refresh_join_code
 
 CSV_COLUMNS = ("external_id", "name", "email", "group", "language", "link")
@@ -62,7 +62,7 @@ class Card:
     instructions: str
     direction: str  # "rtl" for Urdu
     contact_label: str
-    details: str = ""  # the workshop's place and dates, in the card's language
+    details: Details  # the workshop's place and dates, in the card's language
 
     @property
     def qr(self) -> Markup:
