@@ -7,15 +7,41 @@ from flask import current_app, g, request, session
 
 RTL_LANGUAGES = frozenset({"ur"})
 SESSION_LANGUAGE = "language"
+#: The staff console is written in English; participants' pages, their opt-out page and the
+#: error pages of addresses that belong to no page are translated.
+CONSOLE_LANGUAGE = "en"
+PARTICIPANT_BLUEPRINTS = frozenset({"respond"})
+PARTICIPANT_ENDPOINTS = frozenset({"mail.opt_out"})
 
 
 def select_locale() -> str:
-    """The participant's or staff member's chosen language, else the browser's best match."""
+    """The language a view chose (a participant's page, a paper questionnaire), else English
+    in the staff console, else the participant's chosen language, else the browser's best
+    match."""
     languages = current_app.config["LANGUAGES"]
-    chosen = g.get("language") or session.get(SESSION_LANGUAGE)
+    if g.get("language") in languages:
+        return g.language
+    if in_console():
+        return CONSOLE_LANGUAGE
+    chosen = session.get(SESSION_LANGUAGE)
     if chosen in languages:
         return chosen
-    return request.accept_languages.best_match(languages) or languages[0]
+    return browser_language(languages) or languages[0]
+
+
+def in_console() -> bool:
+    """Whether the request is for a page of the staff console."""
+    blueprint = request.blueprint
+    return (
+        blueprint is not None
+        and blueprint not in PARTICIPANT_BLUEPRINTS
+        and request.endpoint not in PARTICIPANT_ENDPOINTS
+    )
+
+
+def browser_language(offered) -> str | None:
+    """The browser's preferred language among `offered`, if any."""
+    return request.accept_languages.best_match(offered)
 
 
 def select_timezone() -> str | None:

@@ -115,6 +115,16 @@ def test_a_browser_asking_for_urdu_does_not_mirror_the_english_console(client, m
     sign_in(client, make.user(admin=True))
     html = client.get(path, headers={"Accept-Language": "ur"}).get_data(as_text=True)
     assert '<html lang="en" dir="ltr">' in html
+    # Nor does it mix Urdu words into it: its locale is English.
+    assert "Sign out" in html
+    assert "سائن آؤٹ" not in html
+
+
+def test_an_error_in_the_console_is_in_english_too(client, make):
+    sign_in(client, make.user(admin=True))
+    response = client.get("/workshops/no-such-workshop", headers={"Accept-Language": "ur"})
+    assert response.status_code == 404
+    assert '<html lang="en" dir="ltr">' in response.get_data(as_text=True)
 
 
 def test_a_translated_page_keeps_the_urdu_browsers_language(client, ws):

@@ -10,8 +10,9 @@ LANGUAGE_ARG = "lang"
 
 
 def dashboard_language(instrument: Instrument, asked: str | None, preferred: str | None) -> str:
-    """The language asked for in the address, else the staff member's (their browser's or
-    their chosen one), when the instrument has it; else the instrument's default language."""
+    """The language asked for in the address, else the staff member's browser's, when the
+    instrument has it; else the instrument's default language. (The console around the
+    findings is in English whatever the browser asks for: survey.i18n.select_locale.)"""
     for language in (asked, preferred):
         if language in instrument.languages:
             return language

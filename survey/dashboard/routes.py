@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flask import Blueprint, abort, make_response, render_template, request, url_for
-from flask_babel import get_locale
 
 from survey.analysis.records import FILTER_KEYS
 from survey.audit import record
@@ -41,6 +40,7 @@ from survey.dashboard.views.text import (
 from survey.dashboard.views.themes import themes_view
 from survey.dashboard.views.trust import trust_view
 from survey.database import begin_writing
+from survey.i18n import browser_language
 from survey.models import Role, Workshop
 from survey.models._types import utcnow
 from survey.security import relax_style_src
@@ -105,9 +105,9 @@ def _asked_language(setting) -> str | None:
 def _language(setting) -> str:
     """The dashboard's language: the one asked for, else the staff member's, else the
     instrument's default (survey.dashboard.language)."""
-    locale = get_locale()
+    instrument = setting.instrument
     return dashboard_language(
-        setting.instrument, _asked_language(setting), locale.language if locale else None
+        instrument, _asked_language(setting), browser_language(instrument.languages)
     )
 
 
