@@ -19,7 +19,8 @@ import re
 from collections.abc import Callable
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import joinedload
 
 from survey.extensions import db
 from survey.models import Group, Invitation, Participant
@@ -135,30 +136,30 @@ def _issue(participant: Participant, issue: int) -> Invitation:
     return invitation
 
 
-def participant_for_token(token: str) -> Participant:
-    """Return the participant a personal token belongs to, or raise InvitationInvalid."""
-    invitation = db.session.scalar(
-        select(Invitation).where(Invitation.token_hash == token_hash(token))
-    )
-    return _live_participant(invitation, invitation_token, token)
+def invitation_for_token(token: str) -> Invitation:
+    """Return the live invitation of a personal token, or raise InvitationInvalid."""
+    return _live_invitation(Invitation.token_hash == token_hash(token), invitation_token, token)
 
 
-def participant_for_card_code(typed: str) -> Participant:
-    """Return the participant whose card carries this code, or raise InvitationInvalid."""
+def invitation_for_card_code(typed: str) -> Invitation:
+    """Return the live invitation whose card carries this code, or raise InvitationInvalid."""
     code = typed_card_code(typed)
     if code is None:
         raise InvitationInvalid
+    return _live_invitation(Invitation.code_hash == token_hash(code), _card_code, code)
+
+
+def _live_invitation(
+    found_by: ColumnElement[bool], secret: Callable[[Invitation], str], given: str
+) -> Invitation:
+    """The invitation found by a secret's hash, with its participant and their workshop (the
+    link opens one of its waves), if the invitation is live and its participant has not
+    withdrawn; else InvitationInvalid."""
     invitation = db.session.scalar(
-        select(Invitation).where(Invitation.code_hash == token_hash(code))
+        select(Invitation)
+        .options(joinedload(Invitation.participant).joinedload(Participant.workshop))
+        .where(found_by)
     )
-    return _live_participant(invitation, _card_code, code)
-
-
-def _live_participant(
-    invitation: Invitation | None, secret: Callable[[Invitation], str], given: str
-) -> Participant:
-    """The participant of the invitation found by a secret's hash, if the invitation is live
-    and its participant has not withdrawn; else InvitationInvalid."""
     if invitation is None or invitation.revoked_at is not None:
         raise InvitationInvalid
     # Compare the recomputed secret too, so a hash collision or a tampered row never matches.
@@ -166,7 +167,7 @@ def _live_participant(
         raise InvitationInvalid
     if invitation.participant.withdrawn:
         raise InvitationInvalid
-    return invitation.participant
+    return invitation
 
 
 def join_code(group: Group) -> str:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import AuditEvent
-from survey.tokens import participant_for_token
+from survey.tokens import invitation_for_token
 
 
 def _rows(path) -> list[dict]:
@@ -38,7 +38,7 @@ def test_export_writes_the_same_links_every_time(app, make, runner, tmp_path):
     assert list(row) == ["external_id", "name", "email", "group", "language", "link"]
     assert row["name"] == "عائشہ" and row["group"] == "nato" and row["language"] == "ur"
     assert row["link"].startswith("https://s.example/s/")
-    assert participant_for_token(row["link"].rsplit("/", 1)[1]).id == p.id
+    assert invitation_for_token(row["link"].rsplit("/", 1)[1]).participant.id == p.id
     events = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "invitations.export")
     ).all()

@@ -33,7 +33,7 @@ from survey.models import (
 )
 from survey.models._types import utcnow
 from survey.organise.workshops import workshop_by_slug
-from survey.tokens import current_invitation, invitation_token, participant_for_token
+from survey.tokens import current_invitation, invitation_for_token, invitation_token
 from tests.test_migrations import empty_database_url  # noqa: F401 (a fixture)
 from tests.test_synthetic import answer_problems, trust_score
 
@@ -146,7 +146,7 @@ def test_roster_and_join_participants_and_their_links(demo):
     linked = 0
     for participant in demo.participants:
         invitation = current_invitation(participant)
-        assert participant_for_token(invitation_token(invitation)) == participant
+        assert invitation_for_token(invitation_token(invitation)).participant == participant
         hashes = [participant.link_mother, participant.link_day, participant.link_town]
         if participant.source is ParticipantSource.JOIN:
             assert participant.contact is None and participant.external_id is None

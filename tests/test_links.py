@@ -3,7 +3,7 @@
 import pytest
 
 from survey.links import PublicAddressError, base_url, invitation_link, join_link, qr_svg
-from survey.tokens import current_invitation, join_code, participant_for_token
+from survey.tokens import current_invitation, invitation_for_token, join_code
 
 
 def test_base_url_comes_from_the_option_the_config_or_the_request(app):
@@ -25,7 +25,7 @@ def test_links_are_recomputed_and_open_what_they_name(app, make):
     invitation = current_invitation(person)
     link = invitation_link(invitation, "https://survey.example.org")
     assert link == invitation_link(invitation, "https://survey.example.org")  # the same again
-    assert participant_for_token(link.rsplit("/s/", 1)[1]) == person
+    assert invitation_for_token(link.rsplit("/s/", 1)[1]).participant == person
     code = join_code(ws.group("nato"))
     assert (
         join_link("https://survey.example.org", code) == f"https://survey.example.org/join/{code}"

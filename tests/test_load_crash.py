@@ -24,7 +24,7 @@ from bench.questionnaire import Outcome, complete_questionnaire
 from bench.server import WORKERS, Server, access_log_statuses
 from survey.extensions import db
 from survey.models import Answer, Invitation, Response, ResponseStatus
-from survey.tokens import participant_for_token
+from survey.tokens import invitation_for_token
 
 pytestmark = pytest.mark.load
 
@@ -88,7 +88,7 @@ def _stored(participant_ids: dict[str, int]) -> dict[str, tuple]:
 def test_nothing_acknowledged_is_lost_when_workers_and_the_server_die(app, make, tmp_path):
     workshop = make.workshop()
     tokens = enrol(workshop, PARTICIPANTS)
-    participant_ids = {token: participant_for_token(token).id for token in tokens}
+    participant_ids = {token: invitation_for_token(token).participant.id for token in tokens}
     server = Server(
         app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / "gunicorn", workers=WORKERS, preload=True
     ).start()

@@ -17,8 +17,8 @@ from survey.tokens import (
     InvitationInvalid,
     JoinCodeInvalid,
     group_for_join_code,
-    participant_for_card_code,
-    participant_for_token,
+    invitation_for_card_code,
+    invitation_for_token,
 )
 from tests.conftest import csrf_token, sign_in
 
@@ -46,8 +46,8 @@ def test_rows_carry_a_link_that_opens_the_participants_invitation(app, make):
     ]
     assert rows[0].name == "Ana" and rows[0].email == "ana@example.org"
     assert rows[0].link.startswith("https://survey.example.org/s/")
-    assert participant_for_token(_token(rows[0].link)).id == a.id
-    assert participant_for_token(_token(rows[1].link)).id == b.id
+    assert invitation_for_token(_token(rows[0].link)).participant.id == a.id
+    assert invitation_for_token(_token(rows[1].link)).participant.id == b.id
 
 
 def test_withdrawn_participants_are_left_out(app, make):
@@ -98,9 +98,9 @@ def test_reissue_revokes_the_old_link(app, make, client):
     new = _rows(client.get(f"/workshops/{ws.slug}/invitations.csv").get_data(as_text=True))[0]
     assert new["link"] != old["link"]
     db.session.expire_all()
-    assert participant_for_token(_token(new["link"])).id == p.id
+    assert invitation_for_token(_token(new["link"])).participant.id == p.id
     with pytest.raises(InvitationInvalid):
-        participant_for_token(_token(old["link"]))
+        invitation_for_token(_token(old["link"]))
 
 
 def test_cards_page_has_one_qr_svg_per_participant_in_their_language(app, make, client):
@@ -149,7 +149,7 @@ def test_cards_links_match_the_csv_links(app, make, client):
         r"([0-9A-Z-]+)</span></p>",
         html,
     )
-    assert participant_for_card_code(printed.group(1)) == person
+    assert invitation_for_card_code(printed.group(1)).participant == person
     assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){6}", printed.group(1))
     # The card names the workshop the participant takes part in: its title, place and dates.
     assert '<p class="card-workshop" dir="auto">Islamabad dialogue</p>' in html

@@ -19,7 +19,7 @@ from survey.organise.participants import (
     withdraw_participant,
 )
 from survey.tokens import InvitationInvalid, current_invitation, invitation_token
-from survey.tokens import participant_for_token as redeem
+from survey.tokens import invitation_for_token as redeem
 from tests.conftest import csrf_token, sign_in
 
 
@@ -126,7 +126,7 @@ def test_reissue_revokes_the_old_link_and_is_audited(app, make):
     db.session.commit()
     with pytest.raises(InvitationInvalid):
         redeem(old)
-    assert redeem(invitation_token(invitation)).id == p.id
+    assert redeem(invitation_token(invitation)).participant.id == p.id
     assert count(Invitation) == 2
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "invitation.reissue"))
     assert event.detail == {"participant": p.public_id, "issue": 2}

@@ -11,7 +11,7 @@ from survey.organise.roster import parse_roster
 from survey.organise.roster_import import apply_roster
 from survey.organise.roster_plan import RosterError, RowAction
 from survey.public_ids import PUBLIC_ID_ALPHABET
-from survey.tokens import invitation_token, participant_for_token
+from survey.tokens import invitation_for_token, invitation_token
 from survey.uploads import confirmed_upload
 from tests.conftest import csrf_token, sign_in
 
@@ -67,7 +67,7 @@ def test_every_new_participant_gets_a_random_public_id_and_a_working_link(app, m
     assert ids != sorted(ids)  # random, not a running number (sorted by chance: 1 in 20!)
     for p in people:
         assert len(p.invitations) == 1
-        assert participant_for_token(invitation_token(p.invitations[0])).id == p.id
+        assert invitation_for_token(invitation_token(p.invitations[0])).participant.id == p.id
 
 
 def test_language_defaults_to_the_instruments_first(app, make):

@@ -8,7 +8,7 @@ from survey.linking import LinkingCodeError, linking_hashes
 from survey.links import invitation_link, qr_svg
 from survey.models import ParticipantSource
 from survey.respond.enrol import enrol
-from survey.tokens import participant_for_token
+from survey.tokens import invitation_for_token
 
 ANSWERS = {"mother": "Amina", "day": "3", "town": "Quetta", "siblings": "1"}
 
@@ -29,7 +29,7 @@ def test_enrolment_makes_a_participant_with_a_personal_link(app, make):
     with app.test_request_context(base_url="https://survey.example.org"):
         link = invitation_link(invitation)
     assert link.startswith("https://survey.example.org/s/")
-    assert participant_for_token(link.rsplit("/", 1)[1]) == person
+    assert invitation_for_token(link.rsplit("/", 1)[1]).participant == person
 
 
 def test_public_address_comes_from_config(app, make):

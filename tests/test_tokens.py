@@ -17,10 +17,10 @@ from survey.tokens import (
     card_code_to_print,
     current_invitation,
     group_for_join_code,
+    invitation_for_card_code,
+    invitation_for_token,
     invitation_token,
     join_code,
-    participant_for_card_code,
-    participant_for_token,
     refresh_join_code,
     reissue_invitation,
     token_hash,
@@ -39,7 +39,7 @@ def test_token_is_recomputable_and_only_its_hash_is_stored(make):
     assert invitation_token(current_invitation(p)) == token  # a second export: same link
     stored = db.session.scalar(select(Invitation))
     assert stored.token_hash == token_hash(token) and token not in stored.token_hash
-    assert participant_for_token(token) == p
+    assert invitation_for_token(token).participant == p
 
 
 def test_reissue_revokes_the_old_link(make):
@@ -48,9 +48,9 @@ def test_reissue_revokes_the_old_link(make):
     new = invitation_token(reissue_invitation(p))
     db.session.commit()
     assert old != new
-    assert participant_for_token(new) == p
+    assert invitation_for_token(new).participant == p
     with pytest.raises(InvitationInvalid):
-        participant_for_token(old)
+        invitation_for_token(old)
 
 
 @pytest.mark.parametrize("mangle", [lambda t: t[:-1], lambda t: t + "A", lambda t: "x" * len(t)])
@@ -59,7 +59,7 @@ def test_tampered_tokens_are_refused(make, mangle):
     token = invitation_token(current_invitation(p))
     db.session.commit()
     with pytest.raises(InvitationInvalid):
-        participant_for_token(mangle(token))
+        invitation_for_token(mangle(token))
 
 
 def test_withdrawn_participants_token_is_refused(make):
@@ -68,7 +68,7 @@ def test_withdrawn_participants_token_is_refused(make):
     p.withdrawn_at = utcnow()
     db.session.commit()
     with pytest.raises(InvitationInvalid):
-        participant_for_token(token)
+        invitation_for_token(token)
 
 
 def test_tokens_depend_on_the_key(app, make):
@@ -108,7 +108,7 @@ def test_a_card_code_is_typeable_recomputable_and_stored_hashed(make):
     assert card_code(current_invitation(p)) == code  # reprinting the card: the same code
     stored = db.session.scalar(select(Invitation))
     assert stored.code_hash == token_hash(code.replace("-", ""))
-    assert participant_for_card_code(code) == p
+    assert invitation_for_card_code(code).participant == p
 
 
 def test_a_card_code_is_read_as_a_person_types_it(make):
@@ -117,9 +117,9 @@ def test_a_card_code_is_read_as_a_person_types_it(make):
     db.session.commit()
     typed = code.lower().replace("-", " ").replace("0", "o").replace("1", "l")
 
-    assert participant_for_card_code(typed) == p
-    assert participant_for_card_code(f"  {code.replace('-', '')}\n") == p
-    assert participant_for_card_code(code.replace("-", "–")) == p  # a typographic dash
+    assert invitation_for_card_code(typed).participant == p
+    assert invitation_for_card_code(f"  {code.replace('-', '')}\n").participant == p
+    assert invitation_for_card_code(code.replace("-", "–")).participant == p  # a typographic dash
 
 
 @pytest.mark.parametrize("typed", ["", "ABCD", "U" * 20, "ABCD-" * 6, "A" * 200, "7K3M-Q9TP"])
@@ -128,7 +128,7 @@ def test_a_wrong_card_code_is_refused(make, typed):
     current_invitation(p)
     db.session.commit()
     with pytest.raises(InvitationInvalid):
-        participant_for_card_code(typed)
+        invitation_for_card_code(typed)
 
 
 def test_a_reissued_or_withdrawn_participants_card_stops_working(make):
@@ -140,12 +140,12 @@ def test_a_reissued_or_withdrawn_participants_card_stops_working(make):
 
     assert new != old
     with pytest.raises(InvitationInvalid):
-        participant_for_card_code(old)
-    assert participant_for_card_code(new) == p
+        invitation_for_card_code(old)
+    assert invitation_for_card_code(new).participant == p
     p.withdrawn_at = utcnow()
     db.session.commit()
     with pytest.raises(InvitationInvalid):
-        participant_for_card_code(new)
+        invitation_for_card_code(new)
 
 
 @pytest.mark.parametrize(
@@ -160,8 +160,8 @@ def test_a_link_issued_before_its_code_gets_the_code_when_its_card_is_printed(ma
     db.session.commit()
     code = card_code(current_invitation(p))
     with pytest.raises(InvitationInvalid):
-        participant_for_card_code(code)  # opening the link writes nothing
+        invitation_for_card_code(code)  # opening the link writes nothing
 
     assert card_code_to_print(current_invitation(p)) == code
     db.session.commit()
-    assert participant_for_card_code(code) == p
+    assert invitation_for_card_code(code).participant == p

@@ -6,7 +6,7 @@ into the session and leaves the code's URL at once; failed look-ups count agains
 from flask_babel import gettext as _
 
 from survey.respond.forms import CardCodeForm
-from survey.respond.lookups import participant_for_card
+from survey.respond.lookups import invitation_for_card
 from survey.respond.routes import bp, enter
 from survey.respond.screens import render, use_language
 from survey.tokens import InvitationInvalid
@@ -15,7 +15,7 @@ from survey.tokens import InvitationInvalid
 @bp.get("/c/<code>")
 def redeem_card(code: str):
     """A card's short address: the participant's personal link, typed."""
-    return enter(participant_for_card(code))
+    return enter(invitation_for_card(code))
 
 
 @bp.route("/c", methods=["GET", "POST"])
@@ -25,12 +25,12 @@ def card_code():
     form = CardCodeForm()
     if form.validate_on_submit():
         try:
-            participant = participant_for_card(form.code.data)
+            invitation = invitation_for_card(form.code.data)
         except InvitationInvalid:
             form.code.errors.append(
                 _("This code does not work. Check it against your card, or ask the organisers.")
             )
         else:
-            return enter(participant)
+            return enter(invitation)
     status = 422 if form.errors else 200
     return render("card.html", status, form=form)

@@ -21,14 +21,14 @@ from limits import parse_many
 from werkzeug.exceptions import TooManyRequests
 
 from survey.extensions import limiter
-from survey.models import Group, Participant
+from survey.models import Group, Invitation
 from survey.net import client_address
 from survey.tokens import (
     InvitationInvalid,
     JoinCodeInvalid,
     group_for_join_code,
-    participant_for_card_code,
-    participant_for_token,
+    invitation_for_card_code,
+    invitation_for_token,
 )
 
 #: The limiter's scope of failed look-ups (its key is the address and this scope).
@@ -43,16 +43,16 @@ class TooManyFailedLookups(TooManyRequests):
     """This address has used up its failed look-ups for now (shown as the 429 page)."""
 
 
-def participant_for_link(token: str) -> Participant:
-    """The participant of a personal link's token; raises InvitationInvalid (a failure, counted)
+def invitation_for_link(token: str) -> Invitation:
+    """The invitation of a personal link's token; raises InvitationInvalid (a failure, counted)
     or TooManyFailedLookups (a failure beyond the address's limit)."""
-    return _looked_up(participant_for_token, token, InvitationInvalid)
+    return _looked_up(invitation_for_token, token, InvitationInvalid)
 
 
-def participant_for_card(code: str) -> Participant:
-    """The participant of a code typed from a card; raises InvitationInvalid (a failure,
+def invitation_for_card(code: str) -> Invitation:
+    """The invitation of a code typed from a card; raises InvitationInvalid (a failure,
     counted) or TooManyFailedLookups (a failure beyond the address's limit)."""
-    return _looked_up(participant_for_card_code, code, InvitationInvalid)
+    return _looked_up(invitation_for_card_code, code, InvitationInvalid)
 
 
 def group_for_join_link(code: str) -> Group:

@@ -20,12 +20,12 @@ from survey.extensions import db
 from survey.i18n import SESSION_LANGUAGE
 from survey.linking import LinkingCodeError
 from survey.links import invitation_link, qr_svg
-from survey.models import Invitation, Participant
+from survey.models import Invitation
 from survey.respond.enrol import enrol
 from survey.respond.forms import EnrolForm, LanguageForm
 from survey.respond.headings import heading
 from survey.respond.identity import forget, remember, respondent
-from survey.respond.lookups import group_for_join_link, participant_for_link
+from survey.respond.lookups import group_for_join_link, invitation_for_link
 from survey.respond.pages import paragraphs
 from survey.respond.replies import reply, wants_json
 from survey.respond.screens import invalid_link, render, session_ended, use_language, window
@@ -39,7 +39,7 @@ from survey.respond.visits import (
     resume_step,
     session_participant,
 )
-from survey.tokens import InvitationInvalid, JoinCodeInvalid, current_invitation
+from survey.tokens import InvitationInvalid, JoinCodeInvalid
 
 bp = Blueprint("respond", __name__)
 
@@ -77,16 +77,16 @@ def _session_ended(_error):
 @bp.get("/s/<token>")
 def redeem(token: str):
     """A personal link: put the participant into the session and leave the token's URL."""
-    return enter(participant_for_link(token))
+    return enter(invitation_for_link(token))
 
 
-def enter(participant: Participant):
-    """Put the participant of a personal link or card code into the session and redirect to
-    where they stopped: the secret's URL is left at once."""
+def enter(invitation: Invitation):
+    """Put the participant of a personal link or card code (its live invitation) into the
+    session and redirect to where they stopped: the secret's URL is left at once."""
+    participant = invitation.participant
     previous = respondent()
     if previous is not None and previous[0] != participant.id:
         session.pop(SESSION_LANGUAGE, None)  # someone else's choice, on a shared device
-    invitation = current_invitation(participant)
     remember(participant.id, invitation.id)
     visit = entry(participant, invitation.id).visit
     return redirect(resume_url(visit) if visit else url_for("respond.start"))
