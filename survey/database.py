@@ -94,16 +94,31 @@ def begin_write() -> None:
         db.session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
 
 
-def begin_writing() -> None:
+def begin_writing(*, keep_loaded: bool = False) -> None:
     """End a safe request's reader transaction and begin a writer's, before a GET writes (the
     first arrival starts a response, a missing link is issued, a download is recorded).
 
     On SQLite a reader cannot become a writer once another connection has committed since its
     first read: SQLite refuses at once ("database is locked"), whatever busy_timeout says. What
-    the reader loaded (the user, the workshop) is read again in the writer's transaction.
+    the reader loaded (the user, the workshop) is read again in the writer's transaction; with
+    `keep_loaded`, for a write that needs nothing of it but keys, it stays as read.
     """
-    db.session.rollback()
+    if keep_loaded:
+        commit_keeping_loaded()  # a reader's commit writes nothing
+    else:
+        db.session.rollback()
     begin_write()
+
+
+def commit_keeping_loaded() -> None:
+    """Commit, leaving what the session loaded as read instead of expired: for a request that
+    goes on to show it, which would otherwise read every row of it again, one at a time."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
 
 
 def begin_read() -> None:

@@ -1,7 +1,9 @@
 """A page save is at most four SQL statements in one transaction, however many participants the
 workshop has: one joined select, the guarded update of the response (which also checks and
 records the page's revision of a save sent in the background), one upsert of the page's answers
-and one delete of the answers cleared on it."""
+and one delete of the answers cleared on it. The way in is as lean: a personal link is four
+selects, the first page of a wave four statements (the response started in between), and the
+script's submit one transaction that also reads the thank-you page it brings."""
 
 import pytest
 
@@ -73,3 +75,43 @@ def test_a_background_save_is_at_most_four_statements_in_one_transaction(
         assert len(seen.statements) <= 4, (page, seen.statements)
         assert seen.begins == 1 and seen.commits == 1, page
     assert len(budgets["outlook 7"].statements) == 4
+
+
+def test_the_way_in_reads_each_row_once(client, make, count_statements):
+    ws = make.workshop()
+    warm = Respondent(client)  # the instrument is parsed once per process
+    warm.open(token_of(make.participant(ws)))
+    warm.get("/q/pre/consent")
+    db.session.rollback()
+    you = Respondent(client)
+    token = token_of(make.participant(ws))
+    db.session.rollback()
+    with count_statements() as link:
+        assert you.open(token).status_code == 302
+    db.session.rollback()
+    with count_statements() as first_page:
+        assert you.get("/q/pre/consent").status_code == 200
+    # The invitation with its participant and workshop, the submitted waves, the waves, the
+    # visit: nothing loaded twice.
+    assert len(link.statements) == 4, link.statements
+    # The visit, the response started and read back, its (no) answers: the page is shown from
+    # the visit as read, not from every row read again after the response's commit.
+    assert len(first_page.statements) == 4, first_page.statements
+    assert sum("INSERT INTO response" in s for s in first_page.statements) == 1
+
+
+def test_the_scripts_submit_reads_its_thank_you_page_in_its_own_transaction(
+    client, make, count_statements
+):
+    ws = make.workshop()
+    you = Respondent(client)
+    you.open(token_of(make.participant(ws)))
+    you.complete("pre", PRE, submit=False)
+    you.get("/q/pre/review")
+    db.session.rollback()
+    with count_statements() as seen:
+        response = you.post("/q/pre/review", {}, nav=None, headers=JSON)
+    assert response.get_json()["status"] == "submitted"
+    assert "Thank you" in response.get_json()["title"]
+    assert seen.begins == 1 and seen.commits == 1
+    assert len(seen.statements) <= 6, seen.statements

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import validate_csrf
 from wtforms.validators import ValidationError
 
-from survey.database import begin_writing
+from survey.database import begin_writing, commit_keeping_loaded
 from survey.extensions import csrf, db
 from survey.i18n import SESSION_LANGUAGE
 from survey.instruments import Instrument
@@ -75,9 +75,11 @@ def page(wave: str, page: str):
     if (elsewhere := _not_answering(visit)) is not None:
         return elsewhere
     if visit.response is None:
-        begin_writing()  # the first arrival writes
+        # The first arrival writes: the response, keyed by the visit as read, which the page
+        # then shows without reading it again.
+        begin_writing(keep_loaded=True)
         store.start_response(visit, language)
-        db.session.commit()
+        commit_keeping_loaded()
     steps = visit.steps()
     index = find_step(steps, page)
     if index is None:
@@ -237,12 +239,14 @@ def _submit(posting: Posting, steps, step: Step, language: str):
         return _show_again(posting, steps, step, None, language)
     wave = posting.visit.wave.code
     still_to_answer = post.submit(posting.visit, steps, language=language)
-    db.session.commit()
+    # The thank-you page comes with the script's answer (one round trip less on a weak
+    # network), read in the submit's transaction and shown from the rows as read.
+    shown = still_to_answer is None and wants_json()
+    context = _thanks_context(posting.visit, language) if shown else None
+    commit_keeping_loaded()
     if still_to_answer is not None:
         return _go_to(wave, still_to_answer, "incomplete")
-    if wants_json():
-        # The thank-you page comes with the answer: one round trip less on a weak network.
-        context = _thanks_context(posting.visit, language)
+    if context is not None:
         return reply(
             "submitted",
             next=url_for("respond.thanks", wave=wave),

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from survey.database import begin_read
-from survey.extensions import db
+from survey.database import begin_read, commit_keeping_loaded
 
 
 def start_reading() -> None:
@@ -14,10 +13,5 @@ def start_reading() -> None:
     statistics of a large workshop takes a while and must not keep participants' saves
     waiting. Anything added to the session is committed here.
     """
-    session = db.session()
-    session.expire_on_commit = False  # the user and workshop stay loaded: no second select
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True
+    commit_keeping_loaded()  # the user and workshop stay loaded: no second select
     begin_read()
