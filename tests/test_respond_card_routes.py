@@ -78,6 +78,13 @@ def test_the_form_is_translated(client):
     assert '<html lang="ur" dir="rtl">' in page and "Type the code on your card" not in page
 
 
+@pytest.mark.parametrize("language", ["en", "ur", "fr"])
+def test_the_example_code_stays_whole_and_left_to_right(client, language):
+    # In an Urdu sentence, an example broken at its dashes over two lines read as two codes.
+    page = client.get("/c", headers={"Accept-Language": language}).get_data(as_text=True)
+    assert page.count('<bdi class="code-example">7K3M-Q9TP-XW4R-2HNB-8D5F-C6JV-3R9A</bdi>') == 1
+
+
 def test_unknown_revoked_and_withdrawn_cards_look_like_any_invalid_link(client, ws, make):
     revoked = make.participant(ws)
     old = code_of(revoked)
