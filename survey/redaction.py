@@ -5,7 +5,7 @@ gunicorn's error and access logs)."""
 import logging
 import re
 
-from gunicorn.glogging import Logger
+from gunicorn.glogging import Logger, SafeAtoms
 
 
 def _written_any_way(text: str) -> str:
@@ -93,18 +93,28 @@ def install(logger: logging.Logger, *, escape: bool = True) -> None:
             target.addFilter(RedactingFilter(escape=escape))
 
 
+class CleanAtoms(SafeAtoms):
+    """gunicorn's access-log atoms, each redacted and escaped (then its quotes escaped, as
+    gunicorn does) when the format reads it: a request has some sixty, one per header and
+    environ variable, and the format names a few."""
+
+    def __init__(self, atoms: dict) -> None:
+        dict.__init__(self, atoms)
+
+    def __getitem__(self, key: str):
+        value = super().__getitem__(key)
+        if not isinstance(value, str):
+            return value
+        return escape_controls(redact(value)).replace('"', '\\"')
+
+
 class RedactingGunicornLogger(Logger):
     """gunicorn's logger: its error log filtered like the application's, and every access-log
     atom redacted and escaped (the request line, path, query, Referer, and the headers and
     environ variables a custom format may name)."""
 
+    atoms_wrapper_class = CleanAtoms
+
     def setup(self, cfg) -> None:
         super().setup(cfg)
         install(self.error_log)
-
-    def atoms(self, resp, req, environ, request_time):
-        atoms = super().atoms(resp, req, environ, request_time)
-        return {
-            key: escape_controls(redact(value)) if isinstance(value, str) else value
-            for key, value in atoms.items()
-        }

@@ -44,10 +44,12 @@ def gunicorn_log():
 
 
 def _atoms(environ: dict, headers=()) -> dict:
+    """The atoms as the access log's format reads them."""
     environ = {"REQUEST_METHOD": "GET", "SERVER_PROTOCOL": "HTTP/1.1", **environ}
     response = SimpleNamespace(status="404 NOT FOUND", headers=[], sent=0)
     logger = RedactingGunicornLogger(Config())
-    return logger.atoms(response, SimpleNamespace(headers=list(headers)), environ, timedelta())
+    atoms = logger.atoms(response, SimpleNamespace(headers=list(headers)), environ, timedelta())
+    return logger.atoms_wrapper_class(atoms)
 
 
 # --------------------------------------------------------------------------- log forging
@@ -132,6 +134,20 @@ def test_the_gunicorn_access_log_line_is_one_line(gunicorn_log):
     response = SimpleNamespace(status="404 NOT FOUND", headers=[], sent=0)
     logger.access(response, SimpleNamespace(headers=[]), environ, timedelta())
     assert stream.getvalue() == '"/x\\nINFO" 404 "ua\\rforged"\n'
+
+
+def test_a_quote_in_an_atom_cannot_end_its_field_nor_keep_a_token(gunicorn_log):
+    logger, stream = gunicorn_log
+    logger.cfg.set("access_log_format", '"%(r)s" "%(a)s"')
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "RAW_URI": f'/s/{TOKEN}"x',
+        "HTTP_USER_AGENT": 'ua" forged="1',
+    }
+    response = SimpleNamespace(status="302 FOUND", headers=[], sent=0)
+    logger.access(response, SimpleNamespace(headers=[]), environ, timedelta())
+    assert stream.getvalue() == '"GET /s/[redacted]\\"x HTTP/1.1" "ua\\" forged=\\"1"\n'
 
 
 def test_the_filter_is_installed_once_per_logger(app):
@@ -247,7 +263,7 @@ def test_no_gunicorn_access_log_atom_shows_a_token():
         },
         headers=[("Referer", f"https://venue.example/%53/{TOKEN}")],
     )
-    line = " ".join(str(value) for value in atoms.values())
+    line = " ".join(str(atoms[key]) for key in atoms)
     assert TOKEN not in line and CODE not in line
     assert atoms["r"] == "GET /privacy?back=%2Fjoin%2F[redacted] HTTP/1.1"
     assert atoms["q"] == "back=%2Fjoin%2F[redacted]"
