@@ -97,6 +97,36 @@ def test_themes_import_refuses_more_themes_than_a_codebook_holds(runner, world, 
     assert len(workshop_themes(world.workshop)) == MAX_THEMES + 3
 
 
+def test_a_codebook_may_leave_out_descriptions_and_parents(runner, world, tmp_path):
+    # A codebook typed by hand: codes and labels. A theme it adds has no description and sits
+    # at the top; a theme it updates keeps its own description and place.
+    path = tmp_path / "short.csv"
+    path.write_text("theme,label\nborder,Border security\neconomy,Economy\n", encoding="utf-8")
+    result = runner.invoke(args=["themes", "import", world.workshop.slug, str(path)])
+    assert result.exit_code == 0, result.output
+    assert "1 added, 1 updated, 0 unchanged" in result.output
+    themes = {t.code: t for t in workshop_themes(world.workshop)}
+    border, economy = themes["border"], themes["economy"]
+    assert (border.label, border.description, border.parent.code) == (
+        "Border security",
+        "The border",
+        "security",
+    )
+    assert (economy.description, economy.parent) == ("", None)
+    path.write_text("label,theme,parent\nEconomy,economy,security\n", encoding="utf-8")
+    result = runner.invoke(args=["themes", "import", world.workshop.slug, str(path)])
+    assert result.exit_code == 0, result.output
+    assert themes["economy"].parent.code == "security"
+    for header in ("theme,description", "theme,label,label", "theme,label,notes"):
+        path.write_text(f"{header}\nx,y\n", encoding="utf-8")
+        result = runner.invoke(args=["themes", "import", world.workshop.slug, str(path)])
+        assert result.exit_code == 1
+        assert (
+            "line 1: the header must name theme,label, and may name description,parent"
+            in result.output
+        )
+
+
 def test_themes_import_dry_run_and_a_cycle(runner, world, tmp_path):
     path = tmp_path / "themes.csv"
     path.write_text(

@@ -28,8 +28,11 @@ class Line:
     cells: dict[str, str]
 
 
-def table_lines(data: bytes, columns: Sequence[str]) -> Iterator[Line]:
-    """The records of a CSV file whose header names exactly `columns` (in any order).
+def table_lines(
+    data: bytes, columns: Sequence[str], *, optional: Sequence[str] = ()
+) -> Iterator[Line]:
+    """The records of a CSV file whose header names `columns` (in any order), each once, those
+    in `optional` only if it wants to; a record's cells are keyed by the columns it names.
 
     Raises TableError for a file that is not UTF-8, not CSV, or has another header; a cell
     that looks escaped by a spreadsheet-safe export (an apostrophe before = + - @) is refused
@@ -47,11 +50,10 @@ def table_lines(data: bytes, columns: Sequence[str]) -> Iterator[Line]:
     try:
         first = next(rows, None)
         header = [cell.strip().lower() for cell in first[1]] if first else []
-        if sorted(header) != sorted(columns):
+        required = {name for name in columns if name not in optional}
+        if len(set(header)) != len(header) or not required <= set(header) <= set(columns):
             got = ",".join(first[1]) if first else "an empty file"
-            raise TableError(
-                ImportProblem(1, f"the header must be {','.join(columns)} (got {got})")
-            )
+            raise TableError(ImportProblem(1, f"{_header_rule(columns, optional)} (got {got})"))
         for number, row in rows:
             escaped = next((cell for cell in row if looks_spreadsheet_safe(cell)), None)
             if escaped is not None:
@@ -69,3 +71,10 @@ def table_lines(data: bytes, columns: Sequence[str]) -> Iterator[Line]:
             yield Line(number, {name: cell.strip() for name, cell in zip(header, row, strict=True)})
     except MalformedFile as error:
         raise TableError(ImportProblem(error.line, str(error))) from None
+
+
+def _header_rule(columns: Sequence[str], optional: Sequence[str]) -> str:
+    if not optional:
+        return f"the header must be {','.join(columns)}"
+    required = [name for name in columns if name not in optional]
+    return f"the header must name {','.join(required)}, and may name {','.join(optional)}"

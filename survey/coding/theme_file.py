@@ -1,6 +1,7 @@
 """The theme codebook as a CSV file (docs/exports.md, "Theme codebook"): `theme, label,
 description, parent`, one row per theme, parents before their sub-themes. `survey themes
-import|export` and the themes page read and write it.
+import|export` and the themes page read and write it; a file to import may leave out
+`description` and `parent`.
 
 An import adds the file's new themes and updates those whose code it names; themes it does not
 name stay as they are (a theme in use is never dropped by a file). All or nothing: every problem
@@ -21,6 +22,9 @@ from survey.extensions import db
 from survey.models import StaffUser, Theme, Workshop
 
 THEME_COLUMNS = ("theme", "label", "description", "parent")
+#: Columns a codebook may leave out: a theme it adds has none (no description, at the top), a
+#: theme it updates keeps its own.
+OPTIONAL_COLUMNS = ("description", "parent")
 #: More themes than anyone codes with: a longer file is refused at the line past it, before
 #: its parents are followed (which takes time growing with the square of a chain's length).
 MAX_THEMES = 1000
@@ -67,8 +71,9 @@ def import_themes(
     result = ThemeImport()
     rows: list[tuple[int, str, str, str, str]] = []
     codes: set[str] = set()
+    existing = {t.code: t for t in workshop_themes(workshop)}
     try:
-        for line in table_lines(data, THEME_COLUMNS):
+        for line in table_lines(data, THEME_COLUMNS, optional=OPTIONAL_COLUMNS):
             if len(rows) == MAX_THEMES:
                 result.problems.append(
                     ImportProblem(line.number, f"a codebook holds at most {MAX_THEMES:,} themes")
@@ -76,7 +81,9 @@ def import_themes(
                 return result
             cells = line.cells
             code, label = cells["theme"], cells["label"]
-            description, parent = cells["description"], cells["parent"]
+            theme = existing.get(code)
+            description = cells.get("description", theme.description if theme else "")
+            parent = cells.get("parent", _parent_code(theme) if theme else "")
             problem = check_theme(code, label, description)
             if problem:
                 result.problems.append(ImportProblem(line.number, problem))
@@ -89,7 +96,6 @@ def import_themes(
         return result
     if not rows and not result.problems:
         result.problems.append(ImportProblem(1, "the file has a header but no themes"))
-    existing = {t.code: t for t in workshop_themes(workshop)}
     parents = {code: (t.parent.code if t.parent else None) for code, t in existing.items()}
     parents |= {code: parent or None for _, code, _, _, parent in rows}
     for number, code, _, _, parent in rows:
