@@ -151,3 +151,22 @@ def test_the_headline_reads_right_to_left_in_urdu_and_fits_a_phone(live_server, 
     assert headline.get_attribute("lang") == "ur"
     assert "نیٹو کے شرکاء" in headline.inner_text()
     assert page.console_errors == []
+
+
+def test_table_captions_wrap_within_their_scrolling_box_on_a_phone(live_server, page, make):
+    ws = make.workshop(open_waves=("pre", "post"))
+    populate(ws, 9, seed=14, post_share=1.0)
+    user = make.user(grants={ws: "organiser"})
+    sign_in(page, live_server, user.email)
+    for path in ("/trust", "/priorities"):
+        page.goto(f"{live_server}/workshops/{ws.slug}/dashboard{path}")
+        page.evaluate("document.querySelectorAll('details.numbers').forEach(d => d.open = true)")
+        # A caption as wide as its table would run out of sight, cut mid-sentence.
+        overflowing = page.evaluate(
+            """() => [...document.querySelectorAll('.table-scroll caption')]
+                .filter(c => c.getBoundingClientRect().right
+                             > c.closest('.table-scroll').getBoundingClientRect().right + 1)
+                .map(c => c.textContent.trim())"""
+        )
+        assert page.locator(".table-scroll caption").count() > 0, path
+        assert overflowing == [], path
