@@ -2,6 +2,7 @@
 templates with a preview) and the participants' opt-out page."""
 
 import logging
+import re
 
 import pytest
 from sqlalchemy import select
@@ -192,6 +193,20 @@ def test_editing_a_template_with_a_preview(app, console, client):
     assert not message_template(ws, MessageKind.INVITATION, "ur").customised
     assert client.get(f"/workshops/{ws.slug}/mail/messages/invitation/de").status_code == 404
     assert client.get(f"/workshops/{ws.slug}/mail/messages/letter/en").status_code == 404
+
+
+def test_a_templates_problems_are_listed_at_the_top_and_said_at_their_field(app, console, client):
+    ws, _ = console
+    path = f"/workshops/{ws.slug}/mail/messages/invitation/en"
+    bad = _post_form(client, path, path, {"subject": "Hi {name}", "body": "Hi", "action": "save"})
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    summary = re.search(r'<div class="error-summary".*?</div>', html, re.S).group(0)
+    assert '<a href="#subject">Subject: The subject names {name}' in summary
+    assert '<a href="#body">Message: The message must contain {link}' in summary
+    # The subject's problem is said at the subject, not again at the message.
+    body_error = re.search(r'<p class="error-message" id="body-error">(.*?)</p>', html).group(1)
+    assert "subject" not in body_error
 
 
 def test_the_preview_is_for_the_participant_and_wave_chosen(app, console, client):

@@ -141,6 +141,11 @@ def _own(workshop: Workshop, kind: MessageKind, language: str) -> MessageTemplat
 
 def template_problems(subject: str, body: str) -> list[str]:
     """Why a subject and body cannot be used (empty when they can)."""
+    return subject_problems(subject) + body_problems(body)
+
+
+def subject_problems(subject: str) -> list[str]:
+    """Why a subject cannot be used (empty when it can)."""
     problems = []
     if not subject.strip():
         problems.append("the subject is empty")
@@ -148,19 +153,27 @@ def template_problems(subject: str, body: str) -> list[str]:
         problems.append("the subject must be one line")
     if len(subject) > SUBJECT_MAX:
         problems.append(f"the subject is longer than {SUBJECT_MAX} characters")
+    return problems + _unknown_placeholders("subject", subject, SUBJECT_PLACEHOLDERS)
+
+
+def body_problems(body: str) -> list[str]:
+    """Why a message's body cannot be used (empty when it can)."""
+    problems = []
     if len(body) > BODY_MAX:
         problems.append(f"the message is longer than {BODY_MAX} characters")
-    for where, text, allowed in (
-        ("subject", subject, SUBJECT_PLACEHOLDERS),
-        ("message", body, BODY_PLACEHOLDERS),
-    ):
-        for name in _PLACEHOLDER.findall(text):
-            if name not in allowed:
-                known = ", ".join("{" + n + "}" for n in sorted(allowed))
-                problems.append(f"the {where} names {{{name}}}, which is not one of {known}")
+    problems += _unknown_placeholders("message", body, BODY_PLACEHOLDERS)
     if "{link}" not in body:
         problems.append("the message must contain {link}, the participant's personal link")
     return problems
+
+
+def _unknown_placeholders(where: str, text: str, allowed: frozenset[str]) -> list[str]:
+    known = ", ".join("{" + n + "}" for n in sorted(allowed))
+    return [
+        f"the {where} names {{{name}}}, which is not one of {known}"
+        for name in _PLACEHOLDER.findall(text)
+        if name not in allowed
+    ]
 
 
 def save_template(

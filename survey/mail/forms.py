@@ -11,7 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
-from survey.mail.content import BODY_MAX, SUBJECT_MAX, template_problems
+from survey.mail.content import BODY_MAX, SUBJECT_MAX, body_problems, subject_problems
 from survey.models import ReminderAnchor
 
 
@@ -19,10 +19,17 @@ class TemplateForm(FlaskForm):
     subject = StringField("Subject", validators=[DataRequired(), Length(max=SUBJECT_MAX)])
     body = TextAreaField("Message", validators=[DataRequired(), Length(max=BODY_MAX)])
 
+    # Each problem is said at the field that has it (a subject's, at the subject).
+    def validate_subject(self, field: StringField) -> None:
+        _raise_problems(subject_problems(field.data or ""))
+
     def validate_body(self, field: TextAreaField) -> None:
-        problems = template_problems(self.subject.data or "", field.data or "")
-        if problems:
-            raise ValidationError("; ".join(problems).capitalize() + ".")
+        _raise_problems(body_problems(field.data or ""))
+
+
+def _raise_problems(problems: list[str]) -> None:
+    if problems:
+        raise ValidationError("; ".join(problems).capitalize() + ".")
 
 
 class ReminderForm(FlaskForm):
