@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from survey.dashboard.formatting import unbroken
 from survey.extensions import db
 from survey.instruments import instrument_from_definition, shipped_instrument
 from survey.instruments.store import store
@@ -137,6 +138,10 @@ def test_findings_in_the_dashboards_language_with_the_instruments_words(client, 
     urdu = page(client, ws, **{"Accept-Language": "ur"})
     assert '<ul lang="ur" dir="rtl">' in urdu.split('id="findings-title"')[1]
     assert "نیٹو کے شرکاء" in urdu.split('id="findings-title"')[1]
+    # A figure never breaks from its name: "(n =" at a line's end and "23)" on the next one
+    # swapped places in Urdu.
+    findings = urdu.split('id="findings-title"')[1].split("</section>")[0]
+    assert "(n\u00a0=\u00a0" in findings and "(n = " not in findings
     # A language the instrument lacks falls back to its default one.
     assert "Among participants from NATO" in page(client, ws, "?lang=de")
     report = client.get(f"/workshops/{ws.slug}/dashboard/report.html?lang=fr")
@@ -154,3 +159,10 @@ def test_a_renamed_group_is_named_as_the_charts_name_it(client, make):
     assert "Pakistani participants" in html
     document = json.loads(client.get(f"/api/v1/workshops/{ws.slug}/stats").get_data(as_text=True))
     assert any("Alliance delegation" in f for f in document["findings"])
+
+
+def test_figures_are_kept_with_their_names_and_units():
+    assert unbroken("rose (n = 23, 95 % CI 0.1 to 0.4; p < 0.001), p ajusté = 0,21") == (
+        "rose (n\u00a0=\u00a023, 95\u00a0% CI 0.1 to 0.4; p\u00a0<\u00a00.001), "
+        "p ajusté\u00a0=\u00a00,21"
+    )

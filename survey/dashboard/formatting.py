@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
+#: The spaces a line must not break at: around "=" and "<" ("n = 23", "p < 0.001") and before
+#: "%" ("95 % CI"). Broken there, a phone showed "(n =" at the end of a line and "23)" on the next,
+#: which in Urdu also swapped the two pieces' places.
+_UNBREAKABLE = re.compile(r" (?=[=<])|(?<=[=<]) |(?<=\d) (?=%)")
+NO_BREAK_SPACE = "\u00a0"
+
 
 def number(value: float | None, decimals: int = 2) -> str:
     """A rounded number with a true minus sign, "–" when undefined, never "−0.00"."""
@@ -21,3 +29,8 @@ def p_value(value: float | None) -> str:
 def suppressed_note(min_cell: int) -> str:
     """What stands in place of a withheld number."""
     return f"suppressed (n < {min_cell})"
+
+
+def unbroken(sentence: str) -> str:
+    """A finding for a page: its figures kept on one line with their names and units."""
+    return _UNBREAKABLE.sub(NO_BREAK_SPACE, sentence)

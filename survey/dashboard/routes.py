@@ -16,7 +16,7 @@ from survey.dashboard.cache import (
     workshop_funnel,
 )
 from survey.dashboard.filters import filter_choices
-from survey.dashboard.formatting import number, p_value
+from survey.dashboard.formatting import number, p_value, unbroken
 from survey.dashboard.forms import FilterForm, TextFilterForm
 from survey.dashboard.language import LANGUAGE_ARG, dashboard_language, language_choices
 from survey.dashboard.reads.setting import workshop_setting
@@ -46,6 +46,7 @@ from survey.models._types import utcnow
 from survey.security import relax_style_src
 
 bp = Blueprint("dashboard", __name__, url_prefix="/workshops/<slug>/dashboard")
+bp.add_app_template_filter(unbroken)
 
 VIEWERS = (Role.ORGANISER, Role.RESEARCHER)
 REPORT_ACTION = "report.download"
