@@ -207,6 +207,10 @@ def test_a_templates_problems_are_listed_at_the_top_and_said_at_their_field(app,
     # The subject's problem is said at the subject, not again at the message.
     body_error = re.search(r'<p class="error-message" id="body-error">(.*?)</p>', html).group(1)
     assert "subject" not in body_error
+    # A screen reader hears the field's hint and its problem, not the problem alone.
+    subject = re.search(r'<input[^>]*id="subject"[^>]*>', html).group(0)
+    assert 'aria-describedby="subject-hint subject-error"' in subject
+    assert 'aria-invalid="true"' in subject
 
 
 def test_the_preview_is_for_the_participant_and_wave_chosen(app, console, client):
