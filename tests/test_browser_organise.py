@@ -1,6 +1,8 @@
 """The organiser's path in real Chromium: sign in, create a workshop, import the roster, print
 the QR cards, and watch the live monitor count a response without reloading."""
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
@@ -116,3 +118,41 @@ def test_a_printed_card_shows_its_whole_typeable_code_in_every_language(
                 and box["y"] + box["height"] <= card["y"] + card["height"] + 0.5
             )
             assert inside, (cards.nth(index).get_attribute("lang"), part, box, card)
+
+
+def test_a_long_title_and_place_never_push_the_code_off_a_printed_card(
+    app, make, live_server, page
+):
+    """A card's printed height is fixed: the title, place and contact give way, the link and
+    its typeable code stay whole at the foot of the card."""
+    workshop = make.workshop(
+        "long-cards",
+        title="Second Track II Dialogue on Regional Security Cooperation between NATO Member "
+        "States and Pakistan",
+        place="Serena Hotel, Khayaban-e-Suhrawardy, Islamabad",
+    )
+    workshop.starts_on, workshop.ends_on = date(2025, 6, 29), date(2025, 7, 2)
+    workshop.contact_name = "Professor Dr. Anne-Sophie Vandenberghe-Lefebvre"
+    workshop.contact_email = "anne-sophie.vandenberghe@workshop-secretariat.example.org"
+    workshop.contact_phone = "+92 300 1234567"
+    for language, group in (("en", "nato"), ("fr", "nato"), ("ur", "pakistan")):
+        make.participant(
+            workshop, group, language=language, name="Marie-Christine de La Rochefoucauld"
+        )
+    email = make.user(grants={workshop: "organiser"}).email
+    db.session.commit()
+    sign_in(page, live_server, email)
+    page.goto(f"{live_server}/workshops/long-cards/cards")
+    page.emulate_media(media="print")
+    cards = page.locator("article.card")
+    assert cards.count() == 3
+    for index in range(3):
+        card = cards.nth(index)
+        outer = card.bounding_box()
+        code = card.locator(".card-code").bounding_box()
+        link = card.locator(".card-link").bounding_box()
+        language = card.get_attribute("lang")
+        assert code["y"] + code["height"] <= outer["y"] + outer["height"] + 0.5, language
+        for part in (".card-text", ".card-contact"):
+            box = card.locator(part).bounding_box()
+            assert box["y"] + box["height"] <= link["y"] + 0.5, (language, part, box, link)

@@ -134,6 +134,22 @@ def test_cards_page_has_one_qr_svg_per_participant_in_their_language(app, make, 
     assert event.detail["cards"] == 3
 
 
+def test_cards_of_a_withdrawn_or_unknown_participant_say_why_there_is_none(app, make, client):
+    # The workshop has participants: "No participant yet: import the roster" would mislead.
+    ws = make.workshop()
+    make.participant(ws, "nato")
+    gone = make.participant(ws, "pakistan")
+    gone.withdrawn_at = make.now()
+    sign_in(client, make.user(grants={ws: "organiser"}))
+    html = client.get(f"/workshops/{ws.slug}/cards?participant={gone.public_id}").get_data(
+        as_text=True
+    )
+    assert f"{gone.public_id} has withdrawn" in html and "import the roster" not in html
+    html = client.get(f"/workshops/{ws.slug}/cards?group=pakistan").get_data(as_text=True)
+    assert "No participant of Pakistan" in html and "import the roster" not in html
+    assert client.get(f"/workshops/{ws.slug}/cards?participant=NOSUCH").status_code == 404
+
+
 def test_cards_links_match_the_csv_links(app, make, client):
     ws = make.workshop(title="Islamabad dialogue", place="Islamabad")
     ws.starts_on, ws.ends_on = date(2026, 12, 1), date(2026, 12, 2)
@@ -155,7 +171,7 @@ def test_cards_links_match_the_csv_links(app, make, client):
     assert '<p class="card-workshop" dir="auto">Islamabad dialogue</p>' in html
     details = workshop_details(ws, "en")
     assert details.place == "Islamabad" and "2026" in details.dates
-    assert f'<p class="card-group"><bdi>Islamabad</bdi> · {details.dates}</p>' in html
+    assert f'<p class="card-group card-details"><bdi>Islamabad</bdi> · {details.dates}</p>' in html
 
 
 def test_an_urdu_card_isolates_the_place_from_its_dates(app, make, client):
@@ -168,7 +184,7 @@ def test_an_urdu_card_isolates_the_place_from_its_dates(app, make, client):
     sign_in(client, make.user(grants={ws: "organiser"}))
     html = client.get(f"/workshops/{ws.slug}/cards").get_data(as_text=True)
     card = re.search(r'<article class="card" lang="ur" dir="rtl">(.*?)</article>', html, re.S)
-    details = re.search(r'<p class="card-group">(<bdi>.*?)</p>', card.group(1))
+    details = re.search(r'<p class="card-group card-details">(<bdi>.*?)</p>', card.group(1))
     assert details.group(1).startswith("<bdi>Islamabad</bdi> · ") and "دسمبر" in details.group(1)
 
 

@@ -6,8 +6,8 @@ from survey.auth.access import workshop_role_required
 from survey.database import begin_writing
 from survey.extensions import db
 from survey.models import Role, Workshop
-from survey.organise import invitations
-from survey.organise.routes import bp, links_base
+from survey.organise import invitations, participants
+from survey.organise.routes import bp, found_or_404, links_base
 
 
 @bp.get("/<slug>/invitations.csv")
@@ -35,6 +35,8 @@ def cards(workshop: Workshop):
     public_id = request.args.get("participant") or None
     if group is not None and workshop.group(group) is None:
         abort(404)
+    if public_id is not None:  # unknown: 404, as for a group; withdrawn: the page says so
+        found_or_404(participants.participant_by_public_id(workshop, public_id))
     begin_writing()
     items = invitations.cards(workshop, links_base(), group=group, public_id=public_id)
     db.session.commit()  # before the QR codes are drawn, as the page is rendered
