@@ -129,6 +129,17 @@ def test_header_problems(app, make):
     assert "no participants" in parse_roster(ws, b"group\n").problems[0].message
 
 
+def test_an_unknown_column_is_named_as_the_file_writes_it(app, make):
+    # Read as "e_mail", but the organiser looks for what their spreadsheet's header says.
+    ws = make.workshop()
+    plan = parse_roster(ws, b"Group;E-mail;Phone number\nnato;a@example.org;1\n")
+    messages = [p.message for p in plan.problems]
+    assert [m.split(" (")[0] for m in messages] == [
+        "unknown column “E-mail”",
+        "unknown column “Phone number”",
+    ]
+
+
 def test_a_repeated_column_is_one_problem(app, make):
     ws = make.workshop()
     plan = parse_roster(ws, b"group,name,group\nnato,Ana,nato\n")

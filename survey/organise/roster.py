@@ -148,7 +148,8 @@ class _Planner:
         for name in dict.fromkeys(names):  # each name once: a repeated column is one problem
             if name and name not in COLUMNS:
                 columns = ", ".join(COLUMNS)
-                self.problem(line, f"unknown column “{name}” (the columns are {columns})")
+                cell = row[names.index(name)].strip()  # as typed: "E-mail", not "e_mail"
+                self.problem(line, f"unknown column “{cell}” (the columns are {columns})")
                 ok = False
             elif name and names.count(name) > 1:
                 self.problem(line, f"the column “{name}” appears twice")
