@@ -1,6 +1,7 @@
 """The organiser's path in real Chromium: sign in, create a workshop, import the roster, print
 the QR cards, and watch the live monitor count a response without reloading."""
 
+import re
 from datetime import date
 
 import pytest
@@ -82,6 +83,8 @@ def test_from_sign_in_to_cards_and_a_live_count(app, make, live_server, page):
 
     expect(submitted).to_have_text("1", timeout=20_000)  # the page polls every 5 s
     expect(page.locator('[data-count="total.waves.pre.started"]')).to_have_text("1")
+    # Refreshed, the time still reads in the workshop's zone, not the laptop's.
+    expect(page.locator("#monitor-status")).to_have_text(re.compile(r"as of \d\d:\d\d:\d\d PKT\."))
     assert page.evaluate("window.__sameDocument") is True  # updated in place, no reload
     assert page.console_errors == []
 

@@ -71,6 +71,8 @@ def test_json_endpoint_is_cheap_and_complete(app, make, client, count_statements
     assert len(seen.statements) <= 3, "\n".join(seen.statements)
     data = response.get_json()
     assert data["workshop"] == ws.slug
+    # The time the counts were read, as the page says it: in the workshop's zone.
+    assert re.fullmatch(r"\d\d:\d\d:\d\d PKT", data["as_of"]), data["as_of"]
     assert data["groups"]["nato"]["waves"]["pre"] == {"started": 3, "submitted": 2}
     assert data["total"]["waves"]["pre"] == {"started": 4, "submitted": 3}
     assert "matching" not in data

@@ -18,7 +18,7 @@ def monitor_page(workshop: Workshop):
         workshop=workshop,
         counts=monitor.monitor_counts(workshop),
         matching=monitor.match_report(workshop),
-        now_text=in_zone_filter(utcnow(), workshop.timezone, "%H:%M:%S %Z"),
+        now_text=_now_text(workshop),
     )
 
 
@@ -27,9 +27,15 @@ def monitor_page(workshop: Workshop):
 def monitor_json(workshop: Workshop):
     """The monitor's counts (and, on request, the match report) for the page's poll."""
     # Codes only, no labels: the page already shows them, and the poll stays one statement.
-    payload = {"workshop": workshop.slug, **monitor.monitor_counts(workshop).as_json()}
+    counts = monitor.monitor_counts(workshop).as_json()
+    payload = {"workshop": workshop.slug, "as_of": _now_text(workshop), **counts}
     if request.args.get("matching") == "1":
         payload["matching"] = monitor.match_report(workshop)
     response = jsonify(payload)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _now_text(workshop: Workshop) -> str:
+    """The time the counts were read, in the workshop's zone as the console shows times."""
+    return in_zone_filter(utcnow(), workshop.timezone, "%H:%M:%S %Z")

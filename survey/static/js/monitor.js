@@ -34,7 +34,8 @@
         flashOff(cells[i]);
       }
     }
-    status.textContent = "Counts as of " + new Date().toLocaleTimeString() + ".";
+    // The server's time, in the workshop's zone as the rest of the console (not the laptop's).
+    status.textContent = "Counts as of " + data.as_of + ".";
   }
 
   function flashOff(cell) {
