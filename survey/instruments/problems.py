@@ -107,6 +107,18 @@ def in_document_order(
 ) -> list[str]:
     """The problems as "SOURCE: path: message" lines, in the order of the places they name
     (a place the document lacks counts as its nearest existing parent); each line once."""
+    lines: dict[str, None] = {}
+    for path, message in document_order(document, found):
+        where = f"{format_path(path)}: " if path else ""
+        lines[f"{source}: {where}{message}"] = None
+    return list(lines)
+
+
+def document_order(
+    document: Any, found: Iterable[tuple[DocPath, str]]
+) -> list[tuple[DocPath, str]]:
+    """The problems (where, what) in the order of the places they name (a place the document
+    lacks counts as its nearest existing parent)."""
     order: dict[DocPath, int] = {}
 
     def number(value: Any, path: DocPath) -> None:
@@ -125,8 +137,4 @@ def in_document_order(
             path = path[:-1]
         return order[path]
 
-    lines: dict[str, None] = {}
-    for path, message in sorted(found, key=lambda problem: position(problem[0])):
-        where = f"{format_path(path)}: " if path else ""
-        lines[f"{source}: {where}{message}"] = None
-    return list(lines)
+    return sorted(found, key=lambda problem: position(problem[0]))

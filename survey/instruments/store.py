@@ -28,8 +28,8 @@ from survey.instruments.loader import (
 )
 from survey.instruments.model import Instrument
 from survey.instruments.problems import InstrumentError
-from survey.instruments.texts import translated_texts, with_corrections
-from survey.instruments.validation import validation_problems
+from survey.instruments.texts import named_by_text, translated_texts, with_corrections
+from survey.instruments.validation import validation_findings
 from survey.models import (
     Grant,
     InstrumentVersion,
@@ -261,9 +261,9 @@ def save_corrections(
     definition = with_corrections(base.definition, corrections)
     if definition == base.definition:
         return None, []
-    problems = validation_problems(definition, base.key)
-    if problems:
-        return None, problems
+    findings = validation_findings(definition)
+    if findings:
+        return None, named_by_text(definition, findings)
     based_on = found.version or store(base)[0]
     instrument = build_instrument(definition, checksum(definition))
     version, _new = store(instrument, origin=VersionOrigin.CORRECTED, user=user, based_on=based_on)

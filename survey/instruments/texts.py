@@ -9,11 +9,12 @@ gives its placeholders (`groups[].forms`) are translated texts too, one per form
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from survey.instruments.kinds.values import DocPath
+from survey.instruments.problems import document_order, format_path
 
 #: The keys whose value is a translated text (language -> text).
 TEXT_KEYS = frozenset(
@@ -95,6 +96,31 @@ def _walk(value: Any, path: DocPath, identity: tuple, names: list[str]) -> Itera
             # A question is the same question on whichever page it stands.
             own = ("questions", code) if path[-1:] == ("questions",) else (*identity, code)
             yield from _walk(item, (*path, index), own, part_names)
+
+
+def named_by_text(definition: Mapping[str, Any], found: Iterable[tuple[DocPath, str]]) -> list[str]:
+    """Problems (where, what) of a document, each named as the translation review names the
+    text it is about ("page trust, question trust_agenda, text (fr): …"), else by its place
+    in the document; in document order, each once."""
+    texts = translated_texts(definition)
+    lines: dict[str, None] = {}
+    for path, message in document_order(definition, found):
+        place = _text_place(texts, path) or format_path(path)
+        lines[f"{place}: {message}" if place else message] = None
+    return list(lines)
+
+
+def _text_place(texts: list[TranslatedText], path: DocPath) -> str | None:
+    for text in texts:
+        size = len(text.path)
+        if len(path) < size:
+            continue
+        if text.path[-2:-1] == (_FORMS,):  # a group's form: its language stands in the path
+            if path[: size - 2] == text.path[:-2] and path[size - 1] == text.path[-1]:
+                return f"{text.where} ({path[size - 2]})"
+        elif path[:size] == text.path:
+            return f"{text.where} ({path[size]})" if len(path) > size else text.where
+    return None
 
 
 def _forms(
