@@ -32,6 +32,7 @@ from survey.models import (
     Wave,
     Workshop,
 )
+from survey.text import csv_delimiter
 
 AUDIT_ACTION = "responses.import"
 PLAIN_FILE_ADVICE = (
@@ -101,10 +102,7 @@ def import_long(
         rows = records(text)
         first = next(rows, None)
         if first is None or first[1] != list(LONG_COLUMNS):
-            got = ",".join(first[1]) if first else "an empty file"
-            result.problems.append(
-                ImportProblem(1, f"the header must be {','.join(LONG_COLUMNS)} (got {got})")
-            )
+            result.problems.append(ImportProblem(1, _header_problem(text, first)))
             return result
         done = 0
         for line, row in rows:
@@ -133,6 +131,25 @@ def import_long(
     if result.problems or dry_run:
         return result
     return _write(workshop, reader, result, actor)
+
+
+def _header_problem(text: str, first: tuple[int, list[str]] | None) -> str:
+    """What is wrong with the first line: a header separated by semicolons or tabs (as Excel
+    saves a CSV in French and other settings) is named as such."""
+    delimiter = csv_delimiter(text)
+    if first is not None and delimiter != ",":
+        try:
+            cells = next(records(text, delimiter), (1, []))[1]
+        except MalformedFile:
+            cells = []
+        if cells == list(LONG_COLUMNS):
+            separator = "semicolons" if delimiter == ";" else "tabs"
+            return (
+                f"the cells are separated by {separator}, not commas: save the file as CSV "
+                "with commas (the plain long file's format)"
+            )
+    got = ",".join(first[1]) if first else "an empty file"
+    return f"the header must be {','.join(LONG_COLUMNS)} (got {got})"
 
 
 def _check_existing(workshop: Workshop, reader: LongFileCheck, result: ImportResult) -> None:
