@@ -56,6 +56,8 @@ def test_the_paper_questionnaire_prints_without_the_controls(app, make, live_ser
 
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("text=[trust_commitments]").count() == 1
+    # Looked at on a phone (the page fixture is 360 px wide), it does not scroll sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.emulate_media(media="print")
     assert not page.locator(".paper-options").is_visible()
     assert not page.locator(".site-header").is_visible()
