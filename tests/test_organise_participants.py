@@ -115,6 +115,8 @@ def test_withdrawal_asks_for_the_public_id_first(app, make, client):
     assert count(Response) == 0 and count(Answer) == 0 and count(ParticipantContact) == 0
     again = client.get(url, follow_redirects=True).get_data(as_text=True)
     assert "already withdrawn" in again
+    listed = client.get(f"/workshops/{ws.slug}/participants").get_data(as_text=True)
+    assert "1 participant (1 withdrawn)." in listed
     assert client.get(f"/workshops/{ws.slug}/participants/NOPE/withdraw").status_code == 404
 
 

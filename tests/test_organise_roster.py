@@ -297,6 +297,21 @@ def test_upload_shows_a_dry_run_and_writes_only_on_confirmation(app, make, clien
     assert event.detail["added"] == 2 and event.detail["file"] == "roster.csv"
 
 
+def test_a_file_the_roster_already_holds_offers_nothing_to_import(app, make, client):
+    ws = make.workshop()
+    sign_in(client, make.user(grants={ws: "organiser"}))
+    data = _csv("A1,Ana,ana@example.org,nato,,en")
+    client.post(
+        f"/workshops/{ws.slug}/roster/confirm",
+        data=_confirm_fields(_upload(client, ws, data).get_data(as_text=True)),
+    )
+    html = _upload(client, ws, data).get_data(as_text=True)
+    assert (
+        "<strong>0</strong> added, <strong>0</strong> updated, <strong>1</strong> unchanged" in html
+    )
+    assert "Nothing to import" in html and "roster/confirm" not in html
+
+
 def test_upload_of_a_bad_file_lists_the_problems_and_offers_no_import(app, make, client):
     ws = make.workshop()
     sign_in(client, make.user(grants={ws: "organiser"}))
