@@ -7,7 +7,9 @@
   var source = root.getAttribute("data-source");
   var interval = parseInt(root.getAttribute("data-interval"), 10) || 5000;
   var status = document.getElementById("monitor-status");
-  var MATCHING_EVERY = 6; // the match report costs more: ask for it every sixth poll
+  // The match report costs more: ask for it every sixth poll (every half minute, as the page
+  // says).
+  var MATCHING_EVERY = 6;
   var polls = 0;
   var timer = null;
 
