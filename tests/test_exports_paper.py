@@ -78,3 +78,6 @@ def test_the_urdu_and_french_papers_have_no_english_left(client, make, language)
         assert hint not in printed, hint
     # What stays is the codes to type in: in brackets, as the long file's columns and codes.
     assert "[participant]" in printed and "[trust_commitments]" in printed
+    # The console around the paper stays English, and says so.
+    staff = page.get_data(as_text=True).split('<nav aria-label="Staff" lang="en" dir="ltr">')[1]
+    assert "Sign out</button>" in staff.split("</nav>")[0]
