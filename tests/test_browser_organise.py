@@ -101,15 +101,7 @@ def test_a_printed_card_shows_its_whole_typeable_code_in_every_language(
     workshop.contact_name = "Workshop secretariat"
     workshop.contact_email = "secretariat@example.org"
     workshop.contact_phone = "+92 51 000 0000"
-    for language, group in (("en", "nato"), ("fr", "nato"), ("ur", "pakistan")):
-        make.participant(workshop, group, language=language, name="Marie-Christine Lefèvre-Dubois")
-    email = make.user(grants={workshop: "organiser"}).email
-    db.session.commit()
-    sign_in(page, live_server, email)
-    page.goto(f"{live_server}/workshops/cards/cards")
-    page.emulate_media(media="print")
-    cards = page.locator("article.card")
-    assert cards.count() == 3
+    cards = _printed_cards(page, live_server, make, workshop, "Marie-Christine Lefèvre-Dubois")
     for index in range(3):
         card = cards.nth(index).bounding_box()
         for part in (".card-code", ".card-contact", ".card-instructions"):
@@ -138,17 +130,7 @@ def test_a_long_title_and_place_never_push_the_code_off_a_printed_card(
     workshop.contact_name = "Professor Dr. Anne-Sophie Vandenberghe-Lefebvre"
     workshop.contact_email = "anne-sophie.vandenberghe@workshop-secretariat.example.org"
     workshop.contact_phone = "+92 300 1234567"
-    for language, group in (("en", "nato"), ("fr", "nato"), ("ur", "pakistan")):
-        make.participant(
-            workshop, group, language=language, name="Marie-Christine de La Rochefoucauld"
-        )
-    email = make.user(grants={workshop: "organiser"}).email
-    db.session.commit()
-    sign_in(page, live_server, email)
-    page.goto(f"{live_server}/workshops/long-cards/cards")
-    page.emulate_media(media="print")
-    cards = page.locator("article.card")
-    assert cards.count() == 3
+    cards = _printed_cards(page, live_server, make, workshop, "Marie-Christine de La Rochefoucauld")
     for index in range(3):
         card = cards.nth(index)
         outer = card.bounding_box()
@@ -159,3 +141,18 @@ def test_a_long_title_and_place_never_push_the_code_off_a_printed_card(
         for part in (".card-text", ".card-contact"):
             box = card.locator(part).bounding_box()
             assert box["y"] + box["height"] <= link["y"] + 0.5, (language, part, box, link)
+
+
+def _printed_cards(page, live_server, make, workshop, name: str):
+    """The workshop's cards as printed, for three participants called `name`: in English,
+    French and Urdu."""
+    for language, group in (("en", "nato"), ("fr", "nato"), ("ur", "pakistan")):
+        make.participant(workshop, group, language=language, name=name)
+    email = make.user(grants={workshop: "organiser"}).email
+    db.session.commit()
+    sign_in(page, live_server, email)
+    page.goto(f"{live_server}/workshops/{workshop.slug}/cards")
+    page.emulate_media(media="print")
+    cards = page.locator("article.card")
+    assert cards.count() == 3
+    return cards
