@@ -122,32 +122,31 @@ def test_every_gunicorn_access_log_atom_is_escaped():
 
 
 def test_the_gunicorn_access_log_line_is_one_line(gunicorn_log):
-    logger, stream = gunicorn_log
-    logger.cfg.set("access_log_format", '"%(U)s" %(s)s "%(a)s"')
-    environ = {
-        "REQUEST_METHOD": "GET",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "RAW_URI": "/x%0aINFO",
-        "PATH_INFO": "/x\nINFO",
-        "HTTP_USER_AGENT": "ua\rforged",
-    }
-    response = SimpleNamespace(status="404 NOT FOUND", headers=[], sent=0)
-    logger.access(response, SimpleNamespace(headers=[]), environ, timedelta())
-    assert stream.getvalue() == '"/x\\nINFO" 404 "ua\\rforged"\n'
+    line = _access_line(
+        gunicorn_log,
+        '"%(U)s" %(s)s "%(a)s"',
+        {"RAW_URI": "/x%0aINFO", "PATH_INFO": "/x\nINFO", "HTTP_USER_AGENT": "ua\rforged"},
+    )
+    assert line == '"/x\\nINFO" 404 "ua\\rforged"\n'
 
 
 def test_a_quote_in_an_atom_cannot_end_its_field_nor_keep_a_token(gunicorn_log):
+    line = _access_line(
+        gunicorn_log,
+        '"%(r)s" "%(a)s"',
+        {"RAW_URI": f'/s/{TOKEN}"x', "HTTP_USER_AGENT": 'ua" forged="1'},
+    )
+    assert line == '"GET /s/[redacted]\\"x HTTP/1.1" "ua\\" forged=\\"1"\n'
+
+
+def _access_line(gunicorn_log, log_format: str, environ: dict) -> str:
+    """What the access log writes, in this format, for a GET with this environ (a 404)."""
     logger, stream = gunicorn_log
-    logger.cfg.set("access_log_format", '"%(r)s" "%(a)s"')
-    environ = {
-        "REQUEST_METHOD": "GET",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "RAW_URI": f'/s/{TOKEN}"x',
-        "HTTP_USER_AGENT": 'ua" forged="1',
-    }
-    response = SimpleNamespace(status="302 FOUND", headers=[], sent=0)
+    logger.cfg.set("access_log_format", log_format)
+    environ = {"REQUEST_METHOD": "GET", "SERVER_PROTOCOL": "HTTP/1.1", **environ}
+    response = SimpleNamespace(status="404 NOT FOUND", headers=[], sent=0)
     logger.access(response, SimpleNamespace(headers=[]), environ, timedelta())
-    assert stream.getvalue() == '"GET /s/[redacted]\\"x HTTP/1.1" "ua\\" forged=\\"1"\n'
+    return stream.getvalue()
 
 
 def test_the_filter_is_installed_once_per_logger(app):
