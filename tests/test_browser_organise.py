@@ -1,5 +1,6 @@
 """The organiser's path in real Chromium: sign in, create a workshop, import the roster, print
-the QR cards, and watch the live monitor count a response without reloading."""
+the QR cards, watch the live monitor count a response without reloading, and reach every
+wave's actions on a phone."""
 
 import re
 from datetime import date
@@ -10,7 +11,7 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.models import Participant
 from survey.organise.workshops import workshop_by_slug
-from tests.browser_helpers import sign_in
+from tests.browser_helpers import no_horizontal_scroll, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -141,6 +142,37 @@ def test_a_long_title_and_place_never_push_the_code_off_a_printed_card(
         for part in (".card-text", ".card-contact"):
             box = card.locator(part).bounding_box()
             assert box["y"] + box["height"] <= link["y"] + 0.5, (language, part, box, link)
+
+
+def test_on_a_phone_each_wave_shows_its_actions_without_scrolling_sideways(
+    app, make, live_server, page
+):
+    """The waves table stacks its rows on a phone, each cell naming its column, and stays a
+    table of rows and cells for screen readers; at a laptop's width it is a table again."""
+    workshop = make.workshop("phone-waves", open_waves=("post",))
+    email = make.user(grants={workshop: "organiser"}).email
+    db.session.commit()
+    sign_in(page, live_server, email)
+
+    page.goto(f"{live_server}/workshops/{workshop.slug}")
+
+    for action in ("Open now", "Close now…"):
+        box = page.get_by_role("row").get_by_text(action).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 360, (action, box)
+    assert page.locator(".table-scroll").evaluate("e => e.scrollWidth <= e.clientWidth")
+    assert no_horizontal_scroll(page)
+    pre = page.get_by_role("row", name=re.compile("^pre"))
+    assert pre.get_by_role("rowheader").inner_text() == "pre"
+    state = pre.get_by_role("cell").first
+    label = "e => getComputedStyle(e, '::before').content"
+    assert state.inner_text() == "scheduled" and state.evaluate(label) == '"State: "'
+    assert page.get_by_role("columnheader", name="Opens").count() == 1  # read out...
+    header = page.get_by_role("rowgroup").first
+    assert header.bounding_box()["height"] <= 1  # ...but not shown
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert header.bounding_box()["height"] > 10
+    assert state.evaluate(label) == "none"
 
 
 def _printed_cards(page, live_server, make, workshop, name: str):
