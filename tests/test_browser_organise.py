@@ -175,6 +175,33 @@ def test_on_a_phone_each_wave_shows_its_actions_without_scrolling_sideways(
     assert state.evaluate(label) == "none"
 
 
+def test_on_a_phone_participants_and_accounts_keep_their_actions_in_sight(
+    app, make, live_server, page
+):
+    """The participants list and the staff accounts stack the same way: every link and button
+    of a row is within the screen's width, and the page does not scroll sideways."""
+    workshop = make.workshop("phone-people")
+    make.participant(workshop, "pakistan", name="Muhammad Ali Jinnah Memorial Fellow")
+    make.user("second@example.org", grants={workshop: "researcher"})
+    email = make.user(admin=True, grants={workshop: "organiser"}).email
+    db.session.commit()
+    sign_in(page, live_server, email)
+    outside = """t => [...t.querySelectorAll('a, button, select')]
+        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+        .map(e => e.textContent.trim())"""
+
+    for path, actions in (
+        (f"/workshops/{workshop.slug}/participants", ("New link…", "Withdraw…")),
+        ("/admin/users", ("Give the role", "Make admin", "remove")),
+    ):
+        page.goto(f"{live_server}{path}")
+        table = page.get_by_role("table")
+        assert table.evaluate(outside) == [], path
+        assert no_horizontal_scroll(page), path
+        for action in actions:
+            assert table.get_by_text(action).first.is_visible(), (path, action)
+
+
 def _printed_cards(page, live_server, make, workshop, name: str):
     """The workshop's cards as printed, for three participants called `name`: in English,
     French and Urdu."""
