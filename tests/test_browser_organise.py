@@ -175,11 +175,10 @@ def test_on_a_phone_each_wave_shows_its_actions_without_scrolling_sideways(
     assert state.evaluate(label) == "none"
 
 
-def test_on_a_phone_participants_and_accounts_keep_their_actions_in_sight(
-    app, make, live_server, page
-):
-    """The participants list and the staff accounts stack the same way: every link and button
-    of a row is within the screen's width, and the page does not scroll sideways."""
+def test_on_a_phone_the_console_tables_keep_their_links_in_sight(app, make, live_server, page):
+    """The workshops, the participants, the e-mail counts and the staff accounts stack the same
+    way: no table is wider than the screen, every link and button of a row is within its
+    width, and the page does not scroll sideways."""
     workshop = make.workshop("phone-people")
     make.participant(workshop, "pakistan", name="Muhammad Ali Jinnah Memorial Fellow")
     make.user("second@example.org", grants={workshop: "researcher"})
@@ -191,12 +190,15 @@ def test_on_a_phone_participants_and_accounts_keep_their_actions_in_sight(
         .map(e => e.textContent.trim())"""
 
     for path, actions in (
+        ("/workshops", (workshop.title,)),
         (f"/workshops/{workshop.slug}/participants", ("New link…", "Withdraw…")),
+        (f"/workshops/{workshop.slug}/mail", ("pre", "post")),
         ("/admin/users", ("Give the role", "Make admin", "remove")),
     ):
         page.goto(f"{live_server}{path}")
         table = page.get_by_role("table")
         assert table.evaluate(outside) == [], path
+        assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth"), path
         assert no_horizontal_scroll(page), path
         for action in actions:
             assert table.get_by_text(action).first.is_visible(), (path, action)
