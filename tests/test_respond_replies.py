@@ -185,7 +185,10 @@ def test_submit_in_the_background(script, person):
     reply = script.save("review", {}, nav="submit")
     assert reply.json["status"] == "submitted" and reply.json["next"] == "/q/pre/thanks"
     # The thank-you page's content comes with it, to show without another round trip.
-    assert reply.json["title"] == "Thank you – Test workshop"  # as the page without the script
+    # Titled as the page without the script is, in plain text for the document's title.
+    without_script = script.get("/q/pre/thanks").get_data(as_text=True)
+    assert f"<title>{reply.json['title']}</title>" in without_script
+    assert reply.json["title"] == "Thank you – Test workshop"
     assert reply.json["page"].startswith('<h1 tabindex="-1">Thank you</h1>')
     assert "one more questionnaire: After the workshop" in reply.json["page"]
     assert response_of(person).status is ResponseStatus.SUBMITTED
@@ -195,6 +198,22 @@ def test_submit_in_the_background(script, person):
     assert late.json == {"status": "submitted", "next": "/q/pre/thanks"}
     assert stored(person)[("trust_partner", "")] == 4
 
+
+def test_the_thank_you_title_is_plain_text_for_the_script(script, ws):
+    """The script sets document.title to it: the workshop's title as typed, not escaped, as the
+    browser shows the page's <title> without the script."""
+    ws.title = 'Peace & "Trust" <2014>'
+    db.session.commit()
+    for page, data in PRE.items():
+        if page != "consent":
+            script.save(page, data, revision=1)
+    script.get("/q/pre/review")
+
+    reply = script.save("review", {}, nav="submit")
+
+    assert reply.json["title"] == 'Thank you – Peace & "Trust" <2014>'
+    without_script = script.get("/q/pre/thanks").get_data(as_text=True)
+    assert "<title>Thank you – Peace &amp; &#34;Trust&#34; &lt;2014&gt;</title>" in without_script
 
 def test_submit_with_a_required_question_unanswered_shows_its_page(script, person, monkeypatch):
     from survey.respond import posting

@@ -29,6 +29,7 @@ from survey.respond.screens import (
     Screen,
     offered_languages,
     page_content,
+    page_title,
     render,
     show_step,
     step_section,
@@ -251,7 +252,7 @@ def _submit(posting: Posting, steps, step: Step, language: str):
             "submitted",
             next=url_for("respond.thanks", wave=wave),
             page=page_content("thanks.html", **context),
-            title=f"{_('Thank you')} – {context['heading'].title}",  # as the page's <title>
+            title=page_title(context["page_title"], context["heading"]),
         )
     return _thanks(wave)
 
@@ -298,6 +299,7 @@ def _thanks_context(visit: Visit, language: str) -> dict:
     to_come = wave_after(visit)
     is_open = bool(to_come and to_come.is_open())
     return {
+        "page_title": _("Thank you"),
         "instrument": visit.instrument,
         "heading": heading(visit.workshop, visit.instrument, language),
         "to_come_title": visit.instrument.wave_title(to_come.code, language) if to_come else None,

@@ -8,7 +8,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
-from flask import current_app, g, render_template, request, session, url_for
+from flask import (
+    current_app,
+    g,
+    get_template_attribute,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import format_date, format_time, get_timezone, refresh
 from flask_babel import lazy_gettext as _l
 
@@ -202,6 +210,13 @@ def page_content(template: str, **context) -> str:
     """A page of templates/respond/ without its layout (its `content` block), for the script
     to show in place of the one it is on."""
     return _render_block(template, "content", context).strip()
+
+
+def page_title(title: str, heading) -> str:
+    """A page's <title> as its layout writes it (the macro of respond/_title.html), in plain
+    text: the script sets the document's title to it when it shows the page in place."""
+    title_text = get_template_attribute("respond/_title.html", "page_title_text")
+    return title_text(title, heading, False).unescape()  # the macro's Markup, unescaped
 
 
 def step_section(screen: Screen, steps, step: Step, *, form=None) -> str:
