@@ -177,8 +177,9 @@ def test_on_a_phone_each_wave_shows_its_actions_without_scrolling_sideways(
 
 def test_on_a_phone_the_console_tables_keep_their_links_in_sight(app, make, live_server, page):
     """The workshops, the participants, the e-mail counts and send log, the questionnaire
-    library and the staff accounts stack the same way: no table is wider than the screen, every
-    link and button of a row is within its width, and the page does not scroll sideways."""
+    library, the staff accounts and the audit log stack the same way: no table is wider than the
+    screen, every link and button of a row is within its width, and the page does not scroll
+    sideways."""
     workshop = make.workshop("phone-people")
     make.participant(workshop, "pakistan", name="Muhammad Ali Jinnah Memorial Fellow")
     make.user("second@example.org", grants={workshop: "researcher"})
@@ -196,6 +197,7 @@ def test_on_a_phone_the_console_tables_keep_their_links_in_sight(app, make, live
         (f"/workshops/{workshop.slug}/mail/waves/pre", ("Muhammad Ali Jinnah Memorial Fellow",)),
         ("/instruments", ("nato-pakistan-2014",)),
         ("/admin/users", ("Give the role", "Make admin", "remove")),
+        ("/admin/audit", ("auth.login",)),
     ):
         page.goto(f"{live_server}{path}")
         table = page.get_by_role("table")

@@ -215,6 +215,7 @@ def test_the_thank_you_title_is_plain_text_for_the_script(script, ws):
     without_script = script.get("/q/pre/thanks").get_data(as_text=True)
     assert "<title>Thank you – Peace &amp; &#34;Trust&#34; &lt;2014&gt;</title>" in without_script
 
+
 def test_submit_with_a_required_question_unanswered_shows_its_page(script, person, monkeypatch):
     from survey.respond import posting
 
