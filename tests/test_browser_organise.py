@@ -1,6 +1,6 @@
 """The organiser's path in real Chromium: sign in, create a workshop, import the roster, print
-the QR cards, watch the live monitor count a response without reloading, and reach every
-wave's actions on a phone."""
+the QR cards, watch the live monitor count a response without reloading, and read the
+console's lists on a phone without scrolling sideways."""
 
 import re
 from datetime import date
