@@ -1,21 +1,12 @@
 """The translation review's problems: a refused correction's are named as the review's table
 names its rows, in the page's order."""
 
-import pytest
-
 from survey.models import InstrumentVersion
-from tests.conftest import csrf_token, sign_in
-from tests.test_library_routes import imported
+from tests.conftest import csrf_token
+from tests.test_library_routes import admin, imported  # noqa: F401 (admin: a fixture)
 
 
-@pytest.fixture
-def admin(make, client):
-    user = make.user("organiser@example.org", admin=True)
-    sign_in(client, user)
-    return user
-
-
-def test_a_refused_correction_names_the_rows_the_reviewer_sees(app, admin, client):
+def test_a_refused_correction_names_the_rows_the_reviewer_sees(app, admin, client):  # noqa: F811
     imported(client)
     page = client.get("/instruments/lahore-2027/1/review").get_data(as_text=True)
     assert "page plans, question hope, text</th>" in page  # the row's header

@@ -96,7 +96,7 @@ def import_themes(
         return result
     if not rows and not result.problems:
         result.problems.append(ImportProblem(1, "the file has a header but no themes"))
-    parents = {code: (t.parent.code if t.parent else None) for code, t in existing.items()}
+    parents = {code: _parent_code(t) or None for code, t in existing.items()}
     parents |= {code: parent or None for _, code, _, _, parent in rows}
     for number, code, _, _, parent in rows:
         if parent and parent not in parents:
