@@ -1,5 +1,5 @@
 """Submissions: N concurrent participants complete whole questionnaires over HTTP against
-gunicorn (workers = 2 × cores + 1), as a browser without JavaScript does and as the page's
+gunicorn (workers = cores + 1), as a browser without JavaScript does and as the page's
 script does, beside the bare endpoint (bench/bare_app.py: one page's answers stored in one
 transaction, no app logic) under the same gunicorn and client, on SQLite and on PostgreSQL, in
 one run; then a burst of participants arriving at once on the script's path, with

@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORES = os.cpu_count() or 1
-WORKERS = 2 * CORES + 1  # gunicorn's rule of thumb, as in gunicorn.conf.py
+WORKERS = CORES + 1  # as in gunicorn.conf.py
 # Access-log line for the timing figures: gunicorn's %(M)s is the request's duration in
 # milliseconds as the worker saw it (from parsing the request to the last byte written).
 ACCESS_LOG_FORMAT = "%(m)s %(U)s %(s)s %(M)s"
