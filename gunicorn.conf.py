@@ -6,9 +6,9 @@ import os
 bind = os.environ.get("BIND", "0.0.0.0:8000")
 # One worker per core and one spare: each worker runs `threads` requests at once, so a core
 # never waits for a worker (the "2 × cores + 1" rule is for workers of one request each). Every
-# worker is woken by each new connection; with two more per core, a burst of 300 participants
-# waited longer for its saves (p99 0.64–0.76 s against 0.50–0.57 s, docs/benchmarks.md,
-# section 1).
+# worker is woken by each new connection; with 2 × cores + 1 of them, a burst of 300
+# participants waited longer for its saves (p99 0.64–0.76 s against 0.50–0.57 s on two cores,
+# docs/benchmarks.md, section 1).
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", 4))
