@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
+import statistics
 import sys
 import time
 from dataclasses import dataclass, field
@@ -68,6 +69,8 @@ class Run:
     client_cpu: float  # seconds of CPU used by this (client) process during the run
     # Per questionnaire, the seconds its requests took as the client saw them.
     questionnaire_s: list[float] = field(default_factory=list)
+    # Of a run measured in turns: each part's server CPU per questionnaire, in milliseconds.
+    part_cpu_ms: list[float] = field(default_factory=list)
 
     @property
     def rate(self) -> float:
@@ -90,6 +93,7 @@ class Run:
             [ms for run in runs for ms in run.client_ms],
             sum(run.server_cpu for run in runs),
             sum(run.client_cpu for run in runs),
+            part_cpu_ms=[_cpu(run) for run in runs],
         )
 
     def row(self) -> list:
@@ -439,7 +443,8 @@ def main(argv: list[str] | None = None) -> int:
             ratio = _cpu(script_run) / _cpu(pages_run) if _cpu(pages_run) else float("nan")
             print(
                 f"{backend}: server CPU per questionnaire ({variant}), script / pages = "
-                f"{_cpu(script_run):.1f} / {_cpu(pages_run):.1f} ms = {ratio:.2f}",
+                f"{_cpu(script_run):.1f} / {_cpu(pages_run):.1f} ms = {ratio:.2f}; "
+                f"{_spread(script_run, pages_run)}",
                 flush=True,
             )
         for burst, settings in zip(bursts, BURSTS, strict=True):
@@ -464,6 +469,14 @@ BURST_CONNECTIONS = 100
 
 def _cpu(run: Run) -> float:
     return 1000 * run.server_cpu / max(run.questionnaires, 1)
+
+
+def _spread(script: Run, pages: Run) -> str:
+    """The ratio in each turn the two paths took (how far the shared machine moves it)."""
+    ratios = sorted(s / p for s, p in zip(script.part_cpu_ms, pages.part_cpu_ms, strict=True) if p)
+    if not ratios:
+        return "no turns"
+    return f"turn by turn {ratios[0]:.2f}–{ratios[-1]:.2f}, median {statistics.median(ratios):.2f}"
 
 
 if __name__ == "__main__":
