@@ -29,7 +29,7 @@ from survey.respond.screens import (
     Screen,
     offered_languages,
     page_content,
-    page_title,
+    page_title_text,
     render,
     show_step,
     step_section,
@@ -252,7 +252,7 @@ def _submit(posting: Posting, steps, step: Step, language: str):
             "submitted",
             next=url_for("respond.thanks", wave=wave),
             page=page_content("thanks.html", **context),
-            title=page_title(context["page_title"], context["heading"]),
+            title=page_title_text(context["page_title"], context["heading"]),
         )
     return _thanks(wave)
 

@@ -212,7 +212,7 @@ def page_content(template: str, **context) -> str:
     return _render_block(template, "content", context).strip()
 
 
-def page_title(title: str, heading) -> str:
+def page_title_text(title: str, heading) -> str:
     """A page's <title> as its layout writes it (the macro of respond/_title.html), in plain
     text: the script sets the document's title to it when it shows the page in place."""
     title_text = get_template_attribute("respond/_title.html", "page_title_text")
