@@ -6,7 +6,7 @@ import io
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from survey.exports.csvfile import csv_lines, encoded_chunks
+from survey.exports.csvfile import LINE_END, Cells, csv_lines, csv_text, encoded_chunks
 from survey.exports.spreadsheet import BOM, is_number, starts_with_trigger
 from tests.spreadsheet_helpers import SPLITS, begins_a_formula, cells_split_on, tricky_text
 
@@ -94,3 +94,29 @@ def test_lines_end_with_crlf_and_quote_line_breaks():
 def test_chunks_hold_whole_lines():
     chunks = list(encoded_chunks(["ab\r\n", "cd\r\n", "ef\r\n"], size=7))
     assert chunks == [b"ab\r\ncd\r\n", b"ef\r\n"]
+
+
+cut_rows = st.lists(st.lists(st.one_of(st.text(), tricky_text), min_size=2, max_size=6), max_size=6)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(cut_rows, st.integers(min_value=1, max_value=5), st.booleans())
+def test_lines_joined_from_runs_of_cells_are_the_csv_writers_lines(rows, cut, spreadsheet):
+    # The long file writes what its lines share once and joins the runs: the bytes must be
+    # those the csv writer (and the spreadsheet rule) would write for the whole rows.
+    cells = Cells(spreadsheet=spreadsheet)
+    lines = []
+    for row in rows:
+        at = min(cut, len(row) - 1)
+        lines.append(f"{cells(row[:at], starts_line=True)},{cells(row[at:])}{LINE_END}")
+    header = ["=a", "b"]
+    joined = b"".join(encoded_chunks(csv_text(header, lines, spreadsheet=spreadsheet), size=7))
+    assert joined == written(header, rows, spreadsheet=spreadsheet)
+
+
+def test_text_lines_come_in_pieces_of_whole_lines_with_their_count():
+    told = []
+    pieces = list(csv_text(["h"], ["a\r\n", "bb\r\n", "c\r\n"], progress=told.append, size=5))
+    assert pieces == ["h\r\na\r\nbb\r\n", "c\r\n"]
+    assert told == [2, 1]
+    assert list(csv_text(["h"], [], spreadsheet=True)) == [BOM + "h\r\n"]

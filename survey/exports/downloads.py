@@ -18,7 +18,7 @@ from survey.coding.themes import workshop_themes
 from survey.database import begin_read
 from survey.exports.archive import zip_chunks
 from survey.exports.codebook import CODEBOOK_COLUMNS, codebook_rows, variable_type
-from survey.exports.csvfile import csv_lines, encoded_chunks
+from survey.exports.csvfile import csv_lines, csv_text, encoded_chunks
 from survey.exports.datapackage import (
     CODEBOOK_NAME,
     CODINGS_NAME,
@@ -28,8 +28,15 @@ from survey.exports.datapackage import (
     descriptor_member,
 )
 from survey.exports.dictionary import declared_variables
-from survey.exports.long import LONG_COLUMNS, long_rows
-from survey.exports.queries import answer_count, answer_records, export_spec, respondent_count
+from survey.exports.long import LONG_COLUMNS, long_lines
+from survey.exports.queries import (
+    answer_count,
+    answer_records,
+    answer_values,
+    export_spec,
+    respondent_count,
+    response_records,
+)
 from survey.exports.rscript import r_syntax
 from survey.exports.spec import ExportSpec
 from survey.exports.spss import spss_rows, spss_syntax
@@ -119,8 +126,7 @@ def start_export(
         chunks = _csv(CODEBOOK_COLUMNS, codebook, options.spreadsheet_safe, progress)
     elif fmt is ExportFormat.LONG:
         count = answer_count(workshop)
-        rows = long_rows(answer_records(workshop), spec)
-        chunks = _csv(LONG_COLUMNS, rows, options.spreadsheet_safe, progress)
+        chunks = _long_csv(workshop, spec, options.spreadsheet_safe, progress)
     elif fmt is ExportFormat.DATAPACKAGE:
         count = answer_count(workshop)
         chunks = _package(workshop, spec, progress)
@@ -166,11 +172,17 @@ def _csv(header, rows, spreadsheet: bool, progress) -> Iterator[bytes]:
     return encoded_chunks(csv_lines(header, rows, spreadsheet=spreadsheet, progress=progress))
 
 
+def _long_csv(workshop: Workshop, spec: ExportSpec, spreadsheet: bool, progress) -> Iterator[bytes]:
+    lines = long_lines(
+        response_records(workshop), answer_values(workshop), spec, spreadsheet=spreadsheet
+    )
+    return encoded_chunks(csv_text(LONG_COLUMNS, lines, spreadsheet=spreadsheet, progress=progress))
+
+
 def _package(workshop: Workshop, spec: ExportSpec, progress) -> Iterator[bytes]:
     def members():
         # A generator: each member's select starts once the previous member is written.
-        records = answer_records(workshop)
-        yield f"{LONG_NAME}.csv", _csv(LONG_COLUMNS, long_rows(records, spec), False, progress)
+        yield f"{LONG_NAME}.csv", _long_csv(workshop, spec, False, progress)
         records = answer_records(workshop)
         yield f"{WIDE_NAME}.csv", _csv(wide_header(spec), wide_rows(records, spec), False, None)
         yield f"{CODEBOOK_NAME}.csv", _csv(CODEBOOK_COLUMNS, codebook_rows(spec), False, None)

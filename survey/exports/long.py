@@ -4,7 +4,8 @@ from collections.abc import Iterable, Iterator
 from itertools import groupby
 from operator import itemgetter
 
-from survey.exports.spec import AnswerRecord, ExportSpec, timestamp
+from survey.exports.csvfile import LINE_END, Cells
+from survey.exports.spec import AnswerValue, ExportSpec, ResponseRecord, timestamp
 
 #: The columns, in this order; also the import format's header.
 LONG_COLUMNS = (
@@ -22,37 +23,66 @@ LONG_COLUMNS = (
     "submitted_at",
 )
 
+_RESPONSE_ID = itemgetter(0)  # of a ResponseRecord and of an AnswerValue
+_TEXT = itemgetter(3)  # of a written answer (see long_lines)
 
-_RESPONSE_ID = itemgetter(AnswerRecord._fields.index("response_id"))
-_ROW = itemgetter(-1)
 
-
-def long_rows(records: Iterable[AnswerRecord], spec: ExportSpec) -> Iterator[list[str]]:
-    """Rows in file order from records ordered by participant, wave order and response.
+def long_lines(
+    responses: Iterable[ResponseRecord],
+    answers: Iterable[AnswerValue],
+    spec: ExportSpec,
+    *,
+    spreadsheet: bool = False,
+) -> Iterator[str]:
+    """The file's lines as CSV text (each with its line end; spreadsheet-safe when asked), from
+    the streams of survey.exports.queries.response_records and answer_values.
 
     Only one response's answers are held at a time: they are put into instrument order here,
-    which SQL cannot do, while the database does the sorting by participant and wave.
+    which SQL cannot do, while the database sorts the responses by participant and wave. What
+    a response's lines share (who, which wave, when) is written once per response, and the
+    question, item, value and label of an answer that is not free text once per export.
     """
+    write = Cells(spreadsheet=spreadsheet)
     language = spec.language
-    for _, answers in groupby(records, key=_RESPONSE_ID):
-        answers = list(answers)
-        first = answers[0]
-        participant, group, sector, wave, _, response_language, version_id, submitted_at = first[:8]
+    # (version, question, item, value) -> (position, question, item, text of those four cells)
+    written: dict[tuple[int, str, str, str], tuple[int, str, str, str]] = {}
+    responses = iter(responses)
+    for response_id, its_answers in groupby(answers, key=_RESPONSE_ID):
+        _, participant, group, sector, wave, response_language, version_id, submitted_at = (
+            _response(responses, response_id)
+        )
         version = spec.versions[version_id]
         order, labels = version.order, version.labels(language)
         unknown = len(order)  # anything not in the instrument sorts last, by code
-        # Constant within a response: computed once, not per row.
-        head = (spec.workshop, participant, group, sector or "", wave)
-        tail = (response_language, version.label, timestamp(submitted_at))
+        start = write((spec.workshop, participant, group, sector or "", wave), starts_line=True)
+        end = write((response_language, version.label, timestamp(submitted_at)))
         rows = []
-        # Once per answer: records are unpacked by position (attribute access on a database
-        # row costs more than the rest of the row's work) and labels come from dicts.
-        for *_, question, item, number, text in answers:
+        # Once per answer: rows are unpacked by position (attribute access on a database row
+        # costs more than the rest of the row's work).
+        for _, question, item, number, text in its_answers:
             value = str(number) if number is not None else (text or "")  # stored_value
-            question_labels = labels.get(question)
-            label = question_labels.label(item, value) if question_labels else ""
-            # (question, item) is unique within a response: the sort never compares the rows.
-            position = order.get((question, item), unknown)
-            rows.append((position, question, item, [*head, question, item, value, label, *tail]))
+            key = (version_id, question, item, value)
+            row = written.get(key)
+            if row is None:
+                question_labels = labels.get(question)
+                label = question_labels.label(item, value) if question_labels else ""
+                position = order.get((question, item), unknown)
+                row = (position, question, item, write((question, item, value, label)))
+                # Free text is seldom written twice: kept, it would only grow the dict.
+                if question_labels is not None and not question_labels.kind.free_text:
+                    written[key] = row
+            rows.append(row)
+        # (question, item) is unique within a response: the sort never compares the texts.
         rows.sort()
-        yield from map(_ROW, rows)
+        yield from (f"{start},{text},{end}{LINE_END}" for text in map(_TEXT, rows))
+    for _ in responses:  # the last ones, without answers: read to the end, the cursor closes
+        pass
+
+
+def _response(responses: Iterator[ResponseRecord], response_id: int) -> ResponseRecord:
+    """The response these answers belong to: the stream's next one with this id (a submitted
+    response without answers has no lines and is passed over)."""
+    for response in responses:
+        if response[0] == response_id:
+            return response
+    raise LookupError(f"answers of response {response_id}, which the responses' select lacks")

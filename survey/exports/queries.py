@@ -1,4 +1,5 @@
-"""The export's database reads: the settings, one count and one streamed select per file.
+"""The export's database reads: the settings, one count and the streamed selects of each file
+(one; the long file's two, its responses and their answers, are read side by side).
 
 Callers start a read transaction first (survey.database.begin_read), so that the count and the
 rows come from the same snapshot and a long export never holds SQLite's write lock.
@@ -84,36 +85,80 @@ def respondent_count(workshop: Workshop) -> int:
 
 
 def answer_records(workshop: Workshop) -> Iterator[Row]:
-    """Every answer of the submitted responses, by participant, wave order and response.
+    """Every answer of the submitted responses with its participant's and response's columns,
+    in the files' order (the wide file's stream).
 
     Rows with AnswerRecord's fields in its order. The select runs on the session's Core
     connection, not through the ORM, and `submitted_at` is read as a plain DateTime: the
     serializers format it once per response, not once per answer row.
     """
-    statement = (
-        select(
-            Participant.public_id.label("participant"),
-            Group.code.label("group"),
-            Participant.sector,
-            Wave.code.label("wave"),
-            Response.id.label("response_id"),
-            Response.language,
-            Response.instrument_version_id.label("version_id"),
-            type_coerce(Response.submitted_at, DateTime(timezone=True)).label("submitted_at"),
-            Answer.question,
-            Answer.item,
-            Answer.number,
-            Answer.text,
-        )
-        .select_from(Answer)
-        .join(Response, Answer.response_id == Response.id)
-        .join(Wave, Response.wave_id == Wave.id)
+    statement = select(
+        Participant.public_id.label("participant"),
+        Group.code.label("group"),
+        Participant.sector,
+        Wave.code.label("wave"),
+        Response.id.label("response_id"),
+        Response.language,
+        Response.instrument_version_id.label("version_id"),
+        _submitted_at(),
+        Answer.question,
+        Answer.item,
+        Answer.number,
+        Answer.text,
+    ).select_from(Answer)
+    yield from _in_file_order(_with_group(_submitted(_answers_of(statement), workshop)))
+
+
+def response_records(workshop: Workshop) -> Iterator[Row]:
+    """The submitted responses in the files' order, with what the long file repeats on every
+    answer of each: rows with ResponseRecord's fields in its order."""
+    statement = select(
+        Response.id.label("response_id"),
+        Participant.public_id.label("participant"),
+        Group.code.label("group"),
+        Participant.sector,
+        Wave.code.label("wave"),
+        Response.language,
+        Response.instrument_version_id.label("version_id"),
+        _submitted_at(),
+    ).select_from(Response)
+    statement = _submitted(statement.join(Wave, Response.wave_id == Wave.id), workshop)
+    yield from _in_file_order(_with_group(statement))
+
+
+def answer_values(workshop: Workshop) -> Iterator[Row]:
+    """The answers of the submitted responses, as (response_id, question, item, number, text),
+    responses in the order of response_records (each response's answers in no order): the long
+    file reads the two streams side by side, so that what a response's answers share is read
+    once per response, not once per answer."""
+    statement = select(
+        Answer.response_id, Answer.question, Answer.item, Answer.number, Answer.text
+    ).select_from(Answer)
+    yield from _in_file_order(_submitted(_answers_of(statement), workshop))
+
+
+def _submitted_at() -> ColumnElement:
+    """Read as a plain DateTime: the serializers format it once per response (spec.timestamp)."""
+    return type_coerce(Response.submitted_at, DateTime(timezone=True)).label("submitted_at")
+
+
+def _answers_of(statement: Select) -> Select:
+    return statement.join(Response, Answer.response_id == Response.id).join(
+        Wave, Response.wave_id == Wave.id
     )
-    statement = (
-        _submitted(statement, workshop)
-        .join(Group, Participant.group_id == Group.id)
-        .order_by(_binary(Participant.public_id), Wave.position, Response.id)
-        .execution_options(yield_per=FETCH_ROWS)
-    )
-    # A generator, so that the select starts when the stream is first read.
-    yield from db.session.connection().execute(statement)
+
+
+def _with_group(statement: Select) -> Select:
+    """The participant's group (after _submitted, which joins the participant)."""
+    return statement.join(Group, Participant.group_id == Group.id)
+
+
+def _in_file_order(statement: Select) -> Iterator[Row]:
+    """The rows in the files' order (by participant, wave order and response), streamed from
+    the session's Core connection; a generator, so that the select starts when the stream is
+    first read, and its cursor (on PostgreSQL a server-side one) closes when the stream is left."""
+    statement = statement.order_by(
+        _binary(Participant.public_id), Wave.position, Response.id
+    ).execution_options(yield_per=FETCH_ROWS)
+    with db.session.connection().execute(statement) as rows:
+        yield from rows

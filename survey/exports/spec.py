@@ -38,6 +38,30 @@ class AnswerRecord(NamedTuple):
     text: str | None
 
 
+class ResponseRecord(NamedTuple):
+    """A submitted response as the long file's stream of responses has it, in the select's
+    order (unpacked by position, as AnswerRecord). Its answers come apart, as AnswerValue."""
+
+    response_id: int
+    participant: str
+    group: str
+    sector: str | None
+    wave: str
+    language: str
+    version_id: int
+    submitted_at: datetime | None
+
+
+class AnswerValue(NamedTuple):
+    """One answer as the long file's stream of answers has it, in the select's order."""
+
+    response_id: int
+    question: str
+    item: str
+    number: int | None
+    text: str | None
+
+
 @dataclass(frozen=True)
 class VersionInfo:
     """A stored instrument version: its label (key@version), the instrument, its item order."""
