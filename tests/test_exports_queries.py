@@ -3,7 +3,7 @@
 import pytest
 
 from survey.exports.downloads import ExportFormat, ExportOptions, start_export
-from survey.exports.queries import answer_count, answer_records, respondent_count
+from survey.exports.queries import answer_count, answered_responses, respondent_count, side_by_side
 from tests import exports_data
 
 
@@ -25,10 +25,10 @@ def test_the_number_of_statements_does_not_grow_with_the_participants(
         assert b"".join(start_export(large, ExportOptions(fmt)).chunks)
 
     assert len(few.statements) == len(many.statements)
-    # long: one count and one streamed select of the answers, beside one of their responses;
-    # wide, the workbook and the statistics bundles: one streamed select (their count is of
-    # respondents); the package: the long count and a select per data file (long, wide, and
-    # the codings of the free text), the long file's responses besides.
+    # long: one count and one streamed select of the answers (beside one of their responses);
+    # wide, the workbook and the statistics bundles: one streamed select of the answers and one
+    # of their responses (their count is of respondents); the package: the long count and a
+    # select of the answers per data file (long, wide, and the codings of the free text).
     answers = {
         ExportFormat.LONG: 2,
         ExportFormat.WIDE: 1,
@@ -39,7 +39,7 @@ def test_the_number_of_statements_does_not_grow_with_the_participants(
         ExportFormat.STATA: 1,
         ExportFormat.R: 1,
     }[fmt]
-    responses = 1 if fmt in (ExportFormat.LONG, ExportFormat.DATAPACKAGE) else 0
+    responses = {ExportFormat.CODEBOOK: 0, ExportFormat.DATAPACKAGE: 2}.get(fmt, 1)
     assert len(touching(many.statements, "answer")) == answers, many.statements
     assert len(many.statements) <= answers + responses + 6
     # The export's read transaction and the audit event's own.
@@ -48,6 +48,21 @@ def test_the_number_of_statements_does_not_grow_with_the_participants(
 
 def test_counts_match_the_streamed_rows(app, make):
     ws = exports_data.build(make, "counted")
-    records = list(answer_records(ws))
-    assert answer_count(ws) == len(records) == 76
-    assert respondent_count(ws) == len({r.participant for r in records}) == 3
+    answered = list(answered_responses(ws))
+    assert answer_count(ws) == sum(len(answers) for _, answers in answered) == 76
+    assert respondent_count(ws) == len({response.participant for response, _ in answered}) == 3
+    # Each response once, its answers with it.
+    assert all(a.response_id == r.response_id for r, answers in answered for a in answers)
+    assert len({r.response_id for r, _ in answered}) == len(answered)
+
+
+def test_the_two_streams_are_paired_by_response():
+    responses = [(1, "P-a"), (2, "P-b"), (3, "P-c"), (4, "P-d")]  # 2 and 4: nothing answered
+    answers = [(1, "q", "", 1, None), (3, "q", "", 2, None), (3, "r", "", 3, None)]
+
+    assert list(side_by_side(iter(responses), answers)) == [
+        ((1, "P-a"), [answers[0]]),
+        ((3, "P-c"), answers[1:]),
+    ]
+    with pytest.raises(LookupError):  # answers of a response the other select does not have
+        list(side_by_side(responses[:1], [*answers[:1], (2, "q", "", 1, None)]))

@@ -50,17 +50,25 @@ def score_arrays(respondents: Sequence[Respondent], spec: AnalysisSpec) -> dict[
 
 def score_value(values: Mapping[str, int], score: ScoreSpec, non_response: int) -> float | None:
     """One respondent's score, None when too few items are answered."""
-    row = np.array(
+    return scores_of([values], score, non_response)[0]
+
+
+def scores_of(
+    answers: Sequence[Mapping[str, int]], score: ScoreSpec, non_response: int
+) -> list[float | None]:
+    """Each respondent's score from their answers (question -> value), in order, computed at
+    once; None where too few items are answered."""
+    matrix = np.array(
         [
             [
                 np.nan if values.get(c, non_response) == non_response else values[c]
                 for c in score.items
             ]
+            for values in answers
         ],
         dtype=float,
-    )
-    value = score_array(row, score)[0]
-    return None if np.isnan(value) else float(value)
+    ).reshape(len(answers), len(score.items))
+    return [None if np.isnan(value) else float(value) for value in score_array(matrix, score)]
 
 
 def score_values(

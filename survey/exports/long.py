@@ -1,7 +1,6 @@
 """The long file: one row per answered item of a submitted response (docs/exports.md)."""
 
 from collections.abc import Iterable, Iterator
-from itertools import groupby
 from operator import itemgetter
 
 from survey.exports.csvfile import LINE_END, Cells
@@ -23,34 +22,29 @@ LONG_COLUMNS = (
     "submitted_at",
 )
 
-_RESPONSE_ID = itemgetter(0)  # of a ResponseRecord and of an AnswerValue
 _TEXT = itemgetter(3)  # of a written answer (see long_lines)
 
 
 def long_lines(
-    responses: Iterable[ResponseRecord],
-    answers: Iterable[AnswerValue],
+    answered: Iterable[tuple[ResponseRecord, list[AnswerValue]]],
     spec: ExportSpec,
     *,
     spreadsheet: bool = False,
 ) -> Iterator[str]:
     """The file's lines as CSV text (each with its line end; spreadsheet-safe when asked), from
-    the streams of survey.exports.queries.response_records and answer_values.
+    the submitted responses with their answers (survey.exports.queries.answered_responses).
 
-    Only one response's answers are held at a time: they are put into instrument order here,
-    which SQL cannot do, while the database sorts the responses by participant and wave. What
-    a response's lines share (who, which wave, when) is written once per response, and the
-    question, item, value and label of an answer that is not free text once per export.
+    A response's answers are put into instrument order here, which SQL cannot do, while the
+    database sorts the responses by participant and wave. What a response's lines share (who,
+    which wave, when) is written once per response, and the question, item, value and label
+    of an answer that is not free text once per export.
     """
     write = Cells(spreadsheet=spreadsheet)
     language = spec.language
     # (version, question, item, value) -> (position, question, item, text of those four cells)
     written: dict[tuple[int, str, str, str], tuple[int, str, str, str]] = {}
-    responses = iter(responses)
-    for response_id, its_answers in groupby(answers, key=_RESPONSE_ID):
-        _, participant, group, sector, wave, response_language, version_id, submitted_at = (
-            _response(responses, response_id)
-        )
+    for response, answers in answered:
+        _, participant, group, sector, wave, response_language, version_id, submitted_at = response
         version = spec.versions[version_id]
         order, labels = version.order, version.labels(language)
         unknown = len(order)  # anything not in the instrument sorts last, by code
@@ -59,7 +53,7 @@ def long_lines(
         rows = []
         # Once per answer: rows are unpacked by position (attribute access on a database row
         # costs more than the rest of the row's work).
-        for _, question, item, number, text in its_answers:
+        for _, question, item, number, text in answers:
             value = str(number) if number is not None else (text or "")  # stored_value
             key = (version_id, question, item, value)
             row = written.get(key)
@@ -75,14 +69,3 @@ def long_lines(
         # (question, item) is unique within a response: the sort never compares the texts.
         rows.sort()
         yield from (f"{start},{text},{end}{LINE_END}" for text in map(_TEXT, rows))
-    for _ in responses:  # the last ones, without answers: read to the end, the cursor closes
-        pass
-
-
-def _response(responses: Iterator[ResponseRecord], response_id: int) -> ResponseRecord:
-    """The response these answers belong to: the stream's next one with this id (a submitted
-    response without answers has no lines and is passed over)."""
-    for response in responses:
-        if response[0] == response_id:
-            return response
-    raise LookupError(f"answers of response {response_id}, which the responses' select lacks")

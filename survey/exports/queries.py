@@ -5,11 +5,13 @@ Callers start a read transaction first (survey.database.begin_read), so that the
 rows come from the same snapshot and a long export never holds SQLite's write lock.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import groupby
+from operator import itemgetter
 
 from sqlalchemy import ColumnElement, DateTime, Row, Select, distinct, func, select, type_coerce
 
-from survey.exports.spec import ExportSpec, VersionInfo, WaveInfo
+from survey.exports.spec import AnswerValue, ExportSpec, ResponseRecord, VersionInfo, WaveInfo
 from survey.extensions import db
 from survey.models import (
     Answer,
@@ -24,6 +26,7 @@ from survey.models import (
 
 #: Rows fetched from the cursor at a time; memory stays flat whatever the number of answers.
 FETCH_ROWS = 1000
+_RESPONSE_ID = itemgetter(0)  # of a ResponseRecord and of an AnswerValue
 
 
 def export_spec(
@@ -84,34 +87,36 @@ def respondent_count(workshop: Workshop) -> int:
     return db.session.scalar(_submitted(statement.select_from(Response), workshop))
 
 
-def answer_records(workshop: Workshop) -> Iterator[Row]:
-    """Every answer of the submitted responses with its participant's and response's columns,
-    in the files' order (the wide file's stream).
+def answered_responses(workshop: Workshop) -> Iterator[tuple[Row, list[Row]]]:
+    """Each submitted response that has answers, in the files' order (by participant, wave
+    order and response), with its answers in no order: a ResponseRecord row and AnswerValue
+    rows. Two streamed selects read side by side, so that what a response's answers share is
+    read once per response, not once per answer; one response's answers are held at a time."""
+    return side_by_side(response_records(workshop), answer_values(workshop))
 
-    Rows with AnswerRecord's fields in its order. The select runs on the session's Core
-    connection, not through the ORM, and `submitted_at` is read as a plain DateTime: the
-    serializers format it once per response, not once per answer row.
-    """
-    statement = select(
-        Participant.public_id.label("participant"),
-        Group.code.label("group"),
-        Participant.sector,
-        Wave.code.label("wave"),
-        Response.id.label("response_id"),
-        Response.language,
-        Response.instrument_version_id.label("version_id"),
-        _submitted_at(),
-        Answer.question,
-        Answer.item,
-        Answer.number,
-        Answer.text,
-    ).select_from(Answer)
-    yield from _in_file_order(_with_group(_submitted(_answers_of(statement), workshop)))
+
+def side_by_side(
+    responses: Iterable[ResponseRecord], answers: Iterable[AnswerValue]
+) -> Iterator[tuple[ResponseRecord, list[AnswerValue]]]:
+    """Pair two streams in the same order of responses: each response with its answers (a
+    response without answers is passed over)."""
+    responses = iter(responses)
+    for response_id, its_answers in groupby(answers, key=_RESPONSE_ID):
+        for response in responses:
+            if response[0] == response_id:
+                break
+        else:
+            raise LookupError(f"answers of response {response_id}, not in the responses' select")
+        yield response, list(its_answers)
+    for _ in responses:  # the last ones, without answers: read to the end, the cursor closes
+        pass
 
 
 def response_records(workshop: Workshop) -> Iterator[Row]:
-    """The submitted responses in the files' order, with what the long file repeats on every
-    answer of each: rows with ResponseRecord's fields in its order."""
+    """The submitted responses in the files' order, with what their answers share (who, which
+    wave, when): rows with ResponseRecord's fields in its order. The select runs on the
+    session's Core connection, not through the ORM, and `submitted_at` is read as a plain
+    DateTime: the serializers format it once per response."""
     statement = select(
         Response.id.label("response_id"),
         Participant.public_id.label("participant"),
@@ -127,10 +132,8 @@ def response_records(workshop: Workshop) -> Iterator[Row]:
 
 
 def answer_values(workshop: Workshop) -> Iterator[Row]:
-    """The answers of the submitted responses, as (response_id, question, item, number, text),
-    responses in the order of response_records (each response's answers in no order): the long
-    file reads the two streams side by side, so that what a response's answers share is read
-    once per response, not once per answer."""
+    """The answers of the submitted responses (AnswerValue rows), responses in the order of
+    response_records, each response's answers in no order."""
     statement = select(
         Answer.response_id, Answer.question, Answer.item, Answer.number, Answer.text
     ).select_from(Answer)

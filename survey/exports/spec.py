@@ -16,31 +16,14 @@ TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 SECTOR_QUESTION = "sector"
 
 
-class AnswerRecord(NamedTuple):
-    """One answer of a submitted response: the streamed export select's columns, in order.
+class ResponseRecord(NamedTuple):
+    """A submitted response as the export's stream of responses has it (queries.
+    response_records), with what its answers share; its answers come apart, as AnswerValue.
 
-    The select's rows are not converted to this class (that would cost a call per answer row):
+    The select's rows are not converted to these classes (that would cost a call per row):
     the serializers unpack them by position, so the order here is the select's order.
     `submitted_at` comes as the database returns it: naive on SQLite, meaning UTC.
     """
-
-    participant: str
-    group: str
-    sector: str | None
-    wave: str
-    response_id: int
-    language: str
-    version_id: int
-    submitted_at: datetime | None
-    question: str
-    item: str
-    number: int | None
-    text: str | None
-
-
-class ResponseRecord(NamedTuple):
-    """A submitted response as the long file's stream of responses has it, in the select's
-    order (unpacked by position, as AnswerRecord). Its answers come apart, as AnswerValue."""
 
     response_id: int
     participant: str
@@ -53,7 +36,7 @@ class ResponseRecord(NamedTuple):
 
 
 class AnswerValue(NamedTuple):
-    """One answer as the long file's stream of answers has it, in the select's order."""
+    """One answer as the export's stream of answers has it (queries.answer_values)."""
 
     response_id: int
     question: str
