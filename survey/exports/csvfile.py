@@ -97,7 +97,7 @@ class Cells:
     def __call__(self, cells: Sequence[str], *, starts_line: bool = False) -> str:
         """The run of cells as text; `starts_line`: the run begins a line (see safe_row)."""
         if len(cells) == 1 and not cells[0]:
-            return ""  # the csv writer writes a lone empty cell as "" (the line is not blank)
+            return ""  # as within a line; the csv writer quotes it ("") only as a whole line
         if self.spreadsheet:
             cells = safe_row(cells) if starts_line else [safe_cell(cell) for cell in cells]
         self._buffer.seek(0)

@@ -1,5 +1,5 @@
-"""The export's database reads: the settings, one count and the streamed selects of each file
-(one; the long file's two, its responses and their answers, are read side by side).
+"""The export's database reads: the settings, one count, and for each file of answers two
+streamed selects read side by side (the submitted responses, and their answers).
 
 Callers start a read transaction first (survey.database.begin_read), so that the count and the
 rows come from the same snapshot and a long export never holds SQLite's write lock.

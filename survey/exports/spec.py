@@ -17,8 +17,8 @@ SECTOR_QUESTION = "sector"
 
 
 class ResponseRecord(NamedTuple):
-    """A submitted response as the export's stream of responses has it (queries.
-    response_records), with what its answers share; its answers come apart, as AnswerValue.
+    """A submitted response as the export's stream of responses has it, with what its answers
+    share (queries.response_records); its answers come apart, as AnswerValue.
 
     The select's rows are not converted to these classes (that would cost a call per row):
     the serializers unpack them by position, so the order here is the select's order.
