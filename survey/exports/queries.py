@@ -108,8 +108,6 @@ def side_by_side(
         else:
             raise LookupError(f"answers of response {response_id}, not in the responses' select")
         yield response, list(its_answers)
-    for _ in responses:  # the last ones, without answers: read to the end, the cursor closes
-        pass
 
 
 def response_records(workshop: Workshop) -> Iterator[Row]:
@@ -126,34 +124,25 @@ def response_records(workshop: Workshop) -> Iterator[Row]:
         Response.language,
         Response.instrument_version_id.label("version_id"),
         _submitted_at(),
-    ).select_from(Response)
-    statement = _submitted(statement.join(Wave, Response.wave_id == Wave.id), workshop)
-    yield from _in_file_order(_with_group(statement))
+    ).join(Wave, Response.wave_id == Wave.id)
+    statement = _submitted(statement, workshop).join(Group, Participant.group_id == Group.id)
+    yield from _in_file_order(statement)
 
 
 def answer_values(workshop: Workshop) -> Iterator[Row]:
     """The answers of the submitted responses (AnswerValue rows), responses in the order of
     response_records, each response's answers in no order."""
-    statement = select(
-        Answer.response_id, Answer.question, Answer.item, Answer.number, Answer.text
-    ).select_from(Answer)
-    yield from _in_file_order(_submitted(_answers_of(statement), workshop))
+    statement = (
+        select(Answer.response_id, Answer.question, Answer.item, Answer.number, Answer.text)
+        .join(Response, Answer.response_id == Response.id)
+        .join(Wave, Response.wave_id == Wave.id)
+    )
+    yield from _in_file_order(_submitted(statement, workshop))
 
 
 def _submitted_at() -> ColumnElement:
     """Read as a plain DateTime: the serializers format it once per response (spec.timestamp)."""
     return type_coerce(Response.submitted_at, DateTime(timezone=True)).label("submitted_at")
-
-
-def _answers_of(statement: Select) -> Select:
-    return statement.join(Response, Answer.response_id == Response.id).join(
-        Wave, Response.wave_id == Wave.id
-    )
-
-
-def _with_group(statement: Select) -> Select:
-    """The participant's group (after _submitted, which joins the participant)."""
-    return statement.join(Group, Participant.group_id == Group.id)
 
 
 def _in_file_order(statement: Select) -> Iterator[Row]:

@@ -66,9 +66,7 @@ def wide_rows(
     """One row per participant from the submitted responses with their answers, ordered by
     participant (survey.exports.queries.answered_responses); a block of participants held."""
     variables = wide_variables(spec)
-    score_specs = {
-        variable.name: _score_spec(variable) for variable in variables if variable.score is not None
-    }
+    scored = [(v, _score_spec(v)) for v in variables if v.score is not None]
     # In a labelled export the group and sector are labelled like any other coded answer; a
     # code without a label (a sector the instrument does not list) stays the code.
     labels = id_labels(spec) if spec.labels else {}
@@ -78,11 +76,10 @@ def wide_rows(
         scores = {
             variable.name: scores_of(
                 [numbers.get(variable.wave.code, {}) for *_, numbers in block],
-                score_specs[variable.name],
+                score_spec,
                 variable.wave.version.instrument.non_response_code,
             )
-            for variable in variables
-            if variable.score is not None
+            for variable, score_spec in scored
         }
         for index, (participant, group, sector, cells, _) in enumerate(block):
             row = [participant, groups.get(group, group), sectors.get(sector, sector or "")]
