@@ -64,7 +64,7 @@ class SampleForm(FlaskForm):
 class CodingForm(FlaskForm):
     """The CSRF token and where to go next; the codes themselves are read by read_codes."""
 
-    next = HiddenField()
+    next = HiddenField("")  # a label would be read from WTForms' catalogue on disk
 
     def validate_next(self, field: HiddenField) -> None:
         if field.data and posted_id(field.data) is None:

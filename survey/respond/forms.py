@@ -70,7 +70,9 @@ class ConsentForm(FlaskForm):
     class Meta:
         csrf = False  # checked by the view, as for AnswersForm
 
-    agree = BooleanField()
+    # The page writes the consent statement as the box's label. A field given no label gets
+    # one made from its name through WTForms' own catalogue, read from disk on every request.
+    agree = BooleanField("")
 
     def validate_agree(self, field: BooleanField) -> None:
         if not field.data:
@@ -80,8 +82,8 @@ class ConsentForm(FlaskForm):
 class LanguageForm(FlaskForm):
     """The language switch shown on pages that have no answers to carry."""
 
-    language = HiddenField()
-    next = HiddenField()
+    language = HiddenField("")  # labels: see ConsentForm
+    next = HiddenField("")
 
 
 class _LinkingPart(StringField):
