@@ -19,6 +19,12 @@ threads = int(os.environ.get("GUNICORN_THREADS", 4))
 worker_connections = 2 * threads
 keepalive = 0
 timeout = 60
+# The app is imported once, in the master (about 1.7 s of CPU, wsgi.py compiling its templates
+# besides), and each worker is forked from it: a worker replacing another after `max_requests`
+# serves at once instead of importing it all again, and the workers share the memory. Nothing
+# connects to the database or Redis before the fork. New code needs a restart of the master,
+# not a HUP (docs/operations.md, "Production").
+preload_app = True
 graceful_timeout = 30
 max_requests = 2000
 max_requests_jitter = 200

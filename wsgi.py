@@ -1,3 +1,5 @@
 from survey import create_app
+from survey.warmup import warm
 
 app = create_app()
+warm(app)

@@ -213,7 +213,7 @@ def real_run(
     renders and caches afresh, and the load's 8,000 requests recycle all five, which in the
     short unloaded window would count five warm-ups against 60 questionnaires."""
     warmup, loaded, single = sizes
-    server = Server(url, out / "app", preload=True).start()
+    server = Server(url, out / "app").start()
     try:
         rng = random.Random(1)
 
@@ -284,7 +284,7 @@ def burst_run(
     """Every participant arriving at once (one barrier, `connections` in flight) on the
     script's path, as the burst test does: each save's time as the client saw it."""
     env = {"GUNICORN_CMD_ARGS": settings.arguments} if settings.arguments else None
-    server = Server(url, out / f"burst{settings.suffix}", preload=True, env=env).start()
+    server = Server(url, out / f"burst{settings.suffix}", env=env).start()
     try:
 
         def questionnaire(token: str):
@@ -344,7 +344,7 @@ def _lines(path: Path) -> int:
 
 def bare_run(backend: str, url: str, pages: list, clients: int, warmup: int, out: Path) -> Run:
     """The bare endpoint: the same pages of answers, one POST each, no other request."""
-    server = Server(url, out / "bare", app="bench.bare_app:app", preload=True).start()
+    server = Server(url, out / "bare", app="bench.bare_app:app").start()
     try:
 
         def questionnaire(job):

@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, dict[str, list]] = {
         name: {"total": [], "changes": [], "requests": []} for name in VARIANTS
     }
-    with Server(url, OUT / "server", preload=True) as server, sync_playwright() as playwright:
+    with Server(url, OUT / "server") as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=EXECUTABLE, headless=True, args=ARGS)
         try:
             for run in range(args.runs):

@@ -44,7 +44,6 @@ class Server:
         app: str = "wsgi:app",
         workers: int = WORKERS,
         threads: int | None = None,
-        preload: bool = False,
         env: dict[str, str] | None = None,
     ) -> None:
         self.database_url = database_url
@@ -52,7 +51,6 @@ class Server:
         self.app = app
         self.workers = workers
         self.threads = threads
-        self.preload = preload
         self.extra_env = env or {}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -96,10 +94,6 @@ class Server:
             ACCESS_LOG_FORMAT,
             "--error-logfile",
             str(self.error_log),
-            # Import the app once in the master and fork the workers from it: a start takes one
-            # import (~2 s) instead of one per worker on two cores, and a killed worker is
-            # replaced at once. Workers behave the same once forked.
-            *(["--preload"] if self.preload else []),
             self.app,
         ]
         # A session of its own, so that kill_all() reaches the master and every worker.

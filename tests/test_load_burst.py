@@ -32,7 +32,7 @@ CONNECTIONS = 100  # browsers in flight at once, all released by one barrier
 @pytest.fixture
 def server(app, tmp_path):
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
-    with Server(uri, tmp_path / "gunicorn", workers=WORKERS, preload=True) as running:
+    with Server(uri, tmp_path / "gunicorn", workers=WORKERS) as running:
         yield running
 
 

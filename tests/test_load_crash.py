@@ -5,8 +5,8 @@ page) is in the database with exactly the answers they sent, and the database pa
 integrity check.
 
 Participants behave like people whose page failed to load: they open their personal link again
-and go on from where the server says they stopped. The server is started with --preload so a
-restart takes one import of the app rather than one per worker (see bench.server.Server).
+and go on from where the server says they stopped. gunicorn.conf.py preloads the app, so a restart
+takes one import of it rather than one per worker.
 """
 
 import http.client
@@ -90,7 +90,7 @@ def test_nothing_acknowledged_is_lost_when_workers_and_the_server_die(app, make,
     tokens = enrol(workshop, PARTICIPANTS)
     participant_ids = {token: invitation_for_token(token).participant.id for token in tokens}
     server = Server(
-        app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / "gunicorn", workers=WORKERS, preload=True
+        app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / "gunicorn", workers=WORKERS
     ).start()
     outcomes = {token: Outcome(token) for token in tokens}
     broken: list[str] = []

@@ -38,7 +38,7 @@ def servers(database_url, tmp_path_factory):
     env = {"RATELIMIT_STORAGE_URI": REDIS, "FAILED_LOOKUP_LIMIT": "3 per minute"}
     folder = tmp_path_factory.mktemp("servers")
     pair = [
-        Server(database_url, folder / name, workers=1, threads=2, preload=True, env=env)
+        Server(database_url, folder / name, workers=1, threads=2, env=env)
         for name in ("one", "two")
     ]
     try:

@@ -26,7 +26,7 @@ def _pid_of(server: Server, path: str) -> int:
 
 def test_a_busy_worker_leaves_new_connections_to_a_free_one(tmp_path):
     app = "tests.pid_app:app"
-    with Server("sqlite://", tmp_path, app=app, workers=2, threads=1, preload=True) as server:
+    with Server("sqlite://", tmp_path, app=app, workers=2, threads=1) as server:
         workers = set(server.worker_pids())
         held: dict[str, int] = {}
         holder = threading.Thread(

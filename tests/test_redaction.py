@@ -315,7 +315,7 @@ def test_gunicorn_logs_neither_a_token_nor_a_forged_line(app, make, tmp_path):
         "/nothing%0d%0aGET%20/forged%20200%201": 404,
     }
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
-    with Server(uri, tmp_path / "gunicorn", workers=1, preload=True) as server:
+    with Server(uri, tmp_path / "gunicorn", workers=1) as server:
         for path, status in paths.items():
             connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
             connection.request("GET", path, headers={"Referer": f"{server.url}/s/{token}"})

@@ -1,0 +1,19 @@
+"""What a new server process would otherwise do on its first requests, done before it serves:
+compiling every template (about a tenth of a second of CPU on the first pages a participant
+opens) and reading each language's catalogue. wsgi.py calls it; with gunicorn's `preload_app`
+(gunicorn.conf.py) that is once, in the master, and every worker, a worker replacing another
+after `max_requests` included, is forked with the result. Nothing here opens a connection: a
+forked worker must not share one with the master."""
+
+from flask import Flask
+from flask_babel import force_locale, get_translations
+
+
+def warm(app: Flask) -> None:
+    environment = app.jinja_env
+    for name in environment.list_templates():
+        environment.get_template(name)
+    with app.test_request_context():
+        for language in app.config["LANGUAGES"]:
+            with force_locale(language):
+                get_translations()

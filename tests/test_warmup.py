@@ -1,0 +1,37 @@
+"""The served app is warmed before it serves (wsgi.py): every template compiled and every
+language's catalogue read, with no connection opened, since gunicorn forks its workers from it."""
+
+from sqlalchemy import event
+
+from survey import create_app
+from survey.extensions import babel, db
+from survey.warmup import warm
+
+
+def test_a_warmed_app_compiles_nothing_on_its_first_pages(database_url, monkeypatch):
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
+    connections = []
+    with app.app_context():
+        domain = babel.domain_instance
+        monkeypatch.setattr(domain, "cache", {})
+        event.listen(db.engine, "connect", lambda *args: connections.append(args))
+
+    warm(app)
+
+    assert connections == []  # a forked worker shares no connection with the master
+    environment = app.jinja_env
+    assert {name for _loader, name in environment.cache} == set(environment.list_templates())
+    catalogues = {language for language, _domain in domain.cache}
+    assert catalogues == set(app.config["LANGUAGES"])
+
+    def compile_again(*args, **kwargs):
+        raise AssertionError("a template was compiled after the warm-up")
+
+    monkeypatch.setattr(environment, "compile", compile_again)
+    client = app.test_client()
+    try:
+        for path in ("/", "/auth/login", "/privacy", "/s/not-a-token"):
+            assert client.get(path, headers={"Accept-Language": "ur"}).status_code in (200, 404)
+    finally:
+        with app.app_context():
+            db.engine.dispose()
