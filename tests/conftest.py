@@ -108,6 +108,14 @@ def make(app):
     return factories
 
 
+def mangled(signed: str) -> str:
+    """A signed value with one character of its signature changed. Changing the last ones is
+    not enough: the last character of base64 carries padding bits that decoding drops, and
+    whatever replaces them may be what was there."""
+    at = len(signed) - 5
+    return signed[:at] + ("B" if signed[at] == "A" else "A") + signed[at + 1 :]
+
+
 def csrf_token(html: str) -> str:
     """The CSRF token of the first form in a page."""
     match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
