@@ -39,6 +39,19 @@ class ScoreSpec:
     scale_min: int
     scale_max: int
 
+    @classmethod
+    def of(cls, score) -> ScoreSpec:
+        """The spec of an instrument's score (survey.instruments.model.ScoreDef, or anything
+        with the same fields: this package imports nothing of the app's)."""
+        return cls(
+            name=score.name,
+            items=tuple(score.items),
+            reversed=frozenset(score.reversed),
+            min_answered=score.min_answered,
+            scale_min=score.scale_min,
+            scale_max=score.scale_max,
+        )
+
 
 @dataclass(frozen=True)
 class AnalysisSpec:

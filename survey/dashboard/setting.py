@@ -109,17 +109,7 @@ def analysis_spec(
     return AnalysisSpec(
         groups=tuple(g.code for g in instrument.groups),
         waves=tuple(waves),
-        scores={
-            name: ScoreSpec(
-                name=name,
-                items=score.items,
-                reversed=frozenset(score.reversed),
-                min_answered=score.min_answered,
-                scale_min=score.scale_min,
-                scale_max=score.scale_max,
-            )
-            for name, score in instrument.scores.items()
-        },
+        scores={name: ScoreSpec.of(score) for name, score in instrument.scores.items()},
         alpha_score=instrument.alpha_score,
         perception=tuple(instrument.perception) if instrument.perception else None,
         ranking_items=tuple(str(item.code) for item in instrument.question(ranking).items)

@@ -66,7 +66,7 @@ def wide_rows(
     """One row per participant from the submitted responses with their answers, ordered by
     participant (survey.exports.queries.answered_responses); a block of participants held."""
     variables = wide_variables(spec)
-    scored = [(v, _score_spec(v)) for v in variables if v.score is not None]
+    scored = [(v, ScoreSpec.of(v.score)) for v in variables if v.score is not None]
     # In a labelled export the group and sector are labelled like any other coded answer; a
     # code without a label (a sector the instrument does not list) stays the code.
     labels = id_labels(spec) if spec.labels else {}
@@ -129,18 +129,6 @@ def _cell(variable: Variable, value: str, spec: ExportSpec) -> str:
         return value
     labels = variable.wave.version.labels(spec.language)[variable.question.code]
     return labels.label(variable.item, value) or value
-
-
-def _score_spec(variable: Variable) -> ScoreSpec:
-    score = variable.score
-    return ScoreSpec(
-        name=score.name,
-        items=score.items,
-        reversed=score.reversed,
-        min_answered=score.min_answered,
-        scale_min=score.scale_min,
-        scale_max=score.scale_max,
-    )
 
 
 def format_number(value: float) -> str:
