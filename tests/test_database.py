@@ -52,27 +52,28 @@ def test_concurrent_writers_never_see_database_is_locked(app):
 
 @sqlite_only
 def test_a_waiting_writer_gets_the_lock_soon_after_it_is_free(app):
-    """Writers wait in short pauses, not SQLite's up to 100 ms: a burst of them stays quick."""
+    """Writers wait in short pauses (at most 7.5 ms), not SQLite's, which grow to 100 ms: a
+    burst of them stays quick. Waiting SQLite's way, the writer here took the lock about 29 ms
+    after it was free."""
     import time
 
     engine = db.engine
     with app.test_request_context(method="POST"), engine.connect() as holder:
         holder.begin()  # someone else is writing (a POST begins IMMEDIATE)
-        waited = []
+        acquired = []
 
         def write():
-            started = time.monotonic()
             with app.test_request_context(method="POST"), engine.begin() as writer:
-                waited.append(time.monotonic() - started)
+                acquired.append(time.monotonic())
                 assert writer.execute(text("PRAGMA busy_timeout")).scalar() >= 5000  # kept
 
         thread = threading.Thread(target=write)
         thread.start()
-        time.sleep(0.2)
+        time.sleep(0.3)
+        releasing = time.monotonic()
         holder.commit()
-        released = time.monotonic()
         thread.join()
-    assert waited and 0.2 <= waited[0] < 0.2 + (time.monotonic() - released) + 0.05
+    assert acquired and releasing <= acquired[0] < releasing + 0.02
 
 
 @sqlite_only
