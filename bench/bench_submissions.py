@@ -210,8 +210,8 @@ def real_run(
     """The app unloaded with one browser, then under load with `clients` browsers, each time
     without the script and with it, on the same server; `sizes`: questionnaires to warm up with,
     under load and unloaded, per path. Unloaded first: a worker recycled after `max_requests`
-    renders and caches afresh, and the load's 8,000 requests recycle all five, which in the
-    short unloaded window would count five warm-ups against 60 questionnaires."""
+    renders and caches afresh, and the load's 8,700 requests recycle every worker, which in the
+    short unloaded window would count their warm-ups against 60 questionnaires."""
     warmup, loaded, single = sizes
     server = Server(url, out / "app").start()
     try:
