@@ -115,3 +115,28 @@ def test_the_scripts_submit_reads_its_thank_you_page_in_its_own_transaction(
     assert "Thank you" in response.get_json()["title"]
     assert seen.begins == 1 and seen.commits == 1
     assert len(seen.statements) <= 6, seen.statements
+
+
+def test_the_way_in_reads_no_catalogue_of_wtforms_from_disk(client, make, monkeypatch):
+    """Flask-WTF reads WTForms' own catalogue from disk once per request that translates one of
+    WTForms' messages, such as the label it makes for a field given none: the consent page, its
+    save, the language switch and the pages after them translate none."""
+    from babel import support
+
+    read = []
+    load = support.Translations.load
+
+    def counted(dirname=None, locales=None, domain=None):
+        if domain == "wtforms":
+            read.append(domain)
+        return load(dirname, locales, domain)
+
+    monkeypatch.setattr(support.Translations, "load", counted)
+    you = Respondent(client)
+    you.open(token_of(make.participant(make.workshop())))
+    assert you.answer("pre", "consent", PRE["consent"]).status_code == 302
+    assert you.answer("pre", "profile", PRE["profile"]).status_code == 302
+    switched = you.post("/q/language", {"language": "ur", "next": "/q/pre/trust"}, nav=None)
+    assert switched.status_code == 302
+    assert you.get("/q/pre/trust").status_code == 200 and 'lang="ur"' in you.html
+    assert read == []
