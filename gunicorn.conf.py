@@ -2,6 +2,9 @@
 
 import multiprocessing
 import os
+import re
+
+from gunicorn.config import ControlSocket
 
 bind = os.environ.get("BIND", "0.0.0.0:8000")
 # One worker per core and one spare: each worker runs `threads` requests at once, so a core
@@ -40,3 +43,15 @@ errorlog = "-"
 # Personal links carry a token in the path: this logger writes /s/[redacted] instead, and
 # escapes control characters, in the access and error logs (survey.redaction).
 logger_class = "survey.redaction.RedactingGunicornLogger"
+
+
+def on_starting(server) -> None:
+    """gunicorn's control socket (`gunicornc`) is one path per user by default, and a server that
+    starts takes it over from another on the same host (two servers side by side, an old version
+    and a new one): unless `--control-socket` names one, each server's is named after the
+    addresses it serves, beside gunicorn's own (e.g. ~/.gunicorn/survey-0.0.0.0_8000.ctl)."""
+    settings = server.cfg
+    if settings.control_socket == ControlSocket.default:
+        name = "survey-" + re.sub(r"[^\w.-]", "_", "+".join(settings.bind)) + ".ctl"
+        folder = os.path.dirname(settings.control_socket)
+        settings.set("control_socket", os.path.join(folder, name))

@@ -45,6 +45,7 @@ class Server:
         workers: int = WORKERS,
         threads: int | None = None,
         env: dict[str, str] | None = None,
+        control_socket: bool = False,
     ) -> None:
         self.database_url = database_url
         self.log_dir = Path(log_dir)
@@ -52,6 +53,7 @@ class Server:
         self.workers = workers
         self.threads = threads
         self.extra_env = env or {}
+        self.control_socket = control_socket
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.access_log = self.log_dir / "access.log"
@@ -87,7 +89,7 @@ class Server:
             "gunicorn",
             "-c",
             str(ROOT / "gunicorn.conf.py"),
-            "--no-control-socket",  # one per host by default: servers side by side would clash
+            *([] if self.control_socket else ["--no-control-socket"]),  # `gunicornc`: unused
             "--access-logfile",
             str(self.access_log),
             "--access-logformat",

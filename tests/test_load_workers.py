@@ -1,8 +1,13 @@
 """gunicorn as gunicorn.conf.py sets it up: a worker takes no more connections than it has room
-for (two per thread), so a worker whose threads are busy leaves new connections to the others."""
+for (two per thread), so a worker whose threads are busy leaves new connections to the others;
+servers side by side on one host each keep their own control socket."""
 
+import json
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -46,3 +51,39 @@ def test_a_busy_worker_leaves_new_connections_to_a_free_one(tmp_path):
     waited = [pid for pid, seconds in answers if seconds > HELD_SECONDS / 2]
     assert waited in ([], [held["pid"]]), answers
     assert {pid for pid, _seconds in answers} - set(waited) == workers - {held["pid"]}
+
+
+def _master_behind(socket: Path) -> int:
+    """The process id of the gunicorn master that answers on a control socket (`gunicornc`)."""
+    command = [Path(sys.executable).with_name("gunicornc"), "-s", socket, "-c", "show stats", "-j"]
+    answer = subprocess.run(command, capture_output=True, text=True, timeout=30, check=True)
+    return json.loads(answer.stdout)["pid"]
+
+
+def test_servers_side_by_side_each_keep_their_own_control_socket(tmp_path):
+    """gunicorn's default is one control socket per user: the last server to start took it from
+    the others, and the first to stop removed it. Each server's is named after its address."""
+    runtime = tmp_path / "run"  # where gunicorn puts control sockets ($XDG_RUNTIME_DIR)
+    runtime.mkdir(mode=0o700)
+    servers = [
+        Server(
+            "sqlite://",
+            tmp_path / name,
+            app="tests.pid_app:app",
+            workers=1,
+            env={"XDG_RUNTIME_DIR": str(runtime)},
+            control_socket=True,
+        )
+        for name in ("first", "second")
+    ]
+    sockets = [runtime / f"survey-127.0.0.1_{server.port}.ctl" for server in servers]
+    with servers[0], servers[1]:
+        deadline = time.monotonic() + 30  # the control socket opens after the workers start
+        while not all(path.exists() for path in sockets) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert sorted(runtime.iterdir()) == sorted(sockets)
+        for server, path in zip(servers, sockets, strict=True):
+            assert _master_behind(path) == server.process.pid
+        servers[0].stop()
+        assert not sockets[0].exists()
+        assert _master_behind(sockets[1]) == servers[1].process.pid
