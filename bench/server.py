@@ -89,7 +89,8 @@ class Server:
             "gunicorn",
             "-c",
             str(ROOT / "gunicorn.conf.py"),
-            *([] if self.control_socket else ["--no-control-socket"]),  # `gunicornc`: unused
+            # No control socket (`gunicornc`) unless asked for: nothing here uses one.
+            *([] if self.control_socket else ["--no-control-socket"]),
             "--access-logfile",
             str(self.access_log),
             "--access-logformat",
