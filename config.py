@@ -35,6 +35,9 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Said by every app: Flask-Limiter's one Limiter keeps the last app's setting as the default
+    # of the next, so an app made without limits would leave every later one without them.
+    RATELIMIT_ENABLED = True
     # Failed personal-link and join-code look-ups per address (one budget for both). Beyond it
     # unknown links get 429 while valid links still open (survey.respond.lookups).
     FAILED_LOOKUP_LIMIT = os.environ.get("FAILED_LOOKUP_LIMIT", "20 per 10 minutes")

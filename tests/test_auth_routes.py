@@ -1,12 +1,19 @@
 """Staff sign-in: audit, throttling and slow-down after failures, session rotation, next=."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
+from survey import create_app
 from survey.auth import routes, throttle
 from survey.extensions import db
 from survey.models import AuditEvent
 from tests.conftest import csrf_token, page_token, sign_in
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -54,6 +61,46 @@ def test_failures_are_slowed_down_after_the_first_few(app, make, client, pauses)
     for _ in range(6):
         sign_in(client, user, "wrong password", expect=None)
     assert pauses == [0.5, 1.0, 2.0, 2.0]  # none for failures 1-2, then doubling to the cap
+
+
+def test_an_app_without_limits_leaves_the_next_app_its_own(database_url, make, pauses):
+    email = make.user().email
+    for settings in ({"RATELIMIT_ENABLED": False}, {}):
+        other = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, **settings)
+        other.config.update(FAILED_LOGIN_LIMIT="1 per 15 minutes", LOGIN_SLOWDOWN_SECONDS=1)
+        with other.app_context():
+            client = other.test_client()
+            for attempt in range(4):
+                sign_in(client, f"guess{attempt}@example.org", "wrong", expect=None)
+            sign_in(client, email, make.PASSWORD, expect=429 if not settings else 302)
+            db.engine.dispose()
+    assert pauses == []  # none held back with the limiter off; with it, the second try is refused
+
+
+SIGN_IN_WITHOUT_LIMITS = """
+import sys
+from survey import create_app
+from tests import factories
+from tests.conftest import sign_in
+app = create_app("testing", SQLALCHEMY_DATABASE_URI=sys.argv[1], RATELIMIT_ENABLED=False)
+with app.app_context():
+    user = factories.user()
+    client = app.test_client()
+    sign_in(client, user, "wrong password", expect=200)
+    sign_in(client, user)
+"""
+
+
+def test_sign_in_works_in_a_process_whose_app_has_the_limiter_off(app, database_url):
+    # Flask-Limiter has no storage in such a process: the brakes must not ask it for counts.
+    done = subprocess.run(
+        [sys.executable, "-c", SIGN_IN_WITHOUT_LIMITS, database_url],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
 
 
 def test_too_many_failures_from_one_address_are_refused(app, make, client, pauses):

@@ -12,7 +12,8 @@ hosts share the work, so every host sees the same counts):
 - per address: each failure after the first few is answered more slowly, doubling up to a cap.
 
 Unknown e-mail addresses are counted like known ones, so the answers never reveal which
-accounts exist.
+accounts exist. With the limiter switched off (RATELIMIT_ENABLED = False) nothing is counted and
+no sign-in is held back, as with the failed look-ups of survey.respond.lookups.
 """
 
 import time
@@ -35,6 +36,8 @@ def _limit(setting: str) -> RateLimitItem:
 
 def account_blocked(email: str) -> bool:
     """Whether this address has used up its failed sign-ins to the account for the window."""
+    if not limiter.enabled:
+        return False
     limit = _limit("FAILED_LOGIN_ACCOUNT_LIMIT")
     return not limiter.limiter.test(limit, ACCOUNT_ADDRESS, email, client_address())
 
@@ -42,7 +45,9 @@ def account_blocked(email: str) -> bool:
 def account_pause(email: str) -> float:
     """Seconds every sign-in to the account waits, from any address: none until its failures
     pass the ceiling, then the longest pause."""
-    if limiter.limiter.test(_limit("FAILED_LOGIN_ACCOUNT_SLOWDOWN"), ACCOUNT, email):
+    if not limiter.enabled or limiter.limiter.test(
+        _limit("FAILED_LOGIN_ACCOUNT_SLOWDOWN"), ACCOUNT, email
+    ):
         return 0.0
     return current_app.config["LOGIN_SLOWDOWN_MAX_SECONDS"]
 
@@ -59,6 +64,8 @@ def failure_delay(failures: int) -> float:
 def note_failure(email: str) -> float:
     """Count a failed sign-in for the account, the account and address, and the address;
     return the pause it earns."""
+    if not limiter.enabled:
+        return 0.0
     address = client_address()
     limiter.limiter.hit(_limit("FAILED_LOGIN_ACCOUNT_LIMIT"), ACCOUNT_ADDRESS, email, address)
     limiter.limiter.hit(_limit("FAILED_LOGIN_ACCOUNT_SLOWDOWN"), ACCOUNT, email)
@@ -77,5 +84,7 @@ def slow_down(seconds: float) -> None:
 def forget_failures(email: str) -> None:
     """A successful sign-in clears the count of its account and address: it proves nothing
     about the other addresses, whose failures keep counting towards the slow-down."""
+    if not limiter.enabled:
+        return
     limit = _limit("FAILED_LOGIN_ACCOUNT_LIMIT")
     limiter.limiter.clear(limit, ACCOUNT_ADDRESS, email, client_address())
