@@ -4,6 +4,7 @@ process at a time (docs/operations.md, "Statistics kept in the database"); and
 `survey stats refresh`. On SQLite and PostgreSQL."""
 
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -86,6 +87,9 @@ def test_a_new_submission_shows_kept_results_marked_then_the_new_ones(
     # The page itself reads no responses: kept results, marked, while a thread recomputes.
     assert not any(FULL_READ in s or "answer.response_id" in s for s in seen.statements)
     assert UPDATING in updating and "before the newest responses" in updating
+    # When, on the workshop's clock (the factory's workshop is in Asia/Karachi, UTC+5).
+    local = computed_at.astimezone(ZoneInfo("Asia/Karachi")).strftime("%Y-%m-%d %H:%M PKT")
+    assert f"computed\n{local}, before" in updating
     assert findings(updating) == findings(before)
     assert funnel_count(updating) == 10  # counts are read live, never kept
     assert refreshes(app).started == started + 1

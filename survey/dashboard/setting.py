@@ -20,6 +20,7 @@ class Setting:
     workshop_id: int
     slug: str
     title: str
+    timezone: str  # the workshop's, for the times the pages give
     min_cell: int
     instrument: Instrument
     spec: AnalysisSpec
@@ -90,6 +91,7 @@ def setting_of(workshop: Workshop) -> Setting:
         workshop_id=workshop.id,
         slug=workshop.slug,
         title=workshop.title,
+        timezone=workshop.timezone,
         min_cell=workshop.min_cell,
         instrument=instrument,
         spec=analysis_spec(instrument, [w.code for w in workshop.waves], labels, workshop.min_cell),
