@@ -9,7 +9,9 @@ import random
 import pytest
 
 from bench.chromium import WEAK_NETWORK, answer_at_once, throttle
+from survey.extensions import db
 from survey.models import ResponseStatus
+from survey.organise.workshops import close_wave, open_wave
 from tests.browser_helpers import (
     CURRENT,
     answer_pre,
@@ -198,6 +200,30 @@ def test_unsent_saves_stay_on_the_device_and_are_sent_when_it_can(live_server, p
     assert ("trust_agenda", "") not in stored(person)
     page.unroute(SAVE_POSTS)
     page.evaluate("window.dispatchEvent(new Event('online'))")
+    settled(page)
+    assert stored(person)[("trust_agenda", "")] == 2
+
+
+def test_a_wave_closed_meanwhile_says_so_and_keeps_the_answers(live_server, page, ws, make):
+    person = make.participant(ws)
+    link = f"{live_server}/s/{token_of(person)}"
+    page.goto(link)
+    answer_pre(page, live_server, {k: PRE[k] for k in ("consent", "profile")})
+    settled(page)
+    close_wave(ws.wave("pre"))
+    db.session.commit()
+    answer_pre(page, live_server, {"trust": {**PRE["trust"], "trust_agenda": "2"}})
+    # The save is refused: the page a browser without the script gets, where the participant is.
+    page.wait_for_selector("h1:text-is('This questionnaire has closed')")
+    assert page.url == f"{live_server}/q/pre/overall"
+    assert "has closed: answers can no longer be given" in page.locator("main").inner_text()
+    assert ("trust_agenda", "") not in stored(person)
+    [kept] = queued(page).values()
+    assert ["trust_agenda", "2"] in kept["trust"]["fields"]
+    # Opened again (a mistake corrected), the link sends what the device kept.
+    open_wave(ws.wave("pre"))
+    db.session.commit()
+    page.goto(link)
     settled(page)
     assert stored(person)[("trust_agenda", "")] == 2
 

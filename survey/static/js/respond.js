@@ -396,7 +396,13 @@
       }
     } else if (kind === "submitted") {
       return leave(data);
-    } else if (kind === "closed" || kind === "not-saved" || kind === "session-ended") {
+    } else if (kind === "closed") {
+      // Nothing more can be saved: the page the server gives without the script says so in
+      // full. What is unsent stays on this device, sent if the wave opens again.
+      blocked = data.message || words.retry;
+      persist();
+      return location.reload();
+    } else if (kind === "not-saved" || kind === "session-ended") {
       blocked = data.message || words.retry;
     } else if (data.code >= 500 || data.code === 429 || !data.code) {
       return retryLater();
