@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import AuditEvent
-from survey.organise.workshops import set_contact
+from survey.organise.workshops import close_wave, set_contact
 from tests.conftest import csrf_token, sign_in
 from tests.respond_helpers import PRE, Respondent, token_of
 
@@ -93,6 +93,17 @@ def test_the_thank_you_page_gives_the_contact(app, ws, make, client):
     assert you.complete("pre", PRE).location == "/q/pre/thanks"
     html = you.get("/q/pre/thanks").get_data(as_text=True)
     assert "Contact the organisers" in html and "desk@example.org" in html
+
+
+def test_a_closed_wave_gives_the_contact_it_asks_to_use(app, ws, make, client):
+    person = make.participant(ws)
+    you = Respondent(client)
+    you.open(token_of(person))
+    close_wave(ws.wave("pre"))
+    db.session.commit()
+    html = you.get("/q/pre/consent").get_data(as_text=True)
+    assert "please contact the organisers" in html
+    assert "Contact the organisers" in html and 'href="mailto:desk@example.org"' in html
 
 
 def test_the_cards_give_the_contact(app, ws, make, client):

@@ -115,6 +115,7 @@ def window(opening: Opening, wave: Wave | None, instrument: Instrument | None, w
         opens=when(wave.opens_at) if wave and wave.opens_at else None,
         heading=heading(workshop, instrument, language),
         instrument=instrument,
+        workshop=workshop,
     )
 
 
