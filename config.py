@@ -38,6 +38,10 @@ class Config:
     # Said by every app: Flask-Limiter's one Limiter keeps the last app's setting as the default
     # of the next, so an app made without limits would leave every later one without them.
     RATELIMIT_ENABLED = True
+    # Redis unreachable: count in each process's memory until it answers again, rather than fail
+    # the request (survey.counters); and find out within a second (other storages ignore these).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
     # Failed personal-link and join-code look-ups per address (one budget for both). Beyond it
     # unknown links get 429 while valid links still open (survey.respond.lookups).
     FAILED_LOOKUP_LIMIT = os.environ.get("FAILED_LOOKUP_LIMIT", "20 per 10 minutes")

@@ -12,8 +12,8 @@ hosts share the work, so every host sees the same counts):
 - per address: each failure after the first few is answered more slowly, doubling up to a cap.
 
 Unknown e-mail addresses are counted like known ones, so the answers never reveal which
-accounts exist. With the limiter switched off (RATELIMIT_ENABLED = False) nothing is counted and
-no sign-in is held back, as with the failed look-ups of survey.respond.lookups.
+accounts exist. The counting itself (and what happens when the storage is unreachable, or the
+limiter switched off) is survey.counters'.
 """
 
 import time
@@ -21,7 +21,7 @@ import time
 from flask import current_app
 from limits import RateLimitItem, parse
 
-from survey.extensions import limiter
+from survey.counters import counted
 from survey.net import client_address
 
 ACCOUNT_ADDRESS = "login-failed-account-address"
@@ -36,18 +36,18 @@ def _limit(setting: str) -> RateLimitItem:
 
 def account_blocked(email: str) -> bool:
     """Whether this address has used up its failed sign-ins to the account for the window."""
-    if not limiter.enabled:
-        return False
     limit = _limit("FAILED_LOGIN_ACCOUNT_LIMIT")
-    return not limiter.limiter.test(limit, ACCOUNT_ADDRESS, email, client_address())
+    address = client_address()
+    return counted(
+        lambda limits: not limits.test(limit, ACCOUNT_ADDRESS, email, address), off=False
+    )
 
 
 def account_pause(email: str) -> float:
     """Seconds every sign-in to the account waits, from any address: none until its failures
     pass the ceiling, then the longest pause."""
-    if not limiter.enabled or limiter.limiter.test(
-        _limit("FAILED_LOGIN_ACCOUNT_SLOWDOWN"), ACCOUNT, email
-    ):
+    ceiling = _limit("FAILED_LOGIN_ACCOUNT_SLOWDOWN")
+    if counted(lambda limits: limits.test(ceiling, ACCOUNT, email), off=True):
         return 0.0
     return current_app.config["LOGIN_SLOWDOWN_MAX_SECONDS"]
 
@@ -64,14 +64,18 @@ def failure_delay(failures: int) -> float:
 def note_failure(email: str) -> float:
     """Count a failed sign-in for the account, the account and address, and the address;
     return the pause it earns."""
-    if not limiter.enabled:
-        return 0.0
     address = client_address()
-    limiter.limiter.hit(_limit("FAILED_LOGIN_ACCOUNT_LIMIT"), ACCOUNT_ADDRESS, email, address)
-    limiter.limiter.hit(_limit("FAILED_LOGIN_ACCOUNT_SLOWDOWN"), ACCOUNT, email)
+    account_address = _limit("FAILED_LOGIN_ACCOUNT_LIMIT")
+    account = _limit("FAILED_LOGIN_ACCOUNT_SLOWDOWN")
     address_limit = _limit("FAILED_LOGIN_LIMIT")
-    limiter.limiter.hit(address_limit, ADDRESS, address)
-    remaining = limiter.limiter.get_window_stats(address_limit, ADDRESS, address).remaining
+
+    def count(limits) -> int:
+        limits.hit(account_address, ACCOUNT_ADDRESS, email, address)
+        limits.hit(account, ACCOUNT, email)
+        limits.hit(address_limit, ADDRESS, address)
+        return limits.get_window_stats(address_limit, ADDRESS, address).remaining
+
+    remaining = counted(count, off=address_limit.amount)
     return failure_delay(address_limit.amount - remaining)
 
 
@@ -84,7 +88,6 @@ def slow_down(seconds: float) -> None:
 def forget_failures(email: str) -> None:
     """A successful sign-in clears the count of its account and address: it proves nothing
     about the other addresses, whose failures keep counting towards the slow-down."""
-    if not limiter.enabled:
-        return
     limit = _limit("FAILED_LOGIN_ACCOUNT_LIMIT")
-    limiter.limiter.clear(limit, ACCOUNT_ADDRESS, email, client_address())
+    address = client_address()
+    counted(lambda limits: limits.clear(limit, ACCOUNT_ADDRESS, email, address), off=None)

@@ -9,8 +9,9 @@ survey.tokens), not because of the limit, which keeps an address from hammering 
 with failures.
 
 Personal links, card codes and join codes share one budget per address, counted with
-Flask-Limiter's own storage and limit objects: in Redis when RATELIMIT_STORAGE_URI names it, so
-that every app host behind the load balancer sees the same count.
+Flask-Limiter's own storage and limit objects (survey.counters): in Redis when
+RATELIMIT_STORAGE_URI names it, so that every app host behind the load balancer sees the same
+count.
 """
 
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from flask import current_app
 from limits import parse_many
 from werkzeug.exceptions import TooManyRequests
 
-from survey.extensions import limiter
+from survey.counters import counted
 from survey.models import Group, Invitation
 from survey.net import client_address
 from survey.tokens import (
@@ -73,12 +74,10 @@ def _looked_up(find: Callable[[str], _Found], secret: str, invalid: type[Excepti
 
 def _count_failure() -> None:
     """Count a failed look-up against the client's address, refusing it beyond the limit."""
-    if not limiter.enabled:
-        return
     # The keys Flask-Limiter itself gives a shared limit, so the count is the one it keeps.
     prefix = current_app.config.get("RATELIMIT_KEY_PREFIX", "")
     keys = [key for key in (prefix, client_address(), SCOPE) if key]
     limits = parse_many(current_app.config["FAILED_LOOKUP_LIMIT"])
-    results = [limiter.limiter.hit(limit, *keys) for limit in limits]
+    results = counted(lambda counters: [counters.hit(limit, *keys) for limit in limits], off=[])
     if not all(results):
         raise TooManyFailedLookups
