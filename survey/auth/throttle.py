@@ -12,14 +12,15 @@ hosts share the work, so every host sees the same counts):
 - per address: each failure after the first few is answered more slowly, doubling up to a cap.
 
 Unknown e-mail addresses are counted like known ones, so the answers never reveal which
-accounts exist. The counting itself (and what happens when the storage is unreachable, or the
-limiter switched off) is survey.counters'.
+accounts exist. survey.counters says how they are counted when the storage cannot be reached or
+the limiter is switched off.
 """
 
 import time
 
 from flask import current_app
 from limits import RateLimitItem, parse
+from limits.strategies import RateLimiter
 
 from survey.counters import counted
 from survey.net import client_address
@@ -69,7 +70,7 @@ def note_failure(email: str) -> float:
     account = _limit("FAILED_LOGIN_ACCOUNT_SLOWDOWN")
     address_limit = _limit("FAILED_LOGIN_LIMIT")
 
-    def count(limits) -> int:
+    def count(limits: RateLimiter) -> int:
         limits.hit(account_address, ACCOUNT_ADDRESS, email, address)
         limits.hit(account, ACCOUNT, email)
         limits.hit(address_limit, ADDRESS, address)
