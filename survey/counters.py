@@ -38,3 +38,11 @@ def counted(count: Callable[[RateLimiter], Counted], *, off: Counted) -> Counted
         # requests switch back once the storage answers (tests/test_counters.py holds to it).
         limiter._storage_dead = True
         return count(limiter.limiter)
+
+
+def storage_state() -> str:
+    """Whether the counters' storage answers now: "ok", "unreachable" (each process counts in
+    its own memory meanwhile) or "off" (the limiter is switched off); for the health check."""
+    if not limiter.enabled:
+        return "off"
+    return "ok" if limiter.storage.check() else "unreachable"

@@ -11,7 +11,7 @@ from survey.redaction import redact
 def test_healthz_checks_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok"}
+    assert response.json == {"status": "ok", "database": "ok", "counters": "ok"}
 
 
 def test_home_page_explains_and_links_to_sign_in(client):

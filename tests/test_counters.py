@@ -98,6 +98,10 @@ def test_with_nothing_at_the_storage_sign_in_and_look_ups_still_answer(
         response = sign_in(client, email, "wrong password", expect=200)
         assert "not right" in response.get_data(as_text=True)
         sign_in(client, email, make.PASSWORD)
+        # The host still serves: its health check says so, and what is missing.
+        health = client.get("/healthz")
+        assert health.status_code == 200
+        assert health.json == {"status": "ok", "database": "ok", "counters": "unreachable"}
         db.engine.dispose()
     assert "rate-limit storage unreachable (ConnectionError)" in caplog.text
 
@@ -123,6 +127,7 @@ def test_the_counting_goes_back_to_redis_once_it_answers(database_url, back_to_n
             door.shut()
             sign_in(client, email, "wrong", address=address, expect=200)  # counted in memory
             assert failures_in_redis() == 1
+            assert client.get("/healthz").json["counters"] == "unreachable"
             door.open = True
             # Flask-Limiter looks for its storage again after one second, then two, four...
             deadline = time.monotonic() + 10
@@ -130,6 +135,7 @@ def test_the_counting_goes_back_to_redis_once_it_answers(database_url, back_to_n
                 time.sleep(0.5)
                 sign_in(client, email, "wrong", address=address, expect=None)
             assert failures_in_redis() > 1
+            assert client.get("/healthz").json["counters"] == "ok"
             db.engine.dispose()
     finally:
         door.close()
