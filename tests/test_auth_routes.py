@@ -73,6 +73,7 @@ def test_an_app_without_limits_leaves_the_next_app_its_own(database_url, make, p
             for attempt in range(4):
                 sign_in(client, f"guess{attempt}@example.org", "wrong", expect=None)
             sign_in(client, email, make.PASSWORD, expect=429 if not settings else 302)
+            db.session.remove()  # its connection back in the pool, which this closes
             db.engine.dispose()
     assert pauses == []  # none held back with the limiter off; with it, the second try is refused
 

@@ -102,6 +102,7 @@ def test_with_nothing_at_the_storage_sign_in_and_look_ups_still_answer(
         health = client.get("/healthz")
         assert health.status_code == 200
         assert health.json == {"status": "ok", "database": "ok", "counters": "unreachable"}
+        db.session.remove()  # its connection back in the pool, which this closes
         db.engine.dispose()
     assert "rate-limit storage unreachable (ConnectionError)" in caplog.text
 
@@ -136,6 +137,7 @@ def test_the_counting_goes_back_to_redis_once_it_answers(database_url, back_to_n
                 sign_in(client, email, "wrong", address=address, expect=None)
             assert failures_in_redis() > 1
             assert client.get("/healthz").json["counters"] == "ok"
+            db.session.remove()  # its connection back in the pool, which this closes
             db.engine.dispose()
     finally:
         door.close()
