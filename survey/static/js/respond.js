@@ -398,9 +398,8 @@
       return leave(data);
     } else if (kind === "closed") {
       // Nothing more can be saved: the page the server gives without the script says so in
-      // full. What is unsent stays on this device, sent if the wave opens again.
+      // full. What is unsent is already on this device (enqueue), sent if the wave opens again.
       blocked = data.message || words.retry;
-      persist();
       return location.reload();
     } else if (kind === "not-saved" || kind === "session-ended") {
       blocked = data.message || words.retry;
