@@ -1,10 +1,24 @@
 """A WSGI app for tests/test_load_workers.py, served by gunicorn as gunicorn.conf.py sets it up:
 every answer is the process id of the worker that gave it; /sleep?seconds=N first holds its
-thread for N seconds."""
+thread for N seconds. With PID_APP_TEARDOWNS set, each process whose interpreter is torn down
+at its exit (its `atexit` handlers run) writes its id on a line of that file."""
 
+import atexit
 import os
 import time
+from pathlib import Path
 from urllib.parse import parse_qs
+
+TEARDOWNS = os.environ.get("PID_APP_TEARDOWNS")
+
+
+def _torn_down() -> None:
+    with Path(TEARDOWNS).open("a") as teardowns:
+        teardowns.write(f"{os.getpid()}\n")
+
+
+if TEARDOWNS:
+    atexit.register(_torn_down)  # in the master, which preloads this; every worker inherits it
 
 
 def app(environ, start_response):

@@ -1,10 +1,13 @@
 """gunicorn as gunicorn.conf.py sets it up: a worker takes no more connections than it has room
 for (two per thread), so a worker whose threads are busy leaves new connections to the others;
-servers side by side on one host each keep their own control socket."""
+a worker replaced after its requests leaves without tearing its interpreter down, having
+logged every request; servers side by side on one host each keep their own control socket."""
 
 import json
+import runpy
 import subprocess
 import sys
+import textwrap
 import threading
 import time
 from pathlib import Path
@@ -18,6 +21,7 @@ from bench.server import Server
 pytestmark = pytest.mark.load
 
 HELD_SECONDS = 4
+CONFIGURATION = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
 
 
 def _pid_of(server: Server, path: str) -> int:
@@ -51,6 +55,58 @@ def test_a_busy_worker_leaves_new_connections_to_a_free_one(tmp_path):
     waited = [pid for pid, seconds in answers if seconds > HELD_SECONDS / 2]
     assert waited in ([], [held["pid"]]), answers
     assert {pid for pid, _seconds in answers} - set(waited) == workers - {held["pid"]}
+
+
+def test_a_worker_replaced_after_its_requests_leaves_at_once_having_logged_them(tmp_path):
+    teardowns = tmp_path / "teardowns"
+    env = {
+        "PID_APP_TEARDOWNS": str(teardowns),
+        "GUNICORN_CMD_ARGS": "--max-requests=10 --max-requests-jitter=0",
+    }
+    with Server("sqlite://", tmp_path, app="tests.pid_app:app", workers=1, env=env) as server:
+        pids = [_pid_of(server, f"/pid?n={n}") for n in range(35)]
+        master = server.process.pid
+        time.sleep(0.5)  # the last worker replaced has been reaped
+        errors = server.error_log.read_text()
+    assert len(set(pids)) >= 3, pids  # replaced at least twice
+    logged = [line for line in server.access_log.read_text().splitlines() if "/pid" in line]
+    assert len(logged) == 35  # every request in the access log: the logs were flushed
+    assert "exited with code" not in errors  # each left with code 0
+    # No worker ran the teardown (the master did, when the server stopped).
+    assert set(map(int, teardowns.read_text().split())) == {master}
+
+
+@pytest.mark.parametrize(("code", "torn_down"), [(0, False), (3, True)])
+def test_only_a_worker_ending_normally_skips_the_teardown(code, torn_down, tmp_path):
+    """A worker that failed to boot exits with a code the master acts on: it goes on as usual."""
+    worker = textwrap.dedent(
+        f"""
+        import atexit, runpy, sys
+        worker_exit = runpy.run_path({str(CONFIGURATION)!r})["worker_exit"]
+        atexit.register(print, "torn down")
+        try:
+            sys.exit({code})
+        finally:
+            worker_exit(None, None)
+        """
+    )
+    ended = subprocess.run(
+        [sys.executable, "-c", worker], capture_output=True, text=True, timeout=60
+    )
+    assert ended.returncode == code, ended.stderr
+    assert ("torn down" in ended.stdout) is torn_down
+
+
+def test_a_worker_is_forked_with_the_masters_objects_frozen():
+    """The collector of a worker never walks what the master built before the fork."""
+    import gc
+
+    pre_fork = runpy.run_path(str(CONFIGURATION))["pre_fork"]
+    try:
+        pre_fork(None, None)
+        assert gc.get_freeze_count() > 1000
+    finally:
+        gc.unfreeze()
 
 
 def _master_behind(socket: Path) -> int:
