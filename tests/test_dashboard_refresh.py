@@ -89,7 +89,7 @@ def test_a_new_submission_shows_kept_results_marked_then_the_new_ones(
     assert UPDATING in updating and "before the newest responses" in updating
     # When, on the workshop's clock (the factory's workshop is in Asia/Karachi, UTC+5).
     local = computed_at.astimezone(ZoneInfo("Asia/Karachi")).strftime("%Y-%m-%d %H:%M PKT")
-    assert f"computed\n{local}, before" in updating
+    assert f'computed\n<span class="when">{local}</span>, before' in updating
     assert findings(updating) == findings(before)
     assert funnel_count(updating) == 10  # counts are read live, never kept
     assert refreshes(app).started == started + 1
