@@ -3,6 +3,7 @@ for (two per thread), so a worker whose threads are busy leaves new connections 
 a worker replaced after its requests leaves without tearing its interpreter down, having
 logged every request; servers side by side on one host each keep their own control socket."""
 
+import gc
 import json
 import runpy
 import subprocess
@@ -77,7 +78,7 @@ def test_a_worker_replaced_after_its_requests_leaves_at_once_having_logged_them(
 
 
 @pytest.mark.parametrize(("code", "torn_down"), [(0, False), (3, True)])
-def test_only_a_worker_ending_normally_skips_the_teardown(code, torn_down, tmp_path):
+def test_only_a_worker_ending_normally_skips_the_teardown(code, torn_down):
     """A worker that failed to boot exits with a code the master acts on: it goes on as usual."""
     worker = textwrap.dedent(
         f"""
@@ -99,8 +100,6 @@ def test_only_a_worker_ending_normally_skips_the_teardown(code, torn_down, tmp_p
 
 def test_a_worker_is_forked_with_the_masters_objects_frozen():
     """The collector of a worker never walks what the master built before the fork."""
-    import gc
-
     pre_fork = runpy.run_path(str(CONFIGURATION))["pre_fork"]
     try:
         pre_fork(None, None)
