@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 python=${PYTHON:-python}
 scripts=("$@")
 if [ ${#scripts[@]} -eq 0 ]; then
-  scripts=(bench_submissions bench_weak_network bench_exports bench_dashboard bench_page_weight)
+  scripts=(bench_submissions bench_request_costs bench_weak_network bench_exports bench_dashboard
+    bench_page_weight)
 fi
 echo "== $(date -u +%FT%TZ) on $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB"
 echo "== $($python --version), SQLite $($python -c 'import sqlite3; print(sqlite3.sqlite_version)'), $(psql -h 127.0.0.1 -U postgres -tAc 'SHOW server_version' postgres | cut -d' ' -f1 | sed 's/^/PostgreSQL /'), sqlite3 tool $(sqlite3 --version | cut -d' ' -f1), $(${SURVEY_CHROMIUM:-/usr/bin/chromium} --version 2>/dev/null | head -1)"

@@ -46,8 +46,10 @@ class Server:
         threads: int | None = None,
         env: dict[str, str] | None = None,
         control_socket: bool = False,
+        config: Path = ROOT / "gunicorn.conf.py",
     ) -> None:
         self.database_url = database_url
+        self.config = config
         self.log_dir = Path(log_dir)
         self.app = app
         self.workers = workers
@@ -88,7 +90,7 @@ class Server:
             "-m",
             "gunicorn",
             "-c",
-            str(ROOT / "gunicorn.conf.py"),
+            str(self.config),
             # No control socket (`gunicornc`) unless asked for: nothing here uses one.
             *([] if self.control_socket else ["--no-control-socket"]),
             "--access-logfile",
