@@ -9,8 +9,6 @@ import sys
 
 from gunicorn.config import ControlSocket
 
-from survey.accepting import wake_one_worker
-
 bind = os.environ.get("BIND", "0.0.0.0:8000")
 # One worker per core and one spare: each worker runs `threads` requests at once, so a core
 # never waits for a worker (the "2 × cores + 1" rule is for workers of one request each). Every
@@ -70,12 +68,6 @@ def pre_fork(server, worker) -> None:
     that took 120-150 ms inside a participant's request take under 10 ms, and no longer write
     to the pages those objects share with the master (docs/benchmarks.md, "Found on the way")."""
     gc.freeze()
-
-
-def post_worker_init(worker) -> None:
-    """Each new connection wakes one of the waiting workers, not all of them
-    (survey.accepting)."""
-    wake_one_worker(worker)
 
 
 def worker_exit(server, worker) -> None:

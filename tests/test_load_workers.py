@@ -1,8 +1,7 @@
-"""gunicorn as gunicorn.conf.py sets it up: a new connection wakes one waiting worker, not all
-of them; a worker takes no more connections than it has room for (two per thread), so a worker
-whose threads are busy leaves new connections to the others; a worker replaced after its
-requests leaves without tearing its interpreter down, having logged every request; servers side
-by side on one host each keep their own control socket."""
+"""gunicorn as gunicorn.conf.py sets it up: a worker takes no more connections than it has room
+for (two per thread), so a worker whose threads are busy leaves new connections to the others;
+a worker replaced after its requests leaves without tearing its interpreter down, having
+logged every request; servers side by side on one host each keep their own control socket."""
 
 import gc
 import json
@@ -33,35 +32,6 @@ def _pid_of(server: Server, path: str) -> int:
         return int(browser.get(path).body)
     finally:
         browser.close()
-
-
-def _wakes(pid: int) -> int:
-    """How often a worker's main thread, which waits for new connections, has been woken."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("voluntary_ctxt_switches:"):
-            return int(line.split()[1])
-    raise AssertionError(f"no context switches in /proc/{pid}/status")
-
-
-def test_a_new_connection_wakes_one_waiting_worker(tmp_path):
-    """Woken for every connection, each worker wakes at least once for each of the 200 here,
-    served by it or not; woken one at a time, a worker wakes about twice per request it serves
-    (the connection, its answer) and not for the others' (survey.accepting)."""
-    connections = 200
-    with Server("sqlite://", tmp_path, app="tests.pid_app:app", workers=3) as server:
-        time.sleep(0.5)  # every worker waiting
-        workers = server.worker_pids()
-        before = {pid: _wakes(pid) for pid in workers}
-        served = dict.fromkeys(workers, 0)
-        for _ in range(connections):
-            served[_pid_of(server, "/pid")] += 1
-        woken = {pid: _wakes(pid) - before[pid] for pid in workers}
-    # The worker that served the fewest (none, or nearly, when woken one at a time: the first
-    # worker waiting takes each connection): its wakes beyond two per request it served are
-    # those for the connections the others took.
-    fewest = min(workers, key=served.get)
-    others = woken[fewest] - 2 * served[fewest]
-    assert others < (connections - served[fewest]) / 2, (served, woken)
 
 
 def test_a_busy_worker_leaves_new_connections_to_a_free_one(tmp_path):
