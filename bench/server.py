@@ -34,7 +34,8 @@ def free_port() -> int:
 
 
 class Server:
-    """A gunicorn master and its workers, started with gunicorn.conf.py in a process group."""
+    """A gunicorn master and its workers, started with gunicorn.conf.py (or the configuration
+    given, for a baseline) in a process group."""
 
     def __init__(
         self,
