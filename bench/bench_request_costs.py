@@ -12,8 +12,8 @@ cost of a request that does almost nothing.
 
 A worker replaced: gunicorn with one worker and no `max_requests`, one client answering on the
 script's path; a questionnaire's CPU in a warm worker, then, three times, the worker is told to
-stop (SIGTERM, as after `max_requests`): the CPU it spends ending (read from the master's
-children's time once it is reaped, less what it had used before) and the CPU of the first
+stop (SIGTERM, as after `max_requests`): the CPU the server spends while it ends (bench.server
+counts an exited worker's time from the master's once it is reaped) and the CPU of the first
 questionnaire in the worker that replaces it. CPU from /proc, to the kernel's tick (10 ms).
 """
 
@@ -167,27 +167,21 @@ def replaced_workers(url: str, config: Path, name: str, replacements: int) -> li
         exits, firsts = [], []
         for _ in range(replacements):
             worker = server.worker_pids()[0]
-            before = _ticks(server.process.pid, children=True)
-            used = _ticks(worker)
+            since = server.cpu_snapshot()
             os.kill(worker, signal.SIGTERM)
             deadline = time.monotonic() + 30
             while server.worker_pids() in ([], [worker]) and time.monotonic() < deadline:
                 time.sleep(0.02)
             time.sleep(1.0)  # the old worker reaped, the new one waiting
-            exits.append(_ticks(server.process.pid, children=True) - before - used)
+            # What the old worker used after the snapshot (its exit), with the master's and
+            # the new worker's time meanwhile (a new worker idles at about nothing).
+            exits.append(1000 * server.cpu_since(since))
             since = server.cpu_snapshot()
             questionnaire()
             firsts.append(1000 * server.cpu_since(since))
             for _ in range(3):
                 questionnaire()
     return [name, warm, statistics.median(exits), statistics.median(firsts)]
-
-
-def _ticks(pid: int, *, children: bool = False) -> float:
-    """Milliseconds of CPU a process used (or, with `children`, its reaped children)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    first = 13 if children else 11  # cutime, cstime or utime, stime
-    return 1000 * (int(fields[first]) + int(fields[first + 1])) / os.sysconf("SC_CLK_TCK")
 
 
 def main(argv: list[str] | None = None) -> int:
