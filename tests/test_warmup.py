@@ -1,10 +1,12 @@
-"""The served app is warmed before it serves (wsgi.py): every template compiled and every
-language's catalogue read, with no connection opened, since gunicorn forks its workers from it."""
+"""The served app is warmed before it serves (wsgi.py): every template compiled, every
+language's catalogue read and every language named in each other, with no connection opened,
+since gunicorn forks its workers from it."""
 
 from sqlalchemy import event
 
 from survey import create_app
 from survey.extensions import babel, db
+from survey.i18n import language_name
 from survey.warmup import warm
 
 
@@ -15,6 +17,7 @@ def test_a_warmed_app_compiles_nothing_on_its_first_pages(database_url, monkeypa
         domain = babel.domain_instance
         monkeypatch.setattr(domain, "cache", {})
         event.listen(db.engine, "connect", lambda *args: connections.append(args))
+    language_name.cache_clear()
 
     warm(app)
 
@@ -27,6 +30,8 @@ def test_a_warmed_app_compiles_nothing_on_its_first_pages(database_url, monkeypa
     assert {name for _loader, name in environment.cache} == set(environment.list_templates())
     catalogues = {language for language, _domain in domain.cache}
     assert catalogues == set(app.config["LANGUAGES"])
+    # The language switch's names (Babel's locale data) are looked up before the fork too.
+    assert language_name.cache_info().currsize == len(app.config["LANGUAGES"]) ** 2
 
     def compile_again(*args, **kwargs):
         raise AssertionError("a template was compiled after the warm-up")
