@@ -74,3 +74,18 @@ def test_the_audit_page_shows_readable_details(app, client, make):
 
     html = client.get("/admin/audit").get_data(as_text=True)
     assert "labels: yes" in html and "labels: True" not in html and "rows: 3" in html
+
+
+def test_the_audit_pager_keeps_the_filters_only(app, client, make, monkeypatch):
+    admin = make.user(admin=True)
+    for n in range(4):
+        record("test.event", actor=admin, detail={"n": n})
+    db.session.commit()
+    monkeypatch.setattr(audit_log, "PAGE_SIZE", 2)
+    sign_in(client, admin)
+    for stray in ("endpoint=x", "slug=y", "_external=1", "colour=red"):
+        reply = client.get(f"/admin/audit?action=test.event&page=2&{stray}")
+        assert reply.status_code == 200
+        html = reply.get_data(as_text=True)
+        assert stray.split("=")[0] + "=" not in html
+        assert "action=test.event" in html.split(">Newer<")[0].rsplit("<a", 1)[1]

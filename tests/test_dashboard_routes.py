@@ -206,6 +206,13 @@ def test_free_text_comes_a_page_at_a_time(client, make, workshop, monkeypatch):
     assert "question=takeaway_text" in html.split('rel="next"')[0].rsplit("<a", 1)[1]
     for bad in ("abc", "-4", "0", "9" * 40):
         assert client.get(url(workshop, f"/text?page={bad}")).status_code == 200
+    # Only the filters go on to the pager's links: a stray argument named like url_for's own
+    # (slug, endpoint) or unknown to the form is left out, not a 500.
+    for stray in ("slug=other", "endpoint=x", "_anchor=x", "colour=red"):
+        reply = client.get(url(workshop, f"/text?question=takeaway_text&page=2&{stray}"))
+        assert reply.status_code == 200
+        html = reply.get_data(as_text=True)
+        assert stray.split("=")[0] + "=" not in html and "question=takeaway_text&amp;page=3" in html
 
 
 def test_free_text_follows_new_submissions(client, make, workshop):

@@ -165,7 +165,7 @@ def audit():
         }
     page = request.args.get("page", 1, type=int) or 1
     result = audit_events(**filters, page=page)
-    query = {k: v for k, v in request.args.items() if k != "page" and v}
+    query = {k: v for k, v in request.args.items() if k in form and v}  # the filters only
     return render_template(
         "admin/audit.html", form=form, result=result, query=query, readable=readable_detail
     )

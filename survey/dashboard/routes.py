@@ -191,7 +191,9 @@ def text(workshop: Workshop):
         page=number,
         per_page=TEXT_PAGE,
     )
-    args = {key: value for key, value in request.args.items() if key != "page"}
+    # Only the form's own filters go on to the pager's addresses (a stray `slug=` or `endpoint=`
+    # in the query string would clash with url_for's own arguments).
+    args = {key: value for key, value in request.args.items() if key in form and value}
     pager = text_pager(
         number,
         page_count(blocks, TEXT_PAGE),
