@@ -1,6 +1,9 @@
 """Security at the door: requests carrying a NUL character are refused, ids in paths are
 bounded, and every response gets security headers, with a Content-Security-Policy that allows
-no inline script (every script is a file served by the app itself)."""
+no inline script (every script is a file served by the app itself). Where a page is sent back
+to after a form (`next=`), only a path of this site is taken (local_path)."""
+
+from urllib.parse import urlsplit
 
 from flask import Flask, g, request
 from werkzeug.exceptions import BadRequest
@@ -29,6 +32,17 @@ CSP = {
     "form-action": "'self'",
     "frame-ancestors": "'none'",
 }
+
+
+def local_path(target: str | None) -> str | None:
+    """`target` if it is a path of this site; None for another host, a scheme, a
+    protocol-relative URL, a backslash or a control character (which no redirect may carry)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target
 
 
 def relax_style_src(value: str) -> None:

@@ -573,10 +573,14 @@ def test_switching_language_on_a_question_page_saves_its_answers(you, person):
     assert response_of(person).language == "ur"
 
 
-def test_an_outside_redirect_is_never_followed(you):
+@pytest.mark.parametrize(
+    "target",
+    ["//evil.example/", "https://evil.example/q/", "/q/\\evil", "/q/\r\nX-Injected: 1", "/q/\x7f"],
+)
+def test_an_outside_redirect_is_never_followed(you, target):
     you.get("/q/pre/consent")
-    response = you.post("/q/language", {"language": "fr", "next": "//evil.example/"}, nav=None)
-    assert response.location == "/q/"
+    response = you.post("/q/language", {"language": "fr", "next": target}, nav=None)
+    assert response.status_code == 302 and response.location == "/q/"
 
 
 # --------------------------------------------------------------------------- preview

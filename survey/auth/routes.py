@@ -1,7 +1,5 @@
 """Staff sign-in and sign-out."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -12,6 +10,7 @@ from survey.auth.forms import LoginForm
 from survey.auth.sessions import end_session, start_session
 from survey.auth.users import authenticate, normalise_email
 from survey.extensions import db, limiter
+from survey.security import local_path
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -34,7 +33,7 @@ def _failed_sign_in(response) -> bool:
 )
 def login():
     if request.method == "GET" and current_user.is_authenticated:
-        return redirect(_safe_next(request.args.get("next")) or url_for("organise.home"))
+        return redirect(local_path(request.args.get("next")) or url_for("organise.home"))
     form = LoginForm()
     if form.validate_on_submit():
         email = normalise_email(form.email.data)
@@ -57,7 +56,7 @@ def login():
             start_session(user)
             record("auth.login", actor=user)
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")) or url_for("organise.home"))
+            return redirect(local_path(request.args.get("next")) or url_for("organise.home"))
     return render_template("auth/login.html", form=form)
 
 
@@ -84,15 +83,3 @@ def alive():
 def _loggable(email: str) -> str:
     # People type their password into the e-mail field now and then: keep it out of the log.
     return email if "@" in email else "(not an e-mail address)"
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only a local path: never another host, scheme or protocol-relative URL."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
-        return None
-    return target

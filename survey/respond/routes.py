@@ -11,8 +11,6 @@ which carries no secret.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, current_app, redirect, request, session, url_for
 from flask_babel import gettext as _
 
@@ -39,6 +37,7 @@ from survey.respond.visits import (
     resume_step,
     session_participant,
 )
+from survey.security import local_path
 from survey.tokens import InvitationInvalid, JoinCodeInvalid
 
 bp = Blueprint("respond", __name__)
@@ -137,10 +136,8 @@ def switch_language():
 def _local_path(target: str | None) -> str | None:
     """Only a path of this site's participant pages, never another host; of the card codes'
     addresses only the form at /c (a code's own address is never one to come back to)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
+    target = local_path(target)
+    if target is None:
         return None
     if target != "/c" and not target.startswith(("/q/", "/join/", "/privacy", "/workshops/")):
         return None
