@@ -71,7 +71,10 @@ def document():
 
 def write(tmp_path, document, name="bad.yaml"):
     path = tmp_path / name
-    path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), "utf-8")
+    if name.endswith(".json"):
+        path.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
+    else:
+        path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), "utf-8")
     return path
 
 
@@ -544,6 +547,23 @@ def test_yaml_aliases_are_refused_before_they_expand(tmp_path):
     assert caught.value.problems == [
         "bomb.yaml: line 4, column 10: an alias (*l0) is not allowed: write the value out"
     ]
+
+
+def nested(levels: int) -> list:
+    value: list = ["deep"]
+    for _ in range(levels - 1):
+        value = [value]
+    return value
+
+
+def test_metadata_may_nest_but_not_without_end(tmp_path, document):
+    document["metadata"]["notes"] = nested(30)  # 32 levels with the document and metadata
+    assert load_instrument(write(tmp_path, document, "fine.yaml")).definition["metadata"]
+    document["metadata"]["notes"] = nested(31)
+    for name in ("bad.yaml", "bad.json"):
+        assert problems_of(tmp_path, document, name) == [
+            f"{name}: lists and mappings are nested more than 32 levels deep"
+        ]
 
 
 def test_a_document_that_is_not_a_mapping(tmp_path):

@@ -490,6 +490,25 @@ def test_bad_cells_are_named_all_at_once_in_workbook_order():
     ]
 
 
+def test_metadata_nested_too_deep_is_named_at_its_cell():
+    sheets = authored()
+    deep_path = ".".join(f"k{n}" for n in range(40))
+    sheets["metadata"] = [
+        {"path": "fine", "json": "[" * 20 + "1" + "]" * 20},
+        {"path": "deep", "json": "[" * 5000 + "]" * 5000},
+        {"path": "deeper", "json": "[" * 40 + "]" * 40},
+        {"path": deep_path, "value": "x"},
+    ]
+    too_deep = "lists and mappings are nested more than 32 levels deep"
+    assert problems(sheets) == [
+        f"mine.xlsx: metadata, row 3, column B (json): {too_deep}",
+        f"mine.xlsx: metadata, row 4, column B (json): {too_deep}",
+        f"mine.xlsx: metadata, row 5, column A (path): {too_deep}",
+    ]
+    del sheets["metadata"][1:]
+    assert read(sheets)["metadata"]["fine"][0][0][0] == [[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]
+
+
 def test_a_text_that_looks_like_a_formula_stays_text(tmp_path):
     definition = copy.deepcopy(shipped_instrument(SHIPPED).definition)
     definition["pages"][1]["questions"][0]["texts"]["en"] = '=HYPERLINK("http://example.org")'

@@ -140,6 +140,21 @@ def test_a_yaml_file_with_aliases_is_refused_at_once(app, admin, client):
     assert InstrumentVersion.query.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("[" * 5000 + "]" * 5000, "deep.yaml"),
+        ("[" * 5000 + "]" * 5000, "deep.json"),
+        ('{"a":' * 5000 + "1" + "}" * 5000, "deep.json"),
+    ],
+)
+def test_a_file_nested_too_deep_is_refused(app, admin, client, text, name):
+    response = upload(client, text.encode(), name)
+    assert response.status_code == 422
+    assert "nested more than 32 levels deep" in response.get_data(as_text=True)
+    assert InstrumentVersion.query.count() == 0
+
+
 def test_an_upload_larger_than_the_limit_is_refused(app, admin, client):
     app.config["MAX_CONTENT_LENGTH"] = 1024
     response = upload(client, b"x" * 4096, "big.yaml")

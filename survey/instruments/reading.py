@@ -1,7 +1,8 @@
 """Reading instrument files into plain documents, and reading a document that may be broken.
 
 YAML is read safely and strictly: a repeated key is an error and dates stay text (they would
-not survive the JSON copy stored in the database). JSON files are read as JSON.
+not survive the JSON copy stored in the database). JSON files are read as JSON. Either is refused
+when nested deeper than any questionnaire needs (MAX_NESTING), before anything walks it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,11 @@ from typing import Any
 import yaml
 
 from survey.instruments.problems import InstrumentError
+
+# Lists and mappings inside each other: the shipped questionnaire needs 8 levels. Deeper
+# documents are refused, since each later step (checks, copies) walks them recursively.
+MAX_NESTING = 32
+TOO_DEEP = f"lists and mappings are nested more than {MAX_NESTING} levels deep"
 
 
 class _DocumentLoader(yaml.SafeLoader):
@@ -59,8 +65,12 @@ def parse_document(text: str, source: str, *, json_syntax: bool) -> Any:
     """The document in a file's text; InstrumentError naming the line when it cannot be read."""
     try:
         if json_syntax:
-            return json.loads(text, object_pairs_hook=_unique_keys)
-        return yaml.load(text, Loader=_DocumentLoader)  # noqa: S506 (a SafeLoader subclass)
+            document = json.loads(text, object_pairs_hook=_unique_keys)
+        else:
+            document = yaml.load(text, Loader=_DocumentLoader)  # noqa: S506 (a SafeLoader subclass)
+        if not nested_too_deep(document):
+            return document
+        problem = TOO_DEEP
     except json.JSONDecodeError as exc:
         problem = f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
     except yaml.MarkedYAMLError as exc:
@@ -69,7 +79,38 @@ def parse_document(text: str, source: str, *, json_syntax: bool) -> Any:
         problem = f"{where}{exc.problem}"
     except (yaml.YAMLError, ValueError) as exc:
         problem = str(exc)
+    except RecursionError:
+        problem = TOO_DEEP
     raise InstrumentError([f"{source}: {problem}"])
+
+
+def json_value(text: str) -> Any:
+    """The JSON value written in `text` (a workbook's cell); ValueError saying what is wrong."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not JSON: {exc}") from None
+    except RecursionError:
+        raise ValueError(TOO_DEEP) from None
+    if nested_too_deep(value):
+        raise ValueError(TOO_DEEP)
+    return value
+
+
+def nested_too_deep(value: Any) -> bool:
+    """Whether lists and mappings in `value` go more than MAX_NESTING levels deep (walked
+    without recursion)."""
+    level = [value]
+    for _ in range(MAX_NESTING):
+        level = [
+            child
+            for item in level
+            if isinstance(item, (dict, list))
+            for child in (item.values() if isinstance(item, dict) else item)
+        ]
+        if not level:
+            return False
+    return any(isinstance(item, (dict, list)) for item in level)
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import TYPE_CHECKING, Any
 
 from survey.instruments.kinds.values import DocPath
+from survey.instruments.reading import MAX_NESTING, TOO_DEEP, json_value
 from survey.instruments.xlsform.sheets import ANALYSIS, METADATA
 from survey.instruments.xlsform.workbook import Row
 
@@ -38,11 +38,14 @@ def _nested(reading: WorkbookReading, sheet_name: str, column: str, key: str) ->
         for name, index in _PATH_PART.findall(raw):
             parts.append(name if name else int(index))
         value = row.value("value")
+        if len(parts) > MAX_NESTING:
+            reading.report(row.place(column), TOO_DEEP)
+            continue
         if (written := row.text("json")) is not None:
             try:
-                value = json.loads(written)
+                value = json_value(written)
             except ValueError as error:
-                reading.report(row.place("json"), f"not JSON: {error}")
+                reading.report(row.place("json"), str(error))
                 continue
         if "".join(str(part) for part in parts) != raw.replace(".", "").replace("[", "").replace(
             "]", ""
