@@ -11,6 +11,16 @@ from collections.abc import Iterator
 _ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 
 
+_SPACES = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    """The text on one line: every run of spaces, line breaks and control characters becomes
+    one space (a label within one line of a syntax file's command, an e-mail's subject, a
+    title typed in a one-line field)."""
+    return _SPACES.sub(" ", text).strip()
+
+
 def western_digits(text: str) -> str:
     """Map the decimal digits of any script (Urdu ۰–۹, Arabic-Indic ٠–٩, ...) to 0–9."""
     return "".join(

@@ -1,8 +1,9 @@
 """The wide file's data dictionary: what the SPSS, Stata and R syntax files declare."""
 
-from survey.exports.dictionary import DeclaredVariable, clipped, declared_variables, one_line
+from survey.exports.dictionary import DeclaredVariable, clipped, declared_variables
 from survey.exports.queries import export_spec
 from survey.exports.wide import wide_header
+from survey.text import one_line
 
 
 def test_every_column_of_the_wide_file_is_declared_in_order(app, make):

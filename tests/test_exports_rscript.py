@@ -7,8 +7,8 @@ import subprocess
 
 import pytest
 
-from survey.exports.dictionary import one_line
 from survey.exports.rscript import quoted, r_syntax
+from survey.text import one_line
 from tests import exports_data
 
 RSCRIPT = shutil.which("Rscript")

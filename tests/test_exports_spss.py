@@ -9,10 +9,11 @@ import subprocess
 
 import pytest
 
-from survey.exports.dictionary import clipped, one_line
+from survey.exports.dictionary import clipped
 from survey.exports.queries import export_spec
 from survey.exports.spss import VALUE_LABEL_BYTES, VARIABLE_LABEL_BYTES, quoted, spss_syntax
 from survey.exports.wide import wide_header
+from survey.text import one_line
 from tests import exports_data
 
 PSPP = shutil.which("pspp")

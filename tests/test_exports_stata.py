@@ -3,10 +3,10 @@ labels per coded variable, the missing code, and labels that Stata can neither e
 
 import re
 
-from survey.exports.dictionary import one_line
 from survey.exports.queries import export_spec
 from survey.exports.stata import quoted, stata_names, stata_syntax
 from survey.exports.wide import wide_header
+from survey.text import one_line
 from tests import exports_data
 
 #: A Stata double-quoted string: no double quote inside.

@@ -164,6 +164,40 @@ def test_a_refused_recipient_is_recorded_and_the_others_are_sent(app, smtp_serve
     assert (row.status, row.attempts, row.reply) == (MessageStatus.SENT, 2, None)
 
 
+def test_a_title_with_a_line_break_goes_into_a_one_line_subject(app, smtp_server, make):
+    # A browser sends none, but a title stored before its form made it one line, or a wave's
+    # title in an instrument, must not forge a header nor stop the batch.
+    ws = make.workshop(title="Islamabad\r\nBcc: evil@example.net")
+    make.participant(ws, email="ana@example.org")
+    result = _invite(ws)
+    assert result.counts() == "sent 1, failed 0, skipped 0"
+    ((recipients, message),) = smtp_server.messages
+    assert recipients == ["ana@example.org"] and message["Bcc"] is None
+    assert message["Subject"] == "Islamabad Bcc: evil@example.net: Before the workshop"
+
+
+def test_a_message_that_cannot_be_written_fails_for_good_and_the_others_go(
+    app, smtp_server, make, monkeypatch
+):
+    ws = make.workshop()
+    make.participant(ws, email="ana@example.org")
+    bad = make.participant(ws, email="bo@example.org")
+    built = smtp.build_email
+
+    def broken_subject(message, to, **options):
+        email = built(message, to, **options)
+        if to == "bo@example.org":
+            email.subject = "line\nbreak"  # what mail's own checks refuse when it is sent
+        return email
+
+    monkeypatch.setattr(smtp, "build_email", broken_subject)
+    result = _invite(ws)
+    assert result.counts() == "sent 1, failed 1, skipped 0"
+    row = db.session.scalar(select(MailMessage).where(MailMessage.participant_id == bad.id))
+    assert (row.status, row.permanent) == (MessageStatus.FAILED, True)
+    assert row.reply.startswith("not sent: ") and "newline" in row.reply
+
+
 def test_a_temporary_refusal_is_tried_again_by_the_next_batch(app, smtp_server, make):
     ws = make.workshop()
     make.participant(ws, email="busy@example.org")

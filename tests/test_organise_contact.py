@@ -45,6 +45,19 @@ def test_organisers_edit_the_contact(app, make, client):
     assert "Desk · desk@example.org" in page
 
 
+def test_the_contact_name_and_group_labels_keep_one_line(app, make, client):
+    ws = make.workshop("islamabad")
+    sign_in(client, make.user(grants={ws: "organiser"}))
+    assert _contact_form(client, ws, contact_name="Desk\r\nBcc: x@example.org").status_code == 302
+    url = f"/workshops/{ws.slug}/groups"
+    page = client.get(url).get_data(as_text=True)
+    labels = {"label_nato": "NATO\nofficials", "label_pakistan": "Pakistan"}
+    assert client.post(url, data={**labels, "csrf_token": csrf_token(page)}).status_code == 302
+    db.session.refresh(ws)
+    assert ws.contact_name == "Desk Bcc: x@example.org"
+    assert ws.group("nato").label == "NATO officials"
+
+
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [

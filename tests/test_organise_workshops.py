@@ -48,6 +48,25 @@ def test_any_staff_member_creates_a_workshop_and_becomes_its_organiser(app, make
     assert "Islamabad 2014" in client.get("/workshops").get_data(as_text=True)
 
 
+def test_one_line_fields_keep_one_line(app, make, client):
+    sign_in(client, make.user())
+    response = client.post(
+        "/workshops/new",
+        data={
+            "csrf_token": page_token(client, "/workshops/new"),
+            "title": " Islamabad\r\nBcc: evil@example.net\t2014 ",
+            "slug": "isb-2014",
+            "place": "Islamabad\u2028Rawalpindi",
+            "instrument": "nato-pakistan-2014",
+            "timezone": "Asia/Karachi",
+            "min_cell": "5",
+        },
+    )
+    assert response.status_code == 302
+    ws = workshop_by_slug("isb-2014")
+    assert (ws.title, ws.place) == ("Islamabad Bcc: evil@example.net 2014", "Islamabad Rawalpindi")
+
+
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [

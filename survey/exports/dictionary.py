@@ -9,11 +9,11 @@ from the kind (`measurement`, `value_labels`, `value_width`).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from survey.exports.spec import SECTOR_QUESTION, ExportSpec, question_or_none
 from survey.exports.wide import Variable, wide_variables
+from survey.text import one_line
 
 #: The most characters of a pseudonymous participant id (models.Participant.public_id).
 PUBLIC_ID_WIDTH = 32
@@ -110,15 +110,6 @@ def _declared(variable: Variable, language: str) -> DeclaredVariable:
 
 def _widest(labels: ValueLabels) -> int:
     return max((len(str(code)) for code, _label in labels), default=1)
-
-
-_SPACES = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u2028\u2029]+")
-
-
-def one_line(text: str) -> str:
-    """Label text on one line: every run of spaces, line breaks and control characters becomes
-    one space (syntax files hold a label within one line of a command)."""
-    return _SPACES.sub(" ", text).strip()
 
 
 def _size(text: str, unit: str) -> int:

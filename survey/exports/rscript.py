@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from survey.exports.dictionary import DeclaredVariable, one_line
+from survey.exports.dictionary import DeclaredVariable
+from survey.text import one_line
 
 
 def quoted(text: str) -> str:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
-from survey.exports.dictionary import DeclaredVariable, clipped, one_line
+from survey.exports.dictionary import DeclaredVariable, clipped
+from survey.text import one_line
 
 #: Variable labels and value labels longer than this (in bytes) are cut by SPSS itself.
 VARIABLE_LABEL_BYTES = 256

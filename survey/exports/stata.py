@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from survey.exports.dictionary import DeclaredVariable, clipped, one_line
+from survey.exports.dictionary import DeclaredVariable, clipped
+from survey.text import one_line
 
 #: Stata's limits: names and variable labels (characters).
 NAME_CHARACTERS = 32

@@ -24,6 +24,7 @@ from survey.audit import record
 from survey.extensions import db
 from survey.i18n import text_direction
 from survey.models import MessageKind, MessageTemplate, Workshop
+from survey.text import one_line
 
 SHIPPED = Path(__file__).parent / "shipped" / "messages.yaml"
 SUBJECT_PLACEHOLDERS = frozenset({"workshop", "wave"})
@@ -235,9 +236,10 @@ def render_message(template: Template, values: MessageValues) -> RenderedMessage
         "link": Link(values.link),
         "closes": Isolated(closes or ""),
     }
-    subject = "".join(
-        str(s) for s in _fill(template.subject, fields) if not isinstance(s, Link)
-    ).strip()
+    # One line whatever the values hold (a title with a line break would forge a header).
+    subject = one_line(
+        "".join(str(s) for s in _fill(template.subject, fields) if not isinstance(s, Link))
+    )
     paragraphs = _paragraphs(template.body, fields, drop_closes=closes is None)
     footer = _footer(words, values)
     text = _text(paragraphs) + "\n\n-- \n" + _text([footer])

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_mailman import EmailMultiAlternatives
+from flask_mailman.message import BadHeaderError
 
 from survey.extensions import mailman
 from survey.mail.content import RenderedMessage
@@ -121,6 +122,10 @@ def deliver(connection, email: EmailMultiAlternatives) -> Outcome:
     except (OSError, smtplib.SMTPException) as error:
         reason = f"the connection to the mail server {server_name()} broke ({_describe(error)})"
         return Outcome(False, None, stop=reason, unknown=True)
+    except BadHeaderError as error:
+        # Refused before anything reached the server (a header value with a line break): it
+        # would be refused again, and its claim must not stay pending as if it might be sent.
+        return Outcome(False, f"not sent: {error}"[:REPLY_MAX], permanent=True)
     return Outcome(True)
 
 

@@ -26,6 +26,7 @@ from survey.instruments.store import VersionNotFound, find, library
 from survey.mail.addresses import address_problem
 from survey.models import StaffUser
 from survey.organise.workshops import SLUG
+from survey.text import one_line
 
 LOCAL_TIME = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
 
@@ -36,8 +37,16 @@ def timezone_choices() -> list[str]:
     return sorted(available_timezones())
 
 
+def single_line(value: str | None) -> str | None:
+    """A one-line field's value without line breaks or control characters (a browser sends
+    none; a crafted request could, and the title goes into e-mail subjects)."""
+    return one_line(value) if value else value
+
+
 class WorkshopForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    title = StringField(
+        "Title", filters=[single_line], validators=[DataRequired(), Length(max=200)]
+    )
     slug = StringField(
         "Short name for addresses",
         validators=[
@@ -45,7 +54,7 @@ class WorkshopForm(FlaskForm):
             Regexp(SLUG, message="2–63 lower-case letters, digits or hyphens, e.g. islamabad-2014"),
         ],
     )
-    place = StringField("Place", validators=[Optional(), Length(max=200)])
+    place = StringField("Place", filters=[single_line], validators=[Optional(), Length(max=200)])
     starts_on = DateField("First day", validators=[Optional()])
     ends_on = DateField("Last day", validators=[Optional()])
     instrument = SelectField("Questionnaire", validators=[DataRequired()])
@@ -121,7 +130,9 @@ class WaveScheduleForm(FlaskForm):
 
 
 class ContactForm(FlaskForm):
-    contact_name = StringField("Name", validators=[Optional(), Length(max=200)])
+    contact_name = StringField(
+        "Name", filters=[single_line], validators=[Optional(), Length(max=200)]
+    )
     contact_email = StringField("E-mail", validators=[Optional(), Length(max=254)])
     contact_phone = StringField(
         "Phone",
@@ -187,6 +198,7 @@ def group_labels_form(groups, formdata=None) -> FlaskForm:
             StringField(
                 f"Label of {group.code}",
                 default=group.label,
+                filters=[single_line],
                 validators=[DataRequired("Give the group a label."), Length(max=100)],
             ),
         )
