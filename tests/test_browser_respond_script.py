@@ -270,6 +270,17 @@ def test_change_on_the_review_returns_to_the_review(live_server, page, ws, make)
     assert page.url.endswith("/q/pre/review")
     settled(page)
     assert stored(person)[("trust_direct", "")] == 5
+    # In another language the page is still on its way back to the review.
+    page.locator(f"{CURRENT} a.change[href*='#q-trust_direct']").click()
+    with page.expect_navigation():
+        page.click("nav.languages button[value=fr]")
+    assert page.url.endswith("/q/pre/overall?return=review")
+    assert button.inner_text() == "Revenir à la vérification"
+    fill(page, {"trust_direct": "4"})
+    next_page(page)
+    assert page.url.endswith("/q/pre/review")
+    settled(page)
+    assert stored(person)[("trust_direct", "")] == 4
 
 
 def test_an_answer_the_server_refuses_is_shown_at_its_page(live_server, page, ws, make):

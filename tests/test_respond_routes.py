@@ -553,6 +553,33 @@ def test_urdu_pages_are_right_to_left_with_urdu_text(client, ws, make):
     assert "آگے" not in you.html and "شروع کریں" in you.html  # the interface's own strings
 
 
+def form_action(html: str) -> str:
+    return re.search(r'<form id="answers" method="post" action="([^"]+)"', html).group(1)
+
+
+def test_a_page_opened_with_change_returns_to_the_review_after_errors_and_languages(
+    you, person
+):
+    you.complete("pre", PRE, submit=False)
+    you.get("/q/pre/overall?return=review")
+    action = form_action(you.html)
+    assert action == "/q/pre/overall?return=review" and "Return to the review" in you.html
+    refused = you.post(action, {**PRE["overall"], "warmth": "150"}, nav="review")
+    assert refused.status_code == 422 and "Return to the review" in you.html
+    assert form_action(you.html) == action
+    switched = you.post(action, {**PRE["overall"], "language": "fr"}, nav=None)
+    assert switched.status_code == 302 and switched.location == action
+    you.get(switched.location)
+    assert '<html lang="fr"' in you.html and 'value="review"' in you.html
+    back = you.post(form_action(you.html), {**PRE["overall"], "warmth": "80"}, nav="review")
+    assert back.location == "/q/pre/review" and answers_of(person)[("warmth", "")] == 80
+    # Without "Change", the page goes on as usual.
+    you.get("/q/pre/overall")
+    assert form_action(you.html) == "/q/pre/overall" and 'value="next"' in you.html
+    switched = you.post("/q/pre/overall", {**PRE["overall"], "language": "en"}, nav=None)
+    assert switched.location == "/q/pre/overall"
+
+
 def test_the_language_switch_is_remembered(you, person):
     you.get("/q/pre/consent")
     response = you.post("/q/language", {"language": "fr", "next": "/q/pre/consent"}, nav=None)

@@ -182,7 +182,9 @@ def save(wave: str, page: str):
     if saved.target is None:
         return _thanks(wave)
     if not wants_json():
-        return redirect(step_url(wave, saved.target))
+        # A page that stays (the language switch) stays on its way back to the review.
+        staying = saved.target == step.code and request.args.get("return") == REVIEW
+        return redirect(step_url(wave, saved.target, returning=staying))
     if stored is not None:
         return reply("stale", revision=saved.revision, values=stored.values())
     return reply("saved", revision=saved.revision, next=step_url(wave, saved.target))

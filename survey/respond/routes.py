@@ -20,6 +20,7 @@ from survey.linking import LinkingCodeError
 from survey.links import invitation_link, qr_svg
 from survey.models import Invitation
 from survey.respond.enrol import enrol
+from survey.respond.flow import REVIEW
 from survey.respond.forms import EnrolForm, LanguageForm
 from survey.respond.headings import heading
 from survey.respond.identity import forget, remember, respondent
@@ -110,10 +111,12 @@ def resume_url(visit: Visit) -> str:
     return step_url(visit.wave.code, resume_step(visit))
 
 
-def step_url(wave: str, step: str) -> str:
-    """A step's page. It takes the wave's code, not the visit: after the request's commit the
-    visit's rows are expired, and reading them again would start another transaction."""
-    return url_for("respond.page", wave=wave, page=step)
+def step_url(wave: str, step: str, *, returning: bool = False) -> str:
+    """A step's page (on its way back to the review when `returning`). It takes the wave's
+    code, not the visit: after the request's commit the visit's rows are expired, and reading
+    them again would start another transaction."""
+    back = {"return": REVIEW} if returning else {}
+    return url_for("respond.page", wave=wave, page=step, **back)
 
 
 # --------------------------------------------------------------------------- other pages

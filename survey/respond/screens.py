@@ -338,6 +338,7 @@ def _step(screen: Screen, steps, step: Step, *, form=None, notice: str | None = 
     instrument, language = screen.instrument, screen.language
     forms = instrument.forms(language, screen.group)
     index = find_step(steps, step.code)
+    returning = screen.returning and step.code != REVIEW
     context = {
         "instrument": instrument,
         "heading": heading(screen.workshop, instrument, language),
@@ -345,12 +346,14 @@ def _step(screen: Screen, steps, step: Step, *, form=None, notice: str | None = 
         "progress": progress(steps, step.code),
         "ticket": screen.ticket,
         "blank": screen.blank,
-        "action": screen.url(step.code),
+        # After "Change", the page stays on its way back to the review: when it is shown again
+        # with its errors, or in another language.
+        "action": screen.url(step.code) + (f"?return={REVIEW}" if returning else ""),
         "back_url": screen.url(steps[index - 1].code) if index else None,
         "preview": screen.preview,
         "notice": notice,
         "step_code": step.code,
-        "returning": screen.returning and step.code != REVIEW,
+        "returning": returning,
         # The script's way to the wave's other steps: a participant's page only.
         "steps_url": url_for("respond.steps", wave=screen.wave) if screen.ticket else None,
     }

@@ -666,7 +666,10 @@
 
   function switchLanguage(button) {
     var page = sections[current];
-    var here = mode === "done" ? location.pathname : page.dataset.url;
+    // A page opened with "Change" stays on its way back to the review in the other language.
+    var next = page.querySelector("button[data-return]");
+    var here = mode === "done" ? location.pathname
+      : page.dataset.url + (next && next.value === "review" ? "?return=review" : "");
     if (mode === "steps" && formOf(page) && page.querySelector("[data-question]")) {
       enqueue(current, "stay");
     }
