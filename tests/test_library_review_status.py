@@ -48,8 +48,15 @@ def test_statuses_read_as_words_and_the_source_needs_no_review(app, admin, clien
         data={"csrf_token": csrf_token(html)},
     )
     table = rows(client.get(f"/instruments/nato-pakistan-2014/{version.version}/review").text)
-    assert table["ur"][2].startswith("by organiser@example.org, ")
-    assert table["fr"][2] == "not yet Mark fr as reviewed"
+    assert table["ur"][1] == "Reviewed"  # what the file said is no longer the news
+    assert table["ur"][2].startswith("by organiser@example.org, ") and "Mark" not in table["ur"][2]
+    assert table["fr"][1:] == ["Needs a native speaker's review", "not yet Mark fr as reviewed"]
+    facts = client.get(f"/instruments/nato-pakistan-2014/{version.version}").text
+    languages = unescape(re.search(r"<dt>Languages</dt><dd>(.*?)</dd>", facts).group(1))
+    assert languages.startswith(
+        "en: the source; ur (right to left): reviewed by organiser@example.org, "
+    )
+    assert languages.endswith("; fr: needs a native speaker's review")
 
 
 def test_a_status_of_its_own_is_shown_as_written(app, admin, client):

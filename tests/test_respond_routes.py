@@ -557,9 +557,7 @@ def form_action(html: str) -> str:
     return re.search(r'<form id="answers" method="post" action="([^"]+)"', html).group(1)
 
 
-def test_a_page_opened_with_change_returns_to_the_review_after_errors_and_languages(
-    you, person
-):
+def test_a_page_opened_with_change_returns_to_the_review_after_errors_and_languages(you, person):
     you.complete("pre", PRE, submit=False)
     you.get("/q/pre/overall?return=review")
     action = form_action(you.html)

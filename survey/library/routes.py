@@ -39,6 +39,7 @@ from survey.instruments.texts import translated_texts
 from survey.instruments.xlsform import XlsFormLoss
 from survey.instruments.xlsform.languages import language_label
 from survey.library.forms import DiffForm, InstrumentUploadForm, corrections, field_name
+from survey.library.translations import translation_states
 from survey.organise.forms import ActionForm
 from survey.respond.preview_routes import previewed
 from survey.respond.screens import Preview, offered_languages
@@ -156,6 +157,7 @@ def version(key: str, version: str):
         "library/version.html",
         found=found,
         instrument=found.instrument,
+        translations=translation_states(found),
         versions=versions_of(key),
         preview_languages=offered_languages(found.instrument),
         formats=FORMATS,
@@ -234,12 +236,14 @@ def review(key: str, version: str):
         if not problems:
             flash("Nothing was changed.")
             return redirect(url_for(".review", key=key, version=version))
+    translations = translation_states(found)
     return render_template(
         "library/review.html",
         found=found,
         instrument=found.instrument,
         texts=translated_texts(found.instrument.definition),
-        languages=_source_first(found),
+        translations=translations,
+        languages=[state.language for state in translations],
         posted=posted,
         problems=problems,
         field_name=field_name,
@@ -247,13 +251,6 @@ def review(key: str, version: str):
         form=form,
         action=ActionForm(formdata=None),
     ), (422 if problems else 200)
-
-
-def _source_first(found: Found) -> list[str]:
-    """The version's languages, its source language first."""
-    instrument = found.instrument
-    source = instrument.metadata.get("source_language", instrument.default_language)
-    return sorted(instrument.languages, key=lambda language: language != source)
 
 
 @bp.post("/<key>/<version>/review/<language>")

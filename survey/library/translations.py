@@ -1,0 +1,57 @@
+"""Where each language of a questionnaire version stands: the source text, reviewed here (who
+marked it, and when), or what the file itself records (`metadata.translations`,
+docs/instrument-format.md). One answer for the library's list, a version's page and its review."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from survey.instruments.store import Found
+from survey.models import TranslationReview
+
+#: The statuses the shipped instruments record, in words; another reads as written, its dashes
+#: as spaces.
+FILE_STATUS_WORDS = {
+    "needs-native-review": "Needs a native speaker's review",
+    "reviewed": "Reviewed, says the file",
+}
+
+
+@dataclass(frozen=True)
+class TranslationState:
+    language: str
+    source: bool
+    review: TranslationReview | None  # marked reviewed in the library
+    file_status: str | None
+
+    @property
+    def known(self) -> bool:
+        return self.source or self.review is not None or self.file_status is not None
+
+    @property
+    def words(self) -> str:
+        if self.source:
+            return "Source text"
+        if self.review is not None:
+            return "Reviewed"
+        if self.file_status:
+            fallback = self.file_status.replace("-", " ").capitalize()
+            return FILE_STATUS_WORDS.get(self.file_status, fallback)
+        return "Not recorded"
+
+
+def translation_states(found: Found) -> list[TranslationState]:
+    """Each language of the version, the source language first."""
+    instrument = found.instrument
+    source = instrument.metadata.get("source_language", instrument.default_language)
+    recorded = instrument.metadata.get("translations") or {}
+    reviews = {review.language: review for review in found.version.reviews} if found.version else {}
+    return [
+        TranslationState(
+            language,
+            source=language == source,
+            review=reviews.get(language),
+            file_status=str((recorded.get(language) or {}).get("status") or "") or None,
+        )
+        for language in sorted(instrument.languages, key=lambda language: language != source)
+    ]
