@@ -81,6 +81,14 @@ def test_a_full_pre_questionnaire_in_urdu(live_server, page, ws, make):
     pages["overall"] = {"trust_direct": "3", "warmth": "۶۵", "meta_trust": "-9"}  # Urdu digits
     answer_pre(page, live_server, pages)
     assert page.url.endswith("/q/pre/review") and page.get_attribute("html", "dir") == "rtl"
+    # An answer typed in English reads left to right on the Urdu pages, its full stop last.
+    assert page.get_attribute('[name="hope_text"]', "dir") == "auto"
+    directions = page.evaluate(
+        """text => [...document.querySelectorAll('.review-section .answer')]
+            .filter(e => e.textContent === text).map(e => getComputedStyle(e).direction)""",
+        PRE["outlook"]["hope_text"],
+    )
+    assert directions == ["ltr"]
     next_page(page, ".submit-form .next")
     assert page.locator("h1").inner_text() == "شکریہ"
     answers = stored(person)

@@ -546,6 +546,7 @@
         answer.forEach(function (line) { shown.appendChild(element("li", "", line)); });
       } else {
         shown = element("span", "answer", answer.join(", "));
+        shown.dir = "auto";  // a typed answer in its own direction, as the server shows it
       }
       cell.insertBefore(shown, change);
     });
