@@ -1,11 +1,13 @@
 """The application factory, health check, error pages and security headers."""
 
 import logging
+import re
 
 import pytest
 
 from survey import create_app
 from survey.redaction import redact
+from tests.conftest import sign_in
 
 
 def test_healthz_checks_the_database(client):
@@ -16,8 +18,25 @@ def test_healthz_checks_the_database(client):
 
 def test_home_page_explains_and_links_to_sign_in(client):
     html = client.get("/").get_data(as_text=True)
-    assert "Dialogue Survey" in html
-    assert 'href="/auth/login"' in html
+    assert "Dialogue Survey" in html and "Taking part?" in html
+    assert 'href="/auth/login"' in html and 'href="/c"' in html
+
+
+def test_the_home_page_speaks_the_participants_language(client, make):
+    # Where every error page leads: in Urdu for a browser that asks for it, as the error was.
+    missing = client.get("/no/such/page", headers={"Accept-Language": "ur"}).text
+    assert '<html lang="ur" dir="rtl">' in missing and 'href="/"' in missing
+    html = client.get("/", headers={"Accept-Language": "ur"}).text
+    assert '<html lang="ur" dir="rtl">' in html and "کیا آپ شرکت کر رہے ہیں؟" in html
+    assert '<section class="staff-way-in" lang="en" dir="ltr">' in html  # the console's English
+    # Its language switch comes back to it, and is remembered.
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    assert 'name="next" value="/"' in html
+    switched = client.post("/q/language", data={"language": "fr", "next": "/", "csrf_token": token})
+    assert switched.status_code == 302 and switched.location == "/"
+    assert "Vous participez ?" in client.get("/").text
+    sign_in(client, make.user())
+    assert 'href="/workshops">Your workshops</a>' in client.get("/").text
 
 
 def test_security_headers_on_every_page(client):

@@ -1,17 +1,21 @@
 """The public front page and the health check."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint
 from sqlalchemy import text
 
 from survey.counters import storage_state
 from survey.extensions import db, limiter
+from survey.respond.screens import render, use_language
 
 bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
 def index():
-    return render_template("main/index.html")
+    """How to take part, in the visitor's language (where the error pages lead), and the
+    staff's way in."""
+    use_language(None)
+    return render("front.html", language_next="/")
 
 
 @bp.get("/healthz")

@@ -137,12 +137,15 @@ def switch_language():
 
 
 def _local_path(target: str | None) -> str | None:
-    """Only a path of this site's participant pages, never another host; of the card codes'
-    addresses only the form at /c (a code's own address is never one to come back to)."""
+    """Only a path of this site's participant pages (the front page among them), never another
+    host; of the card codes' addresses only the form at /c (a code's own address is never one
+    to come back to)."""
     target = local_path(target)
     if target is None:
         return None
-    if target != "/c" and not target.startswith(("/q/", "/join/", "/privacy", "/workshops/")):
+    if target not in ("/", "/c") and not target.startswith(
+        ("/q/", "/join/", "/privacy", "/workshops/")
+    ):
         return None
     return target
 
