@@ -170,3 +170,52 @@ def test_table_captions_wrap_within_their_scrolling_box_on_a_phone(live_server, 
         )
         assert page.locator(".table-scroll caption").count() > 0, path
         assert overflowing == [], path
+
+
+OVERLAPS = """(selectors) => {
+    const boxes = [...document.querySelectorAll(selectors)]
+        .map((e) => e.getBoundingClientRect()).filter((b) => b.width > 0);
+    const crossing = (a, b) => a.left < b.right && b.left < a.right
+        && a.top < b.bottom && b.top < a.bottom;
+    return boxes.flatMap((a, i) => boxes.slice(i + 1).filter((b) => crossing(a, b)))
+        .length;
+}"""
+INSIDE = """([chart, selector]) => {
+    const frame = document.querySelector(chart).getBoundingClientRect();
+    return [...document.querySelectorAll(`${chart} ${selector}`)]
+        .map((e) => e.getBoundingClientRect())
+        .every((b) => b.left >= frame.left - 1 && b.right <= frame.right + 1);
+}"""
+
+
+def test_chart_labels_fit_a_phone_without_covering_each_other(live_server, page, make):
+    ws = make.workshop(open_waves=("pre", "post"))
+    populate(ws, 30, seed=3, post_share=0.9)
+    user = make.user(grants={ws: "organiser"})
+    sign_in(page, live_server, user.email)
+    base = f"{live_server}/workshops/{ws.slug}/dashboard"
+    page.goto(base)
+    charts_drawn(page)
+    funnel = "#overview-funnel"
+    # Group and wave upright on two lines, clear of the legend and of each other.
+    assert page.locator(f"{funnel} .xtick text").count() == 4
+    assert page.evaluate(
+        f"""[...document.querySelectorAll('{funnel} .xtick text')]
+            .every((e) => !(e.getAttribute('transform') || '').includes('rotate'))"""
+    )
+    assert page.evaluate(OVERLAPS, f"{funnel} .xtick text, {funnel} .legend") == 0
+    page.goto(f"{base}/perception")
+    charts_drawn(page)
+    gap = "#perception-gap"
+    # On a phone the markers alone: eight values have no room beside each other there, and
+    # the table below holds them.
+    assert page.locator(f"{gap} .point").count() == 8
+    assert page.locator(f"{gap} .textpoint text").count() == 0
+    assert page.locator("table", has_text="Thinks the other side trusts them").count() == 1
+    page.set_viewport_size({"width": 1024, "height": 800})
+    page.reload()
+    charts_drawn(page)
+    assert page.locator(f"{gap} .textpoint text").count() == 8  # two values at each of four
+    assert page.evaluate(OVERLAPS, f"{gap} .textpoint text") == 0
+    assert page.evaluate(INSIDE, [gap, ".textpoint text"])
+    assert page.console_errors == []

@@ -254,6 +254,13 @@ def test_funnel_chart_counts():
     assert list(fig.data[1].y) == [9, 4, 7, 0]
     assert list(fig.data[2].y) == [8, 3, 6, 0]
     assert list(fig.data[2].x) == ["NATO · Pre", "NATO · Post", "Pakistan · Pre", "Pakistan · Post"]
+    assert list(fig.layout.xaxis.ticktext) == [
+        "NATO<br>Pre",
+        "NATO<br>Post",
+        "Pakistan<br>Pre",
+        "Pakistan<br>Post",
+    ]
+    assert fig.layout.xaxis.tickangle == 0 and fig.layout.legend.y > 1  # above the bars
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
@@ -389,3 +396,9 @@ def test_the_perception_axis_names_both_series(full):
         "Trust the other side gives them",
     ]
     assert list(fig.layout.yaxis.range) == pytest.approx([0.8, 5.2])
+    # Values on the far side of their markers, their n in the hover; markers alone on a phone.
+    thought, given = fig.data
+    assert (thought.textposition, given.textposition) == ("middle left", "middle right")
+    assert list(thought.text) == [f"{o.meta_trust_mean:.2f}" for o in full.perception]
+    assert all("(n = " in hover for hover in thought.hovertext)
+    assert thought.meta == given.meta == {"narrow": "markers"}

@@ -36,6 +36,12 @@ def funnel_chart(funnel: Sequence[FunnelRow], labels: Labels) -> go.Figure:
             hovertext=[f"{c}<br>{name}: {v}" for c, v in zip(categories, values, strict=True)],
             hoverinfo="text",
         )
+    # Group and wave on two lines: upright and whole on a phone, where a tilted label is cut.
+    fig.update_xaxes(
+        tickvals=categories, ticktext=[c.replace(" · ", "<br>") for c in categories], tickangle=0
+    )
     fig.update_yaxes(title_text="people")
     whole_number_axis(fig, max([*participants, *started, *submitted, 1]))
-    return styled(fig, height=340, barmode="group")
+    # The legend above the bars: below, it would cover the labels' second line.
+    legend = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}
+    return styled(fig, height=340, barmode="group", legend=legend)

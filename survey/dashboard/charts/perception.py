@@ -53,11 +53,14 @@ def perception_chart(
         return obj.other_trust_mean, obj.other_trust_n, cell(direct, other, obj.wave)
 
     fig = new_figure()
+    # Each value is written on the far side of its marker, away from the other series, its n
+    # in the hover and the table below the chart. A phone has no room for eight values beside
+    # each other: there the chart shows the markers alone (meta.narrow, dashboard.js).
     series = (
-        (THOUGHT, -0.14, "#8c6bb1", "circle", thought),
-        (GIVEN, 0.14, "#41ab5d", "diamond", given),
+        (THOUGHT, -0.12, "#8c6bb1", "circle", "middle left", thought),
+        (GIVEN, 0.12, "#41ab5d", "diamond", "middle right", given),
     )
-    for name, offset, colour, symbol, side in series:
+    for name, offset, colour, symbol, text_side, side in series:
         xs, ys, ups, downs, texts, hovers = [], [], [], [], [], []
         for i, (group, wave) in enumerate(positions):
             obj = objects[group, wave]
@@ -71,7 +74,7 @@ def perception_chart(
             ys.append(value)
             ups.append(up)
             downs.append(down)
-            texts.append(f"{number(value)} (n = {n})")
+            texts.append(number(value))
             hovers.append(
                 f"{esc(labels.short_cell(group, wave))}<br>{name}: {number(value)} "
                 f"(n = {n})<br>gap {number(obj.gap)}"
@@ -90,8 +93,10 @@ def perception_chart(
                 "color": colour,
             },
             text=texts,
-            textposition="middle right",
+            textposition=text_side,
             textfont={"size": 11},
+            cliponaxis=False,
+            meta={"narrow": "markers"},
             hovertext=hovers,
             hoverinfo="text",
         )
@@ -103,7 +108,8 @@ def perception_chart(
     fig.update_xaxes(
         tickvals=list(range(len(positions))),
         ticktext=[esc(labels.short_cell(g, w)).replace(" · ", "<br>") for g, w in positions],
-        range=[-0.5, len(positions) - 0.5],
+        # Room for the first value left of its marker and the last one right of it.
+        range=[-0.65, len(positions) - 0.35],
     )
     # The axis holds both series: its title names each, with its marker, one per line.
     scale_axis(fig, scale, f"● {THOUGHT.lower()}<br>◆ {GIVEN.lower()}")

@@ -4,6 +4,7 @@
 (function () {
   "use strict";
 
+  var NARROW = 480;  // px: a phone held upright
   var config = {
     responsive: true,
     displaylogo: false,
@@ -21,6 +22,13 @@
         return;
       }
       var figure = JSON.parse(source.textContent);
+      // A trace may ask to be drawn another way on a narrow plot (its meta.narrow: a mode
+      // without the text that would not fit there; the numbers are in the page's table).
+      if (element.clientWidth < NARROW) {
+        figure.data.forEach(function (trace) {
+          if (trace.meta && trace.meta.narrow) { trace.mode = trace.meta.narrow; }
+        });
+      }
       window.Plotly.newPlot(element, figure.data, figure.layout, config);
     });
   }
