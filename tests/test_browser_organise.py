@@ -114,6 +114,12 @@ def test_a_printed_card_shows_its_whole_typeable_code_in_every_language(
                 and box["y"] + box["height"] <= card["y"] + card["height"] + 0.5
             )
             assert inside, (cards.nth(index).get_attribute("lang"), part, box, card)
+        if cards.nth(index).get_attribute("lang") == "ur":
+            # Latin title and name on the card's right-hand side, as the rest of its text.
+            text = cards.nth(index).locator(".card-text").bounding_box()
+            for part in (".card-workshop bdi", ".card-name bdi"):
+                box = cards.nth(index).locator(part).bounding_box()
+                assert abs(box["x"] + box["width"] - text["x"] - text["width"]) < 2, part
 
 
 def test_a_long_title_and_place_never_push_the_code_off_a_printed_card(
