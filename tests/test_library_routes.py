@@ -174,7 +174,7 @@ def test_a_forged_confirmation_is_refused(app, admin, client):
 def test_a_version_page_links_its_preview_downloads_and_review(app, admin, client):
     imported(client)
     page = client.get("/instruments/lahore-2027/1").get_data(as_text=True)
-    assert "/instruments/lahore-2027/1/preview/pre/india/ur" in page
+    assert '/instruments/lahore-2027/1/preview/pre/india/ur" hreflang="ur">Urdu</a>' in page
     assert "/instruments/lahore-2027/1/download/xlsform" in page
     assert "/instruments/lahore-2027/1/review" in page
     assert "/workshops/new?instrument=lahore-2027@1" in page

@@ -145,7 +145,7 @@ def test_overview_shows_windows_in_local_time_versions_and_preview_links(app, ma
     html = client.get(f"/workshops/{ws.slug}").get_data(as_text=True)
     assert "2014-03-10 09:00 PKT" in html
     assert f"{ws.instrument_key}@1" in html
-    assert f"/workshops/{ws.slug}/preview/pre/pakistan/ur" in html
+    assert f'/workshops/{ws.slug}/preview/pre/pakistan/ur" hreflang="ur">Urdu</a>' in html
     assert f"/workshops/{ws.slug}/roster" in html
 
 
