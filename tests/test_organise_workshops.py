@@ -19,23 +19,26 @@ from survey.organise.workshops import (
 from tests.conftest import csrf_token, page_token, sign_in
 
 
+def create_workshop(client, **fields):
+    """Post the new-workshop form: Islamabad 2014 (isb-2014), with `fields` changed."""
+    data = {
+        "title": "Islamabad 2014",
+        "slug": "isb-2014",
+        "place": "Islamabad",
+        "starts_on": "2014-03-10",
+        "ends_on": "2014-03-12",
+        "instrument": "nato-pakistan-2014",
+        "timezone": "Asia/Karachi",
+        "min_cell": "5",
+    }
+    token = page_token(client, "/workshops/new")
+    return client.post("/workshops/new", data={"csrf_token": token, **data, **fields})
+
+
 def test_any_staff_member_creates_a_workshop_and_becomes_its_organiser(app, make, client):
     user = make.user()
     sign_in(client, user)
-    response = client.post(
-        "/workshops/new",
-        data={
-            "csrf_token": page_token(client, "/workshops/new"),
-            "title": "Islamabad 2014",
-            "slug": "isb-2014",
-            "place": "Islamabad",
-            "starts_on": "2014-03-10",
-            "ends_on": "2014-03-12",
-            "instrument": "nato-pakistan-2014",
-            "timezone": "Asia/Karachi",
-            "min_cell": "5",
-        },
-    )
+    response = create_workshop(client)
     assert response.status_code == 302 and response.location.endswith("/workshops/isb-2014")
     ws = workshop_by_slug("isb-2014")
     assert ws.timezone == "Asia/Karachi" and [g.code for g in ws.groups] == ["nato", "pakistan"]
@@ -50,19 +53,8 @@ def test_any_staff_member_creates_a_workshop_and_becomes_its_organiser(app, make
 
 def test_one_line_fields_keep_one_line(app, make, client):
     sign_in(client, make.user())
-    response = client.post(
-        "/workshops/new",
-        data={
-            "csrf_token": page_token(client, "/workshops/new"),
-            "title": " Islamabad\r\nBcc: evil@example.net\t2014 ",
-            "slug": "isb-2014",
-            "place": "Islamabad\u2028Rawalpindi",
-            "instrument": "nato-pakistan-2014",
-            "timezone": "Asia/Karachi",
-            "min_cell": "5",
-        },
-    )
-    assert response.status_code == 302
+    title, place = " Islamabad\r\nBcc: evil@example.net\t2014 ", "Islamabad\u2028Rawalpindi"
+    assert create_workshop(client, title=title, place=place).status_code == 302
     ws = workshop_by_slug("isb-2014")
     assert (ws.title, ws.place) == ("Islamabad Bcc: evil@example.net 2014", "Islamabad Rawalpindi")
 
