@@ -198,6 +198,25 @@ def test_a_message_that_cannot_be_written_fails_for_good_and_the_others_go(
     assert row.reply.startswith("not sent: ") and "newline" in row.reply
 
 
+def test_an_address_refused_for_good_is_not_tried_by_the_next_kind_or_wave(
+    app, smtp_server, make
+):
+    ws = make.workshop(open_waves=("pre", "post"))
+    bad = make.participant(ws, email="nobody@example.org")
+    smtp_server.refuse["nobody@example.org"] = "550 5.1.1 no such user"
+    assert _invite(ws).failed[0][2] == "550 5.1.1 no such user"
+    del smtp_server.refuse["nobody@example.org"]  # the server would take it now: not asked
+    for result in (_remind(ws), _invite(ws, "post")):
+        assert result.sent == 0 and result.skipped == {SkipReason.REFUSED: 1}
+    assert smtp_server.messages == []
+    bad.contact.email = "NoBody@example.org"  # the same address, written otherwise
+    db.session.commit()
+    assert _remind(ws).skipped == {SkipReason.REFUSED: 1}
+    bad.contact.email = "somebody@example.org"
+    db.session.commit()
+    assert _remind(ws).sent == 1 and smtp_server.to("somebody@example.org")
+
+
 def test_a_temporary_refusal_is_tried_again_by_the_next_batch(app, smtp_server, make):
     ws = make.workshop()
     make.participant(ws, email="busy@example.org")

@@ -86,6 +86,7 @@ def plan_messages(
     check_wave(wave, kind, now)
     participants = taking_part(wave.workshop_id)
     statuses = response_statuses(wave)
+    refused = refused_addresses(wave.workshop_id)
     messages: dict[int, list[MailMessage]] = {}
     for message in db.session.scalars(select(MailMessage).where(MailMessage.wave_id == wave.id)):
         messages.setdefault(message.participant_id, []).append(message)
@@ -99,6 +100,8 @@ def plan_messages(
             None,
         )
         reason = _reason_to_skip(participant, address, statuses.get(participant.id), own)
+        if reason is None and address and (participant.id, address.casefold()) in refused:
+            reason = SkipReason.REFUSED  # by a message of another kind, round or wave
         if reason is None and kind is MessageKind.REMINDER:
             recent = [
                 m
@@ -130,6 +133,17 @@ def taking_part(workshop_id: int) -> list[Participant]:
             .order_by(Group.position, Participant.id)
         )
     )
+
+
+def refused_addresses(workshop_id: int) -> set[tuple[int, str]]:
+    """(participant id, address in lower case) of each refusal for good in the workshop: an
+    address refused for one message is not tried again for another, until it changes."""
+    query = (
+        select(MailMessage.participant_id, MailMessage.address)
+        .join(MailMessage.participant)
+        .where(Participant.workshop_id == workshop_id, MailMessage.permanent.is_(True))
+    )
+    return {(participant, address.casefold()) for participant, address in db.session.execute(query)}
 
 
 def response_statuses(wave: Wave) -> dict[int, ResponseStatus]:
