@@ -140,11 +140,20 @@ def test_the_reminder_schedule(app, console, client):
     page = client.get(base).get_data(as_text=True)
     assert "Reminder added: 2 days after opening." in page
     (entry,) = wave_schedule(ws.wave("pre"))
+    # A refused round is said by the form, where the page opens (#schedule), kept as typed.
+    assert f'action="{base}/schedule#schedule"' in page
     bad = _post_form(
         client, base, f"{base}/schedule", {"days": "0", "hours": "0", "anchor": "before_closing"}
     )
-    assert bad.status_code == 302
-    assert "too late" in client.get(base).get_data(as_text=True)
+    form = bad.get_data(as_text=True).split('<h2 id="schedule">')[1].split("<h2>Send log")[0]
+    assert bad.status_code == 422 and "too late" in form
+    assert '<option selected value="before_closing">' in form
+    typo = _post_form(
+        client, base, f"{base}/schedule", {"days": "3", "hours": "30", "anchor": "after_opening"}
+    )
+    form = typo.get_data(as_text=True).split('<h2 id="schedule">')[1].split("<h2>Send log")[0]
+    assert typo.status_code == 422 and "between 0 and 23" in form and 'value="3"' in form
+    assert len(wave_schedule(ws.wave("pre"))) == 1
     assert client.post(f"{base}/schedule/{entry.id}/remove").status_code == 400  # no CSRF token
     assert len(wave_schedule(ws.wave("pre"))) == 1
     _post_form(client, base, f"{base}/schedule/{entry.id}/remove")
@@ -163,8 +172,9 @@ def test_a_closed_wave_takes_no_reminders(app, console, client):
     # Begun and not submitted: "Started" is the monitor's word for every response begun.
     assert "<dt>In progress</dt>" in page and "<dt>Started</dt>" not in page
     data = {"csrf_token": token, "days": "1", "hours": "0", "anchor": "after_opening"}
-    assert client.post(f"{base}/schedule", data=data).status_code == 302
-    assert "has closed: a reminder would never be sent" in client.get(base).get_data(as_text=True)
+    refused = client.post(f"{base}/schedule", data=data)
+    assert refused.status_code == 422
+    assert "has closed: a reminder would never be sent" in refused.get_data(as_text=True)
     assert wave_schedule(ws.wave("pre")) == []
 
 

@@ -198,9 +198,7 @@ def test_a_message_that_cannot_be_written_fails_for_good_and_the_others_go(
     assert row.reply.startswith("not sent: ") and "newline" in row.reply
 
 
-def test_an_address_refused_for_good_is_not_tried_by_the_next_kind_or_wave(
-    app, smtp_server, make
-):
+def test_an_address_refused_for_good_is_not_tried_by_the_next_kind_or_wave(app, smtp_server, make):
     ws = make.workshop(open_waves=("pre", "post"))
     bad = make.participant(ws, email="nobody@example.org")
     smtp_server.refuse["nobody@example.org"] = "550 5.1.1 no such user"

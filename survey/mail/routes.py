@@ -18,6 +18,7 @@ from survey.models import (
     ReminderAnchor,
     Role,
     ScheduledReminder,
+    Wave,
     Workshop,
 )
 from survey.organise.forms import ActionForm
@@ -66,7 +67,13 @@ def overview(workshop: Workshop):
 def wave_page(workshop: Workshop, wave: str):
     """A wave's counts, failures and unknown outcomes, its reminder schedule, the buttons
     that send, and the send log of every participant."""
-    wave_ = found_or_404(workshop.wave(wave))
+    return _wave_page(workshop, found_or_404(workshop.wave(wave)), ReminderForm(formdata=None))
+
+
+def _wave_page(
+    workshop: Workshop, wave_: Wave, reminder_form: ReminderForm, problem: str | None = None
+):
+    """The wave's page, with the reminder form as posted and the reason it was refused."""
     log = status.wave_log(wave_)
     return render_template(
         "mail/wave.html",
@@ -78,9 +85,10 @@ def wave_page(workshop: Workshop, wave: str):
         unknown=log.with_status(MessageStatus.PENDING),
         schedule=[(e, schedule.describe(e), e.due_at()) for e in schedule.wave_schedule(wave_)],
         next_due=schedule.next_due(wave_),
-        reminder_form=ReminderForm(formdata=None),
+        reminder_form=reminder_form,
+        schedule_problem=problem,
         state=wave_.state(),
-    )
+    ), (422 if problem or reminder_form.errors else 200)
 
 
 @bp.route("/workshops/<slug>/mail/waves/<wave>/<kind>", methods=["GET", "POST"])
@@ -154,20 +162,16 @@ def add_reminder(workshop: Workshop, wave: str):
     """Add a reminder round to the wave's schedule."""
     wave_ = found_or_404(workshop.wave(wave))
     form = ReminderForm()
-    if form.validate_on_submit():
-        hours = form.days.data * 24 + form.hours.data
-        try:
-            entry = schedule.add_reminder(wave_, ReminderAnchor(form.anchor.data), hours)
-        except MailError as error:
-            db.session.rollback()
-            flash(f"{str(error).capitalize()}.", "error")
-        else:
-            db.session.commit()
-            flash(f"Reminder added: {schedule.describe(entry)}.")
-    else:
-        for field, errors in form.errors.items():
-            label = getattr(form, field).label.text if hasattr(form, field) else field
-            flash(f"{label}: {' '.join(errors)}", "error")
+    if not form.validate_on_submit():
+        return _wave_page(workshop, wave_, form)  # each problem beside its field, kept as typed
+    hours = form.days.data * 24 + form.hours.data
+    try:
+        entry = schedule.add_reminder(wave_, ReminderAnchor(form.anchor.data), hours)
+    except MailError as error:
+        db.session.rollback()
+        return _wave_page(workshop, wave_, form, f"{str(error).capitalize()}.")
+    db.session.commit()
+    flash(f"Reminder added: {schedule.describe(entry)}.")
     return redirect(url_for(".wave_page", slug=workshop.slug, wave=wave_.code) + "#schedule")
 
 
