@@ -99,9 +99,9 @@ def test_a_printed_card_shows_its_whole_typeable_code_in_every_language(
         title="NATO–Pakistan partnership after 2014: a dialogue in Islamabad",
         place="Islamabad",
     )
-    workshop.contact_name = "Workshop secretariat"
-    workshop.contact_email = "secretariat@example.org"
-    workshop.contact_phone = "+92 51 000 0000"
+    workshop.contact_name = "Workshop secretariat (Aïcha Ndiaye)"
+    workshop.contact_email = "secretariat@geneva-dialogue.org"
+    workshop.contact_phone = "+41 22 123 45 67"
     cards = _printed_cards(page, live_server, make, workshop, "Marie-Christine Lefèvre-Dubois")
     for index in range(3):
         card = cards.nth(index).bounding_box()
@@ -114,6 +114,17 @@ def test_a_printed_card_shows_its_whole_typeable_code_in_every_language(
                 and box["y"] + box["height"] <= card["y"] + card["height"] + 0.5
             )
             assert inside, (cards.nth(index).get_attribute("lang"), part, box, card)
+        # The ways to reach the organisers are printed whole (a long name may give way).
+        contact = cards.nth(index).locator(".card-contact").bounding_box()
+        for part in (".contact-email", ".contact-phone"):
+            box = cards.nth(index).locator(part).bounding_box()
+            assert box["y"] + box["height"] <= contact["y"] + contact["height"] + 0.5, part
+            assert (
+                contact["x"] - 0.5
+                <= box["x"]
+                <= box["x"] + box["width"]
+                <= contact["x"] + (contact["width"] + 0.5)
+            ), part
         if cards.nth(index).get_attribute("lang") == "ur":
             # Latin title and name on the card's right-hand side, as the rest of its text.
             text = cards.nth(index).locator(".card-text").bounding_box()

@@ -125,6 +125,7 @@ def test_the_cards_give_the_contact(app, ws, make, client):
     html = client.get(f"/workshops/{ws.slug}/cards").get_data(as_text=True)
     assert "سوالات:" in html
     assert (
-        "<bdi>Workshop &lt;secretariat&gt;</bdi><br><bdi>desk@example.org</bdi><br>"
-        "<bdi>+92 51 123 4567</bdi>"
+        '<bdi class="contact-email">desk@example.org</bdi><br>'
+        '<bdi class="contact-phone">+92 51 123 4567</bdi><br>'
+        '<bdi class="contact-name">Workshop &lt;secretariat&gt;</bdi>'
     ) in html
