@@ -238,3 +238,23 @@ def _printed_cards(page, live_server, make, workshop, name: str):
     cards = page.locator("article.card")
     assert cards.count() == 3
     return cards
+
+
+def test_on_a_phone_console_fields_are_large_enough_not_to_zoom(app, make, live_server, page):
+    """A phone's browser zooms into a field whose text is under 16 px when it is tapped: every
+    field of the console's forms is at least that large, the phone number's too."""
+    workshop = make.workshop("phone-fields")
+    email = make.user(grants={workshop: "organiser"}).email
+    db.session.commit()
+    sign_in(page, live_server, email)
+    fields = "main input:not([type=hidden]), main select, main textarea"
+    for path in (f"/workshops/{workshop.slug}/contact", "/workshops/new"):
+        page.goto(f"{live_server}{path}")
+        small = page.evaluate(
+            """selector => [...document.querySelectorAll(selector)]
+                .filter(e => parseFloat(getComputedStyle(e).fontSize) < 16).map(e => e.name)""",
+            fields,
+        )
+        assert page.locator(fields).count() >= 3 and small == [], path
+    assert page.goto(f"{live_server}/workshops/{workshop.slug}/contact").ok
+    assert page.locator("main input[type=tel]").count() == 1

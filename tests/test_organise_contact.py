@@ -72,7 +72,8 @@ def test_a_bad_contact_says_which_field_and_why(app, make, client, field, value,
     sign_in(client, make.user(grants={ws: "organiser"}))
     response = _contact_form(client, ws, **{field: value})
     assert response.status_code == 422
-    assert message in response.get_data(as_text=True)
+    summary = response.get_data(as_text=True).split('class="error-summary"')[1].split("</div>")[0]
+    assert message in summary and f'href="#{field}"' in summary  # named, and led to
     db.session.refresh(ws)
     assert getattr(ws, field) is None
 
