@@ -102,9 +102,14 @@ def test_nothing_open_says_when_the_next_wave_opens_or_that_it_closed():
     later = choose_wave(
         waves(pre=(NOW - 2 * HOUR, NOW - HOUR), post=(NOW + HOUR, None)), {"pre"}, NOW
     )
-    assert later.opening is Opening.LATER and later.wave.code == "post"
+    assert later.opening is Opening.LATER and later.wave.code == "post" and later.closed is None
+    missed = choose_wave(
+        waves(pre=(NOW - 2 * HOUR, NOW - HOUR), post=(NOW + HOUR, None)), set(), NOW
+    )
+    assert (missed.opening, missed.wave.code, missed.closed.code) == (Opening.LATER, "post", "pre")
     unscheduled = choose_wave(waves(), set(), NOW)
     assert unscheduled.opening is Opening.LATER and unscheduled.wave.code == "pre"
+    assert unscheduled.closed is None
     closed = choose_wave(
         waves(pre=(NOW - 3 * HOUR, NOW - 2 * HOUR), post=(NOW - 2 * HOUR, NOW - HOUR)), set(), NOW
     )

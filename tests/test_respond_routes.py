@@ -276,6 +276,15 @@ def test_a_closed_wave_accepts_nothing(you, ws, person):
     assert "The questionnaire “Before the workshop” has closed: answers can no" in you.html
     assert answers_of(person) == {}
     assert you.get("/q/pre/trust").status_code == 200 and "has closed" in you.html
+    # With the next wave to come, the link says both: this one closed, when the next opens.
+    opens = utcnow().replace(microsecond=0) + timedelta(days=3)
+    schedule_wave(ws.wave("post"), opens, None)
+    db.session.commit()
+    assert you.open(token_of(person)).location == "/q/"
+    you.get("/q/")
+    assert "This questionnaire is not open yet" in you.html
+    assert "The questionnaire “Before the workshop” has closed: answers can no" in you.html
+    assert "The questionnaire “After the workshop” opens on " in you.html
 
 
 # --------------------------------------------------------------------------- the questionnaire

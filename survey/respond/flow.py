@@ -103,6 +103,7 @@ class Opening(enum.Enum):
 class WaveChoice:
     opening: Opening
     wave: Wave | None = None
+    closed: Wave | None = None  # with LATER: the wave before it that closed unsubmitted
 
 
 def choose_wave(waves: Sequence[Wave], submitted: set[str], now: datetime) -> WaveChoice:
@@ -124,7 +125,8 @@ def choose_wave(waves: Sequence[Wave], submitted: set[str], now: datetime) -> Wa
             return WaveChoice(Opening.OPEN, wave)
     for wave in pending:
         if wave.state(now) is WaveState.SCHEDULED:
-            return WaveChoice(Opening.LATER, wave)
+            before = [w for w in pending if w.position < wave.position]
+            return WaveChoice(Opening.LATER, wave, before[-1] if before else None)
     return WaveChoice(Opening.CLOSED, pending[-1])
 
 

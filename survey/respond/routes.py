@@ -103,7 +103,8 @@ def start():
     wave = found.choice.wave
     instrument = wave.instrument_version.instrument if wave else None
     use_language(instrument, participant.language)
-    return window(found.choice.opening, wave, instrument, participant.workshop)
+    choice = found.choice
+    return window(choice.opening, wave, instrument, participant.workshop, choice.closed)
 
 
 def resume_url(visit: Visit) -> str:

@@ -104,14 +104,22 @@ def when(moment) -> str:
     return f"{format_date(moment, 'full')}, {format_time(moment, 'short')} ({get_timezone()})"
 
 
-def window(opening: Opening, wave: Wave | None, instrument: Instrument | None, workshop: Workshop):
-    """The page of a wave that accepts no answers now: when it opens, or that it has closed."""
+def window(
+    opening: Opening,
+    wave: Wave | None,
+    instrument: Instrument | None,
+    workshop: Workshop,
+    closed: Wave | None = None,
+):
+    """The page of a wave that accepts no answers now: when it opens, or that it has closed
+    (and, before one that opens later, that the `closed` one before it has)."""
     g.timezone = workshop.timezone
     language = g.language
     return render(
         "window.html",
         opening=opening.value,
         wave_title=instrument.wave_title(wave.code, language) if instrument and wave else "",
+        closed_title=instrument.wave_title(closed.code, language) if instrument and closed else "",
         opens=when(wave.opens_at) if wave and wave.opens_at else None,
         heading=heading(workshop, instrument, language),
         instrument=instrument,
