@@ -2,7 +2,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from survey.analysis.results import Statistic
-from survey.analysis.suppression import complement_too_small, too_small, withhold
+from survey.analysis.suppression import (
+    complement_too_small,
+    too_small,
+    wider_selections,
+    withhold,
+)
 
 
 @dataclass(frozen=True)
@@ -26,9 +31,25 @@ def test_too_small_leaves_empty_cells_to_undefined():
 
 
 def test_complement_under_min_cell_withholds_but_zero_does_not():
-    assert complement_too_small(16, 20, 5)  # the other 4 would be revealed
-    assert not complement_too_small(15, 20, 5)
-    assert not complement_too_small(20, 20, 5)  # the filter selects the whole cell
+    assert complement_too_small(16, [20], 5)  # the other 4 would be revealed
+    assert not complement_too_small(15, [20], 5)
+    assert not complement_too_small(20, [20], 5)  # the filter selects the whole cell
+    assert complement_too_small(5, [20, 6], 5)  # a wider selection's rest of 1
+    assert not complement_too_small(5, [], 5)  # nothing filtered: nothing to compare
+
+
+def test_the_wider_selections_are_every_combination_of_fewer_filters():
+    assert wider_selections({}) == []
+    assert wider_selections({"sector": "media"}) == [{}]
+    assert wider_selections({"sector": "media", "language": "ur", "experience": "lt2"}) == [
+        {},
+        {"experience": "lt2"},
+        {"language": "ur"},
+        {"sector": "media"},
+        {"experience": "lt2", "language": "ur"},
+        {"experience": "lt2", "sector": "media"},
+        {"language": "ur", "sector": "media"},
+    ]
 
 
 def test_withhold_nulls_numbers_and_keeps_who_and_how_many():

@@ -130,3 +130,24 @@ def test_codings_must_be_aligned():
 def test_ancestors_stop_at_a_cycle():
     cyclic = ThemeSpec(themes=("a", "b"), parents={"a": "b", "b": "a"}, questions={})
     assert cyclic.ancestors("a") == ("b",)
+
+
+def test_combined_filters_are_checked_against_each_wider_selection():
+    # Six in media, five of them answering in Urdu; 24 in government. Media (6) beside media in
+    # Urdu (5) would give away the one media participant answering in English.
+    media = [
+        Respondent(f"m-{i}", "nato", "pre", "ur" if i < 5 else "en", "media", None)
+        for i in range(6)
+    ]
+    government = people("nato", "pre", 24, "government", start=6)
+    respondents = media + government
+    coded = tuple({"hope_text": frozenset({"dialogue"})} for _ in respondents)
+    codings = ThemeCodings(THEMES, coded)
+
+    def share(**filters):
+        found = workshop_stats(respondents, SPEC, workshop="w", filters=filters, codings=codings)
+        return found.themes.questions[0].share("dialogue", "nato", "pre")
+
+    assert not share(sector="media").suppressed  # 6 of 30, a rest of 24
+    both = share(sector="media", language="ur")
+    assert both.n == 5 and both.suppressed and both.share is None  # media's rest of 1

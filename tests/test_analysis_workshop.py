@@ -268,6 +268,29 @@ def test_a_filter_whose_complement_is_under_min_cell_is_suppressed():
     )
 
 
+def test_combined_filters_never_reveal_one_person_by_difference():
+    # NATO before: six in media, five of them answering in Urdu; 24 in government, half in
+    # Urdu. Media (n = 6) and media in Urdu (n = 5) are each allowed against the whole group
+    # (a rest of 24 and 25), but their difference is one person's answers.
+    sizes = {("nato", "pre"): 30, ("pakistan", "pre"): 30}
+    people = []
+    for k, person in enumerate(generate(sizes)):
+        index = k % 30
+        sector = "media" if index < 6 else "government"
+        language = "ur" if index < 5 or (index >= 6 and index % 2) else "en"
+        people.append(replace(person, sector=sector, language=language))
+
+    def warmth(**filters):
+        return workshop_stats(people, SPEC, workshop="d", filters=filters).scores["warmth"]
+
+    assert not warmth(sector="media").cells[0].suppressed
+    assert not warmth(language="ur").cells[0].suppressed  # 17 of 30
+    both = warmth(sector="media", language="ur")
+    assert both.cells[0].n == 5 and both.cells[0].suppressed and both.cells[0].mean is None
+    # Urdu in government: 12 of the 17 in Urdu and of the 24 in government, 12 of 30: shown.
+    assert not warmth(sector="government", language="ur").cells[0].suppressed
+
+
 def test_filters_language_and_unknown_keys():
     respondents = generate(FULL)
     result = workshop_stats(

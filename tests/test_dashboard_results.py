@@ -117,3 +117,25 @@ def test_stats_json_never_carries_nan_or_infinity(make):
     assert paired["reason"] == "undefined"
     with pytest.raises(ValueError):
         replace(results.stats, min_cell=float("nan")).to_json()
+
+
+def test_combined_filters_are_withheld_against_each_wider_selection(make):
+    ws = make.workshop(open_waves=("pre",), min_cell=5)
+    # 30 NATO participants: the first six in media (five answering in Urdu, one in English),
+    # then 24 in government, half in each language.
+    sectors = ("media",) * 6 + ("government",) * 24
+    languages = ("ur",) * 5 + ("en",) + ("en", "ur") * 12
+    populate(ws, {"nato": 30}, sectors=sectors, languages=languages, seed=3)
+    setting = workshop_setting(ws)
+    data = load_dataset(setting)
+    media, both = Filters(sector="media"), Filters(sector="media", language="ur")
+    assert cell_sizes(setting, media)["nato", "pre"] == CellSize(6, 30, False)
+    # Allowed against the whole group (a rest of 25), not against media alone (a rest of 1).
+    assert cell_sizes(setting, both)["nato", "pre"] == CellSize(5, 30, True)
+    shown = compute_results(setting, data, media, Matching())
+    withheld = compute_results(setting, data, both, Matching())
+    assert not shown.stats.scores["warmth"].cells[0].suppressed
+    assert withheld.stats.scores["warmth"].cells[0].suppressed
+    for name, distribution in withheld.distributions.items():
+        cell = distribution.cells[0]
+        assert cell.n == 0 or (cell.suppressed and cell.counts is None), name

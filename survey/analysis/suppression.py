@@ -5,17 +5,20 @@ always shown (response counts are public on the live monitor); every other numbe
 withheld statistic is null. A cell with no respondent at all is not "suppressed": there is
 nothing to hide, and its values are null with the reason "undefined".
 
-Complement rule (docs/statistics.md, "Suppression"): under a filter, a statistic is also
-withheld when the same statistic's n over the whole group (unfiltered) minus the filtered n is
-under min_cell, since the two allowed numbers would reveal the small rest. A complement of 0
-does not withhold: then the filtered cell is the whole cell and reveals nothing the unfiltered
-one does not.
+Complement rule (docs/statistics.md, "Suppression"): under filters, a statistic is also
+withheld when the same statistic's n under a wider selection minus the filtered n is under
+min_cell, since the two allowed numbers would reveal the small rest. The wider selections are
+the whole group (no filter) and, when filters are combined, every combination of fewer of them:
+sector=media beside sector=media with language=ur would otherwise give away the one media
+participant who answered in English. A complement of 0 does not withhold: then the filtered
+cell is the wider one and reveals nothing it does not.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import fields, replace
+from itertools import combinations
 from typing import TypeVar
 
 from survey.analysis.results import SUPPRESSED, Statistic
@@ -34,9 +37,17 @@ def too_small(n: int, min_cell: int) -> bool:
     return 0 < n < min_cell
 
 
-def complement_too_small(n_filtered: int, n_whole: int, min_cell: int) -> bool:
-    """Whether the rest of the group outside a filter is non-empty and under min_cell."""
-    return too_small(n_whole - n_filtered, min_cell)
+def wider_selections(filters: Mapping[str, str]) -> list[dict[str, str]]:
+    """Each selection with fewer of the filters, the whole group (none) first; none at all
+    when nothing is filtered."""
+    chosen = sorted(filters.items())
+    return [dict(some) for size in range(len(chosen)) for some in combinations(chosen, size)]
+
+
+def complement_too_small(n_filtered: int, n_wider: Iterable[int], min_cell: int) -> bool:
+    """Whether the rest of any wider selection outside the filtered one is non-empty and
+    under min_cell."""
+    return any(too_small(n - n_filtered, min_cell) for n in n_wider)
 
 
 def withhold(statistic: S, reason: str = SUPPRESSED) -> S:

@@ -45,11 +45,13 @@ def theme_stats(
     codings: ThemeCodings | None,
     spec: AnalysisSpec,
     inside: np.ndarray | None = None,
+    wider: Sequence[np.ndarray] | None = None,
 ) -> Themes:
     """The shares of every theme per free-text question and group × wave cell, suppressed.
 
-    `inside` selects the respondents within the filters (None: no filter applied); the whole
-    cell then gives the complement of each filtered one.
+    `inside` selects the respondents within the filters (None: no filter applied); `wider`
+    selects those of each wider selection (suppression.wider_selections), whose cells give the
+    complements of each filtered one (by default the whole group's).
     """
     if codings is None:
         return Themes()
@@ -58,14 +60,12 @@ def theme_stats(
     themes = codings.spec
     everyone = np.ones(len(respondents), dtype=bool)
     selected = everyone if inside is None else inside
+    if wider is None:
+        wider = [] if inside is None else [everyone]
     questions = []
     for question, waves in themes.questions.items():
         cells = _cells(respondents, codings.coded, question, selected, themes)
-        whole = (
-            _cells(respondents, codings.coded, question, everyone, themes)
-            if inside is not None
-            else None
-        )
+        wider_cells = [_cells(respondents, codings.coded, question, mask, themes) for mask in wider]
         shares = []
         for theme in themes.themes:
             for group in spec.groups:
@@ -73,8 +73,8 @@ def theme_stats(
                     coded = cells.get((group, wave), [])
                     found = theme_share(sum(theme in c for c in coded), len(coded))
                     share = ThemeShare(theme=theme, group=group, wave=wave, **found)
-                    n_whole = None if whole is None else len(whole.get((group, wave), []))
-                    if _withheld(len(coded), n_whole, spec.min_cell):
+                    n_wider = [len(each.get((group, wave), [])) for each in wider_cells]
+                    if _withheld(len(coded), n_wider, spec.min_cell):
                         share = withhold(share)
                     shares.append(share)
         questions.append(QuestionThemes(question=question, shares=tuple(shares)))
@@ -98,7 +98,5 @@ def _cells(
     return cells
 
 
-def _withheld(n: int, n_whole: int | None, min_cell: int) -> bool:
-    if too_small(n, min_cell):
-        return True
-    return n_whole is not None and complement_too_small(n, n_whole, min_cell)
+def _withheld(n: int, n_wider: Sequence[int], min_cell: int) -> bool:
+    return too_small(n, min_cell) or complement_too_small(n, n_wider, min_cell)

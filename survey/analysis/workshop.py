@@ -46,7 +46,12 @@ from survey.analysis.results import (
     Statistic,
     WorkshopStats,
 )
-from survey.analysis.suppression import complement_too_small, too_small, withhold
+from survey.analysis.suppression import (
+    complement_too_small,
+    too_small,
+    wider_selections,
+    withhold,
+)
 from survey.analysis.themes import theme_stats
 
 # Whether the statistic behind a key of Frame.sizes is withheld.
@@ -87,7 +92,9 @@ def workshop_stats(
     `codings` (aligned with the respondents), the shares of the free text's themes too."""
     applied = applied_filters(filters)
     frame = Frame.build(respondents, spec)
-    whole_sizes = frame.sizes() if applied else None
+    # The n behind each statistic under every wider selection (docs/statistics.md, "Suppression").
+    wider = [_filter_mask(respondents, selection) for selection in wider_selections(applied)]
+    wider_sizes = [frame.subset(mask).sizes() for mask in wider]
     inside = _filter_mask(respondents, applied) if applied else None
     if inside is not None:
         frame = frame.subset(inside)
@@ -97,7 +104,7 @@ def workshop_stats(
         n = sizes[key]
         if too_small(n, spec.min_cell):
             return True
-        return whole_sizes is not None and complement_too_small(n, whole_sizes[key], spec.min_cell)
+        return complement_too_small(n, (each[key] for each in wider_sizes), spec.min_cell)
 
     scores = {name: _score(frame, spec, name, withheld) for name in spec.scores}
     # A role the instrument does not declare leaves its statistics out (docs/stats-json.md).
@@ -112,7 +119,7 @@ def workshop_stats(
         asymmetry=_asymmetry(frame, spec, withheld) if spec.alpha_score else (),
         matching=matching or Matching(),
         findings=(),
-        themes=theme_stats(respondents, codings, spec, inside),
+        themes=theme_stats(respondents, codings, spec, inside, wider),
     )
     return replace(stats, findings=tuple(findings(stats, spec)))
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from survey.analysis import Respondent
+from survey.analysis.suppression import wider_selections
 from survey.dashboard.filters import Filters
 from survey.dashboard.reads.responses import Loaded
 from survey.dashboard.setting import Setting
@@ -33,6 +34,11 @@ class Dataset:
         for key, value in filters.applied().items():
             keep &= getattr(self, key) == value
         return keep
+
+    def wider_masks(self, filters: Filters) -> list[np.ndarray]:
+        """Respondents inside each selection wider than the filters' (the complement rule's,
+        survey.analysis.suppression.wider_selections)."""
+        return [self.mask(Filters(**each)) for each in wider_selections(filters.applied())]
 
 
 def build_dataset(

@@ -63,6 +63,7 @@ def item_distribution(
     column: np.ndarray,
     cells: Mapping[tuple[str, str], np.ndarray],
     inside: np.ndarray | None,
+    wider: Sequence[np.ndarray] | None = None,
     *,
     min_cell: int,
     non_response: int,
@@ -70,17 +71,20 @@ def item_distribution(
     """The distribution of one item's answers in each (group, wave) cell.
 
     `column` holds the answers (NaN where unanswered), `cells` the mask of each cell's
-    respondents, in display order; `inside` is the filter mask, None when nothing is filtered.
+    respondents, in display order; `inside` is the filter mask, None when nothing is filtered,
+    and `wider` the masks of the wider selections (Dataset.wider_masks) for the complements
+    (by default the whole group's).
     """
+    if wider is None:
+        wider = [] if inside is None else [np.ones(len(column), dtype=bool)]
     answered = ~np.isnan(column)
     out = []
     for (g, w), cell in cells.items():
         whole = cell & answered
         selected = whole if inside is None else whole & inside
         n = int(np.count_nonzero(selected))
-        withheld = too_small(n, min_cell) or (
-            inside is not None and complement_too_small(n, int(np.count_nonzero(whole)), min_cell)
-        )
+        n_wider = [int(np.count_nonzero(whole & mask)) for mask in wider]
+        withheld = too_small(n, min_cell) or complement_too_small(n, n_wider, min_cell)
         if withheld or n == 0:
             out.append(
                 CellDistribution(

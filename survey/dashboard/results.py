@@ -61,6 +61,7 @@ def compute_results(
             dataset.values[:, setting.numeric.index(question.code)],
             {(g, w): masks[g, w] for g in spec.groups for w in waves},
             inside,
+            dataset.wider_masks(filters),
             min_cell=spec.min_cell,
             non_response=spec.non_response,
         )
@@ -74,6 +75,7 @@ def with_themes(
     as only the pages that show them pay for reading the codings; the other statistics are
     those of `results`, not computed again."""
     inside = dataset.mask(results.filters) if results.filters else None
-    themes = theme_stats(dataset.respondents, codings, setting.spec, inside)
+    wider = dataset.wider_masks(results.filters)
+    themes = theme_stats(dataset.respondents, codings, setting.spec, inside, wider)
     # Figures go with the numbers they draw: theme charts must not outlive a coding change.
     return replace(results, stats=replace(results.stats, themes=themes), figures={})

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_
 
-from survey.analysis.suppression import complement_too_small, too_small
+from survey.analysis.suppression import complement_too_small, too_small, wider_selections
 from survey.dashboard.filters import Filters
 from survey.dashboard.reads.conditions import filter_conditions
 from survey.dashboard.setting import Setting
-from survey.response_counts import response_counts
+from survey.response_counts import ResponseCounts, response_counts
 
 
 @dataclass(frozen=True)
@@ -24,15 +24,26 @@ class CellSize:
 
 
 def cell_sizes(setting: Setting, filters: Filters) -> dict[tuple[str, str], CellSize]:
-    """Respondents per group x wave with the suppression rules applied (one statement, the live
-    monitor's with the filters as its selection)."""
-    conditions = filter_conditions(filters)
-    counts = response_counts(setting.workshop_id, and_(*conditions) if conditions else None)
+    """Respondents per group x wave with the suppression rules applied: one statement (the live
+    monitor's, with the filters as its selection), and one more for each combination of fewer
+    filters when they are combined (the complement rule's wider selections)."""
+    counts = _selected(setting, filters)
+    cells = [(group, wave) for group in setting.spec.groups for wave in setting.spec.waves]
+    whole = {cell: counts.cell(*cell).submitted for cell in cells}
+    wider = [
+        _selected(setting, Filters(**selection)).selected if selection else whole
+        for selection in wider_selections(filters.applied())
+    ]
     k = setting.min_cell
     out = {}
-    for group in setting.spec.groups:
-        for wave in setting.spec.waves:
-            whole, n = counts.cell(group, wave).submitted, counts.selected.get((group, wave), 0)
-            withheld = too_small(n, k) or (bool(conditions) and complement_too_small(n, whole, k))
-            out[group, wave] = CellSize(n, whole, withheld)
+    for cell in cells:
+        n = counts.selected.get(cell, 0)
+        n_wider = [each.get(cell, 0) for each in wider]
+        withheld = too_small(n, k) or complement_too_small(n, n_wider, k)
+        out[cell] = CellSize(n, whole[cell], withheld)
     return out
+
+
+def _selected(setting: Setting, filters: Filters) -> ResponseCounts:
+    conditions = filter_conditions(filters)
+    return response_counts(setting.workshop_id, and_(*conditions) if conditions else None)
