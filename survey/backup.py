@@ -60,7 +60,6 @@ def backup(database_uri: str, target: Path) -> BackupResult:
         raise BackupError(f"no database at {source_path}")
     if target.exists():
         raise BackupError(f"{target} exists already; choose a new file name")
-    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     source = sqlite3.connect(source_path)
     copy = sqlite3.connect(partial)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from survey.backup import BackupError, backup, restore
 from survey.extensions import db
-from survey.models import Participant
+from survey.models import AuditEvent, Participant
 from tests.conftest import POSTGRES
 
 pytestmark = pytest.mark.skipif(POSTGRES, reason="SQLite backup API")
@@ -85,6 +85,16 @@ def test_backup_refuses_to_overwrite(app, tmp_path):
     with pytest.raises(BackupError, match="exists already"):
         backup(app.config["SQLALCHEMY_DATABASE_URI"], target)
     assert target.read_text() == "keep me"
+
+
+def test_backup_into_a_folder_that_does_not_exist_is_a_bad_argument(app, runner, tmp_path):
+    # As for every output of the command line (docs/cli.md): a mistyped folder is refused,
+    # not made, and nothing is recorded.
+    target = tmp_path / "missing" / "copy.db"
+    result = runner.invoke(args=["backup", str(target)])
+    assert result.exit_code == 2 and "does not exist" in result.output
+    assert not target.parent.exists()
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 0
 
 
 def test_restore_refuses_a_file_that_is_not_a_backup(migrated, make, tmp_path):

@@ -203,9 +203,12 @@ def paired_change(
 def wilcoxon_of_differences(differences: tuple[float, ...]) -> tuple[float, float]:
     """scipy's wilcoxon (defaults) on post − pre differences: its statistic and p.
 
-    The same as wilcoxon(post, pre). Cached on the sorted differences (the test does not
-    depend on their order) because, with ties or zeros and n <= 13, scipy's default is an exact
-    permutation test that takes up to a second; dashboards ask for the same numbers again.
+    The differences come rounded to 9 decimals, so that equal changes reached by different
+    floating-point paths are ties (docs/statistics.md): on scores, this can differ from
+    wilcoxon(post, pre), which subtracts unrounded. Cached on the sorted differences (the test
+    does not depend on their order) because, with ties or zeros and n <= 13, scipy's default is
+    an exact permutation test that takes up to a second; dashboards ask for the same numbers
+    again.
     """
     with quiet():
         result = stats.wilcoxon(np.array(differences))

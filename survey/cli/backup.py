@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 
 from survey.audit import record
 from survey.backup import BackupError, backup, restore
+from survey.cli.exports import OutputPath
 from survey.extensions import db
 
 
@@ -17,7 +18,7 @@ def _summary(tables: dict[str, int]) -> str:
 
 
 @click.command("backup")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=OutputPath())
 @with_appcontext
 def backup_command(path: Path) -> None:
     """Write a consistent copy of the live SQLite database to PATH (safe while serving)."""

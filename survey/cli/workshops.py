@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import Workshop
+from survey.organise.forms import timezone_choices
 from survey.organise.workshops import (
     WorkshopError,
     close_wave_now,
@@ -19,6 +20,13 @@ workshops_cli = AppGroup("workshops", help="Create and list workshops.")
 waves_cli = AppGroup("waves", help="Open or close a workshop's waves.")
 
 
+def _time_zone(value: str) -> str:
+    """A time zone's IANA name; any other is a bad argument (exit status 2)."""
+    if value not in timezone_choices():
+        raise click.BadParameter(f"{value!r} is not an IANA time zone name, e.g. Asia/Karachi")
+    return value
+
+
 @workshops_cli.command("create")
 @click.argument("slug")
 @click.option("--title", required=True)
@@ -29,7 +37,13 @@ waves_cli = AppGroup("waves", help="Open or close a workshop's waves.")
     metavar="KEY[@VERSION]",
     help="A shipped instrument or a stored version. Default: nato-pakistan-2014.",
 )
-@click.option("--timezone", default="UTC", show_default=True, help="IANA name, e.g. Asia/Karachi")
+@click.option(
+    "--timezone",
+    default="UTC",
+    show_default=True,
+    callback=lambda ctx, param, value: _time_zone(value),
+    help="IANA name, e.g. Asia/Karachi",
+)
 @click.option("--place", default=None)
 def create(slug: str, title: str, instrument_key: str | None, timezone: str, place) -> None:
     """Create a workshop from an instrument, with its groups and (closed) waves."""
