@@ -35,7 +35,16 @@ def test_export_writes_the_same_links_every_time(app, make, runner, tmp_path):
         assert "Wrote 1 invitation(s)" in result.output
     assert first.read_bytes() == second.read_bytes()
     [row] = _rows(first)
-    assert list(row) == ["external_id", "name", "email", "group", "language", "link"]
+    assert list(row) == [
+        "participant",
+        "external_id",
+        "name",
+        "email",
+        "group",
+        "language",
+        "link",
+    ]
+    assert row["participant"] == p.public_id
     assert row["name"] == "عائشہ" and row["group"] == "nato" and row["language"] == "ur"
     assert row["link"].startswith("https://s.example/s/")
     assert invitation_for_token(row["link"].rsplit("/", 1)[1]).participant.id == p.id

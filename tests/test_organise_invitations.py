@@ -61,9 +61,25 @@ def test_csv_is_spreadsheet_safe_with_the_mail_merge_columns(app, make):
     ws = make.workshop()
     make.participant(ws, external_id="=1+1", name='=HYPERLINK("x")', email="a@example.org")
     body = invitations_csv(invitation_rows(ws, "https://x.example"))
-    assert body.splitlines()[0] == "\ufeffexternal_id,name,email,group,language,link"
+    assert body.splitlines()[0] == "\ufeffparticipant,external_id,name,email,group,language,link"
     row = _rows(body)[0]
     assert row["external_id"] == "'=1+1" and row["name"] == '\'=HYPERLINK("x")'
+
+
+def test_the_mail_merge_file_names_everyone_and_no_address_that_opted_out(app, make):
+    ws = make.workshop()
+    kept = make.participant(ws, name="Ana", email="ana@example.org")
+    out = make.participant(ws, name="Bo", email="bo@example.org")
+    joined = make.participant(ws, "pakistan")  # by a group's link: no name, no address
+    out.mail_opt_out_at = make.now()
+    db.session.commit()
+    rows = _rows(invitations_csv(invitation_rows(ws, "https://x.example")))
+    assert [(r["participant"], r["email"]) for r in rows] == [
+        (kept.public_id, "ana@example.org"),
+        (out.public_id, ""),
+        (joined.public_id, ""),
+    ]
+    assert all(r["link"].startswith("https://x.example/s/") for r in rows)
 
 
 def test_web_download_gives_the_same_links_twice_and_is_audited(app, make, client):

@@ -17,7 +17,9 @@ from survey.models import Group, Participant, StaffUser, Workshop
 from survey.respond.headings import Details, workshop_details
 from survey.tokens import card_code_to_print, current_invitation, join_code, refresh_join_code
 
-CSV_COLUMNS = ("external_id", "name", "email", "group", "language", "link")
+# The participant's public id first: it tells apart those who joined by a group's link, who
+# have no external id, name or address.
+CSV_COLUMNS = ("participant", "external_id", "name", "email", "group", "language", "link")
 
 # Printed on each card in the participant's language. The Urdu and French texts are the
 # platform's own and, like the instrument's translations, want a native speaker's review.
@@ -49,6 +51,7 @@ class InvitationRow:
     external_id: str | None
     name: str | None
     email: str | None
+    opted_out: bool  # of e-mail: the mail-merge file leaves the address out
     group: str  # the group's code
     group_label: str
     language: str
@@ -108,6 +111,7 @@ def invitation_rows(
                 external_id=p.external_id,
                 name=p.contact.name if p.contact else None,
                 email=p.contact.email if p.contact else None,
+                opted_out=p.mail_opt_out_at is not None,
                 group=p.group.code,
                 group_label=p.group.label,
                 language=p.language,
@@ -136,7 +140,17 @@ def invitations_csv(rows: list[InvitationRow]) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in rows:
-        values = (row.external_id, row.name, row.email, row.group, row.language, row.link)
+        # Who opted out of e-mail gets none from a mail merge either (their link stays, for a card).
+        email = None if row.opted_out else row.email
+        values = (
+            row.public_id,
+            row.external_id,
+            row.name,
+            email,
+            row.group,
+            row.language,
+            row.link,
+        )
         # Names come from rosters: one starting with "=" must not run as a formula in Excel.
         writer.writerow(safe_row([v or "" for v in values]))
     return out.getvalue()
