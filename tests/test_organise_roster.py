@@ -3,6 +3,7 @@
 import io
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from survey.extensions import db
@@ -132,12 +133,19 @@ def test_header_problems(app, make):
 def test_an_unknown_column_is_named_as_the_file_writes_it(app, make):
     # Read as "e_mail", but the organiser looks for what their spreadsheet's header says.
     ws = make.workshop()
-    plan = parse_roster(ws, b"Group;E-mail;Phone number\nnato;a@example.org;1\n")
+    plan = parse_roster(ws, b"Group;Mail;Phone number\nnato;a@example.org;1\n")
     messages = [p.message for p in plan.problems]
     assert [m.split(" (")[0] for m in messages] == [
-        "unknown column “E-mail”",
+        "unknown column “Mail”",
         "unknown column “Phone number”",
     ]
+
+
+@pytest.mark.parametrize("header", ["E-mail", "e-mail address", "Email Address", "EMAIL"])
+def test_the_address_column_may_be_spelt_as_the_console_and_spreadsheets_do(app, make, header):
+    ws = make.workshop()
+    plan = parse_roster(ws, f"Group,{header}\nnato,a@example.org\n".encode())
+    assert plan.problems == [] and [line.email for line in plan.lines] == ["a@example.org"]
 
 
 def test_a_repeated_column_is_one_problem(app, make):

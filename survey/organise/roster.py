@@ -23,6 +23,7 @@ from survey.models import (
 )
 from survey.organise.roster_plan import (
     COLUMNS,
+    HEADER_SPELLINGS,
     MAX_LENGTHS,
     RosterLine,
     RosterPlan,
@@ -144,6 +145,7 @@ class _Planner:
 
     def header(self, row: list[str], line: int) -> list[str] | None:
         names = [re.sub(r"[\s-]+", "_", cell.strip().casefold()) for cell in row]
+        names = [HEADER_SPELLINGS.get(name, name) for name in names]
         ok = True
         for name in dict.fromkeys(names):  # each name once: a repeated column is one problem
             if name and name not in COLUMNS:

@@ -8,6 +8,9 @@ import json
 from dataclasses import asdict, dataclass, field
 
 COLUMNS = ("external_id", "name", "email", "group", "sector", "language")
+# Other spellings of a column's header, as read (lower case, spaces and hyphens as "_"): the
+# console itself writes "E-mail".
+HEADER_SPELLINGS = {"e_mail": "email", "email_address": "email", "e_mail_address": "email"}
 MAX_LENGTHS = {"external_id": 100, "name": 200, "email": 254, "sector": 50}
 
 
