@@ -49,7 +49,7 @@ def test_from_sign_in_to_cards_and_a_live_count(app, make, live_server, page):
     )
     page.get_by_role("button", name="Check the file").click()
     expect(page.locator(".summary")).to_contain_text("3 added")
-    page.get_by_role("button", name="Import 3 rows").click()
+    page.get_by_role("button", name="Import: add 3").click()
     expect(page.locator(".flash")).to_contain_text("3 added")
     expect(page.locator("table.participants tbody tr")).to_have_count(3)
 

@@ -169,6 +169,7 @@ def test_a_closed_wave_takes_no_reminders(app, console, client):
     db.session.commit()
     page = client.get(base).get_data(as_text=True)
     assert "The wave has closed" in page and "Add the reminder" not in page
+    assert '<span class="state state-closed">closed</span>, closed 20' in page  # not "closes"
     # Begun and not submitted: "Started" is the monitor's word for every response begun.
     assert "<dt>In progress</dt>" in page and "<dt>Started</dt>" not in page
     data = {"csrf_token": token, "days": "1", "hours": "0", "anchor": "after_opening"}

@@ -348,6 +348,7 @@ def test_confirmation_after_someone_else_changed_the_roster_shows_the_new_plan(a
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "changed since the check" in html
     assert "<strong>1</strong> updated" in html
+    assert '<button type="submit" class="button">Import: update 1</button>' in html
     assert db.session.scalar(select(func.count()).select_from(ParticipantContact)) == 1
 
 
