@@ -223,6 +223,17 @@ def test_on_a_phone_the_console_tables_keep_their_links_in_sight(app, make, live
         assert no_horizontal_scroll(page), path
         for action in actions:
             assert table.get_by_text(action).first.is_visible(), (path, action)
+    # Pages whose widest things are a participant's long name: a choice of them, their card.
+    long_name = "Muhammad Ali Jinnah Memorial Fellowship Programme Coordinator"
+    make.participant(workshop, "nato", name=long_name, email="fellow@example.org")
+    make.participant(workshop, "nato", name="Abdulrahmanibnhussainalqurayshialhashimi")
+    db.session.commit()
+    for path in (
+        f"/workshops/{workshop.slug}/mail/messages/invitation/en",
+        f"/workshops/{workshop.slug}/cards",
+    ):
+        page.goto(f"{live_server}{path}")
+        assert no_horizontal_scroll(page), path
 
 
 def _printed_cards(page, live_server, make, workshop, name: str):
