@@ -37,9 +37,11 @@ def test_cell_summary_small_and_missing():
     one = cell_summary([3])
     assert one["mean"] == 3 and one["sd"] is None and one["ci_low"] is None
     assert one["reason"] == "undefined"
+    # Zero variance: the mean and SD stand, the interval is undefined (as scipy's t.interval).
     constant = cell_summary([4, 4, 4])
-    assert constant["sd"] == 0 and constant["ci_low"] == constant["ci_high"] == 4
-    assert constant["reason"] is None
+    assert constant["mean"] == 4 and constant["sd"] == 0
+    assert constant["ci_low"] is None and constant["ci_high"] is None
+    assert constant["reason"] == "undefined"
 
 
 def test_cronbach_alpha_by_hand():

@@ -76,7 +76,9 @@ def statistic(n: int, **fields: Any) -> dict[str, Any]:
 
 
 def cell_summary(values: Sequence[float | None] | np.ndarray) -> dict[str, Any]:
-    """n, mean, SD (ddof 1), median and the t-based 95 % CI of the mean."""
+    """n, mean, SD (ddof 1), median and the t-based 95 % CI of the mean (scipy's t.interval:
+    undefined for zero variance, as DESIGN and docs/statistics.md say, not a zero-width
+    interval that would claim certainty from a few equal answers)."""
     x = as_array(values)
     n = len(x)
     mean = median = sd = ci_low = ci_high = None
@@ -84,8 +86,8 @@ def cell_summary(values: Sequence[float | None] | np.ndarray) -> dict[str, Any]:
         mean, median = float(np.mean(x)), float(np.median(x))
     if n >= 2:
         sd = float(np.std(x, ddof=1))
-        half = float(stats.t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
-        ci_low, ci_high = mean - half, mean + half
+        with quiet():
+            ci_low, ci_high = stats.t.interval(0.95, n - 1, loc=mean, scale=sd / math.sqrt(n))
     return statistic(n, mean=mean, sd=sd, median=median, ci_low=ci_low, ci_high=ci_high)
 
 

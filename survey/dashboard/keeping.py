@@ -41,7 +41,8 @@ from survey.models._types import utcnow
 # the agreement's bootstrap draws over respondents in public-id order, a withheld convergence
 # names its waves, the priorities chart rules its rows off, the answer bars' labels and ticks.
 # 3: the perception chart's values on the far side of their markers, without their n; combined
-# filters withheld against every combination of fewer of them.
+# filters withheld against every combination of fewer of them; a cell of equal answers has no
+# interval.
 FORMAT = 3
 # How long a lease holds when its holder dies before releasing it (a recomputation at 100k
 # participants takes well under a minute).
