@@ -331,3 +331,48 @@ def test_the_counts_of_a_wave(app, smtp_server, console, make):
         "started": 1,
         "submitted": 1,
     }
+
+
+LINK = re.compile(r"http://(?:localhost|survey\.test)(/s/[A-Za-z0-9_-]+)")
+
+
+def _link_in(message) -> str:
+    return LINK.search(message.get_body(("plain",)).get_content()).group(1)
+
+
+def test_a_new_link_is_e_mailed_by_itself_as_the_invitation(app, smtp_server, console, client):
+    ws, (ana, bilal, cy) = console
+    send_batch(ws.wave("pre"), MessageKind.INVITATION, base="http://localhost")
+    old = _link_in(smtp_server.to("ana@example.org")[0])
+    url = f"/workshops/{ws.slug}/participants/{ana.public_id}/reissue"
+    page = client.get(url).get_data(as_text=True)
+    assert 'name="email" value="1" checked' in page
+    assert "E-mail the new link to ana@example.org now, as their invitation to the pre wave" in page
+    response = client.post(url, data={"csrf_token": csrf_token(page), "email": "1"})
+    assert response.status_code == 302
+    assert "The new link was e-mailed to ana@example.org." in client.get(response.location).text
+    first, second = smtp_server.to("ana@example.org")
+    assert second["Subject"] == first["Subject"] and _link_in(second) != old
+    row = db.session.scalar(select(MailMessage).where(MailMessage.round == "link-2"))
+    assert (row.participant_id, row.kind) == (ana.id, MessageKind.INVITATION)
+    assert (
+        "invitation with a new link: sent"
+        in client.get(f"/workshops/{ws.slug}/mail/waves/pre").text
+    )
+    visitor = app.test_client()
+    assert visitor.get(old).status_code == 404
+    assert visitor.get(_link_in(second)).location.startswith("/q/pre/")
+    # Invitations go once: a batch after it leaves them alone, and so for one never invited.
+    again = send_batch(ws.wave("pre"), MessageKind.INVITATION, base="http://localhost")
+    assert again.sent == 0
+    bilal.contact.email = "bilal@example.org"  # not invited at this address yet
+    db.session.commit()
+    url = f"/workshops/{ws.slug}/participants/{bilal.public_id}/reissue"
+    client.post(url, data={"csrf_token": page_token(client, url), "email": "1"})
+    assert len(smtp_server.to("bilal@example.org")) == 1
+    assert send_batch(ws.wave("pre"), MessageKind.INVITATION, base="http://localhost").sent == 0
+    # Without an address (Cy), or left unticked, nothing is sent and the card is the way.
+    url = f"/workshops/{ws.slug}/participants/{cy.public_id}/reissue"
+    assert 'name="email"' not in client.get(url).text
+    client.post(url, data={"csrf_token": page_token(client, url)})
+    assert len(smtp_server.messages) == 4

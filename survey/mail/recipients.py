@@ -78,13 +78,17 @@ def plan_messages(
     *,
     resend_unknown: bool = False,
     now: datetime | None = None,
+    only: Participant | None = None,
 ) -> Plan:
-    """The participants of the wave's workshop who get this message now, and the reasons the
-    others do not. Invitations go to those not sent one yet; reminders to those who have not
-    submitted, once per round, and not soon after another message about the wave."""
+    """The participants of the wave's workshop (or `only` one of them) who get this message now,
+    and the reasons the others do not. Invitations go to those not sent one yet; reminders to
+    those who have not submitted, once per round, and not soon after another message about the
+    wave."""
     now = now or utcnow()
     check_wave(wave, kind, now)
     participants = taking_part(wave.workshop_id)
+    if only is not None:
+        participants = [p for p in participants if p.id == only.id]
     statuses = response_statuses(wave)
     refused = refused_addresses(wave.workshop_id)
     messages: dict[int, list[MailMessage]] = {}
@@ -95,10 +99,11 @@ def plan_messages(
     plan = Plan(wave=wave, kind=kind, round=round_)
     for participant in participants:
         address = participant.contact.email if participant.contact else None
-        own = next(
-            (m for m in messages.get(participant.id, ()) if (m.kind, m.round) == (kind, round_)),
-            None,
-        )
+        sent = messages.get(participant.id, ())
+        own = next((m for m in sent if (m.kind, m.round) == (kind, round_)), None)
+        if own is None and kind is MessageKind.INVITATION and not round_:
+            # A new link e-mailed alone was their invitation: invitations go once.
+            own = next((m for m in sent if m.kind is kind and m.status is MessageStatus.SENT), None)
         reason = _reason_to_skip(participant, address, statuses.get(participant.id), own)
         if reason is None and address and (participant.id, address.casefold()) in refused:
             reason = SkipReason.REFUSED  # by a message of another kind, round or wave
@@ -119,6 +124,27 @@ def plan_messages(
         if reason is SkipReason.UNKNOWN:
             plan.unknown.append(participant)
     return plan
+
+
+def wave_for_new_link(participant: Participant, now: datetime | None = None) -> Wave | None:
+    """The wave an e-mailed new link invites to: the first that takes invitations now (open,
+    or scheduled to open) and that the participant has not submitted; None when there is none."""
+    submitted = set(
+        db.session.scalars(
+            select(Response.wave_id).where(
+                Response.participant_id == participant.id,
+                Response.status == ResponseStatus.SUBMITTED,
+            )
+        )
+    )
+    for wave in sorted(participant.workshop.waves, key=lambda w: w.position):
+        try:
+            check_wave(wave, MessageKind.INVITATION, now)
+        except MailError:
+            continue
+        if wave.id not in submitted:
+            return wave
+    return None
 
 
 def taking_part(workshop_id: int) -> list[Participant]:

@@ -17,11 +17,12 @@ from sqlalchemy import or_, select
 from survey.audit import record
 from survey.extensions import db
 from survey.mail.errors import MailError
-from survey.models import ReminderAnchor, ScheduledReminder, Wave, WaveState
+from survey.models import Invitation, ReminderAnchor, ScheduledReminder, Wave, WaveState
 from survey.models._types import utcnow
 
 MANUAL = "manual-"
 SCHEDULED = "schedule-"
+NEW_LINK = "link-"  # an invitation sent alone with a participant's new link (one per link)
 MAX_HOURS = 24 * 365
 
 
@@ -57,10 +58,17 @@ def describe(entry: ScheduledReminder) -> str:
     return f"{' '.join(parts)} {when}"
 
 
+def new_link_round(invitation: Invitation) -> str:
+    """The round of the invitation that carries a participant's new link, by the link's issue."""
+    return f"{NEW_LINK}{invitation.issue}"
+
+
 def round_label(round_: str) -> str:
     """What the console calls a round of the send log."""
     if not round_:
         return "invitation"
+    if round_.startswith(NEW_LINK):
+        return "invitation with a new link"
     if round_.startswith(MANUAL):
         return f"reminder sent by hand on {round_.removeprefix(MANUAL)}"
     entry = _entry(round_)

@@ -27,9 +27,16 @@ from survey.mail.content import (
     render_message,
 )
 from survey.mail.lock import MailBusy, sending_lock
-from survey.mail.recipients import Plan, Recipient, SkipReason, plan_messages
-from survey.mail.schedule import round_label
+from survey.mail.recipients import (
+    Plan,
+    Recipient,
+    SkipReason,
+    plan_messages,
+    wave_for_new_link,
+)
+from survey.mail.schedule import new_link_round, round_label
 from survey.models import (
+    Invitation,
     MailMessage,
     MessageKind,
     MessageStatus,
@@ -98,9 +105,11 @@ def send_batch(
     budget: float | None = None,
     dry_run: bool = False,
     audit_empty: bool = True,
+    only: Participant | None = None,
 ) -> BatchResult:
     """Send the wave's invitations (round "") or one round of its reminders to those the plan
-    names; `budget` (seconds) stops handing out messages in time for a web request.
+    names (`only` one participant: a new link's invitation); `budget` (seconds) stops handing
+    out messages in time for a web request.
 
     Commits as it goes: one commit per message before it is handed out and one after. Raises
     MailNotConfigured or MailBusy when the batch cannot start, recorded as a batch that
@@ -108,14 +117,14 @@ def send_batch(
     workshop = wave.workshop
     result = BatchResult(workshop.slug, wave.code, kind, round_, round_label(round_))
     if dry_run:
-        plan = plan_messages(wave, kind, round_, resend_unknown=resend_unknown)
+        plan = plan_messages(wave, kind, round_, resend_unknown=resend_unknown, only=only)
         _planned(result, plan)
         result.dry_run = True
         return result
     try:
         smtp.check_settings()
         with sending_lock():
-            plan = plan_messages(wave, kind, round_, resend_unknown=resend_unknown)
+            plan = plan_messages(wave, kind, round_, resend_unknown=resend_unknown, only=only)
             _planned(result, plan)
             if plan.recipients:
                 _hand_out(plan, result, base, budget)
@@ -128,6 +137,19 @@ def send_batch(
         _record_batch(workshop, result, actor, via)
         raise
     return result
+
+
+def email_new_link(
+    participant: Participant, invitation: Invitation, *, base: str
+) -> BatchResult | None:
+    """E-mail a participant's new link by itself, as their invitation to the wave that takes
+    invitations now (recipients.wave_for_new_link); None when no wave does. Raises MailError
+    when it cannot be sent (no mail server set, another batch sending)."""
+    wave = wave_for_new_link(participant)
+    if wave is None:
+        return None
+    round_ = new_link_round(invitation)
+    return send_batch(wave, MessageKind.INVITATION, round_, base=base, via="web", only=participant)
 
 
 def _record_batch(

@@ -5,10 +5,13 @@ from flask import flash, redirect, render_template, request, url_for
 
 from survey.auth.access import workshop_role_required
 from survey.extensions import db
-from survey.models import Role, Workshop
+from survey.mail.errors import MailError
+from survey.mail.recipients import wave_for_new_link
+from survey.mail.sending import email_new_link
+from survey.models import Invitation, Participant, Role, Workshop
 from survey.organise import participants
 from survey.organise.forms import ActionForm, WithdrawForm
-from survey.organise.routes import bp, found_or_404
+from survey.organise.routes import bp, found_or_404, links_base
 
 
 @bp.get("/<slug>/participants")
@@ -58,18 +61,41 @@ def reissue(workshop: Workshop, public_id: str):
         flash(f"{participant.public_id} has withdrawn; no new link is issued.", "error")
         return redirect(url_for(".participants_list", slug=workshop.slug))
     if request.method == "GET":
-        return render_template("organise/reissue.html", workshop=workshop, participant=participant)
+        return render_template(
+            "organise/reissue.html",
+            workshop=workshop,
+            participant=participant,
+            email_wave=participants.mailable(participant) and wave_for_new_link(participant),
+        )
     if ActionForm().validate_on_submit():
         try:
-            participants.reissue_link(participant)
+            invitation = participants.reissue_link(participant)
         except participants.ParticipantError as error:
             db.session.rollback()
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash(
-                f"{participant.public_id} has a new link; the old one no longer works. "
-                "Print the new card or download the invitations again."
-            )
+            flash(f"{participant.public_id} has a new link; the old one no longer works.")
+            if request.form.get("email") and participants.mailable(participant):
+                _email_new_link(participant, invitation)
+            else:
+                flash("Print the new card or download the invitations again.")
             return redirect(url_for(".cards", slug=workshop.slug, participant=public_id))
     return redirect(url_for(".participants_list", slug=workshop.slug))
+
+
+def _email_new_link(participant: Participant, invitation: Invitation) -> None:
+    """E-mail the new link by itself and say how it went."""
+    try:
+        result = email_new_link(participant, invitation, base=links_base())
+    except MailError as error:
+        db.session.rollback()
+        flash(f"The new link was not e-mailed: {error}.", "error")
+        return
+    if result is None:
+        flash("No wave takes invitations now: the new link was not e-mailed.", "error")
+    elif result.sent:
+        flash(f"The new link was e-mailed to {participant.contact.email}.")
+    else:
+        why = result.failed[0][2] if result.failed else result.stopped or "not sent"
+        flash(f"The new link was not e-mailed: {why}.", "error")
