@@ -11,6 +11,7 @@ from survey.extensions import db
 from survey.mail.content import message_template
 from survey.mail.schedule import wave_schedule
 from survey.mail.sending import send_batch
+from survey.mail.status import wave_log
 from survey.models import AuditEvent, MailMessage, MessageKind, ResponseStatus
 from survey.organise.participants import withdraw_participant
 from survey.organise.workshops import close_wave
@@ -376,3 +377,16 @@ def test_a_new_link_is_e_mailed_by_itself_as_the_invitation(app, smtp_server, co
     assert 'name="email"' not in client.get(url).text
     client.post(url, data={"csrf_token": page_token(client, url)})
     assert len(smtp_server.messages) == 4
+
+
+def test_a_new_link_sent_after_a_refused_invitation_counts_as_the_invitation(
+    app, smtp_server, console, client
+):
+    ws, (ana, _, _) = console
+    smtp_server.refuse["ana@example.org"] = "451 4.3.0 try again later"
+    send_batch(ws.wave("pre"), MessageKind.INVITATION, base="http://localhost")
+    del smtp_server.refuse["ana@example.org"]
+    url = f"/workshops/{ws.slug}/participants/{ana.public_id}/reissue"
+    client.post(url, data={"csrf_token": page_token(client, url), "email": "1"})
+    counts = wave_log(ws.wave("pre")).counts()
+    assert counts["invited"] == 2 and counts["not_invited"] == 0  # Ana's and Bilal's

@@ -40,7 +40,11 @@ class ParticipantLog:
 
     @property
     def invitation(self) -> LoggedMessage | None:
-        return next((m for m in self.messages if m.kind is MessageKind.INVITATION), None)
+        """Their invitation to the wave: one that was sent (a new link e-mailed alone is one),
+        else the first tried."""
+        invitations = [m for m in self.messages if m.kind is MessageKind.INVITATION]
+        sent = (m for m in invitations if m.status is MessageStatus.SENT)
+        return next(sent, invitations[0] if invitations else None)
 
     @property
     def reminders_sent(self) -> int:
