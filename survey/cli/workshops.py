@@ -20,7 +20,7 @@ workshops_cli = AppGroup("workshops", help="Create and list workshops.")
 waves_cli = AppGroup("waves", help="Open or close a workshop's waves.")
 
 
-def _time_zone(value: str) -> str:
+def _time_zone(ctx: click.Context, param: click.Parameter, value: str) -> str:
     """A time zone's IANA name; any other is a bad argument (exit status 2)."""
     if value not in timezone_choices():
         raise click.BadParameter(f"{value!r} is not an IANA time zone name, e.g. Asia/Karachi")
@@ -41,7 +41,7 @@ def _time_zone(value: str) -> str:
     "--timezone",
     default="UTC",
     show_default=True,
-    callback=lambda ctx, param, value: _time_zone(value),
+    callback=_time_zone,
     help="IANA name, e.g. Asia/Karachi",
 )
 @click.option("--place", default=None)

@@ -45,6 +45,7 @@ def compute_results(
         dataset.respondents, spec, workshop=setting.slug, filters=applied, matching=matching
     )
     inside = dataset.mask(filters) if applied else None
+    wider = dataset.wider_masks(filters)
     masks = {
         (g, w): (dataset.group == g) & (dataset.wave == w) for g in spec.groups for w in spec.waves
     }
@@ -61,7 +62,7 @@ def compute_results(
             dataset.values[:, setting.numeric.index(question.code)],
             {(g, w): masks[g, w] for g in spec.groups for w in waves},
             inside,
-            dataset.wider_masks(filters),
+            wider,
             min_cell=spec.min_cell,
             non_response=spec.non_response,
         )

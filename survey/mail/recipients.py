@@ -128,7 +128,11 @@ def plan_messages(
 
 def wave_for_new_link(participant: Participant, now: datetime | None = None) -> Wave | None:
     """The wave an e-mailed new link invites to: the first that takes invitations now (open,
-    or scheduled to open) and that the participant has not submitted; None when there is none."""
+    or scheduled to open) and that the participant has not submitted; None when there is none,
+    or when the participant is not one to e-mail (no address, opted out)."""
+    address = participant.contact.email if participant.contact else None
+    if _reason_to_skip(participant, address, None, None) is not None:
+        return None
     submitted = set(
         db.session.scalars(
             select(Response.wave_id).where(

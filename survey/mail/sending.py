@@ -143,7 +143,8 @@ def email_new_link(
     participant: Participant, invitation: Invitation, *, base: str
 ) -> BatchResult | None:
     """E-mail a participant's new link by itself, as their invitation to the wave that takes
-    invitations now (recipients.wave_for_new_link); None when no wave does. Raises MailError
+    invitations now (recipients.wave_for_new_link); None when no wave does or the participant
+    is not one to e-mail. Raises MailError
     when it cannot be sent (no mail server set, another batch sending)."""
     wave = wave_for_new_link(participant)
     if wave is None:

@@ -65,7 +65,7 @@ def reissue(workshop: Workshop, public_id: str):
             "organise/reissue.html",
             workshop=workshop,
             participant=participant,
-            email_wave=participants.mailable(participant) and wave_for_new_link(participant),
+            email_wave=wave_for_new_link(participant),
         )
     if ActionForm().validate_on_submit():
         try:
@@ -76,7 +76,7 @@ def reissue(workshop: Workshop, public_id: str):
         else:
             db.session.commit()
             flash(f"{participant.public_id} has a new link; the old one no longer works.")
-            if request.form.get("email") and participants.mailable(participant):
+            if request.form.get("email"):
                 _email_new_link(participant, invitation)
             else:
                 flash("Print the new card or download the invitations again.")
@@ -93,7 +93,11 @@ def _email_new_link(participant: Participant, invitation: Invitation) -> None:
         flash(f"The new link was not e-mailed: {error}.", "error")
         return
     if result is None:
-        flash("No wave takes invitations now: the new link was not e-mailed.", "error")
+        flash(
+            "The new link was not e-mailed: they have no address to write to, or no wave "
+            "takes invitations now.",
+            "error",
+        )
     elif result.sent:
         flash(f"The new link was e-mailed to {participant.contact.email}.")
     else:

@@ -129,12 +129,6 @@ def withdraw_participant(participant: Participant, *, actor: StaffUser | str | N
     return deleted
 
 
-def mailable(participant: Participant) -> bool:
-    """Whether the participant can be e-mailed: an address, and no opt-out."""
-    has_address = participant.contact is not None and bool(participant.contact.email)
-    return has_address and participant.mail_opt_out_at is None
-
-
 def reissue_link(participant: Participant, *, actor: StaffUser | str | None = None) -> Invitation:
     """Revoke the participant's link and issue a new one."""
     if participant.withdrawn:

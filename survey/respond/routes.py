@@ -100,11 +100,10 @@ def start():
     found = entry(participant, invitation_id)
     if found.visit is not None:
         return redirect(resume_url(found.visit))
-    wave = found.choice.wave
-    instrument = wave.instrument_version.instrument if wave else None
-    use_language(instrument, participant.language)
     choice = found.choice
-    return window(choice.opening, wave, instrument, participant.workshop, choice.closed)
+    instrument = choice.wave.instrument_version.instrument if choice.wave else None
+    use_language(instrument, participant.language)
+    return window(choice.opening, choice.wave, instrument, participant.workshop, choice.closed)
 
 
 def resume_url(visit: Visit) -> str:
