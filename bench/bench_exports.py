@@ -32,7 +32,7 @@ from bench.tables import table  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 SLUG = DATA_SLUG
-# The long file's rows as the database holds them, in the export's order (answered_responses).
+# The long file's rows as the database holds them, in the export's order (submitted_responses).
 LONG_SQL = """
 SELECT w.slug, p.public_id, g.code, p.sector, wv.code, a.question, a.item,
        COALESCE(a.number, a.text), r.language, r.instrument_version_id, r.submitted_at

@@ -3,7 +3,7 @@
 import pytest
 
 from survey.exports.downloads import ExportFormat, ExportOptions, start_export
-from survey.exports.queries import answer_count, answered_responses, respondent_count, side_by_side
+from survey.exports.queries import answer_count, respondent_count, side_by_side, submitted_responses
 from tests import exports_data
 
 
@@ -48,7 +48,7 @@ def test_the_number_of_statements_does_not_grow_with_the_participants(
 
 def test_counts_match_the_streamed_rows(app, make):
     ws = exports_data.build(make, "counted")
-    answered = list(answered_responses(ws))
+    answered = list(submitted_responses(ws))
     assert answer_count(ws) == sum(len(answers) for _, answers in answered) == 76
     assert respondent_count(ws) == len({response.participant for response, _ in answered}) == 3
     # Each response once, its answers with it.
@@ -62,7 +62,10 @@ def test_the_two_streams_are_paired_by_response():
 
     assert list(side_by_side(iter(responses), answers)) == [
         ((1, "P-a"), [answers[0]]),
+        ((2, "P-b"), []),
         ((3, "P-c"), answers[1:]),
+        ((4, "P-d"), []),
     ]
+    assert list(side_by_side(iter(responses[:2]), [])) == [((1, "P-a"), []), ((2, "P-b"), [])]
     with pytest.raises(LookupError):  # answers of a response the other select does not have
         list(side_by_side(responses[:1], [*answers[:1], (2, "q", "", 1, None)]))

@@ -3,6 +3,8 @@
 import csv
 import io
 
+import openpyxl
+
 from survey.exports.downloads import ExportFormat, ExportOptions, start_export
 from tests import exports_data
 
@@ -121,3 +123,37 @@ def test_spreadsheet_safe_wide_escapes_free_text_only(app, make):
     # Split on ";" (French Excel), the text after it would start with "@": escaped there too.
     assert rows["P-en2"]["pre_hope_text"] == "'-1 is my score;' @team +more"
     assert rows["P-en2"]["pre_warmth"] == "-9"
+
+
+def test_a_participant_who_submitted_no_answer_has_a_row_of_blanks(app, make):
+    # Nothing in the questionnaire is required: consent, then Submit, stores a response
+    # without answers, and its participant counts in X-Row-Count like any other.
+    ws = exports_data.build(make, "blank-wide")
+    blank = make.participant(ws, "nato")
+    blank.public_id = "P-blank6"
+    make.response(blank, "post", {}, submitted_at=exports_data.at(3, 17))
+
+    rows = {row["participant"]: row for row in wide_file(ws)}
+
+    assert list(rows) == ["P-blank6", "P-en2", "P-late3", "P-ur1"]
+    answers = {k: v for k, v in rows["P-blank6"].items() if k not in ("participant", "group")}
+    assert rows["P-blank6"]["group"] == "nato"
+    assert set(answers.values()) == {""}
+
+
+def test_every_wide_based_download_counts_the_blank_participant(app, make):
+    ws = exports_data.build(make, "blank-bundles")
+    blank = make.participant(ws, "pakistan")
+    blank.public_id = "P-blank6"
+    make.response(blank, "pre", {}, submitted_at=exports_data.at(1, 12))
+
+    for fmt in ("spss", "stata", "r"):
+        export = start_export(ws, ExportOptions(ExportFormat(fmt)))
+        members = exports_data.bundle(ws, fmt)
+        rows = list(csv.DictReader(io.StringIO(members["wide.csv"].decode("utf-8-sig"))))
+        assert rows[0]["participant"] == "P-blank6", fmt
+        assert export.row_count == len(rows) == 4, fmt
+    export = start_export(ws, ExportOptions(ExportFormat.XLSX))
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(export.chunks)))
+    participants = [row[0].value for row in book["data"].iter_rows(min_row=2)]
+    assert participants == ["P-blank6", "P-en2", "P-late3", "P-ur1"] and export.row_count == 4

@@ -31,9 +31,9 @@ from survey.exports.dictionary import declared_variables
 from survey.exports.long import LONG_COLUMNS, long_lines
 from survey.exports.queries import (
     answer_count,
-    answered_responses,
     export_spec,
     respondent_count,
+    submitted_responses,
 )
 from survey.exports.rscript import r_syntax
 from survey.exports.spec import ExportSpec
@@ -131,7 +131,7 @@ def start_export(
     else:  # one row per participant: the wide file, alone or with its codebook
         count = respondent_count(workshop)
         if fmt is ExportFormat.WIDE:
-            rows = wide_rows(answered_responses(workshop), spec)
+            rows = wide_rows(submitted_responses(workshop), spec)
             chunks = _csv(wide_header(spec), rows, options.spreadsheet_safe, progress)
         elif fmt is ExportFormat.XLSX:
             chunks = _workbook(workshop, spec, progress)
@@ -171,7 +171,7 @@ def _csv(header, rows, spreadsheet: bool, progress) -> Iterator[bytes]:
 
 
 def _long_csv(workshop: Workshop, spec: ExportSpec, spreadsheet: bool, progress) -> Iterator[bytes]:
-    lines = long_lines(answered_responses(workshop), spec, spreadsheet=spreadsheet)
+    lines = long_lines(submitted_responses(workshop), spec, spreadsheet=spreadsheet)
     return encoded_chunks(csv_text(LONG_COLUMNS, lines, spreadsheet=spreadsheet, progress=progress))
 
 
@@ -179,7 +179,7 @@ def _package(workshop: Workshop, spec: ExportSpec, progress) -> Iterator[bytes]:
     def members():
         # A generator: each member's select starts once the previous member is written.
         yield f"{LONG_NAME}.csv", _long_csv(workshop, spec, False, progress)
-        rows = wide_rows(answered_responses(workshop), spec)
+        rows = wide_rows(submitted_responses(workshop), spec)
         yield f"{WIDE_NAME}.csv", _csv(wide_header(spec), rows, False, None)
         yield f"{CODEBOOK_NAME}.csv", _csv(CODEBOOK_COLUMNS, codebook_rows(spec), False, None)
         # The coding of the free text (docs/coding.md), read in the same snapshot.
@@ -200,7 +200,7 @@ def _workbook(workshop: Workshop, spec: ExportSpec, progress) -> Iterator[bytes]
     types = [TEXT] * len(ID_COLUMNS) + [
         variable_type(variable, spec.labels) for variable in wide_variables(spec)
     ]
-    data = _counted(wide_rows(answered_responses(workshop), spec), progress)
+    data = _counted(wide_rows(submitted_responses(workshop), spec), progress)
     codebook_types = [NUMBER if name in CODEBOOK_NUMBERS else TEXT for name in CODEBOOK_COLUMNS]
     return workbook_chunks(
         [
@@ -219,7 +219,7 @@ def _syntax_bundle(
     text = syntax(declared_variables(spec), data_file=data_file, title=spec.title)
 
     def members():
-        rows = wide_rows(answered_responses(workshop), spec)
+        rows = wide_rows(submitted_responses(workshop), spec)
         if fmt is ExportFormat.SPSS:
             rows = spss_rows(rows)  # SPSS reads a value within one line
         yield data_file, _csv(wide_header(spec), rows, False, progress)

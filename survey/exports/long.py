@@ -32,7 +32,7 @@ def long_lines(
     spreadsheet: bool = False,
 ) -> Iterator[str]:
     """The file's lines as CSV text (each with its line end; spreadsheet-safe when asked), from
-    the submitted responses with their answers (survey.exports.queries.answered_responses).
+    the submitted responses with their answers (survey.exports.queries.submitted_responses).
 
     A response's answers are put into instrument order here, which SQL cannot do, while the
     database sorts the responses by participant and wave. What a response's lines share (who,

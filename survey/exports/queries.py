@@ -87,27 +87,31 @@ def respondent_count(workshop: Workshop) -> int:
     return db.session.scalar(_submitted(statement.select_from(Response), workshop))
 
 
-def answered_responses(workshop: Workshop) -> Iterator[tuple[Row, list[Row]]]:
-    """Each submitted response that has answers, in the files' order (by participant, wave
-    order and response), with its answers in no order: a ResponseRecord row and AnswerValue
-    rows. Two streamed selects read side by side, so that what a response's answers share is
-    read once per response, not once per answer; one response's answers are held at a time."""
+def submitted_responses(workshop: Workshop) -> Iterator[tuple[Row, list[Row]]]:
+    """Each submitted response, in the files' order (by participant, wave order and response),
+    with its answers in no order (none for a response submitted without any): a ResponseRecord
+    row and AnswerValue rows. Two streamed selects read side by side, so that what a response's
+    answers share is read once per response, not once per answer; one response's answers are
+    held at a time."""
     return side_by_side(response_records(workshop), answer_values(workshop))
 
 
 def side_by_side(
     responses: Iterable[ResponseRecord], answers: Iterable[AnswerValue]
 ) -> Iterator[tuple[ResponseRecord, list[AnswerValue]]]:
-    """Pair two streams in the same order of responses: each response with its answers (a
-    response without answers is passed over)."""
+    """Pair two streams in the same order of responses: each response with its answers, an
+    empty list for a response without any (its participant still has a row in the wide file)."""
     responses = iter(responses)
     for response_id, its_answers in groupby(answers, key=_RESPONSE_ID):
         for response in responses:
             if response[0] == response_id:
                 break
+            yield response, []
         else:
             raise LookupError(f"answers of response {response_id}, not in the responses' select")
         yield response, list(its_answers)
+    for response in responses:
+        yield response, []
 
 
 def response_records(workshop: Workshop) -> Iterator[Row]:

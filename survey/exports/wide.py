@@ -64,7 +64,7 @@ def wide_rows(
     answered: Iterable[tuple[ResponseRecord, list[AnswerValue]]], spec: ExportSpec
 ) -> Iterator[list[str]]:
     """One row per participant from the submitted responses with their answers, ordered by
-    participant (survey.exports.queries.answered_responses); a block of participants held."""
+    participant (survey.exports.queries.submitted_responses); a block of participants held."""
     variables = wide_variables(spec)
     scored = [(v, ScoreSpec.of(v.score)) for v in variables if v.score is not None]
     # In a labelled export the group and sector are labelled like any other coded answer; a
