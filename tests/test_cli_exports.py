@@ -1,6 +1,8 @@
 """survey export and survey responses import."""
 
 import io
+import os
+import stat
 import zipfile
 
 import frictionless
@@ -121,6 +123,35 @@ def test_an_output_in_a_missing_folder_is_a_bad_argument_and_no_download(runner,
         db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export.download")).all()
         == []
     )
+
+
+def test_an_output_that_is_not_a_file_is_a_bad_argument_and_no_download(runner, ws, tmp_path):
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    for target in ("", " ", str(pipe), str(tmp_path)):
+        result = runner.invoke(args=["export", ws.slug, "--format", "long", "-o", target])
+
+        assert result.exit_code == 2, (target, result.output)
+        assert (
+            result.stderr.strip()
+            .splitlines()[-1]
+            .startswith("Error: Invalid value for '-o' / '--output'")
+        )
+    assert stat.S_ISFIFO(pipe.stat().st_mode) and sorted(tmp_path.iterdir()) == [pipe]
+    assert (
+        db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export.download")).all()
+        == []
+    )
+
+
+def test_the_written_file_is_readable_by_its_owner_only(runner, ws, tmp_path):
+    target = tmp_path / "x.csv"
+    target.write_text("older\n")
+    target.chmod(0o644)
+    result = runner.invoke(args=["export", ws.slug, "--format", "long", "-o", str(target)])
+
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
 
 
 def test_a_file_that_cannot_be_made_is_an_error_and_no_download(runner, ws, tmp_path, monkeypatch):

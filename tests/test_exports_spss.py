@@ -78,7 +78,19 @@ def test_every_column_is_read_labelled_and_declared(app, make):
     expected = [name for name in header if name.partition("_")[2] in offered]
     assert declared == expected and missing.endswith("(-9)")
     assert "pre_warmth" in declared and "post_eval_overall" in declared
-    assert "  (ORDINAL)" in syntax and "  (SCALE)" in syntax and "  (NOMINAL)" in syntax
+    levels = syntax.split("VARIABLE LEVEL\n")[1].split("\n.\n")[0]
+    level_of, names = {}, []
+    for line in levels.splitlines():
+        if line.startswith("  ("):
+            level_of.update(dict.fromkeys(names, line.strip("() ")))
+            names = []
+        else:
+            names.append(line.strip(" /"))
+    # Scales and ranks ordinal, numbers and scores scale, the rest nominal (docs/exports.md).
+    assert level_of["pre_trust_concerns"] == level_of["pre_priorities_counter_terrorism"]
+    assert level_of["pre_trust_concerns"] == "ORDINAL"
+    assert level_of["pre_warmth"] == level_of["pre_trust_score"] == "SCALE"
+    assert level_of["pre_sector"] == level_of["pre_hope_text"] == "NOMINAL"
 
 
 def test_line_breaks_in_free_text_become_spaces_for_spss_only(app, make):

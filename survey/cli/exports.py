@@ -24,7 +24,13 @@ class OutputPath(click.Path):
         super().__init__(dir_okay=False, path_type=Path, **options)
 
     def convert(self, value, param, ctx) -> Path:
+        if not str(value).strip():
+            self.fail("An empty name is not a file.", param, ctx)
         path = super().convert(value, param, ctx)
+        # The file is written beside its target and renamed over it: a pipe or a device (a FIFO,
+        # /dev/null) would be replaced by a file, not written to.
+        if path.exists() and not path.is_file():
+            self.fail(f"{click.format_filename(path)!r} is not a file.", param, ctx)
         folder = path.parent
         if not folder.is_dir():
             self.fail(f"Folder {click.format_filename(folder)!r} does not exist.", param, ctx)
