@@ -286,6 +286,18 @@ def test_themes_are_added_edited_and_deleted_only_when_unused(client, world, peo
         },
     )
     assert cycle.status_code == 422 and "cannot be its parent" in cycle.get_data(as_text=True)
+    renamed = client.post(  # the same move under a new code in one save
+        f"{base(world)}/themes/{security.id}",
+        data={
+            "csrf_token": csrf_token(html),
+            "code": "safety",
+            "label": "Security",
+            "parent": world.themes["border"].id,
+        },
+    )
+    assert renamed.status_code == 422 and "cannot be its parent" in renamed.get_data(as_text=True)
+    db.session.expire_all()
+    assert (security.code, security.parent_id) == ("security", None)
     code(world, people["organiser"], "nato hope 0", "dialogue")
     dialogue = world.themes["dialogue"].id
     refused = client.post(

@@ -171,9 +171,11 @@ def _check(
     if parent is not None:
         if theme is not None and parent.id == theme.id:
             raise ThemeError(f"{code} cannot be its own parent")
-        parents = {t.code: (t.parent.code if t.parent else None) for t in themes}
-        if theme is not None:
-            parents.pop(theme.code, None)
+
+        def code_of(t: Theme) -> str:  # under the code it is given, if it is being renamed
+            return code if theme is not None and t.id == theme.id else t.code
+
+        parents = {code_of(t): (code_of(t.parent) if t.parent else None) for t in themes}
         parents[code] = parent.code
         if creates_cycle(parents, code):
             raise ThemeError(f"{parent.code} is below {code}: it cannot be its parent")
