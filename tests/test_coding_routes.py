@@ -6,6 +6,8 @@ import re
 import pytest
 
 from survey.coding.codings import coded_answers
+from survey.coding.queue import queued_answer
+from survey.coding.settling import settle
 from survey.extensions import db
 from survey.models import AuditEvent, Coding, SettledCoding
 from survey.organise.participants import withdraw_participant
@@ -252,6 +254,30 @@ def test_agreement_disagreements_and_settling(client, world, people):
         data={"csrf_token": csrf_token(after), "action": "reopen"},
     )
     assert db.session.query(SettledCoding).count() == 0
+
+
+def test_a_settled_answer_stays_listed_after_its_coders_agree_and_can_be_reopened(
+    client, world, people
+):
+    a, b = people["researcher"], people["organiser"]
+    code(world, a, "nato hope 0", "border")
+    code(world, b, "nato hope 0", "dialogue")
+    answer = world.answers["nato hope 0"].id
+    settle(world.workshop, queued_answer(world.workshop, answer), [world.themes["security"]], a)
+    code(world, a, "nato hope 0", "dialogue")  # the coders agree now; the settled coding stays
+    db.session.commit()
+    sign_in(client, a)
+
+    page = client.get(f"{base(world)}/hope_text/disagreements").get_data(as_text=True)
+
+    assert coded_answers(world.workshop.id)[answer].final == frozenset({"security"})
+    settled = page.split("<h2>Settled</h2>")[1]
+    assert "nato hope 0" in settled and "Reopen" in settled
+    client.post(
+        f"{base(world)}/hope_text/answers/{answer}/settle",
+        data={"csrf_token": csrf_token(page), "action": "reopen"},
+    )
+    assert coded_answers(world.workshop.id)[answer].final == frozenset({"dialogue"})
 
 
 def test_themes_are_added_edited_and_deleted_only_when_unused(client, world, people):

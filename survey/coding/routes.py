@@ -263,7 +263,7 @@ def settle_answer(workshop: Workshop, question: str, answer_id: int):
             flash(str(error), "error")
             return redirect(back)
         db.session.commit()
-        flash("The answer waits in the disagreements again.")
+        flash("Reopened: its coders' themes count again (it waits here while they differ).")
         return redirect(back)
     themes = {t.id: t for t in workshop_themes(workshop)}
     try:

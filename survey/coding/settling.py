@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import exists, select
 
 from survey.audit import record
-from survey.coding.codings import coded_answers, settle_answer, unsettle_answer
+from survey.coding.codings import CodedAnswer, coded_answers, settle_answer, unsettle_answer
 from survey.coding.queue import QueuedAnswer, queued_answer
 from survey.coding.samples import coders_by_id
 from survey.extensions import db
@@ -40,17 +40,17 @@ class Disagreement:
 def disagreements(
     workshop: Workshop, question: str, viewer: StaffUser, *, settled: bool = False
 ) -> list[Disagreement]:
-    """The question's answers whose coders disagree: those not settled yet, or (settled=True)
-    those already settled. An answer the viewer still has to code in their double-coding
-    sample is left out: they code it blind to the others."""
+    """The question's answers whose coders disagree and that are not settled yet, or
+    (settled=True) every settled answer, whatever its coders have given since (a settled coding
+    stays the final one until it is reopened, so it stays where it can be). An answer the
+    viewer still has to code in their double-coding sample is left out: they code it blind to
+    the others."""
     answers = coded_answers(workshop.id, question)
     blind = still_to_code(workshop, viewer)
     differing = [
         a
         for a in answers.values()
-        if len(set(a.by_coder.values())) > 1
-        and (a.settled is not None) == settled
-        and a.answer_id not in blind
+        if (a.settled is not None if settled else _waiting(a)) and a.answer_id not in blind
     ]
     emails = {
         i: u.email
@@ -67,6 +67,11 @@ def disagreements(
     waves = {w.code: w.position for w in workshop.waves}
     found.sort(key=lambda d: (order[d.answer.group], waves[d.answer.wave], d.answer.text.lower()))
     return found
+
+
+def _waiting(answer: CodedAnswer) -> bool:
+    """Not settled, and its coders gave different themes."""
+    return answer.settled is None and len(set(answer.by_coder.values())) > 1
 
 
 def still_to_code(workshop: Workshop, coder: StaffUser) -> set[int]:
