@@ -58,6 +58,29 @@ def test_themes_export_and_import_round_trip(runner, world, make, tmp_path):
     assert "0 added, 0 updated, 3 unchanged" in result.output
 
 
+def test_a_partial_codebook_adds_its_themes_after_the_others_and_a_whole_one_orders(
+    runner, world, tmp_path
+):
+    def order():
+        db.session.expire_all()
+        return [t.code for t in sorted(workshop_themes(world.workshop), key=lambda t: t.position)]
+
+    partial = tmp_path / "partial.csv"
+    partial.write_text("theme,label\r\nnew_b,B\r\ndialogue,Dialogue\r\nnew_a,A\r\n")
+    result = runner.invoke(args=["themes", "import", world.workshop.slug, str(partial)])
+    assert result.exit_code == 0, result.output
+    assert order() == ["security", "border", "dialogue", "new_b", "new_a"]
+
+    whole = tmp_path / "whole.csv"
+    whole.write_text(
+        "theme,label\r\nnew_a,A\r\ndialogue,Dialogue\r\nsecurity,Security\r\n"
+        "border,Border\r\nnew_b,B\r\nnew_c,C\r\n"
+    )
+    result = runner.invoke(args=["themes", "import", world.workshop.slug, str(whole)])
+    assert result.exit_code == 0, result.output
+    assert order() == ["new_a", "dialogue", "security", "border", "new_b", "new_c"]
+
+
 def test_themes_import_is_all_or_nothing_with_lines(runner, world, tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text(

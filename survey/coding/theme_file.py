@@ -129,18 +129,24 @@ def _parent_code(theme: Theme) -> str:
 
 
 def _write(workshop, rows, existing, result: ThemeImport, actor) -> None:
-    """The file's themes in its order first, then the others as they were."""
+    """A file that names every theme orders the codebook (an exported codebook, edited); any
+    other keeps the themes' places, its new themes after them in its order, so that the coders'
+    keys for the themes they know stay the same."""
     themes = dict(existing)
-    for position, (_, code, label, description, _) in enumerate(rows):
+    for _, code, label, description, _ in rows:
         theme = themes.get(code)
         if theme is None:
             theme = themes[code] = Theme(workshop_id=workshop.id, code=code)
             db.session.add(theme)
-        theme.label, theme.description, theme.position = label, description, position
-    named = {code for _, code, *_ in rows}
-    others = sorted((t for c, t in existing.items() if c not in named), key=lambda t: t.position)
-    for offset, theme in enumerate(others, start=len(rows)):
-        theme.position = offset
+        theme.label, theme.description = label, description
+    named = [code for _, code, *_ in rows]
+    if existing.keys() <= set(named):
+        order = named
+    else:
+        kept = sorted(existing.values(), key=lambda t: t.position)
+        order = [t.code for t in kept] + [code for code in named if code not in existing]
+    for position, code in enumerate(order):
+        themes[code].position = position
     for _, code, _, _, parent in rows:
         themes[code].parent = themes[parent] if parent else None
     record(
