@@ -7,6 +7,8 @@ import re
 import pytest
 
 from survey.analysis.results import QuestionThemes, ThemeShare
+from survey.coding.agreement import theme_spec
+from survey.coding.themes import create_theme, theme_tree, workshop_themes
 from survey.dashboard.charts.themes import theme_share_chart
 from survey.dashboard.labels import Labels
 from survey.extensions import db
@@ -117,6 +119,20 @@ def test_stats_json_and_report_carry_the_themes(client, runner, world, researche
     report = client.get(f"/workshops/{world.workshop.slug}/dashboard/report.html")
     html = report.get_data(as_text=True)
     assert 'href="#themes"' in html and 'id="themes-hope_text"' in html
+
+
+def test_a_sub_theme_added_last_comes_right_after_its_parent_everywhere(runner, world):
+    # The codebook page, the coding screen's keys and the themes file list the tree: so do the
+    # statistics and the agreement.
+    create_theme(world.workshop, "patrols", "Joint patrols", parent=world.themes["security"])
+    db.session.commit()
+    tree = ["security", "border", "patrols", "dialogue"]
+
+    assert [entry.theme.code for entry in theme_tree(workshop_themes(world.workshop))] == tree
+    assert list(theme_spec(world.workshop).themes) == tree
+    result = runner.invoke(args=["stats", world.workshop.slug, "--json"])
+    db.session.rollback()
+    assert json.loads(result.output)["themes"]["themes"] == tree
 
 
 def test_the_themes_page_reads_few_statements(client, world, researcher, count_statements):

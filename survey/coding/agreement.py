@@ -19,7 +19,7 @@ from survey.analysis.themes import with_ancestors
 from survey.coding.codings import CodedAnswer, coded_answers
 from survey.coding.queue import free_text_questions
 from survey.coding.samples import coders_by_id
-from survey.coding.themes import workshop_themes
+from survey.coding.themes import codebook_codes, workshop_themes
 from survey.models import Workshop
 
 
@@ -43,11 +43,10 @@ class PairAgreement:
 
 def theme_spec(workshop: Workshop) -> ThemeSpec:
     """The workshop's codebook and free-text questions, as the analysis takes them."""
-    themes = workshop_themes(workshop)
-    codes = {t.id: t.code for t in themes}
+    codes, parents = codebook_codes(workshop_themes(workshop))
     return ThemeSpec(
-        themes=tuple(t.code for t in themes),
-        parents={t.code: codes[t.parent_id] for t in themes if t.parent_id in codes},
+        themes=codes,
+        parents=parents,
         questions={
             q.code: tuple(w.code for w in workshop.waves if w.code in q.waves)
             for q in free_text_questions(workshop)

@@ -70,6 +70,20 @@ def theme_tree(themes: Iterable[Theme]) -> list[ThemeEntry]:
     return entries
 
 
+def codebook_codes(themes: Iterable[Theme]) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The theme codes in the codebook's order (each theme's sub-themes right after it, as every
+    page and file lists them) and each sub-theme's parent code: what the analysis takes
+    (ThemeSpec)."""
+    entries = theme_tree(themes)
+    codes = {entry.theme.id: entry.theme.code for entry in entries}
+    parents = {
+        entry.theme.code: codes[entry.theme.parent_id]
+        for entry in entries
+        if entry.theme.parent_id in codes
+    }
+    return tuple(entry.theme.code for entry in entries), parents
+
+
 def check_theme(code: str, label: str, description: str) -> str | None:
     """What is wrong with a theme's code, label or description, if anything."""
     if not THEME_CODE.fullmatch(code):

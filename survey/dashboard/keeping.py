@@ -43,7 +43,8 @@ from survey.models._types import utcnow
 # 3: the perception chart's values on the far side of their markers, without their n; combined
 # filters withheld against every combination of fewer of them; a cell of equal answers has no
 # interval.
-FORMAT = 3
+# 4: the themes in the codebook's order, each theme's sub-themes right after it.
+FORMAT = 4
 # How long a lease holds when its holder dies before releasing it (a recomputation at 100k
 # participants takes well under a minute).
 LEASE = timedelta(minutes=10)

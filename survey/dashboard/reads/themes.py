@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from survey.analysis.records import ThemeCodings, ThemeSpec
 from survey.coding.codings import coded_answers, coding_signature
-from survey.coding.themes import workshop_themes
+from survey.coding.themes import codebook_codes, workshop_themes
 from survey.dashboard.dataset import Dataset
 from survey.dashboard.setting import Setting
 
@@ -25,11 +25,10 @@ def theme_labels(setting: Setting) -> dict[str, str]:
 def theme_codings(setting: Setting, dataset: Dataset) -> ThemeCodings:
     """The codebook and each respondent's final codings, aligned with the dataset (three
     statements)."""
-    themes = workshop_themes(setting.workshop_id)
-    codes = {t.id: t.code for t in themes}
+    codes, parents = codebook_codes(workshop_themes(setting.workshop_id))
     spec = ThemeSpec(
-        themes=tuple(t.code for t in themes),
-        parents={t.code: codes[t.parent_id] for t in themes if t.parent_id in codes},
+        themes=codes,
+        parents=parents,
         questions={
             q.code: tuple(w for w in setting.spec.waves if w in q.waves)
             for q in setting.text_questions()
