@@ -119,6 +119,14 @@ def test_one_at_a_time_saves_and_goes_on_to_the_next(client, world, people):
     assert "group=pakistan" in response.location and "show=todo" in response.location
     coded = coded_answers(world.workshop.id)[answer_id]
     assert coded.by_coder == {people["researcher"].id: frozenset({"dialogue"})}
+    # The saved answer has left "not coded by me", but p still goes back to it, and saving it
+    # again goes on to the first answer the filter shows.
+    page = client.get(response.location).get_data(as_text=True)
+    back = re.search(r'href="([^"]+)" rel="prev" data-key="p"', page).group(1).replace("&amp;", "&")
+    assert f"/answers/{answer_id}?" in back and "show=todo" in back
+    again = client.get(back).get_data(as_text=True)
+    assert "This answer is outside the filter" in again
+    assert f'name="next" type="hidden" value="{following}"' in again
 
 
 def test_ids_that_are_not_answers_code_nothing_and_never_fail(client, world, people):
