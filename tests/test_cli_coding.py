@@ -37,14 +37,17 @@ def rows(path) -> list[list[str]]:
 
 
 def test_themes_export_and_import_round_trip(runner, world, make, tmp_path):
+    world.themes["border"].description = "The border\nand its crossings"
+    db.session.commit()
     path = tmp_path / "themes.csv"
     result = runner.invoke(args=["themes", "export", world.workshop.slug, str(path)])
     assert result.exit_code == 0, result.output
     assert path.read_bytes().startswith(b"theme,label,description,parent\r\n")
+    assert result.stderr == f"Wrote 3 themes to {path}.\n"
     assert rows(path) == [
         ["theme", "label", "description", "parent"],
         ["security", "Security", "", ""],
-        ["border", "Border coordination", "The border", "security"],
+        ["border", "Border coordination", "The border\nand its crossings", "security"],
         ["dialogue", "Political dialogue", "", ""],
     ]
     other = make.workshop()

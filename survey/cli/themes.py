@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from survey.cli.exports import OutputPath, write_beside
 from survey.coding.theme_file import import_themes, theme_file
+from survey.coding.themes import workshop_themes
 from survey.extensions import db
 from survey.models import Workshop
 from survey.organise.workshops import workshop_by_slug
@@ -45,9 +46,11 @@ def finish_import(file: Path, result, dry_run: bool, done: str) -> None:
 @click.argument("file", type=OutputPath())
 def export_(slug: str, file: Path) -> None:
     """Write the codebook: theme, label, description, parent."""
-    text = theme_file(found_workshop(slug))
+    workshop = found_workshop(slug)
+    text = theme_file(workshop)
     write_beside(file, [text.encode("utf-8")])
-    click.echo(f"Wrote {text.count(chr(10)) - 1} themes to {file}.", err=True)
+    # Counted, not read off the lines: a description may hold line breaks.
+    click.echo(f"Wrote {len(workshop_themes(workshop))} themes to {file}.", err=True)
 
 
 @themes_cli.command("import")
