@@ -66,3 +66,22 @@ def test_a_status_of_its_own_is_shown_as_written(app, admin, client):
     table = rows(client.get(f"/instruments/nato-pakistan-2014/{version.version}/review").text)
     assert table["ur"][1] == "Machine translated"
     assert table["fr"][1] == "not recorded"
+
+
+@pytest.mark.parametrize(
+    ("recorded", "urdu"),
+    [
+        ({"ur": "reviewed"}, "Reviewed, says the file"),
+        ({"ur": ["reviewed"], "fr": {"status": 3}}, "not recorded"),
+        ("reviewed", "not recorded"),
+        (["ur"], "not recorded"),
+    ],
+)
+def test_free_form_metadata_of_any_shape_never_breaks_the_pages(app, admin, client, recorded, urdu):
+    document = copy.deepcopy(shipped_instrument("nato-pakistan-2014").definition)
+    document["metadata"]["translations"] = recorded
+    version, _new = store(instrument_from_definition(document))
+    for page in ("", "/review"):
+        response = client.get(f"/instruments/nato-pakistan-2014/{version.version}{page}")
+        assert response.status_code == 200, page
+    assert rows(response.text)["ur"][1] == urdu

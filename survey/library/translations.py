@@ -44,14 +44,22 @@ def translation_states(found: Found) -> list[TranslationState]:
     """Each language of the version, the source language first."""
     instrument = found.instrument
     source = instrument.metadata.get("source_language", instrument.default_language)
-    recorded = instrument.metadata.get("translations") or {}
     reviews = {review.language: review for review in found.version.reviews} if found.version else {}
     return [
         TranslationState(
             language,
             source=language == source,
             review=reviews.get(language),
-            file_status=str((recorded.get(language) or {}).get("status") or "") or None,
+            file_status=_file_status(instrument.metadata, language),
         )
         for language in sorted(instrument.languages, key=lambda language: language != source)
     ]
+
+
+def _file_status(metadata: dict, language: str) -> str | None:
+    """`translations.<language>.status` of the metadata, or a status written directly as
+    `translations.<language>`; metadata is free-form, so any other shape records nothing."""
+    recorded = metadata.get("translations")
+    entry = recorded.get(language) if isinstance(recorded, dict) else None
+    status = entry.get("status") if isinstance(entry, dict) else entry
+    return status.strip() or None if isinstance(status, str) else None
