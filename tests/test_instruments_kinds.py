@@ -360,3 +360,26 @@ def test_multiple_choice_cells_are_stored_in_option_order():
     assert kind.value_label({"trade": "Trade", "culture": "Culture"}, "", "trade culture") == (
         "Trade; Culture"
     )
+
+
+def test_a_whole_number_range_is_what_an_answer_holds_and_all_of_it_can_be_answered(client, make):
+    staff = {
+        "code": "staff_count",
+        "kind": "integer",
+        "minimum": 0,
+        "maximum": 10_000_000,
+        "texts": {"en": "How many staff?", "ur": "کتنا عملہ؟", "fr": "Combien d'agents ?"},
+    }
+    with pytest.raises(InstrumentError) as caught:
+        instrument_from_definition(with_question({**staff, "maximum": 10**10}), "doc")
+    assert caught.value.problems == [
+        "doc: pages[5].questions[10]: minimum and maximum must lie between -999999999 and 999999999"
+    ]
+    ws = workshop_with(make, "big", instrument_from_definition(with_question(staff)), ("pre",))
+    you = Respondent(client)
+    you.open(token_of(make.participant(ws, "nato")))
+    you.answer("pre", "consent", PRE["consent"])
+
+    outlook = {**PRE["outlook"], "staff_count": "2500000"}
+    assert you.complete("pre", {**PRE, "outlook": outlook}).location == "/q/pre/thanks"
+    assert "pre,staff_count,,2500000," in exported(ws, ExportFormat.LONG).decode()

@@ -15,6 +15,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from survey.instruments.kinds import QuestionKind, Span, question_kinds
+from survey.instruments.kinds.numbers import LARGEST
 from survey.instruments.kinds.values import DocPath
 from survey.instruments.model import PLACEHOLDER
 from survey.instruments.problems import (
@@ -325,6 +326,9 @@ class DocumentCheck:
             self.report(path, "a range needs both minimum and maximum")
             return False
         if not (is_int(low) and is_int(high)):
+            return False
+        if max(abs(low), abs(high)) > LARGEST:
+            self.report(path, f"minimum and maximum must lie between -{LARGEST} and {LARGEST}")
             return False
         if low >= high:
             self.report((*path, "maximum"), "maximum must be greater than minimum")

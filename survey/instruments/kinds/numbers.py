@@ -34,9 +34,12 @@ from survey.text import western_digits
 if TYPE_CHECKING:
     from survey.instruments.model import Question
 
+#: The largest whole number an answer holds: nine digits, what the long file reads back and
+#: the database's integer column stores. An instrument's ranges lie within ±LARGEST.
+LARGEST = 999_999_999
 #: A whole number as a long file writes it.
 INTEGER = re.compile(r"-?[0-9]{1,9}")
-_NUMBER_DIGITS = 6  # wider than any range an instrument uses; keeps int() cheap on garbage
+_NUMBER_DIGITS = len(str(LARGEST))  # also keeps int() cheap on garbage
 
 
 class NumericKind(QuestionKind):
