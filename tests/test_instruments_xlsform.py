@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.styles import PatternFill
 from pyxform import xls2xform
 
 from survey.instruments import InstrumentError, instrument_from_definition, shipped_instrument
@@ -328,6 +329,73 @@ def test_a_zip_that_would_unpack_to_too_much_is_refused():
     assert problems(data=buffer.getvalue()) == [
         "mine.xlsx: the workbook is too large (it unpacks to more than 64 MB)"
     ]
+
+
+def with_cells(change) -> bytes:
+    """The authored workbook, its `survey` sheet changed by `change(sheet)`."""
+    book = load_workbook(io.BytesIO(workbook_bytes(authored())))
+    change(book["survey"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_filled_cell_past_the_last_column_read_is_refused_not_dropped():
+    def far_column(sheet):
+        sheet.cell(row=1, column=205, value="relevant")
+        sheet.cell(row=3, column=205, value="${consent} = 1")
+
+    assert problems(data=with_cells(far_column)) == [
+        "mine.xlsx: survey, row 1, column GW: a sheet has at most 200 columns"
+    ]
+
+
+def test_merged_cells_are_refused_where_they_are_read_only():
+    def merged(sheet):
+        for row in range(2, sheet.max_row + 1):
+            if sheet.cell(row=row, column=2).value == "topics":
+                header = [cell.value for cell in sheet[1]].index("waves") + 1
+                sheet.cell(row=row, column=header, value="pre")
+                sheet.cell(row=row + 1, column=header, value=None)
+                sheet.merge_cells(
+                    start_row=row, end_row=row + 1, start_column=header, end_column=header
+                )
+                return
+        raise AssertionError("no row named topics")
+
+    (problem,) = problems(data=with_cells(merged))
+    assert problem.startswith("mine.xlsx: survey: cells ") and ": unmerge them" in problem
+
+    def notes(sheet):
+        extra = sheet.parent.create_sheet("notes")
+        extra["A1"] = "Notes for the translators"
+        extra.merge_cells("A1:D1")
+
+    definition_from_xlsform(with_cells(notes), "mine.xlsx")  # a sheet of its own: not read
+
+
+def test_empty_rows_with_a_format_do_not_count_as_rows():
+    def styled(sheet):
+        for row in range(2, 6002):
+            sheet.cell(row=row, column=30).fill = PatternFill("solid", fgColor="FFFF00")
+
+    definition_from_xlsform(with_cells(styled), "mine.xlsx")  # 13 filled rows: read
+
+    def filled(sheet):
+        for row in range(sheet.max_row + 1, 5005):
+            sheet.cell(row=row, column=1, value="note")
+
+    assert problems(data=with_cells(filled)) == [
+        "mine.xlsx: the sheet 'survey' has more than 5000 rows"
+    ]
+
+
+def test_a_text_longer_than_a_cell_holds_is_refused_in_any_format():
+    definition = copy.deepcopy(shipped_instrument(SHIPPED).definition)
+    definition["titles"]["ur"] = "ا" * 20_001
+    with pytest.raises(InstrumentError) as caught:
+        instrument_from_definition(definition, "long.json")
+    assert caught.value.problems == ["long.json: titles.ur: longer than 20000 characters"]
 
 
 def test_a_missing_sheet_is_named():

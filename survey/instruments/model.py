@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 #: `{name}` in a text is filled from the respondent's group forms in the text's language.
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+#: The longest text: a version is always written out as a workbook, one text to a cell.
+MAX_TEXT = 20_000
 
 
 class FrozenDict(dict):

@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator
 from survey.instruments.kinds import QuestionKind, Span, question_kinds
 from survey.instruments.kinds.numbers import LARGEST
 from survey.instruments.kinds.values import DocPath
-from survey.instruments.model import PLACEHOLDER
+from survey.instruments.model import MAX_TEXT, PLACEHOLDER
 from survey.instruments.problems import (
     in_document_order,
     listing,
@@ -234,6 +234,8 @@ class DocumentCheck:
                 self.report((*path, language), f"translation for undeclared language {language!r}")
             elif isinstance(text, str) and not text.strip():
                 self.report((*path, language), f"empty translation {language!r}")
+            elif isinstance(text, str) and len(text) > MAX_TEXT:
+                self.report((*path, language), f"longer than {MAX_TEXT} characters")
             elif isinstance(text, str):
                 self._placeholders((*path, language), language, text)
 

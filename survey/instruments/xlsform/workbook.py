@@ -10,6 +10,7 @@ name its sheet, row and column.
 from __future__ import annotations
 
 import io
+import re
 import warnings
 import zipfile
 from collections.abc import Iterator
@@ -20,6 +21,8 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from survey.instruments.model import MAX_TEXT
+
 #: What an .xlsx (a zip) starts with; an Excel 97–2003 .xls (an OLE file) starts with the other.
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -27,9 +30,10 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 # A questionnaire is a few hundred rows: these bounds leave ample room and keep a crafted file
 # (a zip bomb, a sheet of a million rows) from exhausting the server.
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024
-MAX_ROWS = 5000
+MAX_ROWS = 5000  # filled
+MAX_SCANNED_ROWS = 20 * MAX_ROWS  # filled or not: an empty row may still carry a format
 MAX_COLUMNS = 200
-MAX_CELL_CHARACTERS = 20_000
+MAX_CELL_CHARACTERS = MAX_TEXT
 
 
 class WorkbookError(ValueError):
@@ -98,6 +102,7 @@ class Sheet:
     rows: list[Row] = field(default_factory=list)
     letters: dict[str, str] = field(default_factory=dict)
     duplicates: list[tuple[str, Place]] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)  # ranges of merged cells, "N11:N12"
 
     def letter(self, column: str) -> str | None:
         return self.letters.get(column)
@@ -145,9 +150,12 @@ def read_workbook(data: bytes) -> dict[str, Sheet]:
         raise WorkbookError(f"the file is not an Excel workbook (.xlsx): {exc}") from None
     try:
         sheets = {}
-        for worksheet in book.worksheets:
-            name = worksheet.title.strip()
-            sheets.setdefault(name.lower(), _sheet(name, worksheet.iter_rows(values_only=True)))
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for worksheet in book.worksheets:
+                name = worksheet.title.strip()
+                sheet = _sheet(name, worksheet.iter_rows(values_only=True))
+                sheet.merged = _merged_cells(archive, worksheet)
+                sheets.setdefault(name.lower(), sheet)
         return sheets
     except WorkbookError:
         raise
@@ -157,12 +165,26 @@ def read_workbook(data: bytes) -> dict[str, Sheet]:
         book.close()
 
 
+#: A range of merged cells in a worksheet's XML (openpyxl reads none in read-only mode).
+_MERGED = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+
+
+def _merged_cells(archive: zipfile.ZipFile, worksheet: Any) -> list[str]:
+    """The worksheet's ranges of merged cells: a merged cell shows its first cell's text over
+    the range, but the others are empty to a reader."""
+    path = getattr(worksheet, "_worksheet_path", None)
+    if path not in archive.namelist():
+        return []
+    return [match.decode() for match in _MERGED.findall(archive.read(path))]
+
+
 def _sheet(name: str, rows: Iterator[tuple[Any, ...]]) -> Sheet:
     sheet = Sheet(name)
     columns: list[str | None] = []
     for number, values in enumerate(rows, start=1):
-        if number > MAX_ROWS + 1:
-            raise WorkbookError(f"the sheet {name!r} has more than {MAX_ROWS} rows")
+        if number > MAX_SCANNED_ROWS:
+            raise WorkbookError(f"the sheet {name!r} has more than {MAX_SCANNED_ROWS} rows")
+        _columns_in_bounds(name, number, values)
         if number == 1:
             columns = _headers(sheet, values)
             continue
@@ -178,13 +200,24 @@ def _sheet(name: str, rows: Iterator[tuple[Any, ...]]) -> Sheet:
                     )
                 cells.setdefault(column, plain)
         if cells:
+            if len(sheet.rows) == MAX_ROWS:
+                raise WorkbookError(f"the sheet {name!r} has more than {MAX_ROWS} rows")
             sheet.rows.append(Row(sheet, number, cells))
     return sheet
 
 
+def _columns_in_bounds(name: str, number: int, values: tuple[Any, ...]) -> None:
+    """Refuse a filled cell past the last column read: its content would be lost."""
+    for index, value in enumerate(values[MAX_COLUMNS:], start=MAX_COLUMNS):
+        if _plain(value) is not None:
+            raise WorkbookError(
+                f"{name}, row {number}, column {get_column_letter(index + 1)}: a sheet has at "
+                f"most {MAX_COLUMNS} columns"
+            )
+
+
 def _headers(sheet: Sheet, values: tuple[Any, ...]) -> list[str | None]:
-    if len(values) > MAX_COLUMNS:
-        values = values[:MAX_COLUMNS]
+    values = values[:MAX_COLUMNS]
     columns: list[str | None] = []
     for index, value in enumerate(values):
         text = _plain(value)

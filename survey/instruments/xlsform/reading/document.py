@@ -130,6 +130,12 @@ class WorkbookReading:
         for sheet in self.sheets.values():
             for header, place in sheet.duplicates:
                 self.report(place, f"the column {header!r} appears twice")
+            for cells in sheet.merged if sheet.name.lower() in COLUMNS else ():
+                self.report(
+                    Place(sheet.name),
+                    f"cells {cells} are merged: unmerge them and fill each cell (a reader finds"
+                    " the text in the first cell only)",
+                )
             self._check_columns(sheet)
         settings = settings_row(self)
         read_languages(self, settings)
