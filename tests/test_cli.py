@@ -71,6 +71,10 @@ def test_workshops_create_refuses_bad_input(runner, make):
         args=["workshops", "create", "new-one", "--title", "x", "--timezone", "Mars/Base"]
     )
     assert mars.exit_code == 2 and "is not an IANA time zone name" in mars.output
+    factory = runner.invoke(
+        args=["workshops", "create", "new-one", "--title", "x", "--timezone", "Factory"]
+    )
+    assert factory.exit_code == 2 and "is not an IANA time zone name" in factory.output
     assert runner.invoke(args=["workshops", "create", "exists", "--title", "x"]).exit_code == 1
     assert (
         "no instrument"

@@ -64,6 +64,8 @@ def test_one_line_fields_keep_one_line(app, make, client):
     [
         ("slug", "Bad Slug!", "lower-case"),
         ("timezone", "Mars/Olympus", "Not a valid choice"),
+        ("timezone", "Factory", "Not a valid choice"),  # no place's time
+        ("timezone", "localtime", "Not a valid choice"),  # the server's own
         ("instrument", "nope", "Not a valid choice"),
         ("min_cell", "1", "between 2 and 100"),
         ("ends_on", "2000-01-01", "cannot be before"),

@@ -1,7 +1,6 @@
 """Forms of the organiser console."""
 
 from functools import cache
-from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -25,7 +24,7 @@ from wtforms.validators import (
 from survey.instruments.store import VersionNotFound, find, library
 from survey.mail.addresses import address_problem
 from survey.models import StaffUser
-from survey.organise.workshops import SLUG
+from survey.organise.workshops import SLUG, time_zone_names
 from survey.text import one_line
 
 LOCAL_TIME = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
@@ -33,8 +32,8 @@ LOCAL_TIME = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
 
 @cache
 def timezone_choices() -> list[str]:
-    """Every IANA time zone name, sorted."""
-    return sorted(available_timezones())
+    """Every IANA time zone name of a place, sorted."""
+    return time_zone_names()
 
 
 def single_line(value: str | None) -> str | None:

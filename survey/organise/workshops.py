@@ -13,7 +13,7 @@ import secrets
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlalchemy import func, select
 
@@ -51,9 +51,21 @@ def workshop_by_slug(slug: str) -> Workshop | None:
     return db.session.scalar(select(Workshop).where(Workshop.slug == slug))
 
 
+#: Names the time zone database holds that are no place's time: "localtime" follows each
+#: server's own setting (servers behind one address could disagree), "Factory" is a placeholder.
+NOT_PLACES = frozenset({"localtime", "Factory"})
+
+
+def time_zone_names() -> list[str]:
+    """Every IANA time zone name of a place, sorted."""
+    return sorted(available_timezones() - NOT_PLACES)
+
+
 def validate_timezone(name: str) -> str:
-    """The name, when it is an IANA time zone; else WorkshopError."""
+    """The name, when it is an IANA time zone of a place; else WorkshopError."""
     try:
+        if name in NOT_PLACES:
+            raise ValueError(name)
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise WorkshopError(
