@@ -306,8 +306,12 @@ def test_organisers_see_who_opted_out(app, console, client):
 
 def test_without_a_sender_the_console_says_what_to_set(app, console, client):
     app.config["MAIL_DEFAULT_SENDER"] = None
-    ws, _ = console
+    ws, (ana, _, _) = console
     assert "MAIL_DEFAULT_SENDER" in client.get(f"/workshops/{ws.slug}/mail").get_data(as_text=True)
+    # A new link is not offered by e-mail, ticked, only to fail once given.
+    page = client.get(f"/workshops/{ws.slug}/participants/{ana.public_id}/reissue").text
+    assert 'name="email"' not in page
+    assert "The new link cannot be e-mailed from here: set MAIL_DEFAULT_SENDER" in page
 
 
 def test_the_counts_of_a_wave(app, smtp_server, console, make):

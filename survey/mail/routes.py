@@ -40,11 +40,6 @@ TOKEN_MAX = 100
 @workshop_role_required(Role.ORGANISER)
 def overview(workshop: Workshop):
     """Each wave's e-mail at a glance, the message templates, and who opted out."""
-    try:
-        smtp.check_settings()
-        settings_problem = None
-    except smtp.MailNotConfigured as error:
-        settings_problem = str(error)
     templates = [
         (kind, language, content.message_template(workshop, kind, language))
         for kind in MessageKind
@@ -56,7 +51,7 @@ def overview(workshop: Workshop):
         waves=[(wave, status.wave_log(wave).counts()) for wave in workshop.waves],
         templates=templates,
         opted_out=optout.opted_out(workshop),
-        settings_problem=settings_problem,
+        settings_problem=smtp.settings_problem(),
         server=smtp.server_name(),
         sender=current_app.config.get("MAIL_DEFAULT_SENDER"),
     )

@@ -47,6 +47,15 @@ def check_settings() -> None:
         raise MailNotConfigured("set MAIL_USE_TLS or MAIL_USE_SSL, not both")
 
 
+def settings_problem() -> str | None:
+    """Why no message could be sent with the current settings, if so (check_settings)."""
+    try:
+        check_settings()
+    except MailNotConfigured as error:
+        return str(error)
+    return None
+
+
 def server_name() -> str:
     """host:port of the configured server, for messages to the operator."""
     return f"{current_app.config['MAIL_SERVER']}:{current_app.config['MAIL_PORT']}"

@@ -8,6 +8,7 @@ from survey.extensions import db
 from survey.mail.errors import MailError
 from survey.mail.recipients import wave_for_new_link
 from survey.mail.sending import email_new_link
+from survey.mail.smtp import settings_problem
 from survey.models import Invitation, Participant, Role, Workshop
 from survey.organise import participants
 from survey.organise.forms import ActionForm, WithdrawForm
@@ -66,6 +67,7 @@ def reissue(workshop: Workshop, public_id: str):
             workshop=workshop,
             participant=participant,
             email_wave=wave_for_new_link(participant),
+            mail_problem=settings_problem(),
         )
     if ActionForm().validate_on_submit():
         try:
