@@ -10,6 +10,7 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.models import Response, ResponseStatus
 from survey.organise.workshops import close_wave
+from survey.tokens import reissue_invitation
 from tests.respond_helpers import (
     PRE,
     RANKING_ITEMS,
@@ -72,6 +73,14 @@ def response_of(person) -> Response:
 
 
 # --------------------------------------------------------------------------- saves
+
+
+def test_a_background_save_whose_link_was_replaced_is_told_so(script, person):
+    reissue_invitation(person)
+    db.session.commit()
+    reply = script.save("trust", PRE["trust"], revision=1)
+    assert reply.status_code == 404
+    assert reply.json == {"status": "session-ended", "message": "This link is no longer valid"}
 
 
 def test_a_background_save_is_stored_and_answered_with_json(script, person):

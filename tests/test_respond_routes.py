@@ -102,7 +102,11 @@ def test_a_reissued_link_ends_the_old_links_session(you, person):
     assert you.get("/q/pre/consent").status_code == 200
     reissue_invitation(person)
     db.session.commit()
-    assert you.get("/q/pre/consent").status_code == 404
+    replaced = you.get("/q/pre/consent")
+    # Told to open the new link, not to check that they copied this one.
+    assert replaced.status_code == 404
+    assert "If the organisers have sent you a new link or a new card" in replaced.text
+    assert "copied the whole link" not in replaced.text
     assert you.get("/q/").status_code == 403  # forgotten: asked to open the link again
 
 

@@ -20,8 +20,8 @@ from survey.respond.flow import CONSENT, Step, neighbour, target_step
 from survey.respond.identity import respondent
 from survey.respond.pages import missing_required
 from survey.respond.tickets import Ticket, may_write
-from survey.respond.visit_reads import Visit, load_visit, load_visit_by_response
-from survey.respond.visits import SessionEnded
+from survey.respond.visit_reads import Visit, live_participant, load_visit, load_visit_by_response
+from survey.respond.visits import LinkNoLongerValid, SessionEnded
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,8 @@ class Posting:
 
 
 def posting_for(wave: str, ticket: Ticket | None, *, csrf_valid: Callable[[], bool]) -> Posting:
-    """The visit a questionnaire POST is for; raises SessionEnded when nothing names one.
+    """The visit a questionnaire POST is for; raises SessionEnded when nothing names one, and
+    LinkNoLongerValid when the session's link was replaced or its participant withdrew.
 
     The session's visit, written to only as survey.respond.tickets.may_write allows. A page
     whose ticket names another response (another link opened on this device since) is shown
@@ -51,6 +52,8 @@ def posting_for(wave: str, ticket: Ticket | None, *, csrf_valid: Callable[[], bo
                 return Posting(owner, may_write=True, restores_session=True)
             return Posting(owner, may_write=False, own=False)
     if visit is None:
+        if ids is not None and live_participant(*ids) is None:
+            raise LinkNoLongerValid  # replaced by a new link, or withdrawn
         raise SessionEnded
     if visit.response is None:
         return Posting(visit, may_write=False)

@@ -27,7 +27,14 @@ from survey.respond.identity import forget, remember, respondent
 from survey.respond.lookups import group_for_join_link, invitation_for_link
 from survey.respond.pages import paragraphs
 from survey.respond.replies import reply, wants_json
-from survey.respond.screens import invalid_link, render, session_ended, use_language, window
+from survey.respond.screens import (
+    invalid_link,
+    link_replaced,
+    render,
+    session_ended,
+    use_language,
+    window,
+)
 from survey.respond.visit_reads import Visit, live_participant
 from survey.respond.visits import (
     LinkNoLongerValid,
@@ -60,8 +67,8 @@ def _invalid_secret(_error):
 def _link_no_longer_valid(_error):
     forget()
     if wants_json():
-        return reply("session-ended", 404, message=_("This link does not work"))
-    return invalid_link()
+        return reply("session-ended", 404, message=_("This link is no longer valid"))
+    return link_replaced()
 
 
 @bp.errorhandler(SessionEnded)

@@ -93,6 +93,13 @@ def invalid_link():
     return render("invalid_link.html", 404, language_next=url_for("respond.start"))
 
 
+def link_replaced():
+    """The page of a session whose link was replaced by a new one, or withdrawn (404): the
+    participant knows they had a link, so they are told what to open instead."""
+    use_language(None)
+    return render("link_replaced.html", 404)
+
+
 def session_ended():
     """The page asking to open the personal link again (403)."""
     use_language(None)
