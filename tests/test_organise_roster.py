@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from survey.extensions import db
 from survey.models import AuditEvent, Participant, ParticipantContact, ResponseStatus
+from survey.organise.invitations import cards, invitation_rows
 from survey.organise.roster import parse_roster
 from survey.organise.roster_import import apply_roster
 from survey.organise.roster_plan import RosterError, RowAction
@@ -15,6 +16,7 @@ from survey.public_ids import PUBLIC_ID_ALPHABET
 from survey.tokens import invitation_for_token, invitation_token
 from survey.uploads import confirmed_upload
 from tests.conftest import csrf_token, sign_in
+from tests.respond_helpers import token_of
 
 HEADER = "external_id,name,email,group,sector,language\n"
 
@@ -71,10 +73,19 @@ def test_every_new_participant_gets_a_random_public_id_and_a_working_link(app, m
         assert invitation_for_token(invitation_token(p.invitations[0])).participant.id == p.id
 
 
-def test_language_defaults_to_the_instruments_first(app, make):
-    ws = make.workshop()
+def test_a_line_without_a_language_leaves_it_to_the_browser(app, make):
+    ws = make.workshop(open_waves=("pre",))
     _import(ws, _csv("A1,Ana,,nato,,"))
-    assert _participants(ws)[0].language == "en"
+    (ana,) = _participants(ws)
+    assert ana.language is None
+    (row,) = invitation_rows(ws, "http://survey.test")
+    (card,) = cards(ws, "http://survey.test")
+    assert row.language is None and card.language == "en"  # the questionnaire's default
+
+    browser = app.test_client()
+    link = browser.get(f"/s/{token_of(ana)}", headers={"Accept-Language": "ur-PK,ur;q=0.9"})
+    page = browser.get(link.location, headers={"Accept-Language": "ur-PK,ur;q=0.9"})
+    assert '<html lang="ur" dir="rtl"' in page.text
 
 
 def test_a_file_full_of_errors_reports_each_line_and_writes_nothing(app, make):

@@ -38,7 +38,10 @@ class Participant(db.Model):
     public_id: Mapped[str] = mapped_column(String(32))
     external_id: Mapped[str | None] = mapped_column(String(100))
     sector: Mapped[str | None] = mapped_column(String(50))
-    language: Mapped[str] = mapped_column(String(8), default="en")
+    # The language the roster gives, or the one chosen on joining; None: not given, so their
+    # pages follow the browser (docs/domain.md, "Languages") and their messages and card the
+    # questionnaire's default.
+    language: Mapped[str | None] = mapped_column(String(8))
     source: Mapped[ParticipantSource] = mapped_column(
         Enum(ParticipantSource, native_enum=False, length=16), default=ParticipantSource.ROSTER
     )

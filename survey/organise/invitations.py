@@ -54,7 +54,7 @@ class InvitationRow:
     opted_out: bool  # of e-mail: the mail-merge file leaves the address out
     group: str  # the group's code
     group_label: str
-    language: str
+    language: str | None  # None: not given (their pages follow the browser)
     link: str
     card_link: str  # the short address with the card code, to type (docs/domain.md)
 
@@ -62,6 +62,7 @@ class InvitationRow:
 @dataclass(frozen=True)
 class Card:
     row: InvitationRow
+    language: str  # the participant's, else the questionnaire's default
     instructions: str
     direction: str  # "rtl" for Urdu
     contact_label: str
@@ -168,16 +169,19 @@ def cards(
     rows = invitation_rows(workshop, base, group=group, public_id=public_id)
     detail = {"cards": len(rows), "group": group, "participant": public_id}
     record("invitations.cards", workshop=workshop, actor=actor, detail=detail)
-    return [
-        Card(
-            row=row,
-            instructions=CARD_INSTRUCTIONS.get(row.language, CARD_INSTRUCTIONS["en"]),
-            direction="rtl" if row.language in RTL else "ltr",
-            contact_label=CARD_CONTACT.get(row.language, CARD_CONTACT["en"]),
-            details=workshop_details(workshop, row.language),
-        )
-        for row in rows
-    ]
+    default = workshop.instrument.default_language
+    return [_card(workshop, row, row.language or default) for row in rows]
+
+
+def _card(workshop: Workshop, row: InvitationRow, language: str) -> Card:
+    return Card(
+        row=row,
+        language=language,
+        instructions=CARD_INSTRUCTIONS.get(language, CARD_INSTRUCTIONS["en"]),
+        direction="rtl" if language in RTL else "ltr",
+        contact_label=CARD_CONTACT.get(language, CARD_CONTACT["en"]),
+        details=workshop_details(workshop, language),
+    )
 
 
 def join_links(workshop: Workshop, base: str) -> dict[str, str]:

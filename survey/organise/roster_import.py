@@ -30,7 +30,6 @@ def apply_roster(
     if not plan.valid:
         raise RosterError(plan.problems)
     groups = {g.code: g for g in workshop.groups}
-    language = workshop.instrument.default_language
     taken = set(
         db.session.scalars(
             select(Participant.public_id).where(Participant.workshop_id == workshop.id)
@@ -45,7 +44,7 @@ def apply_roster(
                 public_id=new_public_id(taken),
                 external_id=line.external_id,
                 sector=line.sector,
-                language=line.language or language,
+                language=line.language,
                 source=ParticipantSource.ROSTER,
             )
             if line.name or line.email:
