@@ -525,6 +525,16 @@ def test_wrong_types_name_the_place(tmp_path, document):
     ) in problems
 
 
+def test_a_whole_number_written_as_a_decimal_is_refused_with_what_to_write(tmp_path, document):
+    # Stored as written, 1.0 would come back as 1 from a workbook: another definition.
+    document["scales"]["agree5"]["options"][0]["code"] = 1.0
+    document["non_response"]["code"] = -9.0
+    assert problems_of(tmp_path, document, "bad.json") == [
+        "bad.json: non_response.code: expected a whole number, got -9.0 (write -9)",
+        "bad.json: scales.agree5.options[0].code: expected a whole number, got 1.0 (write 1)",
+    ]
+
+
 def test_yaml_errors_name_the_line(tmp_path):
     path = tmp_path / "twice.yaml"
     path.write_text("key: a\nversion: '1'\nkey: b\n", "utf-8")

@@ -88,6 +88,8 @@ def schema_problems(error: ValidationError) -> list[tuple[DocPath, str]]:
         wanted = " or ".join(_SCHEMA_TYPES.get(name, name) for name in names)
         got = _JSON_TYPES.get(type(instance), type(instance).__name__)
         hint = " (quote yes, no, on and off in YAML)" if isinstance(instance, bool) else ""
+        if isinstance(instance, float) and "integer" in names and instance.is_integer():
+            return [(path, f"expected a whole number, got {instance!r} (write {int(instance)})")]
         hint = " (quote it)" if isinstance(instance, float) and "string" in str(expected) else hint
         return [(path, f"expected {wanted}, got {got}{hint}")]
     if error.validator == "pattern":

@@ -12,7 +12,7 @@ import math
 import re
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 
 from survey.instruments.kinds import QuestionKind, Span, question_kinds
 from survey.instruments.kinds.numbers import LARGEST
@@ -51,9 +51,19 @@ def document_schema() -> dict:
     return instrument_schema(question_kinds())
 
 
+#: JSON Schema counts 1.0 as an integer; a code or bound written so would be stored as written,
+#: and come back as 1 from a workbook: a different definition. Only whole numbers are.
+_Validator = validators.extend(
+    Draft202012Validator,
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, value: is_int(value)
+    ),
+)
+
+
 @functools.cache
 def _validator(kinds: tuple[QuestionKind, ...]) -> Draft202012Validator:
-    return Draft202012Validator(instrument_schema(kinds))
+    return _Validator(instrument_schema(kinds))
 
 
 class DocumentCheck:
