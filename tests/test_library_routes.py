@@ -324,15 +324,20 @@ def test_staff_see_only_the_instruments_of_their_workshops(app, make, client):
     assert client.get("/instruments/lahore-2027/1").status_code == 200
 
 
+def _corrected(shipped, version: str):
+    corrected = copy.deepcopy(shipped.instrument.definition)
+    corrected["version"] = version
+    stored, _new = store(_instrument(corrected), origin=VersionOrigin.CORRECTED, based_on=shipped)
+    db.session.commit()
+    return stored
+
+
 def test_a_wave_switches_version_only_while_it_has_no_response(app, make, client):
     ws = make.workshop("switch", open_waves=())
     user = make.user("org@example.org", grants={ws: "organiser"})
     sign_in(client, user)
     shipped = ws.wave("pre").instrument_version
-    corrected = copy.deepcopy(shipped.instrument.definition)
-    corrected["version"] = "2014.2"
-    store(_instrument(corrected), origin=VersionOrigin.CORRECTED, based_on=shipped)
-    db.session.commit()
+    _corrected(shipped, "2014.2")
     page = client.get("/workshops/switch/waves/post").get_data(as_text=True)
     assert "nato-pakistan-2014@2" in page
 
@@ -341,27 +346,42 @@ def test_a_wave_switches_version_only_while_it_has_no_response(app, make, client
         data={"csrf_token": csrf_token(page), "version": "nato-pakistan-2014@2"},
     )
 
+    # Neither wave has a response: the pre wave, on the same version, moves with it (a
+    # translation corrected before fieldwork reaches both waves that ask the text).
     assert ok.status_code == 302
+    assert "for the post and pre waves" in client.get(ok.location).text
     db.session.expire_all()
-    assert ws.wave("post").instrument_version.label == "nato-pakistan-2014@2"
-    assert AuditEvent.query.filter_by(action="wave.version").one().detail == {
-        "wave": "post",
-        "from": "nato-pakistan-2014@1",
-        "to": "nato-pakistan-2014@2",
+    assert {w.code: w.instrument_version.label for w in ws.waves} == {
+        "pre": "nato-pakistan-2014@2",
+        "post": "nato-pakistan-2014@2",
     }
+    assert [e.detail for e in AuditEvent.query.filter_by(action="wave.version")] == [
+        {"wave": "post", "from": "nato-pakistan-2014@1", "to": "nato-pakistan-2014@2"},
+        {"wave": "pre", "from": "nato-pakistan-2014@1", "to": "nato-pakistan-2014@2"},
+    ]
+    _corrected(ws.wave("pre").instrument_version, "2014.3")
     make.response(make.participant(ws), "pre", status=ResponseStatus.IN_PROGRESS)
     page = client.get("/workshops/switch/waves/pre").get_data(as_text=True)
-    assert "The wave has responses: it keeps nato-pakistan-2014@1" in page
+    assert "The wave has responses: it keeps nato-pakistan-2014@2" in page
     refused = client.post(
         "/workshops/switch/waves/pre/version",
-        data={"csrf_token": csrf_token(page), "version": "nato-pakistan-2014@2"},
+        data={"csrf_token": csrf_token(page), "version": "nato-pakistan-2014@3"},
         follow_redirects=True,
     )
-    assert "the pre wave has responses: its version nato-pakistan-2014@1 is frozen" in (
+    assert "the pre wave has responses: its version nato-pakistan-2014@2 is frozen" in (
         refused.get_data(as_text=True)
     )
+    alone = client.post(
+        "/workshops/switch/waves/post/version",
+        data={"csrf_token": csrf_token(page), "version": "nato-pakistan-2014@3"},
+        follow_redirects=True,
+    )
+    assert "for the post wave." in alone.text
     db.session.expire_all()
-    assert ws.wave("pre").instrument_version.label == "nato-pakistan-2014@1"
+    assert {w.code: w.instrument_version.label for w in ws.waves} == {
+        "pre": "nato-pakistan-2014@2",
+        "post": "nato-pakistan-2014@3",
+    }
 
 
 def test_a_wave_keeps_its_version_when_shared_items_would_differ(app, make, client):
@@ -371,6 +391,7 @@ def test_a_wave_keeps_its_version_when_shared_items_would_differ(app, make, clie
     changed = copy.deepcopy(ws.wave("pre").instrument_version.instrument.definition)
     changed["pages"][1]["questions"][5]["reversed"] = False
     store(_instrument(changed), origin=VersionOrigin.IMPORTED)
+    make.response(make.participant(ws), "pre", status=ResponseStatus.IN_PROGRESS)
     db.session.commit()
     page = client.get("/workshops/shared/waves/post").get_data(as_text=True)
     response = client.post(
@@ -382,7 +403,10 @@ def test_a_wave_keeps_its_version_when_shared_items_would_differ(app, make, clie
     assert "The post wave keeps its version: the items this wave shares with the other waves" in (
         html
     )
-    assert "trust_agenda: reversed differ(s) between nato-pakistan-2014 2014.1 (pre)" in html
+    assert (
+        "trust_agenda: reversed differ(s) between nato-pakistan-2014@1 (pre) and"
+        " nato-pakistan-2014@2 (post)"
+    ) in html
     db.session.expire_all()
     assert ws.wave("post").instrument_version.label == "nato-pakistan-2014@1"
 

@@ -8,15 +8,25 @@ from survey.instruments.model import Instrument, Option, Question
 
 
 def check_shared_items(
-    instrument_a: Instrument, wave_a: str, instrument_b: Instrument, wave_b: str
+    instrument_a: Instrument,
+    wave_a: str,
+    instrument_b: Instrument,
+    wave_b: str,
+    *,
+    labels: tuple[str, str] | None = None,
 ) -> list[str]:
     """How the items asked in both waves differ between two instruments; empty if identical.
+    `labels` name the two versions in the problems (by default, each instrument's key and
+    version label, which corrections of the same file share).
 
     Used to refuse a new version whose shared items (pre and post) would no longer match.
     """
     before = {q.code: q for q in instrument_a.questions_for_wave(wave_a)}
-    label_a = f"{instrument_a.key} {instrument_a.version_label} ({wave_a})"
-    label_b = f"{instrument_b.key} {instrument_b.version_label} ({wave_b})"
+    name_a, name_b = labels or (
+        f"{instrument_a.key} {instrument_a.version_label}",
+        f"{instrument_b.key} {instrument_b.version_label}",
+    )
+    label_a, label_b = f"{name_a} ({wave_a})", f"{name_b} ({wave_b})"
     problems = []
     for question in instrument_b.questions_for_wave(wave_b):
         if question.code not in before:

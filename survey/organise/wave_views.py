@@ -54,13 +54,15 @@ def wave_version(workshop: Workshop, wave: str):
     form = WaveVersionForm(workshop.instrument_key)
     if form.validate_on_submit():
         try:
-            workshops.change_wave_version(wave_, version_for(form.version.data))
+            moved = workshops.change_wave_version(wave_, version_for(form.version.data))
         except workshops.WorkshopError as error:
             db.session.rollback()
             flash(f"The {wave_.code} wave keeps its version: {error}.", "error")
         else:
             db.session.commit()
-            flash(f"The {wave_.code} wave now uses {wave_.instrument_version.label}.")
+            label, names = wave_.instrument_version.label, " and ".join(w.code for w in moved)
+            plural = "s" if len(moved) > 1 else ""
+            flash(f"Questionnaire version {label} for the {names} wave{plural}.")
     return redirect(url_for(".wave", slug=workshop.slug, wave=wave_.code))
 
 

@@ -309,12 +309,14 @@ def close_wave_now(wave: Wave) -> None:
     record("wave.close", workshop=wave.workshop, detail={"wave": wave.code})
 
 
-def change_wave_version(wave: Wave, version: InstrumentVersion) -> None:
-    """Give a wave another version of the workshop's instrument, recorded in the audit log.
+def change_wave_version(wave: Wave, version: InstrumentVersion) -> list[Wave]:
+    """Give a wave another version of the workshop's instrument, and with it every other wave
+    that has no response and uses the same version (a translation corrected before fieldwork
+    reaches every wave that asks the text); recorded in the audit log. Returns the waves moved.
 
     Refused, with the reason, once the wave has a response (its version is then frozen), for
-    another instrument, a version without the wave or with other groups, and when an item
-    the wave shares with another wave would no longer be identical (check_shared_items).
+    another instrument, a version without the wave or with other groups, and when an item a
+    wave moved shares with a wave that stays would no longer be identical (check_shared_items).
     """
     workshop, current = wave.workshop, wave.instrument_version
     if version.id == current.id:
@@ -331,23 +333,40 @@ def change_wave_version(wave: Wave, version: InstrumentVersion) -> None:
         raise WorkshopError(f"{version.label} has no wave {wave.code}")
     if [g.code for g in instrument.groups] != [g.code for g in workshop.groups]:
         raise WorkshopError(f"{version.label} has other groups than the workshop")
-    problems = []
-    for other in workshop.waves:
-        if other.id != wave.id:
-            problems += check_shared_items(
-                other.instrument_version.instrument, other.code, instrument, wave.code
-            )
+    moving = [wave] + [
+        other
+        for other in workshop.waves
+        if other.id != wave.id
+        and other.instrument_version_id == current.id
+        and other.code in instrument.waves
+        and not wave_has_responses(other)
+    ]
+    problems = [
+        problem
+        for moved in moving
+        for other in workshop.waves
+        if other not in moving
+        for problem in check_shared_items(
+            other.instrument_version.instrument,
+            other.code,
+            instrument,
+            moved.code,
+            labels=(other.instrument_version.label, version.label),
+        )
+    ]
     if problems:
         raise WorkshopError(
             "the items this wave shares with the other waves must stay identical: "
             + "; ".join(problems)
         )
-    wave.instrument_version = version
-    record(
-        "wave.version",
-        workshop=workshop,
-        detail={"wave": wave.code, "from": current.label, "to": version.label},
-    )
+    for moved in moving:
+        moved.instrument_version = version
+        record(
+            "wave.version",
+            workshop=workshop,
+            detail={"wave": moved.code, "from": current.label, "to": version.label},
+        )
+    return moving
 
 
 def _iso(moment: datetime | None) -> str | None:
