@@ -45,6 +45,34 @@ def test_corrections_replace_texts_in_a_copy(shipped):
     assert shipped["pages"][1]["questions"][0]["texts"]["ur"] != "نیا متن"
 
 
+def test_words_for_sentences_neutral_forms_and_phrases_are_texts_to_review(shipped):
+    by_id = {text.id: text for text in translated_texts(shipped)}
+    assert by_id["groups.1.sentence_forms.*.participants"].texts["fr"] == (
+        "les participants pakistanais"
+    )
+    assert by_id["groups.1.sentence_forms.*.participants"].where == (
+        "group pakistan, words for sentences {participants}"
+    )
+    assert by_id["neutral_forms.*.own_public"].texts["en"] == "their own country"
+    assert by_id["scores.trust.phrases"].texts["fr"] == "la confiance envers {other}"
+    assert by_id["scores.trust.phrases"].where == "score trust, phrase in findings"
+
+    after = with_corrections(
+        shipped,
+        {
+            ("scores.trust.phrases", "fr"): "la confiance en {other}",
+            ("groups.1.sentence_forms.*.participants", "fr"): "les participants du Pakistan",
+            ("neutral_forms.*.other", "fr"): "la partie adverse",
+        },
+    )
+    assert after["groups"][1]["sentence_forms"]["fr"]["participants"] == (
+        "les participants du Pakistan"
+    )
+    assert after["neutral_forms"]["fr"]["other"] == "la partie adverse"
+    changes = classified_changes(shipped, after)
+    assert len(changes) == 3 and only_wording(changes)
+
+
 def test_identical_versions_have_no_change(shipped):
     assert classified_changes(shipped, copy.deepcopy(shipped)) == []
 

@@ -42,6 +42,10 @@ def test_statuses_read_as_words_and_the_source_needs_no_review(app, admin, clien
     assert table["ur"][1] == "Needs a native speaker's review" == table["fr"][1]
     assert table["en"][1:] == ["Source text", "not needed for the source"]
     assert table["ur"][2] == "not yet Mark ur as reviewed"
+    # Every translated text is there to review, the words findings use included.
+    for text_id in ("groups.1.sentence_forms.*.participants", "neutral_forms.*.other"):
+        assert f'name="t:{text_id}:fr"' in html
+    assert 'name="t:scores.trust.phrases:ur"' in html
 
     client.post(
         f"/instruments/nato-pakistan-2014/{version.version}/review/ur",

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from survey.instruments.texts import TEXT_KEYS, translated_texts
+from survey.instruments.texts import FORM_KEYS, TEXT_KEYS, translated_texts
 
 WORDING = "wording"
 STRUCTURAL = "structural"
@@ -122,13 +122,15 @@ def _version(document: Mapping[str, Any]) -> _Version:
     for identity, name, entry in _parts(document):
         version.parts[identity] = name
         for key, value in entry.items():
-            if key in ("code", "questions", "forms") or key in TEXT_KEYS:
+            if key in ("code", "questions") or key in FORM_KEYS or key in TEXT_KEYS:
                 continue
             if key in _CODED and isinstance(value, list):
                 value = [item.get("code") for item in value if isinstance(item, Mapping)]
             version.facts[(identity, key)] = (STRUCTURAL, key, value, None)
     for key, value in document.items():
-        if key in _PARTS or key in _NAMED or key in TEXT_KEYS or key in ("consent", "review"):
+        if key in _PARTS or key in _NAMED or key in TEXT_KEYS or key in FORM_KEYS:
+            continue
+        if key in ("consent", "review"):
             continue
         if key == "yes_no":
             continue  # its texts are compared; it has nothing else

@@ -2,8 +2,10 @@
 shows side by side and lets a reviewer correct, and what the diff of two versions compares.
 
 A translated text is a mapping language -> text under one of the keys that hold them
-(`titles`, `texts`, `labels`, …), wherever it stands in the document; the words a group
-gives its placeholders (`groups[].forms`) are translated texts too, one per form.
+(`titles`, `texts`, `labels`, a score's `phrases`, …), wherever it stands in the document; the
+words a group gives its placeholders (`groups[].forms`), the words findings name it by
+(`groups[].sentence_forms`) and the placeholders' words for both groups at once
+(`neutral_forms`) are translated texts too, one per form.
 """
 
 from __future__ import annotations
@@ -18,8 +20,25 @@ from survey.instruments.problems import document_order, format_path
 
 #: The keys whose value is a translated text (language -> text).
 TEXT_KEYS = frozenset(
-    {"titles", "texts", "hints", "intros", "labels", "agree", "privacy", "privacy_titles"}
+    {
+        "titles",
+        "texts",
+        "hints",
+        "intros",
+        "labels",
+        "agree",
+        "privacy",
+        "privacy_titles",
+        "phrases",
+    }
 )
+#: The keys whose value gives words per language and form (language -> form -> text), and what
+#: one of their forms is called: a group's (under `groups`) or the document's.
+FORM_KEYS = {
+    "forms": "form",
+    "sentence_forms": "words for sentences",
+    "neutral_forms": "both groups, form",
+}
 _TEXT_NAMES = {
     "titles": "title",
     "texts": "text",
@@ -29,6 +48,7 @@ _TEXT_NAMES = {
     "agree": "agreement",
     "privacy": "privacy notice",
     "privacy_titles": "privacy notice title",
+    "phrases": "phrase in findings",
 }
 #: What a part of the document is called, by the key of the list or mapping that holds it.
 _PART_NAMES = {
@@ -77,8 +97,8 @@ def _walk(value: Any, path: DocPath, identity: tuple, names: list[str]) -> Itera
                         yield TranslatedText(
                             ("yes_no", answer), ("yes_no", answer), f"answer {answer}", texts
                         )
-            elif key == "forms" and path[:1] == ("groups",) and isinstance(item, Mapping):
-                yield from _forms(item, (*path, key), identity, names)
+            elif _holds_forms(path, key) and isinstance(item, Mapping):
+                yield from _forms(item, (*path, key), (*identity, key), names, FORM_KEYS[key])
             elif key == "metadata" and not path:
                 continue  # free-form
             else:
@@ -96,6 +116,13 @@ def _walk(value: Any, path: DocPath, identity: tuple, names: list[str]) -> Itera
             # A question is the same question on whichever page it stands.
             own = ("questions", code) if path[-1:] == ("questions",) else (*identity, code)
             yield from _walk(item, (*path, index), own, part_names)
+
+
+def _holds_forms(path: DocPath, key: str) -> bool:
+    """A group's forms or words for sentences, or the document's neutral forms."""
+    if key == "neutral_forms":
+        return not path
+    return key in FORM_KEYS and path[:1] == ("groups",) and len(path) == 2
 
 
 def named_by_text(definition: Mapping[str, Any], found: Iterable[tuple[DocPath, str]]) -> list[str]:
@@ -124,16 +151,17 @@ def _text_place(texts: list[TranslatedText], path: DocPath) -> str | None:
 
 
 def _forms(
-    forms: Mapping[str, Any], path: DocPath, identity: tuple, names: list[str]
+    forms: Mapping[str, Any], path: DocPath, identity: tuple, names: list[str], called: str
 ) -> Iterator[TranslatedText]:
     # Per language a mapping form -> text: turned around, one text per form.
     by_form: dict[str, dict[str, str]] = {}
     for language, named in forms.items():
         for form, text in named.items() if isinstance(named, Mapping) else ():
-            by_form.setdefault(form, {})[language] = text
+            if isinstance(text, str):
+                by_form.setdefault(form, {})[language] = text
     for form, texts in by_form.items():
-        where = ", ".join([*names, f"form {{{form}}}"])
-        yield TranslatedText((*path, _FORMS, form), (*identity, "forms", form), where, texts)
+        where = ", ".join([*names, f"{called} {{{form}}}"])
+        yield TranslatedText((*path, _FORMS, form), (*identity, form), where, texts)
 
 
 def with_corrections(
