@@ -8,11 +8,10 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import AuditEvent, Role, WaveState
+from survey.organise.time_zones import in_zone, to_utc
 from survey.organise.workshops import (
     WorkshopError,
-    in_zone,
     set_group_labels,
-    to_utc,
     workshop_by_slug,
     workshops_visible_to,
 )

@@ -24,7 +24,8 @@ from wtforms.validators import (
 from survey.instruments.store import VersionNotFound, find, library
 from survey.mail.addresses import address_problem
 from survey.models import StaffUser
-from survey.organise.workshops import SLUG, time_zone_names
+from survey.organise.time_zones import time_zone_names
+from survey.organise.workshops import SLUG
 from survey.text import one_line
 
 LOCAL_TIME = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends

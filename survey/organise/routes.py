@@ -24,7 +24,7 @@ from survey.auth.access import can_access, staff_required, workshop_role_require
 from survey.extensions import db
 from survey.links import PublicAddressError, base_url
 from survey.models import Role, Workshop
-from survey.organise import workshops
+from survey.organise import time_zones, workshops
 from survey.organise.forms import WorkshopForm
 
 bp = Blueprint("organise", __name__, url_prefix="/workshops")
@@ -71,7 +71,7 @@ def may_research(workshop: Workshop) -> bool:
 @bp.app_template_filter("in_zone")
 def in_zone_filter(moment, timezone: str, pattern: str = "%Y-%m-%d %H:%M %Z") -> str:
     """An aware UTC datetime as wall-clock time in the workshop's zone."""
-    local = workshops.in_zone(moment, timezone)
+    local = time_zones.in_zone(moment, timezone)
     return local.strftime(pattern) if local else "—"
 
 

@@ -7,7 +7,7 @@ from survey.auth.access import workshop_role_required
 from survey.extensions import db
 from survey.instruments.store import version_for
 from survey.models import Role, WaveState, Workshop
-from survey.organise import monitor, workshops
+from survey.organise import monitor, time_zones, workshops
 from survey.organise.forms import ActionForm, WaveScheduleForm, WaveVersionForm
 from survey.organise.routes import bp, found_or_404
 
@@ -19,11 +19,11 @@ def wave(workshop: Workshop, wave: str):
     wave_ = found_or_404(workshop.wave(wave))
     form = WaveScheduleForm()
     if request.method == "GET":
-        form.opens_at.data = _naive(workshops.in_zone(wave_.opens_at, workshop.timezone))
-        form.closes_at.data = _naive(workshops.in_zone(wave_.closes_at, workshop.timezone))
+        form.opens_at.data = _naive(time_zones.in_zone(wave_.opens_at, workshop.timezone))
+        form.closes_at.data = _naive(time_zones.in_zone(wave_.closes_at, workshop.timezone))
     if form.validate_on_submit():
-        opens = workshops.to_utc(form.opens_at.data, workshop.timezone)
-        closes = workshops.to_utc(form.closes_at.data, workshop.timezone)
+        opens = time_zones.to_utc(form.opens_at.data, workshop.timezone)
+        closes = time_zones.to_utc(form.closes_at.data, workshop.timezone)
         try:
             workshops.set_wave_window(wave_, opens, closes)
         except workshops.WorkshopError as error:

@@ -12,8 +12,7 @@ import re
 import secrets
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 
@@ -36,6 +35,7 @@ from survey.models import (
     Workshop,
 )
 from survey.models._types import utcnow
+from survey.organise.time_zones import place_zones
 from survey.respond.flow import Opening, choose_wave
 from survey.tokens import refresh_join_code
 
@@ -51,26 +51,10 @@ def workshop_by_slug(slug: str) -> Workshop | None:
     return db.session.scalar(select(Workshop).where(Workshop.slug == slug))
 
 
-#: Names the time zone database holds that are no place's time: "localtime" follows each
-#: server's own setting (servers behind one address could disagree), "Factory" is a placeholder.
-NOT_PLACES = frozenset({"localtime", "Factory"})
-
-
-def time_zone_names() -> list[str]:
-    """Every IANA time zone name of a place, sorted."""
-    return sorted(available_timezones() - NOT_PLACES)
-
-
 def validate_timezone(name: str) -> str:
     """The name, when it is an IANA time zone of a place; else WorkshopError."""
-    try:
-        if name in NOT_PLACES:
-            raise ValueError(name)
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise WorkshopError(
-            f"unknown time zone {name!r} (use an IANA name such as Asia/Karachi)"
-        ) from None
+    if name not in place_zones():
+        raise WorkshopError(f"unknown time zone {name!r} (use an IANA name such as Asia/Karachi)")
     return name
 
 
@@ -428,15 +412,3 @@ def set_contact(
         # The fields, not their values: the audit log keeps no personal data of its own.
         record("workshop.contact", workshop=workshop, detail={"changed": changed})
     return changed
-
-
-def to_utc(local: datetime | None, timezone: str) -> datetime | None:
-    """A wall-clock time in the workshop's zone (naive, as typed) as an aware UTC datetime."""
-    if local is None:
-        return None
-    return local.replace(tzinfo=ZoneInfo(timezone)).astimezone(UTC)
-
-
-def in_zone(moment: datetime | None, timezone: str) -> datetime | None:
-    """An aware datetime shown in the workshop's zone."""
-    return None if moment is None else moment.astimezone(ZoneInfo(timezone))
