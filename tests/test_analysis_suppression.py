@@ -36,6 +36,7 @@ def test_complement_under_min_cell_withholds_but_zero_does_not():
     assert not complement_too_small(20, [20], 5)  # the filter selects the whole cell
     assert complement_too_small(5, [20, 6], 5)  # a wider selection's rest of 1
     assert not complement_too_small(5, [], 5)  # nothing filtered: nothing to compare
+    assert not complement_too_small(0, [3], 5)  # an empty cell is undefined: nothing to hide
 
 
 def test_the_wider_selections_are_every_combination_of_fewer_filters():

@@ -6,6 +6,7 @@ import pytest
 from scipy import stats
 
 from survey.analysis import AnalysisSpec, Respondent, ScoreSpec, workshop_stats
+from survey.analysis.priorities import rank_agreement
 from survey.analysis.results import ItemDifference, Matching
 
 TRUST = tuple(f"trust_{i}" for i in range(1, 8))
@@ -232,6 +233,48 @@ def test_a_group_under_min_cell_is_suppressed_everywhere():
     assert result["scores"]["trust"]["cells"][2]["n"] > 0  # n itself stays visible
     assert result["findings"]  # NATO's own changes are still reported
     assert not any("participants from Pakistan" in f for f in result["findings"])
+
+
+def test_a_linked_response_is_drawn_in_the_order_of_its_own_public_id():
+    # A post response linked to a pre participant by the linking code counts as that person,
+    # but the exports list it under its own public id: the draws follow the exports.
+    respondents = generate(FULL)
+    linked = [
+        replace(r, listed_as=f"z-{r.participant}")
+        if (r.group, r.wave, r.participant) == ("nato", "post", "nato-0")
+        else r
+        for r in respondents
+    ]
+    agreement = workshop_stats(linked, SPEC, workshop="d").as_dict()["priorities"]["agreement"]
+
+    def ranks(group: str, wave: str) -> np.ndarray:
+        chosen = sorted(
+            (r for r in linked if (r.group, r.wave) == (group, wave)),
+            key=lambda r: r.listed_as or r.participant,
+        )
+        return np.array([[r.ranking[item] for item in ITEMS] for r in chosen], dtype=float)
+
+    expected = rank_agreement(
+        ranks("nato", "post"), ranks("pakistan", "post"), draws=200, seed=SPEC.seed
+    )
+    assert (agreement[1]["ci_low"], agreement[1]["ci_high"]) == pytest.approx(
+        (expected["ci_low"], expected["ci_high"])
+    )
+
+
+def test_an_empty_filtered_cell_is_undefined_whatever_its_complement():
+    # Pakistan before: 3 in media (under min_cell) and none in academia. Academia's cell is
+    # empty: there is nothing to hide, whatever the rest of the group.
+    sizes = {("nato", "pre"): 20, ("pakistan", "pre"): 3}
+    respondents = generate(sizes, sectors=("media",))
+    academia = workshop_stats(respondents, SPEC, workshop="d", filters={"sector": "academia"})
+    empty = academia.scores["warmth"].cells[2]
+    assert (empty.group, empty.n, empty.suppressed, empty.reason) == (
+        "pakistan",
+        0,
+        False,
+        "undefined",
+    )
 
 
 def test_a_filter_whose_complement_is_under_min_cell_is_suppressed():

@@ -27,6 +27,7 @@ class Frame:
     """
 
     participant: np.ndarray
+    listed_as: np.ndarray  # the public id the exports list each response under
     group: np.ndarray
     wave: np.ndarray
     scores: dict[str, np.ndarray]
@@ -63,6 +64,7 @@ class Frame:
         ranks, complete = ranking_array([r.ranking for r in respondents], spec.ranking_items)
         return cls(
             participant=np.array([r.participant for r in respondents], dtype=object),
+            listed_as=np.array([r.listed_as or r.participant for r in respondents], dtype=object),
             group=np.array([groups.get(r.group, -1) for r in respondents], dtype=np.int64),
             wave=np.array([waves.get(r.wave, -1) for r in respondents], dtype=np.int64),
             scores={
@@ -80,6 +82,7 @@ class Frame:
         """The frame of the rows selected by mask."""
         return Frame(
             participant=self.participant[mask],
+            listed_as=self.listed_as[mask],
             group=self.group[mask],
             wave=self.wave[mask],
             scores={name: values[mask] for name, values in self.scores.items()},

@@ -15,7 +15,7 @@ FILTER_KEYS = ("sector", "experience", "language")
 class Respondent:
     """One submitted response of one participant in one wave."""
 
-    participant: str  # pseudonymous public id
+    participant: str  # pseudonymous public id of the person (a linked response: the first's)
     group: str
     wave: str
     language: str
@@ -26,6 +26,9 @@ class Respondent:
     values: Mapping[str, int] = field(default_factory=dict)
     # Ranked item -> rank (1 = most important); empty when the ranking was not answered.
     ranking: Mapping[str, int] = field(default_factory=dict)
+    # The public id the exports list the response under, where it differs from `participant`
+    # (a response linked to an earlier one by the linking code keeps its own in the exports).
+    listed_as: str | None = None
 
 
 @dataclass(frozen=True)

@@ -46,8 +46,8 @@ def wider_selections(filters: Mapping[str, str]) -> list[dict[str, str]]:
 
 def complement_too_small(n_filtered: int, n_wider: Iterable[int], min_cell: int) -> bool:
     """Whether the rest of any wider selection outside the filtered one is non-empty and
-    under min_cell."""
-    return any(too_small(n - n_filtered, min_cell) for n in n_wider)
+    under min_cell. An empty selection has nothing to hide: it is undefined, not withheld."""
+    return n_filtered > 0 and any(too_small(n - n_filtered, min_cell) for n in n_wider)
 
 
 def withhold(statistic: S, reason: str = SUPPRESSED) -> S:

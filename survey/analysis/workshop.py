@@ -180,7 +180,7 @@ def _priorities(frame: Frame, spec: AnalysisSpec, withheld: Withheld) -> Priorit
             # In the order of the participants' public ids, the exports' order, so that the
             # bootstrap's draws can be repeated from a downloaded file.
             chosen = np.flatnonzero(rows)
-            chosen = chosen[np.argsort(frame.participant[chosen], kind="stable")]
+            chosen = chosen[np.argsort(frame.listed_as[chosen], kind="stable")]
             rankings[group, wave] = frame.ranks[chosen]
             cell = PriorityCell(group, wave, **priority_summary(frame.ranks[rows], items))
             cells[group, wave] = _checked(cell, withheld("priorities", group, wave))

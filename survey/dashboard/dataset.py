@@ -56,7 +56,8 @@ def build_dataset(
     links = {b: a for b, a in (links or {}).items() if a in responding}
     values, ranks = loaded.matrix[:, :width], loaded.matrix[:, width:]
     ids = loaded.ids.tolist()
-    # Each response as (public id, group, wave, language, sector, experience of the response)
+    # Each response as (public id of the person, group, wave, language, sector, experience of
+    # the response, its own public id where a link gives it the person's)
     rows = []
     for pid, wave_id, language, experience in loaded.responses:
         public_id, group_id, sector = people[pid]
@@ -68,6 +69,7 @@ def build_dataset(
                 language,
                 sector,
                 experience,
+                public_id if pid in links else None,
             )
         )
     # The profile is asked once: a participant's experience holds for every wave (should two
@@ -82,14 +84,19 @@ def build_dataset(
         before = dict(zip(previous.response_ids, previous.respondents, strict=True))
     respondents = []
     for index, (rid, row) in enumerate(zip(ids, rows, strict=True)):
-        participant, group, wave, language, sector, _ = row
+        participant, group, wave, language, sector, _, listed_as = row
         experience = experience_of.get(participant)
         old = before.get(rid)
         if old is not None:
             same = (old.participant, old.group, old.wave, old.language, old.sector) == row[:5]
-            if not same or old.experience != experience:
+            if not same or old.experience != experience or old.listed_as != listed_as:
                 old = replace(
-                    old, participant=participant, group=group, sector=sector, experience=experience
+                    old,
+                    participant=participant,
+                    group=group,
+                    sector=sector,
+                    experience=experience,
+                    listed_as=listed_as,
                 )
             respondents.append(old)
             continue
@@ -113,6 +120,7 @@ def build_dataset(
                     for item, r in zip(spec.ranking_items, ranked, strict=True)
                     if not np.isnan(r)
                 },
+                listed_as=listed_as,
             )
         )
 

@@ -43,7 +43,9 @@ from survey.models._types import utcnow
 # 3: the perception chart's values on the far side of their markers, without their n; combined
 # filters withheld against every combination of fewer of them; a cell of equal answers has no
 # interval.
-# 4: the themes in the codebook's order, each theme's sub-themes right after it.
+# 4: the themes in the codebook's order, each theme's sub-themes right after it; an empty cell
+# under a filter undefined, not withheld; the bootstrap's draws over a linked response in the
+# order of its own public id.
 FORMAT = 4
 # How long a lease holds when its holder dies before releasing it (a recomputation at 100k
 # participants takes well under a minute).
