@@ -36,8 +36,3 @@ def respondent() -> tuple[int, int] | None:
     if isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value):
         return value[0], value[1]
     return None
-
-
-def forget() -> None:
-    """Take the participant out of the session (their link no longer works)."""
-    session.pop(SESSION_KEY, None)

@@ -23,7 +23,7 @@ from survey.respond.enrol import enrol
 from survey.respond.flow import REVIEW
 from survey.respond.forms import EnrolForm, LanguageForm
 from survey.respond.headings import heading
-from survey.respond.identity import forget, remember, respondent
+from survey.respond.identity import remember, respondent
 from survey.respond.lookups import group_for_join_link, invitation_for_link
 from survey.respond.pages import paragraphs
 from survey.respond.replies import reply, wants_json
@@ -65,7 +65,8 @@ def _invalid_secret(_error):
 
 @bp.errorhandler(LinkNoLongerValid)
 def _link_no_longer_valid(_error):
-    forget()
+    # The session keeps the replaced link, so that every page says the same until the new
+    # link is opened (which replaces it), a reload included.
     if wants_json():
         return reply("session-ended", 404, message=_("This link is no longer valid"))
     return link_replaced()
