@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import Workshop
-from survey.organise.forms import timezone_choices
+from survey.organise.time_zones import place_zones
 from survey.organise.workshops import (
     WorkshopError,
     close_wave_now,
@@ -22,7 +22,7 @@ waves_cli = AppGroup("waves", help="Open or close a workshop's waves.")
 
 def _time_zone(ctx: click.Context, param: click.Parameter, value: str) -> str:
     """A time zone's IANA name; any other is a bad argument (exit status 2)."""
-    if value not in timezone_choices():
+    if value not in place_zones():
         raise click.BadParameter(f"{value!r} is not an IANA time zone name, e.g. Asia/Karachi")
     return value
 

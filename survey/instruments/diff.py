@@ -130,7 +130,7 @@ def _version(document: Mapping[str, Any]) -> _Version:
     for key, value in document.items():
         if key in _PARTS or key in _NAMED or key in TEXT_KEYS or key in FORM_KEYS:
             continue
-        if key in ("consent", "review"):
+        if key in ("consent", "review"):  # compared below, with their texts apart
             continue
         if key == "yes_no":
             continue  # its texts are compared; it has nothing else

@@ -62,4 +62,6 @@ def _file_status(metadata: dict, language: str) -> str | None:
     recorded = metadata.get("translations")
     entry = recorded.get(language) if isinstance(recorded, dict) else None
     status = entry.get("status") if isinstance(entry, dict) else entry
-    return status.strip() or None if isinstance(status, str) else None
+    if not isinstance(status, str):
+        return None
+    return status.strip() or None

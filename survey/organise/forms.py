@@ -1,7 +1,5 @@
 """Forms of the organiser console."""
 
-from functools import cache
-
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -29,12 +27,6 @@ from survey.organise.workshops import SLUG
 from survey.text import one_line
 
 LOCAL_TIME = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
-
-
-@cache
-def timezone_choices() -> list[str]:
-    """Every IANA time zone name of a place, sorted."""
-    return time_zone_names()
 
 
 def single_line(value: str | None) -> str | None:
@@ -68,7 +60,7 @@ class WorkshopForm(FlaskForm):
     def __init__(self, *args, user: StaffUser | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instrument.choices = instrument_choices(user)
-        self.timezone.choices = timezone_choices()
+        self.timezone.choices = time_zone_names()
         self.choose_instrument(self.instrument.data)
 
     def choose_instrument(self, reference: str | None) -> None:
