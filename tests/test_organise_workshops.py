@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import AuditEvent, Role, WaveState
-from survey.organise.time_zones import in_zone, to_utc
+from survey.organise.time_zones import exists_in_zone, in_zone, to_utc
 from survey.organise.workshops import (
     WorkshopError,
     set_group_labels,
@@ -193,6 +193,24 @@ def test_a_window_that_closes_before_it_opens_is_refused(app, make, client):
     assert client.get(f"/workshops/{ws.slug}/waves/nope").status_code == 404
 
 
+def test_a_time_the_clocks_skip_is_refused_not_shifted(app, make, client):
+    ws = make.workshop(open_waves=(), timezone="Europe/Paris")
+    sign_in(client, make.user(grants={ws: "organiser"}))
+    url = f"/workshops/{ws.slug}/waves/pre"
+    response = client.post(
+        url,
+        data={
+            "csrf_token": page_token(client, url),
+            "opens_at": "2014-03-30T02:30",  # the clocks go from 02:00 to 03:00
+            "closes_at": "2014-03-30T12:00",
+        },
+    )
+    assert response.status_code == 200
+    assert "2014-03-30 02:30 does not exist in Europe/Paris" in response.text
+    db.session.expire_all()
+    assert ws.wave("pre").opens_at is None
+
+
 def test_open_and_close_now_are_audited(app, make, client):
     ws = make.workshop(open_waves=())
     sign_in(client, make.user(grants={ws: "organiser"}))
@@ -218,6 +236,9 @@ def test_time_zone_helpers_round_trip(app):
     assert in_zone(moment, "Asia/Karachi").replace(tzinfo=None) == local
     assert to_utc(None, "UTC") is None and in_zone(None, "UTC") is None
     assert in_zone(moment, "Europe/Paris").utcoffset() == timedelta(hours=1)
+    assert not exists_in_zone(datetime(2014, 3, 30, 2, 30), "Europe/Paris")
+    assert exists_in_zone(datetime(2014, 10, 26, 2, 30), "Europe/Paris")  # twice: the first
+    assert exists_in_zone(datetime(2014, 3, 30, 2, 30), "Asia/Karachi")
 
 
 def test_group_labels_must_be_present_and_distinct(app, make):

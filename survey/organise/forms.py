@@ -22,7 +22,7 @@ from wtforms.validators import (
 from survey.instruments.store import VersionNotFound, find, library
 from survey.mail.addresses import address_problem
 from survey.models import StaffUser
-from survey.organise.time_zones import time_zone_names
+from survey.organise.time_zones import exists_in_zone, time_zone_names
 from survey.organise.workshops import SLUG
 from survey.text import one_line
 
@@ -109,6 +109,8 @@ def _within_window_years(form: FlaskForm, field: DateTimeLocalField) -> None:
 
 
 class WaveScheduleForm(FlaskForm):
+    """A wave's window as typed, in the workshop's time zone."""
+
     opens_at = DateTimeLocalField(
         "Opens", format=LOCAL_TIME, validators=[Optional(), _within_window_years]
     )
@@ -116,9 +118,24 @@ class WaveScheduleForm(FlaskForm):
         "Closes", format=LOCAL_TIME, validators=[Optional(), _within_window_years]
     )
 
+    def __init__(self, timezone: str, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.timezone = timezone
+
+    def validate_opens_at(self, field: DateTimeLocalField) -> None:
+        self._shown_by_clocks(field)
+
     def validate_closes_at(self, field: DateTimeLocalField) -> None:
+        self._shown_by_clocks(field)
         if field.data and self.opens_at.data and field.data <= self.opens_at.data:
             raise ValidationError("The wave must close after it opens.")
+
+    def _shown_by_clocks(self, field: DateTimeLocalField) -> None:
+        if field.data and not exists_in_zone(field.data, self.timezone):
+            raise ValidationError(
+                f"{field.data:%Y-%m-%d %H:%M} does not exist in {self.timezone}: the clocks go "
+                "forward over it. Choose a time before or after."
+            )
 
 
 class ContactForm(FlaskForm):

@@ -22,6 +22,14 @@ def time_zone_names() -> list[str]:
     return sorted(place_zones())
 
 
+def exists_in_zone(local: datetime, timezone: str) -> bool:
+    """Whether a wall-clock time is one the zone's clocks show: not one they skip when they go
+    forward (02:30 on the last Sunday of March in Europe/Paris)."""
+    zone = ZoneInfo(timezone)
+    back = local.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)
+    return back.replace(tzinfo=None) == local
+
+
 def to_utc(local: datetime | None, timezone: str) -> datetime | None:
     """A wall-clock time in the workshop's zone (naive, as typed) as an aware UTC datetime."""
     if local is None:

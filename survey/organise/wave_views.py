@@ -17,7 +17,7 @@ from survey.organise.routes import bp, found_or_404
 def wave(workshop: Workshop, wave: str):
     """A wave's window, entered and shown in the workshop's time zone."""
     wave_ = found_or_404(workshop.wave(wave))
-    form = WaveScheduleForm()
+    form = WaveScheduleForm(workshop.timezone)
     if request.method == "GET":
         form.opens_at.data = _naive(time_zones.in_zone(wave_.opens_at, workshop.timezone))
         form.closes_at.data = _naive(time_zones.in_zone(wave_.closes_at, workshop.timezone))
