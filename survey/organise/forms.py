@@ -131,7 +131,8 @@ class WaveScheduleForm(FlaskForm):
             raise ValidationError("The wave must close after it opens.")
 
     def _shown_by_clocks(self, field: DateTimeLocalField) -> None:
-        if field.data and not exists_in_zone(field.data, self.timezone):
+        # Only a time the field's own validators accepted (a year far off is not converted).
+        if field.data and not field.errors and not exists_in_zone(field.data, self.timezone):
             raise ValidationError(
                 f"{field.data:%Y-%m-%d %H:%M} does not exist in {self.timezone}: the clocks go "
                 "forward over it. Choose a time before or after."
