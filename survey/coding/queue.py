@@ -220,6 +220,25 @@ def chosen_ids(
     return list(db.session.scalars(_ordered(workshop, statement)))
 
 
+def neighbours(
+    ids: list[int], answer_id: int, *, back: int | None = None
+) -> tuple[int | None, int | None, int | None]:
+    """An answer's place among the chosen ids (None: outside the filter), the answer before it
+    and the one after. Before it is the answer saved just before (`back`) if there is one, even
+    if saving took it out of the filter ("not coded by me"); after an answer outside the filter
+    comes the first the filter shows."""
+    position = ids.index(answer_id) if answer_id in ids else None
+    if back is not None and back != answer_id:
+        previous = back
+    else:
+        previous = ids[position - 1] if position else None
+    if position is None:
+        following = ids[0] if ids else None
+    else:
+        following = ids[position + 1] if position + 1 < len(ids) else None
+    return position, previous, following
+
+
 def progress(workshop: Workshop, question: str, coder: StaffUser) -> Progress:
     """The question's answers, those coded by anyone and by the coder, and the coder's sample
     (one statement)."""

@@ -179,18 +179,9 @@ def answer(workshop: Workshop, question: str, answer_id: int):
         abort(404)
     chosen = _filter(workshop)
     ids = queue.chosen_ids(workshop, question, current_user, chosen)
-    position = ids.index(answer_id) if answer_id in ids else None
-    # Back to the answer saved just before, even if saving took it out of the filter ("not
-    # coded by me"); from an answer outside the filter, on to the first the filter shows.
-    back = request.args.get("back", type=int)
-    if back is not None and back != answer_id:
-        previous = back
-    else:
-        previous = ids[position - 1] if position else None
-    if position is None:
-        following = ids[0] if ids else None
-    else:
-        following = ids[position + 1] if position + 1 < len(ids) else None
+    position, previous, following = queue.neighbours(
+        ids, answer_id, back=request.args.get("back", type=int)
+    )
     form = CodingForm()
     context = _context(workshop, asked, chosen)
     if form.validate_on_submit() and _save(workshop, [answer_id], context["theme_ids"]) is not None:
