@@ -40,6 +40,30 @@ def csv_delimiter(text: str) -> str:
     return max((",", ";", "\t"), key=lambda d: (header.count(d), d == ","))
 
 
+#: What to tell whoever saved a file in another encoding (Excel's plain "CSV" is Windows-1252,
+#: its "Unicode text" UTF-16).
+NOT_UTF8 = (
+    "the file is not UTF-8 text. In Excel use “Save as… CSV UTF-8”; "
+    "in LibreOffice choose the character set “Unicode (UTF-8)”."
+)
+
+
+class NotUtf8(ValueError):
+    """A file that is not UTF-8 text; `line` holds its first byte that is not."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(NOT_UTF8)
+        self.line = line
+
+
+def utf8_text(data: bytes) -> str:
+    """An uploaded file's text (a byte-order mark dropped), or NotUtf8."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise NotUtf8(data[: error.start].count(b"\n") + 1) from None
+
+
 class MalformedCsv(ValueError):
     """A CSV file that cannot be read past a record: a quote left open, or a quoted cell that
     goes on after its closing quote. `line` is where that record starts."""

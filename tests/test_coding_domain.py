@@ -55,7 +55,7 @@ def test_tables_read_spreadsheet_files_and_refuse_what_they_cannot():
         "description": "",
     }
     for bad, message in (
-        (b"\xff\xfe", "not UTF-8"),
+        (b"\xff\xfe", "not UTF-8 text. In Excel use “Save as… CSV UTF-8”"),
         (b"theme,label\nx\x00,y\n", "NUL"),
         (b"theme,other\nx,y\n", "the header must be"),
         (b"theme,label\nx\n", "1 cells where the header names 2"),

@@ -240,7 +240,8 @@ def test_wrong_header_and_non_utf8_are_refused(app, make):
         import_long(ws, b"participant,question,value\r\nX,trust_direct,3\r\n").problems[0]
     )
     assert str(import_long(ws, lines(row()).replace(b"X1", b"X\xff")).problems[0]) == (
-        "line 2: the file is not UTF-8 text"
+        "line 2: the file is not UTF-8 text. In Excel use “Save as… CSV UTF-8”; "
+        "in LibreOffice choose the character set “Unicode (UTF-8)”."
     )
     assert import_long(ws, b"").problems[0].message.endswith("(got an empty file)")
 

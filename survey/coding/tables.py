@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from survey.exports.import_check import ImportProblem, MalformedFile, records
 from survey.exports.spreadsheet import looks_spreadsheet_safe
-from survey.text import csv_delimiter
+from survey.text import NotUtf8, csv_delimiter, utf8_text
 
 
 class TableError(ValueError):
@@ -39,10 +39,9 @@ def table_lines(
     too, since the apostrophe is not part of a code.
     """
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise TableError(ImportProblem(line, "the file is not UTF-8 text")) from None
+        text = utf8_text(data)
+    except NotUtf8 as error:
+        raise TableError(ImportProblem(error.line, str(error))) from None
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise TableError(ImportProblem(line, "the file contains a NUL character"))

@@ -32,7 +32,7 @@ from survey.models import (
     Wave,
     Workshop,
 )
-from survey.text import csv_delimiter
+from survey.text import NotUtf8, csv_delimiter, utf8_text
 
 AUDIT_ACTION = "responses.import"
 PLAIN_FILE_ADVICE = (
@@ -92,10 +92,9 @@ def import_long(
         )
         return result
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        result.problems.append(ImportProblem(line, "the file is not UTF-8 text"))
+        text = utf8_text(data)
+    except NotUtf8 as error:
+        result.problems.append(ImportProblem(error.line, str(error)))
         return result
     reader = LongFileCheck(workshop)
     try:

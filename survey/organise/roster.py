@@ -30,7 +30,7 @@ from survey.organise.roster_plan import (
     RosterProblem,
     RowAction,
 )
-from survey.text import MalformedCsv, csv_delimiter, csv_records
+from survey.text import MalformedCsv, NotUtf8, csv_delimiter, csv_records, utf8_text
 
 
 def parse_roster(workshop: Workshop, data: bytes) -> RosterPlan:
@@ -43,16 +43,9 @@ def parse_roster(workshop: Workshop, data: bytes) -> RosterPlan:
         )
         return plan
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        plan.problems.append(
-            RosterProblem(
-                line,
-                "the file is not UTF-8 text. In Excel use “Save as… CSV UTF-8”; "
-                "in LibreOffice choose the character set “Unicode (UTF-8)”.",
-            )
-        )
+        text = utf8_text(data)
+    except NotUtf8 as error:
+        plan.problems.append(RosterProblem(error.line, str(error)))
         return plan
     _Planner(workshop, plan).run(text)
     return plan
