@@ -239,6 +239,16 @@ def test_the_join_summary_is_punctuated_as_the_language_writes(client, ws):
     assert len(items) == 4 and all("\u00a0: " in item for item in items), items
 
 
+def test_the_join_page_says_already_joined_only_within_the_same_workshop(client, ws, you, make):
+    """You (in ws, by your personal link) open ws's join link, then another workshop's."""
+    notice = "You have already joined on this device."
+    assert notice in client.get(f"/join/{join_code(ws.group('pakistan'))}").get_data(as_text=True)
+    other = make.workshop(open_waves=("pre",))
+    assert notice not in client.get(f"/join/{join_code(other.group('nato'))}").get_data(
+        as_text=True
+    )
+
+
 def test_replaced_or_unknown_join_codes_are_refused(client, ws):
     group = ws.group("nato")
     old = join_code(group)

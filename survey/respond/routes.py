@@ -177,6 +177,7 @@ def join(code: str):
         remember(invitation.participant_id, invitation.id)
         return redirect(url_for("respond.personal_link"))
     ids = respondent()
+    joined = live_participant(*ids) if ids is not None else None
     return render(
         "join.html",
         422 if form.errors else 200,
@@ -184,7 +185,8 @@ def join(code: str):
         instrument=instrument,
         heading=heading(workshop, instrument, language),
         group_name=instrument.group(group.code).name(language),
-        already=ids is not None and live_participant(*ids) is not None,
+        # Someone taking part in another workshop on this device is joining this one.
+        already=joined is not None and joined.workshop_id == workshop.id,
     )
 
 
