@@ -22,6 +22,10 @@ from survey.linking.codes import (
         ("mother", "M a", "ma"),  # spaces removed
         ("town", "Straße", "st"),
         ("town", "لاہور", "لا"),
+        ("mother", "عَائشہ", "عا"),  # with a zabar: as written without it
+        ("mother", "\u200fعائشہ", "عا"),  # a right-to-left mark typed first
+        ("mother", "Ele\u0301na", "el"),  # a combining accent NFKC joins: é stays
+        ("mother", "E\u0301lise", "él"),
         ("day", "7", "07"),
         ("day", "07", "07"),
         ("day", "۰۷", "07"),  # Urdu digits
@@ -40,6 +44,7 @@ def test_answers_are_normalised(part, typed, expected):
         ("mother", ""),
         ("mother", "12"),
         ("town", "-"),
+        ("town", "\u064e"),  # a mark alone
         ("day", "0"),
         ("day", "32"),
         ("day", "x"),

@@ -22,6 +22,11 @@ if TYPE_CHECKING:
 #: The four prompts, in the order they are asked; the column of each is `link_<part>`.
 PARTS = ("mother", "day", "town", "siblings")
 LETTER_PARTS = frozenset({"mother", "town"})
+#: Left out of letters: marks written over or under a letter that NFKC does not compose with
+#: it (Urdu's zabar, zer and pesh, which one may write one time and not the next) and invisible
+#: formatting characters (a right-to-left mark, a zero-width non-joiner). A letter answer with
+#: one among its first two characters was refused before, so no code accepted earlier changes.
+UNWRITTEN = frozenset({"Mn", "Me", "Cf"})
 
 
 class LinkingCodeError(ValueError):
@@ -35,12 +40,14 @@ class LinkingCodeError(ValueError):
 def normalise(part: str, answer: str) -> str:
     """The canonical form of one answer: NFKC, case-folded, without spaces, then per prompt.
 
-    Letters keep their first two characters (someone who types the whole name still matches);
+    Letters keep their first two letters (someone who types the whole name still matches),
+    without the marks and invisible characters of UNWRITTEN;
     the day of birth is two digits ("7" and "07" are the same day); digits may be typed in any
     script (Western, Urdu ۰–۹, Arabic-Indic ٠–٩).
     """
     text = "".join(unicodedata.normalize("NFKC", answer or "").casefold().split())
     if part in LETTER_PARTS:
+        text = "".join(ch for ch in text if unicodedata.category(ch) not in UNWRITTEN)
         if not text or not all(ch.isalpha() for ch in text[:2]):
             raise LinkingCodeError(part, "letters")
         return text[:2]
