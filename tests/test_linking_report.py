@@ -9,6 +9,7 @@ from survey.linking.codes import linking_hashes
 from survey.linking.report import match_report
 from survey.models import ResponseStatus
 from survey.models._types import utcnow
+from tests.conftest import sign_in
 
 _ids = itertools.count(1)
 
@@ -61,3 +62,22 @@ def test_withdrawn_participants_are_left_out(make):
     db.session.commit()
     report = match_report(ws)
     assert report.counts() == Matching(matched=0, pre_only=0, post_only=1, ambiguous=0)
+
+
+def test_a_workshop_of_one_wave_pairs_nobody(make, client):
+    """Each respondent of the only wave counts once, as answering it only; the monitor does
+    not offer to match the wave with itself."""
+    ws = make.workshop(open_waves=("pre",))
+    db.session.delete(ws.wave("post"))
+    db.session.commit()
+    db.session.refresh(ws)
+    make.response(make.participant(ws, "nato"), "pre")
+    _joined(make, ws, "nato", ("ma", "7", "la", "2"), ["pre"])
+    _joined(make, ws, "nato", ("ma", "7", "la", "2"), ["pre"])
+    db.session.commit()
+    report = match_report(ws)
+    assert report.pairs == ()
+    assert report.counts() == Matching(matched=0, pre_only=3, post_only=0, ambiguous=0)
+    sign_in(client, make.user(grants={ws: "organiser"}))
+    page = client.get(f"/workshops/{ws.slug}/monitor").get_data(as_text=True)
+    assert "Matching" not in page

@@ -44,10 +44,13 @@ def match_report(
     workshop: Workshop, first: str | None = None, second: str | None = None
 ) -> MatchReport:
     """The match report of two waves (by default the workshop's first two) from submitted
-    responses of participants who have not withdrawn."""
-    waves = list(workshop.waves)
-    first = first or waves[0].code
-    second = second or (waves[1].code if len(waves) > 1 else waves[0].code)
+    responses of participants who have not withdrawn. A workshop of one wave has nothing to
+    pair: each of its respondents is "first wave only"."""
+    waves = [wave.code for wave in workshop.waves]
+    first = first or waves[0]
+    second = second or (waves[1] if len(waves) > 1 else None)
+    if second == first:
+        second = None
     rows = db.session.execute(
         select(
             Participant.id,
@@ -64,7 +67,7 @@ def match_report(
             Participant.workshop_id == workshop.id,
             Participant.withdrawn_at.is_(None),
             Response.status == ResponseStatus.SUBMITTED,
-            Wave.code.in_((first, second)),
+            Wave.code.in_([code for code in (first, second) if code is not None]),
         )
     ).all()
     waves_of: dict[int, set[str]] = defaultdict(set)
