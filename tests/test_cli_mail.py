@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.mail.lock import sending_lock
-from survey.mail.schedule import add_reminder
+from survey.mail.schedule import add_reminder, remove_reminder
 from survey.models import AuditEvent, MailMessage, ReminderAnchor, ResponseStatus
 from tests.conftest import free_port
 
@@ -140,6 +140,28 @@ def test_reminders_run_sends_the_due_rounds_once(app, runner, smtp_server, make)
     # A round that hands out nothing is no batch worth an audit event.
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "mail.batch"))
     assert [e.detail["sent"] for e in events] == [1]
+
+
+def test_a_round_that_replaces_a_removed_one_is_sent(app, runner, smtp_server, make):
+    """Its round is new in the send log: the removed round's messages do not count for it."""
+    app.config["MAIL_REMINDER_GAP_HOURS"] = 0
+    ws = make.workshop("islamabad")
+    make.participant(ws, email="ana@example.org")
+    wave = ws.wave("pre")
+    wave.opens_at -= timedelta(days=3)
+    wave.closes_at = wave.opens_at + timedelta(days=5)
+    first = add_reminder(wave, ReminderAnchor.AFTER_OPENING, 24)
+    db.session.commit()
+    assert "sent 1" in runner.invoke(args=["reminders", "run"]).output
+    removed = first.round
+    remove_reminder(first)
+    db.session.commit()
+    second = add_reminder(wave, ReminderAnchor.BEFORE_CLOSING, 48)
+    db.session.commit()
+    assert second.round != removed
+    result = runner.invoke(args=["reminders", "run"])
+    assert "reminder 2 days before closing: sent 1, failed 0, skipped 0" in result.output
+    assert len(smtp_server.messages) == 2
 
 
 def test_reminders_run_sends_only_the_latest_due_round(app, runner, smtp_server, make):

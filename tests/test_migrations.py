@@ -2,6 +2,7 @@
 
 import os
 import uuid
+from datetime import timedelta
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -13,6 +14,10 @@ from sqlalchemy.engine import make_url
 
 from survey import ROOT, create_app
 from survey.extensions import db
+from survey.mail.schedule import add_reminder
+from survey.models import MailMessage, MessageKind, ReminderAnchor
+from survey.models._types import utcnow
+from tests import factories
 
 
 @pytest.fixture
@@ -54,3 +59,35 @@ def test_upgrade_builds_the_models_schema_without_drift(empty_database_url):
         db.engine.dispose()
     assert diff == []
     assert {t.name for t in db.metadata.sorted_tables} <= tables
+
+
+def test_a_reminder_round_removed_before_the_upgrade_keeps_its_id(empty_database_url):
+    """Upgrading a database whose newest rounds were removed, one after mailing someone (the
+    message is still logged under its round): a new round takes an id above every one used."""
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=empty_database_url)
+    with app.app_context():
+        upgrade(revision="3c9e1f7a2b64")
+        ws = factories.workshop(open_waves=())
+        wave = ws.wave("pre")
+        wave.opens_at = utcnow() + timedelta(days=1)
+        rounds = [add_reminder(wave, ReminderAnchor.AFTER_OPENING, h) for h in (24, 48, 72)]
+        db.session.flush()
+        db.session.add(
+            MailMessage(
+                participant=factories.participant(ws, email="ana@example.org"),
+                wave=wave,
+                kind=MessageKind.REMINDER,
+                round=rounds[2].round,
+                address="ana@example.org",
+            )
+        )
+        used = max(r.id for r in rounds)
+        for entry in rounds[1:]:
+            db.session.delete(entry)
+        db.session.commit()
+        upgrade()
+        added = add_reminder(wave, ReminderAnchor.AFTER_OPENING, 96)
+        db.session.commit()
+        assert added.id > used
+        db.session.remove()
+        db.engine.dispose()

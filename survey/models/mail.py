@@ -92,6 +92,9 @@ class ScheduledReminder(db.Model):
     __table_args__ = (
         UniqueConstraint("wave_id", "anchor", "hours"),
         CheckConstraint("hours >= 0", name="hours_not_negative"),
+        # Its id names its round in the send log, so a removed round's id is never given again
+        # (SQLite would reuse the highest one; PostgreSQL's sequence never does).
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
