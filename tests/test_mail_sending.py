@@ -198,6 +198,36 @@ def test_a_message_that_cannot_be_written_fails_for_good_and_the_others_go(
     assert row.reply.startswith("not sent: ") and "newline" in row.reply
 
 
+def test_an_address_the_library_cannot_write_fails_alone_and_the_batch_goes_on(
+    app, smtp_server, make
+):
+    # Stored before the roster refused it (a final dot): mail's own checks refuse it.
+    ws = make.workshop()
+    bad = make.participant(ws, email="bad@example.org.")
+    make.participant(ws, email="good@example.org")
+    result = _invite(ws)
+    assert result.counts() == "sent 1, failed 1, skipped 0"
+    row = db.session.scalar(select(MailMessage).where(MailMessage.participant_id == bad.id))
+    assert (row.status, row.permanent) == (MessageStatus.FAILED, True)
+    assert row.reply.startswith("not sent: ")
+    assert smtp_server.to("good@example.org")
+
+
+def test_a_server_closing_the_connection_stops_the_batch_without_unknown_outcomes(
+    app, smtp_server, make
+):
+    ws = make.workshop()
+    for name in ("a", "b", "c"):
+        make.participant(ws, email=f"{name}@example.org")
+    smtp_server.refuse["b@example.org"] = "421 4.7.0 Too busy, closing connection"
+    result = _invite(ws)
+    assert result.stopped.startswith("the mail server") and "421 4.7.0" in result.stopped
+    rows = {m.address: m.status for m in db.session.scalars(select(MailMessage))}
+    assert rows == {"a@example.org": MessageStatus.SENT, "b@example.org": MessageStatus.FAILED}
+    del smtp_server.refuse["b@example.org"]
+    assert _invite(ws).sent == 2  # b (a temporary failure) and c, in the next batch
+
+
 def test_an_address_refused_for_good_is_not_tried_by_the_next_kind_or_wave(app, smtp_server, make):
     ws = make.workshop(open_waves=("pre", "post"))
     bad = make.participant(ws, email="nobody@example.org")

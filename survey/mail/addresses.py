@@ -24,7 +24,8 @@ def address_problem(address: str) -> str | None:
         ascii_domain = domain.encode("idna").decode("ascii")
     except UnicodeError:
         return "the part after the @ is not a domain name"
-    labels = ascii_domain.rstrip(".").split(".")
+    # No dot at the end: a fully qualified name, which mail libraries refuse to write.
+    labels = ascii_domain.split(".")
     if len(labels) < 2 or not all(_LABEL.match(label) for label in labels):
         return "the part after the @ is not a domain name"
     if labels[-1].isdigit():

@@ -120,22 +120,36 @@ def deliver(connection, email: EmailMultiAlternatives) -> Outcome:
     try:
         connection.send_messages([email])
     except smtplib.SMTPRecipientsRefused as error:
-        code, text = next(iter(error.recipients.values()))
-        return Outcome(False, _reply(code, text), permanent=code >= 500)
+        return _refused(*next(iter(error.recipients.values())))
     except smtplib.SMTPSenderRefused as error:
         reply = _reply(error.smtp_code, error.smtp_error)
         return Outcome(False, reply, stop=f"the mail server refuses the sender address: {reply}")
     except smtplib.SMTPDataError as error:
-        code = error.smtp_code
-        return Outcome(False, _reply(code, error.smtp_error), permanent=code >= 500)
+        return _refused(error.smtp_code, error.smtp_error)
     except (OSError, smtplib.SMTPException) as error:
         reason = f"the connection to the mail server {server_name()} broke ({_describe(error)})"
         return Outcome(False, None, stop=reason, unknown=True)
-    except BadHeaderError as error:
-        # Refused before anything reached the server (a header value with a line break): it
-        # would be refused again, and its claim must not stay pending as if it might be sent.
+    except (BadHeaderError, ValueError) as error:
+        # Refused before anything reached the server (a header value with a line break, an
+        # address the library cannot write): it would be refused again, and its claim must not
+        # stay pending as if it might be sent.
         return Outcome(False, f"not sent: {error}"[:REPLY_MAX], permanent=True)
     return Outcome(True)
+
+
+#: The server's reply when it closes the connection (busy, or holding back a sender that
+#: sends too fast): the message was not taken, and the next one would find no connection.
+CLOSING = 421
+
+
+def _refused(code: int, text: bytes | str) -> Outcome:
+    """A recipient or a message refused: for good (5xx), for now (4xx), or by a server that
+    is closing the connection, which ends the batch (what is left goes in the next one)."""
+    reply = _reply(code, text)
+    if code == CLOSING:
+        stop = f"the mail server {server_name()} closed the connection ({reply})"
+        return Outcome(False, reply, stop=stop)
+    return Outcome(False, reply, permanent=code >= 500)
 
 
 def _reply(code: int, text: bytes | str) -> str:
