@@ -11,11 +11,21 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.mail import pacing, smtp
 from survey.mail.lock import MailBusy, sending_lock
+from survey.mail.optout import opt_out
 from survey.mail.recipients import SkipReason
 from survey.mail.schedule import manual_round
 from survey.mail.sending import send_batch
-from survey.models import AuditEvent, MailMessage, MessageKind, MessageStatus, ResponseStatus
+from survey.models import (
+    AuditEvent,
+    MailMessage,
+    MessageKind,
+    MessageStatus,
+    Participant,
+    ResponseStatus,
+    Wave,
+)
 from survey.organise.participants import withdraw_participant
+from survey.organise.workshops import close_wave
 from survey.respond.identity import SESSION_KEY
 
 BASE = "http://survey.test"
@@ -364,6 +374,63 @@ def test_the_rate_limit_holds_across_a_batch_and_the_next(
     before = len(times)
     assert _invite(ws, "post").sent == 5
     assert times[before] - times[before - 1] >= 59
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda p: withdraw_participant(p), id="withdraws"),
+        pytest.param(lambda p: opt_out(p), id="opts-out"),
+        pytest.param(lambda p: setattr(p.contact, "email", "new@example.org"), id="moves"),
+    ],
+)
+def test_a_paced_batch_sends_as_things_are_when_each_message_goes(
+    app, smtp_server, make, monkeypatch, change
+):
+    """A batch paced by the rate limit runs for minutes: a participant who withdraws or opts
+    out meanwhile gets nothing (and no new row in the send log), one who changes their address
+    gets the message at the new one."""
+    app.config["MAIL_MAX_PER_MINUTE"] = 1
+    ws = make.workshop()
+    make.participant(ws, email="a@example.org")
+    later = make.participant(ws, email="b@example.org")
+    later_id = later.id
+    now = [1000.0]
+    monkeypatch.setattr(pacing, "clock", lambda: now[0])
+
+    def pause(seconds):  # an organiser acts on b while the batch waits for its turn
+        now[0] += seconds
+        change(db.session.get(Participant, later_id))
+        db.session.commit()
+
+    monkeypatch.setattr(pacing, "pause", pause)
+    result = _invite(ws)
+    assert smtp_server.to("b@example.org") == []
+    if smtp_server.to("new@example.org"):
+        assert result.counts() == "sent 2, failed 0, skipped 0"
+        return
+    assert result.sent == 1 and result.skipped_total == 1
+    logged = select(MailMessage).where(MailMessage.participant_id == later_id)
+    assert db.session.scalars(logged).all() == []
+
+
+def test_a_wave_that_closes_during_a_paced_batch_stops_it(app, smtp_server, make, monkeypatch):
+    app.config["MAIL_MAX_PER_MINUTE"] = 1
+    ws = make.workshop()
+    make.participant(ws, email="a@example.org")
+    make.participant(ws, email="b@example.org")
+    now = [1000.0]
+    monkeypatch.setattr(pacing, "clock", lambda: now[0])
+
+    def pause(seconds):
+        now[0] += seconds
+        close_wave(db.session.get(Wave, ws.wave("pre").id))
+        db.session.commit()
+
+    monkeypatch.setattr(pacing, "pause", pause)
+    result = _invite(ws)
+    assert result.sent == 1 and result.stopped == "the pre wave has closed"
+    assert result.remaining == 1 and smtp_server.to("b@example.org") == []
 
 
 def test_a_batch_with_a_time_budget_leaves_the_rest_for_later(

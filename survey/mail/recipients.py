@@ -36,6 +36,7 @@ class SkipReason(enum.StrEnum):
     UNKNOWN = "outcome unknown: resent only on request"
     REFUSED = "refused for good at this address"
     RECENT = "sent a message about this wave recently"
+    WITHDRAWN = "withdrew while the batch was sending"
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Plan:
     wave: Wave
     kind: MessageKind
     round: str
+    resend_unknown: bool = False
     recipients: list[Recipient] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)  # SkipReason -> participants
     unknown: list[Participant] = field(default_factory=list)  # left pending, not resent now
@@ -86,17 +88,21 @@ def plan_messages(
     wave."""
     now = now or utcnow()
     check_wave(wave, kind, now)
-    participants = taking_part(wave.workshop_id)
-    if only is not None:
-        participants = [p for p in participants if p.id == only.id]
-    statuses = response_statuses(wave)
-    refused = refused_addresses(wave.workshop_id)
+    one = only.id if only is not None else None
+    participants = taking_part(wave.workshop_id, one)
+    statuses = response_statuses(wave, one)
+    refused = refused_addresses(wave.workshop_id, one)
     messages: dict[int, list[MailMessage]] = {}
-    for message in db.session.scalars(select(MailMessage).where(MailMessage.wave_id == wave.id)):
+    sent_about_wave = select(MailMessage).where(MailMessage.wave_id == wave.id)
+    if one is not None:
+        sent_about_wave = sent_about_wave.where(MailMessage.participant_id == one)
+    for message in db.session.scalars(sent_about_wave):
         messages.setdefault(message.participant_id, []).append(message)
     gap = timedelta(hours=current_app.config["MAIL_REMINDER_GAP_HOURS"])
 
-    plan = Plan(wave=wave, kind=kind, round=round_)
+    plan = Plan(wave=wave, kind=kind, round=round_, resend_unknown=resend_unknown)
+    if one is not None and not participants:
+        plan.skipped[SkipReason.WITHDRAWN] += 1
     for participant in participants:
         address = participant.contact.email if participant.contact else None
         sent = messages.get(participant.id, ())
@@ -151,34 +157,40 @@ def wave_for_new_link(participant: Participant, now: datetime | None = None) -> 
     return None
 
 
-def taking_part(workshop_id: int) -> list[Participant]:
-    """A workshop's participants who have not withdrawn, with their contact details, in
-    roster order."""
-    return list(
-        db.session.scalars(
-            select(Participant)
-            .join(Participant.group)
-            .options(selectinload(Participant.contact), joinedload(Participant.group))
-            .where(Participant.workshop_id == workshop_id, Participant.withdrawn_at.is_(None))
-            .order_by(Group.position, Participant.id)
-        )
+def taking_part(workshop_id: int, only: int | None = None) -> list[Participant]:
+    """A workshop's participants (or the one of id `only`) who have not withdrawn, with their
+    contact details, in roster order."""
+    query = (
+        select(Participant)
+        .join(Participant.group)
+        .options(selectinload(Participant.contact), joinedload(Participant.group))
+        .where(Participant.workshop_id == workshop_id, Participant.withdrawn_at.is_(None))
+        .order_by(Group.position, Participant.id)
     )
+    if only is not None:
+        query = query.where(Participant.id == only)
+    return list(db.session.scalars(query))
 
 
-def refused_addresses(workshop_id: int) -> set[tuple[int, str]]:
-    """(participant id, address in lower case) of each refusal for good in the workshop: an
-    address refused for one message is not tried again for another, until it changes."""
+def refused_addresses(workshop_id: int, only: int | None = None) -> set[tuple[int, str]]:
+    """(participant id, address in lower case) of each refusal for good in the workshop (of
+    participant `only`): an address refused for one message is not tried again for another,
+    until it changes."""
     query = (
         select(MailMessage.participant_id, MailMessage.address)
         .join(MailMessage.participant)
         .where(Participant.workshop_id == workshop_id, MailMessage.permanent.is_(True))
     )
+    if only is not None:
+        query = query.where(MailMessage.participant_id == only)
     return {(participant, address.casefold()) for participant, address in db.session.execute(query)}
 
 
-def response_statuses(wave: Wave) -> dict[int, ResponseStatus]:
+def response_statuses(wave: Wave, only: int | None = None) -> dict[int, ResponseStatus]:
     """Participant id -> the state of their response to the wave (absent: not started)."""
     query = select(Response.participant_id, Response.status).where(Response.wave_id == wave.id)
+    if only is not None:
+        query = query.where(Response.participant_id == only)
     return dict(db.session.execute(query).all())
 
 

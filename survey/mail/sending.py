@@ -26,6 +26,7 @@ from survey.mail.content import (
     message_template,
     render_message,
 )
+from survey.mail.errors import MailError
 from survey.mail.lock import MailBusy, sending_lock
 from survey.mail.recipients import (
     Plan,
@@ -183,6 +184,14 @@ def _hand_out(plan: Plan, result: BatchResult, base: str, budget: float | None) 
                 return
             if delay > 0:
                 pacing.pause(delay)
+            try:
+                recipient, reason = _still_due(plan, recipient)
+            except MailError as error:  # the wave closed while the batch was sending
+                result.stopped, result.remaining = str(error), len(plan.recipients) - index
+                return
+            if recipient is None:
+                result.skipped[reason] += 1
+                continue
             outcome = _send_one(plan, recipient, base, connection, pacer, templates)
             public_id = recipient.participant.public_id
             if outcome is None:  # claimed by someone else meanwhile: never send it twice
@@ -199,6 +208,23 @@ def _hand_out(plan: Plan, result: BatchResult, base: str, budget: float | None) 
                 return
     finally:
         smtp.close_connection(connection)
+
+
+def _still_due(plan: Plan, recipient: Recipient) -> tuple[Recipient | None, SkipReason | None]:
+    """The recipient as they are now, or why they no longer get the message: a paced batch
+    runs for minutes, and meanwhile a participant may withdraw, opt out, submit or change
+    their address, or the wave may close (MailError)."""
+    db.session.commit()  # nothing to write: a new transaction sees what others wrote meanwhile
+    now = plan_messages(
+        plan.wave,
+        plan.kind,
+        plan.round,
+        resend_unknown=plan.resend_unknown,
+        only=recipient.participant,
+    )
+    if now.recipients:
+        return now.recipients[0], None
+    return None, next(iter(now.skipped))
 
 
 def _send_one(
