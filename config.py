@@ -26,6 +26,10 @@ class Config:
     SQLITE_BEGIN_OUTSIDE_REQUESTS = "IMMEDIATE"  # see survey.database
 
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so a long page never loses its form
+    # Over HTTPS Flask-WTF would also demand a Referer from this host, which browsers never send
+    # here (Referrer-Policy: no-referrer, so that no token leaks): every form would fail. The
+    # session's token and the SameSite session cookie are the check; HSTS keeps it on HTTPS.
+    WTF_CSRF_SSL_STRICT = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"

@@ -1,5 +1,6 @@
 """The application factory, health check, error pages and security headers."""
 
+import functools
 import logging
 import re
 
@@ -7,7 +8,9 @@ import pytest
 
 from survey import create_app
 from survey.redaction import redact
-from tests.conftest import sign_in
+from survey.tokens import join_code
+from tests.conftest import csrf_token, sign_in
+from tests.factories import PASSWORD
 
 
 def test_healthz_checks_the_database(client):
@@ -169,3 +172,35 @@ def test_languages_are_named_in_english_or_in_themselves():
         "Français",
     ]
     assert language_name("zz") == "zz"  # unknown: its code
+
+
+def test_forms_work_over_https_where_browsers_send_no_referer(app, make):
+    """Behind the TLS proxy every request is secure, and no-referrer means no Referer: staff
+    sign-in and a participant's form must still go through on their token alone."""
+    client = app.test_client()
+
+    class https:  # the client, every request over HTTPS
+        get = functools.partial(client.get, base_url="https://localhost")
+        post = functools.partial(client.post, base_url="https://localhost")
+
+    user = make.user()
+    page = https.get("/auth/login")
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    signed_in = https.post(
+        "/auth/login",
+        data={
+            "email": user.email,
+            "password": PASSWORD,
+            "csrf_token": csrf_token(page.get_data(as_text=True)),
+        },
+    )
+    assert signed_in.status_code == 302 and signed_in.location.endswith("/workshops")
+    ws = make.workshop()
+    join = f"/join/{join_code(ws.group('nato'))}"
+    form = https.get(join).get_data(as_text=True)
+    answers = {"mother": "Ma", "day": "7", "town": "La", "siblings": "1"}
+    joined = https.post(join, data={**answers, "csrf_token": csrf_token(form)})
+    assert joined.status_code == 302 and joined.location.endswith("/q/link")
+    # The token is still the check.
+    refused = https.post(join, data={**answers, "csrf_token": "forged"})
+    assert refused.status_code == 400
