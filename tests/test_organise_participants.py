@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from survey.extensions import db
+from survey.linking import linking_hashes
 from survey.models import (
     Answer,
     AuditEvent,
@@ -118,6 +119,54 @@ def test_withdrawal_asks_for_the_public_id_first(app, make, client):
     listed = client.get(f"/workshops/{ws.slug}/participants").get_data(as_text=True)
     assert "1 participant (1 withdrawn)." in listed
     assert client.get(f"/workshops/{ws.slug}/participants/NOPE/withdraw").status_code == 404
+
+
+CODE = {"mother": "Amina", "day": "7", "town": "Lahore", "siblings": "2"}
+
+
+def test_withdrawing_someone_who_joined_again_withdraws_their_other_answers_too(app, make, client):
+    """Someone who lost their link joined again: two participants the linking code pairs. The
+    link they hold is the second one; withdrawing it offers to withdraw the first as well."""
+    ws = make.workshop(open_waves=("pre", "post"))
+    first = make.participant(ws, "pakistan", linking=linking_hashes(ws, CODE))
+    again = make.participant(ws, "pakistan", linking=linking_hashes(ws, CODE))
+    make.response(first, "pre", answers())
+    make.response(again, "post", answers())
+    stranger = make.participant(ws, "pakistan")
+    make.response(stranger, "post", answers())
+    sign_in(client, make.user(grants={ws: "organiser"}))
+    url = f"/workshops/{ws.slug}/participants/{again.public_id}/withdraw"
+    page = client.get(url).get_data(as_text=True)
+    assert f"with those of <strong>{first.public_id}</strong>" in page
+    assert '<input checked id="paired_too" name="paired_too" type="checkbox"' in page
+    stranger_page = client.get(f"/workshops/{ws.slug}/participants/{stranger.public_id}/withdraw")
+    assert "paired_too" not in stranger_page.get_data(as_text=True)
+
+    done = client.post(
+        url,
+        data={"csrf_token": csrf_token(page), "confirm": again.public_id, "paired_too": "y"},
+        follow_redirects=True,
+    )
+    assert f"{again.public_id} and {first.public_id} are withdrawn: 2 response(s)" in (
+        done.get_data(as_text=True)
+    )
+    db.session.expire_all()
+    assert first.withdrawn and again.withdrawn and not stranger.withdrawn
+    assert count(Response) == 1
+
+
+def test_a_pair_can_be_kept_when_the_person_did_not_give_the_other_answers(app, make, client):
+    ws = make.workshop(open_waves=("pre", "post"))
+    first = make.participant(ws, "nato", linking=linking_hashes(ws, CODE))
+    again = make.participant(ws, "nato", linking=linking_hashes(ws, CODE))
+    make.response(first, "pre", answers())
+    make.response(again, "post", answers())
+    sign_in(client, make.user(grants={ws: "organiser"}))
+    url = f"/workshops/{ws.slug}/participants/{first.public_id}/withdraw"
+    token = csrf_token(client.get(url).get_data(as_text=True))
+    client.post(url, data={"csrf_token": token, "confirm": first.public_id})  # box unticked
+    db.session.expire_all()
+    assert first.withdrawn and not again.withdrawn
 
 
 def test_reissue_revokes_the_old_link_and_is_audited(app, make):

@@ -3,6 +3,7 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    BooleanField,
     DateField,
     DateTimeLocalField,
     IntegerField,
@@ -223,6 +224,8 @@ class WithdrawForm(FlaskForm):
     confirm = StringField(
         "Type the participant's public id to confirm", validators=[DataRequired()]
     )
+    # Shown only when the linking code pairs the participant with others (the page names them).
+    paired_too = BooleanField("Withdraw them too", default=True)
 
     def __init__(self, public_id: str, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -37,18 +37,28 @@ def withdraw(workshop: Workshop, public_id: str):
     if participant.withdrawn:
         flash(f"{participant.public_id} has already withdrawn.")
         return redirect(url_for(".participants_list", slug=workshop.slug))
+    paired = participants.paired_by_code(participant)
     form = WithdrawForm(participant.public_id)
     if form.validate_on_submit():
-        deleted = participants.withdraw_participant(participant)
+        leaving = [participant, *(paired if form.paired_too.data else [])]
+        deleted = sum(participants.withdraw_participant(p) for p in leaving)
         db.session.commit()
+        names = " and ".join(p.public_id for p in leaving)
         flash(
-            f"{participant.public_id} is withdrawn: {deleted} response(s) and the personal "
-            "data are deleted, and the link no longer works."
+            f"{names} is withdrawn: {deleted} response(s) and the personal data are deleted, "
+            "and the link no longer works."
+            if len(leaving) == 1
+            else f"{names} are withdrawn: {deleted} response(s) and the personal data are "
+            "deleted, and their links no longer work."
         )
         return redirect(url_for(".participants_list", slug=workshop.slug))
     status = 422 if request.method == "POST" else 200
     return render_template(
-        "organise/withdraw.html", workshop=workshop, participant=participant, form=form
+        "organise/withdraw.html",
+        workshop=workshop,
+        participant=participant,
+        paired=paired,
+        form=form,
     ), status
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from survey.audit import record
 from survey.extensions import db
+from survey.linking.report import match_report
 from survey.models import (
     Answer,
     Invitation,
@@ -127,6 +128,19 @@ def withdraw_participant(participant: Participant, *, actor: StaffUser | str | N
         detail={"participant": participant.public_id, "responses_deleted": deleted},
     )
     return deleted
+
+
+def paired_by_code(participant: Participant) -> list[Participant]:
+    """The participants whose responses the linking code pairs with this one's (docs/linking.md,
+    "Matching"): most likely the same person, who joined again after losing their link, and
+    whom the dashboards count as one."""
+    pairs = match_report(participant.workshop).pairs
+    others = {a if b == participant.id else b for a, b in pairs if participant.id in (a, b)}
+    others.discard(participant.id)
+    if not others:
+        return []
+    query = select(Participant).where(Participant.id.in_(others)).order_by(Participant.public_id)
+    return list(db.session.scalars(query))
 
 
 def reissue_link(participant: Participant, *, actor: StaffUser | str | None = None) -> Invitation:
