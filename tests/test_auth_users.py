@@ -1,10 +1,12 @@
 """Staff accounts and roles: the domain functions behind the admin pages and the CLI."""
 
 import pytest
+from sqlalchemy import select
 
 from survey.auth.passwords import verify_password
 from survey.auth.users import (
     UserError,
+    add_grant,
     authenticate,
     create_user,
     grant_role,
@@ -14,7 +16,7 @@ from survey.auth.users import (
     set_password,
 )
 from survey.extensions import db
-from survey.models import Role
+from survey.models import AuditEvent, Role
 
 
 def test_create_user_normalises_and_checks(app):
@@ -68,3 +70,22 @@ def test_suspension_and_new_password_bump_the_session_version(app, make):
     assert verify_password(user.password_hash, "a brand new password")
     with pytest.raises(UserError):
         set_password(user, "short")
+
+
+def test_what_changes_nothing_is_not_recorded_as_a_change(app, make):
+    """A grant held already, or a flag set to what it is, leaves no audit event: the log says
+    who granted what, and when, once."""
+    admin, user, ws = make.user(admin=True), make.user(), make.workshop()
+    assert add_grant(user, ws, Role.ORGANISER) is True
+    assert add_grant(user, ws, Role.ORGANISER) is False
+    assert set_admin(user, False, by=admin) is False
+    assert set_active(user, True, by=admin) is False
+    version = user.session_version
+    assert set_active(user, False, by=admin) is True
+    assert set_active(user, False, by=admin) is False
+    assert user.session_version == version + 1
+    db.session.commit()
+    recorded = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert recorded.count("grant.add") == 1 and recorded.count("user.active") == 1
+    assert "user.admin" not in recorded
+    assert len(user.grants) == 1

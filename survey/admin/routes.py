@@ -75,9 +75,9 @@ def add_grant(user_id: int):
     if form.validate_on_submit():
         workshop = db.session.get(Workshop, form.workshop.data)
         role = Role(form.role.data)
-        accounts.add_grant(user, workshop, role)
+        added = accounts.add_grant(user, workshop, role)
         db.session.commit()
-        flash(f"{user.email} is now {role.value} of {workshop.slug}.")
+        flash(f"{user.email} is {'now' if added else 'already'} {role.value} of {workshop.slug}.")
     else:
         flash("Choose a workshop and a role.", "error")
     return redirect(url_for(".users"))
@@ -107,12 +107,13 @@ def admin_flag(user_id: int):
     form = FlagForm()
     if form.validate_on_submit():
         try:
-            accounts.set_admin(user, form.value.data == "on", by=current_user)
+            changed = accounts.set_admin(user, form.value.data == "on", by=current_user)
         except UserError as error:
             flash(str(error).capitalize() + ".", "error")
         else:
             db.session.commit()
-            flash(f"{user.email} is {'now' if user.is_admin else 'no longer'} an administrator.")
+            now = ("now" if changed else "already") if user.is_admin else "no longer"
+            flash(f"{user.email} is {now} an administrator.")
     return redirect(url_for(".users"))
 
 
@@ -124,12 +125,13 @@ def active_flag(user_id: int):
     form = FlagForm()
     if form.validate_on_submit():
         try:
-            accounts.set_active(user, form.value.data == "on", by=current_user)
+            changed = accounts.set_active(user, form.value.data == "on", by=current_user)
         except UserError as error:
             flash(str(error).capitalize() + ".", "error")
         else:
             db.session.commit()
-            flash(f"The account {user.email} is {'active' if user.active else 'suspended'}.")
+            state = "active" if user.active else "suspended"
+            flash(f"The account {user.email} is {'' if changed else 'already '}{state}.")
     return redirect(url_for(".users"))
 
 

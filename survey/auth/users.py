@@ -52,14 +52,21 @@ def create_user(email: str, password: str, *, admin: bool = False) -> StaffUser:
     return user
 
 
-def grant_role(user: StaffUser, workshop: Workshop, role: Role) -> Grant:
-    """Give the role (idempotent: an existing grant is returned as it is)."""
+def held_grant(user: StaffUser, workshop: Workshop, role: Role) -> Grant | None:
+    """The user's grant of that role in that workshop, if they hold it."""
     for grant in user.grants:
         # A grant added in this transaction has its workshop but no workshop_id yet.
         if (grant.workshop is workshop or grant.workshop_id == workshop.id) and grant.role is role:
             return grant
-    grant = Grant(user=user, workshop=workshop, role=role)
-    db.session.add(grant)
+    return None
+
+
+def grant_role(user: StaffUser, workshop: Workshop, role: Role) -> Grant:
+    """Give the role (idempotent: an existing grant is returned as it is)."""
+    grant = held_grant(user, workshop, role)
+    if grant is None:
+        grant = Grant(user=user, workshop=workshop, role=role)
+        db.session.add(grant)
     return grant
 
 
@@ -71,11 +78,14 @@ def register_user(email: str, password: str, *, admin: bool = False) -> StaffUse
     return user
 
 
-def add_grant(user: StaffUser, workshop: Workshop, role: Role) -> Grant:
-    """Give the user a role in the workshop, recorded in the audit log."""
-    grant = grant_role(user, workshop, role)
+def add_grant(user: StaffUser, workshop: Workshop, role: Role) -> bool:
+    """Give the user a role in the workshop, recorded in the audit log; False, and nothing
+    recorded, when they hold it already."""
+    if held_grant(user, workshop, role) is not None:
+        return False
+    grant_role(user, workshop, role)
     record("grant.add", workshop=workshop, detail={"email": user.email, "role": role.value})
-    return grant
+    return True
 
 
 def remove_grant(user: StaffUser, workshop: Workshop, role: Role) -> bool:
@@ -89,30 +99,38 @@ def remove_grant(user: StaffUser, workshop: Workshop, role: Role) -> bool:
 
 def revoke_role(user: StaffUser, workshop: Workshop, role: Role) -> bool:
     """Take the role away (takes effect on the user's next request); False if not held."""
-    for grant in list(user.grants):
-        if (grant.workshop is workshop or grant.workshop_id == workshop.id) and grant.role is role:
-            user.grants.remove(grant)
-            db.session.delete(grant)
-            return True
+    grant = held_grant(user, workshop, role)
+    if grant is not None:
+        user.grants.remove(grant)
+        db.session.delete(grant)
+        return True
     return False
 
 
-def set_admin(user: StaffUser, admin: bool, *, by: StaffUser) -> None:
-    """Give or take the global admin role; nobody can take it from themselves."""
+def set_admin(user: StaffUser, admin: bool, *, by: StaffUser) -> bool:
+    """Give or take the global admin role; nobody can take it from themselves. False, and
+    nothing recorded, when the user already is (or is not) an admin."""
     if user.id == by.id and not admin:
         raise UserError("you cannot take the admin role from yourself")
+    if user.is_admin == admin:
+        return False
     user.is_admin = admin
     record("user.admin", detail={"email": user.email, "admin": user.is_admin})
+    return True
 
 
-def set_active(user: StaffUser, active: bool, *, by: StaffUser) -> None:
-    """Suspend or restore an account; a suspended account's sessions end at once."""
+def set_active(user: StaffUser, active: bool, *, by: StaffUser) -> bool:
+    """Suspend or restore an account; a suspended account's sessions end at once. False, and
+    nothing recorded, when the account already is so."""
     if user.id == by.id and not active:
         raise UserError("you cannot suspend your own account")
-    if user.active and not active:
+    if user.active == active:
+        return False
+    if not active:
         user.session_version += 1
     user.active = active
     record("user.active", detail={"email": user.email, "active": user.active})
+    return True
 
 
 def set_password(user: StaffUser, password: str) -> None:

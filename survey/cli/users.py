@@ -44,6 +44,6 @@ def grant(email: str, slug: str, role: str) -> None:
     workshop = workshop_by_slug(slug)
     if workshop is None:
         raise click.ClickException(f"no workshop {slug!r}")
-    add_grant(user, workshop, Role(role))
+    added = add_grant(user, workshop, Role(role))
     db.session.commit()
-    click.echo(f"{user.email} is now {role} of {slug}.")
+    click.echo(f"{user.email} is {'now' if added else 'already'} {role} of {slug}.")
