@@ -180,7 +180,15 @@ def test_the_help_names_every_file_of_the_data_package(runner, ws, tmp_path):
 
     help_text = " ".join(runner.invoke(args=["export", "--help"]).output.split())
     described = help_text.split("datapackage: ", 1)[1].split(";", 1)[0]
-    assert members == {"long", "wide", "codebook", "codings", "themes", "datapackage.json"}
+    assert members == {
+        "long",
+        "wide",
+        "codebook",
+        "codings",
+        "themes",
+        "pairs",
+        "datapackage.json",
+    }
     assert all(name in described for name in members), described
 
 

@@ -29,6 +29,7 @@ def test_frictionless_validates_the_package(app, make, tmp_path, options):
             "codebook.csv",
             "codings.csv",
             "themes.csv",
+            "pairs.csv",
             "datapackage.json",
         ]
         archive.extractall(tmp_path / "unzipped")
@@ -135,3 +136,28 @@ def test_a_coding_of_an_unknown_theme_fails_validation(app, make, tmp_path):
     assert b",border\r\n" in data
     (folder / "codings.csv").write_bytes(data.replace(b",border\r\n", b",nowhere\r\n"))
     assert not frictionless.validate(str(folder / "datapackage.json")).valid
+
+
+def test_the_package_says_which_participants_the_linking_code_makes_one(app, make, tmp_path):
+    """Someone who lost their link and joined again has two rows in the wide file; pairs.csv
+    names them, as the statistics count them, and its keys point into the wide file."""
+    from survey.linking import linking_hashes
+
+    ws = make.workshop(open_waves=("pre", "post"))
+    code = {"mother": "Amina", "day": "7", "town": "Lahore", "siblings": "2"}
+    first = make.participant(ws, "pakistan", linking=linking_hashes(ws, code))
+    again = make.participant(ws, "pakistan", linking=linking_hashes(ws, code))
+    both = make.participant(ws, "nato")
+    make.response(first, "pre", {"trust_direct": 2})
+    make.response(again, "post", {"trust_direct": 4})
+    for wave in ("pre", "post"):
+        make.response(both, wave, {"trust_direct": 3})
+    _, path = package(ws, tmp_path)
+    with zipfile.ZipFile(path) as archive:
+        archive.extractall(tmp_path / "unzipped")
+        pairs = archive.read("pairs.csv").decode()
+    assert pairs == (
+        f"participant,wave,paired_with,paired_wave\r\n{first.public_id},pre,{again.public_id},post\r\n"
+    )
+    report = frictionless.validate(str(tmp_path / "unzipped" / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])

@@ -47,9 +47,10 @@ class OutputPath(click.Path):
     type=click.Choice([f.value for f in ExportFormat]),
     required=True,
     help="long: one row per answer (also the import format); wide: one row per participant; "
-    "codebook; datapackage: a zip of the long, wide, codebook, codings and themes files with a "
-    "Frictionless datapackage.json; xlsx: the wide data and the codebook as typed sheets; "
-    "spss, stata, r: a zip of the wide file, its codebook and the syntax that labels it.",
+    "codebook; datapackage: a zip of the long, wide, codebook, codings, themes and pairs files "
+    "with a Frictionless datapackage.json; xlsx: the wide data and the codebook as typed "
+    "sheets; spss, stata, r: a zip of the wide file, its codebook, the pairs and the syntax "
+    "that labels it.",
 )
 @click.option("-o", "--output", type=OutputPath(), required=True)
 @click.option(

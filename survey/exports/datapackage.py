@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from survey.exports.archive import Closing, MemberStats
 from survey.exports.codebook import CODEBOOK_COLUMNS, LONG_TYPES, variable_type
 from survey.exports.long import LONG_COLUMNS
+from survey.exports.pairs import PAIRS_NAME
 from survey.exports.spec import SECTOR_QUESTION, ExportSpec, id_labels, item_codes, question_or_none
 from survey.exports.wide import Variable, wide_variables
 
@@ -115,6 +116,16 @@ def _themes_fields() -> list[dict]:
     ]
 
 
+def _pairs_fields(spec: ExportSpec) -> list[dict]:
+    waves = {"required": True, **_enum(w.code for w in spec.waves)}
+    return [
+        {"name": "participant", "type": "string", "constraints": {"required": True}},
+        {"name": "wave", "type": "string", "constraints": waves},
+        {"name": "paired_with", "type": "string", "constraints": {"required": True}},
+        {"name": "paired_wave", "type": "string", "constraints": waves},
+    ]
+
+
 def _resource(name: str, fields: list[dict], stats: MemberStats, title: str, **schema) -> dict:
     resource = {
         "name": name,
@@ -143,7 +154,8 @@ def package_descriptor(spec: ExportSpec, stats: dict[str, MemberStats]) -> dict:
             "Dialogue Survey export. long.csv: one row per answered item of a submitted "
             "response; wide.csv: one row per participant with scores; codebook.csv: every "
             f"variable. {non_response} is the non-response code (a missing value in wide.csv). "
-            "codings.csv: the codings of the free-text answers; themes.csv: their themes."
+            "codings.csv: the codings of the free-text answers; themes.csv: their themes. "
+            "pairs.csv: participants whose two responses the linking code pairs (one person)."
         ),
         "profile": "tabular-data-package",
         "resources": [
@@ -204,6 +216,25 @@ def package_descriptor(spec: ExportSpec, stats: dict[str, MemberStats]) -> dict:
                 primaryKey=["theme"],
                 foreignKeys=[
                     {"fields": ["parent"], "reference": {"resource": "", "fields": ["theme"]}}
+                ],
+            ),
+            _resource(
+                PAIRS_NAME,
+                _pairs_fields(spec),
+                stats.get(PAIRS_NAME, MemberStats()),
+                "Two participants the linking code pairs: one person, who answered the first "
+                "wave as `participant` and the second as `paired_with`",
+                missingValues=[""],
+                primaryKey=["participant"],
+                foreignKeys=[
+                    {
+                        "fields": ["participant"],
+                        "reference": {"resource": WIDE_NAME, "fields": ["participant"]},
+                    },
+                    {
+                        "fields": ["paired_with"],
+                        "reference": {"resource": WIDE_NAME, "fields": ["participant"]},
+                    },
                 ],
             ),
         ],

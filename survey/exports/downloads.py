@@ -29,6 +29,7 @@ from survey.exports.datapackage import (
 )
 from survey.exports.dictionary import declared_variables
 from survey.exports.long import LONG_COLUMNS, long_lines
+from survey.exports.pairs import PAIR_COLUMNS, PAIRS_NAME, pair_rows
 from survey.exports.queries import (
     answer_count,
     export_spec,
@@ -191,8 +192,16 @@ def _package(workshop: Workshop, spec: ExportSpec, progress) -> Iterator[bytes]:
             f"{THEMES_NAME}.csv",
             _csv(THEME_COLUMNS, theme_rows(workshop_themes(workshop)), False, None),
         )
+        yield _pairs_member(workshop, spec)
 
     return zip_chunks(members(), closing=descriptor_member(spec))
+
+
+def _pairs_member(workshop: Workshop, spec: ExportSpec) -> tuple[str, Iterator[bytes]]:
+    """`pairs.csv`: the participants the linking code pairs, whom the statistics count as one
+    person (docs/exports.md, "pairs")."""
+    rows = pair_rows(workshop, [wave.code for wave in spec.waves])
+    return f"{PAIRS_NAME}.csv", _csv(PAIR_COLUMNS, rows, False, None)
 
 
 def _workbook(workshop: Workshop, spec: ExportSpec, progress) -> Iterator[bytes]:
@@ -224,6 +233,7 @@ def _syntax_bundle(
             rows = spss_rows(rows)  # SPSS reads a value within one line
         yield data_file, _csv(wide_header(spec), rows, False, progress)
         yield f"{CODEBOOK_NAME}.csv", _csv(CODEBOOK_COLUMNS, codebook_rows(spec), False, None)
+        yield _pairs_member(workshop, spec)
         yield f"{WIDE_NAME}.{extension}", [text.encode("utf-8")]
 
     return zip_chunks(members())

@@ -46,9 +46,9 @@ def match_report(
     """The match report of two waves (by default the workshop's first two) from submitted
     responses of participants who have not withdrawn. A workshop of one wave has nothing to
     pair: each of its respondents is "first wave only"."""
-    waves = [wave.code for wave in workshop.waves]
-    first = first or waves[0]
-    second = second or (waves[1] if len(waves) > 1 else None)
+    if first is None:
+        waves = [wave.code for wave in workshop.waves]
+        first, second = waves[0], (waves[1] if len(waves) > 1 else None)
     if second == first:
         second = None
     rows = db.session.execute(
