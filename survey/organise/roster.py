@@ -30,7 +30,7 @@ from survey.organise.roster_plan import (
     RosterProblem,
     RowAction,
 )
-from survey.text import MalformedCsv, NotUtf8, csv_delimiter, csv_records, utf8_text
+from survey.text import MalformedCsv, NotUtf8, csv_delimiter, csv_records, one_line, utf8_text
 
 
 def parse_roster(workshop: Workshop, data: bytes) -> RosterPlan:
@@ -167,6 +167,10 @@ class _Planner:
         for name, value in values.items():
             if value and "\x00" in value:  # PostgreSQL cannot store it
                 errors.append(f"the {name} contains a NUL character")
+        if values.get("name"):
+            # A name is one line (a spreadsheet cell may hold a line break typed by mistake): it
+            # heads cards and greets e-mails.
+            values["name"] = one_line(values["name"])
         for name, limit in MAX_LENGTHS.items():
             if values.get(name) and len(values[name]) > limit:
                 errors.append(f"the {name} is longer than {limit} characters")
