@@ -29,16 +29,29 @@ def distribution(values, groups, waves, inside=None, min_cell=5):
 
 
 def test_counts_per_category_with_non_response_in_n_only():
-    values = [1, 2, 2, 5, -9, NAN, 4, 4, 4, 4, 4, 3]
-    groups = ["nato"] * 6 + ["pakistan"] * 6
-    waves = ["pre"] * 12
+    values = [1, 2, 2, 5, 3, -9, NAN, 4, 4, 4, 4, 4, 3]
+    groups = ["nato"] * 7 + ["pakistan"] * 6
+    waves = ["pre"] * 13
     d = distribution(values, groups, waves)
     nato_pre, nato_post, pakistan_pre = d.cells
     # n counts "prefer not to answer" (-9) but not the unanswered (NaN).
-    assert (nato_pre.n, nato_pre.non_response, nato_pre.counts) == (5, 1, (1, 2, 0, 0, 1))
-    assert nato_pre.answered == 4 and not nato_pre.suppressed and nato_pre.reason is None
+    assert (nato_pre.n, nato_pre.non_response, nato_pre.counts) == (6, 1, (1, 2, 1, 0, 1))
+    assert nato_pre.answered == 5 and not nato_pre.suppressed and nato_pre.reason is None
     assert (pakistan_pre.n, pakistan_pre.counts) == (6, (0, 0, 1, 5, 0))
     assert (nato_post.n, nato_post.counts, nato_post.reason) == (0, None, "undefined")
+
+
+def test_a_cell_of_too_few_real_answers_is_withheld_whatever_the_declined():
+    """Four answers and one "prefer not to answer": n is 5, but the item's score (n = 4) is
+    withheld, and the bars would give its mean away."""
+    d = distribution([1, 2, 2, 5, -9], ["nato"] * 5, ["pre"] * 5)
+    cell = d.cells[0]
+    assert (cell.n, cell.counts, cell.suppressed) == (5, None, True)
+    # Under a filter, the real answers' rest counts too: 5 answers inside, 1 answer and 4
+    # declined outside (a rest of 5 counted with the declined, of 1 without).
+    values = [1, 2, 3, 4, 5, 1, -9, -9, -9, -9]
+    filtered = distribution(values, ["nato"] * 10, ["pre"] * 10, inside=[1] * 5 + [0] * 5)
+    assert filtered.cells[0].suppressed
 
 
 def test_a_cell_under_min_cell_is_withheld():

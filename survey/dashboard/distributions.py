@@ -78,13 +78,18 @@ def item_distribution(
     if wider is None:
         wider = [] if inside is None else [np.ones(len(column), dtype=bool)]
     answered = ~np.isnan(column)
+    # The answers that are not "prefer not to answer": what a score of the item is made of. A
+    # cell is withheld by their count too, or a withheld single-item score (n = 4 answers and
+    # one declined) could be read off its bars.
+    real = answered & (column != non_response)
     out = []
     for (g, w), cell in cells.items():
         whole = cell & answered
         selected = whole if inside is None else whole & inside
         n = int(np.count_nonzero(selected))
-        n_wider = [int(np.count_nonzero(whole & mask)) for mask in wider]
-        withheld = too_small(n, min_cell) or complement_too_small(n, n_wider, min_cell)
+        withheld = _withheld(whole, inside, wider, min_cell) or _withheld(
+            cell & real, inside, wider, min_cell
+        )
         if withheld or n == 0:
             out.append(
                 CellDistribution(
@@ -99,3 +104,13 @@ def item_distribution(
         skipped = int(np.count_nonzero(values == non_response))
         out.append(CellDistribution(g, w, n, skipped, counts, False, None))
     return Distribution(question, categories, tuple(out))
+
+
+def _withheld(
+    base: np.ndarray, inside: np.ndarray | None, wider: Sequence[np.ndarray], min_cell: int
+) -> bool:
+    """Whether the respondents of `base` in the filter are too few, or their rest in a wider
+    selection is (docs/statistics.md, "Suppression")."""
+    count = int(np.count_nonzero(base if inside is None else base & inside))
+    rests = [int(np.count_nonzero(base & mask)) for mask in wider]
+    return too_small(count, min_cell) or complement_too_small(count, rests, min_cell)

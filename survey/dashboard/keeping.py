@@ -46,7 +46,9 @@ from survey.models._types import utcnow
 # 4: the themes in the codebook's order, each theme's sub-themes right after it; an empty cell
 # under a filter undefined, not withheld; the bootstrap's draws over a linked response in the
 # order of its own public id.
-FORMAT = 4
+# 5: an item's answer bars withheld by the count of its answers other than "prefer not to
+# answer" as well.
+FORMAT = 5
 # How long a lease holds when its holder dies before releasing it (a recomputation at 100k
 # participants takes well under a minute).
 LEASE = timedelta(minutes=10)
