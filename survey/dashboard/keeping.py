@@ -47,7 +47,7 @@ from survey.models._types import utcnow
 # under a filter undefined, not withheld; the bootstrap's draws over a linked response in the
 # order of its own public id.
 # 5: an item's answer bars withheld by the count of its answers other than "prefer not to
-# answer" as well.
+# answer" as well; quotes in the charts' labels as they are, not as &quot;.
 FORMAT = 5
 # How long a lease holds when its holder dies before releasing it (a recomputation at 100k
 # participants takes well under a minute).

@@ -30,8 +30,10 @@ LABEL_WIDTH = 34  # characters per line of a wrapped axis label
 
 
 def esc(text: object) -> str:
-    """Text made inert for Plotly's HTML subset (and for HTML)."""
-    return html.escape(str(text), quote=True)
+    """Text made inert for Plotly's HTML subset (and for HTML): with `<` escaped no tag can
+    form, and quotes stay as they are, since plotly.js does not decode `&quot;` (a label would
+    read NATO &quot;Alliance&quot;)."""
+    return html.escape(str(text), quote=False)
 
 
 def shortened(text: str, limit: int = LEGEND_LABEL_MAX) -> str:
