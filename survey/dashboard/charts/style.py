@@ -166,4 +166,7 @@ def wave_estimates(
         textposition="middle right",
         hoverinfo="text",
         hovertext=texts,
+        # On a phone the text beside the last wave's marker runs off the plot: markers alone
+        # there (dashboard.js); the page's table has the numbers.
+        meta={"narrow": "markers"},
     )

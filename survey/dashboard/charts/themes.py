@@ -8,11 +8,19 @@ from collections.abc import Mapping
 import plotly.graph_objects as go
 
 from survey.analysis.results import QuestionThemes, available
-from survey.dashboard.charts.style import add_note, esc, group_colour, missing_text, styled
+from survey.dashboard.charts.style import (
+    add_note,
+    esc,
+    group_colour,
+    missing_text,
+    styled,
+    wrapped,
+)
 from survey.dashboard.labels import Labels
 
 # Later waves in a fuller colour: the bars of one group read as before → after.
 WAVE_OPACITY = (0.55, 1.0, 0.8, 0.65)
+THEME_WIDTH = 24  # characters per line of a theme's label
 
 
 def theme_share_chart(
@@ -26,7 +34,8 @@ def theme_share_chart(
     """Horizontal bars: one row per theme (codebook order, first at the top), one bar per group
     × wave cell, with its Wilson interval; a withheld or empty cell is a note, never a bar."""
     codes = list(themes)
-    names = [esc(themes[code]) for code in codes]
+    # Wrapped: a theme's label may be a sentence, which unwrapped took a phone's whole width.
+    names = [wrapped(themes[code], THEME_WIDTH) for code in codes]
     fig = go.Figure()
     notes = []
     for gi, group in enumerate(groups):
@@ -66,7 +75,8 @@ def theme_share_chart(
         add_note(fig, "<br>".join(notes), 0.5, 1.0, xref="paper", yref="paper", yanchor="bottom")
     fig.update_xaxes(title_text="% of coded answers", range=[0, 100], ticksuffix=" %")
     fig.update_yaxes(autorange="reversed")
-    height = 140 + 28 * max(1, len(codes)) * max(1, len(fig.data))
+    bars = max(1, len(fig.data))
+    height = 140 + sum(max(28 * bars, 16 * (name.count("<br>") + 1)) for name in names)
     return styled(
         fig,
         height=min(height, 1400),
