@@ -191,6 +191,10 @@ def test_perception_asymmetry_priorities_and_agreement_follow_the_numbers(full):
     assert list(ranks.layout.xaxis.range) == [0.5, len(ITEMS) + 0.5]  # rank 1 at the left
     agreement = agreement_chart(full, labels())
     assert list(agreement.data[0].y) == pytest.approx([a.tau for a in full.priorities.agreement])
+    # On a phone the text beside the markers would be cut: markers alone there (dashboard.js).
+    assert agreement.data[0].mode == "markers+text" and agreement.data[0].meta == {
+        "narrow": "markers"
+    }
 
 
 def distribution(cells):

@@ -52,6 +52,17 @@ def test_the_chart_draws_each_cell_with_its_interval_and_never_a_withheld_one():
     assert "Pakistan · Pre (n = 3): suppressed (n &lt; 5)" in note
 
 
+def test_a_long_theme_label_wraps_and_its_row_grows_with_it():
+    question = QuestionThemes("hope_text", (share("a", "nato", "pre", 10, 4, 0.4, 0.17, 0.69),))
+    long = "Concerns about the other side's intentions in Afghanistan after the 2014 drawdown"
+    short = theme_share_chart(question, {"a": "Trust"}, LABELS, ("nato",), ("pre",), 5)
+    fig = theme_share_chart(question, {"a": long}, LABELS, ("nato",), ("pre",), 5)
+    (label,) = fig.data[0].y
+    assert all(len(line) <= 24 for line in label.split("<br>")) and label.count("<br>") >= 3
+    assert label.replace("<br>", " ") == long
+    assert fig.layout.height > short.layout.height
+
+
 @pytest.fixture
 def world(app):
     return coding_world(texts_per_cell=6)
