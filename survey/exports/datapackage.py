@@ -126,6 +126,11 @@ def _pairs_fields(spec: ExportSpec) -> list[dict]:
     ]
 
 
+def _to_wide(field: str) -> dict:
+    """A foreign key from a participant id column to the wide file's rows."""
+    return {"fields": [field], "reference": {"resource": WIDE_NAME, "fields": ["participant"]}}
+
+
 def _resource(name: str, fields: list[dict], stats: MemberStats, title: str, **schema) -> dict:
     resource = {
         "name": name,
@@ -166,12 +171,7 @@ def package_descriptor(spec: ExportSpec, stats: dict[str, MemberStats]) -> dict:
                 "One row per answered item",
                 missingValues=[""],
                 primaryKey=["participant", "wave", "question", "item"],
-                foreignKeys=[
-                    {
-                        "fields": ["participant"],
-                        "reference": {"resource": WIDE_NAME, "fields": ["participant"]},
-                    }
-                ],
+                foreignKeys=[_to_wide("participant")],
             ),
             _resource(
                 WIDE_NAME,
@@ -197,10 +197,7 @@ def package_descriptor(spec: ExportSpec, stats: dict[str, MemberStats]) -> dict:
                 "answer (an empty theme: no theme); coder 'final' is the final coding",
                 missingValues=[""],
                 foreignKeys=[
-                    {
-                        "fields": ["participant"],
-                        "reference": {"resource": WIDE_NAME, "fields": ["participant"]},
-                    },
+                    _to_wide("participant"),
                     {
                         "fields": ["theme"],
                         "reference": {"resource": THEMES_NAME, "fields": ["theme"]},
@@ -227,14 +224,8 @@ def package_descriptor(spec: ExportSpec, stats: dict[str, MemberStats]) -> dict:
                 missingValues=[""],
                 primaryKey=["participant"],
                 foreignKeys=[
-                    {
-                        "fields": ["participant"],
-                        "reference": {"resource": WIDE_NAME, "fields": ["participant"]},
-                    },
-                    {
-                        "fields": ["paired_with"],
-                        "reference": {"resource": WIDE_NAME, "fields": ["participant"]},
-                    },
+                    _to_wide("participant"),
+                    _to_wide("paired_with"),
                 ],
             ),
         ],
