@@ -96,6 +96,25 @@ def test_waves_open_and_close_now(runner, make):
     assert unknown.exit_code != 0 and "waves: pre, post" in unknown.output
 
 
+def test_a_wave_already_open_or_closed_keeps_its_window(runner, make):
+    """Opening an open wave again would move its opening time, and the reminders counted from
+    it; closing a closed one its closing time: the console refuses both, and so does this."""
+    ws = make.workshop("wv", open_waves=("pre",))
+    window = (ws.wave("pre").opens_at, ws.wave("pre").closes_at)
+    again = runner.invoke(args=["waves", "open", "wv", "pre"])
+    assert again.exit_code == 1 and "wv pre is already open; nothing changed" in again.output
+    assert runner.invoke(args=["waves", "close", "wv", "pre"]).exit_code == 0
+    db.session.expire_all()
+    closed = ws.wave("pre").closes_at
+    twice = runner.invoke(args=["waves", "close", "wv", "pre"])
+    assert twice.exit_code == 1 and "is already closed" in twice.output
+    unopened = runner.invoke(args=["waves", "close", "wv", "post"])
+    assert unopened.exit_code == 1 and "wv post is not open" in unopened.output
+    db.session.expire_all()
+    assert ws.wave("pre").opens_at == window[0] and ws.wave("pre").closes_at == closed
+    assert ws.wave("post").opens_at is None
+
+
 def test_commands_record_the_events_the_console_records(runner, make):
     # The same domain functions record them, so the command line and the console cannot differ.
     make.workshop("aud", open_waves=())
