@@ -1,5 +1,10 @@
 """survey users / workshops / waves commands."""
 
+import os
+import subprocess
+import sys
+
+import pytest
 from sqlalchemy import select
 
 from survey.auth.users import authenticate, user_by_email
@@ -133,3 +138,22 @@ def test_commands_record_the_events_the_console_records(runner, make):
         ("wave.close", "cli", {"wave": "pre"}),
         ("grant.add", "cli", {"email": "org@example.org", "role": "researcher"}),
     ]
+
+
+@pytest.mark.parametrize(
+    ("database", "said"),
+    [
+        (None, "is not set up for this version (no such table: workshop): run survey db upgrade"),
+        ("postgresql://postgres@127.0.0.1:1/none", "the database cannot be used: connection"),
+    ],
+)
+def test_a_database_that_cannot_be_used_is_one_line_not_a_traceback(tmp_path, database, said):
+    """An empty SQLite file (never upgraded), or a PostgreSQL server that is not there."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SURVEY_ENV")}
+    env["SURVEY_INSTANCE_PATH"] = str(tmp_path)
+    if database:
+        env["DATABASE_URL"] = database
+    command = [sys.executable, "-c", "from survey.cli import main; main()", "workshops", "list"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and said in " ".join(done.stderr.split())

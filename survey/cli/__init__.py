@@ -46,6 +46,27 @@ def _create_app():
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+class SurveyGroup(FlaskGroup):
+    """Flask's group, saying in one line what is wrong with a database that cannot be used (not
+    reachable, or without the tables of this version) instead of a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        from sqlalchemy.exc import OperationalError, ProgrammingError
+
+        try:
+            return super().invoke(ctx)
+        except (OperationalError, ProgrammingError) as error:
+            raise click.ClickException(database_problem(error)) from None
+
+
+def database_problem(error: Exception) -> str:
+    """What to tell the operator of a database error that no command handles."""
+    reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
+    if "no such table" in reason or ("relation" in reason and "does not exist" in reason):
+        return f"the database is not set up for this version ({reason}): run survey db upgrade"
+    return f"the database cannot be used: {reason}"
+
+
+@click.group(cls=SurveyGroup, create_app=_create_app, add_version_option=False)
 def main() -> None:
     """Dialogue Survey: pre- and post-workshop questionnaires and dashboards."""
