@@ -157,3 +157,21 @@ def test_a_database_that_cannot_be_used_is_one_line_not_a_traceback(tmp_path, da
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and said in " ".join(done.stderr.split())
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["", "   ", "x" * 201],
+)
+def test_workshops_create_refuses_a_title_the_console_refuses(runner, title):
+    done = runner.invoke(args=["workshops", "create", "new-ws", "--title", title])
+    assert done.exit_code == 1 and "at most 200 characters" in done.output
+    assert workshop_by_slug("new-ws") is None
+
+
+def test_a_title_or_place_typed_over_lines_is_kept_on_one(runner):
+    typed = ["--title", "Islamabad\nBcc: evil@example.org", "--place", "Islamabad\r\nPakistan"]
+    assert runner.invoke(args=["workshops", "create", "new-ws", *typed]).exit_code == 0
+    workshop = workshop_by_slug("new-ws")
+    assert workshop.title == "Islamabad Bcc: evil@example.org"
+    assert workshop.place == "Islamabad Pakistan"

@@ -37,6 +37,7 @@ from survey.models import (
 from survey.models._types import utcnow
 from survey.organise.time_zones import place_zones
 from survey.respond.flow import Opening, choose_wave
+from survey.text import one_line
 from survey.tokens import refresh_join_code
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
@@ -75,6 +76,9 @@ def create_workshop(
         raise WorkshopError(f"a workshop {slug!r} exists already")
     if min_cell < 2:
         raise WorkshopError("the minimum cell size must be at least 2")
+    title, place = one_line(title), one_line(place or "") or None  # as the console's form
+    if not title or len(title) > 200 or len(place or "") > 200:
+        raise WorkshopError("the title (required) and the place have at most 200 characters")
     try:
         version = version_for(instrument_key)
     except VersionNotFound as error:
@@ -82,7 +86,7 @@ def create_workshop(
     instrument = version.instrument
     workshop = Workshop(
         slug=slug,
-        title=title.strip(),
+        title=title,
         place=place,
         timezone=validate_timezone(timezone),
         min_cell=min_cell,
