@@ -4,6 +4,7 @@ SQLite's online backup API copies a consistent snapshot while the server keeps w
 mode readers and the copy never block writers for long). PostgreSQL has its own tools:
 `pg_dump -Fc` and `pg_restore` (see the README)."""
 
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,15 +62,25 @@ def backup(database_uri: str, target: Path) -> BackupResult:
     if target.exists():
         raise BackupError(f"{target} exists already; choose a new file name")
     partial = target.with_name(target.name + ".partial")
-    source = sqlite3.connect(source_path)
-    copy = sqlite3.connect(partial)
+    partial.unlink(missing_ok=True)  # left by a backup that was interrupted
+    # Readable by its owner only, as every export: it holds every answer and contact detail.
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     try:
-        source.backup(copy, pages=PAGES_PER_STEP)
-        copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
-        tables = _check(copy, "the backup")
-    finally:
-        copy.close()
-        source.close()
+        source = sqlite3.connect(source_path)
+        copy = sqlite3.connect(partial)
+        try:
+            source.backup(copy, pages=PAGES_PER_STEP)
+            copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+            tables = _check(copy, "the backup")
+        finally:
+            copy.close()
+            source.close()
+    except sqlite3.Error as error:
+        partial.unlink(missing_ok=True)
+        raise BackupError(f"the backup could not be written: {error}") from None
+    except BackupError:
+        partial.unlink(missing_ok=True)
+        raise
     partial.replace(target)  # a backup file is complete or absent, never half-written
     return BackupResult(target, tables)
 

@@ -87,6 +87,28 @@ def test_backup_refuses_to_overwrite(app, tmp_path):
     assert target.read_text() == "keep me"
 
 
+def test_a_backup_is_readable_by_its_owner_only_and_an_old_partial_copy_is_replaced(app, tmp_path):
+    """It holds every answer and contact detail; a copy a killed backup left behind (not a
+    database at all) neither stops the next one nor survives it."""
+    target = tmp_path / "copy.db"
+    (tmp_path / "copy.db.partial").write_text("garbage from an interrupted backup")
+    result = backup(app.config["SQLALCHEMY_DATABASE_URI"], target)
+    assert result.path == target and (target.stat().st_mode & 0o777) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.db"]
+
+
+def test_a_backup_that_fails_leaves_no_file(app, tmp_path, monkeypatch):
+    import survey.backup
+
+    def full_disk(*args, **kwargs):  # the copy's last step, as a full disk fails it
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(survey.backup, "_check", full_disk)
+    with pytest.raises(BackupError, match="could not be written: database or disk is full"):
+        backup(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / "copy.db")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_backup_into_a_folder_that_does_not_exist_is_a_bad_argument(app, runner, tmp_path):
     # As for every output of the command line (docs/cli.md): a mistyped folder is refused,
     # not made, and nothing is recorded.
