@@ -175,3 +175,8 @@ def test_a_title_or_place_typed_over_lines_is_kept_on_one(runner):
     workshop = workshop_by_slug("new-ws")
     assert workshop.title == "Islamabad Bcc: evil@example.org"
     assert workshop.place == "Islamabad Pakistan"
+
+
+def test_a_port_no_server_can_listen_on_is_a_bad_argument(runner):
+    done = runner.invoke(args=["demo", "--port", "99999", "--no-serve"])
+    assert done.exit_code == 2 and "99999 is not in the range 1<=x<=65535" in done.output

@@ -11,7 +11,7 @@ from survey.extensions import db
 
 
 @click.command("demo")
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--no-serve", is_flag=True, help="Only prepare the database.")
 @with_appcontext
