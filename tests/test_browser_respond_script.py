@@ -146,6 +146,40 @@ def test_offline_for_three_pages_and_back_loses_nothing(live_server, browser, ws
     context.close()
 
 
+def test_two_tabs_of_one_link_keep_each_others_unsent_pages(live_server, browser, ws, make):
+    """Each tab keeps its own unsent pages on the device: one tab sending or queueing its pages
+    never drops the other's, and whatever is left is sent when the link is opened again."""
+    person = make.participant(ws)
+    link = f"{live_server}/s/{token_of(person)}"
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    first = context.new_page()
+    first.goto(link)
+    answer_pre(first, live_server, {k: PRE[k] for k in ("consent", "profile")})
+    settled(first)
+    second = context.new_page()
+    second.goto(f"{live_server}/q/pre/overall")
+    assert scripted(second)
+    settled(second)
+    context.set_offline(True)
+    answer_pre(first, live_server, {"trust": {**PRE["trust"], "trust_agenda": "2"}})
+    answer_pre(second, live_server, {"overall": PRE["overall"]})
+    [kept] = queued(second).values()
+    assert sorted(kept) == ["overall", "trust"]
+    first.close()  # before its page went out
+    context.set_offline(False)
+    settled(second)
+    assert stored(person)[("warmth", "")] == 60
+    [kept] = queued(second).values()
+    assert sorted(kept) == ["trust"]  # the other tab's page, still on the device
+    second.close()
+    again = context.new_page()
+    again.goto(link)
+    settled(again)
+    assert stored(person)[("trust_agenda", "")] == 2
+    assert queued(again) == {}
+    context.close()
+
+
 def test_the_save_status_never_hides_the_end_of_the_page(live_server, browser, ws, make):
     # Offline, the bar says so in two lines of Nastaliq on a phone: the page's last words must
     # still scroll clear of it.
@@ -181,6 +215,29 @@ def test_a_language_switch_takes_the_steps_place_in_the_history(live_server, pag
     assert stored(person)[(first, "")] == 4  # the page's answers went with it
     page.go_back()
     page.wait_for_url("**/q/pre/profile")
+
+
+def test_a_language_pressed_before_the_steps_came_switches_and_keeps_the_answers(
+    live_server, page, ws, make
+):
+    person = make.participant(ws)
+    page.goto(f"{live_server}/s/{token_of(person)}")
+    answer_pre(page, live_server, {k: PRE[k] for k in ("consent", "profile")})
+    settled(page)
+    held = []
+    # A slow network: this page's steps have not come yet (those of the next page come).
+    page.route("**/steps.json", lambda route: route.continue_() if held else held.append(route))
+    page.reload(wait_until="domcontentloaded")
+    first = TRUST[0]
+    page.check(f'[name="{first}"][value="4"]')  # as a person does, the script still waiting
+    page.click("nav.languages button[value=fr]")
+    page.wait_for_timeout(300)
+    with page.expect_navigation():
+        for route in held:
+            route.continue_()
+    assert page.url.endswith("/q/pre/trust") and page.get_attribute("html", "lang") == "fr"
+    settled(page)
+    assert stored(person)[(first, "")] == 4
 
 
 def test_unsent_saves_stay_on_the_device_and_are_sent_when_it_can(live_server, page, ws, make):
@@ -249,6 +306,31 @@ def test_submit_waits_until_every_page_is_saved(live_server, page, ws, make):
     assert response_of(person).status is ResponseStatus.SUBMITTED
     answers = stored(person)
     assert answers[("hope_text", "")] == "Mutual understanding." and answers[("warmth", "")] == 60
+
+
+def test_leaving_the_review_calls_off_a_submit_waiting_for_saves(live_server, page, ws, make):
+    """Submit waits for the saves; Change meanwhile calls it off, so that what is changed is
+    saved first and the participant submits again, instead of being submitted mid-change."""
+    person = make.participant(ws)
+    page.goto(f"{live_server}/s/{token_of(person)}")
+    answer_pre(page, live_server, {"consent": PRE["consent"]})
+    settled(page)
+    refuse_saves(page)
+    answer_pre(page, live_server, {k: PRE[k] for k in PRE if k != "consent"})
+    page.locator(f"{CURRENT} .submit-form .next").click()
+    page.locator(f"{CURRENT} a.change[href*='#q-trust_direct']").click()
+    assert page.url.endswith("/q/pre/overall?return=review")
+    fill(page, {"trust_direct": "5"})
+    page.unroute(SAVE_POSTS)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    settled(page)
+    assert page.url.endswith("/q/pre/overall?return=review")  # still there, not thanked
+    assert response_of(person).status is ResponseStatus.IN_PROGRESS
+    next_page(page)  # back to the review, with the change
+    assert page.url.endswith("/q/pre/review")
+    next_page(page, ".submit-form .next")
+    page.wait_for_url("**/q/pre/thanks")
+    assert stored(person)[("trust_direct", "")] == 5
 
 
 def test_change_on_the_review_returns_to_the_review(live_server, page, ws, make):

@@ -286,11 +286,20 @@
 
   /* ----------------------------------------- the queue, kept on this device */
 
-  function persist() {
+  // Shared with other tabs of the link: a page's entry is replaced by a newer revision only,
+  // and removed by the save that sent it.
+  function persist(sent) {
     if (!storeKey) { return; }
     try {
-      if (Object.keys(saves).length) {
-        localStorage.setItem(storeKey, JSON.stringify(saves));
+      var kept = restore();
+      Object.keys(saves).forEach(function (code) {
+        if (!((kept[code] || {}).revision > saves[code].revision)) { kept[code] = saves[code]; }
+      });
+      if (sent && !saves[sent.page] && !((kept[sent.page] || {}).revision > sent.revision)) {
+        delete kept[sent.page];
+      }
+      if (Object.keys(kept).length) {
+        localStorage.setItem(storeKey, JSON.stringify(kept));
       } else {
         // Nothing of anyone's answers stays behind
         localStorage.removeItem(storeKey);
@@ -368,7 +377,7 @@
     // Not if the page was saved again since
     if (saves[save.page] === save) {
       delete saves[save.page];
-      persist();
+      persist(save);
     }
   }
 
@@ -425,7 +434,7 @@
      the submit (its own address in the history), or go to it. */
   function leave(data) {
     saves = {};
-    persist();
+    try { localStorage.removeItem(storeKey); } catch (error) { /* as persist */ }
     if (!data.page) { return location.assign(data.next); }
     mode = status.dataset.mode = "done";
     main.innerHTML = data.page;
@@ -501,6 +510,8 @@
     sections[current].hidden = true;
     section.hidden = false;
     current = code;
+    // Leaving the review calls off a submit waiting for the saves
+    if (code !== "review" && submitting === true) { callOff(); }
     document.title = section.dataset.title;
     var next = section.querySelector("button[data-return]");
     if (next) {
@@ -626,6 +637,8 @@
   /* ----------------------------------------- what the participant does */
 
   function press(form, button) {
+    // A language button held until the steps came
+    if (button && button.name === "language") { return switchLanguage(button); }
     var section = form.closest("section.step");
     var code = section.dataset.step;
     var nav = button ? button.value : "next";
@@ -639,10 +652,14 @@
     show(nav === "back" ? neighbour(code, -1) : nav === "review" ? "review" : neighbour(code, 1));
   }
 
+  function callOff() {
+    submitting = false;
+    sections.review.querySelector("button[value=submit]").disabled = false;
+  }
+
   function submit() {
     if (Object.keys(problems).length) {
-      submitting = false;
-      sections.review.querySelector("button[value=submit]").disabled = false;
+      callOff();
       return show(Object.keys(problems)[0]);
     }
     if (submitting === "sent") { return; }
@@ -652,8 +669,7 @@
       submitting = true;
       if (data.status === "submitted") { return leave(data); }
       if (data.status === "incomplete" || data.status === "consent") {
-        submitting = false;
-        sections.review.querySelector("button[value=submit]").disabled = false;
+        callOff();
         return show(codeOfUrl(data.next) || order[0]);
       }
       if (data.message) { blocked = data.message; }
