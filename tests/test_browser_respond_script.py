@@ -240,6 +240,26 @@ def test_a_language_pressed_before_the_steps_came_switches_and_keeps_the_answers
     assert stored(person)[(first, "")] == 4
 
 
+def test_a_language_switch_works_when_the_session_has_gone(live_server, browser, ws, make):
+    """A phone may drop the session cookie: the page's ticket stands in for it, for the switch
+    as for the saves, as on the page without the script."""
+    person = make.participant(ws)
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(f"{live_server}/s/{token_of(person)}")
+    answer_pre(page, live_server, {k: PRE[k] for k in ("consent", "profile")})
+    settled(page)
+    context.clear_cookies()
+    first = TRUST[0]
+    fill(page, {first: "4"})
+    with page.expect_navigation():
+        page.click("nav.languages button[value=fr]")
+    assert page.url.endswith("/q/pre/trust") and page.get_attribute("html", "lang") == "fr"
+    assert page.is_checked(f'{CURRENT} [name="{first}"][value="4"]')
+    assert stored(person)[(first, "")] == 4
+    context.close()
+
+
 def test_unsent_saves_stay_on_the_device_and_are_sent_when_it_can(live_server, page, ws, make):
     person = make.participant(ws)
     page.goto(f"{live_server}/s/{token_of(person)}")

@@ -198,7 +198,8 @@
   var main = document.getElementById("main");
   if (!status || !main || !window.fetch || !window.history.pushState) { return; }
   var own = main.querySelector("section.step");
-  var tokens = all(own, "input[name=csrf_token], input[name=ticket]").map(function (input) {
+  var TOKENS = "input[name=csrf_token], input[name=ticket]";
+  var tokens = all(own, TOKENS).map(function (input) {
     return [input.name, input.value];
   });
   // Step code -> section
@@ -225,6 +226,8 @@
   var failures = 0;
   var retryTimer = null;
   var submitting = false;
+  // A language switch waiting for its page's save: {page, here}
+  var switching = null;
   var savedOnce = false;
   var MAX_IN_FLIGHT = 4;
   // What the status says, in the page's language (with the other steps)
@@ -234,11 +237,13 @@
   // The timer that clears "Saved"
   var quiet = null;
 
+  var FIELDS = "input[name], select[name], textarea[name]";
+
   function formOf(section) { return section.querySelector("form"); }
 
   function fieldsOf(form) {
     var fields = [];
-    all(form, "input[name], select[name], textarea[name]").forEach(function (input) {
+    all(form, FIELDS).forEach(function (input) {
       if (input.name === "csrf_token" || input.name === "ticket" || input.disabled) { return; }
       if ((input.type === "checkbox" || input.type === "radio") && !input.checked) { return; }
       fields.push([input.name, input.value]);
@@ -250,7 +255,7 @@
   function fillForm(form, values) {
     var byName = {};
     values.forEach(function (pair) { (byName[pair[0]] = byName[pair[0]] || []).push(pair[1]); });
-    all(form, "input[name], select[name], textarea[name]").forEach(function (input) {
+    all(form, FIELDS).forEach(function (input) {
       if (input.type === "hidden" || input.type === "submit") { return; }
       var given = byName[input.name] || [];
       if (input.type === "checkbox" || input.type === "radio") {
@@ -273,7 +278,7 @@
   }
 
   function addTokens(form) {
-    all(form, "input[name=csrf_token], input[name=ticket]").forEach(function (input) { input.remove(); });
+    all(form, TOKENS).forEach(function (input) { input.remove(); });
     tokens.forEach(function (pair) { form.insertBefore(hidden(pair), form.firstChild); });
   }
 
@@ -311,11 +316,12 @@
     try { return JSON.parse(localStorage.getItem(storeKey) || "{}") || {}; } catch (error) { return {}; }
   }
 
-  function enqueue(code, nav) {
+  function enqueue(code, nav, extra) {
     var section = sections[code];
     var form = formOf(section);
     if (!form || code === "review") { return; }
-    var save = { page: code, url: section.dataset.url, fields: fieldsOf(form), nav: nav };
+    var save = { page: code, url: section.dataset.url, fields: fieldsOf(form).concat(extra || []),
+      nav: nav };
     if (code !== "consent") {
       revisions[code] = (revisions[code] || 0) + 1;
       save.revision = revisions[code];
@@ -385,6 +391,10 @@
     var kind = data.status;
     // Changed again since sent
     var newer = saves[save.page] && saves[save.page] !== save;
+    if (switching && switching.page === save.page && !newer && /saved|stale/.test(kind)) {
+      done(save);
+      return location.replace(switching.here);
+    }
     if (kind === "saved") {
       failures = 0;
       savedOnce = true;
@@ -398,6 +408,7 @@
       }
     } else if (kind === "invalid") {
       done(save);
+      switching = null;
       if (!newer) { showProblem(save.page, data.section); }
     } else if (kind === "consent") {
       if (!sections.consent) { blocked = words.retry; } else if (!saves.consent) {
@@ -688,28 +699,22 @@
     var here = mode === "done" ? location.pathname
       : page.dataset.url + (next && next.value === "review" ? "?return=review" : "");
     if (mode === "steps" && formOf(page) && page.querySelector("[data-question]")) {
-      enqueue(current, "stay");
+      // As without the script: the page's save carries the language (its ticket stands in for
+      // a lost session), and the page comes again in it once saved.
+      switching = { page: current, here: here };
+      return enqueue(current, "stay", [["language", button.value]]);
     }
     var fields = [["language", button.value], ["next", here]].concat(tokens.filter(function (pair) {
       return pair[0] === "csrf_token";
     }));
     // The page in the other language takes this page's place in the history, as the same step:
-    // Back then leaves the step rather than showing it again in the language just left. A
-    // refused switch is posted as a page of its own, whose error page says why.
-    function asPage() {
-      var form = element("form");
-      form.method = "post";
-      form.action = status.dataset.language;
-      fields.forEach(function (pair) { form.appendChild(hidden(pair)); });
-      document.body.appendChild(form);
-      form.submit();
-    }
+    // Back then leaves the step rather than showing it again in the language just left. Where
+    // the switch is refused, the page as the server has it now says why (a session ended).
+    function again() { location.replace(here); }
     fetch(status.dataset.language, {
       method: "POST", body: new URLSearchParams(fields), credentials: "same-origin",
       redirect: "manual"
-    }).then(function (response) {
-      if (response.type === "opaqueredirect") { location.replace(here); } else { asPage(); }
-    }, asPage);
+    }).then(again, again);
   }
 
   document.addEventListener("submit", function (event) {
