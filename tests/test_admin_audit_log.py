@@ -89,3 +89,13 @@ def test_the_audit_pager_keeps_the_filters_only(app, client, make, monkeypatch):
         html = reply.get_data(as_text=True)
         assert stray.split("=")[0] + "=" not in html
         assert "action=test.event" in html.split(">Newer<")[0].rsplit("<a", 1)[1]
+
+
+def test_a_filter_that_cannot_be_read_selects_nothing(app, client, make):
+    admin = make.user(admin=True)
+    record("test.event", actor=admin, detail={"n": 1})
+    db.session.commit()
+    sign_in(client, admin)
+    html = client.get("/admin/audit?since=2026-12-06&until=2026-12-01").get_data(as_text=True)
+    assert "No event matches." in html and "test.event</td>" not in html
+    assert "test.event</td>" in client.get("/admin/audit").get_data(as_text=True)

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from survey.admin.audit_log import audit_actions, audit_events, readable_detail
+from survey.admin.audit_log import AuditPage, audit_actions, audit_events, readable_detail
 from survey.admin.forms import (
     AuditFilterForm,
     ButtonForm,
@@ -156,17 +156,20 @@ def audit():
     """The audit log, filtered and in pages."""
     workshops = _workshops()
     form = AuditFilterForm(workshops, audit_actions(), formdata=request.args)
-    filters = {}
-    if form.validate():
-        filters = {
-            "workshop": workshop_by_slug(form.workshop.data) if form.workshop.data else None,
-            "action": form.action.data or None,
-            "actor": form.actor.data or None,
-            "since": form.since.data,
-            "until": form.until.data,
-        }
     page = request.args.get("page", 1, type=int) or 1
-    result = audit_events(**filters, page=page)
+    if form.validate():
+        result = audit_events(
+            workshop=workshop_by_slug(form.workshop.data) if form.workshop.data else None,
+            action=form.action.data or None,
+            actor=form.actor.data or None,
+            since=form.since.data,
+            until=form.until.data,
+            page=page,
+        )
+    else:
+        # A filter that cannot be read selects nothing: every event beside its error would
+        # read as the events it asked for.
+        result = AuditPage([], 1, has_more=False)
     query = {k: v for k, v in request.args.items() if k in form and v}  # the filters only
     return render_template(
         "admin/audit.html", form=form, result=result, query=query, readable=readable_detail
