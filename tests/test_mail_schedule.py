@@ -97,3 +97,18 @@ def test_the_latest_due_round_while_the_wave_is_open(app, wave):
 def test_a_manual_round_is_the_day_in_the_workshops_zone(app, wave):
     late_evening_utc = datetime(2014, 5, 1, 20, 0, tzinfo=UTC)  # 01:00 the next day in Karachi
     assert manual_round(wave, late_evening_utc) == "manual-2014-05-02"
+
+
+def test_a_round_keeps_the_workshops_time_of_day_across_summer_time(app, make):
+    """Paris moves its clocks on 29 March 2026 at 02:00: a wave closing at 18:00 that day has
+    its round "1 day before closing" at 18:00 on the 28th (23 hours before, not 24: 17:00),
+    and one opening at 09:00 on the 20th its round "9 days after opening" at 09:00 on the
+    29th (not 10:00)."""
+    wave = make.workshop(timezone="Europe/Paris", open_waves=()).wave("pre")
+    wave.opens_at = datetime(2026, 3, 20, 8, 0, tzinfo=UTC)  # 09:00 in Paris (winter time)
+    wave.closes_at = datetime(2026, 3, 29, 16, 0, tzinfo=UTC)  # 18:00 in Paris (summer time)
+    db.session.commit()
+    before = add_reminder(wave, ReminderAnchor.BEFORE_CLOSING, 24, now=wave.opens_at)
+    after = add_reminder(wave, ReminderAnchor.AFTER_OPENING, 24 * 9, now=wave.opens_at)
+    assert before.due_at() == datetime(2026, 3, 28, 17, 0, tzinfo=UTC)  # 18:00, winter time
+    assert after.due_at() == datetime(2026, 3, 29, 7, 0, tzinfo=UTC)  # 09:00, summer time

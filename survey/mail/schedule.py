@@ -9,7 +9,7 @@ sends one reminder, not a burst. A round started by hand is the organiser's roun
 (in the workshop's time zone): pressing the button twice sends nothing more.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
@@ -115,13 +115,14 @@ def _outside_window(wave: Wave, anchor: ReminderAnchor, hours: int) -> str | Non
     opens, closes = wave.opens_at, wave.closes_at
     if opens is None or closes is None:
         return None
-    wanted = describe(ScheduledReminder(anchor=anchor, hours=hours))
-    if anchor is ReminderAnchor.AFTER_OPENING and opens + timedelta(hours=hours) >= closes:
+    entry = ScheduledReminder(anchor=anchor, hours=hours, wave=wave)  # asked, never added
+    wanted, due = describe(entry), entry.due_at()
+    if anchor is ReminderAnchor.AFTER_OPENING and due >= closes:
         return (
             f"the {wave.code} wave closes before then: a reminder {wanted} would never be "
             "sent; choose a shorter time or a later closing time"
         )
-    if anchor is ReminderAnchor.BEFORE_CLOSING and closes - timedelta(hours=hours) <= opens:
+    if anchor is ReminderAnchor.BEFORE_CLOSING and due <= opens:
         return (
             f"the {wave.code} wave opens after then: a reminder {wanted} would come with the "
             "invitation; choose a shorter time or an earlier opening time"

@@ -2,8 +2,9 @@
 templates, and the waves' reminder schedules."""
 
 import enum
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -112,9 +113,14 @@ class ScheduledReminder(db.Model):
         return f"schedule-{self.id}"
 
     def due_at(self) -> datetime | None:
-        """When the round falls due, or None while the wave's window does not say."""
+        """When the round falls due, or None while the wave's window does not say. Counted on
+        the workshop's clock: "1 day before closing" is the closing's time of day the day
+        before, also across a change to or from summer time."""
         if self.anchor is ReminderAnchor.AFTER_OPENING:
-            opens = self.wave.opens_at
-            return opens + timedelta(hours=self.hours) if opens else None
-        closes = self.wave.closes_at
-        return closes - timedelta(hours=self.hours) if closes else None
+            moment, hours = self.wave.opens_at, self.hours
+        else:
+            moment, hours = self.wave.closes_at, -self.hours
+        if moment is None:
+            return None
+        local = moment.astimezone(ZoneInfo(self.wave.workshop.timezone))
+        return (local + timedelta(hours=hours)).astimezone(UTC)
