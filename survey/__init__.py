@@ -36,8 +36,13 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     from survey.i18n import language_name, select_locale, select_timezone, text_direction
 
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    from survey.mail.addresses import mailto
+
     app.jinja_env.globals.update(
-        get_locale=get_locale, text_direction=text_direction, language_name=language_name
+        get_locale=get_locale,
+        text_direction=text_direction,
+        language_name=language_name,
+        mailto=mailto,
     )
 
     from survey.database import configure_engine

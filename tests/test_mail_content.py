@@ -3,12 +3,14 @@ participant's message rendered as plain text and HTML (escaped, nothing remote).
 
 import re
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
 
 from survey.extensions import db
 from survey.mail import content
+from survey.mail.addresses import address_problem
 from survey.mail.content import MessageValues, TemplateError, render_message, template_problems
 from survey.models import AuditEvent, MessageKind
 
@@ -147,3 +149,17 @@ def test_a_workshops_own_text_replaces_the_default_and_can_be_reset(app, make):
         {"kind": "reminder", "language": "fr"},
         {"kind": "reminder", "language": "fr", "reset": True},
     ]
+
+
+def test_a_contact_address_cannot_add_fields_to_its_mailto_link(app):
+    """An address may hold ? & = % before its @; in the link they are encoded, so that they
+    never add a copy, a subject or a body to the message a participant writes."""
+    address = "desk?cc=attacker%40evil.example&subject=Urgent@organisers.org"
+    assert address_problem(address) is None
+    message = render_message(_shipped(), _values(contact_email=address))
+    hrefs = re.findall(r'href="(mailto:[^"]+)"', message.html)
+    assert hrefs == [
+        "mailto:desk%3Fcc%3Dattacker%2540evil.example%26subject%3DUrgent@organisers.org"
+    ]
+    assert urlsplit(hrefs[0]).query == ""
+    assert f">{address.replace('&', '&amp;')}</a>" in message.html and address in message.text

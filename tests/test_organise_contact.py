@@ -130,3 +130,14 @@ def test_the_cards_give_the_contact(app, ws, make, client):
         '<bdi class="contact-phone">+92 51 123 4567</bdi><br>'
         '<bdi class="contact-name">Workshop &lt;secretariat&gt;</bdi>'
     ) in html
+
+
+def test_the_contact_link_on_participant_pages_is_encoded(app, ws, client):
+    from survey.tokens import join_code
+
+    ws.contact_email = "desk?cc=x%40evil.example@example.org"
+    db.session.commit()
+    client.get(f"/join/{join_code(ws.group('nato'))}")
+    html = client.get("/privacy").get_data(as_text=True)
+    assert 'href="mailto:desk%3Fcc%3Dx%2540evil.example@example.org"' in html
+    assert ">desk?cc=x%40evil.example@example.org</a>" in html

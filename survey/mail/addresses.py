@@ -1,6 +1,7 @@
 """Checking an e-mail address before anything is sent to it (rosters, the workshop contact)."""
 
 import re
+from urllib.parse import quote
 
 # A dot-atom local part (RFC 5322, unquoted: what rosters hold) and a host name of labels.
 _LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
@@ -31,3 +32,9 @@ def address_problem(address: str) -> str | None:
     if labels[-1].isdigit():
         return "the part after the @ is not a domain name"
     return None
+
+
+def mailto(address: str) -> str:
+    """A `mailto:` link to the address, percent-encoded (RFC 6068): a `?`, `&` or `%` that an
+    address may hold before its @ never adds a copy, a subject or a body to the message."""
+    return "mailto:" + quote(address, safe="@.!$'*+-/^_`{|}~")

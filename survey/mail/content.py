@@ -23,6 +23,7 @@ from sqlalchemy import select
 from survey.audit import record
 from survey.extensions import db
 from survey.i18n import text_direction
+from survey.mail.addresses import mailto
 from survey.models import MessageKind, MessageTemplate, Workshop
 from survey.text import one_line
 
@@ -61,9 +62,15 @@ class Isolated(str):
 
 @dataclass(frozen=True)
 class Link:
-    """A link in a message: the only thing the HTML version turns into an anchor."""
+    """A link in a message: the only thing the HTML version turns into an anchor. It reads as
+    its address, or as `text` (an e-mail address, whose link is encoded)."""
 
     url: str
+    text: str | None = None
+
+    @property
+    def shown(self) -> str:
+        return self.text or self.url
 
 
 Segment = str | Isolated | Link
@@ -306,7 +313,7 @@ def _footer(words: dict, values: MessageValues) -> list[Line]:
         if values.contact_name:
             lines.append((Isolated(values.contact_name),))
         if values.contact_email:
-            lines.append((Link(f"mailto:{values.contact_email}"),))
+            lines.append((Link(mailto(values.contact_email), values.contact_email),))
         if values.contact_phone:
             # A phone number reads left to right in every language (LRI … PDI).
             lines.append((f"{words['phone']}: \u2066{values.contact_phone}\u2069",))
@@ -323,5 +330,5 @@ def _text(paragraphs: list[list[Line]]) -> str:
 
 def _plain(segment: Segment) -> str:
     if isinstance(segment, Link):
-        return segment.url.removeprefix("mailto:")
+        return segment.shown
     return str(segment)
