@@ -32,6 +32,10 @@ def test_create_user_normalises_and_checks(app):
         create_user("bo@example.org", "short")
     with pytest.raises(UserError, match="not an e-mail"):
         create_user("bo", "a long password")
+    # Checked as every address is (survey.mail.addresses), not only for its @.
+    for typed in ("<img src=x onerror=alert(1)>@x.org", "bo@example", "bo bo@example.org"):
+        with pytest.raises(UserError, match="not an e-mail address: "):
+            create_user(typed, "a long password")
 
 
 def test_grant_and_revoke_roles(app, make):

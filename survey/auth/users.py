@@ -12,6 +12,7 @@ from sqlalchemy import select
 from survey.audit import record
 from survey.auth.passwords import hash_password, verify_password
 from survey.extensions import db
+from survey.mail.addresses import address_problem
 from survey.models import Grant, Role, StaffUser, Workshop
 
 MIN_PASSWORD_LENGTH = 10
@@ -41,8 +42,8 @@ def authenticate(email: str, password: str) -> StaffUser | None:
 def create_user(email: str, password: str, *, admin: bool = False) -> StaffUser:
     """A new staff account (not recorded: register_user is the admin's action)."""
     email = normalise_email(email)
-    if "@" not in email or len(email) > 254:
-        raise UserError(f"{email!r} is not an e-mail address")
+    if (problem := address_problem(email)) is not None:
+        raise UserError(f"{email!r} is not an e-mail address: {problem}")
     if user_by_email(email) is not None:
         raise UserError(f"a user {email} exists already")
     if len(password) < MIN_PASSWORD_LENGTH:
