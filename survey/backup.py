@@ -6,6 +6,7 @@ mode readers and the copy never block writers for long). PostgreSQL has its own 
 
 import os
 import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,15 +67,13 @@ def backup(database_uri: str, target: Path) -> BackupResult:
     # Readable by its owner only, as every export: it holds every answer and contact detail.
     os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     try:
-        source = sqlite3.connect(source_path)
-        copy = sqlite3.connect(partial)
-        try:
+        with (
+            closing(sqlite3.connect(source_path)) as source,
+            closing(sqlite3.connect(partial)) as copy,
+        ):
             source.backup(copy, pages=PAGES_PER_STEP)
             copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
             tables = _check(copy, "the backup")
-        finally:
-            copy.close()
-            source.close()
     except sqlite3.Error as error:
         partial.unlink(missing_ok=True)
         raise BackupError(f"the backup could not be written: {error}") from None

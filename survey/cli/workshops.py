@@ -6,7 +6,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from survey.extensions import db
-from survey.models import Wave, WaveState, Workshop
+from survey.models import Wave, Workshop
 from survey.organise.time_zones import place_zones
 from survey.organise.workshops import (
     WorkshopError,
@@ -86,12 +86,9 @@ def _wave(slug: str, code: str):
 @click.argument("slug")
 @click.argument("wave_code", metavar="WAVE")
 def open_(slug: str, wave_code: str) -> None:
-    """Open a wave now (not one that is open: its opening time would move, and with it the
-    reminders counted from it)."""
+    """Open a wave now (not one that is open)."""
     _, wave = _wave(slug, wave_code)
-    if wave.state() is WaveState.OPEN:
-        raise click.ClickException(f"{slug} {wave.code} is already open; nothing changed")
-    _change_wave(slug, wave, open_wave_now, "open")
+    _change_wave(slug, wave, wave.why_not_open(), open_wave_now, "open")
 
 
 @waves_cli.command("close")
@@ -100,14 +97,13 @@ def open_(slug: str, wave_code: str) -> None:
 def close(slug: str, wave_code: str) -> None:
     """Close an open wave now."""
     _, wave = _wave(slug, wave_code)
-    state = wave.state()
-    if state is not WaveState.OPEN:
-        done = "already closed" if state is WaveState.CLOSED else "not open"
-        raise click.ClickException(f"{slug} {wave.code} is {done}; nothing changed")
-    _change_wave(slug, wave, close_wave_now, "closed")
+    _change_wave(slug, wave, wave.why_not_close(), close_wave_now, "closed")
 
 
-def _change_wave(slug: str, wave: Wave, change, state: str) -> None:
+def _change_wave(slug: str, wave: Wave, refused: str | None, change, state: str) -> None:
+    """Change the wave unless it is `refused` (why not, as Wave.why_not_open says)."""
+    if refused is not None:
+        raise click.ClickException(f"{slug} {wave.code} is {refused}; nothing changed")
     change(wave)
     db.session.commit()
     click.echo(f"{slug} {wave.code} is {state}.")

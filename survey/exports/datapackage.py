@@ -223,10 +223,7 @@ def package_descriptor(spec: ExportSpec, stats: dict[str, MemberStats]) -> dict:
                 "wave as `participant` and the second as `paired_with`",
                 missingValues=[""],
                 primaryKey=["participant"],
-                foreignKeys=[
-                    _to_wide("participant"),
-                    _to_wide("paired_with"),
-                ],
+                foreignKeys=[_to_wide("participant"), _to_wide("paired_with")],
             ),
         ],
     }

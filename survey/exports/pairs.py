@@ -23,7 +23,7 @@ def pair_rows(workshop: Workshop, waves: Sequence[str]) -> Iterator[tuple[str, s
     already and is not listed."""
     if len(waves) < 2:
         return
-    pairs = [(a, b) for a, b in match_report(workshop, waves[0], waves[1]).pairs if a != b]
+    pairs = match_report(workshop, waves[0], waves[1]).linked
     if not pairs:
         return
     ids = {a for pair in pairs for a in pair}

@@ -39,6 +39,12 @@ class MatchReport:
         """The counts, as the statistics and the live monitor show them."""
         return Matching(self.matched, self.pre_only, self.post_only, self.ambiguous)
 
+    @property
+    def linked(self) -> tuple[tuple[int, int], ...]:
+        """The pairs of two participants, that only the linking code makes one person
+        (someone who lost their link and joined again)."""
+        return tuple((first, second) for first, second in self.pairs if first != second)
+
 
 def match_report(
     workshop: Workshop, first: str | None = None, second: str | None = None

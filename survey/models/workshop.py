@@ -110,3 +110,17 @@ class Wave(db.Model):
 
     def is_open(self, now: datetime | None = None) -> bool:
         return self.state(now) is WaveState.OPEN
+
+    def why_not_open(self) -> str | None:
+        """Why the wave is not to be opened now ("already open": its opening time, from which
+        the reminders count, would move), for the console and the command line; None if it
+        can be."""
+        return "already open" if self.is_open() else None
+
+    def why_not_close(self) -> str | None:
+        """Why the wave is not to be closed now ("already closed", "not open"); None while it is
+        open."""
+        state = self.state()
+        if state is WaveState.OPEN:
+            return None
+        return "already closed" if state is WaveState.CLOSED else "not open"

@@ -24,7 +24,7 @@ from survey.instruments.store import VersionNotFound, find, library
 from survey.mail.addresses import address_problem
 from survey.models import StaffUser
 from survey.organise.time_zones import exists_in_zone, time_zone_names
-from survey.organise.workshops import SLUG
+from survey.organise.workshops import SLUG, TITLE_MAX
 from survey.text import one_line
 
 LOCAL_TIME = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
@@ -38,7 +38,7 @@ def single_line(value: str | None) -> str | None:
 
 class WorkshopForm(FlaskForm):
     title = StringField(
-        "Title", filters=[single_line], validators=[DataRequired(), Length(max=200)]
+        "Title", filters=[single_line], validators=[DataRequired(), Length(max=TITLE_MAX)]
     )
     slug = StringField(
         "Short name for addresses",
@@ -47,7 +47,9 @@ class WorkshopForm(FlaskForm):
             Regexp(SLUG, message="2–63 lower-case letters, digits or hyphens, e.g. islamabad-2014"),
         ],
     )
-    place = StringField("Place", filters=[single_line], validators=[Optional(), Length(max=200)])
+    place = StringField(
+        "Place", filters=[single_line], validators=[Optional(), Length(max=TITLE_MAX)]
+    )
     starts_on = DateField("First day", validators=[Optional()])
     ends_on = DateField("Last day", validators=[Optional()])
     instrument = SelectField("Questionnaire", validators=[DataRequired()])

@@ -134,9 +134,8 @@ def paired_by_code(participant: Participant) -> list[Participant]:
     """The participants whose responses the linking code pairs with this one's (docs/linking.md,
     "Matching"): most likely the same person, who joined again after losing their link, and
     whom the dashboards count as one."""
-    pairs = match_report(participant.workshop).pairs
+    pairs = match_report(participant.workshop).linked
     others = {a if b == participant.id else b for a, b in pairs if participant.id in (a, b)}
-    others.discard(participant.id)
     if not others:
         return []
     query = select(Participant).where(Participant.id.in_(others)).order_by(Participant.public_id)

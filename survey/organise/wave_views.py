@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from survey.auth.access import workshop_role_required
 from survey.extensions import db
 from survey.instruments.store import version_for
-from survey.models import Role, WaveState, Workshop
+from survey.models import Role, Workshop
 from survey.organise import monitor, time_zones, workshops
 from survey.organise.forms import ActionForm, WaveScheduleForm, WaveVersionForm
 from survey.organise.routes import bp, found_or_404
@@ -73,8 +73,8 @@ def open_wave(workshop: Workshop, wave: str):
     button then posts `first_opening`); to reopen it, or while another wave is open, once a
     page has said where personal links will lead and what becomes of its window."""
     wave_ = found_or_404(workshop.wave(wave))
-    if wave_.state() is WaveState.OPEN:
-        flash(f"The {wave_.code} wave is already open.")
+    if (refused := wave_.why_not_open()) is not None:
+        flash(f"The {wave_.code} wave is {refused}.")
         return redirect(url_for(".workshop", slug=workshop.slug))
     asks_first = workshops.opening_asks_first(wave_)
     if request.method == "POST" and not (asks_first and request.form.get("first_opening")):
@@ -96,10 +96,8 @@ def open_wave(workshop: Workshop, wave: str):
 def close_wave(workshop: Workshop, wave: str):
     """Close an open wave now, once a page has said who could no longer answer."""
     wave_ = found_or_404(workshop.wave(wave))
-    state = wave_.state()
-    if state is not WaveState.OPEN:
-        done = "already closed" if state is WaveState.CLOSED else "not open"
-        flash(f"The {wave_.code} wave is {done}.")
+    if (refused := wave_.why_not_close()) is not None:
+        flash(f"The {wave_.code} wave is {refused}.")
         return redirect(url_for(".workshop", slug=workshop.slug))
     if request.method == "POST":
         return _change_wave(workshop, wave, workshops.close_wave_now, "closed")

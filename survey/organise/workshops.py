@@ -41,6 +41,7 @@ from survey.text import one_line
 from survey.tokens import refresh_join_code
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+TITLE_MAX = 200  # characters of a workshop's title, and of its place
 
 
 class WorkshopError(ValueError):
@@ -77,8 +78,8 @@ def create_workshop(
     if min_cell < 2:
         raise WorkshopError("the minimum cell size must be at least 2")
     title, place = one_line(title), one_line(place or "") or None  # as the console's form
-    if not title or len(title) > 200 or len(place or "") > 200:
-        raise WorkshopError("the title (required) and the place have at most 200 characters")
+    if not title or max(len(title), len(place or "")) > TITLE_MAX:
+        raise WorkshopError(f"the title (required) and place have at most {TITLE_MAX} characters")
     try:
         version = version_for(instrument_key)
     except VersionNotFound as error:

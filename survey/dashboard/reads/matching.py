@@ -13,5 +13,5 @@ def matching(workshop: Workshop) -> tuple[Matching, dict[int, int]]:
     its counts, and the later participant -> earlier participant of each pair that the linking
     code made (someone who lost their link and enrolled again)."""
     report = match_report(workshop)
-    links = {second: first for first, second in report.pairs if first != second}
+    links = {second: first for first, second in report.linked}
     return report.counts(), links
