@@ -1,5 +1,8 @@
 """Staff accounts and roles: the domain functions behind the admin pages and the CLI."""
 
+import threading
+import time
+
 import pytest
 from sqlalchemy import select
 
@@ -16,7 +19,7 @@ from survey.auth.users import (
     set_password,
 )
 from survey.extensions import db
-from survey.models import AuditEvent, Role
+from survey.models import AuditEvent, Role, StaffUser
 
 
 def test_create_user_normalises_and_checks(app):
@@ -60,6 +63,58 @@ def test_nobody_demotes_or_suspends_themselves(app, make):
         set_active(admin, False, by=admin)
     set_admin(other, True, by=admin)
     assert other.is_admin
+
+
+def test_a_demoted_admin_can_no_longer_change_flags(app, make):
+    admin, other = make.user(admin=True), make.user(admin=True)
+    other.is_admin = False  # taken by someone else since this admin's request began
+    with pytest.raises(UserError, match="no longer an active administrator"):
+        set_admin(admin, False, by=other)
+    with pytest.raises(UserError, match="no longer an active administrator"):
+        set_active(admin, False, by=other)
+    assert admin.is_admin and admin.active
+
+
+@pytest.mark.parametrize("change", [set_admin, set_active])
+def test_two_admins_taking_power_from_each_other_at_once_leave_one(app, make, change):
+    """Each request checks its admin when it begins: without holding the admin accounts, both
+    would pass and leave no active admin (PostgreSQL runs the two at once, SQLite one after
+    the other)."""
+    first, second = make.user(admin=True), make.user(admin=True)
+    db.session.commit()
+    ids = first.id, second.id
+    db.session.rollback()  # end this session's read: the check below reads what was committed
+    written = threading.Event()
+    outcomes = {}
+
+    def take(me: int, them: int, hold: float) -> None:
+        with app.test_request_context(method="POST"):
+            by, user = db.session.get(StaffUser, me), db.session.get(StaffUser, them)
+            try:
+                change(user, False, by=by)
+            except UserError as error:
+                outcomes[me] = str(error)
+                db.session.rollback()
+                return
+            finally:
+                written.set()
+            time.sleep(hold)  # the other request arrives while this one is uncommitted
+            db.session.commit()
+            outcomes[me] = "done"
+
+    threads = [threading.Thread(target=take, args=(ids[0], ids[1], 0.5))]
+    threads[0].start()
+    assert written.wait(10)
+    threads.append(threading.Thread(target=take, args=(ids[1], ids[0], 0)))
+    threads[1].start()
+    for thread in threads:
+        thread.join(20)
+    assert outcomes == {ids[0]: "done", ids[1]: "you are no longer an active administrator"}
+    db.session.rollback()
+    left = db.session.scalars(
+        select(StaffUser.id).where(StaffUser.is_admin.is_(True), StaffUser.active.is_(True))
+    ).all()
+    assert left == [ids[0]]
 
 
 def test_suspension_and_new_password_bump_the_session_version(app, make):

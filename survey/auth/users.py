@@ -113,6 +113,7 @@ def set_admin(user: StaffUser, admin: bool, *, by: StaffUser) -> bool:
     nothing recorded, when the user already is (or is not) an admin."""
     if user.id == by.id and not admin:
         raise UserError("you cannot take the admin role from yourself")
+    _confirm_admin(by)
     if user.is_admin == admin:
         return False
     user.is_admin = admin
@@ -125,6 +126,7 @@ def set_active(user: StaffUser, active: bool, *, by: StaffUser) -> bool:
     nothing recorded, when the account already is so."""
     if user.id == by.id and not active:
         raise UserError("you cannot suspend your own account")
+    _confirm_admin(by)
     if user.active == active:
         return False
     if not active:
@@ -132,6 +134,24 @@ def set_active(user: StaffUser, active: bool, *, by: StaffUser) -> bool:
     user.active = active
     record("user.active", detail={"email": user.email, "active": user.active})
     return True
+
+
+def _confirm_admin(by: StaffUser) -> None:
+    """Check, holding the admin accounts until the commit, that `by` still is an active admin.
+
+    Two admins who take the role from each other (or suspend each other) at once would
+    otherwise both pass the check made when their requests began, and leave no admin. On
+    PostgreSQL the second waits here for the first to commit and then finds it is no longer an
+    admin; SQLite runs such requests one after the other (survey.database).
+    """
+    admins = db.session.scalars(
+        select(StaffUser.id)
+        .where(StaffUser.is_admin.is_(True), StaffUser.active.is_(True))
+        .order_by(StaffUser.id)
+        .with_for_update()
+    )
+    if by.id not in set(admins):
+        raise UserError("you are no longer an active administrator")
 
 
 def set_password(user: StaffUser, password: str) -> None:
