@@ -1,6 +1,12 @@
 from survey.dashboard.filters import Filters
+from survey.dashboard.loading import load_dataset
+from survey.dashboard.reads.matching import matching
 from survey.dashboard.reads.setting import workshop_setting
-from survey.dashboard.views.text import free_text, page_count
+from survey.dashboard.reads.signature import data_signature
+from survey.dashboard.reads.text import TEXT_PAGE
+from survey.dashboard.views.text import free_text, page_count, workshop_free_text
+from survey.extensions import db
+from survey.linking import linking_hashes
 from tests.dashboard_helpers import populate
 
 TEXTS = {"hope_text": "Trust", "takeaway_text": "Talk", "view_change_text": "Listen"}
@@ -69,3 +75,69 @@ def test_answers_come_a_page_at_a_time_with_their_count(make):
     assert page_count([first], per_page=5) == 3
     everything = free_text(setting, Filters(), question="hope_text", group="nato")[0]
     assert everything.answers == words and everything.total == 12
+
+
+def test_the_experience_filter_follows_a_linking_code_pair_as_the_statistics_do(make):
+    """Someone who lost their link and enrolled again answers the profile in one wave only; the
+    statistics give their experience to both participants the linking code pairs, and so does
+    the free text (its cell sizes too)."""
+    ws = make.workshop(open_waves=("pre", "post"), min_cell=2)
+    pre, post = ws.waves
+    pairs = []
+    for mother in ("Amina", "Bushra"):
+        code = linking_hashes(ws, {"mother": mother, "day": "7", "town": "Lahore", "siblings": "2"})
+        pair = make.participant(ws, "nato"), make.participant(ws, "nato")
+        for participant in pair:
+            for column, value in code.items():
+                setattr(participant, column, value)
+        pairs.append(pair)
+    db.session.commit()
+    for first, again in pairs:
+        make.response(first, pre, {"experience": "5to9", "hope_text": f"Trust {first.id}"})
+        make.response(again, post, {"takeaway_text": f"Talk {again.id}"})
+    strangers = [make.participant(ws, "nato") for _ in range(2)]
+    for stranger in strangers:
+        make.response(stranger, post, {"experience": "lt2", "takeaway_text": "Other"})
+    setting = workshop_setting(ws)
+    links = matching(ws)[1]
+    assert links == {again.id: first.id for first, again in pairs}
+    counted = {
+        band: sorted(
+            (r.wave, r.participant)
+            for r in load_dataset(setting, links).respondents
+            if r.experience == band
+        )
+        for band in ("5to9", "lt2")
+    }
+    people = sorted(first.public_id for first, _ in pairs)
+    assert counted == {
+        "5to9": [("post", p) for p in people] + [("pre", p) for p in people],
+        "lt2": sorted(("post", s.public_id) for s in strangers),
+    }
+
+    def shown(band: str) -> list[tuple[str, str, int, list[str]]]:
+        blocks = workshop_free_text(
+            setting,
+            ws,
+            Filters(experience=band),
+            data_signature(setting),
+            question=None,
+            group="nato",
+            wave=None,
+            page=1,
+            per_page=TEXT_PAGE,
+        )
+        return [(b.question, b.wave, b.respondents, b.answers) for b in blocks]
+
+    trust = sorted(f"Trust {first.id}" for first, _ in pairs)
+    talk = sorted(f"Talk {again.id}" for _, again in pairs)
+    assert shown("5to9") == [
+        ("hope_text", "pre", 2, trust),
+        ("takeaway_text", "post", 2, talk),
+        ("view_change_text", "post", 2, []),
+    ]
+    assert shown("lt2") == [
+        ("hope_text", "pre", 0, []),
+        ("takeaway_text", "post", 2, ["Other", "Other"]),
+        ("view_change_text", "post", 2, []),
+    ]

@@ -183,6 +183,7 @@ def text(workshop: Workshop):
     number = min(max(request.args.get("page", 1, type=int), 1), MAX_TEXT_PAGE)
     blocks = workshop_free_text(
         setting,
+        workshop,
         filters,
         data_signature(setting),
         question=form.chosen("question"),

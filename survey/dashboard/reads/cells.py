@@ -3,6 +3,7 @@ and whether the cell is withheld (docs/statistics.md, "Suppression")."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import and_
@@ -23,15 +24,18 @@ class CellSize:
     suppressed: bool  # under min_cell, or (filtered) with a complement under min_cell
 
 
-def cell_sizes(setting: Setting, filters: Filters) -> dict[tuple[str, str], CellSize]:
+def cell_sizes(
+    setting: Setting, filters: Filters, links: Mapping[int, int] | None = None
+) -> dict[tuple[str, str], CellSize]:
     """Respondents per group x wave with the suppression rules applied: one statement (the live
     monitor's, with the filters as its selection), and one more for each combination of fewer
-    filters when they are combined (the complement rule's wider selections)."""
-    counts = _selected(setting, filters)
+    filters when they are combined (the complement rule's wider selections). `links`: the
+    linking code's pairs, as survey.dashboard.reads.conditions takes them."""
+    counts = _selected(setting, filters, links)
     cells = [(group, wave) for group in setting.spec.groups for wave in setting.spec.waves]
     whole = {cell: counts.cell(*cell).submitted for cell in cells}
     wider = [
-        _selected(setting, Filters(**selection)).selected if selection else whole
+        _selected(setting, Filters(**selection), links).selected if selection else whole
         for selection in wider_selections(filters.applied())
     ]
     k = setting.min_cell
@@ -44,6 +48,8 @@ def cell_sizes(setting: Setting, filters: Filters) -> dict[tuple[str, str], Cell
     return out
 
 
-def _selected(setting: Setting, filters: Filters) -> ResponseCounts:
-    conditions = filter_conditions(filters)
+def _selected(
+    setting: Setting, filters: Filters, links: Mapping[int, int] | None
+) -> ResponseCounts:
+    conditions = filter_conditions(filters, links)
     return response_counts(setting.workshop_id, and_(*conditions) if conditions else None)

@@ -3,15 +3,17 @@ for a cell under min_cell (nor, under a filter, one whose complement is under mi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from survey.dashboard.cache import kept
 from survey.dashboard.filters import Filters
 from survey.dashboard.reads.cells import cell_sizes
+from survey.dashboard.reads.matching import matching
 from survey.dashboard.reads.signature import Signature
 from survey.dashboard.reads.text import TEXT_PAGE, text_page
 from survey.dashboard.setting import Setting
+from survey.models import Workshop
 
 
 @dataclass
@@ -44,11 +46,14 @@ def free_text(
     wave: str | None = None,
     page: int | None = None,
     per_page: int = TEXT_PAGE,
+    links: Mapping[int, int] | None = None,
 ) -> list[TextBlock]:
     """The text answers of the chosen question(s) and cell(s), grouped by question and cell
-    (two statements): all of them, or with `page` (from 1) that page of each cell."""
+    (two statements, and one more under the experience filter when the linking code has
+    paired anyone: `links`, later -> earlier participant): all of them, or with `page` (from
+    1) that page of each cell."""
     spec = setting.spec
-    cells = cell_sizes(setting, filters)
+    cells = cell_sizes(setting, filters, links)
     questions = [q for q in setting.text_questions() if question in (None, q.code)]
     blocks: dict[tuple[str, str, str], TextBlock] = {}
     for q in questions:
@@ -67,7 +72,7 @@ def free_text(
                 )
     # Only texts of cells that may be shown are read at all.
     shown = sorted({q for (q, g, w), b in blocks.items() if not b.suppressed})
-    answers, totals = text_page(setting, filters, shown, page, per_page)
+    answers, totals = text_page(setting, filters, shown, page, per_page, links)
     for answer in answers:
         block = blocks.get((answer.question, answer.group, answer.wave))
         if block is not None and not block.suppressed:
@@ -81,6 +86,7 @@ def free_text(
 
 def workshop_free_text(
     setting: Setting,
+    workshop: Workshop,
     filters: Filters,
     signature: Signature,
     *,
@@ -91,7 +97,8 @@ def workshop_free_text(
     per_page: int,
 ) -> list[TextBlock]:
     """A page of free text, read again only when the data's Signature has moved: finding a
-    workshop's text answers means visiting every response."""
+    workshop's text answers means visiting every response. Under the experience filter the
+    linking code's pairs are read too (the match report), as the statistics count them."""
     key = (
         setting.workshop_id,
         setting.instrument.checksum,
@@ -101,10 +108,10 @@ def workshop_free_text(
         tuple(filters.applied().items()),
         (question, group, wave, page, per_page),
     )
-    return kept(
-        lambda cache: cache.texts,
-        key,
-        lambda: free_text(
+
+    def read() -> list[TextBlock]:
+        links = matching(workshop)[1] if "experience" in filters.applied() else None
+        return free_text(
             setting,
             filters,
             question=question,
@@ -112,8 +119,10 @@ def workshop_free_text(
             wave=wave,
             page=page,
             per_page=per_page,
-        ),
-    )
+            links=links,
+        )
+
+    return kept(lambda cache: cache.texts, key, read)
 
 
 def text_choices(setting: Setting) -> dict[str, list[tuple[str, str]]]:
