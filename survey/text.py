@@ -13,12 +13,22 @@ _ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufd
 
 _SPACES = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
+#: The characters that embed, override or isolate a direction until a matching one ends it.
+_DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
 
 def one_line(text: str) -> str:
     """The text on one line: every run of spaces, line breaks and control characters becomes
     one space (a label within one line of a syntax file's command, an e-mail's subject, a
     title typed in a one-line field)."""
     return _SPACES.sub(" ", text).strip()
+
+
+def without_direction_controls(text: str) -> str:
+    """The text without the characters that set a direction for what follows (U+202A–U+202E,
+    U+2066–U+2069): a name or title put into a sentence that has no markup to isolate it (an
+    e-mail's subject, its plain text) cannot turn the rest of the line around."""
+    return _DIRECTION_CONTROLS.sub("", text)
 
 
 def western_digits(text: str) -> str:

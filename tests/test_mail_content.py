@@ -102,6 +102,36 @@ def test_text_from_rosters_and_organisers_is_escaped_in_the_html(app):
     assert '<script>alert("x")</script>' in message.text  # plain text stays as written
 
 
+def test_a_typed_value_cannot_turn_the_rest_of_a_line_around(app):
+    """A right-to-left override in a title or name would reverse what follows it in the subject
+    and the plain text, which have no markup to isolate it: such characters are left out."""
+    template = content.Template(
+        MessageKind.INVITATION,
+        "en",
+        "{workshop}: {wave} (reply)",
+        "Hello {name}, see {link}",
+        True,
+        None,
+    )
+    message = render_message(
+        template,
+        _values(
+            workshop="Dialogue \u202eevil\u202c",
+            wave="Post \u2067wave",
+            name="Ana\u202d\u2069",
+            contact_name="Desk\u202b",
+        ),
+    )
+    assert message.subject == "Dialogue evil: Post wave (reply)"
+    typed = {chr(c) for c in range(0x202A, 0x202F)} | {"\u2067"}
+    for version in (message.subject, message.text, message.html):
+        assert not set(version) & typed
+    assert message.text.count("\u2066") == message.text.count("\u2069") == 1
+    assert "Hello Ana, see" in message.text and "\nDesk\n" in message.text
+    # The isolates the message sets itself stay (the phone number, left to right).
+    assert "\u2066+92 51 111\u2069" in message.text
+
+
 def test_the_html_loads_nothing_remote_and_tracks_nothing(app):
     html = render_message(_shipped(), _values()).html
     assert not re.search(r"<(img|script|link|iframe|object|embed)\b", html, re.I)

@@ -25,7 +25,7 @@ from survey.extensions import db
 from survey.i18n import text_direction
 from survey.mail.addresses import mailto
 from survey.models import MessageKind, MessageTemplate, Workshop
-from survey.text import one_line
+from survey.text import one_line, without_direction_controls
 
 SHIPPED = Path(__file__).parent / "shipped" / "messages.yaml"
 SUBJECT_PLACEHOLDERS = frozenset({"workshop", "wave"})
@@ -227,19 +227,20 @@ def closing_time(moment: datetime, timezone: str, language: str) -> str:
 def render_message(template: Template, values: MessageValues) -> RenderedMessage:
     """One participant's message: subject, plain text and HTML, in their language."""
     words = shipped()["languages"][shipped_language(values.language)]
+    # Typed values reach the subject and the plain text, which have nothing to isolate them.
+    name, workshop, wave = (
+        without_direction_controls(value or "")
+        for value in (values.name, values.workshop, values.wave)
+    )
     closes = (
         closing_time(values.closes, values.timezone, values.language) if values.closes else None
     )
-    greeting = (
-        words["greeting"].replace("{name}", values.name)
-        if values.name
-        else words["greeting_unnamed"]
-    )
+    greeting = words["greeting"].replace("{name}", name) if name else words["greeting_unnamed"]
     fields: dict[str, Segment] = {
         "greeting": Isolated(greeting),
-        "name": Isolated(values.name or ""),
-        "workshop": Isolated(values.workshop),
-        "wave": Isolated(values.wave),
+        "name": Isolated(name),
+        "workshop": Isolated(workshop),
+        "wave": Isolated(wave),
         "link": Link(values.link),
         "closes": Isolated(closes or ""),
     }
@@ -311,7 +312,7 @@ def _footer(words: dict, values: MessageValues) -> list[Line]:
     if values.contact_name or values.contact_email or values.contact_phone:
         lines.append((words["contact"],))
         if values.contact_name:
-            lines.append((Isolated(values.contact_name),))
+            lines.append((Isolated(without_direction_controls(values.contact_name)),))
         if values.contact_email:
             lines.append((Link(mailto(values.contact_email), values.contact_email),))
         if values.contact_phone:
