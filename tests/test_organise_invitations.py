@@ -4,13 +4,17 @@ import csv
 import io
 import re
 from datetime import date
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import select
 
+from survey.admin.audit_log import readable_detail
 from survey.extensions import db
 from survey.links import qr_svg
 from survey.models import AuditEvent
+from survey.organise import invitations
 from survey.organise.invitations import CARD_INSTRUCTIONS, invitation_rows, invitations_csv
 from survey.respond.headings import workshop_details
 from survey.tokens import (
@@ -164,6 +168,123 @@ def test_cards_of_a_withdrawn_or_unknown_participant_say_why_there_is_none(app, 
     html = client.get(f"/workshops/{ws.slug}/cards?group=pakistan").get_data(as_text=True)
     assert "No participant of Pakistan" in html and "import the roster" not in html
     assert client.get(f"/workshops/{ws.slug}/cards?participant=NOSUCH").status_code == 404
+
+
+def _card_names(html: str) -> list[str]:
+    return re.findall(r'<p class="card-name"><bdi>(.*?)</bdi></p>', html)
+
+
+def _batch_links(html: str) -> list[dict[str, list[str]]]:
+    """The query of each link of the batches' navigation, in order."""
+    nav = re.search(r'<nav class="card-batches".*?</nav>', html, re.S)
+    assert nav, "no navigation between batches"
+    return [parse_qs(urlsplit(unescape(h)).query) for h in re.findall(r'href="([^"]+)"', nav[0])]
+
+
+def test_cards_come_in_batches_split_at_the_boundary(app, make, client, monkeypatch):
+    monkeypatch.setattr(invitations, "CARDS_PER_BATCH", 2)
+    drawn = []
+    monkeypatch.setattr(invitations, "qr_svg", lambda link, title: drawn.append(link) or "")
+    ws = make.workshop()
+    for n, group in enumerate(("pakistan", "nato", "pakistan", "nato", "nato"), start=1):
+        make.participant(ws, group, name=f"Person {n}")
+    sign_in(client, make.user(grants={ws: "organiser"}))
+    # In roster order, as on one page before: the groups' order, then who came first.
+    shown = {}
+    for batch in (1, 2, 3):
+        html = client.get(f"/workshops/{ws.slug}/cards?batch={batch}").get_data(as_text=True)
+        shown[batch] = _card_names(html)
+        assert len(drawn) == len(shown[batch])  # no QR code drawn for a card not shown
+        drawn.clear()
+        assert [q["batch"] for q in _batch_links(html)] == [["1"], ["2"], ["3"]]
+        assert f'aria-current="page">{2 * batch - 1}–' in html
+    assert shown == {
+        1: ["Person 2", "Person 4"],
+        2: ["Person 5", "Person 1"],
+        3: ["Person 3"],
+    }
+    assert "Cards 5–5 of 5" in html and "in 3 batches of at most 2" in html
+    first = client.get(f"/workshops/{ws.slug}/cards").get_data(as_text=True)
+    assert _card_names(first) == shown[1] and "Cards 1–2 of 5" in first
+
+
+def test_batch_links_keep_the_group_and_a_participant_stays_one_card(
+    app, make, client, monkeypatch
+):
+    monkeypatch.setattr(invitations, "CARDS_PER_BATCH", 1)
+    ws = make.workshop()
+    one = make.participant(ws, "nato", name="Ana")
+    make.participant(ws, "nato", name="Bilal")
+    make.participant(ws, "pakistan", name="Chloé")
+    sign_in(client, make.user(grants={ws: "organiser"}))
+    html = client.get(f"/workshops/{ws.slug}/cards?group=nato&batch=2").get_data(as_text=True)
+    assert _card_names(html) == ["Bilal"] and "Cards 2–2 of 2" in html
+    assert _batch_links(html) == [
+        {"group": ["nato"], "batch": ["1"]},
+        {"group": ["nato"], "batch": ["2"]},
+    ]
+    # The participants page links to one participant's card: one card, no batches.
+    html = client.get(f"/workshops/{ws.slug}/cards?participant={one.public_id}").get_data(
+        as_text=True
+    )
+    assert _card_names(html) == ["Ana"] and "card-batches" not in html
+
+
+@pytest.mark.parametrize("batch", ["0", "4", "-1", "two", "1.5", "\uff12", "9" * 40])
+def test_a_batch_that_is_not_there_is_not_found(app, make, client, monkeypatch, batch):
+    monkeypatch.setattr(invitations, "CARDS_PER_BATCH", 2)
+    ws = make.workshop()
+    for _ in range(5):
+        make.participant(ws)
+    sign_in(client, make.user(grants={ws: "organiser"}))
+    assert (
+        client.get(f"/workshops/{ws.slug}/cards", query_string={"batch": batch}).status_code == 404
+    )
+    assert (
+        db.session.scalars(select(AuditEvent).where(AuditEvent.action == "invitations.cards")).all()
+        == []
+    )
+
+
+def test_a_workshop_without_participants_has_one_empty_batch(app, make, client):
+    ws = make.workshop()
+    sign_in(client, make.user(grants={ws: "organiser"}))
+    html = client.get(f"/workshops/{ws.slug}/cards?batch=1").get_data(as_text=True)
+    assert "No participant yet" in html and "card-batches" not in html
+    assert client.get(f"/workshops/{ws.slug}/cards?batch=2").status_code == 404
+
+
+def test_the_audit_log_says_which_batch_was_shown(app, make, client, monkeypatch):
+    monkeypatch.setattr(invitations, "CARDS_PER_BATCH", 2)
+    ws = make.workshop()
+    for _ in range(5):
+        make.participant(ws, "pakistan")
+    sign_in(client, make.user(grants={ws: "organiser"}))
+    client.get(f"/workshops/{ws.slug}/cards?group=pakistan&batch=3")
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "invitations.cards")
+    ).one()
+    assert event.detail == {"cards": 1, "group": "pakistan", "participant": None, "batch": "3 of 3"}
+    assert readable_detail(event.detail) == [
+        ("cards", "1"),
+        ("group", "pakistan"),
+        ("participant", "—"),
+        ("batch", "3 of 3"),
+    ]
+
+
+def test_a_workshop_of_one_batch_looks_as_before(app, make, client, monkeypatch):
+    monkeypatch.setattr(invitations, "CARDS_PER_BATCH", 3)
+    ws = make.workshop()
+    for _ in range(3):
+        make.participant(ws)
+    sign_in(client, make.user(grants={ws: "organiser"}))
+    html = client.get(f"/workshops/{ws.slug}/cards").get_data(as_text=True)
+    assert html.count("<svg") == 3
+    assert "card-batches" not in html and "batch" not in html and "3 cards, eight to" in html
+    make.participant(ws)  # one more than a batch holds
+    html = client.get(f"/workshops/{ws.slug}/cards").get_data(as_text=True)
+    assert html.count("<svg") == 3 and "Cards 1–3 of 4" in html
 
 
 def test_cards_links_match_the_csv_links(app, make, client):

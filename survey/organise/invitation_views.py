@@ -30,16 +30,29 @@ def invitations_csv(workshop: Workshop):
 @bp.get("/<slug>/cards")
 @workshop_role_required(Role.ORGANISER)
 def cards(workshop: Workshop):
-    """Printable QR cards: everyone's, a group's or one participant's."""
+    """Printable QR cards: everyone's, a group's or one participant's, a batch at a time."""
     group = request.args.get("group") or None
     public_id = request.args.get("participant") or None
+    number = _batch_number(request.args.get("batch") or None)
     if group is not None and workshop.group(group) is None:
         abort(404)
     if public_id is not None:  # unknown: 404, as for a group; withdrawn: the page says so
         found_or_404(participants.participant_by_public_id(workshop, public_id))
     begin_writing()
-    items = invitations.cards(workshop, links_base(), group=group, public_id=public_id)
+    batch = found_or_404(
+        invitations.cards(workshop, links_base(), group=group, public_id=public_id, batch=number)
+    )
     db.session.commit()  # before the QR codes are drawn, as the page is rendered
     return render_template(
-        "organise/cards.html", workshop=workshop, cards=items, group=group, public_id=public_id
+        "organise/cards.html", workshop=workshop, batch=batch, group=group, public_id=public_id
     )
+
+
+def _batch_number(text: str | None) -> int:
+    """The batch of cards an address asks for, the first when it names none; 404 for anything
+    but a number (whether the cards chosen fill that batch is for invitations.cards to say)."""
+    if text is None:
+        return 1
+    if not (text.isascii() and text.isdigit() and len(text) <= 6):
+        abort(404)
+    return int(text)

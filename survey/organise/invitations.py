@@ -6,7 +6,7 @@ import io
 from dataclasses import dataclass
 
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from survey.audit import record
@@ -43,6 +43,10 @@ POSTER_INSTRUCTIONS = {
 # Before the organisers' contact on each card (the privacy notice tells participants to use it).
 CARD_CONTACT = {"en": "Questions:", "fr": "Questions :", "ur": "سوالات:"}
 RTL = frozenset({"ur"})
+# The most cards one page holds (25 A4 sheets): a workshop's 3,000 cards in one page took 12 s,
+# most of it drawing QR codes, past a proxy's patience on a slower machine and more than a
+# laptop's browser prints in one go (docs/benchmarks.md, "QR cards").
+CARDS_PER_BATCH = 200
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,28 @@ class Card:
 
 
 @dataclass(frozen=True)
+class CardBatch:
+    cards: list[Card]
+    number: int  # 1-based
+    batches: int  # at least 1: with no card to print the page still shows, and says why
+    total: int  # the chosen participants' cards in all batches
+    first: int  # the position of the batch's first card among them, 1-based
+    size: int  # the most cards a batch holds
+
+    @property
+    def last(self) -> int:
+        """The position of the batch's last card."""
+        return self.first + len(self.cards) - 1
+
+    def spans(self) -> list[tuple[int, int, int]]:
+        """Every batch as (number, its first card's position, its last card's)."""
+        return [
+            (n, (n - 1) * self.size + 1, min(n * self.size, self.total))
+            for n in range(1, self.batches + 1)
+        ]
+
+
+@dataclass(frozen=True)
 class Poster:
     group: Group
     link: str
@@ -84,24 +110,27 @@ class Poster:
 
 
 def invitation_rows(
-    workshop: Workshop, base: str, *, group: str | None = None, public_id: str | None = None
+    workshop: Workshop,
+    base: str,
+    *,
+    group: str | None = None,
+    public_id: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> list[InvitationRow]:
-    """Every participant still taking part, with their current link, in roster order."""
+    """Every participant still taking part, with their current link, in roster order (or the
+    `limit` of them after the first `offset`)."""
     query = (
-        select(Participant)
-        .join(Participant.group)
+        _taking_part(workshop, group, public_id)
         .options(
             joinedload(Participant.group),
             selectinload(Participant.contact),
             selectinload(Participant.invitations),
         )
-        .where(Participant.workshop_id == workshop.id, Participant.withdrawn_at.is_(None))
         .order_by(Group.position, Participant.id)
+        .offset(offset)
+        .limit(limit)
     )
-    if group:
-        query = query.where(Group.code == group)
-    if public_id:
-        query = query.where(Participant.public_id == public_id)
     rows = []
     for p in db.session.scalars(query):
         # Issues a first link to anyone who has none yet (e.g. added by hand).
@@ -121,6 +150,19 @@ def invitation_rows(
             )
         )
     return rows
+
+
+def _taking_part(workshop: Workshop, group: str | None, public_id: str | None) -> Select:
+    query = (
+        select(Participant)
+        .join(Participant.group)
+        .where(Participant.workshop_id == workshop.id, Participant.withdrawn_at.is_(None))
+    )
+    if group:
+        query = query.where(Group.code == group)
+    if public_id:
+        query = query.where(Participant.public_id == public_id)
+    return query
 
 
 def export_invitations(
@@ -163,14 +205,37 @@ def cards(
     *,
     group: str | None = None,
     public_id: str | None = None,
+    batch: int = 1,
     actor: StaffUser | str | None = None,
-) -> list[Card]:
-    """One printable card per participant (or the chosen ones), recorded in the audit log."""
-    rows = invitation_rows(workshop, base, group=group, public_id=public_id)
-    detail = {"cards": len(rows), "group": group, "participant": public_id}
+) -> CardBatch | None:
+    """One printable card per participant (or the chosen ones), in batches of CARDS_PER_BATCH:
+    the given batch, recorded in the audit log; None when there is no such batch."""
+    taking_part = _taking_part(workshop, group, public_id).subquery()
+    total = db.session.scalar(select(func.count()).select_from(taking_part))
+    batches = max(1, -(-total // CARDS_PER_BATCH))
+    if not 1 <= batch <= batches:
+        return None
+    # Only this batch's participants are read (and, being printed, have their card code stored).
+    offset = (batch - 1) * CARDS_PER_BATCH
+    rows = invitation_rows(
+        workshop, base, group=group, public_id=public_id, offset=offset, limit=CARDS_PER_BATCH
+    )
+    detail = {
+        "cards": len(rows),
+        "group": group,
+        "participant": public_id,
+        "batch": f"{batch} of {batches}",  # read in the audit log as "batch: 3 of 15"
+    }
     record("invitations.cards", workshop=workshop, actor=actor, detail=detail)
     default = workshop.instrument.default_language
-    return [_card(workshop, row, row.language or default) for row in rows]
+    return CardBatch(
+        cards=[_card(workshop, row, row.language or default) for row in rows],
+        number=batch,
+        batches=batches,
+        total=total,
+        first=offset + 1,
+        size=CARDS_PER_BATCH,
+    )
 
 
 def _card(workshop: Workshop, row: InvitationRow, language: str) -> Card:
