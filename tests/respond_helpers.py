@@ -2,6 +2,7 @@
 browser as a test client that carries the page's CSRF token and resume ticket like a form."""
 
 import re
+from html.parser import HTMLParser
 
 from survey.extensions import db
 from survey.instruments import shipped_instrument
@@ -62,6 +63,32 @@ def hidden(html: str, name: str) -> str | None:
     return match.group(1) if match else None
 
 
+class _Forms(HTMLParser):
+    """A page's forms as a browser posts them: each one's action and its hidden and ticked
+    fields, and the form the language buttons belong to."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.forms: dict[str, tuple[str, list]] = {}
+        self.open: str | None = None
+        self.language: str | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.open = attrs.get("id") or f"form {len(self.forms)}"
+            self.forms[self.open] = (attrs["action"], [])
+        elif tag == "input" and self.open and ("checked" in attrs or attrs["type"] == "hidden"):
+            self.forms[self.open][1].append((attrs["name"], attrs["value"]))
+        elif tag == "button" and attrs.get("name") == "language":
+            self.language = attrs.get("form") or self.open
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.open = None
+
+
 class Respondent:
     """A participant's browser: opens their link, reads pages, posts forms from the last page."""
 
@@ -97,6 +124,17 @@ class Respondent:
                 form.setdefault("ticket", ticket)
         response = self.client.post(path, data=form, headers=headers)
         if response.status_code != 302 and not response.is_json:
+            self.html = response.get_data(as_text=True)
+        return response
+
+    def switch_language(self, language: str, changed: dict | None = None):
+        """Press a language button of the last page as a browser without the script does: post
+        the form it belongs to, with `changed` fields as the participant left them."""
+        forms = _Forms(self.html)
+        action, fields = forms.forms[forms.language]
+        form = {**dict(fields), **(changed or {}), "language": language}
+        response = self.client.post(action, data=form)
+        if response.status_code != 302:
             self.html = response.get_data(as_text=True)
         return response
 

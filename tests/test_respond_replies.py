@@ -3,6 +3,7 @@ own form POST asking for JSON, with the page's revision, so that a late save nev
 newer one; and the wave's steps it fetches once to show the next page at once."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -184,6 +185,22 @@ def test_consent_comes_first(client, person):
     given = you.save("consent", PRE["consent"])
     assert given.json == {"status": "saved", "next": "/q/pre/profile"}
     assert you.save("trust", PRE["trust"], revision=1).json["status"] == "saved"
+
+
+@pytest.mark.parametrize("step", ["consent", "review"])
+def test_the_language_switch_of_consent_and_the_review_in_the_background(client, person, app, step):
+    you = Script(client)
+    you.open(token_of(person))
+    if step == "review":
+        you.complete("pre", PRE, submit=False)
+    you.get(f"/q/pre/{step}")
+    switch = {"language": "fr", "ticket": hidden(you.html, "ticket")}  # the cookie was lost
+    switched = app.test_client().post(f"/q/pre/{step}", data=switch, headers=JSON)
+    assert switched.json == {"status": "saved", "next": f"/q/pre/{step}"}
+    assert response_of(person).status is ResponseStatus.IN_PROGRESS
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=-1)
+    expired = app.test_client().post(f"/q/pre/{step}", data=switch, headers=JSON)
+    assert expired.status_code == 409 and expired.json["status"] == "not-saved"
 
 
 def test_submit_in_the_background(script, person):

@@ -18,7 +18,7 @@ from survey.models import Answer, Participant, ParticipantSource, Response, Resp
 from survey.models._types import utcnow
 from survey.organise.workshops import close_wave, open_wave, schedule_wave
 from survey.tokens import join_code, refresh_join_code, reissue_invitation
-from tests.conftest import sign_in
+from tests.conftest import mangled, sign_in
 from tests.respond_helpers import POST, PRE, TRUST, Respondent, hidden, ranking, token_of
 
 
@@ -514,6 +514,78 @@ def test_a_page_of_another_link_never_writes_to_the_session(app, ws, make):
     device.open(token_of(first))  # the first person opens their link again
     assert device.post("/q/pre/trust", PRE["trust"]).status_code == 302
     assert answers_of(first)[("trust_agenda", "")] == 4 and answers_of(second) == {}
+
+
+NOTICE = '<p class="notice" role="alert">'
+
+
+def at_step(you, step: str) -> None:
+    """Bring the participant to consent or to the review, every page before it answered."""
+    if step == "review":
+        you.complete("pre", PRE, submit=False)
+    you.get(f"/q/pre/{step}")
+
+
+@pytest.mark.parametrize("step", ["consent", "review"])
+def test_a_language_switch_on_consent_or_the_review_restores_a_lost_session(you, person, app, step):
+    at_step(you, step)
+    fresh = Respondent(app.test_client())  # the cookie is gone, the page is still open
+    fresh.html = you.html
+    # Without the script the form posts its ticked box too: the switch gives no consent.
+    switched = fresh.switch_language("ur", {"agree": "y"})
+    assert switched.status_code == 302 and switched.location == f"/q/pre/{step}"
+    assert fresh.get(switched.location).status_code == 200  # and the session is back
+    assert '<html lang="ur" dir="rtl">' in fresh.html
+    response = response_of(person)
+    assert response.status is ResponseStatus.IN_PROGRESS and response.submitted_at is None
+    assert (response.consent_at is None) == (step == "consent")
+    assert db.session.get(Participant, person.id).language == "ur"
+
+
+@pytest.mark.parametrize("step", ["consent", "review"])
+def test_a_language_switch_with_an_expired_ticket_shows_the_step_and_changes_nothing(
+    you, person, app, step
+):
+    at_step(you, step)
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=-1)
+    fresh = Respondent(app.test_client())
+    fresh.html = you.html
+    refused = fresh.switch_language("ur", {"agree": "y"})
+    # As on a page of questions: the step again, in the language chosen, saying why.
+    assert refused.status_code == 409 and NOTICE in fresh.html
+    assert '<html lang="ur" dir="rtl">' in fresh.html
+    assert f'action="/q/pre/{step}"' in fresh.html
+    response = response_of(person)
+    assert response.submitted_at is None and (response.consent_at is None) == (step == "consent")
+    assert db.session.get(Participant, person.id).language == "en"
+    assert fresh.get(f"/q/pre/{step}").status_code == 403  # the session was not brought back
+
+
+@pytest.mark.parametrize("step", ["consent", "review"])
+def test_a_language_switch_with_another_links_ticket_changes_nothing(app, ws, make, step):
+    first, second = make.participant(ws), make.participant(ws)
+    device = Respondent(app.test_client())  # one shared phone
+    device.open(token_of(first))
+    at_step(device, step)
+    first_tab = device.html  # left open
+    device.open(token_of(second))
+    device.html = first_tab
+    refused = device.switch_language("fr")
+    assert refused.status_code == 409 and NOTICE in device.html
+    assert response_of(first).submitted_at is None and response_of(second) is None
+    assert {db.session.get(Participant, p.id).language for p in (first, second)} == {"en"}
+
+
+@pytest.mark.parametrize("step", ["consent", "review"])
+def test_a_language_switch_with_a_forged_ticket_is_refused(you, person, app, step):
+    at_step(you, step)
+    fresh = Respondent(app.test_client())
+    fresh.html = you.html
+    forged = {"ticket": mangled(hidden(you.html, "ticket"))}
+    assert fresh.switch_language("ur", forged).status_code == 400
+    assert you.switch_language("ur", forged).status_code == 400  # session or not
+    assert response_of(person).submitted_at is None
+    assert db.session.get(Participant, person.id).language == "en"
 
 
 def test_no_session_and_no_ticket_asks_for_the_link(client):

@@ -40,7 +40,7 @@ from survey.respond.screens import (
 )
 from survey.respond.tickets import read_ticket
 from survey.respond.visit_reads import Visit
-from survey.respond.visits import closed_window, session_visit, wave_after
+from survey.respond.visits import closed_window, keep_language, session_visit, wave_after
 
 
 # Like step_url, these take the wave's code, not the visit (whose rows the commit expired).
@@ -125,8 +125,10 @@ def steps(wave: str):
 @csrf.exempt  # survey.respond.tickets.may_write checks the resume ticket or the CSRF token
 def save(wave: str, page: str):
     """Save the page and move on (Next, Back, the review, or another language): answers are
-    stored before the participant leaves the page, so nothing typed is lost. A save sent in the
-    background by the page's script gets JSON instead of the next page."""
+    stored before the participant leaves the page, so nothing typed is lost. Consent and the
+    review post their language switch too, so that their ticket stands in for a lost session
+    as a page's does. A save sent in the background by the page's script gets JSON instead of
+    the next page."""
     ticket = read_ticket(request.form.get("ticket"))
     if request.form.get("ticket") and ticket is None:
         abort(400)  # a forged or mangled ticket
@@ -143,6 +145,8 @@ def save(wave: str, page: str):
     if index is None or visit.response is None:
         abort(404)
     step = steps[index]
+    if step.code in (CONSENT, REVIEW) and "language" in request.form:
+        return _switch_language(posting, steps, step, language)
     if step.code == CONSENT:
         return _save_consent(posting, steps, step, language)
     if step.code == REVIEW:
@@ -217,6 +221,20 @@ def _posted_language(instrument: Instrument) -> None:
         if chosen not in offered_languages(instrument):
             abort(400)
         session[SESSION_LANGUAGE] = chosen
+
+
+def _switch_language(posting: Posting, steps, step: Step, language: str):
+    """Consent or the review again in the language chosen with its form's switch, which gives
+    no consent and submits nothing; kept for the participant's later visits, as the switch of
+    the pages without answers keeps it (respond.switch_language)."""
+    if not posting.may_write:
+        return _show_again(posting, steps, step, None, language)
+    target = step_url(posting.visit.wave.code, step.code)
+    keep_language(posting.visit.participant.id, language)
+    db.session.commit()
+    if wants_json():
+        return reply("saved", next=target)
+    return redirect(target)
 
 
 def _save_consent(posting: Posting, steps, step: Step, language: str):

@@ -380,6 +380,7 @@ def _step(screen: Screen, steps, step: Step, *, form=None, notice: str | None = 
             "consent_text": paragraphs(consent.text(language)),
             "agree_label": consent.agree(language),
             "agree_required": AGREE_REQUIRED,
+            "carry_form": "consent-form",  # the switch posts with the step's ticket (_language)
             "privacy_url": screen.preview.privacy_url
             if screen.preview
             else url_for("respond.privacy"),
@@ -394,6 +395,7 @@ def _step(screen: Screen, steps, step: Step, *, form=None, notice: str | None = 
             "page_title": review.title(language, forms),
             "intro": review.intro(language, forms),
             "sections": sections,
+            "carry_form": "review-form",  # as consent's
             **context,
         }
     handlers = page_handlers(step.page, instrument, language, screen.group, screen.display_seed)
