@@ -260,6 +260,33 @@ def test_a_language_switch_works_when_the_session_has_gone(live_server, browser,
     context.close()
 
 
+@pytest.mark.parametrize("step", ["consent", "review"])
+def test_a_language_switch_on_consent_or_the_review_works_when_the_session_has_gone(
+    live_server, browser, ws, make, step
+):
+    """As on a page of questions: the step's form carries the language with its ticket, which
+    stands in for the session; the switch gives no consent and submits nothing."""
+    person = make.participant(ws)
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(f"{live_server}/s/{token_of(person)}")
+    if step == "review":
+        answer_pre(page, live_server, PRE)
+    settled(page)
+    context.clear_cookies()
+    if step == "consent":
+        page.check("#agree")  # ticked, not yet given
+    steps = page.evaluate("history.length")
+    with page.expect_navigation():
+        page.click("nav.languages button[value=ur]")
+    assert page.url.endswith(f"/q/pre/{step}") and page.get_attribute("html", "lang") == "ur"
+    assert page.evaluate("history.length") == steps  # in its place, not after it
+    response = response_of(person)
+    assert response.status is ResponseStatus.IN_PROGRESS
+    assert (response.consent_at is None) == (step == "consent")
+    context.close()
+
+
 def test_unsent_saves_stay_on_the_device_and_are_sent_when_it_can(live_server, page, ws, make):
     person = make.participant(ws)
     page.goto(f"{live_server}/s/{token_of(person)}")

@@ -704,13 +704,21 @@
       switching = { page: current, here: here };
       return enqueue(current, "stay", [["language", button.value]]);
     }
+    // The page in the other language takes this page's place in the history, as the same step:
+    // Back then leaves the step rather than showing it again in the language just left.
+    function again() { location.replace(here); }
+    if (mode === "steps") {
+      // Consent and the review: their form carries the language alone, with its ticket.
+      return post(page.dataset.url, [["language", button.value]]).then(function (data) {
+        if (!/not-saved|session-ended/.test(data.status)) { return again(); }
+        blocked = data.message;
+        showStatus();
+      }, again);
+    }
+    // The thank-you page: where the switch is refused, the page then says why.
     var fields = [["language", button.value], ["next", here]].concat(tokens.filter(function (pair) {
       return pair[0] === "csrf_token";
     }));
-    // The page in the other language takes this page's place in the history, as the same step:
-    // Back then leaves the step rather than showing it again in the language just left. Where
-    // the switch is refused, the page as the server has it now says why (a session ended).
-    function again() { location.replace(here); }
     fetch(status.dataset.language, {
       method: "POST", body: new URLSearchParams(fields), credentials: "same-origin",
       redirect: "manual"
