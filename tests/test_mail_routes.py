@@ -11,7 +11,7 @@ from survey.extensions import db
 from survey.mail.content import message_template
 from survey.mail.schedule import wave_schedule
 from survey.mail.sending import send_batch
-from survey.mail.status import wave_log
+from survey.mail.status import wave_counts, wave_log
 from survey.models import AuditEvent, MailMessage, MessageKind, ResponseStatus
 from survey.organise.participants import withdraw_participant
 from survey.organise.workshops import close_wave
@@ -336,6 +336,24 @@ def test_the_counts_of_a_wave(app, smtp_server, console, make):
         "started": 1,
         "submitted": 1,
     }
+
+
+def test_the_overview_reads_the_participants_once_for_every_wave(
+    app, console, client, count_statements
+):
+    """The counts of each wave come from one read of the participants (at 10,000 of them each
+    read is most of a second), each wave's messages and responses apart; the counts are each
+    wave's own."""
+    ws, _ = console
+    with count_statements() as seen:
+        page = client.get(f"/workshops/{ws.slug}/mail")
+    assert page.status_code == 200
+    participant_reads = [s for s in seen.statements if re.search(r"FROM participant JOIN", s)]
+    assert len(participant_reads) == 1, participant_reads
+    counts = dict(wave_counts(ws))
+    assert set(counts) == set(ws.waves)
+    for wave in ws.waves:
+        assert counts[wave] == wave_log(wave).counts()
 
 
 LINK = re.compile(r"http://(?:localhost|survey\.test)(/s/[A-Za-z0-9_-]+)")

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from survey.extensions import db
 from survey.mail.errors import MailError
@@ -163,7 +163,7 @@ def taking_part(workshop_id: int, only: int | None = None) -> list[Participant]:
     query = (
         select(Participant)
         .join(Participant.group)
-        .options(selectinload(Participant.contact), joinedload(Participant.group))
+        .options(selectinload(Participant.contact))
         .where(Participant.workshop_id == workshop_id, Participant.withdrawn_at.is_(None))
         .order_by(Group.position, Participant.id)
     )

@@ -48,7 +48,7 @@ def overview(workshop: Workshop):
     return render_template(
         "mail/overview.html",
         workshop=workshop,
-        waves=[(wave, status.wave_log(wave).counts()) for wave in workshop.waves],
+        waves=status.wave_counts(workshop),
         templates=templates,
         opted_out=optout.opted_out(workshop),
         settings_problem=smtp.settings_problem(),

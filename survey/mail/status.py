@@ -16,6 +16,7 @@ from survey.models import (
     Participant,
     ResponseStatus,
     Wave,
+    Workshop,
 )
 
 
@@ -99,9 +100,18 @@ class WaveLog:
         return [(row, m) for row in self.rows for m in row.messages if m.status is status]
 
 
-def wave_log(wave: Wave) -> WaveLog:
-    """Every participant still taking part, with their messages about the wave and their
-    response's state, in roster order (three statements, whatever the roster's size)."""
+def wave_counts(workshop: Workshop) -> list[tuple[Wave, dict[str, int]]]:
+    """Each wave's counts (WaveLog.counts), the participants read once for all waves."""
+    participants = taking_part(workshop.id)
+    return [(wave, wave_log(wave, participants).counts()) for wave in workshop.waves]
+
+
+def wave_log(wave: Wave, participants: list[Participant] | None = None) -> WaveLog:
+    """Every participant still taking part (`participants`, when they are read already), with
+    their messages about the wave and their response's state, in roster order (three
+    statements, whatever the roster's size)."""
+    if participants is None:
+        participants = taking_part(wave.workshop_id)
     statuses = response_statuses(wave)
     rows = {
         p.id: ParticipantLog(
@@ -110,7 +120,7 @@ def wave_log(wave: Wave) -> WaveLog:
             address=p.contact.email if p.contact else None,
             response=statuses.get(p.id),
         )
-        for p in taking_part(wave.workshop_id)
+        for p in participants
     }
     labels: dict[str, str] = {}
     messages = db.session.scalars(
