@@ -20,13 +20,60 @@ def test_failure_delay_doubles_after_the_free_failures_up_to_the_cap(app):
 def test_account_counter(app):
     app.config["FAILED_LOGIN_ACCOUNT_LIMIT"] = "2 per 15 minutes"
     with app.test_request_context("/auth/login", environ_base={"REMOTE_ADDR": "10.1.1.1"}):
-        assert not throttle.account_blocked("ana@example.org")
-        throttle.note_failure("ana@example.org")
-        throttle.note_failure("ana@example.org")
-        assert throttle.account_blocked("ana@example.org")
-        assert not throttle.account_blocked("bo@example.org")
+        assert throttle.take_attempt("ana@example.org")
+        assert throttle.take_attempt("ana@example.org")
+        assert not throttle.take_attempt("ana@example.org")
+        assert throttle.take_attempt("bo@example.org")
         throttle.forget_failures("ana@example.org")
-        assert not throttle.account_blocked("ana@example.org")
+        assert throttle.take_attempt("ana@example.org")
+
+
+def test_guesses_sent_at_once_never_pass_the_limit(app, make, monkeypatch):
+    """Each attempt takes its place before the password is checked: eight guesses arriving
+    together, each checked slowly, get three checks between them and five refusals (checked
+    first and counted after, all eight were checked)."""
+    import threading
+    import time
+
+    from survey.auth import routes
+    from tests.conftest import csrf_token
+
+    app.config.update(
+        FAILED_LOGIN_ACCOUNT_LIMIT="3 per 15 minutes", FAILED_LOGIN_LIMIT="100 per 15 minutes"
+    )
+    email = make.user().email
+    checked = []
+
+    def slow_check(email, password):
+        checked.append(email)
+        time.sleep(0.3)  # the password hash, taking its time
+        return None
+
+    monkeypatch.setattr(routes, "authenticate", slow_check)
+    monkeypatch.setattr(throttle, "slow_down", lambda seconds: None)
+    clients = [app.test_client() for _ in range(8)]
+    tokens = [csrf_token(c.get("/auth/login").get_data(as_text=True)) for c in clients]
+    start = threading.Barrier(len(clients))
+    codes = []
+
+    def guess(client, token):
+        start.wait()
+        response = client.post(
+            "/auth/login",
+            data={"csrf_token": token, "email": email, "password": "a wrong guess"},
+            environ_base={"REMOTE_ADDR": "10.9.0.1"},
+        )
+        codes.append(response.status_code)
+
+    threads = [
+        threading.Thread(target=guess, args=pair) for pair in zip(clients, tokens, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(checked) == 3
+    assert sorted(codes) == [200, 200, 200, 429, 429, 429, 429, 429]
 
 
 def test_note_failure_returns_the_pause_earned_by_the_address(app):
@@ -41,11 +88,11 @@ def test_note_failure_returns_the_pause_earned_by_the_address(app):
 def test_the_account_counter_is_kept_per_address(app):
     app.config["FAILED_LOGIN_ACCOUNT_LIMIT"] = "2 per 15 minutes"
     with app.test_request_context("/auth/login", environ_base={"REMOTE_ADDR": "10.2.0.1"}):
-        throttle.note_failure("ana@example.org")
-        throttle.note_failure("ana@example.org")
-        assert throttle.account_blocked("ana@example.org")
+        assert throttle.take_attempt("ana@example.org")
+        assert throttle.take_attempt("ana@example.org")
+        assert not throttle.take_attempt("ana@example.org")
     with app.test_request_context("/auth/login", environ_base={"REMOTE_ADDR": "10.2.0.2"}):
-        assert not throttle.account_blocked("ana@example.org")
+        assert throttle.take_attempt("ana@example.org")
 
 
 def test_past_the_ceiling_every_sign_in_to_the_account_waits(app):
@@ -98,14 +145,14 @@ def test_the_counters_are_shared_by_every_host(redis_apps):
     host, email = redis_apps
     first, second = host(), host()
     with first.test_request_context("/auth/login", environ_base={"REMOTE_ADDR": "10.4.0.1"}):
-        throttle.note_failure(email)
-        throttle.note_failure(email)
+        for _ in range(2):
+            assert throttle.take_attempt(email)
+            throttle.note_failure(email)
     with first.test_request_context("/auth/login", environ_base={"REMOTE_ADDR": "10.4.0.2"}):
         throttle.note_failure(email)
     third = host()  # a host started afterwards
     for app in (second, third):
         with app.test_request_context("/auth/login", environ_base={"REMOTE_ADDR": "10.4.0.1"}):
-            assert throttle.account_blocked(email)
+            assert not throttle.take_attempt(email)
         with app.test_request_context("/auth/login", environ_base={"REMOTE_ADDR": "10.4.0.3"}):
-            assert not throttle.account_blocked(email)
             assert throttle.account_pause(email) > 0

@@ -37,7 +37,7 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         email = normalise_email(form.email.data)
-        if throttle.account_blocked(email):
+        if not throttle.take_attempt(email):
             record("auth.login_blocked", detail={"email": _loggable(email)})
             db.session.commit()
             form.password.errors.append(BLOCKED)

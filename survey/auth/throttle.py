@@ -5,7 +5,9 @@ hosts share the work, so every host sees the same counts):
 
 - per account and address: once it is spent, that address is refused for that account until
   the window passes. Keyed by the address too, so that someone who only knows an e-mail
-  cannot lock its owner out: the owner, from an address that has not failed, still signs in;
+  cannot lock its owner out: the owner, from an address that has not failed, still signs in.
+  Each attempt takes its place before the password is checked (guesses sent at once cannot all
+  pass a check made before any of them counted), and a success gives them back;
 - per account, from any address: past this higher ceiling every sign-in to the account (the
   owner's too) waits before the password is even checked, so guessing spread over many
   addresses stays slow without ever being refused;
@@ -35,13 +37,13 @@ def _limit(setting: str) -> RateLimitItem:
     return parse(current_app.config[setting])
 
 
-def account_blocked(email: str) -> bool:
-    """Whether this address has used up its failed sign-ins to the account for the window."""
+def take_attempt(email: str) -> bool:
+    """Count a sign-in to the account from this address, before its password is checked, in
+    one step of the storage; False when the address has used up its attempts at the account
+    for the window (the sign-in is refused unchecked)."""
     limit = _limit("FAILED_LOGIN_ACCOUNT_LIMIT")
     address = client_address()
-    return counted(
-        lambda limits: not limits.test(limit, ACCOUNT_ADDRESS, email, address), off=False
-    )
+    return counted(lambda limits: limits.hit(limit, ACCOUNT_ADDRESS, email, address), off=True)
 
 
 def account_pause(email: str) -> float:
@@ -63,15 +65,13 @@ def failure_delay(failures: int) -> float:
 
 
 def note_failure(email: str) -> float:
-    """Count a failed sign-in for the account, the account and address, and the address;
-    return the pause it earns."""
+    """Count a failed sign-in for the account and for the address (take_attempt has counted it
+    for the two together); return the pause it earns."""
     address = client_address()
-    account_address = _limit("FAILED_LOGIN_ACCOUNT_LIMIT")
     account = _limit("FAILED_LOGIN_ACCOUNT_SLOWDOWN")
     address_limit = _limit("FAILED_LOGIN_LIMIT")
 
     def count(limits: RateLimiter) -> int:
-        limits.hit(account_address, ACCOUNT_ADDRESS, email, address)
         limits.hit(account, ACCOUNT, email)
         limits.hit(address_limit, ADDRESS, address)
         return limits.get_window_stats(address_limit, ADDRESS, address).remaining
@@ -87,8 +87,9 @@ def slow_down(seconds: float) -> None:
 
 
 def forget_failures(email: str) -> None:
-    """A successful sign-in clears the count of its account and address: it proves nothing
-    about the other addresses, whose failures keep counting towards the slow-down."""
+    """A successful sign-in clears the count of its account and address, its own attempt
+    included: it proves nothing about the other addresses, whose failures keep counting
+    towards the slow-down."""
     limit = _limit("FAILED_LOGIN_ACCOUNT_LIMIT")
     address = client_address()
     counted(lambda limits: limits.clear(limit, ACCOUNT_ADDRESS, email, address), off=None)
