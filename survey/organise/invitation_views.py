@@ -8,6 +8,7 @@ from survey.extensions import db
 from survey.models import Role, Workshop
 from survey.organise import invitations, participants
 from survey.organise.routes import bp, found_or_404, links_base
+from survey.paging import page_number
 
 
 @bp.get("/<slug>/invitations.csv")
@@ -33,7 +34,7 @@ def cards(workshop: Workshop):
     """Printable QR cards: everyone's, a group's or one participant's, a batch at a time."""
     group = request.args.get("group") or None
     public_id = request.args.get("participant") or None
-    number = _batch_number(request.args.get("batch") or None)
+    number = found_or_404(page_number(request.args.get("batch")))
     if group is not None and workshop.group(group) is None:
         abort(404)
     if public_id is not None:  # unknown: 404, as for a group; withdrawn: the page says so
@@ -46,13 +47,3 @@ def cards(workshop: Workshop):
     return render_template(
         "organise/cards.html", workshop=workshop, batch=batch, group=group, public_id=public_id
     )
-
-
-def _batch_number(text: str | None) -> int:
-    """The batch of cards an address asks for, the first when it names none; 404 for anything
-    but a number (whether the cards chosen fill that batch is for invitations.cards to say)."""
-    if text is None:
-        return 1
-    if not (text.isascii() and text.isdigit() and len(text) <= 6):
-        abort(404)
-    return int(text)

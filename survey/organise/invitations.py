@@ -3,7 +3,7 @@ themselves are survey.links')."""
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 from sqlalchemy import Select, func, select
@@ -14,6 +14,7 @@ from survey.exports.spreadsheet import BOM, safe_row
 from survey.extensions import db
 from survey.links import card_link, invitation_link, join_link, qr_svg
 from survey.models import Group, Participant, StaffUser, Workshop
+from survey.paging import Page
 from survey.respond.headings import Details, workshop_details
 from survey.tokens import card_code_to_print, current_invitation, join_code, refresh_join_code
 
@@ -77,28 +78,6 @@ class Card:
         """The personal link's QR code, drawn when the card is shown: about 4 ms a card, so
         after the request has committed what it wrote."""
         return qr_svg(self.row.link, f"QR code of the personal link for {self.row.public_id}")
-
-
-@dataclass(frozen=True)
-class CardBatch:
-    cards: list[Card]
-    number: int  # 1-based
-    batches: int  # at least 1: with no card to print the page still shows, and says why
-    total: int  # the chosen participants' cards in all batches
-    first: int  # the position of the batch's first card among them, 1-based
-    size: int  # the most cards a batch holds
-
-    @property
-    def last(self) -> int:
-        """The position of the batch's last card."""
-        return self.first + len(self.cards) - 1
-
-    def spans(self) -> list[tuple[int, int, int]]:
-        """Every batch as (number, its first card's position, its last card's)."""
-        return [
-            (n, (n - 1) * self.size + 1, min(n * self.size, self.total))
-            for n in range(1, self.batches + 1)
-        ]
 
 
 @dataclass(frozen=True)
@@ -207,35 +186,27 @@ def cards(
     public_id: str | None = None,
     batch: int = 1,
     actor: StaffUser | str | None = None,
-) -> CardBatch | None:
+) -> Page[Card] | None:
     """One printable card per participant (or the chosen ones), in batches of CARDS_PER_BATCH:
     the given batch, recorded in the audit log; None when there is no such batch."""
     taking_part = _taking_part(workshop, group, public_id).subquery()
     total = db.session.scalar(select(func.count()).select_from(taking_part))
-    batches = max(1, -(-total // CARDS_PER_BATCH))
-    if not 1 <= batch <= batches:
+    page = Page(number=batch, total=total, size=CARDS_PER_BATCH)
+    if not page.exists:
         return None
     # Only this batch's participants are read (and, being printed, have their card code stored).
-    offset = (batch - 1) * CARDS_PER_BATCH
     rows = invitation_rows(
-        workshop, base, group=group, public_id=public_id, offset=offset, limit=CARDS_PER_BATCH
+        workshop, base, group=group, public_id=public_id, offset=page.offset, limit=page.size
     )
     detail = {
         "cards": len(rows),
         "group": group,
         "participant": public_id,
-        "batch": f"{batch} of {batches}",  # read in the audit log as "batch: 3 of 15"
+        "batch": f"{batch} of {page.pages}",  # read in the audit log as "batch: 3 of 15"
     }
     record("invitations.cards", workshop=workshop, actor=actor, detail=detail)
     default = workshop.instrument.default_language
-    return CardBatch(
-        cards=[_card(workshop, row, row.language or default) for row in rows],
-        number=batch,
-        batches=batches,
-        total=total,
-        first=offset + 1,
-        size=CARDS_PER_BATCH,
-    )
+    return replace(page, items=[_card(workshop, row, row.language or default) for row in rows])
 
 
 def _card(workshop: Workshop, row: InvitationRow, language: str) -> Card:
