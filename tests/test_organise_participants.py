@@ -1,5 +1,9 @@
 """Participants: status per wave without answers, search, withdrawal and reissued links."""
 
+import re
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from sqlalchemy import func, select
 
@@ -13,6 +17,7 @@ from survey.models import (
     Response,
     ResponseStatus,
 )
+from survey.organise import participants
 from survey.organise.participants import (
     ParticipantError,
     participant_rows,
@@ -181,3 +186,150 @@ def test_reissue_revokes_the_old_link_and_is_audited(app, make):
     assert count(Invitation) == 2
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "invitation.reissue"))
     assert event.detail == {"participant": p.public_id, "issue": 2}
+
+
+def _listed(html: str) -> list[str]:
+    """The public ids of the participants a page lists, in order."""
+    return re.findall(r'<th scope="row" role="rowheader">(\w+)', html)
+
+
+def _page_links(html: str) -> list[dict[str, list[str]]]:
+    """The query of each link between the pages, in order."""
+    nav = re.search(r'<nav class="participant-pages".*?</nav>', html, re.S)
+    assert nav, "no navigation between pages"
+    return [parse_qs(urlsplit(unescape(h)).query) for h in re.findall(r'href="([^"]+)"', nav[0])]
+
+
+def test_participants_come_in_pages_split_at_the_boundary(app, make, client, monkeypatch):
+    monkeypatch.setattr(participants, "PARTICIPANTS_PER_PAGE", 2)
+    ws = make.workshop()
+    people = [make.participant(ws, group) for group in ("pakistan", "nato", "nato", "pakistan")]
+    gone = make.participant(ws, "nato")
+    gone.withdrawn_at = make.now()
+    db.session.commit()
+    sign_in(client, make.user(grants={ws: "organiser"}))
+    url = f"/workshops/{ws.slug}/participants"
+    shown = {}
+    for number in (1, 2, 3):
+        html = client.get(f"{url}?page={number}").get_data(as_text=True)
+        shown[number] = _listed(html)
+        assert [q["page"] for q in _page_links(html)] == [["1"], ["2"], ["3"]]
+        assert f'aria-current="page">{2 * number - 1}–' in html
+    # In the order of one page before: the groups' order, who came first, the withdrawn last.
+    by_group = sorted(people, key=lambda p: (p.group_id, p.id))
+    order = [p.public_id for p in (*by_group, gone)]
+    assert [*shown[1], *shown[2], *shown[3]] == order
+    assert [len(ids) for ids in shown.values()] == [2, 2, 1]
+    assert "Participants 5–5 of 5" in html
+    first = client.get(url).get_data(as_text=True)
+    assert _listed(first) == shown[1] and "Participants 1–2 of 5" in first
+
+
+def test_a_page_full_or_less_looks_as_before(app, make, client, monkeypatch):
+    monkeypatch.setattr(participants, "PARTICIPANTS_PER_PAGE", 3)
+    ws = make.workshop()
+    for _ in range(3):
+        make.participant(ws)
+    sign_in(client, make.user(grants={ws: "organiser"}))
+    html = client.get(f"/workshops/{ws.slug}/participants").get_data(as_text=True)
+    assert len(_listed(html)) == 3 and "participant-pages" not in html
+    assert "page=" not in html and "Participants 1–" not in html and "3 participants." in html
+    make.participant(ws)  # one more than a page holds
+    html = client.get(f"/workshops/{ws.slug}/participants").get_data(as_text=True)
+    assert len(_listed(html)) == 3 and "Participants 1–3 of 4" in html
+    assert "4 participants." in html
+
+
+def test_the_counts_are_of_every_page(app, make, client, monkeypatch):
+    monkeypatch.setattr(participants, "PARTICIPANTS_PER_PAGE", 2)
+    ws = make.workshop()
+    for n in range(5):
+        p = make.participant(ws, name=f"Ana {n}")
+        if n < 2:
+            p.withdrawn_at = make.now()  # listed last: on the last page, not the first
+    make.participant(ws, name="Bo")
+    db.session.commit()
+    sign_in(client, make.user(grants={ws: "organiser"}))
+    html = client.get(f"/workshops/{ws.slug}/participants").get_data(as_text=True)
+    assert len(_listed(html)) == 2 and 'class="withdrawn"' not in html
+    assert "6 participants (2 withdrawn)." in html
+    html = client.get(f"/workshops/{ws.slug}/participants?q=ana&page=2").get_data(as_text=True)
+    assert len(_listed(html)) == 2 and "5 participants (2 withdrawn) matching “ana”" in html
+
+
+def test_the_search_is_kept_in_the_page_links_and_its_matches_paged(app, make, client, monkeypatch):
+    monkeypatch.setattr(participants, "PARTICIPANTS_PER_PAGE", 2)
+    ws = make.workshop()
+    aminas = [make.participant(ws, name=f"Amina {n}").public_id for n in range(3)]
+    for n in range(4):
+        make.participant(ws, name=f"Bo {n}")
+    sign_in(client, make.user(grants={ws: "organiser"}))
+    url = f"/workshops/{ws.slug}/participants"
+    first = client.get(url, query_string={"q": "amina"}).get_data(as_text=True)
+    second = client.get(url, query_string={"q": "amina", "page": "2"}).get_data(as_text=True)
+    assert [*_listed(first), *_listed(second)] == aminas
+    assert _page_links(second) == [
+        {"q": ["amina"], "page": ["1"]},
+        {"q": ["amina"], "page": ["2"]},
+    ]
+    assert "Participants 3–3 of 3" in second
+    assert client.get(url, query_string={"q": "amina", "page": "3"}).status_code == 404
+    assert client.get(url, query_string={"page": "4"}).status_code == 200  # 7 in all
+
+
+@pytest.mark.parametrize("page", ["0", "4", "-1", "two", "1.5", "\uff12", "9" * 40])
+def test_a_page_that_is_not_there_is_not_found(app, make, client, monkeypatch, page):
+    monkeypatch.setattr(participants, "PARTICIPANTS_PER_PAGE", 2)
+    ws = make.workshop()
+    for _ in range(5):
+        make.participant(ws)
+    sign_in(client, make.user(grants={ws: "organiser"}))
+    url = f"/workshops/{ws.slug}/participants"
+    assert client.get(url, query_string={"page": page}).status_code == 404
+
+
+def test_a_page_costs_the_same_statements_however_many_participants(
+    app, make, client, monkeypatch, count_statements
+):
+    """Only the page's participants, and their responses, are read: the statements a page sends
+    are the same, to the letter, for a workshop of 3 participants and for one of 31."""
+    monkeypatch.setattr(participants, "PARTICIPANTS_PER_PAGE", 2)
+    sign_in(client, make.user(admin=True))
+    sent = []
+    for size in (3, 31):
+        ws = make.workshop(open_waves=("pre", "post"))
+        for _ in range(size):
+            make.response(make.participant(ws, name="Ana"), "pre", answers())
+        last = -(-size // 2)
+        for number in (1, last):
+            with count_statements() as seen:
+                html = client.get(f"/workshops/{ws.slug}/participants?page={number}").get_data(
+                    as_text=True
+                )
+            listed = _listed(html)
+            assert len(listed) == (2 if number < last else 1)
+            # The statuses are read for the page's participants, not the workshop's all.
+            statuses = [s for s in seen.statements if "FROM response" in s]
+            assert [_bound_in(s) for s in statuses] == [len(listed)], statuses
+            sent.append(seen.statements)
+    assert sent[0] == sent[2] and sent[1] == sent[3]
+
+
+def _bound_in(statement: str) -> int:
+    """How many values the statement's closing `participant_id IN (...)` is given (one
+    placeholder each: "?" on SQLite, "%(name)s::INTEGER" on PostgreSQL)."""
+    _, found, values = statement.partition("participant_id IN (")
+    assert found and values.endswith(")"), statement
+    return values.count(",") + 1
+
+
+def test_many_pages_link_the_first_the_last_and_those_near(app, make, client, monkeypatch):
+    monkeypatch.setattr(participants, "PARTICIPANTS_PER_PAGE", 1)
+    ws = make.workshop()
+    for _ in range(12):
+        make.participant(ws)
+    sign_in(client, make.user(grants={ws: "organiser"}))
+    html = client.get(f"/workshops/{ws.slug}/participants?page=6").get_data(as_text=True)
+    assert [q["page"][0] for q in _page_links(html)] == ["1", "4", "5", "6", "7", "8", "12"]
+    assert html.count('<li aria-hidden="true">…</li>') == 2
+    assert 'aria-label="Pages of participants"' in html and "Participants 6–6 of 12" in html

@@ -79,7 +79,7 @@ def test_a_line_without_a_language_leaves_it_to_the_browser(app, make):
     (ana,) = _participants(ws)
     assert ana.language is None
     (row,) = invitation_rows(ws, "http://survey.test")
-    (card,) = cards(ws, "http://survey.test").cards
+    (card,) = cards(ws, "http://survey.test").items
     assert row.language is None and card.language == "en"  # the questionnaire's default
 
     browser = app.test_client()

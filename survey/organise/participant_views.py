@@ -13,18 +13,21 @@ from survey.models import Invitation, Participant, Role, Workshop
 from survey.organise import participants
 from survey.organise.forms import ActionForm, WithdrawForm
 from survey.organise.routes import bp, found_or_404, links_base
+from survey.paging import page_number
 
 
 @bp.get("/<slug>/participants")
 @workshop_role_required(Role.ORGANISER)
 def participants_list(workshop: Workshop):
-    """The participants (matching a search) and their status in every wave, never answers."""
+    """The participants (matching a search) and their status in every wave, never answers, a
+    page at a time."""
     search = request.args.get("q", "")[:200]
-    rows = participants.participant_rows(workshop, search)
+    number = found_or_404(page_number(request.args.get("page")))
+    listing = found_or_404(participants.participants_page(workshop, search, number))
     return render_template(
         "organise/participants.html",
         workshop=workshop,
-        rows=rows,
+        listing=listing,
         search=search,
     )
 

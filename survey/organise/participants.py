@@ -1,9 +1,9 @@
 """Participants as organisers see them: status per wave (never answers), search, withdrawal
 and reissued links."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from survey.audit import record
@@ -21,11 +21,17 @@ from survey.models import (
     Workshop,
 )
 from survey.models._types import utcnow
+from survey.paging import Page
 from survey.tokens import reissue_invitation
 
 
 class ParticipantError(ValueError):
     """An operation on a participant that cannot be done, with a message for the organiser."""
+
+
+# The most participants one page lists: 10,000 on one page made 9 MB of HTML, 1.6 s to render
+# and more than a laptop's browser at the venue could take.
+PARTICIPANTS_PER_PAGE = 200
 
 
 @dataclass(frozen=True)
@@ -36,14 +42,70 @@ class ParticipantRow:
     statuses: dict[str, ResponseStatus | None]  # wave code -> status, None: not started
 
 
-def participant_rows(workshop: Workshop, search: str | None = None) -> list[ParticipantRow]:
-    """The workshop's participants (matching the search) with their status in every wave."""
+@dataclass(frozen=True)
+class ParticipantPage:
+    rows: Page[ParticipantRow]
+    withdrawn: int  # among all the participants matching, not only this page's
+
+
+def participants_page(
+    workshop: Workshop, search: str | None = None, number: int = 1
+) -> ParticipantPage | None:
+    """Page `number` of the workshop's participants (matching the search), PARTICIPANTS_PER_PAGE
+    a page, with the counts of all of them; None when there is no such page."""
+    matching = _matching(workshop, search).subquery()
+    total, withdrawn = db.session.execute(
+        select(func.count(), func.count(matching.c.withdrawn_at)).select_from(matching)
+    ).one()
+    page = Page(number=number, total=total, size=PARTICIPANTS_PER_PAGE)
+    if not page.exists:
+        return None
+    rows = participant_rows(workshop, search, offset=page.offset, limit=page.size)
+    return ParticipantPage(rows=replace(page, items=rows), withdrawn=withdrawn)
+
+
+def participant_rows(
+    workshop: Workshop,
+    search: str | None = None,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[ParticipantRow]:
+    """The workshop's participants (matching the search) with their status in every wave, the
+    withdrawn last (or the `limit` of them after the first `offset`)."""
+    query = (
+        _matching(workshop, search)
+        .options(joinedload(Participant.contact), joinedload(Participant.group))
+        .order_by(Participant.withdrawn_at.is_not(None), Participant.group_id, Participant.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    participants = db.session.scalars(query).unique().all()
+    waves = {wave.id: wave.code for wave in workshop.waves}
+    statuses: dict[int, dict[str, ResponseStatus]] = {}
+    if participants:
+        # Only these participants' responses: a page of 200 must not read the workshop's all.
+        answered = select(Response.participant_id, Response.wave_id, Response.status).where(
+            Response.participant_id.in_([p.id for p in participants])
+        )
+        for participant_id, wave_id, status in db.session.execute(answered):
+            statuses.setdefault(participant_id, {})[waves[wave_id]] = status
+    return [
+        ParticipantRow(
+            participant=p,
+            name=p.contact.name if p.contact else None,
+            email=p.contact.email if p.contact else None,
+            statuses={code: statuses.get(p.id, {}).get(code) for code in waves.values()},
+        )
+        for p in participants
+    ]
+
+
+def _matching(workshop: Workshop, search: str | None) -> Select:
     query = (
         select(Participant)
         .outerjoin(ParticipantContact)
-        .options(joinedload(Participant.contact), joinedload(Participant.group))
         .where(Participant.workshop_id == workshop.id)
-        .order_by(Participant.withdrawn_at.is_not(None), Participant.group_id, Participant.id)
     )
     if search and search.strip():
         pattern = "%" + _escape_like(search.strip()) + "%"
@@ -60,26 +122,7 @@ def participant_rows(workshop: Workshop, search: str | None = None) -> list[Part
                 )
             )
         )
-    participants = db.session.scalars(query).unique().all()
-    waves = {wave.id: wave.code for wave in workshop.waves}
-    statuses: dict[int, dict[str, ResponseStatus]] = {}
-    if participants:
-        answered = select(Response.participant_id, Response.wave_id, Response.status).join(
-            Participant
-        )
-        for participant_id, wave_id, status in db.session.execute(
-            answered.where(Participant.workshop_id == workshop.id)
-        ):
-            statuses.setdefault(participant_id, {})[waves[wave_id]] = status
-    return [
-        ParticipantRow(
-            participant=p,
-            name=p.contact.name if p.contact else None,
-            email=p.contact.email if p.contact else None,
-            statuses={code: statuses.get(p.id, {}).get(code) for code in waves.values()},
-        )
-        for p in participants
-    ]
+    return query
 
 
 def participant_by_public_id(workshop: Workshop, public_id: str) -> Participant | None:
