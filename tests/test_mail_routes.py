@@ -356,6 +356,31 @@ def test_the_overview_reads_the_participants_once_for_every_wave(
         assert counts[wave] == wave_log(wave).counts()
 
 
+def test_the_send_log_comes_a_page_at_a_time_under_counts_of_everyone(
+    app, console, client, make, monkeypatch
+):
+    from survey.mail import status
+
+    monkeypatch.setattr(status, "SEND_LOG_PER_PAGE", 2)
+    ws, _ = console
+    make.participant(ws, name="Dee", email="dee@example.org")
+    roster = [row.participant.public_id for row in wave_log(ws.wave("pre")).rows]
+    base = f"/workshops/{ws.slug}/mail/waves/pre"
+    first, second = client.get(base).text, client.get(f"{base}?page=2").text
+    listed = [
+        re.findall(r'<th scope="row" role="rowheader">(\w+)</th>', page.split(">Send log<")[1])
+        for page in (first, second)
+    ]
+    assert listed == [roster[:2], roster[2:]]
+    assert "Participants 1–2 of 4" in first and "Participants 3–4 of 4" in second
+    assert f'href="{base}?page=2#send-log"' in first
+    assert f'href="{base}?page=1#send-log"' in second
+    for page in (first, second):  # the counts are of every participant
+        assert "3 of 4 participants have an e-mail address" in page
+    for wrong in ("0", "3", "x", "1.5"):
+        assert client.get(f"{base}?page={wrong}").status_code == 404
+
+
 LINK = re.compile(r"http://(?:localhost|survey\.test)(/s/[A-Za-z0-9_-]+)")
 
 

@@ -23,6 +23,7 @@ from survey.models import (
 )
 from survey.organise.forms import ActionForm
 from survey.organise.routes import found_or_404, links_base
+from survey.paging import page_number
 from survey.respond.headings import heading
 from survey.respond.screens import invalid_link, render, use_language
 from survey.tokens import OptOutInvalid, participant_for_optout_token
@@ -61,20 +62,28 @@ def overview(workshop: Workshop):
 @workshop_role_required(Role.ORGANISER)
 def wave_page(workshop: Workshop, wave: str):
     """A wave's counts, failures and unknown outcomes, its reminder schedule, the buttons
-    that send, and the send log of every participant."""
-    return _wave_page(workshop, found_or_404(workshop.wave(wave)), ReminderForm(formdata=None))
+    that send, and the send log of every participant, a page at a time."""
+    wave_ = found_or_404(workshop.wave(wave))
+    number = found_or_404(page_number(request.args.get("page")))
+    return _wave_page(workshop, wave_, ReminderForm(formdata=None), number=number)
 
 
 def _wave_page(
-    workshop: Workshop, wave_: Wave, reminder_form: ReminderForm, problem: str | None = None
+    workshop: Workshop,
+    wave_: Wave,
+    reminder_form: ReminderForm,
+    problem: str | None = None,
+    *,
+    number: int = 1,
 ):
-    """The wave's page, with the reminder form as posted and the reason it was refused."""
+    """The wave's page, with the reminder form as posted and the reason it was refused, and
+    page `number` of its send log."""
     log = status.wave_log(wave_)
     return render_template(
         "mail/wave.html",
         workshop=workshop,
         wave=wave_,
-        log=log,
+        send_log=found_or_404(log.page(number)),
         counts=log.counts(),
         failed=log.with_status(MessageStatus.FAILED),
         unknown=log.with_status(MessageStatus.PENDING),

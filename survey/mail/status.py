@@ -1,7 +1,7 @@
 """What the console shows of a wave's e-mail: each participant's messages (the send log) and
 the counts drawn from it: not invited, invited, failed, unknown, started, submitted."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from survey.models import (
     Wave,
     Workshop,
 )
+from survey.paging import Page
 
 
 @dataclass(frozen=True)
@@ -56,10 +57,21 @@ class ParticipantLog:
         )
 
 
+#: The most participants a page of the send log lists (the counts are of all of them).
+SEND_LOG_PER_PAGE = 200
+
+
 @dataclass
 class WaveLog:
     wave: Wave
     rows: list[ParticipantLog]
+
+    def page(self, number: int) -> Page[ParticipantLog] | None:
+        """Page `number` of the send log, SEND_LOG_PER_PAGE a page; None past its end."""
+        page = Page(number=number, total=len(self.rows), size=SEND_LOG_PER_PAGE)
+        if not page.exists:
+            return None
+        return replace(page, items=self.rows[page.offset : page.offset + page.size])
 
     def count(self, predicate) -> int:
         return sum(1 for row in self.rows if predicate(row))
