@@ -8,7 +8,9 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask import g, has_app_context
@@ -121,6 +123,13 @@ def csrf_token(html: str) -> str:
     match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+def nav_queries(html: str, nav_class: str) -> list[dict[str, list[str]]]:
+    """The query of each link of a page's `<nav class="...">` (a long list's pages), in order."""
+    nav = re.search(rf'<nav class="{nav_class}".*?</nav>', html, re.S)
+    assert nav, f"no {nav_class} navigation in the page"
+    return [parse_qs(urlsplit(unescape(h)).query) for h in re.findall(r'href="([^"]+)"', nav[0])]
 
 
 def page_token(client, url: str) -> str:

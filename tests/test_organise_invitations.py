@@ -4,8 +4,6 @@ import csv
 import io
 import re
 from datetime import date
-from html import unescape
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import select
@@ -24,7 +22,7 @@ from survey.tokens import (
     invitation_for_card_code,
     invitation_for_token,
 )
-from tests.conftest import csrf_token, sign_in
+from tests.conftest import csrf_token, nav_queries, sign_in
 
 
 def _rows(body: str) -> list[dict]:
@@ -174,13 +172,6 @@ def _card_names(html: str) -> list[str]:
     return re.findall(r'<p class="card-name"><bdi>(.*?)</bdi></p>', html)
 
 
-def _batch_links(html: str) -> list[dict[str, list[str]]]:
-    """The query of each link of the batches' navigation, in order."""
-    nav = re.search(r'<nav class="card-batches".*?</nav>', html, re.S)
-    assert nav, "no navigation between batches"
-    return [parse_qs(urlsplit(unescape(h)).query) for h in re.findall(r'href="([^"]+)"', nav[0])]
-
-
 def test_cards_come_in_batches_split_at_the_boundary(app, make, client, monkeypatch):
     monkeypatch.setattr(invitations, "CARDS_PER_BATCH", 2)
     drawn = []
@@ -196,7 +187,7 @@ def test_cards_come_in_batches_split_at_the_boundary(app, make, client, monkeypa
         shown[batch] = _card_names(html)
         assert len(drawn) == len(shown[batch])  # no QR code drawn for a card not shown
         drawn.clear()
-        assert [q["batch"] for q in _batch_links(html)] == [["1"], ["2"], ["3"]]
+        assert [q["batch"] for q in nav_queries(html, "card-batches")] == [["1"], ["2"], ["3"]]
         assert f'aria-current="page">{2 * batch - 1}–' in html
     assert shown == {
         1: ["Person 2", "Person 4"],
@@ -219,7 +210,7 @@ def test_batch_links_keep_the_group_and_a_participant_stays_one_card(
     sign_in(client, make.user(grants={ws: "organiser"}))
     html = client.get(f"/workshops/{ws.slug}/cards?group=nato&batch=2").get_data(as_text=True)
     assert _card_names(html) == ["Bilal"] and "Cards 2–2 of 2" in html
-    assert _batch_links(html) == [
+    assert nav_queries(html, "card-batches") == [
         {"group": ["nato"], "batch": ["1"]},
         {"group": ["nato"], "batch": ["2"]},
     ]

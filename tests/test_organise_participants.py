@@ -1,8 +1,6 @@
 """Participants: status per wave without answers, search, withdrawal and reissued links."""
 
 import re
-from html import unescape
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import func, select
@@ -26,7 +24,7 @@ from survey.organise.participants import (
 )
 from survey.tokens import InvitationInvalid, current_invitation, invitation_token
 from survey.tokens import invitation_for_token as redeem
-from tests.conftest import csrf_token, sign_in
+from tests.conftest import csrf_token, nav_queries, sign_in
 
 
 def answers(hope: str = "my secret hope") -> dict:
@@ -193,13 +191,6 @@ def _listed(html: str) -> list[str]:
     return re.findall(r'<th scope="row" role="rowheader">(\w+)', html)
 
 
-def _page_links(html: str) -> list[dict[str, list[str]]]:
-    """The query of each link between the pages, in order."""
-    nav = re.search(r'<nav class="participant-pages".*?</nav>', html, re.S)
-    assert nav, "no navigation between pages"
-    return [parse_qs(urlsplit(unescape(h)).query) for h in re.findall(r'href="([^"]+)"', nav[0])]
-
-
 def test_participants_come_in_pages_split_at_the_boundary(app, make, client, monkeypatch):
     monkeypatch.setattr(participants, "PARTICIPANTS_PER_PAGE", 2)
     ws = make.workshop()
@@ -213,7 +204,7 @@ def test_participants_come_in_pages_split_at_the_boundary(app, make, client, mon
     for number in (1, 2, 3):
         html = client.get(f"{url}?page={number}").get_data(as_text=True)
         shown[number] = _listed(html)
-        assert [q["page"] for q in _page_links(html)] == [["1"], ["2"], ["3"]]
+        assert [q["page"] for q in nav_queries(html, "participant-pages")] == [["1"], ["2"], ["3"]]
         assert f'aria-current="page">{2 * number - 1}–' in html
     # In the order of one page before: the groups' order, who came first, the withdrawn last.
     by_group = sorted(people, key=lambda p: (p.group_id, p.id))
@@ -268,7 +259,7 @@ def test_the_search_is_kept_in_the_page_links_and_its_matches_paged(app, make, c
     first = client.get(url, query_string={"q": "amina"}).get_data(as_text=True)
     second = client.get(url, query_string={"q": "amina", "page": "2"}).get_data(as_text=True)
     assert [*_listed(first), *_listed(second)] == aminas
-    assert _page_links(second) == [
+    assert nav_queries(second, "participant-pages") == [
         {"q": ["amina"], "page": ["1"]},
         {"q": ["amina"], "page": ["2"]},
     ]
@@ -330,6 +321,14 @@ def test_many_pages_link_the_first_the_last_and_those_near(app, make, client, mo
         make.participant(ws)
     sign_in(client, make.user(grants={ws: "organiser"}))
     html = client.get(f"/workshops/{ws.slug}/participants?page=6").get_data(as_text=True)
-    assert [q["page"][0] for q in _page_links(html)] == ["1", "4", "5", "6", "7", "8", "12"]
+    assert [q["page"][0] for q in nav_queries(html, "participant-pages")] == [
+        "1",
+        "4",
+        "5",
+        "6",
+        "7",
+        "8",
+        "12",
+    ]
     assert html.count('<li aria-hidden="true">…</li>') == 2
     assert 'aria-label="Pages of participants"' in html and "Participants 6–6 of 12" in html
