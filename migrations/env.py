@@ -89,15 +89,23 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        if connection.dialect.name == "sqlite":
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
             # Batch mode rebuilds tables; with foreign keys on, dropping the old table would
             # cascade into its children. The pragma only works outside a transaction, so it
             # goes straight to the driver before Alembic begins one.
             connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        try:
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                # The connection goes back to the application's pool: `survey demo` upgrades,
+                # then seeds and serves in the same process, where foreign keys must be on as
+                # survey.database sets them, or a withdrawal leaves the codings of its answers.
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
 
 
 if context.is_offline_mode():

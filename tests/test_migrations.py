@@ -9,15 +9,17 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, func, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from survey import ROOT, create_app
 from survey.extensions import db
 from survey.mail.schedule import add_reminder
-from survey.models import MailMessage, MessageKind, ReminderAnchor
+from survey.models import Coding, MailMessage, MessageKind, ReminderAnchor
 from survey.models._types import utcnow
+from survey.organise.participants import withdraw_participant
 from tests import factories
+from tests.coding_helpers import code, coding_world
 
 
 @pytest.fixture
@@ -89,5 +91,21 @@ def test_a_reminder_round_removed_before_the_upgrade_keeps_its_id(empty_database
         added = add_reminder(wave, ReminderAnchor.AFTER_OPENING, 96)
         db.session.commit()
         assert added.id > used
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_withdrawal_after_an_upgrade_in_the_same_process_takes_its_codings(empty_database_url):
+    """`survey demo` upgrades, then seeds and serves in the same process: the upgrade turns
+    SQLite's foreign keys off to rebuild tables, and the connection it returns to the pool must
+    have them back, or deleting a withdrawn participant's answers leaves their codings."""
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=empty_database_url)
+    with app.app_context():
+        upgrade()
+        world = coding_world(texts_per_cell=1)
+        code(world, factories.user(), "nato hope 0", "security")
+        withdraw_participant(world.participants["nato hope 0"], actor="cli")
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(Coding)) == 0
         db.session.remove()
         db.engine.dispose()
