@@ -16,7 +16,7 @@ import base64
 import hashlib
 import hmac
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from flask import current_app
 from sqlalchemy import ColumnElement, select
@@ -115,6 +115,13 @@ def current_invitation(participant: Participant) -> Invitation:
     if live:
         return live[-1]
     return _issue(participant, issue=max((i.issue for i in participant.invitations), default=0) + 1)
+
+
+def first_invitations(participants: Iterable[Participant]) -> list[Invitation]:
+    """Issue the first invitation of participants just added (flushed, so that they have their
+    ids), without reading the invitations that they cannot have yet: a roster of thousands is
+    one statement, not a look-up and an insert for each."""
+    return [_issue(participant, issue=1) for participant in participants]
 
 
 def reissue_invitation(participant: Participant) -> Invitation:

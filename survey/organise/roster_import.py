@@ -16,7 +16,7 @@ from survey.models import (
 )
 from survey.organise.roster_plan import RosterError, RosterLine, RosterPlan, RowAction
 from survey.public_ids import new_public_id
-from survey.tokens import current_invitation
+from survey.tokens import first_invitations
 
 
 def apply_roster(
@@ -54,8 +54,7 @@ def apply_roster(
         elif line.action is RowAction.UPDATED:
             _update(db.session.get(Participant, line.participant_id), line, groups)
     db.session.flush()  # one flush gives every new participant the id its token is keyed by
-    for participant in added:
-        current_invitation(participant)
+    first_invitations(added)
     record(
         "roster.import",
         workshop=workshop,
