@@ -44,7 +44,7 @@ class ParticipantRow:
 
 @dataclass(frozen=True)
 class ParticipantPage:
-    rows: Page[ParticipantRow]
+    page: Page[ParticipantRow]
     withdrawn: int  # among all the participants matching, not only this page's
 
 
@@ -61,7 +61,7 @@ def participants_page(
     if not page.exists:
         return None
     rows = participant_rows(workshop, search, offset=page.offset, limit=page.size)
-    return ParticipantPage(rows=replace(page, items=rows), withdrawn=withdrawn)
+    return ParticipantPage(page=replace(page, items=rows), withdrawn=withdrawn)
 
 
 def participant_rows(

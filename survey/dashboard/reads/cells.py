@@ -25,17 +25,17 @@ class CellSize:
 
 
 def cell_sizes(
-    setting: Setting, filters: Filters, links: Mapping[int, int] | None = None
+    setting: Setting, filters: Filters, paired: Mapping[int, str | None] | None = None
 ) -> dict[tuple[str, str], CellSize]:
     """Respondents per group x wave with the suppression rules applied: one statement (the live
     monitor's, with the filters as its selection), and one more for each combination of fewer
-    filters when they are combined (the complement rule's wider selections). `links`: the
-    linking code's pairs, as survey.dashboard.reads.conditions takes them."""
-    counts = _selected(setting, filters, links)
+    filters when they are combined (the complement rule's wider selections). `paired`: the
+    experience of the linking code's pairs (survey.dashboard.reads.conditions)."""
+    counts = _selected(setting, filters, paired)
     cells = [(group, wave) for group in setting.spec.groups for wave in setting.spec.waves]
     whole = {cell: counts.cell(*cell).submitted for cell in cells}
     wider = [
-        _selected(setting, Filters(**selection), links).selected if selection else whole
+        _selected(setting, Filters(**selection), paired).selected if selection else whole
         for selection in wider_selections(filters.applied())
     ]
     k = setting.min_cell
@@ -49,7 +49,7 @@ def cell_sizes(
 
 
 def _selected(
-    setting: Setting, filters: Filters, links: Mapping[int, int] | None
+    setting: Setting, filters: Filters, paired: Mapping[int, str | None] | None
 ) -> ResponseCounts:
-    conditions = filter_conditions(filters, links)
+    conditions = filter_conditions(filters, paired)
     return response_counts(setting.workshop_id, and_(*conditions) if conditions else None)

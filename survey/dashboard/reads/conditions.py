@@ -38,15 +38,14 @@ def _experience_of_participant():
     )
 
 
-def _experience_band(band: str, links: Mapping[int, int]):
-    """The condition of a participant whose experience is `band` as the statistics read it
-    (survey.dashboard.dataset): the answer of any of their submitted responses or, for the two
-    participants the linking code pairs (`links`, later -> earlier participant), of either's.
-    Reads the pairs' answers when there are pairs (one statement)."""
-    own = _experience_of_participant() == band
+def paired_experience(links: Mapping[int, int]) -> dict[int, str | None]:
+    """Each participant of the linking code's pairs (`links`, later -> earlier participant)
+    with the pair's experience as the statistics read it (survey.dashboard.dataset): the
+    greater of the two's answers, None when neither answered. One statement, none without
+    pairs."""
     paired = set(links) | set(links.values())
     if not paired:
-        return own
+        return {}
     answered = dict(
         db.session.execute(
             select(Response.participant_id, func.max(Answer.text))
@@ -59,17 +58,26 @@ def _experience_band(band: str, links: Mapping[int, int]):
             .group_by(Response.participant_id)
         ).all()
     )
-    in_band = []
+    bands: dict[int, str | None] = {}
     for pair in links.items():
-        bands = [answered[participant] for participant in pair if participant in answered]
-        if bands and max(bands) == band:
-            in_band.extend(pair)
-    return or_(and_(Participant.id.not_in(paired), own), Participant.id.in_(in_band))
+        given = [answered[participant] for participant in pair if participant in answered]
+        bands.update(dict.fromkeys(pair, max(given) if given else None))
+    return bands
 
 
-def filter_conditions(filters: Filters, links: Mapping[int, int] | None = None) -> list:
-    """SQL conditions for the filters, as Dataset.mask applies them (`links`: the linking
-    code's pairs, later -> earlier participant, whose experience holds for both)."""
+def _experience_band(band: str, paired: Mapping[int, str | None]):
+    """The condition of a participant whose experience is `band`: the answer of any of their
+    submitted responses, or for a participant of a pair the pair's (`paired`)."""
+    own = _experience_of_participant() == band
+    if not paired:
+        return own
+    in_band = [participant for participant, theirs in paired.items() if theirs == band]
+    return or_(and_(Participant.id.not_in(list(paired)), own), Participant.id.in_(in_band))
+
+
+def filter_conditions(filters: Filters, paired: Mapping[int, str | None] | None = None) -> list:
+    """SQL conditions for the filters, as Dataset.mask applies them (`paired`: the experience
+    of the linking code's pairs, as paired_experience reads it)."""
     applied = filters.applied()
     conditions = []
     if "sector" in applied:
@@ -77,5 +85,5 @@ def filter_conditions(filters: Filters, links: Mapping[int, int] | None = None) 
     if "language" in applied:
         conditions.append(Response.language == applied["language"])
     if "experience" in applied:
-        conditions.append(_experience_band(applied["experience"], links or {}))
+        conditions.append(_experience_band(applied["experience"], paired or {}))
     return conditions

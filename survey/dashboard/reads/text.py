@@ -45,11 +45,11 @@ def text_page(
     questions: list[str],
     page: int | None = None,
     per_page: int = TEXT_PAGE,
-    links: Mapping[int, int] | None = None,
+    paired: Mapping[int, str | None] | None = None,
 ) -> tuple[list[TextAnswer], dict[tuple[str, str, str], int]]:
     """As text_answers, but with `page` (from 1) only that page of each question x group x
-    wave cell; and the number of answers in each cell that has any (one statement). `links`:
-    the linking code's pairs, as survey.dashboard.reads.conditions takes them.
+    wave cell; and the number of answers in each cell that has any (one statement). `paired`:
+    the experience of the linking code's pairs (survey.dashboard.reads.conditions).
 
     The database numbers and counts each cell's answers (window functions), so that a page
     transfers only its own answers, and the last answer of each cell, which carries the count.
@@ -75,7 +75,7 @@ def text_page(
             included_responses(),
             Answer.question.in_(questions),
             *written_text(),
-            *filter_conditions(filters, links),
+            *filter_conditions(filters, paired),
         )
         .subquery()
     )

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from survey.dashboard.cache import kept
 from survey.dashboard.filters import Filters
 from survey.dashboard.reads.cells import cell_sizes
+from survey.dashboard.reads.conditions import paired_experience
 from survey.dashboard.reads.matching import matching
 from survey.dashboard.reads.signature import Signature
 from survey.dashboard.reads.text import TEXT_PAGE, text_page
@@ -53,7 +54,8 @@ def free_text(
     paired anyone: `links`, later -> earlier participant): all of them, or with `page` (from
     1) that page of each cell."""
     spec = setting.spec
-    cells = cell_sizes(setting, filters, links)
+    paired = paired_experience(links) if links and "experience" in filters.applied() else None
+    cells = cell_sizes(setting, filters, paired)
     questions = [q for q in setting.text_questions() if question in (None, q.code)]
     blocks: dict[tuple[str, str, str], TextBlock] = {}
     for q in questions:
@@ -72,7 +74,7 @@ def free_text(
                 )
     # Only texts of cells that may be shown are read at all.
     shown = sorted({q for (q, g, w), b in blocks.items() if not b.suppressed})
-    answers, totals = text_page(setting, filters, shown, page, per_page, links)
+    answers, totals = text_page(setting, filters, shown, page, per_page, paired)
     for answer in answers:
         block = blocks.get((answer.question, answer.group, answer.wave))
         if block is not None and not block.suppressed:
