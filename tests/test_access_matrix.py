@@ -60,6 +60,7 @@ ACCESS = {
     "organise.reissue": ORGANISER,
     "organise.invitations_csv": ORGANISER,
     "organise.cards": ORGANISER,
+    "organise.cards_printed": ORGANISER,
     "organise.posters": ORGANISER,
     "organise.monitor_page": ORGANISER,
     "organise.monitor_json": ORGANISER,

@@ -101,5 +101,8 @@ class Invitation(db.Model):
     code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When an organiser marked this link's card printed (the cards page): the cards still to
+    # print are those of live links without it (survey.organise.invitations).
+    card_printed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     participant: Mapped[Participant] = relationship(back_populates="invitations")

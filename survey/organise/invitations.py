@@ -6,14 +6,15 @@ import io
 from dataclasses import dataclass, replace
 
 from markupsafe import Markup
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, exists, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from survey.audit import record
 from survey.exports.spreadsheet import BOM, safe_row
 from survey.extensions import db
 from survey.links import card_link, invitation_link, join_link, qr_svg
-from survey.models import Group, Participant, StaffUser, Workshop
+from survey.models import Group, Invitation, Participant, StaffUser, Workshop
+from survey.models._types import utcnow
 from survey.paging import Page
 from survey.respond.headings import Details, workshop_details
 from survey.tokens import card_code_to_print, current_invitation, join_code, refresh_join_code
@@ -62,6 +63,8 @@ class InvitationRow:
     language: str | None  # None: not given (their pages follow the browser)
     link: str
     card_link: str  # the short address with the card code, to type (docs/domain.md)
+    invitation_id: int  # the link's, to mark its card printed
+    card_printed: bool  # marked printed by an organiser
 
 
 @dataclass(frozen=True)
@@ -94,13 +97,14 @@ def invitation_rows(
     *,
     group: str | None = None,
     public_id: str | None = None,
+    unprinted: bool = False,
     offset: int = 0,
     limit: int | None = None,
 ) -> list[InvitationRow]:
-    """Every participant still taking part, with their current link, in roster order (or the
-    `limit` of them after the first `offset`)."""
+    """Every participant still taking part (or those whose card is still to print), with their
+    current link, in roster order (or the `limit` of them after the first `offset`)."""
     query = (
-        _taking_part(workshop, group, public_id)
+        _taking_part(workshop, group, public_id, unprinted=unprinted)
         .options(
             joinedload(Participant.group),
             selectinload(Participant.contact),
@@ -110,10 +114,12 @@ def invitation_rows(
         .offset(offset)
         .limit(limit)
     )
+    # Issues a first link to anyone who has none yet (e.g. added by hand); written at once, so
+    # that each has its id.
+    current = [(p, current_invitation(p)) for p in db.session.scalars(query)]
+    db.session.flush()
     rows = []
-    for p in db.session.scalars(query):
-        # Issues a first link to anyone who has none yet (e.g. added by hand).
-        invitation = current_invitation(p)
+    for p, invitation in current:
         rows.append(
             InvitationRow(
                 public_id=p.public_id,
@@ -126,12 +132,16 @@ def invitation_rows(
                 language=p.language,
                 link=invitation_link(invitation, base),
                 card_link=card_link(base, card_code_to_print(invitation)),
+                invitation_id=invitation.id,
+                card_printed=invitation.card_printed_at is not None,
             )
         )
     return rows
 
 
-def _taking_part(workshop: Workshop, group: str | None, public_id: str | None) -> Select:
+def _taking_part(
+    workshop: Workshop, group: str | None, public_id: str | None, *, unprinted: bool = False
+) -> Select:
     query = (
         select(Participant)
         .join(Participant.group)
@@ -141,7 +151,58 @@ def _taking_part(workshop: Workshop, group: str | None, public_id: str | None) -
         query = query.where(Group.code == group)
     if public_id:
         query = query.where(Participant.public_id == public_id)
+    if unprinted:
+        # A card to print: no live link yet (the card issues the first), or a live link whose
+        # card nobody marked printed (a participant added since, or a link issued anew).
+        printed = select(Invitation.id).where(
+            Invitation.participant_id == Participant.id,
+            Invitation.revoked_at.is_(None),
+            Invitation.card_printed_at.is_not(None),
+        )
+        query = query.where(~exists(printed))
     return query
+
+
+def _count(query: Select) -> int:
+    return db.session.scalar(select(func.count()).select_from(query.subquery()))
+
+
+def unprinted_cards(workshop: Workshop, group: str | None = None) -> int:
+    """How many participants taking part (of the group) have a card still to print."""
+    return _count(_taking_part(workshop, group, None, unprinted=True))
+
+
+def batch_links(posted: str | None) -> list[int] | None:
+    """The links of a batch of cards as its page posts them (ids separated by spaces); None
+    for anything else."""
+    words = (posted or "").split()
+    if not 0 < len(words) <= CARDS_PER_BATCH:
+        return None
+    # isdigit() alone takes "²" and other digits that int() refuses.
+    if not all(word.isascii() and word.isdigit() and len(word) <= 18 for word in words):
+        return None
+    return [int(word) for word in words]
+
+
+def mark_printed(
+    workshop: Workshop, invitation_ids: list[int], *, actor: StaffUser | str | None = None
+) -> int:
+    """Mark the cards of these links printed, recorded in the audit log; returns how many were
+    not marked before. Links of another workshop, revoked since or unknown are left alone."""
+    ours = select(Participant.id).where(Participant.workshop_id == workshop.id)
+    marked = db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.id.in_(invitation_ids),
+            Invitation.participant_id.in_(ours),
+            Invitation.revoked_at.is_(None),
+            Invitation.card_printed_at.is_(None),
+        )
+        .values(card_printed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    record("invitations.printed", workshop=workshop, actor=actor, detail={"cards": marked})
+    return marked
 
 
 def export_invitations(
@@ -184,19 +245,26 @@ def cards(
     *,
     group: str | None = None,
     public_id: str | None = None,
+    unprinted: bool = False,
     batch: int = 1,
     actor: StaffUser | str | None = None,
 ) -> Page[Card] | None:
-    """One printable card per participant (or the chosen ones), in batches of CARDS_PER_BATCH:
-    the given batch, recorded in the audit log; None when there is no such batch."""
-    taking_part = _taking_part(workshop, group, public_id).subquery()
-    total = db.session.scalar(select(func.count()).select_from(taking_part))
+    """One printable card per participant (or the chosen ones; or those still to print), in
+    batches of CARDS_PER_BATCH: the given batch, recorded in the audit log; None when there is
+    no such batch."""
+    total = _count(_taking_part(workshop, group, public_id, unprinted=unprinted))
     page = Page(number=batch, total=total, size=CARDS_PER_BATCH)
     if not page.exists:
         return None
     # Only this batch's participants are read (and, being printed, have their card code stored).
     rows = invitation_rows(
-        workshop, base, group=group, public_id=public_id, offset=page.offset, limit=page.size
+        workshop,
+        base,
+        group=group,
+        public_id=public_id,
+        unprinted=unprinted,
+        offset=page.offset,
+        limit=page.size,
     )
     detail = {
         "cards": len(rows),
@@ -204,6 +272,8 @@ def cards(
         "participant": public_id,
         "batch": f"{batch} of {page.pages}",  # read in the audit log as "batch: 3 of 15"
     }
+    if unprinted:
+        detail["still_to_print"] = True
     record("invitations.cards", workshop=workshop, actor=actor, detail=detail)
     default = workshop.instrument.default_language
     return replace(page, items=[_card(workshop, row, row.language or default) for row in rows])
