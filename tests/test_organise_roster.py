@@ -352,6 +352,24 @@ def test_a_file_the_roster_already_holds_offers_nothing_to_import(app, make, cli
     assert "Nothing to import" in html and "roster/confirm" not in html
 
 
+def test_the_check_lists_the_lines_that_change_and_counts_the_unchanged(app, make, client):
+    ws = make.workshop()
+    sign_in(client, make.user(grants={ws: "organiser"}))
+    _import(ws, _csv("A1,Ana,,nato,,en", "A2,Bilal,,pakistan,,ur", "A3,Chloé,,nato,,fr"))
+    again = _csv(
+        "A1,Ana,,nato,,en", "A2,Bilal Khan,,pakistan,,ur", "A3,Chloé,,nato,,fr", "A4,Dan,,nato,,"
+    )
+    html = _upload(client, ws, again).get_data(as_text=True)
+    listed = re.findall(r'<tr class="action-(\w+)">\s*<td class="num">(\d+)</td>', html)
+    assert listed == [("updated", "3"), ("added", "5")]  # the file's lines, its header line 1
+    assert "The 2 unchanged lines are not listed." in html
+    html = _upload(client, ws, _csv("A1,Ana,,nato,,en")).get_data(as_text=True)
+    assert "Nothing to import" in html and "roster-plan" not in html
+    assert "The 1 unchanged line is not listed." not in html  # nothing is listed at all
+    html = _upload(client, ws, _csv("A4,Dan,,nato,,")).get_data(as_text=True)
+    assert "roster-plan" in html and "not listed" not in html
+
+
 def test_upload_of_a_bad_file_lists_the_problems_and_offers_no_import(app, make, client):
     ws = make.workshop()
     sign_in(client, make.user(grants={ws: "organiser"}))

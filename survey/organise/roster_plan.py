@@ -67,6 +67,12 @@ class RosterPlan:
         return {action.value: self.count(action) for action in RowAction}
 
     @property
+    def listed(self) -> list[RosterLine]:
+        """The lines the check lists, those that would do something or are skipped: a roster
+        imported again holds mostly unchanged lines, which only the count mentions."""
+        return [line for line in self.lines if line.action is not RowAction.UNCHANGED]
+
+    @property
     def fingerprint(self) -> str:
         """A digest of what the import would do, to check that a confirmation still applies."""
         rows = [asdict(line) for line in self.lines]
