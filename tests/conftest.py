@@ -16,6 +16,7 @@ import pytest
 from flask import g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import event, text
+from werkzeug.routing import Rule
 
 from survey import create_app
 from survey.dashboard.refresh import refreshes
@@ -24,6 +25,28 @@ from survey.models import StaffUser
 from tests import factories
 
 POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _url_builders_compiled_once():
+    """Each test builds its own app, and werkzeug compiles two URL builders for each of its
+    rules (an AST compiled per rule: 50 ms an app, a tenth of the suite's time). A builder
+    depends only on the rule's parts and defaults, so rules alike across the tests' apps share
+    it; the apps themselves stay fresh."""
+    compile_builder = Rule._compile_builder
+    built: dict = {}
+
+    def shared(rule: Rule, append_unknown: bool = True):
+        # The rule as written names its converters, which turn the defaults into the URL.
+        defaults = repr(sorted((rule.defaults or {}).items()))
+        key = (rule.rule, rule.subdomain, rule.host, tuple(rule._trace), defaults, append_unknown)
+        if key not in built:
+            built[key] = compile_builder(rule, append_unknown)
+        return built[key]
+
+    Rule._compile_builder = shared
+    yield
+    Rule._compile_builder = compile_builder
 
 
 @pytest.fixture(scope="session")
