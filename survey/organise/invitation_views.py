@@ -65,6 +65,8 @@ def cards_printed(workshop: Workshop):
     """Mark the cards of a batch printed; back to the cards chosen (those still to print: the
     next ones)."""
     group, public_id, unprinted = _chosen_cards(workshop, request.form)
+    # Back to the same batch, but to the first of those still to print: the next ones.
+    batch = None if unprinted else found_or_404(page_number(request.form.get("batch")))
     shown = invitations.batch_links(request.form.get("invitations"))
     if shown is None:
         abort(400)  # not a batch the cards page showed
@@ -76,7 +78,6 @@ def cards_printed(workshop: Workshop):
         if marked
         else "These cards were already marked printed."
     )
-    batch = None if unprinted else request.form.get("batch")
     return redirect(
         url_for(
             "organise.cards",
@@ -84,7 +85,7 @@ def cards_printed(workshop: Workshop):
             group=group,
             participant=public_id,
             unprinted=1 if unprinted else None,
-            batch=found_or_404(page_number(batch)) if batch else None,
+            batch=batch if batch != 1 else None,
         )
     )
 
