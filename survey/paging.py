@@ -10,13 +10,13 @@ _T = TypeVar("_T")
 
 def page_number(text: str | None) -> int | None:
     """The 1-based page an address asks for, the first when it names none; None for anything
-    but a number (whether the list fills that page is for `Page.exists` to say)."""
+    but a number from 1 (whether the list fills that page is for `Page.exists` to say)."""
     if not text:
         return 1
     # isdigit() alone takes "²" and other digits that int() refuses; six digits are plenty.
     if not (text.isascii() and text.isdigit() and len(text) <= 6):
         return None
-    return int(text)
+    return int(text) or None
 
 
 @dataclass(frozen=True)

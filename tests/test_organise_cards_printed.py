@@ -158,3 +158,12 @@ def test_marking_needs_the_form_token(app, make, client, organiser):
     response = client.post(f"/workshops/{ws.slug}/cards/printed", data={"invitations": ids})
     assert response.status_code == 400
     assert db.session.scalars(select(Invitation.card_printed_at)).all() == [None] * 5
+
+
+@pytest.mark.parametrize("batch", ["0", "two", "9" * 7])
+def test_a_mark_that_would_return_to_no_batch_writes_nothing(app, make, client, organiser, batch):
+    ws, _ = organiser
+    fields = _mark_form(client.get(f"/workshops/{ws.slug}/cards?batch=2").get_data(as_text=True))
+    fields["batch"] = batch
+    assert client.post(fields.pop("action"), data=fields).status_code == 404
+    assert db.session.scalars(select(Invitation.card_printed_at)).all() == [None] * 5

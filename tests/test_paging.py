@@ -13,7 +13,9 @@ def test_a_page_number_is_plain_digits_and_the_first_page_by_default(text, numbe
     assert page_number(text) == number
 
 
-@pytest.mark.parametrize("text", ["-1", "two", "1.5", " 2", "\uff12", "\u00b2", "9" * 7])
+@pytest.mark.parametrize(
+    "text", ["0", "000", "-1", "two", "1.5", " 2", "\uff12", "\u00b2", "9" * 7]
+)
 def test_anything_else_is_no_page_number(text):
     assert page_number(text) is None
 
