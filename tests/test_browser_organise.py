@@ -60,7 +60,12 @@ def test_from_sign_in_to_cards_and_a_live_count(app, make, live_server, page):
     expect(page.locator('article.card[lang="ur"][dir="rtl"]')).to_have_count(1)
     page.emulate_media(media="print")
     expect(page.locator(".workshop-nav")).to_be_hidden()
+    expect(page.locator("form.cards-printed")).to_be_hidden()  # never on the printed sheets
     page.emulate_media(media="screen")
+    page.get_by_role("button", name="Mark these 3 cards printed").click()
+    expect(page.locator(".flash")).to_contain_text("3 cards marked printed.")
+    expect(page.get_by_text("Every card here is marked printed.")).to_be_visible()
+    expect(cards).to_have_count(3)  # the same cards, to print again if need be
 
     page.goto(f"{live_server}/workshops/isb/monitor")
     submitted = page.locator('[data-count="groups.nato.waves.pre.submitted"]')
