@@ -13,6 +13,14 @@ from survey.errors import N_
 
 MAX_ID = 2**31 - 1  # the largest value of an id column (PostgreSQL's `integer`)
 
+
+def posted_id(value: str | None) -> int | None:
+    """A row's id as a form posts it: ASCII digits up to the largest id, else None."""
+    if value and value.isascii() and value.isdigit() and int(value) <= MAX_ID:
+        return int(value)
+    return None
+
+
 # Views whose form checks every posted value against what the page offers and shows the
 # problem beside the question, keeping the other answers: a NUL in their form is one more
 # value they refuse. Their path and query string are still checked at the door.

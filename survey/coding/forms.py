@@ -26,7 +26,7 @@ from wtforms.validators import (
 
 from survey.coding.themes import DESCRIPTION_MAX, LABEL_MAX
 from survey.models import Theme
-from survey.security import MAX_ID
+from survey.security import posted_id
 
 NO_THEME = "none"
 
@@ -69,13 +69,6 @@ class CodingForm(FlaskForm):
     def validate_next(self, field: HiddenField) -> None:
         if field.data and posted_id(field.data) is None:
             raise ValidationError("not an answer")
-
-
-def posted_id(value: str | None) -> int | None:
-    """An answer's id as a form posts it: ASCII digits up to the largest id, else None."""
-    if value and value.isascii() and value.isdigit() and int(value) <= MAX_ID:
-        return int(value)
-    return None
 
 
 @dataclass(frozen=True)

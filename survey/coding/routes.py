@@ -14,13 +14,14 @@ from survey.auth.access import workshop_role_required
 from survey.coding import agreement as agreements
 from survey.coding import queue
 from survey.coding.codings import code_answers, my_themes
-from survey.coding.forms import CodesInvalid, CodingForm, posted_id, read_codes
+from survey.coding.forms import CodesInvalid, CodingForm, read_codes
 from survey.coding.settling import SettleError, disagreements, reopen, settle
 from survey.coding.themes import theme_tree, workshop_themes
 from survey.dashboard.labels import workshop_labels
 from survey.exports.spec import question_or_none
 from survey.extensions import db
 from survey.models import Role, Workshop
+from survey.security import posted_id
 
 bp = Blueprint("coding", __name__, url_prefix="/workshops/<slug>/coding")
 

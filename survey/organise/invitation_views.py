@@ -36,7 +36,8 @@ def cards(workshop: Workshop):
     group, public_id, unprinted = _chosen_cards(workshop, request.args)
     number = found_or_404(page_number(request.args.get("batch")))
     begin_writing()
-    to_print = None if public_id else invitations.unprinted_cards(workshop, group)
+    # How many are still to print, for the link to them: the cards chosen already, or one card.
+    to_print = None if public_id or unprinted else invitations.unprinted_cards(workshop, group)
     batch = found_or_404(
         invitations.cards(
             workshop,

@@ -17,6 +17,7 @@ from survey.models import Group, Invitation, Participant, StaffUser, Workshop
 from survey.models._types import utcnow
 from survey.paging import Page
 from survey.respond.headings import Details, workshop_details
+from survey.security import posted_id
 from survey.tokens import card_code_to_print, current_invitation, join_code, refresh_join_code
 
 # The participant's public id first: it tells apart those who joined by a group's link, who
@@ -175,13 +176,10 @@ def unprinted_cards(workshop: Workshop, group: str | None = None) -> int:
 def batch_links(posted: str | None) -> list[int] | None:
     """The links of a batch of cards as its page posts them (ids separated by spaces); None
     for anything else."""
-    words = (posted or "").split()
-    if not 0 < len(words) <= CARDS_PER_BATCH:
+    ids = [posted_id(word) for word in (posted or "").split()]
+    if not 0 < len(ids) <= CARDS_PER_BATCH or None in ids:
         return None
-    # isdigit() alone takes "²" and other digits that int() refuses.
-    if not all(word.isascii() and word.isdigit() and len(word) <= 18 for word in words):
-        return None
-    return [int(word) for word in words]
+    return ids
 
 
 def mark_printed(
