@@ -116,7 +116,7 @@ def test_marking_again_or_in_another_batch_keeps_the_first_time(app, make, clien
 
 
 @pytest.mark.parametrize(
-    "posted", ["", "1 x", "1,2", "-1", "\uff11", "9" * 19, " ".join(["1"] * 3)]
+    "posted", ["", "1 x", "1,2", "-1", "\uff11", "9" * 19, "9" * 5000, " ".join(["1"] * 3)]
 )
 def test_a_batch_that_no_page_showed_is_refused(app, make, client, organiser, posted):
     ws, _ = organiser
