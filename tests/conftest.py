@@ -72,6 +72,7 @@ class _TemplatesCompiledOnce(BytecodeCache):
 
 _templates = _TemplatesCompiledOnce()
 _engines: dict[tuple, Engine] = {}
+_configured: set[Engine] = set()
 
 
 @contextmanager
@@ -84,24 +85,22 @@ def _engine_kept_across_tests() -> Iterator[None]:
     about half the time they took."""
     make_engine = SQLAlchemy._make_engine
     configure_engine = survey.database.configure_engine
-    kept = []
 
     def engine_for(extension, bind_key, options, app):
         settings = ("SQLITE_BUSY_TIMEOUT_MS", "SQLITE_BEGIN_OUTSIDE_REQUESTS")
         key = (bind_key, repr(sorted(options.items())), *(app.config[name] for name in settings))
-        if key in _engines:
-            kept.append(key)
-        else:
+        if key not in _engines:
             _engines[key] = make_engine(extension, bind_key, options, app)
         return _engines[key]
 
-    def configure_a_new_engine(app) -> None:
-        if not kept:
+    def configure_once(app) -> None:
+        if db.engine not in _configured:
+            _configured.add(db.engine)
             configure_engine(app)
 
     with (
         patch.object(SQLAlchemy, "_make_engine", engine_for),
-        patch.object(survey.database, "configure_engine", configure_a_new_engine),
+        patch.object(survey.database, "configure_engine", configure_once),
     ):
         yield
 

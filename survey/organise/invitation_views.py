@@ -36,7 +36,8 @@ def cards(workshop: Workshop):
     group, public_id, unprinted = _chosen_cards(workshop, request.args)
     number = found_or_404(page_number(request.args.get("batch")))
     begin_writing()
-    # How many are still to print, for the link to them: the cards chosen already, or one card.
+    # The count beside the link to the cards still to print: none when those are the cards
+    # shown, or when one participant's card is.
     to_print = None if public_id or unprinted else invitations.unprinted_cards(workshop, group)
     batch = found_or_404(
         invitations.cards(
