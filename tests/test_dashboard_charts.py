@@ -148,7 +148,9 @@ def test_suppressed_cells_are_notes_not_numbers(small):
     # In the post panel only NATO's ranks can be drawn: no Pakistan markers, no gap bars.
     post = [t for t in ranks.data if t.yaxis == "y2"]
     assert [t.name for t in post] == ["NATO"]
-    assert "Pakistan: suppressed (n &lt; 5)" in annotations(ranks)
+    (missing,) = [a for a in ranks.layout.annotations if "suppressed" in a.text]
+    assert missing.text == "Pakistan: suppressed (n &lt; 5)"
+    assert (missing.xref, missing.yref) == ("x2 domain", "y2 domain")  # over the post panel
     agreement = agreement_chart(small, labels())
     assert len(agreement.data[0].y) == 1
     assert "convergence: suppressed (n &lt; 5)" in annotations(agreement)
@@ -380,6 +382,10 @@ def test_priorities_compare_the_sides_item_by_item_sorted_by_their_difference(fu
     # gridline runs through the dots.
     rules = sorted(shape.y0 for shape in fig.layout.shapes if shape.yref == "y2")
     assert rules == pytest.approx([row - 0.42 for row in range(1, len(ITEMS))])
+    # Labels and rules belong to their own panel and span its width.
+    assert {a.xref for a in labelled} == {"x2 domain"}
+    spans = {(s.xref, s.x0, s.x1) for s in fig.layout.shapes if s.yref == "y2"}
+    assert spans == {("x2 domain", 0, 1)}
     assert fig.layout.yaxis2.showgrid is False
     titles = annotations(fig)
     pre, post_cells = (

@@ -72,11 +72,16 @@ def styled(fig: go.Figure, *, height: int, **extra: Any) -> go.Figure:
     return fig
 
 
-def add_note(fig: go.Figure, text: str, x: float | str, y: float | str, **kwargs: Any) -> None:
+def note(text: str, x: float | str, y: float | str, **kwargs: Any) -> dict[str, Any]:
     """An annotation in place of a value, or a label (already escaped text); `kwargs` override
     the muted look of a note."""
     settings = {"showarrow": False, "font": {"color": MUTED, "size": 12}}
-    fig.add_annotation(text=text, x=x, y=y, **(settings | kwargs))
+    return {"text": text, "x": x, "y": y} | settings | kwargs
+
+
+def add_note(fig: go.Figure, text: str, x: float | str, y: float | str, **kwargs: Any) -> None:
+    """A `note` added to the figure (`row` and `col` place it in a subplot)."""
+    fig.add_annotation(**note(text, x, y, **kwargs))
 
 
 def groups_and_waves(labels: Labels) -> tuple[list[str], list[str]]:
