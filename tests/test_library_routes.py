@@ -20,6 +20,7 @@ from survey.models import (
     TranslationReview,
     VersionOrigin,
 )
+from survey.models.instruments import _parsed_instrument
 from tests.conftest import csrf_token, page_token, sign_in
 from tests.instrument_workbooks import (
     TRUST_KEEPS_UR,
@@ -413,3 +414,47 @@ def test_a_wave_keeps_its_version_when_shared_items_would_differ(app, make, clie
 
 def _instrument(definition):
     return instrument_from_definition(definition)
+
+
+def test_lists_of_versions_show_them_without_parsing_a_definition(
+    app, make, client, count_statements
+):
+    """The library, the new workshop's choice of questionnaire and a wave's choice of version
+    list every version from what is stored beside its definition: parsing one takes some 20 ms,
+    and a library grows by a version with every correction."""
+    ws = make.workshop("many", open_waves=())
+    sign_in(client, make.user("org@example.org", admin=True))
+    shipped = ws.wave("pre").instrument_version
+    count = 40  # more than the parsed definitions a process keeps
+    for n in range(2, count + 1):
+        corrected = copy.deepcopy(shipped.instrument.definition)
+        corrected["version"] = f"2014.{n}"
+        corrected["titles"]["en"] = f"After 2014, take {n}"
+        corrected["languages"] = ["en", "fr", "ur"] if n == count else corrected["languages"]
+        store(_instrument(corrected), origin=VersionOrigin.CORRECTED, based_on=shipped)
+    db.session.commit()
+    db.session.expire_all()
+    newest = f"nato-pakistan-2014@{count}"
+    pages = {
+        "/instruments": [
+            f"After 2014, take {count} <code>nato-pakistan-2014</code>",
+            f'<td role="cell" data-label="Author\'s version">2014.{count}</td>',
+            '<td role="cell" data-label="Languages">en, fr, ur</td>',
+            '<td role="cell" data-label="Languages">en, ur, fr</td>',
+        ],
+        "/workshops/new": [
+            f'<option value="{newest}">After 2014, take {count} – {newest} (corrected)</option>',
+            "NATO–Pakistan partnership after 2014 – nato-pakistan-2014@1 (shipped)</option>",
+        ],
+        "/workshops/many/waves/pre": [f'<option value="{newest}">'],
+    }
+    for path, shown in pages.items():
+        _parsed_instrument.cache_clear()
+        db.session.remove()
+        with count_statements() as seen:
+            page = client.get(path).get_data(as_text=True)
+        assert len(seen.statements) <= 10, (path, seen.statements)  # not one per version
+        for text in shown:
+            assert text in page, (path, text)
+        # The wave's page reads its own version, for its questions: nothing else.
+        assert _parsed_instrument.cache_info().misses <= (path.count("/waves/")), path

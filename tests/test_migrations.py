@@ -82,6 +82,7 @@ def test_a_reminder_round_removed_before_the_upgrade_keeps_its_id(empty_database
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=empty_database_url)
     with app.app_context():
         upgrade(revision="3c9e1f7a2b64")
+        _shipped_version_as_stored_then()
         ws = factories.workshop(open_waves=())
         wave = ws.wave("pre")
         wave.opens_at = utcnow() + timedelta(days=1)
@@ -288,6 +289,15 @@ def test_a_workshop_stored_at_the_first_revision_upgrades_intact_and_goes_on(emp
                 table = Table(name, MetaData(), autoload_with=connection)
                 stored = connection.execute(select(*(table.c[c] for c in values[0]))).all()
                 assert sorted(map(_plain, stored)) == sorted(_plain(v.values()) for v in values)
+            # What lists show of a version is filled in from its definition.
+            listed = connection.execute(
+                text("SELECT title, version_label, languages FROM instrument_version")
+            ).one()
+            assert tuple(listed) == (
+                instrument.title(instrument.default_language),
+                instrument.version_label,
+                " ".join(instrument.languages),
+            )
 
         respondent = Respondent(app.test_client())
         assert respondent.open(token).headers["Location"] == "/q/post/obstacles"
@@ -299,6 +309,24 @@ def test_a_workshop_stored_at_the_first_revision_upgrades_intact_and_goes_on(emp
         assert {(a.question, a.item, a.number) for a in response.answers} >= set(answers)
         db.session.remove()
         db.engine.dispose()
+
+
+def _shipped_version_as_stored_then() -> None:
+    """The shipped questionnaire stored with the columns an instrument version had before its
+    listed ones: the workshop factory finds it instead of storing one with today's columns."""
+    instrument = shipped_instrument("nato-pakistan-2014")
+    with db.engine.begin() as connection:
+        table = Table("instrument_version", MetaData(), autoload_with=connection)
+        connection.execute(
+            table.insert(),
+            dict(
+                key=instrument.key,
+                version=1,
+                checksum=instrument.checksum,
+                definition_json=json.dumps(instrument.definition),
+                created_at=utcnow(),
+            ),
+        )
 
 
 def _plain(row) -> tuple:

@@ -13,8 +13,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer, selectinload, undefer_group
 
 from survey.audit import record
 from survey.extensions import db
@@ -41,6 +42,7 @@ from survey.models import (
     Workshop,
 )
 from survey.models._types import utcnow
+from survey.models.instruments import LISTED
 
 #: `KEY` or `KEY@N`: an instrument's key, and the number of a stored version.
 REFERENCE = re.compile(r"^(?P<key>[a-z0-9][a-z0-9-]{0,99})(?:@(?P<version>[0-9]{1,9}))?$")
@@ -85,13 +87,19 @@ def stored_version(key: str, number: int) -> InstrumentVersion | None:
 
 
 def versions_of(key: str) -> list[InstrumentVersion]:
-    """The stored versions of an instrument, oldest first."""
+    """The stored versions of an instrument, oldest first (a definition is read when used)."""
     return list(
         db.session.scalars(
-            select(InstrumentVersion)
-            .where(InstrumentVersion.key == key)
-            .order_by(InstrumentVersion.version)
+            _listed().where(InstrumentVersion.key == key).order_by(InstrumentVersion.version)
         )
+    )
+
+
+def _listed() -> Select:
+    """Versions as lists show them: with what lists show and without their definitions, which
+    a version reads when one is used."""
+    return select(InstrumentVersion).options(
+        undefer_group(LISTED), defer(InstrumentVersion.definition_json)
     )
 
 
@@ -147,6 +155,9 @@ def store(
             checksum=instrument.checksum,
             # Key order is meaning (pages, scores): keep the file's order, not a sorted one.
             definition_json=json.dumps(instrument.definition, ensure_ascii=False),
+            title=instrument.title(instrument.default_language),
+            version_label=instrument.version_label,
+            languages=" ".join(instrument.languages),
             origin=origin,
             created_by=user,
             based_on=based_on,
@@ -325,9 +336,11 @@ class LibraryEntry:
     versions: list[InstrumentVersion] = field(default_factory=list)
 
     @property
-    def newest(self) -> Instrument:
-        """The newest stored version's instrument, else the shipped one."""
-        return self.versions[-1].instrument if self.versions else self.shipped
+    def title(self) -> str:
+        """The newest stored version's title, else the shipped file's."""
+        if self.versions:
+            return self.versions[-1].title
+        return self.shipped.title(self.shipped.default_language)
 
     def shipped_is_stored(self) -> bool:
         """Whether the shipped file is one of the stored versions."""
@@ -368,7 +381,11 @@ def library(user: StaffUser | None) -> list[LibraryEntry]:
     for key in sorted(shipped_instruments()):
         if keys is None or key in keys:
             entries[key] = LibraryEntry(key, shipped=shipped_instrument(key))
-    query = select(InstrumentVersion).order_by(InstrumentVersion.key, InstrumentVersion.version)
+    query = _listed().order_by(InstrumentVersion.key, InstrumentVersion.version)
+    # What the library's page shows of each: its reviews and who stored it, read at once.
+    query = query.options(
+        selectinload(InstrumentVersion.reviews), selectinload(InstrumentVersion.created_by)
+    )
     if keys is not None:
         query = query.where(InstrumentVersion.key.in_(keys))
     for version in db.session.scalars(query):

@@ -24,6 +24,10 @@ class VersionOrigin(enum.StrEnum):
     CORRECTED = "corrected"  # saved from the translation review of another version
 
 
+#: The group of an instrument version's columns that lists of versions read.
+LISTED = "listed"
+
+
 class InstrumentVersion(db.Model):
     """An immutable copy of an instrument definition; waves point at one."""
 
@@ -49,6 +53,13 @@ class InstrumentVersion(db.Model):
         ForeignKey("instrument_version.id", ondelete="SET NULL")
     )
     filename: Mapped[str | None] = mapped_column(String(255))  # the file it was imported from
+    # What lists of versions show, kept beside the definition so that a list never parses one
+    # (a parse, with its validation, takes some 20 ms): the title in the default language, the
+    # author's version and the languages, the default first, separated by spaces. Read only by
+    # the lists (survey.instruments.store.library), which ask for them.
+    title: Mapped[str] = mapped_column(Text, deferred=True, deferred_group=LISTED)
+    version_label: Mapped[str] = mapped_column(Text, deferred=True, deferred_group=LISTED)
+    languages: Mapped[str] = mapped_column(Text, deferred=True, deferred_group=LISTED)
 
     created_by: Mapped["StaffUser | None"] = relationship()
     based_on: Mapped["InstrumentVersion | None"] = relationship(remote_side=[id])
@@ -62,6 +73,10 @@ class InstrumentVersion(db.Model):
     @property
     def label(self) -> str:
         return f"{self.key}@{self.version}"
+
+    @property
+    def language_codes(self) -> tuple[str, ...]:
+        return tuple(self.languages.split())
 
     @property
     def instrument(self) -> "Instrument":

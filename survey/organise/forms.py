@@ -84,15 +84,17 @@ class WorkshopForm(FlaskForm):
             raise ValidationError("The last day cannot be before the first.")
 
 
-def instrument_choices(user: StaffUser | None) -> list[tuple[str, str]]:
+def instrument_choices(user: StaffUser | None, key: str | None = None) -> list[tuple[str, str]]:
     """The questionnaires a workshop may be created from, as (reference, label): the shipped
-    files and the stored versions the user may see, newest first within each."""
+    files and the stored versions the user may see (of the instrument `key` only, if given),
+    newest first within each."""
     choices = []
     for entry in library(user):
+        if key is not None and entry.key != key:
+            continue
         for version in reversed(entry.versions):
-            instrument = version.instrument
-            title = instrument.title(instrument.default_language)
-            choices.append((version.label, f"{title} – {version.label} ({version.origin.value})"))
+            label = f"{version.title} – {version.label} ({version.origin.value})"
+            choices.append((version.label, label))
         # Once stored, the shipped file is one of the versions above: not listed a second time.
         if entry.shipped is not None and not entry.shipped_is_stored():
             title = entry.shipped.title(entry.shipped.default_language)
@@ -172,11 +174,7 @@ class WaveVersionForm(FlaskForm):
 
     def __init__(self, key: str, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.version.choices = [
-            (reference, label)
-            for reference, label in instrument_choices(None)
-            if reference.partition("@")[0] == key
-        ]
+        self.version.choices = instrument_choices(None, key)
 
 
 class ActionForm(FlaskForm):
