@@ -4,10 +4,10 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from survey.extensions import db
-from survey.models import AuditEvent, Role, WaveState
+from survey.models import AuditEvent, Role, WaveState, Workshop
 from survey.organise.time_zones import exists_in_zone, in_zone, to_utc
 from survey.organise.workshops import (
     WorkshopError,
@@ -128,6 +128,25 @@ def test_home_lists_only_the_users_workshops(app, make):
     user = make.user(grants={mine: "researcher"})
     assert workshops_visible_to(user) == [mine]
     assert {w.id for w in workshops_visible_to(make.user(admin=True))} == {mine.id, theirs.id}
+
+
+def test_the_list_of_workshops_reads_the_same_few_statements_however_many(
+    app, make, client, count_statements
+):
+    """Each workshop's row shows its waves' states: read with the workshops, not one query
+    per workshop."""
+    sign_in(client, make.user(admin=True))
+    statements = {}
+    for count in (2, 12):
+        while db.session.scalar(select(func.count()).select_from(Workshop)) < count:
+            make.workshop(open_waves=("pre",))
+        db.session.commit()
+        db.session.remove()
+        with count_statements() as seen:
+            page = client.get("/workshops").get_data(as_text=True)
+        assert page.count("pre: open") == count and page.count("post: ") == count
+        statements[count] = len(seen.statements)
+    assert statements[12] == statements[2] <= 4, statements
 
 
 def test_overview_shows_windows_in_local_time_versions_and_preview_links(app, make, client):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from survey.audit import record
 from survey.extensions import db
@@ -247,13 +248,12 @@ def close_wave(wave: Wave) -> None:
 
 
 def workshops_visible_to(user: StaffUser) -> list[Workshop]:
-    """Every workshop for an admin; for others, those they hold a role in."""
-    query = select(Workshop).order_by(Workshop.created_at.desc(), Workshop.slug)
+    """Every workshop for an admin, for others those they hold a role in; with their waves."""
+    query = select(Workshop).options(selectinload(Workshop.waves))  # the list shows their states
     if not user.is_admin:
-        query = query.where(
-            Workshop.id.in_(select(Grant.workshop_id).where(Grant.user_id == user.id))
-        )
-    return list(db.session.scalars(query))
+        mine = select(Grant.workshop_id).where(Grant.user_id == user.id)
+        query = query.where(Workshop.id.in_(mine))
+    return list(db.session.scalars(query.order_by(Workshop.created_at.desc(), Workshop.slug)))
 
 
 def create_workshop_for(
