@@ -356,6 +356,27 @@ def test_a_question_that_is_not_free_text_is_not_found(client, world, people):
     assert client.get(f"{base(world)}/hope_text/answers/{takeaway}").status_code == 404
 
 
+def test_the_disagreements_page_reads_as_many_statements_for_one_as_for_many(
+    client, world, people, count_statements
+):
+    """Every answer shown, open or settled, is read with the others, not one by one."""
+    a, b = people["researcher"], people["organiser"]
+    sign_in(client, a)
+    texts = [f"{group} hope {i}" for group in ("nato", "pakistan") for i in range(1, 6)]
+    statements = []
+    for shown in (texts[:2], texts):
+        for text in shown:
+            code(world, a, text, "border")
+            code(world, b, text, "dialogue")
+        settle(world.workshop, queued_answer(world.workshop, world.answers[shown[0]].id), [], b)
+        db.session.commit()  # nothing read before stays loaded
+        with count_statements() as seen:
+            html = client.get(f"{base(world)}/hope_text/disagreements").get_data(as_text=True)
+        assert all(text in html for text in shown) and html.count("Reopen") == 1
+        statements.append(len(seen.statements))
+    assert statements[0] == statements[1], statements
+
+
 def test_the_disagreements_hide_what_a_second_coder_still_codes_blind(client, world, people):
     from survey.coding.samples import assign_sample
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import case, exists, func, select
@@ -203,13 +204,21 @@ def _queued(workshop: Workshop, answer_id, question, group_id, wave_id, sector, 
 
 def queued_answer(workshop: Workshop, answer_id: int) -> QueuedAnswer | None:
     """A codeable answer of the workshop to a free-text question, if this id is one."""
+    return queued_answers(workshop, [answer_id]).get(answer_id)
+
+
+def queued_answers(workshop: Workshop, answer_ids: Collection[int]) -> dict[int, QueuedAnswer]:
+    """Those of these ids that are codeable answers of the workshop to a free-text question,
+    by id (one statement)."""
+    if not answer_ids:
+        return {}
     questions = [q.code for q in free_text_questions(workshop)]
-    row = db.session.execute(
+    rows = db.session.execute(
         codeable_answers(workshop)
-        .where(Answer.id == answer_id, Answer.question.in_(questions))
+        .where(Answer.id.in_(answer_ids), Answer.question.in_(questions))
         .with_only_columns(*QUEUED_COLUMNS)
-    ).one_or_none()
-    return None if row is None else _queued(workshop, *row)
+    )
+    return {row[0]: _queued(workshop, *row) for row in rows}
 
 
 def chosen_ids(

@@ -12,7 +12,7 @@ from sqlalchemy import exists, select
 
 from survey.audit import record
 from survey.coding.codings import CodedAnswer, coded_answers, settle_answer, unsettle_answer
-from survey.coding.queue import QueuedAnswer, queued_answer
+from survey.coding.queue import QueuedAnswer, queued_answers
 from survey.coding.samples import coders_by_id
 from survey.extensions import db
 from survey.models import Answer, Coding, CodingSample, StaffUser, Theme, Workshop
@@ -56,9 +56,10 @@ def disagreements(
         i: u.email
         for i, u in coders_by_id(sorted({c for a in differing for c in a.by_coder})).items()
     }
+    queued = queued_answers(workshop, [coded.answer_id for coded in differing])
     found = []
     for coded in differing:
-        answer = queued_answer(workshop, coded.answer_id)
+        answer = queued.get(coded.answer_id)
         if answer is None:  # an answer that no longer counts (a response no longer included)
             continue
         by_coder = sorted((emails[c], themes) for c, themes in coded.by_coder.items())
