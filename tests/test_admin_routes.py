@@ -25,6 +25,26 @@ def test_only_admins_reach_the_admin_pages(app, make, client):
     assert client.get("/admin/audit").status_code == 403
 
 
+def test_the_accounts_page_reads_as_many_statements_for_few_accounts_as_for_many(
+    app, make, client, count_statements
+):
+    """Each account's roles and their workshops are read with the accounts, not one by one."""
+    workshops = [make.workshop(f"w{i}") for i in range(3)]
+    sign_in(client, make.user("admin@example.org", admin=True))
+    statements, made = [], 0
+    for accounts in (2, 10):
+        for i in range(made, accounts):
+            grants = {workshops[i % 3]: "organiser", workshops[(i + 1) % 3]: "researcher"}
+            make.user(f"staff{i}@example.org", grants=grants)
+        made = accounts
+        db.session.commit()  # nothing read before stays loaded
+        with count_statements() as seen:
+            html = client.get("/admin/users").get_data(as_text=True)
+        assert html.count("organiser of w") == html.count("researcher of w") == accounts
+        statements.append(len(seen.statements))
+    assert statements[0] == statements[1], statements
+
+
 def test_admin_creates_an_account(app, make, client):
     sign_in(client, make.user(admin=True))
     response = client.post(

@@ -8,6 +8,7 @@ set up data (the demo, tests).
 """
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from survey.audit import record
 from survey.auth.passwords import hash_password, verify_password
@@ -164,5 +165,7 @@ def set_password(user: StaffUser, password: str) -> None:
 
 
 def staff_users() -> list[StaffUser]:
-    """Every staff account, by e-mail address."""
-    return list(db.session.scalars(select(StaffUser).order_by(StaffUser.email)))
+    """Every staff account, by e-mail address, with its roles and their workshops (the
+    accounts page lists them)."""
+    roles = selectinload(StaffUser.grants).selectinload(Grant.workshop)
+    return list(db.session.scalars(select(StaffUser).options(roles).order_by(StaffUser.email)))
