@@ -56,7 +56,7 @@ class InstrumentVersion(db.Model):
     # What lists of versions show, kept beside the definition so that a list never parses one
     # (a parse, with its validation, takes some 20 ms): the title in the default language, the
     # author's version and the languages, the default first, separated by spaces. Read only by
-    # the lists (survey.instruments.store.library), which ask for them.
+    # the lists, which ask for them (survey.instruments.store).
     title: Mapped[str] = mapped_column(Text, deferred=True, deferred_group=LISTED)
     version_label: Mapped[str] = mapped_column(Text, deferred=True, deferred_group=LISTED)
     languages: Mapped[str] = mapped_column(Text, deferred=True, deferred_group=LISTED)
