@@ -424,21 +424,14 @@ def test_lists_of_versions_show_them_without_parsing_a_definition(
     and a library grows by a version with every correction."""
     ws = make.workshop("many", open_waves=())
     sign_in(client, make.user("org@example.org", admin=True))
-    shipped = ws.wave("pre").instrument_version
     count = 40  # more than the parsed definitions a process keeps
-    for n in range(2, count + 1):
-        corrected = copy.deepcopy(shipped.instrument.definition)
-        corrected["version"] = f"2014.{n}"
-        corrected["titles"]["en"] = f"After 2014, take {n}"
-        corrected["languages"] = ["en", "fr", "ur"] if n == count else corrected["languages"]
-        store(_instrument(corrected), origin=VersionOrigin.CORRECTED, based_on=shipped)
-    db.session.commit()
-    db.session.expire_all()
+    _corrections(ws.wave("pre").instrument_version, count)
     newest = f"nato-pakistan-2014@{count}"
     pages = {
-        "/instruments": [
+        "/instruments?all=nato-pakistan-2014": [
             f"After 2014, take {count} <code>nato-pakistan-2014</code>",
             f'<td role="cell" data-label="Author\'s version">2014.{count}</td>',
+            '<td role="cell" data-label="Author\'s version">2014.1</td>',
             '<td role="cell" data-label="Languages">en, fr, ur</td>',
             '<td role="cell" data-label="Languages">en, ur, fr</td>',
         ],
@@ -458,3 +451,33 @@ def test_lists_of_versions_show_them_without_parsing_a_definition(
             assert text in page, (path, text)
         # The wave's page reads its own version, for its questions: nothing else.
         assert _parsed_instrument.cache_info().misses <= (path.count("/waves/")), path
+
+
+def test_the_library_lists_the_newest_versions_and_every_one_on_request(app, make, client):
+    ws = make.workshop("many", open_waves=())
+    sign_in(client, make.user("org@example.org", admin=True))
+    _corrections(ws.wave("pre").instrument_version, 12)
+    listed = client.get("/instruments").get_data(as_text=True)
+    versions = re.findall(r'href="/instruments/nato-pakistan-2014/(\d+)"', listed)
+    assert versions == [str(n) for n in range(3, 13)]  # the newest ten, oldest first
+    assert "The newest 10 of its 12 versions." in listed
+    every = client.get("/instruments?all=nato-pakistan-2014#nato-pakistan-2014")
+    html = every.get_data(as_text=True)
+    assert re.findall(r'href="/instruments/nato-pakistan-2014/(\d+)"', html) == [
+        str(n) for n in range(1, 13)
+    ]
+    assert "The newest" not in html
+    assert 'href="/instruments?all=nato-pakistan-2014#nato-pakistan-2014"' in listed
+
+
+def _corrections(shipped, count: int) -> None:
+    """Versions 2 to `count` of the shipped questionnaire stored as corrections, each with its
+    own author's version and title (the last with its languages in another order)."""
+    for n in range(2, count + 1):
+        corrected = copy.deepcopy(shipped.instrument.definition)
+        corrected["version"] = f"2014.{n}"
+        corrected["titles"]["en"] = f"After 2014, take {n}"
+        corrected["languages"] = ["en", "fr", "ur"] if n == count else corrected["languages"]
+        store(_instrument(corrected), origin=VersionOrigin.CORRECTED, based_on=shipped)
+    db.session.commit()
+    db.session.expire_all()

@@ -342,6 +342,10 @@ class LibraryEntry:
             return self.versions[-1].title
         return self.shipped.title(self.shipped.default_language)
 
+    def newest_versions(self, count: int | None) -> list[InstrumentVersion]:
+        """The newest `count` stored versions (None: every one), oldest first."""
+        return self.versions if count is None else self.versions[-count:]
+
     def shipped_is_stored(self) -> bool:
         """Whether the shipped file is one of the stored versions."""
         return self.shipped is not None and any(

@@ -88,13 +88,26 @@ def library_url(endpoint: str, found: Found, **values) -> str:
     return url_for(f"library.{endpoint}", key=found.instrument.key, version=SHIPPED, **values)
 
 
+#: Versions of an instrument the library lists at first, the newest (every correction saved
+#: from the review is one); `?all=KEY` lists every version of KEY.
+LISTED_VERSIONS = 10
+
+
 @bp.get("")
 @organiser_required
 def index():
     """The instruments the signed-in staff member may see, and the upload of a new one."""
+    return _index_page(InstrumentUploadForm())
+
+
+def _index_page(form: InstrumentUploadForm, status: int = 200):
+    every = request.args.get("all")
     return render_template(
-        "library/index.html", entries=library(current_user), form=InstrumentUploadForm()
-    )
+        "library/index.html",
+        entries=library(current_user),
+        listed=lambda entry: entry.newest_versions(None if entry.key == every else LISTED_VERSIONS),
+        form=form,
+    ), status
 
 
 @bp.post("/upload")
@@ -103,7 +116,7 @@ def upload():
     """Check an uploaded file and show what importing it would store (nothing is stored)."""
     form = InstrumentUploadForm()
     if not form.validate_on_submit():
-        return render_template("library/index.html", entries=library(current_user), form=form), 422
+        return _index_page(form, 422)
     upload_ = CheckedUpload(form.file.data.read(), form.file.data.filename or "upload")
     return _check_page(upload_)
 
