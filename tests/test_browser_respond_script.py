@@ -123,7 +123,7 @@ def test_offline_for_three_pages_and_back_loses_nothing(live_server, browser, ws
     answer_pre(page, live_server, {k: PRE[k] for k in ("trust", "overall", "priorities")})
     assert page.url.endswith("/q/pre/obstacles")  # the pages kept coming
     page.wait_for_function(
-        "document.querySelector('.save-status').textContent.startsWith('Offline')"
+        "() => document.querySelector('.save-status').textContent.startsWith('Offline')"
     )
     assert "trouble" in page.get_attribute(".save-status", "class")
     kept = queued(page)
@@ -294,7 +294,7 @@ def test_unsent_saves_stay_on_the_device_and_are_sent_when_it_can(live_server, p
     settled(page)
     tried = refuse_saves(page)
     answer_pre(page, live_server, {"trust": {**PRE["trust"], "trust_agenda": "2"}})
-    page.wait_for_function("document.querySelector('.save-status').textContent !== 'Saving…'")
+    page.wait_for_function("() => document.querySelector('.save-status').textContent !== 'Saving…'")
     assert tried and status(page) == "Not saved yet, will retry"
     page.reload()  # the page as the server has it, and what the device still holds on top
     assert scripted(page)
@@ -342,7 +342,9 @@ def test_submit_waits_until_every_page_is_saved(live_server, page, ws, make):
     assert page.url.endswith("/q/pre/review")
     assert page.locator(f"{CURRENT} dd").first.inner_text().startswith("Media")  # not saved yet
     page.locator(f"{CURRENT} .submit-form .next").click()
-    page.wait_for_function("document.querySelector('.save-status').textContent.includes('will')")
+    page.wait_for_function(
+        "() => document.querySelector('.save-status').textContent.includes('will')"
+    )
     assert page.url.endswith("/q/pre/review")
     assert page.locator(f"{CURRENT} .submit-form .next").is_disabled()  # no second press
     assert response_of(person).status is ResponseStatus.IN_PROGRESS
