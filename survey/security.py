@@ -12,8 +12,6 @@ from werkzeug.routing import IntegerConverter
 from survey.errors import N_
 
 MAX_ID = 2**31 - 1  # the largest value of an id column (PostgreSQL's `integer`)
-
-
 _ID_DIGITS = len(str(MAX_ID))
 
 

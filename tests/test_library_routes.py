@@ -325,8 +325,10 @@ def test_staff_see_only_the_instruments_of_their_workshops(app, make, client):
     assert client.get("/instruments/lahore-2027/1").status_code == 200
 
 
-def _corrected(shipped, version: str):
-    corrected = copy.deepcopy(shipped.instrument.definition)
+def _corrected(shipped, version: str, **changes):
+    """A correction of `shipped` stored as a new version: its author's `version`, and these
+    top-level entries of the definition changed."""
+    corrected = copy.deepcopy(shipped.instrument.definition) | changes
     corrected["version"] = version
     stored, _new = store(_instrument(corrected), origin=VersionOrigin.CORRECTED, based_on=shipped)
     db.session.commit()
@@ -473,11 +475,9 @@ def test_the_library_lists_the_newest_versions_and_every_one_on_request(app, mak
 def _corrections(shipped, count: int) -> None:
     """Versions 2 to `count` of the shipped questionnaire stored as corrections, each with its
     own author's version and title (the last with its languages in another order)."""
+    definition = shipped.instrument.definition
     for n in range(2, count + 1):
-        corrected = copy.deepcopy(shipped.instrument.definition)
-        corrected["version"] = f"2014.{n}"
-        corrected["titles"]["en"] = f"After 2014, take {n}"
-        corrected["languages"] = ["en", "fr", "ur"] if n == count else corrected["languages"]
-        store(_instrument(corrected), origin=VersionOrigin.CORRECTED, based_on=shipped)
-    db.session.commit()
+        titles = {**definition["titles"], "en": f"After 2014, take {n}"}
+        languages = ["en", "fr", "ur"] if n == count else definition["languages"]
+        _corrected(shipped, f"2014.{n}", titles=titles, languages=languages)
     db.session.expire_all()

@@ -377,14 +377,14 @@ def may_see(user: StaffUser | None, key: str) -> bool:
     return keys is None or key in keys
 
 
-def library(user: StaffUser | None) -> list[LibraryEntry]:
+def library(user: StaffUser | None, key: str | None = None) -> list[LibraryEntry]:
     """The instruments a staff member (None: the command line) may see, by key, each with its
-    stored versions."""
+    stored versions; the instrument `key` alone, if given."""
     keys = visible_keys(user)
     entries: dict[str, LibraryEntry] = {}
-    for key in sorted(shipped_instruments()):
-        if keys is None or key in keys:
-            entries[key] = LibraryEntry(key, shipped=shipped_instrument(key))
+    for shipped in sorted(shipped_instruments()):
+        if (keys is None or shipped in keys) and key in (None, shipped):
+            entries[shipped] = LibraryEntry(shipped, shipped=shipped_instrument(shipped))
     query = _listed().order_by(InstrumentVersion.key, InstrumentVersion.version)
     # What the library's page shows of each: its reviews and who stored it, read at once.
     query = query.options(
@@ -392,6 +392,8 @@ def library(user: StaffUser | None) -> list[LibraryEntry]:
     )
     if keys is not None:
         query = query.where(InstrumentVersion.key.in_(keys))
+    if key is not None:
+        query = query.where(InstrumentVersion.key == key)
     for version in db.session.scalars(query):
         entries.setdefault(version.key, LibraryEntry(version.key)).versions.append(version)
     return sorted(entries.values(), key=lambda entry: entry.key)

@@ -89,9 +89,7 @@ def instrument_choices(user: StaffUser | None, key: str | None = None) -> list[t
     files and the stored versions the user may see (of the instrument `key` only, if given),
     newest first within each."""
     choices = []
-    for entry in library(user):
-        if key is not None and entry.key != key:
-            continue
+    for entry in library(user, key):
         for version in reversed(entry.versions):
             label = f"{version.title} – {version.label} ({version.origin.value})"
             choices.append((version.label, label))
