@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -62,15 +64,32 @@ def test_largest_differences_signed_ties_by_item_order():
     ]
 
 
-def test_kendall_tau_rows_matches_scipy_row_by_row():
-    rng = np.random.default_rng(3)
-    x = rng.integers(1, 5, size=(300, 6)).astype(float)
-    y = rng.integers(1, 5, size=(300, 6)).astype(float)
-    x[0] = 2.0  # constant: undefined
+def _scipy_rows(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # scipy warns of a constant row, then gives NaN
+        return np.array([stats.kendalltau(a, b).statistic for a, b in zip(x, y, strict=True)])
+
+
+@pytest.mark.parametrize("items", [2, 3, 6, 8, 15])
+def test_kendall_tau_rows_is_scipys_statistic_to_the_last_bit(items):
+    rng = np.random.default_rng(items)
+    # Whole ranks with ties, and bootstrap means of rankings (ties among fractions).
+    x = rng.integers(1, 5, size=(300, items)).astype(float)
+    y = rng.integers(1, 5, size=(300, items)).astype(float)
+    rankings = np.array([rng.permutation(items) + 1 for _ in range(30)])
+    means = bootstrap_mean_ranks(rankings, 300, rng)
+    x, y = np.vstack([x, means, means[::-1]]), np.vstack([y, means[::-1], means])
+    x[0] = 2.0  # all tied: undefined
+    y[1] = 3.0
+    x[2, 0] = np.nan
     got = kendall_tau_rows(x, y)
-    expected = [stats.kendalltau(a, b).statistic for a, b in zip(x[1:], y[1:], strict=True)]
-    assert np.isnan(got[0])
-    assert got[1:] == pytest.approx(expected)
+    assert np.isnan(got[:3]).all()
+    np.testing.assert_array_equal(got, _scipy_rows(x, y))
+
+
+def test_kendall_tau_rows_of_one_item_or_no_draw():
+    assert np.isnan(kendall_tau_rows(np.ones((4, 1)), np.ones((4, 1)))).all()
+    assert kendall_tau_rows(np.empty((0, 5)), np.empty((0, 5))).shape == (0,)
 
 
 @pytest.mark.parametrize("chunk", [1, 7, 50, 1 << 18])
@@ -108,6 +127,19 @@ def test_rank_agreement_is_kept_for_the_same_rankings(monkeypatch):
     second[0] = second[0][::-1]  # one respondent's ranking changed: a new bootstrap
     with pytest.raises(AssertionError, match="resampled again"):
         rank_agreement(first, second, draws=200, seed=3)
+
+
+def test_rank_agreement_asks_scipy_for_the_point_estimate_only(monkeypatch):
+    """The bootstrap's 2000 taus come from kendall_tau_rows at once, not from 2000 calls to
+    scipy (each of which works out a p-value too: half a second a wave)."""
+    rng = np.random.default_rng(7)
+    first = np.array([rng.permutation(8) + 1 for _ in range(30)])
+    second = np.array([rng.permutation(8) + 1 for _ in range(30)])
+    calls = []
+    kendalltau = stats.kendalltau
+    monkeypatch.setattr(stats, "kendalltau", lambda *a, **k: calls.append(a) or kendalltau(*a, **k))
+    got = rank_agreement(first, second, draws=2000, seed=4)
+    assert got["ci_low"] is not None and len(calls) == 1
 
 
 def test_rank_agreement_identical_rankings():
