@@ -7,13 +7,12 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
-from plotly.subplots import make_subplots
 
+from survey.dashboard.charts.drawing import Drawing
 from survey.dashboard.charts.style import (
     add_note,
     esc,
     group_colour,
-    new_figure,
     shortened,
     styled,
 )
@@ -36,7 +35,7 @@ def likert_chart(distribution: Distribution, labels: Labels, min_cell: int) -> g
     m = len(categories)
     middle = m // 2 if m % 2 else None
     rows, shares = [], []
-    fig = new_figure()
+    fig = Drawing()
     for cell in distribution.cells:
         label = esc(labels.short_cell(cell.group, cell.wave))
         if cell.counts is not None and cell.answered:
@@ -81,7 +80,7 @@ def likert_chart(distribution: Distribution, labels: Labels, min_cell: int) -> g
             legendgroup=str(category.code),
             legendrank=index,
             showlegend=show,
-            marker_color=palette[index],
+            marker={"color": palette[index]},
             hovertext=hovers,
             hoverinfo="text",
             text=texts,
@@ -154,13 +153,12 @@ def thermometer_chart(
         for wave in waves:
             cell = cells[group, wave]
             titles.append(f"{esc(labels.short_cell(group, wave))} (n = {cell.n})")
-    fig = make_subplots(
-        figure=new_figure(),
+    fig = Drawing.panels(
         rows=len(groups),
         cols=max(len(waves), 1),
+        titles=titles,
         shared_xaxes=True,
         shared_yaxes=True,
-        subplot_titles=titles,
         vertical_spacing=0.16,
         horizontal_spacing=0.06,
     )
@@ -178,7 +176,7 @@ def thermometer_chart(
             fig.add_bar(
                 x=bins,
                 y=shares,
-                marker_color=group_colour(gi),
+                marker={"color": group_colour(gi)},
                 showlegend=False,
                 hovertext=[
                     f"{where}<br>{b}: {s:.0f} % ({c} of {cell.answered})"

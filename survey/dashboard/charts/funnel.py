@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from survey.dashboard.charts.style import esc, new_figure, styled, whole_number_axis
+from survey.dashboard.charts.drawing import Drawing
+from survey.dashboard.charts.style import esc, styled, whole_number_axis
 from survey.dashboard.labels import Labels
 from survey.dashboard.reads.funnel import FunnelRow
 
@@ -20,7 +21,7 @@ def funnel_chart(funnel: Sequence[FunnelRow], labels: Labels) -> go.Figure:
             participants.append(row.participants)
             started.append(row.started[wave])
             submitted.append(row.submitted[wave])
-    fig = new_figure()
+    fig = Drawing()
     for name, values, colour in (
         ("Participants", participants, "#afb8c1"),
         ("Started", started, "#80b3e6"),
@@ -30,7 +31,7 @@ def funnel_chart(funnel: Sequence[FunnelRow], labels: Labels) -> go.Figure:
             x=categories,
             y=values,
             name=name,
-            marker_color=colour,
+            marker={"color": colour},
             text=[str(v) for v in values],
             textposition="outside",
             hovertext=[f"{c}<br>{name}: {v}" for c, v in zip(categories, values, strict=True)],
@@ -40,7 +41,7 @@ def funnel_chart(funnel: Sequence[FunnelRow], labels: Labels) -> go.Figure:
     fig.update_xaxes(
         tickvals=categories, ticktext=[c.replace(" · ", "<br>") for c in categories], tickangle=0
     )
-    fig.update_yaxes(title_text="people")
+    fig.update_yaxes(title={"text": "people"})
     whole_number_axis(fig, max([*participants, *started, *submitted, 1]))
     # The legend above the bars: below, it would cover the labels' second line.
     legend = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}

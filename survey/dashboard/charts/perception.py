@@ -5,13 +5,13 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from survey.analysis.results import Cell, Perception, WorkshopStats, available
+from survey.dashboard.charts.drawing import Drawing
 from survey.dashboard.charts.style import (
     add_note,
     error_bar,
     esc,
     groups_and_waves,
     missing_text,
-    new_figure,
     scale_axis,
     styled,
     wave_estimates,
@@ -52,7 +52,7 @@ def perception_chart(
         other = _other(groups, obj.group)
         return obj.other_trust_mean, obj.other_trust_n, cell(direct, other, obj.wave)
 
-    fig = new_figure()
+    fig = Drawing()
     # Each value is written on the far side of its marker, away from the other series, its n
     # in the hover and the table below the chart. A phone has no room for eight values beside
     # each other: there the chart shows the markers alone (meta.narrow, dashboard.js).
@@ -125,7 +125,7 @@ def asymmetry_chart(stats: WorkshopStats, labels: Labels, score: str) -> go.Figu
     its CI."""
     groups, waves = groups_and_waves(labels)
     min_cell = stats.min_cell
-    fig = new_figure()
+    fig = Drawing()
     wave_estimates(
         fig,
         stats.asymmetry,
@@ -143,5 +143,5 @@ def asymmetry_chart(stats: WorkshopStats, labels: Labels, score: str) -> go.Figu
         range=[-0.5, len(waves) - 0.5],
     )
     title = esc(labels.scores.get(score, score))
-    fig.update_yaxes(title_text=f"{title}:<br>{first} − {second}")
+    fig.update_yaxes(title={"text": f"{title}:<br>{first} − {second}"})
     return styled(fig, height=300, showlegend=False)

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from survey.analysis.results import WorkshopStats, available
+from survey.dashboard.charts.drawing import Drawing
 from survey.dashboard.charts.style import (
     add_note,
     esc,
     group_colour,
     groups_and_waves,
     missing_text,
-    new_figure,
     note,
     styled,
     wave_estimates,
@@ -53,19 +52,14 @@ def priorities_chart(stats: WorkshopStats, labels: Labels) -> go.Figure:
         a, b = priorities.cell(first, wave), priorities.cell(second, wave)
         titles.append(f"{esc(labels.short_wave(wave))} (n = {a.n} and {b.n})")
     # One panel per wave, one under the other: side by side they would not fit a phone.
-    fig = make_subplots(
-        figure=new_figure(),
-        rows=len(waves),
-        cols=1,
-        shared_xaxes=True,
-        subplot_titles=titles,
-        vertical_spacing=0.06,
+    fig = Drawing.panels(
+        rows=len(waves), cols=1, titles=titles, shared_xaxes=True, vertical_spacing=0.06
     )
     k = len(items)
     notes, rules = [], []
     for wi, wave in enumerate(waves):
         where = {"row": wi + 1, "col": 1}
-        x, y = _axes(fig, wi + 1)
+        x, y = fig.axes_of(wi + 1)
         a, b = means(wave)
         notes += [
             note(
@@ -126,11 +120,10 @@ def priorities_chart(stats: WorkshopStats, labels: Labels) -> go.Figure:
             notes.append(
                 note("<br>".join(missing), 0.5, 0.5, xref=f"{x} domain", yref=f"{y} domain")
             )
-    # Given at once: plotly checks a figure's whole list of annotations or shapes again for each
-    # one added, which took most of a chart's time (two thirds at eight items and two waves).
-    fig.update_layout(annotations=[*fig.layout.annotations, *notes], shapes=rules)
+    fig.add_annotations(notes)
+    fig.add_shapes(rules)
     fig.update_xaxes(range=[0.5, k + 0.5], dtick=1, showticklabels=True)
-    fig.update_xaxes(title_text="mean rank (1 = most important)", row=len(waves), col=1)
+    fig.update_xaxes(title={"text": "mean rank (1 = most important)"}, row=len(waves), col=1)
     fig.update_yaxes(range=[-0.5, k - 0.1], showticklabels=False, zeroline=False, showgrid=False)
     return styled(
         fig,
@@ -138,12 +131,6 @@ def priorities_chart(stats: WorkshopStats, labels: Labels) -> go.Figure:
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.03, "x": 0},
     )
-
-
-def _axes(fig: go.Figure, row: int) -> tuple[str, str]:
-    """The references of the x and y axes of the panel in `row` ("x2", "y2")."""
-    panel = fig.get_subplot(row, 1)
-    return panel.xaxis.plotly_name.replace("axis", ""), panel.yaxis.plotly_name.replace("axis", "")
 
 
 def _rule(x: str, y: str, at: float) -> dict:
@@ -166,7 +153,7 @@ def agreement_chart(stats: WorkshopStats, labels: Labels) -> go.Figure:
     _, waves = groups_and_waves(labels)
     priorities = stats.priorities
     min_cell = stats.min_cell
-    fig = new_figure()
+    fig = Drawing()
     wave_estimates(
         fig,
         priorities.agreement,
@@ -188,5 +175,5 @@ def agreement_chart(stats: WorkshopStats, labels: Labels) -> go.Figure:
         ticktext=[esc(labels.short_wave(w)) for w in waves],
         range=[-0.5, len(waves) - 0.5],
     )
-    fig.update_yaxes(title_text="Kendall's τ-b of mean ranks", range=[-1.05, 1.05])
+    fig.update_yaxes(title={"text": "Kendall's τ-b of mean ranks"}, range=[-1.05, 1.05])
     return styled(fig, height=320, showlegend=False, margin={"l": 10, "r": 10, "t": 40, "b": 10})

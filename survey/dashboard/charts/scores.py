@@ -5,6 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from survey.analysis.results import WorkshopStats, available
+from survey.dashboard.charts.drawing import Drawing
 from survey.dashboard.charts.style import (
     add_note,
     error_bar,
@@ -12,7 +13,6 @@ from survey.dashboard.charts.style import (
     group_colour,
     groups_and_waves,
     missing_text,
-    new_figure,
     scale_axis,
     styled,
 )
@@ -28,7 +28,7 @@ def score_cells_chart(
     groups, waves = groups_and_waves(labels)
     parts = stats.scores[score]
     min_cell = stats.min_cell
-    fig = new_figure()
+    fig = Drawing()
     low, high = scale
     for gi, group in enumerate(groups):
         offset = (gi - (len(groups) - 1) / 2) * 0.16
@@ -94,7 +94,7 @@ def paired_change_chart(
     groups, _ = groups_and_waves(labels)
     parts = stats.scores[score]
     min_cell = stats.min_cell
-    fig = new_figure()
+    fig = Drawing()
     for gi, group in enumerate(groups):
         obj = parts.change(group)
         if not available(obj, obj.mean_change):
@@ -134,7 +134,7 @@ def paired_change_chart(
     )
     low, high = scale
     fig.update_yaxes(
-        title_text=f"mean change (post − pre)<br>axis zoomed: the scale runs {low} to {high}"
+        title={"text": f"mean change (post − pre)<br>axis zoomed: the scale runs {low} to {high}"}
     )
     return styled(fig, height=300, showlegend=False)
 
@@ -147,7 +147,7 @@ def group_by_time_chart(
     groups, waves = groups_and_waves(labels)
     parts = stats.scores[score]
     min_cell = stats.min_cell
-    fig = new_figure()
+    fig = Drawing()
     ticks = [esc(labels.short_wave(w)) for w in waves[:2]]
     notes = []
     for gi, group in enumerate(groups):

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 import plotly.graph_objects as go
 
 from survey.analysis.results import QuestionThemes, available
+from survey.dashboard.charts.drawing import Drawing
 from survey.dashboard.charts.style import (
     add_note,
     esc,
@@ -36,7 +37,7 @@ def theme_share_chart(
     codes = list(themes)
     # Wrapped: a theme's label may be a sentence, which unwrapped took a phone's whole width.
     names = [wrapped(themes[code], THEME_WIDTH) for code in codes]
-    fig = go.Figure()
+    fig = Drawing()
     notes = []
     for gi, group in enumerate(groups):
         for wi, wave in enumerate(waves):
@@ -73,7 +74,7 @@ def theme_share_chart(
             )
     if notes:
         add_note(fig, "<br>".join(notes), 0.5, 1.0, xref="paper", yref="paper", yanchor="bottom")
-    fig.update_xaxes(title_text="% of coded answers", range=[0, 100], ticksuffix=" %")
+    fig.update_xaxes(title={"text": "% of coded answers"}, range=[0, 100], ticksuffix=" %")
     fig.update_yaxes(autorange="reversed")
     bars = max(1, len(fig.data))
     height = 140 + sum(max(28 * bars, 16 * (name.count("<br>") + 1)) for name in names)
