@@ -1,7 +1,8 @@
-"""Dashboards and statistics: render times with the results kept in the database, at 10k and
-100k participants (docs/benchmarks.md, "3. Dashboards and statistics").
+"""Dashboards and statistics: render times with the results kept in the database, for a
+workshop of 60 participants (the size of the first one) and at 10k and 100k participants
+(docs/benchmarks.md, "3. Dashboards and statistics").
 
-    python bench/bench_dashboard.py [--sizes 10000,100000] [--repeat 5] [--fresh-repeat 3]
+    python bench/bench_dashboard.py [--sizes 60,10000,100000] [--repeat 5] [--fresh-repeat 3]
 
 The data sets are those of bench_exports.py (bench/out/dataset-<N>.db, built by
 bench/generate.py when missing and reused); each size is measured on a copy, upgraded to the
@@ -271,7 +272,7 @@ def warm(url: str, base: str, size: int, repeat: int) -> list[list]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--sizes", default="60,10000,100000")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each warm figure")
     parser.add_argument("--fresh-repeat", type=int, default=3, help="runs of the others")
     args = parser.parse_args(argv)
