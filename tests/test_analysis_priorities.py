@@ -130,8 +130,8 @@ def test_rank_agreement_is_kept_for_the_same_rankings(monkeypatch):
 
 
 def test_rank_agreement_asks_scipy_for_the_point_estimate_only(monkeypatch):
-    """The bootstrap's 2000 taus come from kendall_tau_rows at once, not from 2000 calls to
-    scipy (each of which works out a p-value too: half a second a wave)."""
+    """The bootstrap's 2000 taus come from kendall_tau_rows at once, not from a call to scipy
+    for each draw's order (each call works out a p-value too: half a second a wave)."""
     rng = np.random.default_rng(7)
     first = np.array([rng.permutation(8) + 1 for _ in range(30)])
     second = np.array([rng.permutation(8) + 1 for _ in range(30)])
