@@ -187,21 +187,29 @@ def dataset(participants: int, *, regenerate: bool = False) -> Path:
     return path
 
 
-def staff_client(app, email: str = "bench@example.org"):
-    """A test client of the app signed in as an administrator (created if needed)."""
+STAFF_PASSWORD = "bench password, not secret"  # noqa: S105 (a local benchmark account)
+
+
+def staff_user(app, email: str = "bench@example.org") -> str:
+    """An administrator of the app (created if needed), signed in with STAFF_PASSWORD."""
     from survey.auth.users import create_user, user_by_email
     from survey.extensions import db
 
-    password = "bench password, not secret"  # noqa: S105 (a local benchmark account)
     with app.app_context():
         if user_by_email(email) is None:
-            create_user(email, password, admin=True)
+            create_user(email, STAFF_PASSWORD, admin=True)
             db.session.commit()
+    return email
+
+
+def staff_client(app, email: str = "bench@example.org"):
+    """A test client of the app signed in as an administrator (created if needed)."""
     client = app.test_client()
     page = client.get("/auth/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     response = client.post(
-        "/auth/login", data={"email": email, "password": password, "csrf_token": token}
+        "/auth/login",
+        data={"email": staff_user(app, email), "password": STAFF_PASSWORD, "csrf_token": token},
     )
     if response.status_code != 302:
         raise RuntimeError(f"could not sign in: {response.status_code}")
