@@ -153,6 +153,9 @@ def test_charts_are_drawn_as_they_come_near_the_screen_and_all_before_printing(
     charts.first.locator(".main-svg").first.wait_for()
     page.wait_for_timeout(300)  # what else is near the screen is drawn by now
     assert 1 <= drawn_now(page) < charts.count() - 5
+    # A chart's place has its height before it is drawn: the page does not move as they come.
+    waiting = charts.last
+    assert waiting.evaluate("e => e.clientHeight") == int(waiting.get_attribute("data-height"))
     charts.last.scroll_into_view_if_needed()
     charts.last.locator(".main-svg").first.wait_for()
     assert drawn_now(page) < charts.count()  # the ones scrolled past quickly wait still

@@ -47,6 +47,12 @@
       return;
     }
     waiting = Array.prototype.slice.call(document.querySelectorAll("[data-figure]"));
+    // Each chart's place keeps its height before it is drawn: the page does not move as charts
+    // appear, and only those truly near the screen are drawn.
+    waiting.forEach(function (element) {
+      var height = element.getAttribute("data-height");
+      if (height) { element.style.minHeight = height + "px"; }
+    });
     window.addEventListener("beforeprint", drawAll);
     if (!("IntersectionObserver" in window)) {
       drawAll();
