@@ -8,8 +8,9 @@ For each dashboard page, loaded --runs times after one load that is not counted 
 cached, as for an organiser going from tab to tab): the browser's long tasks (over 50 ms, as its
 PerformanceObserver reports them) until the page has been quiet for a second, summed
 ("busy"); the total blocking time (each long task's time past 50 ms: how long taps wait);
-when DOMContentLoaded ended; the charts drawn by then and on the page. Medians. Run it on the
-code before a change and after it, in the same minutes, for a same-run comparison.
+when DOMContentLoaded ended; the charts drawn once the page is quiet, of those it holds.
+Medians. Run it on the code before a change and after it, in the same minutes, for a same-run
+comparison.
 """
 
 from __future__ import annotations
