@@ -235,6 +235,13 @@ def test_chart_labels_fit_a_phone_without_covering_each_other(live_server, page,
             .every((e) => !(e.getAttribute('transform') || '').includes('rotate'))"""
     )
     assert page.evaluate(OVERLAPS, f"{funnel} .xtick text, {funnel} .legend") == 0
+    page.goto(f"{base}/priorities")
+    charts_drawn(page)
+    # Each item's label (two lines on a phone) clear of the rules that close the rows off, and
+    # of the other labels.
+    ranks = "#priorities-ranks"
+    assert page.locator(f"{ranks} .shapelayer path").count() > 5
+    assert page.evaluate(OVERLAPS, f"{ranks} .annotation-text, {ranks} .shapelayer path") == 0
     page.goto(f"{base}/perception")
     charts_drawn(page)
     gap = "#perception-gap"

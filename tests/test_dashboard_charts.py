@@ -381,7 +381,7 @@ def test_priorities_compare_the_sides_item_by_item_sorted_by_their_difference(fu
     # A rule under each row but the lowest closes it off from the label of the row below; no
     # gridline runs through the dots.
     rules = sorted(shape.y0 for shape in fig.layout.shapes if shape.yref == "y2")
-    assert rules == pytest.approx([row - 0.42 for row in range(1, len(ITEMS))])
+    assert rules == pytest.approx([row - 0.24 for row in range(1, len(ITEMS))])
     # Labels and rules belong to their own panel and span its width.
     assert {a.xref for a in labelled} == {"x2 domain"}
     spans = {(s.xref, s.x0, s.x1) for s in fig.layout.shapes if s.yref == "y2"}

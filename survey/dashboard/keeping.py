@@ -48,7 +48,9 @@ from survey.models._types import utcnow
 # order of its own public id.
 # 5: an item's answer bars withheld by the count of its answers other than "prefer not to
 # answer" as well; quotes in the charts' labels as they are, not as &quot;.
-FORMAT = 5
+# 6: the priorities chart's rules nearer the dots above them, clear of a two-line label below,
+# and its items' labels on white.
+FORMAT = 6
 # How long a lease holds when its holder dies before releasing it (a recomputation at 100k
 # participants takes well under a minute).
 LEASE = timedelta(minutes=10)

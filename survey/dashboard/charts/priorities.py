@@ -21,6 +21,9 @@ from survey.dashboard.formatting import number
 from survey.dashboard.labels import Labels
 
 ITEM_WIDTH = 44  # characters per line of an item's label, above its row
+# How far under a row's dots the rule closing it off stands (in rows, about 60 px each): clear
+# of the dots, and above a two-line label of the row below (0.42 ran through its first line).
+RULE_BELOW = 0.24
 
 
 def priorities_chart(stats: WorkshopStats, labels: Labels) -> go.Figure:
@@ -72,6 +75,7 @@ def priorities_chart(stats: WorkshopStats, labels: Labels) -> go.Figure:
                 yanchor="bottom",
                 align="left",
                 font={"color": "#1b1f24", "size": 12},
+                bgcolor="#ffffff",  # the gridlines stop at the label instead of crossing it
             )
             for row, item in zip(rows, items, strict=True)
         ]
@@ -115,7 +119,7 @@ def priorities_chart(stats: WorkshopStats, labels: Labels) -> go.Figure:
                 hoverinfo="text",
                 **where,
             )
-        rules += [_rule(x, y, row - 0.42) for row in rows[1:]]
+        rules += [_rule(x, y, row - RULE_BELOW) for row in rows[1:]]
         if missing:
             notes.append(
                 note("<br>".join(missing), 0.5, 0.5, xref=f"{x} domain", yref=f"{y} domain")
