@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import plotly.graph_objects as go
 
 from survey.analysis.results import Agreement, Asymmetry, Statistic, available
-from survey.dashboard.charts.drawing import TEMPLATE, Drawing
+from survey.dashboard.charts.drawing import Drawing
 from survey.dashboard.formatting import suppressed_note
 from survey.dashboard.labels import Labels
 
@@ -58,7 +58,6 @@ def styled(fig: Drawing, *, height: int, **extra: Any) -> go.Figure:
         "plot_bgcolor": "#ffffff",
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
         "hoverlabel": {"align": "left"},
-        "template": TEMPLATE,
     }
     fig.update_layout(**(settings | extra))
     # x is a category position on every chart: a zero line there would mean nothing.
