@@ -8,11 +8,12 @@ import io
 import re
 
 import pytest
+from sqlalchemy import select
 
 from survey.extensions import db
 from survey.instruments import instrument_from_definition
 from survey.instruments.loader import definition_from_file
-from survey.instruments.store import store
+from survey.instruments.store import library, store
 from survey.models import (
     AuditEvent,
     InstrumentVersion,
@@ -463,6 +464,8 @@ def test_the_library_lists_the_newest_versions_and_every_one_on_request(app, mak
     versions = re.findall(r'href="/instruments/nato-pakistan-2014/(\d+)"', listed)
     assert versions == [str(n) for n in range(3, 13)]  # the newest ten, oldest first
     assert "The newest 10 of its 12 versions." in listed
+    # The shipped file is version 1, older than the ten listed: still not offered apart.
+    assert "nato-pakistan-2014 (shipped)" not in listed
     every = client.get("/instruments?all=nato-pakistan-2014#nato-pakistan-2014")
     html = every.get_data(as_text=True)
     assert re.findall(r'href="/instruments/nato-pakistan-2014/(\d+)"', html) == [
@@ -470,6 +473,33 @@ def test_the_library_lists_the_newest_versions_and_every_one_on_request(app, mak
     ]
     assert "The newest" not in html
     assert 'href="/instruments?all=nato-pakistan-2014#nato-pakistan-2014"' in listed
+
+
+def test_the_library_reads_only_the_versions_it_lists(app, make, count_statements):
+    ws = make.workshop("many", open_waves=())
+    _corrections(ws.wave("pre").instrument_version, 12)
+    db.session.commit()
+    db.session.expunge_all()
+    with count_statements() as seen:
+        (entry,) = library(None, newest=3)
+    assert [version.version for version in entry.versions] == [10, 11, 12]
+    assert entry.stored == 12
+    assert entry.shipped_stored  # version 1, not among those read
+    assert len(seen.statements) <= 4  # versions, their reviews and authors, the shipped file
+    assert len([o for o in db.session if isinstance(o, InstrumentVersion)]) == 3
+    (whole,) = library(None, newest=3, whole="nato-pakistan-2014")
+    assert [version.version for version in whole.versions] == list(range(1, 13))
+    (every,) = library(None)
+    assert len(every.versions) == every.stored == 12
+
+
+def test_a_shipped_file_not_stored_is_offered_apart(app, make):
+    make.workshop("many", open_waves=())
+    shipped = db.session.scalar(select(InstrumentVersion))
+    shipped.checksum = "0" * 64  # as if another definition had been stored under the key
+    db.session.commit()
+    (entry,) = library(None, newest=10)
+    assert entry.stored == 1 and not entry.shipped_stored
 
 
 def _corrections(shipped, count: int) -> None:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer, selectinload, undefer_group
 
@@ -329,11 +329,14 @@ def mark_reviewed(version: InstrumentVersion, language: str, user: StaffUser) ->
 
 @dataclass
 class LibraryEntry:
-    """An instrument in the library: the shipped file (if any) and its stored versions."""
+    """An instrument in the library: the shipped file (if any) and its stored versions, every
+    one or the newest of them (`stored` counts every one)."""
 
     key: str
     shipped: Instrument | None = None
-    versions: list[InstrumentVersion] = field(default_factory=list)
+    versions: list[InstrumentVersion] = field(default_factory=list)  # oldest first
+    stored: int = 0
+    shipped_stored: bool = False  # the shipped file is one of the stored versions
 
     @property
     def title(self) -> str:
@@ -341,16 +344,6 @@ class LibraryEntry:
         if self.versions:
             return self.versions[-1].title
         return self.shipped.title(self.shipped.default_language)
-
-    def newest_versions(self, count: int | None) -> list[InstrumentVersion]:
-        """The newest `count` stored versions (None: every one), oldest first."""
-        return self.versions if count is None else self.versions[-count:]
-
-    def shipped_is_stored(self) -> bool:
-        """Whether the shipped file is one of the stored versions."""
-        return self.shipped is not None and any(
-            v.checksum == self.shipped.checksum for v in self.versions
-        )
 
 
 def visible_keys(user: StaffUser | None) -> set[str] | None:
@@ -377,23 +370,62 @@ def may_see(user: StaffUser | None, key: str) -> bool:
     return keys is None or key in keys
 
 
-def library(user: StaffUser | None, key: str | None = None) -> list[LibraryEntry]:
+def library(
+    user: StaffUser | None,
+    key: str | None = None,
+    *,
+    newest: int | None = None,
+    whole: str | None = None,
+) -> list[LibraryEntry]:
     """The instruments a staff member (None: the command line) may see, by key, each with its
-    stored versions; the instrument `key` alone, if given."""
+    stored versions; the instrument `key` alone, if given. With `newest`, only that many of each
+    instrument's versions are read, the newest, but every version of the instrument `whole`."""
     keys = visible_keys(user)
     entries: dict[str, LibraryEntry] = {}
     for shipped in sorted(shipped_instruments()):
         if (keys is None or shipped in keys) and key in (None, shipped):
             entries[shipped] = LibraryEntry(shipped, shipped=shipped_instrument(shipped))
-    query = _listed().order_by(InstrumentVersion.key, InstrumentVersion.version)
-    # What the library's page shows of each: its reviews and who stored it, read at once.
-    query = query.options(
-        selectinload(InstrumentVersion.reviews), selectinload(InstrumentVersion.created_by)
+    ranked = select(
+        InstrumentVersion.id,
+        func.row_number()
+        .over(partition_by=InstrumentVersion.key, order_by=InstrumentVersion.version.desc())
+        .label("rank"),
+        func.count().over(partition_by=InstrumentVersion.key).label("stored"),
     )
     if keys is not None:
-        query = query.where(InstrumentVersion.key.in_(keys))
+        ranked = ranked.where(InstrumentVersion.key.in_(keys))
     if key is not None:
-        query = query.where(InstrumentVersion.key == key)
-    for version in db.session.scalars(query):
-        entries.setdefault(version.key, LibraryEntry(version.key)).versions.append(version)
+        ranked = ranked.where(InstrumentVersion.key == key)
+    ranked = ranked.subquery()
+    query = (
+        _listed()
+        .add_columns(ranked.c.stored)
+        .join(ranked, ranked.c.id == InstrumentVersion.id)
+        .order_by(InstrumentVersion.key, InstrumentVersion.version)
+        # What the library's page shows of each: its reviews and who stored it, read at once.
+        .options(
+            selectinload(InstrumentVersion.reviews), selectinload(InstrumentVersion.created_by)
+        )
+    )
+    if newest is not None:
+        query = query.where(or_(ranked.c.rank <= newest, InstrumentVersion.key == whole))
+    for version, stored in db.session.execute(query):
+        entry = entries.setdefault(version.key, LibraryEntry(version.key))
+        entry.versions.append(version)
+        entry.stored = stored
+    _mark_shipped_stored(entries.values())
     return sorted(entries.values(), key=lambda entry: entry.key)
+
+
+def _mark_shipped_stored(entries) -> None:
+    """Whether each entry's shipped file is stored, among all its versions (not only those
+    read): one statement."""
+    shipped = {entry.key: entry for entry in entries if entry.shipped is not None}
+    pairs = [(entry.key, entry.shipped.checksum) for entry in shipped.values() if entry.stored]
+    if not pairs:
+        return
+    found = select(InstrumentVersion.key).where(
+        tuple_(InstrumentVersion.key, InstrumentVersion.checksum).in_(pairs)
+    )
+    for stored_key in db.session.scalars(found):
+        shipped[stored_key].shipped_stored = True

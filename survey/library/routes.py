@@ -101,13 +101,8 @@ def index():
 
 
 def _index_page(form: InstrumentUploadForm, status: int = 200):
-    every = request.args.get("all")
-    entries = library(current_user)
-    listed = {
-        entry.key: entry.newest_versions(None if entry.key == every else LISTED_VERSIONS)
-        for entry in entries
-    }
-    return render_template("library/index.html", entries=entries, listed=listed, form=form), status
+    entries = library(current_user, newest=LISTED_VERSIONS, whole=request.args.get("all"))
+    return render_template("library/index.html", entries=entries, form=form), status
 
 
 @bp.post("/upload")

@@ -94,7 +94,7 @@ def instrument_choices(user: StaffUser | None, key: str | None = None) -> list[t
             label = f"{version.title} – {version.label} ({version.origin.value})"
             choices.append((version.label, label))
         # Once stored, the shipped file is one of the versions above: not listed a second time.
-        if entry.shipped is not None and not entry.shipped_is_stored():
+        if entry.shipped is not None and not entry.shipped_stored:
             title = entry.shipped.title(entry.shipped.default_language)
             choices.append((entry.key, f"{title} – {entry.key} (shipped file)"))
     return choices
