@@ -188,12 +188,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--questionnaires", type=int, default=150)
     parser.add_argument("--turns", type=int, default=5)
-    parser.add_argument("--replacements", type=int, default=3)
+    parser.add_argument(
+        "--replacements", type=int, default=3, help="workers replaced per configuration; 0: none"
+    )
     args = parser.parse_args(argv)
     shutil.rmtree(HERE, ignore_errors=True)
     HERE.mkdir(parents=True)
     url = f"sqlite:///{HERE / 'costs.db'}"
     inside_the_app(url, args.questionnaires, args.turns)
+    if args.replacements < 1:
+        return 0
     # The same configuration without the two hooks: the baseline of the same run.
     baseline = HERE / "gunicorn-without-hooks.conf.py"
     project = ROOT / "gunicorn.conf.py"
