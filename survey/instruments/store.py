@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, func, or_, select, tuple_
@@ -417,7 +417,7 @@ def library(
     return sorted(entries.values(), key=lambda entry: entry.key)
 
 
-def _mark_shipped_stored(entries) -> None:
+def _mark_shipped_stored(entries: Iterable[LibraryEntry]) -> None:
     """Whether each entry's shipped file is stored, among all its versions (not only those
     read): one statement."""
     shipped = {entry.key: entry for entry in entries if entry.shipped is not None}
