@@ -12,8 +12,9 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.instruments import instrument_from_definition
+from survey.instruments.library import library
 from survey.instruments.loader import definition_from_file
-from survey.instruments.store import library, store
+from survey.instruments.store import store
 from survey.models import (
     AuditEvent,
     InstrumentVersion,

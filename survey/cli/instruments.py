@@ -11,7 +11,8 @@ from survey.extensions import db
 from survey.instruments import InstrumentError, load_instrument
 from survey.instruments.diff import classified_changes
 from survey.instruments.exporting import FORMATS, definition_file
-from survey.instruments.store import VersionNotFound, find, import_file, library
+from survey.instruments.library import library
+from survey.instruments.store import VersionNotFound, find, import_file
 from survey.instruments.xlsform import XlsFormLoss
 
 instruments_cli = AppGroup(

@@ -1,6 +1,7 @@
 """Instrument versions in the database: storing a definition as a new immutable version, finding
-a version by its reference (`KEY` or `KEY@N`), the library of instruments a staff member may
-see, corrections saved from the translation review, and marking a language reviewed.
+a version by its reference (`KEY` or `KEY@N`), importing a file, corrections saved from the
+translation review, and marking a language reviewed (what a staff member may see of them:
+survey.instruments.library).
 
 A stored version never changes: a correction, like an import, stores a new version, and
 storing a definition that is already stored finds that version instead.
@@ -10,17 +11,17 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, func, or_, select, tuple_
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import defer, selectinload, undefer_group
 
 from survey.audit import record
 from survey.extensions import db
 from survey.instruments.building import build_instrument
 from survey.instruments.diff import Change, classified_changes
+from survey.instruments.library import listed_versions, may_see
 from survey.instruments.loader import (
     checksum,
     definition_from_file,
@@ -31,18 +32,8 @@ from survey.instruments.model import Instrument
 from survey.instruments.problems import InstrumentError
 from survey.instruments.texts import named_by_text, translated_texts, with_corrections
 from survey.instruments.validation import validation_findings
-from survey.models import (
-    Grant,
-    InstrumentVersion,
-    Role,
-    StaffUser,
-    TranslationReview,
-    VersionOrigin,
-    Wave,
-    Workshop,
-)
+from survey.models import InstrumentVersion, StaffUser, TranslationReview, VersionOrigin
 from survey.models._types import utcnow
-from survey.models.instruments import LISTED
 
 #: `KEY` or `KEY@N`: an instrument's key, and the number of a stored version.
 REFERENCE = re.compile(r"^(?P<key>[a-z0-9][a-z0-9-]{0,99})(?:@(?P<version>[0-9]{1,9}))?$")
@@ -90,16 +81,10 @@ def versions_of(key: str) -> list[InstrumentVersion]:
     """The stored versions of an instrument, oldest first (a definition is read when used)."""
     return list(
         db.session.scalars(
-            _listed().where(InstrumentVersion.key == key).order_by(InstrumentVersion.version)
+            listed_versions()
+            .where(InstrumentVersion.key == key)
+            .order_by(InstrumentVersion.version)
         )
-    )
-
-
-def _listed() -> Select:
-    """Versions as lists show them: with what lists show and without their definitions, which
-    a version reads when one is used."""
-    return select(InstrumentVersion).options(
-        undefer_group(LISTED), defer(InstrumentVersion.definition_json)
     )
 
 
@@ -322,110 +307,3 @@ def mark_reviewed(version: InstrumentVersion, language: str, user: StaffUser) ->
         detail={"version": version.label, "language": language},
     )
     return review
-
-
-# --------------------------------------------------------------------------- the library
-
-
-@dataclass
-class LibraryEntry:
-    """An instrument in the library: the shipped file (if any) and its stored versions, every
-    one or the newest of them (`stored` counts every one)."""
-
-    key: str
-    shipped: Instrument | None = None
-    versions: list[InstrumentVersion] = field(default_factory=list)  # oldest first
-    stored: int = 0
-    shipped_stored: bool = False  # the shipped file is one of the stored versions
-
-    @property
-    def title(self) -> str:
-        """The newest stored version's title, else the shipped file's."""
-        if self.versions:
-            return self.versions[-1].title
-        return self.shipped.title(self.shipped.default_language)
-
-
-def visible_keys(user: StaffUser | None) -> set[str] | None:
-    """The instruments a staff member may see (None: every one, for admins and the command
-    line, user None): the shipped ones, those the workshops they organise use, and those they
-    stored themselves."""
-    if user is None or user.is_admin:
-        return None
-    organised = (
-        select(InstrumentVersion.key)
-        .join(Wave, Wave.instrument_version_id == InstrumentVersion.id)
-        .join(Workshop, Workshop.id == Wave.workshop_id)
-        .join(Grant, Grant.workshop_id == Workshop.id)
-        .where(Grant.user_id == user.id, Grant.role == Role.ORGANISER)
-    )
-    own = select(InstrumentVersion.key).where(InstrumentVersion.created_by_id == user.id)
-    keys = set(db.session.scalars(organised.union(own)))
-    return keys | set(shipped_instruments())
-
-
-def may_see(user: StaffUser | None, key: str) -> bool:
-    """Whether a staff member may see (and correct) an instrument."""
-    keys = visible_keys(user)
-    return keys is None or key in keys
-
-
-def library(
-    user: StaffUser | None,
-    key: str | None = None,
-    *,
-    newest: int | None = None,
-    whole: str | None = None,
-) -> list[LibraryEntry]:
-    """The instruments a staff member (None: the command line) may see, by key, each with its
-    stored versions; the instrument `key` alone, if given. With `newest`, only that many of each
-    instrument's versions are read, the newest, but every version of the instrument `whole`."""
-    keys = visible_keys(user)
-    entries: dict[str, LibraryEntry] = {}
-    for shipped in sorted(shipped_instruments()):
-        if (keys is None or shipped in keys) and key in (None, shipped):
-            entries[shipped] = LibraryEntry(shipped, shipped=shipped_instrument(shipped))
-    ranked = select(
-        InstrumentVersion.id,
-        func.row_number()
-        .over(partition_by=InstrumentVersion.key, order_by=InstrumentVersion.version.desc())
-        .label("rank"),
-        func.count().over(partition_by=InstrumentVersion.key).label("stored"),
-    )
-    if keys is not None:
-        ranked = ranked.where(InstrumentVersion.key.in_(keys))
-    if key is not None:
-        ranked = ranked.where(InstrumentVersion.key == key)
-    ranked = ranked.subquery()
-    query = (
-        _listed()
-        .add_columns(ranked.c.stored)
-        .join(ranked, ranked.c.id == InstrumentVersion.id)
-        .order_by(InstrumentVersion.key, InstrumentVersion.version)
-        # What the library's page shows of each: its reviews and who stored it, read at once.
-        .options(
-            selectinload(InstrumentVersion.reviews), selectinload(InstrumentVersion.created_by)
-        )
-    )
-    if newest is not None:
-        query = query.where(or_(ranked.c.rank <= newest, InstrumentVersion.key == whole))
-    for version, stored in db.session.execute(query):
-        entry = entries.setdefault(version.key, LibraryEntry(version.key))
-        entry.versions.append(version)
-        entry.stored = stored
-    _mark_shipped_stored(entries.values())
-    return sorted(entries.values(), key=lambda entry: entry.key)
-
-
-def _mark_shipped_stored(entries: Iterable[LibraryEntry]) -> None:
-    """Whether each entry's shipped file is stored, among all its versions (not only those
-    read): one statement."""
-    shipped = {entry.key: entry for entry in entries if entry.shipped is not None}
-    pairs = [(entry.key, entry.shipped.checksum) for entry in shipped.values() if entry.stored]
-    if not pairs:
-        return
-    found = select(InstrumentVersion.key).where(
-        tuple_(InstrumentVersion.key, InstrumentVersion.checksum).in_(pairs)
-    )
-    for stored_key in db.session.scalars(found):
-        shipped[stored_key].shipped_stored = True

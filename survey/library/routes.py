@@ -2,7 +2,7 @@
 page, its preview, its download, its translation review and the diff of two versions.
 
 Admins see every instrument; other staff the shipped ones, those the workshops they organise
-use and those they stored (survey.instruments.store.visible_keys). A version is named in
+use and those they stored (survey.instruments.library.visible_keys). A version is named in
 URLs by its number, or `shipped` for the file shipped with the application.
 """
 
@@ -22,14 +22,13 @@ from survey.auth.access import organiser_required, organises_any_workshop
 from survey.extensions import db
 from survey.instruments.diff import classified_changes, only_wording
 from survey.instruments.exporting import FORMATS, definition_file
+from survey.instruments.library import library, may_see
 from survey.instruments.store import (
     Found,
     VersionNotFound,
     check_import,
     find,
-    library,
     mark_reviewed,
-    may_see,
     save_corrections,
     store,
     store_import,

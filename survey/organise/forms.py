@@ -20,7 +20,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from survey.instruments.store import VersionNotFound, find, library
+from survey.instruments.library import library
+from survey.instruments.store import VersionNotFound, find
 from survey.mail.addresses import address_problem
 from survey.models import StaffUser
 from survey.organise.time_zones import exists_in_zone, time_zone_names
