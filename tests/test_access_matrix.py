@@ -27,6 +27,7 @@ ACCESS = {
     "auth.login": PUBLIC,
     "auth.logout": PUBLIC,
     "auth.alive": STAFF,
+    "auth.password": STAFF,
     # the participant's side: personal and join links, the questionnaire, the privacy notice
     "respond.redeem": PUBLIC,
     "respond.redeem_card": PUBLIC,

@@ -1,6 +1,6 @@
 """A staff page in real Chromium keeps its session while someone works on it (js/staff.js),
 so that what they type is not lost to the idle time-out, and says at once when the session
-has ended anyway."""
+has ended anyway; a staff member changes their own password, and their other sessions end."""
 
 import time
 from datetime import timedelta
@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from survey.extensions import db
-from tests.browser_helpers import sign_in
+from tests.browser_helpers import no_horizontal_scroll, serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -41,3 +41,38 @@ def test_typing_keeps_the_session_and_a_session_that_ended_is_said(app, make, li
     page.locator("#title").press("a")
     expect(page.get_by_role("alert")).to_contain_text("You have been signed out")
     assert page.console_errors == []
+
+
+def test_a_new_password_ends_the_other_sessions_and_opens_the_next_sign_in(
+    app, make, live_server, browser, axe_source
+):
+    from playwright.sync_api import expect
+
+    email = make.user("organiser@example.org").email
+    db.session.commit()
+    phone = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=True)
+    laptop = browser.new_context(viewport={"width": 1280, "height": 800})
+    here, there = phone.new_page(), laptop.new_page()
+    sign_in(here, live_server, email)
+    sign_in(there, live_server, email)
+
+    here.get_by_role("link", name="Your password").click()
+    expect(here.locator("h1")).to_have_text("Your password")
+    assert serious_violations(here, axe_source) == []
+    assert no_horizontal_scroll(here)
+    here.fill("#current", make.PASSWORD)
+    here.fill("#password", "a much longer passphrase")
+    here.fill("#again", "a much longer passphrase")
+    here.get_by_role("button", name="Change the password").click()
+    expect(here.get_by_role("status")).to_contain_text("Your password is changed")
+
+    there.get_by_role("link", name="Workshops").click()
+    expect(there.locator("h1")).to_have_text("Sign in")  # that session has ended
+    here.get_by_role("link", name="Workshops").click()
+    expect(here.locator("h1")).not_to_have_text("Sign in")  # this one goes on
+
+    here.get_by_role("button", name="Sign out").click()
+    sign_in(here, live_server, email, "a much longer passphrase")
+    expect(here.get_by_role("link", name="Your password")).to_be_visible()
+    phone.close()
+    laptop.close()

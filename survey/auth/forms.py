@@ -1,8 +1,35 @@
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+from survey.auth.users import MIN_PASSWORD_LENGTH
 
 
 class LoginForm(FlaskForm):
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
+
+
+class PasswordChangeForm(FlaskForm):
+    """A staff member's own new password, after the current one."""
+
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=1024)])
+    password = PasswordField(
+        f"New password (at least {MIN_PASSWORD_LENGTH} characters)",
+        validators=[
+            DataRequired(),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=1024,
+                message=f"It must have {MIN_PASSWORD_LENGTH} to 1024 characters.",
+            ),
+        ],
+    )
+    again = PasswordField(
+        "New password again",
+        validators=[DataRequired(), EqualTo("password", message="The two new passwords differ.")],
+    )
+
+    def validate_password(self, field: PasswordField) -> None:
+        if field.data and field.data == self.current.data:
+            raise ValidationError("It is the password you have now.")

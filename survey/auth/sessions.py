@@ -70,6 +70,12 @@ def start_session(user: StaffUser) -> None:
     user.last_login_at = datetime.now(UTC)
 
 
+def keep_session(user: StaffUser) -> None:
+    """Go on in this session after the account's session version changed (the user changed
+    their own password): every other session of the account has ended."""
+    login_user(user)
+
+
 def end_session(user: StaffUser | None) -> None:
     """Sign out everywhere: a copied cookie stops working because its version is stale."""
     if user is not None and user.is_authenticated:
