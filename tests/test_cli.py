@@ -11,6 +11,7 @@ from survey.auth.users import authenticate, user_by_email
 from survey.extensions import db
 from survey.models import AuditEvent, Role, WaveState
 from survey.organise.workshops import workshop_by_slug
+from tests.conftest import sign_in
 
 
 def test_users_create_reads_the_password_from_stdin(runner):
@@ -30,6 +31,31 @@ def test_users_create_refuses_short_passwords_and_duplicates(runner, make):
     assert short.exit_code != 0 and "at least" in short.output
     dup = runner.invoke(args=["users", "create", "taken@example.org"], input="x" * 12 + "\n")
     assert dup.exit_code != 0 and "exists" in dup.output
+
+
+def test_users_password_sets_a_new_one_and_ends_the_sessions(app, runner, make, client):
+    user = make.user("forgot@example.org")
+    sign_in(client, user)
+    result = runner.invoke(
+        args=["users", "password", "Forgot@Example.org"], input="a brand new passphrase\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "a brand new passphrase" not in result.output
+    db.session.expire_all()
+    assert authenticate("forgot@example.org", "a brand new passphrase") == user
+    assert authenticate("forgot@example.org", make.PASSWORD) is None
+    assert client.get("/workshops").status_code == 302  # the session signed in before ended
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.password"))
+    assert event.actor == "cli"
+
+
+def test_users_password_refuses_short_passwords_and_unknown_accounts(runner, make):
+    make.user("known@example.org")
+    short = runner.invoke(args=["users", "password", "known@example.org"], input="short\n")
+    assert short.exit_code != 0 and "at least" in short.output
+    assert authenticate("known@example.org", make.PASSWORD) is not None
+    unknown = runner.invoke(args=["users", "password", "x@example.org"], input="y" * 12 + "\n")
+    assert unknown.exit_code != 0 and "no user x@example.org" in unknown.output
 
 
 def test_users_grant_gives_a_role_in_one_workshop(runner, make):

@@ -1,11 +1,17 @@
-"""survey users create|grant"""
+"""survey users create|password|grant"""
 
 import sys
 
 import click
 from flask.cli import AppGroup
 
-from survey.auth.users import UserError, add_grant, register_user, user_by_email
+from survey.auth.users import (
+    UserError,
+    add_grant,
+    register_user,
+    set_password,
+    user_by_email,
+)
 from survey.extensions import db
 from survey.models import Role
 from survey.organise.workshops import workshop_by_slug
@@ -30,6 +36,22 @@ def create(email: str, admin: bool) -> None:
     except UserError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Created {user.email}{' (admin)' if admin else ''}.")
+
+
+@users_cli.command("password")
+@click.argument("email")
+def password(email: str) -> None:
+    """Give an account a new password (from a prompt or standard input) and end its sessions:
+    for someone who has forgotten theirs, an admin among them."""
+    user = user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"no user {email}")
+    try:
+        set_password(user, _read_password())
+    except UserError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"The password of {user.email} is changed; its sessions have ended.")
 
 
 @users_cli.command("grant")
