@@ -41,6 +41,7 @@ def _actions() -> list[str]:
 def test_the_page_is_for_signed_in_staff_and_every_staff_page_leads_to_it(app, make, client):
     response = client.get("/auth/password")
     assert response.status_code == 302 and "/auth/login" in response.location
+    assert "Forgotten your password?" in client.get("/auth/login").get_data(as_text=True)
     assert client.post("/auth/password", data={"current": "x"}).status_code in (302, 400)
     sign_in(client, make.user("someone@example.org"))
     page = client.get("/auth/password").get_data(as_text=True)
