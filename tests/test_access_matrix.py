@@ -125,6 +125,7 @@ ACCESS = {
     "admin.active_flag": ADMIN,
     "admin.password": ADMIN,
     "admin.audit": ADMIN,
+    "admin.audit_csv": ADMIN,
 }
 
 # Who knocks, from least to most privileged (the order keeps destructive actions of the

@@ -1,5 +1,9 @@
-"""Reading the audit trail: filters and pages."""
+"""Reading the audit trail: filters, pages and the CSV download."""
 
+import csv
+import io
+import json
+import re
 from datetime import UTC, date, datetime
 
 from survey.admin import audit_log
@@ -99,3 +103,55 @@ def test_a_filter_that_cannot_be_read_selects_nothing(app, client, make):
     html = client.get("/admin/audit?since=2026-12-06&until=2026-12-01").get_data(as_text=True)
     assert "No event matches." in html and "test.event</td>" not in html
     assert "test.event</td>" in client.get("/admin/audit").get_data(as_text=True)
+
+
+def _csv_rows(response) -> list[dict[str, str]]:
+    text = response.get_data().decode("utf-8")
+    assert text.startswith("\ufeff")  # spreadsheet-safe: a BOM, and formulas escaped
+    return list(csv.DictReader(io.StringIO(text[1:], newline="")))
+
+
+def test_the_audit_log_downloads_every_page_the_filters_select(app, client, make, monkeypatch):
+    monkeypatch.setattr(audit_log, "PAGE_SIZE", 2)
+    admin = make.user(admin=True)
+    ws = make.workshop("audited")
+    for n in range(5):
+        record("test.event", workshop=ws, actor=admin, detail={"n": n, "note": 'é, "q"\nx'})
+    record("other.event", actor=admin)
+    db.session.commit()
+    sign_in(client, admin)
+    page = client.get("/admin/audit?action=test.event").get_data(as_text=True)
+    assert 'href="/admin/audit.csv?action=test.event"' in page
+
+    response = client.get("/admin/audit.csv?action=test.event")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert 'filename="audit-log.csv"' in response.headers["Content-Disposition"]
+    rows = _csv_rows(response)
+    assert list(rows[0]) == list(audit_log.AUDIT_COLUMNS)
+    assert [json.loads(row["detail"])["n"] for row in rows] == [4, 3, 2, 1, 0]  # newest first
+    assert {row["workshop"] for row in rows} == {"audited"}
+    assert {row["actor"] for row in rows} == {admin.email}
+    assert json.loads(rows[0]["detail"])["note"] == 'é, "q"\nx'
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", row["at_utc"]) for row in rows)
+    [download] = audit_events(action="audit.download").events
+    assert download[0].detail == {"action": "test.event"} and download[0].actor == admin.email
+
+
+def test_the_audit_download_keeps_formulas_from_running_in_a_spreadsheet(app, client, make):
+    admin = make.user(admin=True)
+    record("test.event", actor='=HYPERLINK("http://evil.example/","x")', detail={"n": "=1+1"})
+    db.session.commit()
+    sign_in(client, admin)
+    [row] = _csv_rows(client.get("/admin/audit.csv?action=test.event"))
+    assert row["actor"] == '\'=HYPERLINK("http://evil.example/","x")'
+    assert json.loads(row["detail"]) == {"n": "=1+1"}  # inside a JSON object: never a formula
+
+
+def test_an_audit_download_with_a_filter_that_cannot_be_read_goes_back_to_the_page(
+    app, client, make
+):
+    sign_in(client, make.user(admin=True))
+    response = client.get("/admin/audit.csv?since=2026-12-06&until=2026-12-01")
+    assert response.status_code == 302
+    assert response.location.endswith("/admin/audit?since=2026-12-06&until=2026-12-01")
+    assert audit_events(action="audit.download").events == []

@@ -1,10 +1,12 @@
-"""Reading the audit trail: the filtered, paged list behind the admin page."""
+"""Reading the audit trail: the filtered, paged list behind the admin page, and the same events
+as rows of a CSV file."""
 
-from collections.abc import Mapping
+import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from survey.extensions import db
 from survey.models import AuditEvent, Workshop
@@ -27,16 +29,47 @@ def audit_actions() -> list[str]:
     )
 
 
-def audit_events(
+def audit_events(*, page: int = 1, **filters) -> AuditPage:
+    """Events matching every given filter (see `_matching`), newest first, a page of them."""
+    page = min(max(1, page), MAX_PAGE)
+    query = _matching(**filters).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
+    rows = db.session.execute(query).all()
+    return AuditPage(
+        events=[(event, slug) for event, slug in rows[:PAGE_SIZE]],
+        page=page,
+        has_more=len(rows) > PAGE_SIZE,
+    )
+
+
+#: The audit log's CSV file: one event a row, its options as a JSON object.
+AUDIT_COLUMNS = ("at_utc", "actor", "action", "workshop", "detail", "address")
+
+
+def audit_rows(**filters) -> Iterator[list[str]]:
+    """Every event matching the filters (see `_matching`), newest first, as rows of
+    AUDIT_COLUMNS; read a batch at a time."""
+    events = db.session.execute(_matching(**filters).execution_options(yield_per=500))
+    for event, slug in events:
+        yield [
+            event.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            event.actor or "",
+            event.action,
+            slug or "",
+            json.dumps(event.detail, ensure_ascii=False) if event.detail else "",
+            event.address or "",
+        ]
+
+
+def _matching(
     *,
     workshop: Workshop | None = None,
     action: str | None = None,
     actor: str | None = None,
     since: date | None = None,
     until: date | None = None,
-    page: int = 1,
-) -> AuditPage:
-    """Events matching every given filter, newest first; dates are whole UTC days."""
+) -> Select:
+    """Events of the workshop, of the action, by an actor whose name holds `actor` (in any
+    case), from `since` to `until` (whole UTC days), each with its workshop's slug."""
     query = (
         select(AuditEvent, Workshop.slug)
         .outerjoin(Workshop, AuditEvent.workshop_id == Workshop.id)
@@ -56,13 +89,7 @@ def audit_events(
         query = query.where(
             AuditEvent.at < datetime.combine(until + timedelta(days=1), time.min, UTC)
         )
-    page = min(max(1, page), MAX_PAGE)
-    rows = db.session.execute(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
-    return AuditPage(
-        events=[(event, slug) for event, slug in rows[:PAGE_SIZE]],
-        page=page,
-        has_more=len(rows) > PAGE_SIZE,
-    )
+    return query
 
 
 def readable_detail(detail: Mapping | None) -> list[tuple[str, str]]:
