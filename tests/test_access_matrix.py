@@ -48,6 +48,7 @@ ACCESS = {
     "organise.home": STAFF,
     "organise.new_workshop": STAFF,
     "organise.workshop": EITHER,
+    "organise.delete": ADMIN,
     "organise.wave": ORGANISER,
     "organise.open_wave": ORGANISER,
     "organise.close_wave": ORGANISER,

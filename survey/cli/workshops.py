@@ -1,4 +1,4 @@
-"""survey workshops create|list and survey waves open|close"""
+"""survey workshops create|list|delete and survey waves open|close"""
 
 import click
 from flask import current_app
@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import Wave, Workshop
+from survey.organise.deletion import delete_workshop, holdings
 from survey.organise.time_zones import place_zones
 from survey.organise.workshops import (
     WorkshopError,
@@ -16,7 +17,7 @@ from survey.organise.workshops import (
     workshop_by_slug,
 )
 
-workshops_cli = AppGroup("workshops", help="Create and list workshops.")
+workshops_cli = AppGroup("workshops", help="Create, list and delete workshops.")
 waves_cli = AppGroup("waves", help="Open or close a workshop's waves.")
 
 
@@ -69,6 +70,32 @@ def list_() -> None:
     for workshop in db.session.scalars(select(Workshop).order_by(Workshop.slug)):
         waves = ", ".join(f"{w.code} {w.state().value}" for w in workshop.waves)
         click.echo(f"{workshop.slug}\t{workshop.title}\t{workshop.timezone}\t{waves}")
+
+
+@workshops_cli.command("delete")
+@click.argument("slug")
+@click.option("--yes", is_flag=True, help="Do not ask to type the workshop's slug first.")
+def delete(slug: str, yes: bool) -> None:
+    """Delete a workshop and everything it holds, personal data included (the questionnaire
+    versions and the audit log stay). Asks to type its slug, unless --yes."""
+    workshop = workshop_by_slug(slug)
+    if workshop is None:
+        raise click.ClickException(f"no workshop {slug!r}")
+    held = holdings(workshop)
+    if not yes:
+        click.echo(
+            f"{workshop.title}: {held.participants} participant(s), {held.submitted} submitted "
+            f"and {held.in_progress} in progress response(s), {held.answers} answer(s), "
+            f"{held.messages} e-mail(s), {held.codings} coding(s). This cannot be undone."
+        )
+        typed = click.prompt(
+            "Type the workshop's slug to delete it", default="", show_default=False
+        )
+        if typed.strip().lower() != workshop.slug:
+            raise click.ClickException("not deleted: the slug typed does not match")
+    delete_workshop(workshop)
+    db.session.commit()
+    click.echo(f"Deleted workshop {slug} and everything it held.")
 
 
 def _wave(slug: str, code: str):

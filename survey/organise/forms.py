@@ -219,17 +219,30 @@ class RosterUploadForm(FlaskForm):
     file = FileField("Roster file (CSV)", validators=[FileRequired("Choose a CSV file.")])
 
 
-class WithdrawForm(FlaskForm):
+class TypedConfirmForm(FlaskForm):
+    """An action that cannot be undone, confirmed by typing the name of what it deletes (in
+    any case)."""
+
+    confirm = StringField("Type it to confirm", validators=[DataRequired()])
+
+    def __init__(self, expected: str, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.expected = expected
+
+    def validate_confirm(self, field: StringField) -> None:
+        if field.data.strip().upper() != self.expected.upper():
+            raise ValidationError(f"Type {self.expected} exactly to confirm.")
+
+
+class WithdrawForm(TypedConfirmForm):
     confirm = StringField(
         "Type the participant's public id to confirm", validators=[DataRequired()]
     )
     # Shown only when the linking code pairs the participant with others (the page names them).
     paired_too = BooleanField("Withdraw them too", default=True)
 
-    def __init__(self, public_id: str, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.public_id = public_id
 
-    def validate_confirm(self, field: StringField) -> None:
-        if field.data.strip().upper() != self.public_id.upper():
-            raise ValidationError(f"Type {self.public_id} exactly to confirm.")
+class DeleteWorkshopForm(TypedConfirmForm):
+    confirm = StringField(
+        "Type the workshop's short name (in its address) to confirm", validators=[DataRequired()]
+    )

@@ -1,8 +1,8 @@
 """The organiser console: its blueprint, the helpers its templates share, and the workshop
-views (the list, a new workshop, a workshop's page). The views of each other concept live in a
-module of their own and register on `bp` when this module imports them (at its end): waves,
-groups and join links, roster import, participants, invitations and cards, live monitor, the
-contact for participants.
+views (the list, a new workshop, a workshop's page, deleting one). The views of each other
+concept live in a module of their own and register on `bp` when this module imports them (at
+its end): waves, groups and join links, roster import, participants, invitations and cards,
+live monitor, the contact for participants.
 Views translate HTTP to the domain modules of this package and back."""
 
 from typing import TypeVar
@@ -24,8 +24,8 @@ from survey.auth.access import can_access, staff_required, workshop_role_require
 from survey.extensions import db
 from survey.links import PublicAddressError, base_url
 from survey.models import Role, Workshop
-from survey.organise import time_zones, workshops
-from survey.organise.forms import WorkshopForm
+from survey.organise import deletion, time_zones, workshops
+from survey.organise.forms import DeleteWorkshopForm, WorkshopForm
 
 bp = Blueprint("organise", __name__, url_prefix="/workshops")
 
@@ -128,6 +128,29 @@ def workshop(workshop: Workshop):
         now_states={w.code: w.state() for w in workshop.waves},
         asks_first={w.code: workshops.opening_asks_first(w) for w in workshop.waves},
     )
+
+
+@bp.route("/<slug>/delete", methods=["GET", "POST"])
+@workshop_role_required()  # admins only
+def delete(workshop: Workshop):
+    """Delete the workshop and everything it holds, once its short name is typed to confirm."""
+    form = DeleteWorkshopForm(workshop.slug)
+    if form.validate_on_submit():
+        title = workshop.title
+        held = deletion.delete_workshop(workshop)
+        db.session.commit()
+        flash(
+            f"The workshop {title} is deleted, with its {held.participants} participant(s) and "
+            f"{held.submitted + held.in_progress} response(s)."
+        )
+        return redirect(url_for(".home"))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "organise/delete.html",
+        workshop=workshop,
+        held=deletion.holdings(workshop),
+        form=form,
+    ), status
 
 
 def links_base() -> str:
