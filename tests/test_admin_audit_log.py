@@ -127,6 +127,7 @@ def test_the_audit_log_downloads_every_page_the_filters_select(app, client, make
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert 'filename="audit-log.csv"' in response.headers["Content-Disposition"]
     rows = _csv_rows(response)
+    assert response.headers["X-Row-Count"] == "5"
     assert list(rows[0]) == list(audit_log.AUDIT_COLUMNS)
     assert [json.loads(row["detail"])["n"] for row in rows] == [4, 3, 2, 1, 0]  # newest first
     assert {row["workshop"] for row in rows} == {"audited"}

@@ -47,9 +47,8 @@ AUDIT_COLUMNS = ("at_utc", "actor", "action", "workshop", "detail", "address")
 
 def audit_rows(**filters) -> Iterator[list[str]]:
     """Every event matching the filters (see `_matching`), newest first, as rows of
-    AUDIT_COLUMNS; read a batch at a time."""
-    events = db.session.execute(_matching(**filters).execution_options(yield_per=500))
-    for event, slug in events:
+    AUDIT_COLUMNS."""
+    for event, slug in db.session.execute(_matching(**filters)):
         yield [
             event.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
             event.actor or "",

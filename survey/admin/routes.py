@@ -8,7 +8,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_login import current_user
@@ -204,13 +203,16 @@ def audit_csv():
     begin_writing()
     record("audit.download", detail=_query(form))
     db.session.commit()
-    lines = csv_lines(AUDIT_COLUMNS, audit_rows(**filters), spreadsheet=True)
+    # Written whole before it is sent (a trail is small beside the exports): a failure is an
+    # error page, never a file cut short that reads as complete.
+    rows = list(audit_rows(**filters))
     return Response(
-        stream_with_context(lines),
+        "".join(csv_lines(AUDIT_COLUMNS, rows, spreadsheet=True)).encode("utf-8"),
         mimetype="text/csv",
         headers={
             "Content-Disposition": 'attachment; filename="audit-log.csv"',
             "Cache-Control": "no-store",
+            "X-Row-Count": str(len(rows)),
         },
     )
 
