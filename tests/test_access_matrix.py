@@ -49,6 +49,7 @@ ACCESS = {
     "organise.new_workshop": STAFF,
     "organise.workshop": EITHER,
     "organise.delete": ADMIN,
+    "organise.personal_data": ORGANISER,
     "organise.wave": ORGANISER,
     "organise.open_wave": ORGANISER,
     "organise.close_wave": ORGANISER,

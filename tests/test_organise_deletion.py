@@ -1,7 +1,12 @@
-"""Deleting a workshop: every row it holds goes, in every table, and nothing of another
-workshop; the questionnaire versions and the audit log stay; on the console (admins only, the
-slug typed to confirm) and on the command line."""
+"""The end of a workshop's study. Deleting it: every row it holds goes, in every table, and
+nothing of another workshop; the questionnaire versions and the audit log stay. Removing its
+participants' personal data: names, addresses, roster ids, the e-mail log and the reminders
+go, the answers stay, and not while a wave is open or due to open. Both on the console (deleting
+for admins, removing for organisers; the slug typed to confirm) and on the command line."""
 
+from datetime import timedelta
+
+import pytest
 from sqlalchemy import func, select
 
 from survey.auth.users import user_by_email
@@ -11,17 +16,28 @@ from survey.demo.coding import seed_demo_coding
 from survey.demo.workshop import DEMO_ADMIN_EMAIL, DEMO_SLUG, ensure_demo_admin, seed_demo
 from survey.extensions import db
 from survey.models import (
+    Answer,
     AuditEvent,
     Coding,
     MailMessage,
     MessageKind,
     MessageTemplate,
+    Participant,
+    ParticipantContact,
     ReminderAnchor,
     ScheduledReminder,
     StatsResult,
 )
-from survey.organise.deletion import delete_workshop, holdings
-from survey.organise.workshops import workshop_by_slug
+from survey.models._types import utcnow
+from survey.organise.deletion import (
+    PersonalData,
+    PersonalDataStays,
+    delete_workshop,
+    holdings,
+    remove_personal_data,
+    why_personal_data_stays,
+)
+from survey.organise.workshops import close_wave_now, workshop_by_slug
 from tests.conftest import page_token, sign_in
 
 #: Tables that outlive a workshop: accounts, the library, the audit log.
@@ -131,7 +147,7 @@ def test_the_command_line_asks_for_the_slug_unless_told_not_to(app, make, runner
     make.workshop("two")
     db.session.commit()
     wrong = runner.invoke(args=["workshops", "delete", "one"], input="two\n")
-    assert wrong.exit_code != 0 and "not deleted" in wrong.output
+    assert wrong.exit_code != 0 and "nothing done" in wrong.output
     assert "participant(s)" in wrong.output
     assert workshop_by_slug("one") is not None
     typed = runner.invoke(args=["workshops", "delete", "one"], input="one\n")
@@ -145,3 +161,124 @@ def test_the_command_line_asks_for_the_slug_unless_told_not_to(app, make, runner
         select(AuditEvent.actor).where(AuditEvent.action == "workshop.delete")
     ).all()
     assert actors == ["cli", "cli"]
+
+
+def _personal(workshop):
+    people = select(Participant.id).where(Participant.workshop_id == workshop.id)
+    return {
+        "contacts": db.session.scalar(
+            select(func.count()).where(ParticipantContact.participant_id.in_(people))
+        ),
+        "external_ids": db.session.scalar(
+            select(func.count()).where(
+                Participant.workshop_id == workshop.id, Participant.external_id.is_not(None)
+            )
+        ),
+        "messages": db.session.scalar(
+            select(func.count()).where(MailMessage.participant_id.in_(people))
+        ),
+    }
+
+
+def _closed(workshop):
+    close_wave_now(workshop.wave("pre"))
+    db.session.commit()
+
+
+def test_removing_personal_data_keeps_the_answers_and_nothing_else_of_the_people(app, make):
+    workshop = make.workshop("isb", open_waves=("pre",))
+    other = make.workshop("other", open_waves=("pre",))
+    for ws in (workshop, other):
+        ana = make.participant(ws, name="Ana", email="ana@example.org", external_id="R-1")
+        make.response(ana, ws.wave("pre"), {"hope_text": "Trust, said Ana"})
+        db.session.add(
+            MailMessage(
+                participant_id=ana.id,
+                wave_id=ws.wave("pre").id,
+                kind=MessageKind.INVITATION,
+                address="ana@example.org",
+            )
+        )
+        db.session.add(
+            ScheduledReminder(
+                wave_id=ws.wave("pre").id, anchor=ReminderAnchor.AFTER_OPENING, hours=24
+            )
+        )
+    db.session.commit()
+    with pytest.raises(PersonalDataStays, match="the wave pre is open"):
+        remove_personal_data(workshop)
+    _closed(workshop)
+    answers_before = db.session.scalar(select(func.count()).select_from(Answer))
+
+    held = remove_personal_data(workshop, actor="cli")
+    db.session.commit()
+
+    assert held == PersonalData(contacts=1, external_ids=1, messages=1)
+    assert _personal(workshop) == {"contacts": 0, "external_ids": 0, "messages": 0}
+    assert _personal(other) == {"contacts": 1, "external_ids": 1, "messages": 1}
+    assert db.session.scalar(select(func.count()).select_from(Answer)) == answers_before
+    assert db.session.scalar(select(func.count()).select_from(ScheduledReminder)) == 1
+    [participant] = workshop_by_slug("isb").participants
+    assert participant.public_id and participant.responses[0].answers  # the answers stay
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "workshop.personal_data_removed")
+    )
+    assert event.workshop_id == workshop.id
+    assert event.detail == {"contacts": 1, "external_ids": 1, "messages": 1}
+
+
+def test_a_wave_due_to_open_keeps_the_personal_data(app, make):
+    workshop = make.workshop("later", open_waves=())
+    workshop.wave("post").opens_at = utcnow() + timedelta(days=3)
+    db.session.commit()
+    assert "the wave post is due to open" in why_personal_data_stays(workshop)
+
+
+def test_an_organiser_removes_the_personal_data_once_the_slug_is_typed(app, make, client):
+    workshop = make.workshop("isb", open_waves=("pre",))
+    make.participant(workshop, name="Ana", email="ana@example.org")
+    researcher = make.user("res@example.org", grants={workshop: "researcher"})
+    organiser = make.user("org@example.org", grants={workshop: "organiser"})
+    db.session.commit()
+    sign_in(client, researcher)
+    assert "/workshops/isb/personal-data" not in client.get("/workshops/isb").text
+    client.post("/auth/logout", data={"csrf_token": page_token(client, "/workshops")})
+    sign_in(client, organiser)
+    page = client.get("/workshops/isb").text
+    assert 'href="/workshops/isb/personal-data"' in page
+    assert "/workshops/isb/delete" not in page  # deleting is for admins
+
+    waiting = client.get("/workshops/isb/personal-data").text
+    assert "Not yet: the wave pre is open: close it first." in waiting
+    token = page_token(client, "/workshops/isb/monitor")
+    refused = client.post(
+        "/workshops/isb/personal-data", data={"csrf_token": token, "confirm": "isb"}
+    )
+    assert refused.status_code == 409 and _personal(workshop)["contacts"] == 1
+
+    _closed(workshop)
+    page = client.get("/workshops/isb/personal-data").text
+    assert "the names and e-mail addresses of 1 participant(s)" in page
+    wrong = client.post("/workshops/isb/personal-data", data={"csrf_token": token, "confirm": "x"})
+    assert wrong.status_code == 422 and _personal(workshop)["contacts"] == 1
+    done = client.post("/workshops/isb/personal-data", data={"csrf_token": token, "confirm": "isb"})
+    assert done.status_code == 302 and done.location.endswith("/workshops/isb")
+    assert "personal data is removed: 1 name(s)" in client.get("/workshops/isb").text
+    assert _personal(workshop)["contacts"] == 0
+
+
+def test_the_command_line_removes_personal_data_when_no_wave_is_open(app, make, runner):
+    workshop = make.workshop("isb", open_waves=("pre",))
+    make.participant(workshop, name="Ana", email="ana@example.org")
+    db.session.commit()
+    args = ["workshops", "remove-personal-data", "isb"]
+    early = runner.invoke(args=args, input="isb\n")
+    assert early.exit_code != 0 and "the wave pre is open" in early.output
+    _closed(workshop)
+    wrong = runner.invoke(args=args, input="other\n")
+    assert wrong.exit_code != 0 and "nothing done" in wrong.output
+    assert _personal(workshop)["contacts"] == 1
+    typed = runner.invoke(args=args, input="isb\n")
+    assert typed.exit_code == 0, typed.output
+    assert "1 name(s) and address(es)" in typed.output
+    assert _personal(workshop)["contacts"] == 0

@@ -1,4 +1,4 @@
-"""survey workshops create|list|delete and survey waves open|close"""
+"""survey workshops create|list|remove-personal-data|delete and survey waves open|close"""
 
 import click
 from flask import current_app
@@ -7,7 +7,13 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import Wave, Workshop
-from survey.organise.deletion import delete_workshop, holdings
+from survey.organise.deletion import (
+    delete_workshop,
+    holdings,
+    personal_data,
+    remove_personal_data,
+    why_personal_data_stays,
+)
 from survey.organise.time_zones import place_zones
 from survey.organise.workshops import (
     WorkshopError,
@@ -78,9 +84,7 @@ def list_() -> None:
 def delete(slug: str, yes: bool) -> None:
     """Delete a workshop and everything it holds, personal data included (the questionnaire
     versions and the audit log stay). Asks to type its slug, unless --yes."""
-    workshop = workshop_by_slug(slug)
-    if workshop is None:
-        raise click.ClickException(f"no workshop {slug!r}")
+    workshop = _workshop(slug)
     held = holdings(workshop)
     if not yes:
         click.echo(
@@ -88,20 +92,50 @@ def delete(slug: str, yes: bool) -> None:
             f"and {held.in_progress} in progress response(s), {held.answers} answer(s), "
             f"{held.messages} e-mail(s), {held.codings} coding(s). This cannot be undone."
         )
-        typed = click.prompt(
-            "Type the workshop's slug to delete it", default="", show_default=False
-        )
-        if typed.strip().lower() != workshop.slug:
-            raise click.ClickException("not deleted: the slug typed does not match")
+        _confirm_slug(workshop, "delete it")
     delete_workshop(workshop)
     db.session.commit()
     click.echo(f"Deleted workshop {slug} and everything it held.")
 
 
-def _wave(slug: str, code: str):
+@workshops_cli.command("remove-personal-data")
+@click.argument("slug")
+@click.option("--yes", is_flag=True, help="Do not ask to type the workshop's slug first.")
+def remove_personal_data_command(slug: str, yes: bool) -> None:
+    """Remove the participants' names, e-mail addresses, roster ids, e-mail log and reminder
+    schedule, keeping their anonymous answers (not while a wave is open or due to open). Asks
+    to type its slug, unless --yes."""
+    workshop = _workshop(slug)
+    if (why := why_personal_data_stays(workshop)) is not None:
+        raise click.ClickException(f"not removed: {why}")
+    held = personal_data(workshop)
+    if not yes:
+        click.echo(
+            f"{workshop.title}: {held.contacts} name(s) and address(es), {held.external_ids} "
+            f"roster id(s), {held.messages} e-mail(s) in the log. The answers stay. This "
+            "cannot be undone."
+        )
+        _confirm_slug(workshop, "remove its participants' personal data")
+    remove_personal_data(workshop)
+    db.session.commit()
+    click.echo(f"Removed the personal data of {slug}'s participants; their answers stay.")
+
+
+def _workshop(slug: str) -> Workshop:
     workshop = workshop_by_slug(slug)
     if workshop is None:
         raise click.ClickException(f"no workshop {slug!r}")
+    return workshop
+
+
+def _confirm_slug(workshop: Workshop, what: str) -> None:
+    typed = click.prompt(f"Type the workshop's slug to {what}", default="", show_default=False)
+    if typed.strip().lower() != workshop.slug:
+        raise click.ClickException("nothing done: the slug typed does not match")
+
+
+def _wave(slug: str, code: str):
+    workshop = _workshop(slug)
     wave = workshop.wave(code)
     if wave is None:
         known = ", ".join(w.code for w in workshop.waves)

@@ -242,7 +242,7 @@ class WithdrawForm(TypedConfirmForm):
     paired_too = BooleanField("Withdraw them too", default=True)
 
 
-class DeleteWorkshopForm(TypedConfirmForm):
+class WorkshopConfirmForm(TypedConfirmForm):
     confirm = StringField(
         "Type the workshop's short name (in its address) to confirm", validators=[DataRequired()]
     )

@@ -1,8 +1,8 @@
 """The organiser console: its blueprint, the helpers its templates share, and the workshop
-views (the list, a new workshop, a workshop's page, deleting one). The views of each other
-concept live in a module of their own and register on `bp` when this module imports them (at
-its end): waves, groups and join links, roster import, participants, invitations and cards,
-live monitor, the contact for participants.
+views (the list, a new workshop, a workshop's page, and at its end removing the personal data
+or deleting it). The views of each other concept live in a module of their own and register on
+`bp` when this module imports them (at its end): waves, groups and join links, roster import,
+participants, invitations and cards, live monitor, the contact for participants.
 Views translate HTTP to the domain modules of this package and back."""
 
 from typing import TypeVar
@@ -25,7 +25,7 @@ from survey.extensions import db
 from survey.links import PublicAddressError, base_url
 from survey.models import Role, Workshop
 from survey.organise import deletion, time_zones, workshops
-from survey.organise.forms import DeleteWorkshopForm, WorkshopForm
+from survey.organise.forms import WorkshopConfirmForm, WorkshopForm
 
 bp = Blueprint("organise", __name__, url_prefix="/workshops")
 
@@ -134,7 +134,7 @@ def workshop(workshop: Workshop):
 @workshop_role_required()  # admins only
 def delete(workshop: Workshop):
     """Delete the workshop and everything it holds, once its short name is typed to confirm."""
-    form = DeleteWorkshopForm(workshop.slug)
+    form = WorkshopConfirmForm(workshop.slug)
     if form.validate_on_submit():
         title = workshop.title
         held = deletion.delete_workshop(workshop)
@@ -149,6 +149,32 @@ def delete(workshop: Workshop):
         "organise/delete.html",
         workshop=workshop,
         held=deletion.holdings(workshop),
+        form=form,
+    ), status
+
+
+@bp.route("/<slug>/personal-data", methods=["GET", "POST"])
+@workshop_role_required(ORGANISER)
+def personal_data(workshop: Workshop):
+    """Remove the participants' personal data and keep their answers, once the workshop's
+    short name is typed to confirm (not while a wave is open or due to open)."""
+    form = WorkshopConfirmForm(workshop.slug)
+    why = deletion.why_personal_data_stays(workshop)
+    if why is None and form.validate_on_submit():
+        held = deletion.remove_personal_data(workshop)
+        db.session.commit()
+        flash(
+            f"The participants' personal data is removed: {held.contacts} name(s) and "
+            f"address(es), {held.external_ids} roster id(s), {held.messages} e-mail(s) in the "
+            "log. Their answers stay."
+        )
+        return redirect(url_for(".workshop", slug=workshop.slug))
+    status = (409 if why else 422) if request.method == "POST" else 200
+    return render_template(
+        "organise/personal_data.html",
+        workshop=workshop,
+        held=deletion.personal_data(workshop),
+        why=why,
         form=form,
     ), status
 
