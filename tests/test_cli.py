@@ -58,6 +58,19 @@ def test_users_password_refuses_short_passwords_and_unknown_accounts(runner, mak
     assert unknown.exit_code != 0 and "no user x@example.org" in unknown.output
 
 
+def test_users_list_shows_each_account_with_its_state_and_roles(runner, make):
+    ws = make.workshop("listed")
+    make.user("b-org@example.org", grants={ws: ("organiser", "researcher")})
+    make.user("a-admin@example.org", admin=True).active = False
+    db.session.commit()
+    result = runner.invoke(args=["users", "list"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "a-admin@example.org\tadmin\tsuspended\tnever\t-",
+        "b-org@example.org\tstaff\tactive\tnever\torganiser of listed, researcher of listed",
+    ]
+
+
 def test_users_grant_gives_a_role_in_one_workshop(runner, make):
     ws = make.workshop("grant-ws")
     user = make.user("org@example.org")

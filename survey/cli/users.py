@@ -1,4 +1,4 @@
-"""survey users create|password|grant"""
+"""survey users list|create|password|grant"""
 
 import sys
 
@@ -10,6 +10,7 @@ from survey.auth.users import (
     add_grant,
     register_user,
     set_password,
+    staff_users,
     user_by_email,
 )
 from survey.extensions import db
@@ -23,6 +24,28 @@ def _read_password() -> str:
     if sys.stdin.isatty():
         return click.prompt("Password", hide_input=True, confirmation_prompt=True)
     return sys.stdin.readline().rstrip("\r\n")
+
+
+@users_cli.command("list")
+def list_() -> None:
+    """List the staff accounts: e-mail, admin or not, active or suspended, the last sign-in
+    (UTC) and the roles, one account a line, tab-separated."""
+    for user in staff_users():
+        roles = ", ".join(
+            sorted(f"{grant.role.value} of {grant.workshop.slug}" for grant in user.grants)
+        )
+        signed_in = f"{user.last_login_at:%Y-%m-%d %H:%M}" if user.last_login_at else "never"
+        click.echo(
+            "\t".join(
+                [
+                    user.email,
+                    "admin" if user.is_admin else "staff",
+                    "active" if user.active else "suspended",
+                    signed_in,
+                    roles or "-",
+                ]
+            )
+        )
 
 
 @users_cli.command("create")
