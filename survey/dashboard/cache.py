@@ -4,8 +4,9 @@ and where a render takes its results from (kept in the process, kept in the data
 computed now).
 
 Everything kept is immutable, so threads share it. Keys carry what an entry was computed from
-(the workshop, its setting, the filters and the data's Signature or the dataset's generation),
-so that an entry is never served for data it was not computed from; old entries simply age out.
+(the workshop and when it was created, its setting, the filters and the data's Signature or the
+dataset's generation), so that an entry is never served for data it was not computed from, nor
+for a workshop that took a deleted one's id; old entries simply age out.
 The cache lives in app.extensions, so that each application (and each test's) has its own.
 """
 
@@ -33,7 +34,7 @@ from survey.dashboard.reads.funnel import FunnelRow, response_funnel
 from survey.dashboard.reads.signature import KeptRow, Signature, data_signature
 from survey.dashboard.reads.themes import coding_version, theme_codings
 from survey.dashboard.results import Results, compute_results, with_themes
-from survey.dashboard.setting import Setting
+from survey.dashboard.setting import Setting, WorkshopKey
 from survey.models import Workshop
 from survey.models._types import utcnow
 
@@ -75,9 +76,9 @@ class Lru:
 class DashboardCache:
     """What the dashboards keep, by kind of entry."""
 
-    datasets: Lru = field(default_factory=lambda: Lru(WORKSHOPS_KEPT))  # by workshop id
+    datasets: Lru = field(default_factory=lambda: Lru(WORKSHOPS_KEPT))  # by WorkshopKey
     results: Lru = field(default_factory=Lru)
-    kept: Lru = field(default_factory=Lru)  # KeptResults by (workshop id, filter key)
+    kept: Lru = field(default_factory=Lru)  # KeptResults by (WorkshopKey, filter key)
     funnels: Lru = field(default_factory=Lru)
     texts: Lru = field(default_factory=Lru)
     assets: Lru = field(default_factory=Lru)
@@ -110,10 +111,10 @@ def workshop_data(setting: Setting, workshop: Workshop, signature: Signature) ->
     """The workshop's dataset for `signature`, extended from the one kept in the process (see
     survey.dashboard.loading)."""
     cache = current_cache()
-    held = cache.datasets.get(setting.workshop_id) if cache else None
+    held = cache.datasets.get(setting.workshop_key) if cache else None
     data = refresh(setting, workshop, signature, held)
     if cache and data is not held:
-        cache.datasets.put(setting.workshop_id, data)
+        cache.datasets.put(setting.workshop_key, data)
     return data
 
 
@@ -182,7 +183,7 @@ class _Same:
 def _results_key(setting: Setting, data: WorkshopData, filters: Filters) -> tuple:
     """What results are computed from: the workshop's setting, its data and the filters."""
     return (
-        setting.workshop_id,
+        setting.workshop_key,
         setting.instrument.checksum,
         setting.min_cell,
         tuple(setting.labels.groups.items()),
@@ -197,7 +198,7 @@ def workshop_funnel(setting: Setting, signature: Signature) -> list[FunnelRow]:
     """The response funnel, read again only when the Signature (which counts responses in
     progress too) has moved."""
     key = (
-        setting.workshop_id,
+        setting.workshop_key,
         tuple(setting.wave_ids.items()),
         tuple(setting.group_ids.items()),
         signature,
@@ -214,19 +215,19 @@ class Shown:
     computed_at: datetime | None  # when they were computed (None: in this request)
 
 
-def keep_in_process(workshop_id: int, key: str, kept: KeptResults) -> None:
+def keep_in_process(workshop: WorkshopKey, key: str, kept: KeptResults) -> None:
     """Hold kept results in this process, for the renders that follow."""
     cache = current_cache()
     if cache is not None:
-        cache.kept.put((workshop_id, key), kept)
+        cache.kept.put((workshop, key), kept)
 
 
-def _held(workshop_id: int, key: str) -> KeptResults | None:
+def _held(workshop: WorkshopKey, key: str) -> KeptResults | None:
     cache = current_cache()
-    return cache.kept.get((workshop_id, key)) if cache is not None else None
+    return cache.kept.get((workshop, key)) if cache is not None else None
 
 
-def _read(workshop_id: int, key: str, row: KeptRow) -> KeptResults | None:
+def _read(workshop: WorkshopKey, key: str, row: KeptRow) -> KeptResults | None:
     """The kept row's results, read from the database (one statement) and held; None when the
     row holds none (a first computation under way) or one of another format."""
     signature, payload, compute_ms = read_kept(row.id)
@@ -234,7 +235,7 @@ def _read(workshop_id: int, key: str, row: KeptRow) -> KeptResults | None:
     if results is None:
         return None
     kept = KeptResults(results, signature, row.computed_at or utcnow(), compute_ms)
-    keep_in_process(workshop_id, key, kept)
+    keep_in_process(workshop, key, kept)
     return kept
 
 
@@ -269,13 +270,13 @@ def _results(
     key = filter_key(filters)
     signature = data_signature(setting, key)
     wanted = result_signature(setting, signature, filters)
-    held = _held(setting.workshop_id, key)
+    held = _held(setting.workshop_key, key)
     row = signature.kept
     if held is not None and held.signature == wanted:
         return Shown(held.results, False, held.computed_at), signature
     if row is not None and row.signature is not None:
         if held is None or held.signature != row.signature:
-            held = _read(setting.workshop_id, key, row) or held
+            held = _read(setting.workshop_key, key, row) or held
         if held is not None and held.signature == wanted:
             return Shown(held.results, False, held.computed_at), signature
     if held is not None and stale_shown:
@@ -283,7 +284,7 @@ def _results(
         return Shown(held.results, True, held.computed_at), signature
     results = workshop_results(setting, workshop, filters, signature)
     computed = KeptResults(results, wanted, utcnow())
-    keep_in_process(setting.workshop_id, key, computed)
+    keep_in_process(setting.workshop_key, key, computed)
     if has_request_context():
         after_response(setting.workshop_id, filters, computed)
     else:

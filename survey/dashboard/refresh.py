@@ -99,7 +99,7 @@ def recompute(setting: Setting, workshop: Workshop, filters: Filters) -> KeptRes
             compute_ms=round((time.perf_counter() - started) * 1000),
         )
         store(setting.workshop_id, key, holder, kept)
-        keep_in_process(setting.workshop_id, key, kept)
+        keep_in_process(setting.workshop_key, key, kept)
         return kept
     except BaseException:
         release_lease(setting.workshop_id, key, holder)

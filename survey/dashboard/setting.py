@@ -12,12 +12,17 @@ from survey.dashboard.wordings import instrument_wordings
 from survey.instruments import Instrument, Question
 from survey.models import Workshop
 
+#: What a process keeps a workshop's data and results under: its id and when it was created,
+#: since SQLite gives a deleted workshop's id to the next one.
+WorkshopKey = tuple[int, str]
+
 
 @dataclass(frozen=True)
 class Setting:
     """A workshop as the dashboards see it, built once per request."""
 
     workshop_id: int
+    workshop_key: WorkshopKey
     slug: str
     title: str
     timezone: str  # the workshop's, for the times the pages give
@@ -89,6 +94,7 @@ def setting_of(workshop: Workshop) -> Setting:
     labels = workshop_labels(workshop, instrument)
     return Setting(
         workshop_id=workshop.id,
+        workshop_key=(workshop.id, workshop.created_at.isoformat()),
         slug=workshop.slug,
         title=workshop.title,
         timezone=workshop.timezone,

@@ -102,7 +102,7 @@ def workshop_free_text(
     workshop's text answers means visiting every response. Under the experience filter the
     linking code's pairs are read too (the match report), as the statistics count them."""
     key = (
-        setting.workshop_id,
+        setting.workshop_key,
         setting.instrument.checksum,
         setting.min_cell,
         tuple(setting.wave_ids.items()),
