@@ -22,7 +22,7 @@ class Setting:
     """A workshop as the dashboards see it, built once per request."""
 
     workshop_id: int
-    workshop_key: WorkshopKey
+    created_at: str  # when the workshop was created (ISO 8601): part of its WorkshopKey
     slug: str
     title: str
     timezone: str  # the workshop's, for the times the pages give
@@ -33,6 +33,11 @@ class Setting:
     group_ids: Mapping[int, str]  # database id -> code
     wave_ids: Mapping[int, str]
     numeric: tuple[str, ...]  # scale and integer questions, the columns of Dataset.values
+
+    @property
+    def workshop_key(self) -> WorkshopKey:
+        """What a process keeps this workshop's data and results under."""
+        return self.workshop_id, self.created_at
 
     @property
     def language(self) -> str:
@@ -94,7 +99,7 @@ def setting_of(workshop: Workshop) -> Setting:
     labels = workshop_labels(workshop, instrument)
     return Setting(
         workshop_id=workshop.id,
-        workshop_key=(workshop.id, workshop.created_at.isoformat()),
+        created_at=workshop.created_at.isoformat(),
         slug=workshop.slug,
         title=workshop.title,
         timezone=workshop.timezone,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, delete, func, select, update
 
 from survey.audit import record
 from survey.extensions import db
@@ -66,10 +66,15 @@ def holdings(workshop: Workshop) -> Holdings:
         "messages": select(func.count()).where(MailMessage.wave_id.in_(waves)),
         "codings": select(func.count()).where(Coding.workshop_id == workshop.id),
     }
+    return Holdings(**_counted(counts))
+
+
+def _counted(counts: dict[str, Select]) -> dict[str, int]:
+    """Each count by its name, all in one statement."""
     row = db.session.execute(
         select(*(count.scalar_subquery().label(name) for name, count in counts.items()))
     ).one()
-    return Holdings(**row._asdict())
+    return row._asdict()
 
 
 def delete_workshop(workshop: Workshop, *, actor: StaffUser | str | None = None) -> Holdings:
@@ -115,10 +120,7 @@ def personal_data(workshop: Workshop) -> PersonalData:
         ),
         "messages": select(func.count()).where(MailMessage.participant_id.in_(people)),
     }
-    row = db.session.execute(
-        select(*(count.scalar_subquery().label(name) for name, count in counts.items()))
-    ).one()
-    return PersonalData(**row._asdict())
+    return PersonalData(**_counted(counts))
 
 
 def why_personal_data_stays(workshop: Workshop) -> str | None:
