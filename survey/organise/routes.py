@@ -24,7 +24,7 @@ from survey.auth.access import can_access, staff_required, workshop_role_require
 from survey.extensions import db
 from survey.links import PublicAddressError, base_url
 from survey.models import Role, Workshop
-from survey.organise import deletion, time_zones, workshops
+from survey.organise import deletion, opening, time_zones, workshops
 from survey.organise.forms import WorkshopConfirmForm, WorkshopForm
 
 bp = Blueprint("organise", __name__, url_prefix="/workshops")
@@ -126,7 +126,7 @@ def workshop(workshop: Workshop):
         workshop=workshop,
         instrument=instrument,
         now_states={w.code: w.state() for w in workshop.waves},
-        asks_first={w.code: workshops.opening_asks_first(w) for w in workshop.waves},
+        asks_first={w.code: opening.opening_asks_first(w) for w in workshop.waves},
     )
 
 

@@ -7,7 +7,7 @@ from survey.auth.access import workshop_role_required
 from survey.extensions import db
 from survey.instruments.store import version_for
 from survey.models import Role, Workshop
-from survey.organise import monitor, time_zones, workshops
+from survey.organise import monitor, opening, time_zones, workshops
 from survey.organise.forms import ActionForm, WaveScheduleForm, WaveVersionForm
 from survey.organise.routes import bp, found_or_404
 
@@ -42,7 +42,7 @@ def wave(workshop: Workshop, wave: str):
         form=form,
         version_form=version_form,
         has_responses=workshops.wave_has_responses(wave_),
-        opening_asks_first=workshops.opening_asks_first(wave_),
+        opening_asks_first=opening.opening_asks_first(wave_),
     )
 
 
@@ -76,7 +76,7 @@ def open_wave(workshop: Workshop, wave: str):
     if (refused := wave_.why_not_open()) is not None:
         flash(f"The {wave_.code} wave is {refused}.")
         return redirect(url_for(".workshop", slug=workshop.slug))
-    asks_first = workshops.opening_asks_first(wave_)
+    asks_first = opening.opening_asks_first(wave_)
     if request.method == "POST" and not (asks_first and request.form.get("first_opening")):
         again = "open again" if workshops.has_been_open(wave_) else "open"
         return _change_wave(workshop, wave, workshops.open_wave_now, again)
@@ -87,7 +87,7 @@ def open_wave(workshop: Workshop, wave: str):
         "organise/open_wave.html",
         workshop=workshop,
         wave=wave_,
-        opening=workshops.wave_opening(wave_),
+        opening=opening.wave_opening(wave_),
     )
 
 
