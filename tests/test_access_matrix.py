@@ -68,6 +68,7 @@ ACCESS = {
     "organise.monitor_page": ORGANISER,
     "organise.monitor_json": ORGANISER,
     "organise.contact": ORGANISER,
+    "organise.details": ORGANISER,
     # e-mail to participants
     "mail.overview": ORGANISER,
     "mail.wave_page": ORGANISER,

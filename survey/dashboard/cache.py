@@ -245,7 +245,8 @@ def dashboard_results(
     """The results a render shows, and the data's Signature (docs/operations.md, "Statistics
     kept in the database"): those of the current data when this process or the database keeps
     them; else the newest kept ones, marked as updating, while a thread recomputes them after
-    the response; else (nothing kept yet) computed now and kept after the response.
+    the response (not those kept under a smaller minimum cell size than the workshop's now);
+    else (nothing kept yet, or only those) computed now and kept after the response.
 
     Statements: one for the Signature with the kept row; one more to read a kept payload this
     process does not hold; computing reads as survey.dashboard.loading.refresh says.
@@ -279,7 +280,9 @@ def _results(
             held = _read(setting.workshop_key, key, row) or held
         if held is not None and held.signature == wanted:
             return Shown(held.results, False, held.computed_at), signature
-    if held is not None and stale_shown:
+    # Older results are shown while new ones are computed, unless they were computed under a
+    # smaller minimum cell size than the workshop's now: they would show the cells it withholds.
+    if held is not None and stale_shown and held.results.stats.min_cell >= setting.min_cell:
         after_response(setting.workshop_id, filters, None)
         return Shown(held.results, True, held.computed_at), signature
     results = workshop_results(setting, workshop, filters, signature)

@@ -63,9 +63,10 @@ class WorkshopForm(FlaskForm):
 
     def __init__(self, *args, user: StaffUser | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.instrument.choices = instrument_choices(user)
         self.timezone.choices = time_zone_names()
-        self.choose_instrument(self.instrument.data)
+        if self.instrument is not None:  # not a field of WorkshopDetailsForm
+            self.instrument.choices = instrument_choices(user)
+            self.choose_instrument(self.instrument.data)
 
     def choose_instrument(self, reference: str | None) -> None:
         """Select the questionnaire `reference` names: a bare KEY whose shipped file is stored
@@ -83,6 +84,15 @@ class WorkshopForm(FlaskForm):
     def validate_ends_on(self, field: DateField) -> None:
         if field.data and self.starts_on.data and field.data < self.starts_on.data:
             raise ValidationError("The last day cannot be before the first.")
+
+
+class WorkshopDetailsForm(WorkshopForm):
+    """A workshop's details once it exists (survey.organise.workshops.Details): its short name,
+    in every address and command, and its questionnaire (each wave's version, on the wave's
+    page) are not among them."""
+
+    slug = None
+    instrument = None
 
 
 def instrument_choices(user: StaffUser | None, key: str | None = None) -> list[tuple[str, str]]:

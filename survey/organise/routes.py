@@ -1,8 +1,9 @@
 """The organiser console: its blueprint, the helpers its templates share, and the workshop
-views (the list, a new workshop, a workshop's page, and at its end removing the personal data
-or deleting it). The views of each other concept live in a module of their own and register on
-`bp` when this module imports them (at its end): waves, groups and join links, roster import,
-participants, invitations and cards, live monitor, the contact for participants.
+views (the list, a new workshop, a workshop's page and its details, and at its end removing
+the personal data or deleting it). The views of each other concept live in a module of their
+own and register on `bp` when this module imports them (at its end): waves, groups and join
+links, roster import, participants, invitations and cards, live monitor, the contact for
+participants.
 Views translate HTTP to the domain modules of this package and back."""
 
 from typing import TypeVar
@@ -25,7 +26,7 @@ from survey.extensions import db
 from survey.links import PublicAddressError, base_url
 from survey.models import Role, Workshop
 from survey.organise import deletion, opening, time_zones, workshops
-from survey.organise.forms import WorkshopConfirmForm, WorkshopForm
+from survey.organise.forms import WorkshopConfirmForm, WorkshopDetailsForm, WorkshopForm
 
 bp = Blueprint("organise", __name__, url_prefix="/workshops")
 
@@ -128,6 +129,39 @@ def workshop(workshop: Workshop):
         now_states={w.code: w.state() for w in workshop.waves},
         asks_first={w.code: opening.opening_asks_first(w) for w in workshop.waves},
     )
+
+
+@bp.route("/<slug>/details", methods=["GET", "POST"])
+@workshop_role_required(ORGANISER)
+def details(workshop: Workshop):
+    """Change the workshop's title, place, dates, time zone and smallest group shown."""
+    form = WorkshopDetailsForm(obj=workshop)
+    if form.validate_on_submit():
+        before = workshop.timezone
+        changed = workshops.set_details(
+            workshop,
+            workshops.Details(
+                form.title.data,
+                form.place.data or None,
+                form.starts_on.data,
+                form.ends_on.data,
+                form.timezone.data,
+                form.min_cell.data,
+            ),
+        )
+        db.session.commit()
+        if not changed:
+            flash("Nothing changed.")
+        elif workshop.timezone != before and any(w.opens_at or w.closes_at for w in workshop.waves):
+            flash(
+                f"The details are saved. The waves' windows are the same moments, shown in "
+                f"{workshop.timezone} now: check their times below."
+            )
+        else:
+            flash("The details are saved.")
+        return redirect(url_for(".workshop", slug=workshop.slug))
+    status = 422 if form.errors else 200
+    return render_template("organise/details.html", workshop=workshop, form=form), status
 
 
 @bp.route("/<slug>/delete", methods=["GET", "POST"])

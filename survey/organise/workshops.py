@@ -3,13 +3,15 @@ wave windows (what opening one now would change is survey.organise.opening).
 
 The changes organisers make (in the console or with the `survey` command) are the functions
 that record themselves in the audit log: create_workshop_for, set_wave_window, open_wave_now,
-close_wave_now, change_wave_version, set_group_labels, replace_join_code and set_contact.
+close_wave_now, change_wave_version, set_group_labels, replace_join_code, set_contact and
+set_details.
 create_workshop, schedule_wave, open_wave and close_wave only change the rows, for callers that
 set up data (the demo, tests).
 """
 
 import re
 import secrets
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -57,6 +59,32 @@ def validate_timezone(name: str) -> str:
     return name
 
 
+@dataclass(frozen=True)
+class Details:
+    """What describes a workshop and may change once it exists (its slug, in every address and
+    command, does not; its groups and waves come from its questionnaire)."""
+
+    title: str
+    place: str | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    timezone: str = "UTC"
+    min_cell: int = 5
+
+
+def checked_details(details: Details) -> Details:
+    """The details as stored (title and place on one line), else WorkshopError saying why."""
+    title, place = one_line(details.title), one_line(details.place or "") or None  # as the form
+    if not title or max(len(title), len(place or "")) > TITLE_MAX:
+        raise WorkshopError(f"the title (required) and place have at most {TITLE_MAX} characters")
+    if details.starts_on and details.ends_on and details.ends_on < details.starts_on:
+        raise WorkshopError("the last day cannot be before the first")
+    if details.min_cell < 2:
+        raise WorkshopError("the minimum cell size must be at least 2")
+    validate_timezone(details.timezone)
+    return replace(details, title=title, place=place)
+
+
 def create_workshop(
     slug: str,
     title: str,
@@ -72,11 +100,7 @@ def create_workshop(
         raise WorkshopError("the slug must be 2–63 lower-case letters, digits or hyphens")
     if workshop_by_slug(slug) is not None:
         raise WorkshopError(f"a workshop {slug!r} exists already")
-    if min_cell < 2:
-        raise WorkshopError("the minimum cell size must be at least 2")
-    title, place = one_line(title), one_line(place or "") or None  # as the console's form
-    if not title or max(len(title), len(place or "")) > TITLE_MAX:
-        raise WorkshopError(f"the title (required) and place have at most {TITLE_MAX} characters")
+    details = checked_details(Details(title, place, timezone=timezone, min_cell=min_cell))
     try:
         version = version_for(instrument_key)
     except VersionNotFound as error:
@@ -84,10 +108,7 @@ def create_workshop(
     instrument = version.instrument
     workshop = Workshop(
         slug=slug,
-        title=title,
-        place=place,
-        timezone=validate_timezone(timezone),
-        min_cell=min_cell,
+        **asdict(details),
         instrument_key=instrument.key,
         linking_key=secrets.token_hex(32),
     )
@@ -175,6 +196,29 @@ def create_workshop_for(
         db.session.add(Grant(user=user, workshop=workshop, role=Role.ORGANISER))
     record("workshop.create", workshop=workshop, actor=user, detail={"slug": slug})
     return workshop
+
+
+def set_details(workshop: Workshop, details: Details) -> list[str]:
+    """Change the workshop's details, recorded in the audit log with each change (before,
+    after); return the names of those that changed. Wave windows keep their moments under a new
+    time zone (they are stored in UTC) and are shown in it; the dashboards withhold results by
+    the new minimum cell size from their next page on (it is part of their results' key)."""
+    wanted = asdict(checked_details(details))
+    changed = {
+        name: [_plain(getattr(workshop, name)), _plain(value)]
+        for name, value in wanted.items()
+        if getattr(workshop, name) != value
+    }
+    for name in changed:
+        setattr(workshop, name, wanted[name])
+    if changed:
+        record("workshop.details", workshop=workshop, detail={"changed": changed})
+    return list(changed)
+
+
+def _plain(value):
+    """A detail's value as the audit log's JSON keeps it."""
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def set_wave_window(wave: Wave, opens_at: datetime | None, closes_at: datetime | None) -> None:
