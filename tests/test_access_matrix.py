@@ -60,6 +60,7 @@ ACCESS = {
     "organise.roster_confirm": ORGANISER,
     "organise.participants_list": ORGANISER,
     "organise.withdraw": ORGANISER,
+    "organise.edit_participant": ORGANISER,
     "organise.reissue": ORGANISER,
     "organise.invitations_csv": ORGANISER,
     "organise.cards": ORGANISER,

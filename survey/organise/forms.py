@@ -153,11 +153,19 @@ class WaveScheduleForm(FlaskForm):
             )
 
 
+def an_email_address(form: FlaskForm, field: StringField) -> None:
+    problem = address_problem(field.data.strip())
+    if problem:
+        raise ValidationError(f"This is not an e-mail address: {problem}.")
+
+
 class ContactForm(FlaskForm):
     contact_name = StringField(
         "Name", filters=[single_line], validators=[Optional(), Length(max=200)]
     )
-    contact_email = StringField("E-mail", validators=[Optional(), Length(max=254)])
+    contact_email = StringField(
+        "E-mail", validators=[Optional(), Length(max=254), an_email_address]
+    )
     contact_phone = StringField(
         "Phone",
         validators=[
@@ -170,10 +178,21 @@ class ContactForm(FlaskForm):
         ],
     )
 
-    def validate_contact_email(self, field: StringField) -> None:
-        problem = address_problem(field.data.strip())
-        if problem:
-            raise ValidationError(f"This is not an e-mail address: {problem}.")
+
+class ParticipantForm(FlaskForm):
+    """A participant's name, e-mail address and language, as a roster row gives them."""
+
+    name = StringField("Name", filters=[single_line], validators=[Optional(), Length(max=200)])
+    email = StringField(
+        "E-mail",
+        filters=[lambda value: value.strip() if value else value],
+        validators=[Optional(), Length(max=254), an_email_address],
+    )
+    language = SelectField("Language")
+
+    def __init__(self, languages: list[tuple[str, str]], *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.language.choices = [("", "Not given: their pages follow their browser"), *languages]
 
 
 class WaveVersionForm(FlaskForm):

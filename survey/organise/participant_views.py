@@ -1,17 +1,18 @@
-"""Console views of the participants: the list with each one's status per wave, withdrawal,
-and a new personal link."""
+"""Console views of the participants: the list with each one's status per wave, one
+participant's details, withdrawal, and a new personal link."""
 
 from flask import flash, redirect, render_template, request, url_for
 
 from survey.auth.access import workshop_role_required
 from survey.extensions import db
+from survey.i18n import language_name
 from survey.mail.errors import MailError
 from survey.mail.recipients import wave_for_new_link
 from survey.mail.sending import email_new_link
 from survey.mail.smtp import settings_problem
 from survey.models import Invitation, Participant, Role, Workshop
 from survey.organise import participants
-from survey.organise.forms import ActionForm, WithdrawForm
+from survey.organise.forms import ActionForm, ParticipantForm, WithdrawForm
 from survey.organise.routes import bp, found_or_404, links_base
 from survey.paging import page_number
 
@@ -30,6 +31,53 @@ def participants_list(workshop: Workshop):
         listing=listing,
         search=search,
     )
+
+
+@bp.route("/<slug>/participants/<public_id>/edit", methods=["GET", "POST"])
+@workshop_role_required(Role.ORGANISER)
+def edit_participant(workshop: Workshop, public_id: str):
+    """Correct a participant's name, e-mail address or language without a roster import."""
+    participant = found_or_404(participants.participant_by_public_id(workshop, public_id))
+    listing = url_for(".participants_list", slug=workshop.slug, q=participant.public_id)
+    if participant.withdrawn:
+        flash(f"{participant.public_id} has withdrawn; nothing is kept to edit.", "error")
+        return redirect(listing)
+    contact = participant.contact
+    languages = [(code, language_name(code)) for code in workshop.instrument.languages]
+    form = ParticipantForm(
+        languages,
+        data={
+            "name": contact.name if contact else None,
+            "email": contact.email if contact else None,
+            "language": participant.language or "",
+        },
+    )
+    if form.validate_on_submit():
+        old_address = contact.email if contact else None
+        changed = participants.edit_participant(
+            participant, form.name.data, form.email.data, form.language.data
+        )
+        db.session.commit()
+        if not changed:
+            flash("Nothing changed.")
+            return redirect(listing)
+        flash(f"{participant.public_id} is saved.")
+        if "email" in changed and participant.contact.email:
+            if shared := participants.sharing_the_address(participant):
+                flash(
+                    f"{participant.contact.email} is also the address of {', '.join(shared)}: "
+                    "their messages will all go to that one mailbox."
+                )
+            if old_address:
+                flash(
+                    "If their invitation went to the old address, give them a new link (New "
+                    "link…), which can be e-mailed and stops the old one."
+                )
+        return redirect(listing)
+    status = 422 if form.errors else 200
+    return render_template(
+        "organise/participant.html", workshop=workshop, participant=participant, form=form
+    ), status
 
 
 @bp.route("/<slug>/participants/<public_id>/withdraw", methods=["GET", "POST"])

@@ -1,5 +1,5 @@
-"""Participants as organisers see them: status per wave (never answers), search, withdrawal
-and reissued links."""
+"""Participants as organisers see them: status per wave (never answers), search, one
+participant's details edited, withdrawal and reissued links."""
 
 from dataclasses import dataclass, replace
 
@@ -171,6 +171,53 @@ def withdraw_participant(participant: Participant, *, actor: StaffUser | str | N
         detail={"participant": participant.public_id, "responses_deleted": deleted},
     )
     return deleted
+
+
+def edit_participant(
+    participant: Participant, name: str | None, email: str | None, language: str | None
+) -> list[str]:
+    """Set a participant's name, e-mail address and language (empty values: none), as a roster
+    row would; return the fields that changed. The audit event names the public id and the
+    fields, not their values."""
+    if participant.withdrawn:
+        raise ParticipantError(f"{participant.public_id} has withdrawn; nothing is kept to edit")
+    contact = participant.contact or ParticipantContact()
+    wanted = {"name": name or None, "email": email or None}
+    changed = [field for field, value in wanted.items() if getattr(contact, field) != value]
+    for field in changed:
+        setattr(contact, field, wanted[field])
+    if changed and participant.contact is None:
+        participant.contact = contact
+    if (language or None) != participant.language:
+        participant.language = language or None
+        changed.append("language")
+    if changed:
+        record(
+            "participant.edit",
+            workshop=participant.workshop,
+            detail={"participant": participant.public_id, "changed": changed},
+        )
+    return changed
+
+
+def sharing_the_address(participant: Participant) -> list[str]:
+    """The public ids of the workshop's other participants (not withdrawn) with the same e-mail
+    address, in any case: their messages all go to that one mailbox."""
+    email = participant.contact.email if participant.contact else None
+    if not email:
+        return []
+    query = (
+        select(Participant.public_id)
+        .join(ParticipantContact)
+        .where(
+            Participant.workshop_id == participant.workshop_id,
+            Participant.id != participant.id,
+            Participant.withdrawn_at.is_(None),
+            func.lower(ParticipantContact.email) == email.lower(),
+        )
+        .order_by(Participant.public_id)
+    )
+    return list(db.session.scalars(query))
 
 
 def paired_by_code(participant: Participant) -> list[Participant]:
