@@ -17,6 +17,9 @@ ORGANISER = frozenset({"organiser"})  # per workshop (admins always pass)
 RESEARCHER = frozenset({"researcher"})
 EITHER = ORGANISER | RESEARCHER
 ANY_ORGANISER = "any organiser"  # organisers of any workshop (and admins)
+# The second step of a sign-in: only the browser that has just typed an account's password may
+# type its code; everyone else is sent to sign in (test_auth_two_step covers that browser).
+SECOND_STEP = "second step"
 
 ACCESS = {
     # public pages, assets and sign-in
@@ -25,9 +28,13 @@ ACCESS = {
     "assets.asset": PUBLIC,
     "static": PUBLIC,
     "auth.login": PUBLIC,
+    "auth.code": SECOND_STEP,
     "auth.logout": PUBLIC,
     "auth.alive": STAFF,
     "auth.password": STAFF,
+    "auth.two_step_page": STAFF,
+    "auth.recovery_codes": STAFF,
+    "auth.two_step_off": STAFF,
     # the participant's side: personal and join links, the questionnaire, the privacy notice
     "respond.redeem": PUBLIC,
     "respond.redeem_card": PUBLIC,
@@ -128,6 +135,7 @@ ACCESS = {
     "admin.admin_flag": ADMIN,
     "admin.active_flag": ADMIN,
     "admin.password": ADMIN,
+    "admin.two_step_off": ADMIN,
     "admin.audit": ADMIN,
     "admin.audit_csv": ADMIN,
 }
@@ -238,7 +246,9 @@ def test_route_answers_only_those_with_the_role(app, world, endpoint, rule, meth
         status = response.status_code
         where = f"{method} {path} as {actor}: {status}"
         assert status < 500, where
-        if access == PUBLIC:
+        if access == SECOND_STEP:
+            assert status == 302 and response.location.startswith("/auth/login"), where
+        elif access == PUBLIC:
             # No staff sign-in asked; the participant pages may still refuse someone without
             # a participant session, which is their own business.
             assert not (status == 302 and "/auth/login" in response.location), where

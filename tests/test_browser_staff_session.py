@@ -1,6 +1,7 @@
 """A staff page in real Chromium keeps its session while someone works on it (js/staff.js),
 so that what they type is not lost to the idle time-out, and says at once when the session
-has ended anyway; a staff member changes their own password, and their other sessions end."""
+has ended anyway; a staff member changes their own password, and their other sessions end;
+two-step sign-in set up on a phone, then asked for."""
 
 import time
 from datetime import timedelta
@@ -76,3 +77,40 @@ def test_a_new_password_ends_the_other_sessions_and_opens_the_next_sign_in(
     expect(here.get_by_role("link", name="Your password")).to_be_visible()
     phone.close()
     laptop.close()
+
+
+def test_two_step_sign_in_set_up_on_a_phone_then_asked_for(
+    app, make, live_server, browser, axe_source
+):
+    import pyotp
+    from playwright.sync_api import expect
+
+    email = make.user("organiser@example.org").email
+    db.session.commit()
+    phone = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=True)
+    here = phone.new_page()
+    sign_in(here, live_server, email)
+    here.get_by_role("link", name="Your password").click()
+    here.get_by_role("link", name="Set it up").click()
+    expect(here.locator("h1")).to_have_text("Two-step sign-in")
+    expect(here.locator(".setup-qr svg")).to_be_visible()
+    assert serious_violations(here, axe_source) == []
+    assert no_horizontal_scroll(here)
+    secret = here.locator(".setup-key").inner_text().replace(" ", "")
+    here.fill("#current", make.PASSWORD)
+    here.fill("#code", pyotp.TOTP(secret).now())
+    here.get_by_role("button", name="Turn two-step sign-in on").click()
+    expect(here.locator("h1")).to_have_text("Two-step sign-in is on")
+    codes = here.locator(".recovery-codes code").all_inner_texts()
+    assert len(codes) == 10
+    assert no_horizontal_scroll(here)
+
+    here.get_by_role("button", name="Sign out").click()
+    sign_in(here, live_server, email)
+    expect(here.locator("h1")).to_have_text("Sign in: your code")
+    assert serious_violations(here, axe_source) == []
+    here.fill("#code", codes[0])
+    here.get_by_role("button", name="Sign in").click()
+    expect(here.get_by_role("status")).to_contain_text("You signed in with a recovery code")
+    expect(here.get_by_role("link", name="Your password")).to_be_visible()
+    phone.close()

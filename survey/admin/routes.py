@@ -30,6 +30,7 @@ from survey.admin.forms import (
     UserCreateForm,
 )
 from survey.audit import record
+from survey.auth import two_step
 from survey.auth import users as accounts
 from survey.auth.access import admin_required
 from survey.auth.users import UserError
@@ -151,6 +152,23 @@ def active_flag(user_id: int):
             db.session.commit()
             state = "active" if user.active else "suspended"
             flash(f"The account {user.email} is {'' if changed else 'already '}{state}.")
+    return redirect(url_for(".users"))
+
+
+@bp.post("/users/<int:user_id>/two-step-off")
+@admin_required
+def two_step_off(user_id: int):
+    """Turn off the two-step sign-in of someone who lost their phone and their recovery codes
+    (after making sure it is them who asks): their password alone signs them in again."""
+    user = _user(user_id)
+    if ButtonForm().validate_on_submit():
+        try:
+            two_step.turn_off(user)
+        except two_step.TwoStepError as error:
+            flash(f"{user.email}: {error}", "error")
+        else:
+            db.session.commit()
+            flash(f"Two-step sign-in is off for {user.email}: their password alone signs in.")
     return redirect(url_for(".users"))
 
 

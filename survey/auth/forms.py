@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from survey.auth.users import MIN_PASSWORD_LENGTH
@@ -33,3 +33,31 @@ class PasswordChangeForm(FlaskForm):
     def validate_password(self, field: PasswordField) -> None:
         if field.data and field.data == self.current.data:
             raise ValidationError("It is the password you have now.")
+
+
+def _stripped(value: str | None) -> str | None:
+    return value.strip() if value else value
+
+
+def _code_field(label: str) -> StringField:
+    return StringField(
+        label,
+        filters=[_stripped],
+        validators=[DataRequired("Type the code your app shows."), Length(max=64)],
+    )
+
+
+class CodeForm(FlaskForm):
+    """The second step of a sign-in: the authenticator app's code, or a recovery code."""
+
+    code = _code_field("Code")
+
+
+class CurrentPasswordForm(FlaskForm):
+    """A change to how the account signs in, confirmed by its password."""
+
+    current = PasswordField("Your password", validators=[DataRequired(), Length(max=1024)])
+
+
+class TwoStepOnForm(CurrentPasswordForm):
+    code = _code_field("The code the app shows now")

@@ -1,7 +1,7 @@
 """Staff sessions: signed cookies checked against a per-user session version, with idle and
 absolute time-outs, so sessions work across several app hosts without server-side storage."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app, g, request, session
 from flask_login import login_user, logout_user
@@ -12,6 +12,8 @@ from survey.extensions import db
 from survey.models import StaffUser
 
 SIGNED_IN_AT = "staff_since"
+AWAITING_CODE = "staff_awaiting_code"  # [user id, session version, when the password was right]
+CODE_WAIT = timedelta(minutes=5)
 LAST_SEEN_AT = "staff_seen"
 # Sent by pages that refresh themselves (the live monitor): such requests are not the user's
 # activity, so they must not keep an unattended session alive past the idle time-out.
@@ -68,6 +70,29 @@ def start_session(user: StaffUser) -> None:
     session[SIGNED_IN_AT] = session[LAST_SEEN_AT] = _now()
     login_user(user)
     user.last_login_at = datetime.now(UTC)
+
+
+def await_code(user: StaffUser) -> None:
+    """The password was right and the account asks for a second step: remember, for a few
+    minutes and in this browser only, whose code the next page asks for (nobody is signed in
+    yet)."""
+    session[AWAITING_CODE] = [user.id, user.session_version, _now()]
+
+
+def awaiting_code() -> StaffUser | None:
+    """The account whose code this browser may type now: its password was typed here less than
+    CODE_WAIT ago, and nothing about the account has changed since (its sessions ended, it was
+    suspended, its two-step sign-in turned off)."""
+    try:
+        uid, version, since = session.get(AWAITING_CODE) or ()
+    except ValueError:
+        return None
+    if _now() - since > CODE_WAIT.total_seconds():
+        return None
+    user = db.session.get(StaffUser, uid)
+    if user is None or user.session_version != version or not user.active or not user.two_step:
+        return None
+    return user
 
 
 def keep_session(user: StaffUser) -> None:

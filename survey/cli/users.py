@@ -1,10 +1,11 @@
-"""survey users list|create|password|grant"""
+"""survey users list|create|password|two-step-off|grant"""
 
 import sys
 
 import click
 from flask.cli import AppGroup
 
+from survey.auth import two_step
 from survey.auth.users import (
     UserError,
     add_grant,
@@ -75,6 +76,22 @@ def password(email: str) -> None:
         raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(f"The password of {user.email} is changed; its sessions have ended.")
+
+
+@users_cli.command("two-step-off")
+@click.argument("email")
+def two_step_off(email: str) -> None:
+    """Turn off an account's two-step sign-in, for someone who lost their phone and their
+    recovery codes: their password alone signs them in again."""
+    user = user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"no user {email}")
+    try:
+        two_step.turn_off(user, actor="cli")
+    except two_step.TwoStepError as error:
+        raise click.ClickException(f"{user.email}: {error}") from None
+    db.session.commit()
+    click.echo(f"Two-step sign-in is off for {user.email}.")
 
 
 @users_cli.command("grant")

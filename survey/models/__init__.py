@@ -13,7 +13,7 @@ from survey.models.mail import (
 )
 from survey.models.people import Invitation, Participant, ParticipantContact, ParticipantSource
 from survey.models.responses import Answer, Response, ResponseSource, ResponseStatus
-from survey.models.staff import Grant, Role, StaffUser
+from survey.models.staff import Grant, RecoveryCode, Role, StaffUser
 from survey.models.stats import StatsResult
 from survey.models.workshop import Group, Wave, WaveState, Workshop
 
@@ -33,6 +33,7 @@ __all__ = [
     "Participant",
     "ParticipantContact",
     "ParticipantSource",
+    "RecoveryCode",
     "ReminderAnchor",
     "Response",
     "ResponseSource",

@@ -1,4 +1,4 @@
-"""Staff accounts and their per-workshop grants."""
+"""Staff accounts, their per-workshop grants and their two-step sign-in."""
 
 import enum
 from datetime import datetime
@@ -27,10 +27,24 @@ class StaffUser(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Two-step sign-in (survey.auth.two_step): the authenticator app's shared secret (base32),
+    # since when it is asked for, and the last time step whose code was taken (a code is taken
+    # once).
+    two_step_secret: Mapped[str | None] = mapped_column(String(32))
+    two_step_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    two_step_last_step: Mapped[int | None]
 
     grants: Mapped[list["Grant"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
+
+    recovery_codes: Mapped[list["RecoveryCode"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def two_step(self) -> bool:
+        return self.two_step_secret is not None
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
@@ -54,3 +68,19 @@ class Grant(db.Model):
 
     user: Mapped[StaffUser] = relationship(back_populates="grants")
     workshop: Mapped[Workshop] = relationship()
+
+
+class RecoveryCode(db.Model):
+    """One of a staff member's single-use codes for signing in without their authenticator
+    app; only the SHA-256 of each is kept."""
+
+    __tablename__ = "staff_recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[StaffUser] = relationship(back_populates="recovery_codes")
