@@ -60,6 +60,9 @@ class Config:
     )
     LOGIN_SLOWDOWN_SECONDS = float(os.environ.get("LOGIN_SLOWDOWN_SECONDS", "0.5"))
     LOGIN_SLOWDOWN_MAX_SECONDS = float(os.environ.get("LOGIN_SLOWDOWN_MAX_SECONDS", "4"))
+    # Every staff member must have two-step sign-in on before any staff page opens (they are
+    # led to set it up after signing in): docs/operations.md, "Two-step sign-in".
+    STAFF_TWO_STEP_REQUIRED = _flag("STAFF_TWO_STEP_REQUIRED")
     ROSTER_MAX_BYTES = _int("ROSTER_MAX_BYTES", 1024 * 1024)
     # Request bodies: uploads (rosters, paper responses) stay well under this; a checked roster
     # travels back in a form field when the organiser confirms its import.

@@ -274,3 +274,37 @@ def _fill(path: str, name: str, value) -> str:
     import re
 
     return re.sub(rf"<(?:[^:<>]+:)?{name}>", str(value), path)
+
+
+# Staff pages that open before two-step sign-in is set up, where the server requires it: its
+# set-up pages, and the page's report that someone is working on it.
+BEFORE_TWO_STEP = {"auth.two_step_page", "auth.recovery_codes", "auth.two_step_off", "auth.alive"}
+
+
+def test_where_two_step_sign_in_is_required_no_staff_route_opens_without_it(app, world):
+    app.config["STAFF_TWO_STEP_REQUIRED"] = True
+    users, values = world
+    checked = 0
+    for param in RULES:
+        endpoint, rule, method = param.values
+        if ACCESS[endpoint] in (PUBLIC, SECOND_STEP):
+            continue
+        path = rule
+        for name in _parameters(rule):
+            path = _fill(path, name, values[name])
+        db.session.expire_all()
+        client = _client(app, users["admin"])
+        response = client.open(path, method=method)
+        with client.session_transaction() as session:
+            said = " ".join(message for _, message in session.get("_flashes", []))
+        where = f"{method} {path}: {response.status_code}"
+        to_set_up = response.status_code == 302 and response.location == "/auth/two-step"
+        to_set_up = to_set_up and "asks every staff member for two-step sign-in" in said
+        if endpoint in BEFORE_TWO_STEP:
+            assert response.status_code < 500 and not to_set_up, where
+        elif path.startswith("/api/"):
+            assert response.status_code == 403, where
+        else:
+            assert to_set_up, where
+        checked += 1
+    assert checked > 80

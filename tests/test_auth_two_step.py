@@ -288,3 +288,18 @@ def test_the_command_line_turns_it_off(app, user, with_app):
     assert again.exit_code != 0 and "not on" in again.output
     unknown = runner.invoke(args=["users", "two-step-off", "nobody@example.org"])
     assert unknown.exit_code != 0 and "no user" in unknown.output
+
+
+def test_where_it_is_required_a_staff_member_sets_it_up_before_anything_else(
+    app, make, client, user
+):
+    app.config["STAFF_TWO_STEP_REQUIRED"] = True
+    sign_in(client, user)
+    response = client.get("/workshops")
+    assert response.status_code == 302 and response.location == "/auth/two-step"
+    page = client.get("/auth/two-step").get_data(as_text=True)
+    assert "asks every staff member for two-step sign-in" in page
+    secret = re.search(r'<code class="setup-key">([^<]+)</code>', page).group(1).replace(" ", "")
+    data = {"current": make.PASSWORD, "code": pyotp.TOTP(secret).now()}
+    client.post("/auth/two-step", data={"csrf_token": page_token(client, "/auth/two-step"), **data})
+    assert client.get("/workshops").status_code == 200

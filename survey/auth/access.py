@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort, g, redirect, request, url_for
+from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -19,6 +19,29 @@ def _deny():
     abort(403)
 
 
+def _two_step_missing():
+    """Where this server asks every staff member for two-step sign-in (STAFF_TWO_STEP_REQUIRED)
+    and the signed-in one has not set it up: the way to its set-up (403 from the API)."""
+    if not current_app.config["STAFF_TWO_STEP_REQUIRED"] or current_user.two_step:
+        return None
+    if request.path.startswith("/api/"):
+        abort(403)
+    flash("This server asks every staff member for two-step sign-in: set it up to go on.")
+    return redirect(url_for("auth.two_step_page"))
+
+
+def signed_in_required(view: Callable) -> Callable:
+    """Any signed-in staff member, two-step sign-in set up or not (the pages that set it up)."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return _deny()
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
 def staff_required(view: Callable) -> Callable:
     """Any signed-in staff member."""
 
@@ -26,7 +49,7 @@ def staff_required(view: Callable) -> Callable:
     def wrapped(*args, **kwargs):
         if not current_user.is_authenticated:
             return _deny()
-        return view(*args, **kwargs)
+        return _two_step_missing() or view(*args, **kwargs)
 
     return wrapped
 
@@ -46,7 +69,7 @@ def organiser_required(view: Callable) -> Callable:
     def wrapped(*args, **kwargs):
         if not organises_any_workshop():
             return _deny()
-        return view(*args, **kwargs)
+        return _two_step_missing() or view(*args, **kwargs)
 
     return wrapped
 
@@ -56,7 +79,7 @@ def admin_required(view: Callable) -> Callable:
     def wrapped(*args, **kwargs):
         if not (current_user.is_authenticated and current_user.is_admin):
             return _deny()
-        return view(*args, **kwargs)
+        return _two_step_missing() or view(*args, **kwargs)
 
     return wrapped
 
@@ -76,6 +99,8 @@ def workshop_role_required(*roles: Role) -> Callable:
         def wrapped(*args, slug: str, **kwargs):
             if not current_user.is_authenticated:
                 return _deny()
+            if (missing := _two_step_missing()) is not None:
+                return missing
             workshop = db.session.scalar(select(Workshop).where(Workshop.slug == slug))
             if workshop is None:
                 abort(404)

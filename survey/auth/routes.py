@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from survey.audit import record
 from survey.auth import throttle, two_step
-from survey.auth.access import staff_required
+from survey.auth.access import signed_in_required, staff_required
 from survey.auth.forms import CodeForm, LoginForm, PasswordChangeForm
 from survey.auth.sessions import (
     await_code,
@@ -195,7 +195,7 @@ def logout():
 
 
 @bp.post("/alive")
-@staff_required
+@signed_in_required
 def alive():
     """Someone is working on a staff page (js/staff.js: typing, clicking), so the idle
     time-out counts from their last activity rather than their last request, and a long

@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, session, url_for
 from flask_login import current_user
 
 from survey.auth import two_step
-from survey.auth.access import staff_required
+from survey.auth.access import signed_in_required
 from survey.auth.forms import CurrentPasswordForm, TwoStepOnForm
 from survey.auth.routes import Blocked, bp, current_password, wrong_passwords_limited
 from survey.auth.sessions import keep_session
@@ -20,7 +20,7 @@ SETTING_UP = "two_step_setting_up"
 
 
 @bp.route("/two-step", methods=["GET", "POST"])
-@staff_required
+@signed_in_required
 @wrong_passwords_limited
 def two_step_page():
     """Whether two-step sign-in is on and what can be done; while it is off, setting it up:
@@ -48,7 +48,7 @@ def two_step_page():
 
 
 @bp.post("/two-step/recovery-codes")
-@staff_required
+@signed_in_required
 @wrong_passwords_limited
 def recovery_codes():
     """Ten new recovery codes in place of the earlier ones."""
@@ -68,7 +68,7 @@ def recovery_codes():
 
 
 @bp.post("/two-step/off")
-@staff_required
+@signed_in_required
 @wrong_passwords_limited
 def two_step_off():
     """Sign in with the password alone again."""
