@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
+from survey.admin.audit_log import readable_detail
 from survey.extensions import db
 from survey.models import AuditEvent
 from survey.organise.workshops import Details, WorkshopError, set_details
@@ -68,13 +69,20 @@ def test_organisers_change_the_details_and_the_audit_log_says_what_changed(app, 
     (event,) = _events()[before:]
     assert event.detail == {
         "changed": {
-            "title": ["Islamabad dialogue", "Islamabad dialogue 2026"],
-            "place": ["Islamabad", None],
-            "starts_on": [None, "2026-12-10"],
-            "ends_on": [None, "2026-12-11"],
-            "min_cell": [5, 3],
+            "title": {"from": "Islamabad dialogue", "to": "Islamabad dialogue 2026"},
+            "place": {"from": "Islamabad", "to": None},
+            "starts_on": {"from": None, "to": "2026-12-10"},
+            "ends_on": {"from": None, "to": "2026-12-11"},
+            "min_cell": {"from": 5, "to": 3},
         }
     }
+    assert readable_detail(event.detail) == [
+        (
+            "changed",
+            "title Islamabad dialogue → Islamabad dialogue 2026, place Islamabad → —, "
+            "starts on — → 2026-12-10, ends on — → 2026-12-11, min cell 5 → 3",
+        )
+    ]
     page = client.get(f"/workshops/{ws.slug}").get_data(as_text=True)
     assert "The details are saved." in page and "results shown for groups of 3 or more" in page
 

@@ -108,6 +108,8 @@ def _text(value: object) -> str:
         return "yes" if value else "no"
     if isinstance(value, list | tuple):
         return ", ".join(_text(item) for item in value) or "—"
+    if isinstance(value, Mapping) and set(value) == {"from", "to"}:  # a change
+        return f"{_text(value['from'])} → {_text(value['to'])}"
     if isinstance(value, Mapping):
         return ", ".join(f"{_name(key)} {_text(item)}" for key, item in value.items())
     return str(value)

@@ -199,13 +199,13 @@ def create_workshop_for(
 
 
 def set_details(workshop: Workshop, details: Details) -> list[str]:
-    """Change the workshop's details, recorded in the audit log with each change (before,
-    after); return the names of those that changed. Wave windows keep their moments under a new
+    """Change the workshop's details, recorded in the audit log with each change (from, to);
+    return the names of those that changed. Wave windows keep their moments under a new
     time zone (they are stored in UTC) and are shown in it; the dashboards withhold results by
     the new minimum cell size from their next page on (it is part of their results' key)."""
     wanted = asdict(checked_details(details))
     changed = {
-        name: [_plain(getattr(workshop, name)), _plain(value)]
+        name: {"from": _plain(getattr(workshop, name)), "to": _plain(value)}
         for name, value in wanted.items()
         if getattr(workshop, name) != value
     }
