@@ -3,7 +3,10 @@ turned off. Each change asks for the account's password (a wrong one counts as a
 sign-in would). The codes and the set-up secret are shown on pages the browser does not keep
 (HTML is sent `Cache-Control: no-store`, survey.security)."""
 
+from collections.abc import Callable
+
 from flask import flash, redirect, render_template, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from survey.auth import two_step
@@ -12,6 +15,7 @@ from survey.auth.forms import CurrentPasswordForm, TwoStepOnForm
 from survey.auth.routes import Blocked, bp, current_password, wrong_passwords_limited
 from survey.auth.sessions import keep_session
 from survey.extensions import db
+from survey.models import StaffUser
 
 # The secret being set up, kept in this browser's signed session until the app's first code
 # confirms it (it is shown on the page anyway), so that reloading the page keeps the QR code
@@ -52,19 +56,13 @@ def two_step_page():
 @wrong_passwords_limited
 def recovery_codes():
     """Ten new recovery codes in place of the earlier ones."""
-    form = CurrentPasswordForm(prefix="codes")
-    if not current_user.two_step:
-        return redirect(url_for(".two_step_page"))
-    if form.validate_on_submit():
-        try:
-            user = current_password(form.current, "two_step")
-        except Blocked:
-            return _status_page(codes_form=form), 429
-        if user is not None:
-            codes = two_step.replace_recovery_codes(user)
-            db.session.commit()
-            return _codes_page(codes, "New recovery codes")
-    return _status_page(codes_form=form), 422
+
+    def replace(user: StaffUser):
+        codes = two_step.replace_recovery_codes(user)
+        db.session.commit()
+        return _codes_page(codes, "New recovery codes")
+
+    return _with_password("codes", replace)
 
 
 @bp.post("/two-step/off")
@@ -72,20 +70,30 @@ def recovery_codes():
 @wrong_passwords_limited
 def two_step_off():
     """Sign in with the password alone again."""
-    form = CurrentPasswordForm(prefix="off")
+
+    def turn_off(user: StaffUser):
+        two_step.turn_off(user, actor=user)
+        db.session.commit()
+        flash("Two-step sign-in is off: your password alone signs you in.")
+        return redirect(url_for(".two_step_page"))
+
+    return _with_password("off", turn_off)
+
+
+def _with_password(prefix: str, change: Callable[[StaffUser], ResponseReturnValue]):
+    """Make a change to the signed-in account's two-step sign-in once its password is typed
+    in the status page's form of this prefix; else that page again, with the form's errors."""
     if not current_user.two_step:
         return redirect(url_for(".two_step_page"))
+    form = CurrentPasswordForm(prefix=prefix)
     if form.validate_on_submit():
         try:
             user = current_password(form.current, "two_step")
         except Blocked:
-            return _status_page(off_form=form), 429
+            return _status_page(**{f"{prefix}_form": form}), 429
         if user is not None:
-            two_step.turn_off(user, actor=user)
-            db.session.commit()
-            flash("Two-step sign-in is off: your password alone signs you in.")
-            return redirect(url_for(".two_step_page"))
-    return _status_page(off_form=form), 422
+            return change(user)
+    return _status_page(**{f"{prefix}_form": form}), 422
 
 
 def _setup_page(form: TwoStepOnForm, secret: str) -> str:
