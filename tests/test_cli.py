@@ -4,9 +4,11 @@ import os
 import subprocess
 import sys
 
+import pyotp
 import pytest
 from sqlalchemy import select
 
+from survey.auth import two_step
 from survey.auth.users import authenticate, user_by_email
 from survey.extensions import db
 from survey.models import AuditEvent, Role, WaveState
@@ -60,14 +62,17 @@ def test_users_password_refuses_short_passwords_and_unknown_accounts(runner, mak
 
 def test_users_list_shows_each_account_with_its_state_and_roles(runner, make):
     ws = make.workshop("listed")
-    make.user("b-org@example.org", grants={ws: ("organiser", "researcher")})
+    organiser = make.user("b-org@example.org", grants={ws: ("organiser", "researcher")})
     make.user("a-admin@example.org", admin=True).active = False
+    secret = two_step.new_secret()
+    two_step.turn_on(organiser, secret, pyotp.TOTP(secret).now())
     db.session.commit()
     result = runner.invoke(args=["users", "list"])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
-        "a-admin@example.org\tadmin\tsuspended\tnever\t-",
-        "b-org@example.org\tstaff\tactive\tnever\torganiser of listed, researcher of listed",
+        "a-admin@example.org\tadmin\tsuspended\tnever\t-\tpassword only",
+        "b-org@example.org\tstaff\tactive\tnever\torganiser of listed, researcher of listed"
+        "\ttwo-step",
     ]
 
 

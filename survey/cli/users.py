@@ -30,7 +30,7 @@ def _read_password() -> str:
 @users_cli.command("list")
 def list_() -> None:
     """List the staff accounts: e-mail, admin or not, active or suspended, the last sign-in
-    (UTC) and the roles, one account a line, tab-separated."""
+    (UTC), the roles and whether two-step sign-in is on, one account a line, tab-separated."""
     for user in staff_users():
         roles = ", ".join(
             sorted(f"{grant.role.value} of {grant.workshop.slug}" for grant in user.grants)
@@ -44,6 +44,7 @@ def list_() -> None:
                     "active" if user.active else "suspended",
                     signed_in,
                     roles or "-",
+                    "two-step" if user.two_step else "password only",
                 ]
             )
         )
