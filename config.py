@@ -60,6 +60,8 @@ class Config:
     )
     LOGIN_SLOWDOWN_SECONDS = float(os.environ.get("LOGIN_SLOWDOWN_SECONDS", "0.5"))
     LOGIN_SLOWDOWN_MAX_SECONDS = float(os.environ.get("LOGIN_SLOWDOWN_MAX_SECONDS", "4"))
+    # Requests for a password reset link per client address, each counted (survey.auth.reset).
+    PASSWORD_RESET_LIMIT = os.environ.get("PASSWORD_RESET_LIMIT", "5 per hour")
     # Every staff member must have two-step sign-in on before any staff page opens (they are
     # led to set it up after signing in): docs/operations.md, "Two-step sign-in".
     STAFF_TWO_STEP_REQUIRED = _flag("STAFF_TWO_STEP_REQUIRED")

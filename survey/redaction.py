@@ -19,11 +19,12 @@ def _written_any_way(text: str) -> str:
 
 
 _SLASH = _written_any_way("/")
-# The prefix of a personal link, a card code, a join link or an e-mail's opt-out link (must
-# match their URL rules in respond.routes, respond.card_routes and mail.routes), then the secret:
+# The prefix of a personal link, a card code, a join link, an e-mail's opt-out link or a staff
+# password reset link (must match their URL rules in respond.routes, respond.card_routes,
+# mail.routes and auth.reset_views), then the secret:
 # everything up to the end of the path segment or of the query value, which may redact a little
 # more than the secret, never less.
-_PREFIXES = "|".join(_written_any_way(prefix) for prefix in ("s", "c", "join", "optout"))
+_PREFIXES = "|".join(_written_any_way(prefix) for prefix in ("s", "c", "join", "optout", "reset"))
 _TOKEN_PATH = re.compile(
     rf"(?P<prefix>{_SLASH}(?:{_PREFIXES})(?:{_SLASH})+)"
     r"""[^/?#&\s"'<>]+""",
@@ -37,9 +38,9 @@ _ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
 def redact(text: str) -> str:
-    """Return text with the secret of every /s/<token>, /c/<card code>, /join/<code> or
-    /optout/<token> path replaced, however the path is encoded or cased; the rest of the text
-    stays as written."""
+    """Return text with the secret of every /s/<token>, /c/<card code>, /join/<code>,
+    /optout/<token> or /auth/reset/<token> path replaced, however the path is encoded or
+    cased; the rest of the text stays as written."""
     return _TOKEN_PATH.sub(lambda m: f"{m.group('prefix')}[redacted]", text)
 
 

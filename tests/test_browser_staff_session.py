@@ -1,7 +1,8 @@
 """A staff page in real Chromium keeps its session while someone works on it (js/staff.js),
 so that what they type is not lost to the idle time-out, and says at once when the session
 has ended anyway; a staff member changes their own password, and their other sessions end;
-two-step sign-in set up on a phone, then asked for."""
+two-step sign-in set up on a phone, then asked for; a forgotten password replaced through the
+link sent by e-mail."""
 
 import time
 from datetime import timedelta
@@ -112,5 +113,41 @@ def test_two_step_sign_in_set_up_on_a_phone_then_asked_for(
     here.fill("#code", codes[0])
     here.get_by_role("button", name="Sign in").click()
     expect(here.get_by_role("status")).to_contain_text("You signed in with a recovery code")
+    expect(here.get_by_role("link", name="Your password")).to_be_visible()
+    phone.close()
+
+
+def test_a_forgotten_password_replaced_through_the_link_on_a_phone(
+    app, make, live_server, browser, axe_source, smtp_server
+):
+    import re
+
+    from playwright.sync_api import expect
+
+    email = make.user("organiser@example.org").email
+    db.session.commit()
+    phone = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=True)
+    here = phone.new_page()
+    here.goto(f"{live_server}/auth/login")
+    here.get_by_role("link", name="Get a link to choose a new one").click()
+    assert serious_violations(here, axe_source) == []
+    here.fill("#email", email)
+    here.get_by_role("button", name="Send me a link").click()
+    expect(here.locator("h1")).to_have_text("Look in your mailbox")
+    deadline = time.monotonic() + 10
+    while not smtp_server.to(email) and time.monotonic() < deadline:
+        here.wait_for_timeout(100)  # the message goes once the answer has
+    (message,) = smtp_server.to(email)
+    path = re.search(r"/auth/reset/\S+", message.get_body(("plain",)).get_content()).group(0)
+    here.goto(f"{live_server}{path}")
+    expect(here.locator("h1")).to_have_text("Choose a new password")
+    assert "/auth/reset/" not in here.url  # the token has left the address bar
+    assert serious_violations(here, axe_source) == []
+    assert no_horizontal_scroll(here)
+    here.fill("#password", "a much longer passphrase")
+    here.fill("#again", "a much longer passphrase")
+    here.get_by_role("button", name="Change the password").click()
+    expect(here.get_by_role("status")).to_contain_text("Your password is changed")
+    sign_in(here, live_server, email, "a much longer passphrase")
     expect(here.get_by_role("link", name="Your password")).to_be_visible()
     phone.close()

@@ -194,6 +194,8 @@ CODE = "JoinCode42"
         f"GET /privacy?back=%2Fjoin%2F{CODE} HTTP/1.1",
         f"GET /privacy?back=%252Fs%252F{TOKEN}&x=1 HTTP/1.1",
         f"/privacy?back=/s/{TOKEN}",
+        f"GET /auth/reset/{TOKEN} HTTP/1.1",  # a staff member's password reset link
+        f"GET /auth/%72eset/{TOKEN} HTTP/1.1",
     ],
 )
 def test_a_token_is_redacted_however_its_path_is_written(text):

@@ -31,8 +31,18 @@ class PasswordChangeForm(FlaskForm):
     )
 
     def validate_password(self, field: PasswordField) -> None:
-        if field.data and field.data == self.current.data:
+        if field.data and self.current is not None and field.data == self.current.data:
             raise ValidationError("It is the password you have now.")
+
+
+class NewPasswordForm(PasswordChangeForm):
+    """A new password chosen through a reset link (the current one is forgotten)."""
+
+    current = None
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField("Your e-mail address", validators=[DataRequired(), Length(max=254)])
 
 
 def _stripped(value: str | None) -> str | None:

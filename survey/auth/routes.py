@@ -1,5 +1,6 @@
 """Staff sign-in (the password, then the code where two-step sign-in is on) and sign-out, and
-a staff member's own password. Turning two-step sign-in on and off: two_step_views."""
+a staff member's own password. Turning two-step sign-in on and off: two_step_views; a
+forgotten password replaced through a link sent by e-mail: reset_views."""
 
 from collections.abc import Callable
 from typing import TypeVar
@@ -209,4 +210,4 @@ def _loggable(email: str) -> str:
     return email if "@" in email else "(not an e-mail address)"
 
 
-from survey.auth import two_step_views  # noqa: E402, F401  (its views register on bp)
+from survey.auth import reset_views, two_step_views  # noqa: E402, F401  (their views register on bp)

@@ -1,4 +1,4 @@
-"""Staff accounts, their per-workshop grants and their two-step sign-in."""
+"""Staff accounts, their per-workshop grants, their two-step sign-in and password resets."""
 
 import enum
 from datetime import datetime
@@ -33,6 +33,10 @@ class StaffUser(UserMixin, db.Model):
     two_step_secret: Mapped[str | None] = mapped_column(String(32))
     two_step_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     two_step_last_step: Mapped[int | None]
+    # A password reset asked for by e-mail (survey.auth.reset): the SHA-256 of the link's token
+    # and when the link was sent (it works for an hour, once).
+    reset_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    reset_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     grants: Mapped[list["Grant"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
