@@ -13,13 +13,14 @@ def record(
     workshop: Workshop | None = None,
     actor: StaffUser | str | None = None,
     detail: dict | None = None,
+    address: str | None = None,
 ) -> AuditEvent:
-    """Add an audit event; `actor` defaults to the signed-in user, or "cli" outside requests."""
-    address = None
+    """Add an audit event; `actor` defaults to the signed-in user, or "cli" outside requests;
+    `address` to the client's (given by work done after a request, on its behalf)."""
     if has_request_context():
         from survey.net import client_address
 
-        address = client_address()
+        address = address or client_address()
         if actor is None and current_user.is_authenticated:
             actor = current_user._get_current_object()
     if isinstance(actor, StaffUser):

@@ -69,6 +69,8 @@ def test_a_link_by_e_mail_replaces_a_forgotten_password(app, make, client, smtp_
     assert authenticate(user.email, make.PASSWORD) is None
     assert elsewhere.get("/workshops").status_code == 302  # every session has ended
     assert {"user.reset_sent", "user.password_reset"} <= set(_actions())
+    sent = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.reset_sent"))
+    assert sent.one().address == "127.0.0.1"  # who asked, though the link went after the answer
     assert client.get(link).status_code == 404  # once
     assert sign_in(client, user, NEW).location == "/workshops"
 

@@ -25,6 +25,7 @@ from survey.mail import smtp
 from survey.mail.errors import MailError
 from survey.models import StaffUser
 from survey.models._types import utcnow
+from survey.net import client_address
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +46,12 @@ def send_after_response(email: str) -> None:
     logged). The answer never waits for the mail server, so its time does not tell whether the
     address has an account."""
     app = current_app._get_current_object()
+    address = client_address()
 
     def send() -> None:
         with app.app_context():
             try:
-                if send_reset_link(email):
+                if send_reset_link(email, address):
                     db.session.commit()
             except MailError as error:
                 log.warning("a password reset link was not sent: %s", error)
@@ -62,9 +64,10 @@ def send_after_response(email: str) -> None:
         return response
 
 
-def send_reset_link(email: str) -> bool:
+def send_reset_link(email: str, address: str | None = None) -> bool:
     """E-mail a reset link to the active account of this address, unless one went less than
-    RESEND_AFTER ago; whether one was sent. MailError when the mail server fails."""
+    RESEND_AFTER ago, for a request from the client `address`; whether one was sent.
+    MailError when the mail server fails."""
     user = user_by_email(email)
     now = utcnow()
     if user is None or not user.active:
@@ -75,7 +78,7 @@ def send_reset_link(email: str) -> bool:
     link = f"{current_app.config['PUBLIC_URL'].rstrip('/')}/auth/reset/{token}"
     _deliver(user.email, link)
     user.reset_hash, user.reset_sent_at = token_hash(token), now
-    record("user.reset_sent", actor=user, detail={"email": user.email})
+    record("user.reset_sent", actor=user, detail={"email": user.email}, address=address)
     return True
 
 
