@@ -24,7 +24,7 @@ from survey.models._types import utcnow
 
 ISSUER = "Dialogue Survey"
 RECOVERY_CODES = 10
-# Recovery codes: 16 characters of an alphabet without look-alikes (0/o, 1/l/i), about 78 bits,
+# Recovery codes: 16 characters of an alphabet without look-alikes (0/o, 1/l/i), about 79 bits,
 # shown in groups of four.
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 _TYPED = re.compile(r"[\s-]+")
