@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.models import Wave, Workshop
+from survey.organise.copying import copy_setup
 from survey.organise.deletion import (
     delete_workshop,
     holdings,
@@ -52,8 +53,20 @@ def _time_zone(ctx: click.Context, param: click.Parameter, value: str) -> str:
     help="IANA name, e.g. Asia/Karachi",
 )
 @click.option("--place", default=None)
-def create(slug: str, title: str, instrument_key: str | None, timezone: str, place) -> None:
+@click.option(
+    "--copy-from",
+    "copy_from",
+    default=None,
+    metavar="SLUG",
+    help="Set it up as this workshop: group labels, contact, messages, reminders, themes.",
+)
+def create(
+    slug: str, title: str, instrument_key: str | None, timezone: str, place, copy_from
+) -> None:
     """Create a workshop from an instrument, with its groups and (closed) waves."""
+    source = workshop_by_slug(copy_from) if copy_from else None
+    if copy_from and source is None:
+        raise click.ClickException(f"no workshop {copy_from!r} to copy")
     try:
         workshop = create_workshop_for(
             None,
@@ -63,11 +76,14 @@ def create(slug: str, title: str, instrument_key: str | None, timezone: str, pla
             timezone=timezone,
             place=place,
         )
-        db.session.commit()
     except WorkshopError as error:
         raise click.ClickException(str(error)) from None
+    if source is not None:
+        copy_setup(source, workshop, actor="cli")
+    db.session.commit()
     version = workshop.waves[0].instrument_version.label
-    click.echo(f"Created workshop {workshop.slug} ({version}, {workshop.timezone}).")
+    set_up = f", set up as {source.slug}" if source else ""
+    click.echo(f"Created workshop {workshop.slug} ({version}, {workshop.timezone}{set_up}).")
 
 
 @workshops_cli.command("list")

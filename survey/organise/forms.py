@@ -23,9 +23,9 @@ from wtforms.validators import (
 from survey.instruments.library import library
 from survey.instruments.store import VersionNotFound, find
 from survey.mail.addresses import address_problem
-from survey.models import StaffUser
+from survey.models import Role, StaffUser, Workshop
 from survey.organise.time_zones import exists_in_zone, time_zone_names
-from survey.organise.workshops import SLUG, TITLE_MAX
+from survey.organise.workshops import SLUG, TITLE_MAX, workshops_visible_to
 from survey.text import one_line
 
 LOCAL_TIME = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
@@ -60,6 +60,7 @@ class WorkshopForm(FlaskForm):
         default=5,
         validators=[InputRequired(), NumberRange(min=2, max=100)],
     )
+    copy_from = SelectField("Set it up as", default="")
 
     def __init__(self, *args, user: StaffUser | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -67,6 +68,9 @@ class WorkshopForm(FlaskForm):
         if self.instrument is not None:  # not a field of WorkshopDetailsForm
             self.instrument.choices = instrument_choices(user)
             self.choose_instrument(self.instrument.data)
+            self.copy_from.choices = [("", "A new workshop: nothing copied")] + [
+                (w.slug, f"{w.title} ({w.slug})") for w in organised_by(user)
+            ]
 
     def choose_instrument(self, reference: str | None) -> None:
         """Select the questionnaire `reference` names: a bare KEY whose shipped file is stored
@@ -88,11 +92,21 @@ class WorkshopForm(FlaskForm):
 
 class WorkshopDetailsForm(WorkshopForm):
     """A workshop's details once it exists (survey.organise.workshops.Details): its short name,
-    in every address and command, and its questionnaire (each wave's version, on the wave's
-    page) are not among them."""
+    in every address and command, its questionnaire (each wave's version, on the wave's page)
+    and the workshop it was set up as are not among them."""
 
     slug = None
     instrument = None
+    copy_from = None
+
+
+def organised_by(user: StaffUser | None) -> list[Workshop]:
+    """The workshops whose setup the user may copy: those they organise (admins: all)."""
+    if user is None:
+        return []
+    return [
+        w for w in workshops_visible_to(user) if user.is_admin or Role.ORGANISER in user.roles_in(w)
+    ]
 
 
 def instrument_choices(user: StaffUser | None, key: str | None = None) -> list[tuple[str, str]]:

@@ -25,7 +25,7 @@ from survey.auth.access import can_access, staff_required, workshop_role_require
 from survey.extensions import db
 from survey.links import PublicAddressError, base_url
 from survey.models import Role, Workshop
-from survey.organise import deletion, opening, time_zones, workshops
+from survey.organise import copying, deletion, opening, time_zones, workshops
 from survey.organise.forms import WorkshopConfirmForm, WorkshopDetailsForm, WorkshopForm
 
 bp = Blueprint("organise", __name__, url_prefix="/workshops")
@@ -111,8 +111,12 @@ def new_workshop():
             db.session.rollback()
             form.slug.errors.append(str(error))
         else:
+            source = form.copy_from.data and workshops.workshop_by_slug(form.copy_from.data)
+            if source:
+                copying.copy_setup(source, workshop, actor=current_user)
             db.session.commit()
-            flash(f"The workshop {workshop.title} is ready. Next: import the roster.")
+            set_up = f" It is set up as {source.title}." if source else ""
+            flash(f"The workshop {workshop.title} is ready.{set_up} Next: import the roster.")
             return redirect(url_for(".workshop", slug=workshop.slug))
     return render_template("organise/new.html", form=form)
 
