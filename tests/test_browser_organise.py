@@ -1,6 +1,7 @@
 """The organiser's path in real Chromium: sign in, create a workshop, import the roster, print
-the QR cards, watch the live monitor count a response without reloading, and read the
-console's lists on a phone without scrolling sideways."""
+the QR cards, watch the live monitor count a response without reloading, read the console's
+lists on a phone without scrolling sideways, and correct a workshop's and a participant's
+details there."""
 
 import re
 from datetime import date
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.models import Participant
 from survey.organise.workshops import workshop_by_slug
-from tests.browser_helpers import no_horizontal_scroll, sign_in
+from tests.browser_helpers import no_horizontal_scroll, serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -274,3 +275,46 @@ def test_on_a_phone_console_fields_are_large_enough_not_to_zoom(app, make, live_
         assert page.locator(fields).count() >= 3 and small == [], path
     assert page.goto(f"{live_server}/workshops/{workshop.slug}/contact").ok
     assert page.locator("main input[type=tel]").count() == 1
+
+
+def test_on_a_phone_the_workshops_and_a_participants_details_are_corrected(
+    app, make, live_server, browser, axe_source
+):
+    from playwright.sync_api import expect
+
+    workshop = make.workshop("details-phone")
+    person = make.participant(workshop, "pakistan", name="عائشہ خان", email="aisha@exmaple.org")
+    email = make.user(grants={workshop: "organiser"}).email
+    db.session.commit()
+    phone = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=True)
+    page = phone.new_page()
+    sign_in(page, live_server, email)
+    fields = "main input:not([type=hidden]), main select"
+
+    page.goto(f"{live_server}/workshops/{workshop.slug}")
+    page.get_by_role("link", name="Change the details").click()
+    assert serious_violations(page, axe_source) == [] and no_horizontal_scroll(page)
+    assert page.evaluate(
+        """s => [...document.querySelectorAll(s)]
+            .every(e => parseFloat(getComputedStyle(e).fontSize) >= 16)""",
+        fields,
+    )
+    page.fill("#place", "Islamabad")
+    page.fill("#min_cell", "1")
+    page.get_by_role("button", name="Save the details").click()
+    expect(page.get_by_role("alert")).to_contain_text("Number must be between 2 and 100")
+    page.fill("#min_cell", "6")
+    page.get_by_role("button", name="Save the details").click()
+    expect(page.get_by_role("status")).to_contain_text("The details are saved.")
+    expect(page.locator("main")).to_contain_text("Islamabad")
+
+    page.goto(f"{live_server}/workshops/{workshop.slug}/participants")
+    page.get_by_role("link", name="Edit").click()
+    expect(page.locator("h1")).to_have_text(f"Participant {person.public_id}")
+    assert serious_violations(page, axe_source) == [] and no_horizontal_scroll(page)
+    page.fill("#email", "aisha@example.org")
+    page.select_option("#language", "ur")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status").first).to_contain_text(f"{person.public_id} is saved.")
+    expect(page.locator("main")).to_contain_text("aisha@example.org")
+    phone.close()
