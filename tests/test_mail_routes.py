@@ -12,11 +12,11 @@ from survey.mail.content import message_template
 from survey.mail.schedule import wave_schedule
 from survey.mail.sending import send_batch
 from survey.mail.status import wave_counts, wave_log
-from survey.models import AuditEvent, MailMessage, MessageKind, ResponseStatus
+from survey.models import AuditEvent, MailMessage, MessageKind, ResponseStatus, StaffUser
 from survey.organise.participants import withdraw_participant
 from survey.organise.workshops import close_wave
 from survey.redaction import RedactingFilter
-from survey.tokens import optout_token
+from survey.tokens import current_invitation, invitation_token, optout_token
 from tests.conftest import csrf_token, free_port, mangled, page_token, sign_in
 
 
@@ -240,6 +240,48 @@ def test_the_preview_is_for_the_participant_and_wave_chosen(app, console, client
     # Someone who is not taking part falls back to the default choice.
     other = client.get(f"{path}?participant=nobody").get_data(as_text=True)
     assert f'<option value="{people[0].public_id}" selected>' in other
+
+
+def test_a_trial_goes_to_the_organiser_with_links_that_lead_nowhere(
+    app, smtp_server, console, client
+):
+    ws, people = console
+    organiser = next(u for u in db.session.scalars(select(StaffUser)))
+    path = f"/workshops/{ws.slug}/mail/messages/invitation/ur"
+    text = {"subject": "دعوت {wave}", "body": "{greeting}\n\n{link}", "action": "trial"}
+    response = _post_form(client, path, path, text)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert f"A trial of this text is sent to {organiser.email}" in page
+    (message,) = smtp_server.to(organiser.email)
+    assert message["Subject"].strip().startswith("[Trial] دعوت")  # folded: a leading space
+    body = message.get_body(("plain",)).get_content()
+    assert "Bilal" in body  # as the participant previewed would read it
+    assert "http://survey.test/s/trial-message-link" in body
+    assert invitation_token(current_invitation(people[1])) not in message.as_string()
+    assert optout_token(people[1]) not in message.as_string()
+    assert client.get("/s/trial-message-link").status_code in (404, 410)  # leads nowhere
+    assert not message_template(ws, MessageKind.INVITATION, "ur").customised  # not saved
+    assert db.session.scalar(select(MailMessage.id)) is None  # the send log is untouched
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "mail.trial")).one()
+    assert event.detail == {
+        "kind": "invitation",
+        "language": "ur",
+        "wave": "pre",
+        "to": organiser.email,
+    }
+
+
+def test_a_trial_that_cannot_go_says_why_and_a_bad_text_is_not_sent(app, console, client):
+    ws, _ = console
+    path = f"/workshops/{ws.slug}/mail/messages/invitation/en"
+    bad = _post_form(client, path, path, {"subject": "Hi", "body": "no link", "action": "trial"})
+    assert bad.status_code == 422 and "must contain {link}" in bad.get_data(as_text=True)
+    assert "The trial" not in bad.get_data(as_text=True)  # neither sent nor tried
+    text = {"subject": "Hi", "body": "{link}", "action": "trial"}
+    failed = _post_form(client, path, path, text)  # MAIL_PORT 9: nothing listens
+    assert "The trial was not sent: the mail server" in failed.get_data(as_text=True)
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "mail.trial")) is None
 
 
 # --- opting out -----------------------------------------------------------------------------

@@ -117,8 +117,8 @@ def _deliver(address: str, link: str) -> None:
         "within an hour.</p><p>If it was not you, ignore this message: your password stays as "
         "it is.</p>"
     )
-    connection = smtp.open_connection()
-    try:
+
+    def build(connection) -> EmailMultiAlternatives:
         message = EmailMultiAlternatives(
             subject=subject,
             body=text,
@@ -128,8 +128,6 @@ def _deliver(address: str, link: str) -> None:
             headers={"Auto-Submitted": "auto-generated"},
         )
         message.attach_alternative(html, "text/html")
-        outcome = smtp.deliver(connection, message)
-    finally:
-        smtp.close_connection(connection)
-    if not outcome.accepted:
-        raise MailError(outcome.stop or outcome.reply or "the mail server did not take it")
+        return message
+
+    smtp.send_one(build)

@@ -3,11 +3,12 @@ reminder schedule, the message templates with a preview) and the participants' o
 Views translate HTTP to the mail area's modules and back."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from survey.auth.access import workshop_role_required
 from survey.database import begin_writing
 from survey.extensions import db
-from survey.mail import content, optout, recipients, schedule, smtp, status
+from survey.mail import content, optout, recipients, schedule, smtp, status, trial
 from survey.mail.errors import MailError
 from survey.mail.forms import OptOutForm, ReminderForm, SendForm, TemplateForm
 from survey.mail.sending import compose, message_language, send_batch
@@ -204,20 +205,26 @@ def edit_template(workshop: Workshop, kind: str, language: str):
         abort(404)
     current = content.message_template(workshop, kind_, language)
     form = TemplateForm(data={"subject": current.subject, "body": current.body})
-    previewing = request.form.get("action") == "preview"
-    if request.method == "POST" and not previewing and form.validate_on_submit():
+    action = request.form.get("action")  # save, preview, or trial (sent to the organiser)
+    if (
+        request.method == "POST"
+        and action not in ("preview", "trial")
+        and form.validate_on_submit()
+    ):
         content.save_template(workshop, kind_, language, form.subject.data, form.body.data)
         db.session.commit()
         flash(f"The {kind_.value} in {language} is saved.")
         return redirect(url_for(".edit_template", slug=workshop.slug, kind=kind, language=language))
     shown = current
-    if previewing and form.validate_on_submit():
+    if action in ("preview", "trial") and form.validate_on_submit():
         shown = content.Template(
             kind_, language, form.subject.data, form.body.data, customised=True, review_note=None
         )
     begin_writing()  # a participant without a link yet is given one
     preview, participants, chosen, wave_ = _preview(workshop, shown)
     db.session.commit()
+    if action == "trial" and not form.errors and wave_ is not None:
+        _send_trial(shown, wave_, chosen)
     status_code = 422 if form.errors else 200
     return render_template(
         "mail/template.html",
@@ -232,6 +239,21 @@ def edit_template(workshop: Workshop, kind: str, language: str):
         preview_wave=wave_,
         reset_form=ActionForm(formdata=None),
     ), status_code
+
+
+def _send_trial(template: content.Template, wave: Wave, participant: Participant | None) -> None:
+    """The message as shown, sent to the signed-in organiser, and how that went."""
+    try:
+        trial.send_trial(template, wave, current_user.email, links_base(), participant)
+    except MailError as error:
+        db.session.rollback()
+        flash(f"The trial was not sent: {error}.", "error")
+        return
+    db.session.commit()
+    flash(
+        f"A trial of this text is sent to {current_user.email}. Its links lead nowhere: "
+        "forwarded, it gives nobody a participant's place."
+    )
 
 
 def _preview(workshop: Workshop, template: content.Template):

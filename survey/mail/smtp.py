@@ -8,6 +8,7 @@ stays recorded as unknown).
 """
 
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
@@ -113,6 +114,18 @@ def build_email(
     )
     email.attach_alternative(message.html, "text/html")
     return email
+
+
+def send_one(build: Callable[[object], EmailMultiAlternatives]) -> None:
+    """Open a connection, hand the server the one message `build` makes on it, and close it
+    (messages outside a batch: a trial, a password reset); MailError unless it was taken."""
+    connection = open_connection()
+    try:
+        outcome = deliver(connection, build(connection))
+    finally:
+        close_connection(connection)
+    if not outcome.accepted:
+        raise MailError(outcome.stop or outcome.reply or "the mail server did not take it")
 
 
 def deliver(connection, email: EmailMultiAlternatives) -> Outcome:
