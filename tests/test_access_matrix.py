@@ -138,6 +138,7 @@ ACCESS = {
     "admin.admin_flag": ADMIN,
     "admin.active_flag": ADMIN,
     "admin.password": ADMIN,
+    "admin.password_link": ADMIN,
     "admin.two_step_off": ADMIN,
     "admin.audit": ADMIN,
     "admin.audit_csv": ADMIN,

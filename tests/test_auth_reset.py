@@ -209,3 +209,56 @@ def test_requests_are_limited_per_address(app, make, client, smtp_server):
 def test_a_reset_links_token_never_reaches_a_log():
     token = "x" * 43
     assert token not in redact(f"GET /auth/reset/{token} HTTP/1.1")
+
+
+def test_an_admin_makes_an_account_whose_password_only_its_owner_knows(
+    app, make, client, smtp_server
+):
+    sign_in(client, make.user("admin@example.org", admin=True))
+    response = client.post(
+        "/admin/users",
+        data={
+            "csrf_token": page_token(client, "/admin/users"),
+            "email": "new@example.org",
+            "password": "",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert "A link to choose a password is on its way to new@example.org" in page
+    (message,) = smtp_server.to("new@example.org")
+    assert "An administrator has made you" in message.get_body(("plain",)).get_content()
+    newcomer = app.test_client()
+    newcomer.get(_link(smtp_server, "new@example.org"))
+    assert _choose(newcomer).status_code == 302
+    assert sign_in(newcomer, "new@example.org", NEW).location == "/workshops"
+
+
+def test_an_admin_e_mails_a_link_to_someone_who_forgot(app, make, client, smtp_server):
+    someone = make.user("someone@example.org")
+    sign_in(client, make.user("admin@example.org", admin=True))
+    token = page_token(client, "/admin/users")
+    assert f'action="/admin/users/{someone.id}/password-link"' in client.get("/admin/users").text
+    client.post(f"/admin/users/{someone.id}/password-link", data={"csrf_token": token})
+    assert len(smtp_server.to("someone@example.org")) == 1
+    again = client.post(f"/admin/users/{someone.id}/password-link", data={"csrf_token": token})
+    assert "less than five minutes ago" in client.get(again.location).get_data(as_text=True)
+    assert len(smtp_server.to("someone@example.org")) == 1
+
+
+def test_without_e_mail_an_admin_gives_the_password(app, make, client):
+    app.config["PUBLIC_URL"] = None
+    sign_in(client, make.user("admin@example.org", admin=True))
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert "E-mail a link to choose a password" not in page
+    response = client.post(
+        "/admin/users",
+        data={
+            "csrf_token": page_token(client, "/admin/users"),
+            "email": "new@example.org",
+            "password": "",
+        },
+    )
+    assert response.status_code == 422
+    assert "this server sends no e-mail" in response.get_data(as_text=True)
+    assert db.session.scalar(select(StaffUser).where(StaffUser.email == "new@example.org")) is None

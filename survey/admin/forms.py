@@ -22,7 +22,7 @@ class UserCreateForm(FlaskForm):
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
     password = PasswordField(
         f"Password (at least {MIN_PASSWORD_LENGTH} characters)",
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=1024)],
+        validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=1024)],
     )
     admin = BooleanField("Administrator (every workshop, accounts and the audit log)")
 

@@ -1,5 +1,7 @@
 """Administration pages: staff accounts and their roles, and the audit log (admins only)."""
 
+import secrets
+
 from flask import (
     Blueprint,
     Response,
@@ -30,13 +32,14 @@ from survey.admin.forms import (
     UserCreateForm,
 )
 from survey.audit import record
-from survey.auth import two_step
+from survey.auth import reset, two_step
 from survey.auth import users as accounts
 from survey.auth.access import admin_required
 from survey.auth.users import UserError
 from survey.database import begin_writing
 from survey.exports.csvfile import csv_lines
 from survey.extensions import db
+from survey.mail.errors import MailError
 from survey.models import Grant, Role, StaffUser, Workshop
 from survey.organise.workshops import workshop_by_slug
 
@@ -63,6 +66,7 @@ def _users_page(create: UserCreateForm, status: int = 200):
         create=create,
         grant_forms={u.id: GrantForm(workshops, formdata=None, prefix=f"u{u.id}") for u in users},
         has_workshops=bool(workshops),
+        password_links=reset.unavailable() is None,
     ), status
 
 
@@ -72,16 +76,21 @@ def users():
     """Staff accounts: the list, and a new account."""
     form = UserCreateForm()
     if form.validate_on_submit():
+        if not form.password.data and reset.unavailable():
+            form.password.errors.append("Give one: this server sends no e-mail to choose one.")
+            return _users_page(form, 422)
+        # Without a password, one nobody knows, until the link replaces it.
+        password = form.password.data or secrets.token_urlsafe(32)
         try:
-            user = accounts.register_user(
-                form.email.data, form.password.data, admin=form.admin.data
-            )
+            user = accounts.register_user(form.email.data, password, admin=form.admin.data)
         except UserError as error:
             db.session.rollback()
             form.email.errors.append(str(error).capitalize() + ".")
         else:
             db.session.commit()
             flash(f"The account {user.email} is created.")
+            if not form.password.data:
+                _email_password_link(user, welcome=True)
             return redirect(url_for(".users"))
     return _users_page(form, 422 if request.method == "POST" else 200)
 
@@ -170,6 +179,37 @@ def two_step_off(user_id: int):
             db.session.commit()
             flash(f"Two-step sign-in is off for {user.email}: their password alone signs in.")
     return redirect(url_for(".users"))
+
+
+@bp.post("/users/<int:user_id>/password-link")
+@admin_required
+def password_link(user_id: int):
+    """E-mail someone a link to choose their password (a new colleague, or one who has
+    forgotten theirs): the admin never knows it."""
+    user = _user(user_id)
+    if ButtonForm().validate_on_submit():
+        _email_password_link(user, welcome=user.last_login_at is None)
+    return redirect(url_for(".users"))
+
+
+def _email_password_link(user: StaffUser, *, welcome: bool) -> None:
+    """Send the link now and say how it went (survey.auth.reset)."""
+    if (problem := reset.unavailable()) is not None:
+        flash(f"No link was sent to {user.email}: {problem}.", "error")
+        return
+    try:
+        sent = reset.send_reset_link(user.email, welcome=welcome)
+    except MailError as error:
+        db.session.rollback()
+        flash(f"No link was sent to {user.email}: {error}.", "error")
+        return
+    db.session.commit()
+    if sent:
+        flash(f"A link to choose a password is on its way to {user.email}; it works for an hour.")
+    elif not user.active:
+        flash(f"No link was sent to {user.email}: the account is suspended.", "error")
+    else:
+        flash(f"No link was sent to {user.email}: one went less than five minutes ago.", "error")
 
 
 @bp.post("/users/<int:user_id>/password")

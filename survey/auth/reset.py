@@ -64,10 +64,11 @@ def send_after_response(email: str) -> None:
         return response
 
 
-def send_reset_link(email: str, address: str | None = None) -> bool:
+def send_reset_link(email: str, address: str | None = None, *, welcome: bool = False) -> bool:
     """E-mail a reset link to the active account of this address, unless one went less than
-    RESEND_AFTER ago, for a request from the client `address`; whether one was sent.
-    MailError when the mail server fails."""
+    RESEND_AFTER ago, for a request from the client `address` (`welcome`: an admin's, for a
+    new account, whose message says so); whether one was sent. MailError when the mail server
+    fails."""
     user = user_by_email(email)
     now = utcnow()
     if user is None or not user.active:
@@ -76,7 +77,7 @@ def send_reset_link(email: str, address: str | None = None) -> bool:
         return False
     token = secrets.token_urlsafe(32)
     link = f"{current_app.config['PUBLIC_URL'].rstrip('/')}/auth/reset/{token}"
-    _deliver(user.email, link)
+    _deliver(user.email, link, welcome=welcome)
     user.reset_hash, user.reset_sent_at = token_hash(token), now
     record("user.reset_sent", actor=user, detail={"email": user.email}, address=address)
     return True
@@ -104,18 +105,18 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
-def _deliver(address: str, link: str) -> None:
+def _deliver(address: str, link: str, *, welcome: bool) -> None:
     subject = "Your Dialogue Survey password"
-    text = (
-        "Someone, probably you, asked to replace the password of your Dialogue Survey "
-        f"account.\n\nTo choose a new one, open this link within an hour:\n{link}\n\n"
-        "If it was not you, ignore this message: your password stays as it is.\n"
-    )
+    if welcome:
+        why = "An administrator has made you a Dialogue Survey staff account."
+        after = "After it, ask for a new link on the sign-in page (Forgotten your password?)."
+    else:
+        why = "Someone, probably you, asked to replace your Dialogue Survey password."
+        after = "If it was not you, ignore this message: your password stays as it is."
+    text = f"{why}\n\nTo choose a password, open this link within an hour:\n{link}\n\n{after}\n"
     html = (
-        "<p>Someone, probably you, asked to replace the password of your Dialogue Survey "
-        f'account.</p><p>To choose a new one, <a href="{escape(link)}">open this link</a> '
-        "within an hour.</p><p>If it was not you, ignore this message: your password stays as "
-        "it is.</p>"
+        f'<p>{escape(why)}</p><p>To choose a password, <a href="{escape(link)}">open this '
+        f"link</a> within an hour.</p><p>{escape(after)}</p>"
     )
 
     def build(connection) -> EmailMultiAlternatives:
