@@ -14,7 +14,6 @@ import secrets
 import time
 
 import pyotp
-import segno
 from sqlalchemy import func, select, update
 
 from survey.audit import record
@@ -42,12 +41,6 @@ def new_secret() -> str:
 def setup_address(user: StaffUser, secret: str) -> str:
     """The otpauth:// address an authenticator app reads from the set-up QR code."""
     return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
-
-
-def setup_qr_svg(address: str) -> str:
-    """The set-up address as an inline SVG QR code (segno builds it from its modules; the
-    title is escaped)."""
-    return segno.make(address, error="m").svg_inline(scale=4, title=f"{ISSUER}: set-up code")
 
 
 def grouped(secret_or_code: str) -> str:

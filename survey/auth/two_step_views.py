@@ -15,6 +15,7 @@ from survey.auth.forms import CurrentPasswordForm, TwoStepOnForm
 from survey.auth.routes import Blocked, bp, current_password, wrong_passwords_limited
 from survey.auth.sessions import keep_session
 from survey.extensions import db
+from survey.links import qr_svg
 from survey.models import StaffUser
 
 # The secret being set up, kept in this browser's signed session until the app's first code
@@ -101,7 +102,7 @@ def _setup_page(form: TwoStepOnForm, secret: str) -> str:
     return render_template(
         "auth/two_step_setup.html",
         form=form,
-        qr=two_step.setup_qr_svg(address),
+        qr=qr_svg(address, f"{two_step.ISSUER}: set-up code"),
         secret=two_step.grouped(secret),
     )
 
