@@ -38,6 +38,7 @@ ACCESS = {
     "auth.two_step_page": STAFF,
     "auth.recovery_codes": STAFF,
     "auth.two_step_off": STAFF,
+    "auth.end_other_sessions": STAFF,
     # the participant's side: personal and join links, the questionnaire, the privacy notice
     "respond.redeem": PUBLIC,
     "respond.redeem_card": PUBLIC,

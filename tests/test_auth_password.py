@@ -130,3 +130,21 @@ def test_wrong_current_passwords_use_up_the_address_limit_other_mistakes_do_not(
     for _ in range(2):
         assert _change(client, "a guess").status_code == 422
     assert _change(client, make.PASSWORD).status_code == 429
+
+
+def test_ending_the_other_sessions_keeps_this_one(app, make, client):
+    user = make.user()
+    sign_in(client, user)
+    elsewhere = app.test_client()
+    sign_in(elsewhere, user)
+    page = client.get("/auth/password").get_data(as_text=True)
+    assert 'action="/auth/sessions/end-others"' in page
+    assert client.post("/auth/sessions/end-others").status_code == 400  # without the token
+    assert elsewhere.get("/workshops").status_code == 200
+    response = client.post(
+        "/auth/sessions/end-others", data={"csrf_token": page_token(client, "/auth/password")}
+    )
+    assert response.status_code == 302
+    assert "have ended; this one goes on" in client.get("/auth/password").get_data(as_text=True)
+    assert elsewhere.get("/workshops").status_code == 302  # signed out there
+    assert "auth.sessions_ended" in _actions()

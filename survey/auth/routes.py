@@ -7,6 +7,7 @@ from typing import TypeVar
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from survey.audit import record
 from survey.auth import throttle, two_step
@@ -141,6 +142,21 @@ def password():
             flash("Your password is changed. Your other sessions have ended.")
             return redirect(url_for("organise.home"))
     return render_template("auth/password.html", form=form), 422 if form.errors else 200
+
+
+@bp.post("/sessions/end-others")
+@staff_required
+def end_other_sessions():
+    """End every other session of the signed-in account (a laptop left signed in at the
+    venue, a phone lost) and go on in this one."""
+    if FlaskForm().validate_on_submit():  # its CSRF token
+        user = current_user._get_current_object()
+        user.session_version += 1
+        keep_session(user)
+        record("auth.sessions_ended", actor=user)
+        db.session.commit()
+        flash("Your sessions on other computers and phones have ended; this one goes on.")
+    return redirect(url_for(".password"))
 
 
 def current_password(field, action: str) -> StaffUser | None:
