@@ -46,6 +46,13 @@ def _choose(client, password: str = NEW, again: str | None = None):
     )
 
 
+def _new_account_without_a_password(client, email: str):
+    return client.post(
+        "/admin/users",
+        data={"csrf_token": page_token(client, "/admin/users"), "email": email, "password": ""},
+    )
+
+
 def _actions() -> list[str]:
     return list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
 
@@ -215,14 +222,7 @@ def test_an_admin_makes_an_account_whose_password_only_its_owner_knows(
     app, make, client, smtp_server
 ):
     sign_in(client, make.user("admin@example.org", admin=True))
-    response = client.post(
-        "/admin/users",
-        data={
-            "csrf_token": page_token(client, "/admin/users"),
-            "email": "new@example.org",
-            "password": "",
-        },
-    )
+    response = _new_account_without_a_password(client, "new@example.org")
     assert response.status_code == 302
     page = client.get("/admin/users").get_data(as_text=True)
     assert "A link to choose a password is on its way to new@example.org" in page
@@ -251,14 +251,7 @@ def test_without_e_mail_an_admin_gives_the_password(app, make, client):
     sign_in(client, make.user("admin@example.org", admin=True))
     page = client.get("/admin/users").get_data(as_text=True)
     assert "E-mail a link to choose a password" not in page
-    response = client.post(
-        "/admin/users",
-        data={
-            "csrf_token": page_token(client, "/admin/users"),
-            "email": "new@example.org",
-            "password": "",
-        },
-    )
+    response = _new_account_without_a_password(client, "new@example.org")
     assert response.status_code == 422
     assert "this server sends no e-mail" in response.get_data(as_text=True)
     assert db.session.scalar(select(StaffUser).where(StaffUser.email == "new@example.org")) is None
