@@ -51,7 +51,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
         configure_engine(app)
 
     from survey import errors, security
-    from survey.auth.sessions import load_user
+    from survey.auth.sessions import load_api_user, load_user
     from survey.cli import register_commands
     from survey.respond.identity import ParticipantSessions
 
@@ -59,6 +59,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     security.register(app)  # first: the blueprints' rules use its URL converter
     _register_blueprints(app)
     login.user_loader(load_user)
+    login.request_loader(load_api_user)
     errors.register(app)
     register_commands(app)
     _configure_logging(app)

@@ -39,6 +39,8 @@ ACCESS = {
     "auth.recovery_codes": STAFF,
     "auth.two_step_off": STAFF,
     "auth.end_other_sessions": STAFF,
+    "auth.tokens": STAFF,
+    "auth.delete_token": STAFF,
     # the participant's side: personal and join links, the questionnaire, the privacy notice
     "respond.redeem": PUBLIC,
     "respond.redeem_card": PUBLIC,
@@ -205,6 +207,7 @@ def world(app, make):
         "question": "hope_text",
         "answer_id": 2_000_000_000,  # no such answer: found or not, the role check comes first
         "theme_id": 2_000_000_000,
+        "token_id": 2_000_000_000,
     }
     return users, values
 

@@ -2,7 +2,7 @@
 so that what they type is not lost to the idle time-out, and says at once when the session
 has ended anyway; a staff member changes their own password, and their other sessions end;
 two-step sign-in set up on a phone, then asked for; a forgotten password replaced through the
-link sent by e-mail."""
+link sent by e-mail; a token for scripts made."""
 
 import time
 from datetime import timedelta
@@ -150,4 +150,29 @@ def test_a_forgotten_password_replaced_through_the_link_on_a_phone(
     expect(here.get_by_role("status")).to_contain_text("Your password is changed")
     sign_in(here, live_server, email, "a much longer passphrase")
     expect(here.get_by_role("link", name="Your password")).to_be_visible()
+    phone.close()
+
+
+def test_a_token_for_scripts_made_on_a_phone(
+    app, make, live_server, browser, axe_source, monkeypatch
+):
+    from playwright.sync_api import expect
+
+    from survey.auth import api_tokens
+
+    # A token without a hyphen, where a line could break anyway: the longest to wrap.
+    monkeypatch.setattr(api_tokens.secrets, "token_urlsafe", lambda n: "Q" * 43)
+    email = make.user("researcher@example.org").email
+    db.session.commit()
+    phone = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=True)
+    here = phone.new_page()
+    sign_in(here, live_server, email)
+    here.get_by_role("link", name="Your password").click()
+    here.get_by_role("link", name="Your tokens").click()
+    here.fill("#name", "R script for the report")
+    here.get_by_role("button", name="Make a token").click()
+    expect(here.locator("code.token")).to_contain_text("ds_")
+    assert no_horizontal_scroll(here)  # the long token wraps
+    assert serious_violations(here, axe_source) == []
+    expect(here.locator(".tokens")).to_contain_text("R script for the report")
     phone.close()

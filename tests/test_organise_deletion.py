@@ -44,11 +44,12 @@ from survey.organise.workshops import close_wave_now, workshop_by_slug
 from tests.conftest import page_token, sign_in
 from tests.dashboard_helpers import populate
 
-#: Tables that outlive a workshop: accounts (and their recovery codes), the library, the audit
-#: log.
+#: Tables that outlive a workshop: accounts (their recovery codes and API tokens), the library,
+#: the audit log.
 KEPT = {
     "staff_user",
     "staff_recovery_code",
+    "api_token",
     "instrument_version",
     "translation_review",
     "audit_event",

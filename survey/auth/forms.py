@@ -71,3 +71,11 @@ class CurrentPasswordForm(FlaskForm):
 
 class TwoStepOnForm(CurrentPasswordForm):
     code = _code_field("The code the app shows now")
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        "Name",
+        filters=[_stripped],
+        validators=[DataRequired("Name the token."), Length(max=100)],
+    )

@@ -1,6 +1,7 @@
 """Staff sign-in (the password, then the code where two-step sign-in is on) and sign-out, and
 a staff member's own password. Turning two-step sign-in on and off: two_step_views; a
-forgotten password replaced through a link sent by e-mail: reset_views."""
+forgotten password replaced through a link sent by e-mail: reset_views; tokens for scripts
+that read the JSON API: token_views."""
 
 from collections.abc import Callable
 from typing import TypeVar
@@ -226,4 +227,8 @@ def _loggable(email: str) -> str:
     return email if "@" in email else "(not an e-mail address)"
 
 
-from survey.auth import reset_views, two_step_views  # noqa: E402, F401  (their views register on bp)
+from survey.auth import (  # noqa: E402, F401  (their views register on bp)
+    reset_views,
+    token_views,
+    two_step_views,
+)

@@ -1,13 +1,15 @@
 """Staff sessions: signed cookies checked against a per-user session version, with idle and
-absolute time-outs, so sessions work across several app hosts without server-side storage."""
+absolute time-outs, so sessions work across several app hosts without server-side storage;
+and, for scripts reading the JSON API, the account a token belongs to (load_api_user)."""
 
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app, g, request, session
+from flask import Request, current_app, g, request, session
 from flask_login import login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from survey.auth.api_tokens import user_for_bearer
 from survey.extensions import db
 from survey.models import StaffUser
 
@@ -43,6 +45,14 @@ def load_user(user_id: str) -> StaffUser | None:
     if request.headers.get(BACKGROUND_HEADER) != "1":
         session[LAST_SEEN_AT] = _now()
     return user
+
+
+def load_api_user(request: Request) -> StaffUser | None:
+    """A script reading the JSON API with a token (survey.auth.api_tokens): only under /api/,
+    so that a token opens no page that a signed-in session would."""
+    if not request.path.startswith("/api/"):
+        return None
+    return user_for_bearer(request.headers.get("Authorization"))
 
 
 def _now() -> float:

@@ -13,12 +13,13 @@ from survey.models.mail import (
 )
 from survey.models.people import Invitation, Participant, ParticipantContact, ParticipantSource
 from survey.models.responses import Answer, Response, ResponseSource, ResponseStatus
-from survey.models.staff import Grant, RecoveryCode, Role, StaffUser
+from survey.models.staff import ApiToken, Grant, RecoveryCode, Role, StaffUser
 from survey.models.stats import StatsResult
 from survey.models.workshop import Group, Wave, WaveState, Workshop
 
 __all__ = [
     "Answer",
+    "ApiToken",
     "AuditEvent",
     "Coding",
     "CodingSample",

@@ -1,4 +1,5 @@
-"""Staff accounts, their per-workshop grants, their two-step sign-in and password resets."""
+"""Staff accounts, their per-workshop grants, their two-step sign-in, password resets and
+tokens for the API."""
 
 import enum
 from datetime import datetime
@@ -88,3 +89,21 @@ class RecoveryCode(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[StaffUser] = relationship(back_populates="recovery_codes")
+
+
+class ApiToken(db.Model):
+    """A staff member's token for scripts that read the JSON API (`Authorization: Bearer`),
+    with the staff member's roles; only its SHA-256 is kept (survey.auth.api_tokens)."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[StaffUser] = relationship()
