@@ -24,6 +24,11 @@ def one_line(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def stripped(text: str | None) -> str | None:
+    """Text without the spaces around it (a form field's filter: no text stays none)."""
+    return text.strip() if text else text
+
+
 def without_direction_controls(text: str) -> str:
     """The text without the characters that set a direction for what follows (U+202A–U+202E,
     U+2066–U+2069): a name or title put into a sentence that has no markup to isolate it (an

@@ -198,18 +198,15 @@ def _email_password_link(user: StaffUser, *, welcome: bool) -> None:
         flash(f"No link was sent to {user.email}: {problem}.", "error")
         return
     try:
-        sent = reset.send_reset_link(user.email, welcome=welcome)
+        unsent = reset.send_reset_link(user, welcome=welcome)
     except MailError as error:
+        unsent = str(error)
+    if unsent:
         db.session.rollback()
-        flash(f"No link was sent to {user.email}: {error}.", "error")
+        flash(f"No link was sent to {user.email}: {unsent}.", "error")
         return
     db.session.commit()
-    if sent:
-        flash(f"A link to choose a password is on its way to {user.email}; it works for an hour.")
-    elif not user.active:
-        flash(f"No link was sent to {user.email}: the account is suspended.", "error")
-    else:
-        flash(f"No link was sent to {user.email}: one went less than five minutes ago.", "error")
+    flash(f"A link to choose a password is on its way to {user.email}; it works for an hour.")
 
 
 @bp.post("/users/<int:user_id>/password")

@@ -30,28 +30,23 @@ def _two_step_missing():
     return redirect(url_for("auth.two_step_page"))
 
 
-def signed_in_required(view: Callable) -> Callable:
-    """Any signed-in staff member, two-step sign-in set up or not (the pages that set it up)."""
+def _required(allowed: Callable[[], bool], *, before_two_step: bool = False) -> Callable:
+    """A view for signed-in staff members for whom `allowed()` holds, who have set up two-step
+    sign-in where this server asks for it (unless the view comes `before_two_step`: its
+    set-up); anyone else is sent to sign in, refused, or led to the set-up."""
 
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated:
-            return _deny()
-        return view(*args, **kwargs)
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not (current_user.is_authenticated and allowed()):
+                return _deny()
+            if not before_two_step and (missing := _two_step_missing()) is not None:
+                return missing
+            return view(*args, **kwargs)
 
-    return wrapped
+        return wrapped
 
-
-def staff_required(view: Callable) -> Callable:
-    """Any signed-in staff member."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated:
-            return _deny()
-        return _two_step_missing() or view(*args, **kwargs)
-
-    return wrapped
+    return decorator
 
 
 def organises_any_workshop() -> bool:
@@ -62,26 +57,14 @@ def organises_any_workshop() -> bool:
     return current_user.is_admin or any(g.role is Role.ORGANISER for g in current_user.grants)
 
 
-def organiser_required(view: Callable) -> Callable:
-    """Admins, and organisers of any workshop."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not organises_any_workshop():
-            return _deny()
-        return _two_step_missing() or view(*args, **kwargs)
-
-    return wrapped
-
-
-def admin_required(view: Callable) -> Callable:
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not (current_user.is_authenticated and current_user.is_admin):
-            return _deny()
-        return _two_step_missing() or view(*args, **kwargs)
-
-    return wrapped
+#: Any signed-in staff member, two-step sign-in set up or not (the pages that set it up).
+signed_in_required = _required(lambda: True, before_two_step=True)
+#: Any signed-in staff member.
+staff_required = _required(lambda: True)
+#: Admins, and organisers of any workshop.
+organiser_required = _required(organises_any_workshop)
+#: Admins.
+admin_required = _required(lambda: current_user.is_admin)
 
 
 def can_access(workshop: Workshop, *roles: Role) -> bool:
@@ -95,12 +78,9 @@ def workshop_role_required(*roles: Role) -> Callable:
     """Replace the view's `slug` argument by the Workshop, if the user holds one of the roles."""
 
     def decorator(view: Callable) -> Callable:
+        @staff_required
         @wraps(view)
         def wrapped(*args, slug: str, **kwargs):
-            if not current_user.is_authenticated:
-                return _deny()
-            if (missing := _two_step_missing()) is not None:
-                return missing
             workshop = db.session.scalar(select(Workshop).where(Workshop.slug == slug))
             if workshop is None:
                 abort(404)

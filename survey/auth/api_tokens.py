@@ -7,7 +7,6 @@ suspended. It opens nothing but the API: every other page asks for a sign-in.
 The changes are recorded in the audit log: create_token and delete_token.
 """
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -17,6 +16,8 @@ from survey.audit import record
 from survey.extensions import db
 from survey.models import ApiToken, StaffUser
 from survey.models._types import utcnow
+from survey.text import one_line
+from survey.tokens import token_hash
 
 PREFIX = "ds_"  # says what the secret is, in a script or a leak scanner's report
 NAME_MAX = 100
@@ -30,11 +31,11 @@ class TokenError(ValueError):
 
 def create_token(user: StaffUser, name: str) -> str:
     """A new token of `user`, named (to tell it apart when deleting it); returned once."""
-    name = " ".join(name.split())
+    name = one_line(name)
     if not name or len(name) > NAME_MAX:
         raise TokenError(f"Give the token a name of at most {NAME_MAX} characters.")
     token = PREFIX + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user_id=user.id, name=name, token_hash=_hash(token)))
+    db.session.add(ApiToken(user_id=user.id, name=name, token_hash=token_hash(token)))
     record("user.token_create", actor=user, detail={"name": name})
     return token
 
@@ -63,7 +64,7 @@ def user_for_bearer(authorization: str | None) -> StaffUser | None:
     found = db.session.execute(
         select(ApiToken, StaffUser)
         .join(StaffUser, ApiToken.user_id == StaffUser.id)
-        .where(ApiToken.token_hash == _hash(token))
+        .where(ApiToken.token_hash == token_hash(token))
     ).first()
     if found is None or not found.StaffUser.active:
         return None
@@ -74,7 +75,3 @@ def user_for_bearer(authorization: str | None) -> StaffUser | None:
         )
         db.session.commit()
     return found.StaffUser
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()

@@ -3,6 +3,7 @@ from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from survey.auth.users import MIN_PASSWORD_LENGTH
+from survey.text import stripped
 
 
 class LoginForm(FlaskForm):
@@ -45,14 +46,10 @@ class ResetRequestForm(FlaskForm):
     email = EmailField("Your e-mail address", validators=[DataRequired(), Length(max=254)])
 
 
-def _stripped(value: str | None) -> str | None:
-    return value.strip() if value else value
-
-
 def _code_field(label: str) -> StringField:
     return StringField(
         label,
-        filters=[_stripped],
+        filters=[stripped],
         validators=[DataRequired("Type the code your app shows."), Length(max=64)],
     )
 
@@ -76,6 +73,6 @@ class TwoStepOnForm(CurrentPasswordForm):
 class TokenForm(FlaskForm):
     name = StringField(
         "Name",
-        filters=[_stripped],
+        filters=[stripped],
         validators=[DataRequired("Name the token."), Length(max=100)],
     )

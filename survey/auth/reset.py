@@ -8,7 +8,6 @@ The links point at PUBLIC_URL and nowhere else: a link built from the request's 
 would let anyone who asks for a reset on someone's behalf choose where their token goes.
 """
 
-import hashlib
 import logging
 import secrets
 from datetime import timedelta
@@ -26,6 +25,7 @@ from survey.mail.errors import MailError
 from survey.models import StaffUser
 from survey.models._types import utcnow
 from survey.net import client_address
+from survey.tokens import token_hash
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def send_after_response(email: str) -> None:
     def send() -> None:
         with app.app_context():
             try:
-                if send_reset_link(email, address):
+                if send_reset_link(user_by_email(email), address) is None:
                     db.session.commit()
             except MailError as error:
                 log.warning("a password reset link was not sent: %s", error)
@@ -64,23 +64,26 @@ def send_after_response(email: str) -> None:
         return response
 
 
-def send_reset_link(email: str, address: str | None = None, *, welcome: bool = False) -> bool:
-    """E-mail a reset link to the active account of this address, unless one went less than
-    RESEND_AFTER ago, for a request from the client `address` (`welcome`: an admin's, for a
-    new account, whose message says so); whether one was sent. MailError when the mail server
-    fails."""
-    user = user_by_email(email)
+def send_reset_link(
+    user: StaffUser | None, address: str | None = None, *, welcome: bool = False
+) -> str | None:
+    """E-mail a reset link to `user`, for a request from the client `address` (`welcome`: an
+    admin's, for a new account, whose message says so); why none was sent (None: it was): no
+    such account, a suspended one, or one that had a link less than RESEND_AFTER ago.
+    MailError when the mail server fails."""
     now = utcnow()
-    if user is None or not user.active:
-        return False
+    if user is None:
+        return "there is no such account"
+    if not user.active:
+        return "the account is suspended"
     if user.reset_sent_at is not None and now - user.reset_sent_at < RESEND_AFTER:
-        return False
+        return "one went less than five minutes ago"  # RESEND_AFTER
     token = secrets.token_urlsafe(32)
     link = f"{current_app.config['PUBLIC_URL'].rstrip('/')}/auth/reset/{token}"
     _deliver(user.email, link, welcome=welcome)
     user.reset_hash, user.reset_sent_at = token_hash(token), now
     record("user.reset_sent", actor=user, detail={"email": user.email}, address=address)
-    return True
+    return None
 
 
 def user_for_reset(hashed: str | None) -> StaffUser | None:
@@ -99,10 +102,6 @@ def reset_password(user: StaffUser, password: str) -> None:
     set_password(user, password)
     user.reset_hash = None
     record("user.password_reset", actor=user, detail={"email": user.email})
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
 def _deliver(address: str, link: str, *, welcome: bool) -> None:

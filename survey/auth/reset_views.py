@@ -9,6 +9,7 @@ from survey.auth.forms import NewPasswordForm, ResetRequestForm
 from survey.auth.routes import bp
 from survey.auth.users import normalise_email
 from survey.extensions import db, limiter
+from survey.tokens import token_hash
 
 # The hash of the opened link's token, in this browser's signed session until the new password
 # is chosen.
@@ -32,7 +33,7 @@ def reset_request():
 @bp.get("/reset/<token>")
 def reset_link(token: str):
     """The link from the e-mail: remembered in this browser, then out of the address bar."""
-    hashed = reset.token_hash(token)
+    hashed = token_hash(token)
     if reset.user_for_reset(hashed) is None:
         return render_template("auth/reset_invalid.html"), 404
     session[RESETTING] = hashed

@@ -18,6 +18,7 @@ from survey.auth.sessions import (
     await_code,
     awaiting_code,
     end_session,
+    keep_only_this_session,
     keep_session,
     start_session,
 )
@@ -152,8 +153,7 @@ def end_other_sessions():
     venue, a phone lost) and go on in this one."""
     if FlaskForm().validate_on_submit():  # its CSRF token
         user = current_user._get_current_object()
-        user.session_version += 1
-        keep_session(user)
+        keep_only_this_session(user)
         record("auth.sessions_ended", actor=user)
         db.session.commit()
         flash("Your sessions on other computers and phones have ended; this one goes on.")

@@ -105,6 +105,12 @@ def awaiting_code() -> StaffUser | None:
     return user
 
 
+def keep_only_this_session(user: StaffUser) -> None:
+    """End every session of the account but this one: their cookies' version goes stale."""
+    user.session_version += 1
+    keep_session(user)
+
+
 def keep_session(user: StaffUser) -> None:
     """Go on in this session after the account's session version changed (the user changed
     their own password): every other session of the account has ended."""

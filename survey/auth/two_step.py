@@ -7,7 +7,6 @@ log cannot sign in a second time.
 The changes are recorded in the audit log: turn_on, turn_off and replace_recovery_codes.
 """
 
-import hashlib
 import hmac
 import re
 import secrets
@@ -20,6 +19,7 @@ from survey.audit import record
 from survey.extensions import db
 from survey.models import RecoveryCode, StaffUser
 from survey.models._types import utcnow
+from survey.tokens import token_hash
 
 ISSUER = "Dialogue Survey"
 RECOVERY_CODES = 10
@@ -143,4 +143,4 @@ def _new_recovery_codes(user: StaffUser) -> list[str]:
 
 def _hash(typed: str) -> str:
     """The SHA-256 of a recovery code as typed, in any case, with or without its spaces."""
-    return hashlib.sha256(_TYPED.sub("", typed).lower().encode("ascii", "replace")).hexdigest()
+    return token_hash(_TYPED.sub("", typed).lower())

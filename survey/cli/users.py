@@ -15,7 +15,7 @@ from survey.auth.users import (
     user_by_email,
 )
 from survey.extensions import db
-from survey.models import Role
+from survey.models import Role, StaffUser
 from survey.organise.workshops import workshop_by_slug
 
 users_cli = AppGroup("users", help="Staff accounts and their roles.")
@@ -68,9 +68,7 @@ def create(email: str, admin: bool) -> None:
 def password(email: str) -> None:
     """Give an account a new password (from a prompt or standard input) and end its sessions:
     for someone who has forgotten theirs, an admin among them."""
-    user = user_by_email(email)
-    if user is None:
-        raise click.ClickException(f"no user {email}")
+    user = _user(email)
     try:
         set_password(user, _read_password())
     except UserError as error:
@@ -84,9 +82,7 @@ def password(email: str) -> None:
 def two_step_off(email: str) -> None:
     """Turn off an account's two-step sign-in, for someone who lost their phone and their
     recovery codes: their password alone signs them in again."""
-    user = user_by_email(email)
-    if user is None:
-        raise click.ClickException(f"no user {email}")
+    user = _user(email)
     try:
         two_step.turn_off(user, actor="cli")
     except two_step.TwoStepError as error:
@@ -101,12 +97,17 @@ def two_step_off(email: str) -> None:
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 def grant(email: str, slug: str, role: str) -> None:
     """Give a user a role in one workshop."""
-    user = user_by_email(email)
-    if user is None:
-        raise click.ClickException(f"no user {email}")
+    user = _user(email)
     workshop = workshop_by_slug(slug)
     if workshop is None:
         raise click.ClickException(f"no workshop {slug!r}")
     added = add_grant(user, workshop, Role(role))
     db.session.commit()
     click.echo(f"{user.email} is {'now' if added else 'already'} {role} of {slug}.")
+
+
+def _user(email: str) -> StaffUser:
+    user = user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"no user {email}")
+    return user

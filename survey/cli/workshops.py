@@ -64,9 +64,7 @@ def create(
     slug: str, title: str, instrument_key: str | None, timezone: str, place, copy_from
 ) -> None:
     """Create a workshop from an instrument, with its groups and (closed) waves."""
-    source = workshop_by_slug(copy_from) if copy_from else None
-    if copy_from and source is None:
-        raise click.ClickException(f"no workshop {copy_from!r} to copy")
+    source = _workshop(copy_from) if copy_from else None
     try:
         workshop = create_workshop_for(
             None,

@@ -23,10 +23,10 @@ from wtforms.validators import (
 from survey.instruments.library import library
 from survey.instruments.store import VersionNotFound, find
 from survey.mail.addresses import address_problem
-from survey.models import Role, StaffUser, Workshop
+from survey.models import Role, StaffUser
 from survey.organise.time_zones import exists_in_zone, time_zone_names
 from survey.organise.workshops import SLUG, TITLE_MAX, workshops_visible_to
-from survey.text import one_line
+from survey.text import one_line, stripped
 
 LOCAL_TIME = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
 
@@ -68,8 +68,10 @@ class WorkshopForm(FlaskForm):
         if self.instrument is not None:  # not a field of WorkshopDetailsForm
             self.instrument.choices = instrument_choices(user)
             self.choose_instrument(self.instrument.data)
+            # The workshops whose setup the user may copy: those they organise (admins: all).
+            organised = workshops_visible_to(user, Role.ORGANISER) if user else []
             self.copy_from.choices = [("", "A new workshop: nothing copied")] + [
-                (w.slug, f"{w.title} ({w.slug})") for w in organised_by(user)
+                (w.slug, f"{w.title} ({w.slug})") for w in organised
             ]
 
     def choose_instrument(self, reference: str | None) -> None:
@@ -98,15 +100,6 @@ class WorkshopDetailsForm(WorkshopForm):
     slug = None
     instrument = None
     copy_from = None
-
-
-def organised_by(user: StaffUser | None) -> list[Workshop]:
-    """The workshops whose setup the user may copy: those they organise (admins: all)."""
-    if user is None:
-        return []
-    return [
-        w for w in workshops_visible_to(user) if user.is_admin or Role.ORGANISER in user.roles_in(w)
-    ]
 
 
 def instrument_choices(user: StaffUser | None, key: str | None = None) -> list[tuple[str, str]]:
@@ -199,7 +192,7 @@ class ParticipantForm(FlaskForm):
     name = StringField("Name", filters=[single_line], validators=[Optional(), Length(max=200)])
     email = StringField(
         "E-mail",
-        filters=[lambda value: value.strip() if value else value],
+        filters=[stripped],
         validators=[Optional(), Length(max=254), an_email_address],
     )
     language = SelectField("Language")

@@ -141,7 +141,6 @@ def details(workshop: Workshop):
     """Change the workshop's title, place, dates, time zone and smallest group shown."""
     form = WorkshopDetailsForm(obj=workshop)
     if form.validate_on_submit():
-        before = workshop.timezone
         changed = workshops.set_details(
             workshop,
             workshops.Details(
@@ -156,7 +155,7 @@ def details(workshop: Workshop):
         db.session.commit()
         if not changed:
             flash("Nothing changed.")
-        elif workshop.timezone != before and any(w.opens_at or w.closes_at for w in workshop.waves):
+        elif "timezone" in changed and any(w.opens_at or w.closes_at for w in workshop.waves):
             flash(
                 f"The details are saved. The waves' windows are the same moments, shown in "
                 f"{workshop.timezone} now: check their times below."

@@ -170,11 +170,14 @@ def close_wave(wave: Wave) -> None:
         wave.opens_at = now
 
 
-def workshops_visible_to(user: StaffUser) -> list[Workshop]:
-    """Every workshop for an admin, for others those they hold a role in; with their waves."""
+def workshops_visible_to(user: StaffUser, role: Role | None = None) -> list[Workshop]:
+    """Every workshop for an admin, for others those they hold a role in (this one, if given);
+    with their waves."""
     query = select(Workshop).options(selectinload(Workshop.waves))  # the list shows their states
     if not user.is_admin:
         mine = select(Grant.workshop_id).where(Grant.user_id == user.id)
+        if role is not None:
+            mine = mine.where(Grant.role == role)
         query = query.where(Workshop.id.in_(mine))
     return list(db.session.scalars(query.order_by(Workshop.created_at.desc(), Workshop.slug)))
 
