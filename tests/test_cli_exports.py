@@ -184,6 +184,7 @@ def test_the_help_names_every_file_of_the_data_package(runner, ws, tmp_path):
         "long",
         "wide",
         "codebook",
+        "responses",
         "codings",
         "themes",
         "pairs",

@@ -27,6 +27,7 @@ def test_frictionless_validates_the_package(app, make, tmp_path, options):
             "long.csv",
             "wide.csv",
             "codebook.csv",
+            "responses.csv",
             "codings.csv",
             "themes.csv",
             "pairs.csv",

@@ -28,18 +28,24 @@ def test_the_number_of_statements_does_not_grow_with_the_participants(
     # long: one count and one streamed select of the answers (beside one of their responses);
     # wide, the workbook and the statistics bundles: one streamed select of the answers and one
     # of their responses (their count is of respondents); the package: the long count and a
-    # select of the answers per data file (long, wide, and the codings of the free text).
+    # select of the answers per data file (long, wide, and the codings of the free text);
+    # the responses file reads no answer: a count and one streamed select of the responses.
     answers = {
         ExportFormat.LONG: 2,
         ExportFormat.WIDE: 1,
         ExportFormat.CODEBOOK: 0,
+        ExportFormat.RESPONSES: 0,
         ExportFormat.DATAPACKAGE: 4,
         ExportFormat.XLSX: 1,
         ExportFormat.SPSS: 1,
         ExportFormat.STATA: 1,
         ExportFormat.R: 1,
     }[fmt]
-    responses = {ExportFormat.CODEBOOK: 0, ExportFormat.DATAPACKAGE: 2}.get(fmt, 1)
+    responses = {
+        ExportFormat.CODEBOOK: 0,
+        ExportFormat.RESPONSES: 2,
+        ExportFormat.DATAPACKAGE: 3,
+    }.get(fmt, 1)
     # The package and the bundles hold the pairs the linking code makes: its match report.
     paired = fmt in (ExportFormat.DATAPACKAGE, *SYNTAX)
     assert len(touching(many.statements, "answer")) == answers, many.statements

@@ -16,7 +16,7 @@ from tests import exports_data
 from tests.conftest import csrf_token, sign_in
 from tests.test_exports_csvfile import formula_cells
 
-FORMATS = ("long", "wide", "codebook", "datapackage", "xlsx", "spss", "stata", "r")
+FORMATS = ("long", "wide", "codebook", "responses", "datapackage", "xlsx", "spss", "stata", "r")
 DOWNLOADS = [f"/workshops/{{slug}}/exports/{fmt}" for fmt in FORMATS]
 RESEARCH_PAGES = ["/workshops/{slug}/exports", *DOWNLOADS]
 ORGANISER_PAGES = ["/workshops/{slug}/responses/import"]
@@ -102,7 +102,7 @@ def test_a_download_streams_with_headers_and_is_audited(client, ws, users):
     }
 
 
-@pytest.mark.parametrize("fmt", ["long", "wide", "codebook"])
+@pytest.mark.parametrize("fmt", ["long", "wide", "codebook", "responses"])
 def test_the_spreadsheet_safe_download_starts_no_formula_whatever_the_separator(
     client, ws, users, fmt
 ):

@@ -1,4 +1,4 @@
-"""survey export SLUG --format long|wide|codebook|datapackage|xlsx|spss|stata|r -o PATH"""
+"""survey export SLUG --format long|wide|codebook|responses|datapackage|xlsx|spss|stata|r -o PATH"""
 
 import os
 import sys
@@ -47,7 +47,9 @@ class OutputPath(click.Path):
     type=click.Choice([f.value for f in ExportFormat]),
     required=True,
     help="long: one row per answer (also the import format); wide: one row per participant; "
-    "codebook; datapackage: a zip of the long, wide, codebook, codings, themes and pairs files "
+    "codebook; responses: one row per submitted response, how it was given (source, "
+    "language, consent, times, the orders drawn for it); datapackage: a zip of the long, wide, "
+    "codebook, responses, codings, themes and pairs files "
     "with a Frictionless datapackage.json; xlsx: the wide data and the codebook as typed "
     "sheets; spss, stata, r: a zip of the wide file, its codebook, the pairs and the syntax "
     "that labels it.",

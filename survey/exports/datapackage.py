@@ -14,8 +14,11 @@ from survey.exports.archive import Closing, MemberStats
 from survey.exports.codebook import CODEBOOK_COLUMNS, LONG_TYPES, variable_type
 from survey.exports.long import LONG_COLUMNS
 from survey.exports.pairs import PAIRS_NAME
+from survey.exports.responses import RESPONSES_NAME, response_header
 from survey.exports.spec import SECTOR_QUESTION, ExportSpec, id_labels, item_codes, question_or_none
 from survey.exports.wide import Variable, wide_variables
+from survey.models import ResponseSource
+from survey.models.responses import DISPLAY_SEED_MAX
 
 LONG_NAME, WIDE_NAME, CODEBOOK_NAME = "long", "wide", "codebook"
 # The coding of the free text (docs/coding.md): every coder's and the final codings, and the
@@ -116,6 +119,29 @@ def _themes_fields() -> list[dict]:
     ]
 
 
+def _responses_fields(spec: ExportSpec) -> list[dict]:
+    constraints = {
+        "workshop": {"required": True},
+        "participant": {"required": True},
+        "group": {"required": True, **_enum(spec.groups)},
+        "wave": {"required": True, **_enum(w.code for w in spec.waves)},
+        "source": {"required": True, **_enum(str(source) for source in ResponseSource)},
+        "language": _enum(lang for w in spec.waves for lang in w.version.instrument.languages),
+        "instrument_version": _enum(v.label for v in spec.versions.values()),
+        "submitted_at": {"required": True},
+        "seconds_to_submit": {"minimum": 0},
+        "display_seed": {"minimum": 1, "maximum": DISPLAY_SEED_MAX},
+    }
+    types = {"seconds_to_submit": "integer", "display_seed": "integer"} | dict.fromkeys(
+        ("consent_at", "started_at", "submitted_at"), "datetime"
+    )
+    return [
+        {"name": name, "type": types.get(name, "string")}
+        | ({"constraints": constraints[name]} if name in constraints else {})
+        for name in response_header(spec)
+    ]
+
+
 def _pairs_fields(spec: ExportSpec) -> list[dict]:
     waves = {"required": True, **_enum(w.code for w in spec.waves)}
     return [
@@ -160,7 +186,8 @@ def package_descriptor(spec: ExportSpec, stats: dict[str, MemberStats]) -> dict:
             "response; wide.csv: one row per participant with scores; codebook.csv: every "
             f"variable. {non_response} is the non-response code (a missing value in wide.csv). "
             "codings.csv: the codings of the free-text answers; themes.csv: their themes. "
-            "pairs.csv: participants whose two responses the linking code pairs (one person)."
+            "pairs.csv: participants whose two responses the linking code pairs (one person). "
+            "responses.csv: how each submitted response was given."
         ),
         "profile": "tabular-data-package",
         "resources": [
@@ -188,6 +215,16 @@ def package_descriptor(spec: ExportSpec, stats: dict[str, MemberStats]) -> dict:
                 "Every variable of long.csv and wide.csv",
                 missingValues=[""],
                 primaryKey=["file", "variable"],
+            ),
+            _resource(
+                RESPONSES_NAME,
+                _responses_fields(spec),
+                stats.get(RESPONSES_NAME, MemberStats()),
+                "One row per submitted response: where from, language and version, consent, "
+                "when begun and submitted, and the order each ranking first showed its items",
+                missingValues=[""],
+                primaryKey=["participant", "wave"],
+                foreignKeys=[_to_wide("participant")],
             ),
             _resource(
                 CODINGS_NAME,

@@ -34,8 +34,11 @@ from survey.exports.queries import (
     answer_count,
     export_spec,
     respondent_count,
+    response_count,
+    response_paradata,
     submitted_responses,
 )
+from survey.exports.responses import RESPONSES_NAME, response_header, response_rows
 from survey.exports.rscript import r_syntax
 from survey.exports.spec import ExportSpec
 from survey.exports.spss import spss_rows, spss_syntax
@@ -52,6 +55,7 @@ class ExportFormat(enum.StrEnum):
     LONG = "long"
     WIDE = "wide"
     CODEBOOK = "codebook"
+    RESPONSES = "responses"  # one row per submitted response: how it was given
     DATAPACKAGE = "datapackage"
     XLSX = "xlsx"  # the wide data and the codebook as typed sheets
     SPSS = "spss"  # a zip of the wide CSV, its codebook and the syntax that labels it
@@ -60,7 +64,9 @@ class ExportFormat(enum.StrEnum):
 
 
 #: The CSV files a spreadsheet-safe download escapes (the rest keep exact values).
-CSV_FORMATS = frozenset({ExportFormat.LONG, ExportFormat.WIDE, ExportFormat.CODEBOOK})
+CSV_FORMATS = frozenset(
+    {ExportFormat.LONG, ExportFormat.WIDE, ExportFormat.CODEBOOK, ExportFormat.RESPONSES}
+)
 #: Per statistics package: the syntax file's extension and what writes it.
 SYNTAX = {
     ExportFormat.SPSS: ("sps", spss_syntax),
@@ -126,6 +132,9 @@ def start_export(
     elif fmt is ExportFormat.LONG:
         count = answer_count(workshop)
         chunks = _long_csv(workshop, spec, options.spreadsheet_safe, progress)
+    elif fmt is ExportFormat.RESPONSES:
+        count = response_count(workshop)
+        chunks = _responses_csv(workshop, spec, options.spreadsheet_safe, progress)
     elif fmt is ExportFormat.DATAPACKAGE:
         count = answer_count(workshop)
         chunks = _package(workshop, spec, progress)
@@ -176,6 +185,13 @@ def _long_csv(workshop: Workshop, spec: ExportSpec, spreadsheet: bool, progress)
     return encoded_chunks(csv_text(LONG_COLUMNS, lines, spreadsheet=spreadsheet, progress=progress))
 
 
+def _responses_csv(
+    workshop: Workshop, spec: ExportSpec, spreadsheet: bool, progress
+) -> Iterator[bytes]:
+    rows = response_rows(response_paradata(workshop), spec)
+    return _csv(response_header(spec), rows, spreadsheet, progress)
+
+
 def _package(workshop: Workshop, spec: ExportSpec, progress) -> Iterator[bytes]:
     def members():
         # A generator: each member's select starts once the previous member is written.
@@ -183,6 +199,7 @@ def _package(workshop: Workshop, spec: ExportSpec, progress) -> Iterator[bytes]:
         rows = wide_rows(submitted_responses(workshop), spec)
         yield f"{WIDE_NAME}.csv", _csv(wide_header(spec), rows, False, None)
         yield f"{CODEBOOK_NAME}.csv", _csv(CODEBOOK_COLUMNS, codebook_rows(spec), False, None)
+        yield f"{RESPONSES_NAME}.csv", _responses_csv(workshop, spec, False, None)
         # The coding of the free text (docs/coding.md), read in the same snapshot.
         yield (
             f"{CODINGS_NAME}.csv",

@@ -87,6 +87,32 @@ def respondent_count(workshop: Workshop) -> int:
     return db.session.scalar(_submitted(statement.select_from(Response), workshop))
 
 
+def response_count(workshop: Workshop) -> int:
+    """The number of rows of the responses file: submitted responses."""
+    return db.session.scalar(_submitted(select(func.count(Response.id)), workshop))
+
+
+def response_paradata(workshop: Workshop) -> Iterator[Row]:
+    """The submitted responses in the files' order with how they were given (ResponseParadata
+    rows): where from, in which language and version, consent, when begun and submitted, and
+    the seed of the orders drawn for them."""
+    statement = select(
+        Participant.public_id.label("participant"),
+        Group.code.label("group"),
+        Wave.code.label("wave"),
+        Response.source,
+        Response.language,
+        Response.instrument_version_id.label("version_id"),
+        Response.consent_version,
+        _plain(Response.consent_at),
+        _plain(Response.started_at),
+        _plain(Response.submitted_at),
+        Response.display_seed,
+    ).join(Wave, Response.wave_id == Wave.id)
+    statement = _submitted(statement, workshop).join(Group, Participant.group_id == Group.id)
+    yield from _in_file_order(statement)
+
+
 def submitted_responses(workshop: Workshop) -> Iterator[tuple[Row, list[Row]]]:
     """Each submitted response, in the files' order (by participant, wave order and response),
     with its answers in no order (none for a response submitted without any): a ResponseRecord
@@ -127,7 +153,7 @@ def response_records(workshop: Workshop) -> Iterator[Row]:
         Wave.code.label("wave"),
         Response.language,
         Response.instrument_version_id.label("version_id"),
-        _submitted_at(),
+        _plain(Response.submitted_at),
     ).join(Wave, Response.wave_id == Wave.id)
     statement = _submitted(statement, workshop).join(Group, Participant.group_id == Group.id)
     yield from _in_file_order(statement)
@@ -144,9 +170,10 @@ def answer_values(workshop: Workshop) -> Iterator[Row]:
     yield from _in_file_order(_submitted(statement, workshop))
 
 
-def _submitted_at() -> ColumnElement:
-    """Read as a plain DateTime: the serializers format it once per response (spec.timestamp)."""
-    return type_coerce(Response.submitted_at, DateTime(timezone=True)).label("submitted_at")
+def _plain(moment: ColumnElement) -> ColumnElement:
+    """A moment read as a plain DateTime, under its own name: the serializers format it
+    (spec.timestamp)."""
+    return type_coerce(moment, DateTime(timezone=True)).label(moment.key)
 
 
 def _in_file_order(statement: Select) -> Iterator[Row]:

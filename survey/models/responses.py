@@ -78,7 +78,7 @@ class Response(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The order in which this response's rankings list their items is drawn from this seed
-    # (survey.instruments.kinds.ranking.drawn_order), once, when the response starts: the same
+    # (QuestionKind.drawn_order), once, when the response starts: the same
     # order on every resume, and recorded, so that order effects can be studied.
     display_seed: Mapped[int] = mapped_column(Integer, default=new_display_seed)
     # Page code -> the revision of its last stored save. A save in the background carries the

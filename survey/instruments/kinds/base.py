@@ -88,6 +88,8 @@ class QuestionKind:
     ranking: ClassVar[bool] = False  # orders the question's items: one row per item
     free_text: ClassVar[bool] = False  # written, not chosen: read by staff, coded into themes
     coded: ClassVar[bool] = False  # the value is option codes: labelled exports show labels
+    #: Lists its choices in an order drawn for each response (see `drawn_order`).
+    draws_order: ClassVar[bool] = False
     #: The macro that renders the question, in `template`.
     macro: ClassVar[str]
     template: ClassVar[str] = "respond/_questions.html"
@@ -244,6 +246,11 @@ class QuestionKind:
     def display_order(self, field: AskedField) -> list[Choice]:
         """The field's choices in the order to show them."""
         return list(field.handler.choices)
+
+    def drawn_order(self, question: Question, seed: int) -> tuple[str, ...] | None:
+        """The codes in the order drawn from a response's display seed in which the question
+        lists them before it is answered; None where the kind keeps a fixed order."""
+        return None
 
     def describe(self, handler: Any, data: Any) -> list[str]:
         """The answer in words for the review page; empty when unanswered."""

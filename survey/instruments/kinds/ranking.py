@@ -33,6 +33,7 @@ class RankingKind(NumericKind):
 
     code = "ranking"
     ranking = True
+    draws_order = True
     measurement = "ordinal"
     macro = "ranking_question"
     paper_layout = "ranking"
@@ -144,7 +145,10 @@ class RankingKind(NumericKind):
         if seed is None:
             return items
         by_code = {c.value: c for c in items}
-        return [by_code[code] for code in drawn_order(field.question.code, list(by_code), seed)]
+        return [by_code[code] for code in self.drawn_order(field.question, seed)]
+
+    def drawn_order(self, question: Question, seed: int) -> tuple[str, ...]:
+        return tuple(shuffled(question.code, self.item_codes(question), seed))
 
     def form_values(self, field: AskedField, data: Any) -> list[tuple[str, str]]:
         return [(field.item_name(item), str(rank)) for item, rank in (data or {}).items()]
@@ -195,7 +199,7 @@ class RankingKind(NumericKind):
         return [(item, order.index(item) + 1, None) for item in self.item_codes(question)]
 
 
-def drawn_order(question: str, items: Sequence[str], seed: int) -> list[str]:
+def shuffled(question: str, items: Sequence[str], seed: int) -> list[str]:
     """The order in which a response's ranking lists its items before they are ranked: drawn
     from the response's display seed, so that nobody's answer starts from the instrument's
     order, and the same on every resume. A documented recipe (docs/domain.md, "Response"),
