@@ -117,6 +117,7 @@ def test_coding_pages_pass_axe(world, live_server, browser, axe_source, width):
         "/hope_text",
         "/hope_text/next",
         "/themes",
+        "/samples",
         "/agreement",
         "/hope_text/disagreements",
     ):

@@ -5,7 +5,7 @@ import pytest
 
 from survey.auth.users import user_by_email
 from survey.extensions import db
-from tests.browser_helpers import sign_in
+from tests.browser_helpers import serious_violations, sign_in
 from tests.conftest import sign_in as sign_in_client
 from tests.dashboard_helpers import populate
 
@@ -88,6 +88,33 @@ def test_every_page_draws_every_chart_on_a_phone(live_server, page, hostile):
     assert page.console_errors == []  # CSP violations are console errors too
     page.goto(f"{live_server}/workshops/{slug}/dashboard/text")
     assert "alert('img')" in page.inner_text("main")  # shown as text, not run
+
+
+def test_every_page_reads_with_a_keyboard_and_a_screen_reader_on_a_phone(
+    live_server, browser, axe_source, hostile
+):
+    """Every table of numbers opened and every chart drawn: a table wider than the phone
+    scrolls in a box that the keyboard can reach, and a drawn chart's buttons are not hidden
+    inside an image; nothing offers to upload a chart to Plotly's cloud."""
+    slug, email = hostile
+    context = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=True)
+    page = context.new_page()
+    sign_in(page, live_server, email)
+    found = {}
+    for path in PAGES:
+        page.goto(f"{live_server}/workshops/{slug}/dashboard{path}")
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        _, charts = charts_drawn(page)
+        found[path] = serious_violations(page, axe_source)
+        assert (page.locator(".modebar-btn").count() > 0) == (charts > 0), path
+        assert page.locator("[data-title^='Share chart']").count() == 0, path
+        scrolling = page.locator(".table-scroll")
+        for index in range(scrolling.count()):
+            box = scrolling.nth(index)
+            if box.evaluate("e => e.scrollWidth > e.clientWidth"):
+                assert box.get_attribute("tabindex") == "0" and box.get_attribute("aria-label")
+    assert not any(found.values()), found
+    context.close()
 
 
 def test_filters_work_without_javascript(live_server, browser, hostile):

@@ -13,6 +13,8 @@
   var config = {
     responsive: true,
     displaylogo: false,
+    // Never offered: "Share chart..." would upload the workshop's figures to Plotly's cloud.
+    showSendToCloud: false,
     modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines"]
   };
   var waiting = [];
