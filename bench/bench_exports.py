@@ -1,8 +1,10 @@
 """Exports: rows per second and memory growth of the long and wide files at 1k, 10k and 100k
 participants, beside the `sqlite3` command-line tool writing the same long rows as CSV (the
-practical limit of the database itself), in one run.
+practical limit of the database itself), in one run; with `--formats ...,responses`, the
+responses file too, beside the tool writing the same responses' rows.
 
-    python bench/bench_exports.py [--sizes 1000,10000,100000] [--regenerate]
+    python bench/bench_exports.py [--sizes 1000,10000,100000] [--formats long,wide]
+        [--regenerate]
 
 Needs the `sqlite3` tool and GNU time (Debian: `apt-get install sqlite3 time`). The data sets
 are built once by bench/generate.py into bench/out/dataset-<N>.db and reused (--regenerate
@@ -45,6 +47,20 @@ JOIN workshop w ON p.workshop_id = w.id
 WHERE w.slug = '{slug}' AND p.withdrawn_at IS NULL AND r.status = 'SUBMITTED'
 ORDER BY p.public_id, wv.position, r.id, a.id
 """
+# The responses file's rows as the database holds them, in the export's order.
+RESPONSES_SQL = """
+SELECT w.slug, p.public_id, g.code, wv.code, r.source, r.language, r.instrument_version_id,
+       r.consent_version, r.consent_at, r.started_at, r.submitted_at, r.display_seed
+FROM response r
+JOIN wave wv ON r.wave_id = wv.id
+JOIN participant p ON r.participant_id = p.id
+JOIN workshop_group g ON p.group_id = g.id
+JOIN workshop w ON p.workshop_id = w.id
+WHERE w.slug = '{slug}' AND p.withdrawn_at IS NULL AND r.status = 'SUBMITTED'
+ORDER BY p.public_id, wv.position, r.id
+"""
+#: What the sqlite3 tool writes beside an export of that format.
+TOOL_SQL = {"long": LONG_SQL, "responses": RESPONSES_SQL}
 
 
 def database(size: int) -> Path:
@@ -114,15 +130,19 @@ def run_export(size: int, fmt: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def run_sqlite3(size: int) -> dict:
-    """The sqlite3 tool writing the long rows as CSV, its peak memory measured by GNU time
-    (a small parent, so that the figure is sqlite3's own and not that of a forked Python)."""
-    output = OUT / f"exports-{size}-sqlite3.csv"
+def run_sqlite3(size: int, fmt: str = "long") -> dict:
+    """The sqlite3 tool writing the rows of the format as CSV, its peak memory measured by GNU
+    time (a small parent, so that the figure is sqlite3's own and not that of a forked
+    Python)."""
+    output = OUT / f"exports-{size}-sqlite3-{fmt}.csv"
     command = ["/usr/bin/time", "-f", "%M", "sqlite3", "-csv", "-header", str(database(size))]
     started = time.perf_counter()
     with open(output, "wb") as file:
         result = subprocess.run(
-            [*command, LONG_SQL.format(slug=SLUG)], stdout=file, stderr=subprocess.PIPE, check=True
+            [*command, TOOL_SQL[fmt].format(slug=SLUG)],
+            stdout=file,
+            stderr=subprocess.PIPE,
+            check=True,
         )
     seconds = time.perf_counter() - started
     with open(output, "rb") as file:
@@ -138,6 +158,7 @@ def run_sqlite3(size: int) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--formats", default="long,wide", help="long, wide, responses")
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument(
         "--child", nargs=3, metavar=("URL", "FORMAT", "OUTPUT"), help=argparse.SUPPRESS
@@ -155,18 +176,20 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             dataset(size, regenerate=True)
             generated.append((size, time.perf_counter() - started))
-        for fmt in ("long", "wide"):
+        for fmt in args.formats.split(","):
             figures = run_export(size, fmt)
             growth = (figures["peak_kb"] - figures["rss_before_kb"]) / 1024
             rows.append(_row(size, f"{fmt} (survey export)", figures, growth))
-        tool = run_sqlite3(size)
-        rows.append(_row(size, "long (sqlite3 -csv)", tool, None))
-        long_rate = rows[-3][4]
-        print(
-            f"{size} participants: long at {long_rate / (tool['rows'] / tool['seconds']):.2f} "
-            f"of the sqlite3 tool's rows/s",
-            flush=True,
-        )
+            if fmt not in TOOL_SQL:
+                continue
+            tool = run_sqlite3(size, fmt)
+            rows.append(_row(size, f"{fmt} (sqlite3 -csv)", tool, None))
+            rate = figures["rows"] / figures["seconds"]
+            print(
+                f"{size} participants: {fmt} at {rate / (tool['rows'] / tool['seconds']):.2f} "
+                f"of the sqlite3 tool's rows/s",
+                flush=True,
+            )
     for size, seconds in generated:
         print(f"generated {size} participants in {seconds:.1f} s")
     print()

@@ -93,9 +93,10 @@ def response_count(workshop: Workshop) -> int:
 
 
 def response_paradata(workshop: Workshop) -> Iterator[Row]:
-    """The submitted responses in the files' order with how they were given (ResponseParadata
-    rows): where from, in which language and version, consent, when begun and submitted, and
-    the seed of the orders drawn for them."""
+    """The submitted responses in the files' order with how they were given (rows with
+    survey.exports.responses.ResponseParadata's fields in its order): where from, in which
+    language and version, consent, when begun and submitted, and the seed of the orders drawn
+    for them."""
     statement = select(
         Participant.public_id.label("participant"),
         Group.code.label("group"),

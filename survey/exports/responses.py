@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from survey.exports.spec import ExportSpec, timestamp
 from survey.instruments import Question
@@ -31,6 +32,24 @@ RESPONSE_COLUMNS = (
 ORDER_SUFFIX = "_order"
 
 
+class ResponseParadata(NamedTuple):
+    """A submitted response as survey.exports.queries.response_paradata selects it (rows are
+    unpacked by position, not converted: the order here is the select's). Moments come as
+    the database returns them: naive on SQLite, meaning UTC."""
+
+    participant: str
+    group: str
+    wave: str
+    source: ResponseSource
+    language: str
+    version_id: int
+    consent_version: str | None
+    consent_at: datetime | None
+    started_at: datetime | None
+    submitted_at: datetime | None
+    display_seed: int
+
+
 def ordered_questions(spec: ExportSpec) -> list[Question]:
     """The questions whose items a response lists in an order drawn for it, each once, in
     wave then instrument order."""
@@ -46,7 +65,7 @@ def response_header(spec: ExportSpec) -> tuple[str, ...]:
     return RESPONSE_COLUMNS + tuple(q.code + ORDER_SUFFIX for q in ordered_questions(spec))
 
 
-def response_rows(paradata: Iterable, spec: ExportSpec) -> Iterator[tuple]:
+def response_rows(paradata: Iterable[ResponseParadata], spec: ExportSpec) -> Iterator[tuple]:
     """The file's rows from the submitted responses' paradata
     (survey.exports.queries.response_paradata).
 
@@ -56,9 +75,19 @@ def response_rows(paradata: Iterable, spec: ExportSpec) -> Iterator[tuple]:
     """
     codes = [q.code for q in ordered_questions(spec)]
     asked: dict[tuple[int, str], dict[str, Question]] = {}  # (version, wave) -> its questions
-    for row in paradata:
-        (participant, group, wave, source, language, version_id, consent_version) = row[:7]
-        consent_at, started_at, submitted_at, seed = row[7:]
+    for (
+        participant,
+        group,
+        wave,
+        source,
+        language,
+        version_id,
+        consent_version,
+        consent_at,
+        started_at,
+        submitted_at,
+        seed,
+    ) in paradata:
         version = spec.versions[version_id]
         questions = asked.get((version_id, wave))
         if questions is None:
