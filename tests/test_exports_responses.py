@@ -160,3 +160,5 @@ def test_the_data_package_has_it_with_its_schema(app, make, tmp_path):
     assert schema.get_field("display_seed").type == "integer"
     assert schema.get_field("started_at").type == "datetime"
     assert schema.get_field("source").constraints["enum"] == ["web", "import"]
+    assert all(field.description for field in schema.fields)
+    assert "order the ranking first listed" in schema.get_field("priorities_order").description

@@ -14,7 +14,7 @@ from survey.exports.archive import Closing, MemberStats
 from survey.exports.codebook import CODEBOOK_COLUMNS, LONG_TYPES, variable_type
 from survey.exports.long import LONG_COLUMNS
 from survey.exports.pairs import PAIRS_NAME
-from survey.exports.responses import RESPONSES_NAME, response_header
+from survey.exports.responses import RESPONSES_NAME, response_descriptions
 from survey.exports.spec import SECTOR_QUESTION, ExportSpec, id_labels, item_codes, question_or_none
 from survey.exports.wide import Variable, wide_variables
 from survey.models import ResponseSource
@@ -136,9 +136,9 @@ def _responses_fields(spec: ExportSpec) -> list[dict]:
         ("consent_at", "started_at", "submitted_at"), "datetime"
     )
     return [
-        {"name": name, "type": types.get(name, "string")}
+        {"name": name, "type": types.get(name, "string"), "description": description}
         | ({"constraints": constraints[name]} if name in constraints else {})
-        for name in response_header(spec)
+        for name, description in response_descriptions(spec).items()
     ]
 
 

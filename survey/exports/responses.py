@@ -30,6 +30,22 @@ RESPONSE_COLUMNS = (
     "display_seed",
 )
 ORDER_SUFFIX = "_order"
+#: What each column holds, for the data package's Table Schema (docs/exports.md, "responses").
+DESCRIPTIONS = {
+    "workshop": "The workshop's short name (slug).",
+    "participant": "Pseudonymous participant id, unique within the workshop; never a name.",
+    "group": "The participant's side of the dialogue.",
+    "wave": "The wave the response was given in.",
+    "source": "web: answered here; import: a paper questionnaire typed in.",
+    "language": "The language the participant answered in.",
+    "instrument_version": "The questionnaire version (key@version) the response was given in.",
+    "consent_version": "The consent text's version, on the response where consent was given.",
+    "consent_at": "When the participant agreed, on that response (UTC).",
+    "started_at": "When the participant first opened the wave's questionnaire (UTC).",
+    "submitted_at": "When the response was submitted (UTC).",
+    "seconds_to_submit": "Whole seconds from started_at to submitted_at, breaks included.",
+    "display_seed": "The seed the response's orders are drawn from (see docs/domain.md).",
+}
 
 
 class ResponseParadata(NamedTuple):
@@ -62,7 +78,17 @@ def ordered_questions(spec: ExportSpec) -> list[Question]:
 
 
 def response_header(spec: ExportSpec) -> tuple[str, ...]:
-    return RESPONSE_COLUMNS + tuple(q.code + ORDER_SUFFIX for q in ordered_questions(spec))
+    return tuple(response_descriptions(spec))
+
+
+def response_descriptions(spec: ExportSpec) -> dict[str, str]:
+    """Each column of the file, in order, with what it holds."""
+    orders = {
+        q.code + ORDER_SUFFIX: f"The items of {q.code} in the order the ranking first listed "
+        "them for this response, separated by spaces."
+        for q in ordered_questions(spec)
+    }
+    return {name: DESCRIPTIONS[name] for name in RESPONSE_COLUMNS} | orders
 
 
 def response_rows(paradata: Iterable[ResponseParadata], spec: ExportSpec) -> Iterator[tuple]:
