@@ -41,10 +41,12 @@ def test_the_number_of_statements_does_not_grow_with_the_participants(
         ExportFormat.STATA: 1,
         ExportFormat.R: 1,
     }[fmt]
+    # The package and the statistics bundles hold the responses file: one select more.
     responses = {
         ExportFormat.CODEBOOK: 0,
         ExportFormat.RESPONSES: 2,
         ExportFormat.DATAPACKAGE: 3,
+        **dict.fromkeys(SYNTAX, 2),
     }.get(fmt, 1)
     # The package and the bundles hold the pairs the linking code makes: its match report.
     paired = fmt in (ExportFormat.DATAPACKAGE, *SYNTAX)

@@ -141,9 +141,9 @@ def test_an_unknown_format_or_workshop_is_404(client, ws, users):
 @pytest.mark.parametrize(
     ("fmt", "members"),
     [
-        ("spss", ["wide.csv", "codebook.csv", "pairs.csv", "wide.sps"]),
-        ("stata", ["wide.csv", "codebook.csv", "pairs.csv", "wide.do"]),
-        ("r", ["wide.csv", "codebook.csv", "pairs.csv", "wide.R"]),
+        ("spss", ["wide.csv", "codebook.csv", "pairs.csv", "responses.csv", "wide.sps"]),
+        ("stata", ["wide.csv", "codebook.csv", "pairs.csv", "responses.csv", "wide.do"]),
+        ("r", ["wide.csv", "codebook.csv", "pairs.csv", "responses.csv", "wide.R"]),
     ],
 )
 def test_a_statistics_package_download_is_a_zip_audited_like_the_others(

@@ -41,7 +41,7 @@ def test_the_bundle_holds_the_plain_wide_file_its_codebook_and_the_script(app, m
     ws = exports_data.build(make, "r-bundle")
     members = exports_data.bundle(ws, "r", labels=True, spreadsheet=True)
 
-    assert list(members) == ["wide.csv", "codebook.csv", "pairs.csv", "wide.R"]
+    assert list(members) == ["wide.csv", "codebook.csv", "pairs.csv", "responses.csv", "wide.R"]
     assert not members["wide.csv"].startswith(b"\xef\xbb\xbf")  # plain: codes, exact values
     assert b",pakistan,academia,academia,5to9,no,4," in members["wide.csv"]
     script = members["wide.R"].decode("utf-8")

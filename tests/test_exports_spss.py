@@ -51,7 +51,7 @@ def test_every_column_is_read_labelled_and_declared(app, make):
     syntax = syntax_of(members)
     header = wide_header(export_spec(ws))
 
-    assert list(members) == ["wide.csv", "codebook.csv", "pairs.csv", "wide.sps"]
+    assert list(members) == ["wide.csv", "codebook.csv", "pairs.csv", "responses.csv", "wide.sps"]
     assert members["wide.csv"].split(b"\r\n")[0].decode() == ",".join(header)
     read = re.findall(r"^    (\w+) ([AF][0-9.]+)$", syntax, flags=re.MULTILINE)
     assert [name for name, _format in read] == header

@@ -51,7 +51,7 @@ def test_every_column_is_read_named_labelled_and_declared(app, make):
     names = stata_names(header)
     found = statements(do_file)
 
-    assert list(members) == ["wide.csv", "codebook.csv", "pairs.csv", "wide.do"]
+    assert list(members) == ["wide.csv", "codebook.csv", "pairs.csv", "responses.csv", "wide.do"]
     assert all(line.split()[0] in COMMANDS for line in found)
     assert all(len(name) <= 32 for name in names.values())
     assert len(set(names.values())) == len(header)

@@ -49,10 +49,10 @@ class OutputPath(click.Path):
     help="long: one row per answer (also the import format); wide: one row per participant; "
     "codebook; responses: one row per submitted response, how it was given (source, "
     "language, consent, times, the orders drawn for it); datapackage: a zip of the long, wide, "
-    "codebook, responses, codings, themes and pairs files "
-    "with a Frictionless datapackage.json; xlsx: the wide data and the codebook as typed "
-    "sheets; spss, stata, r: a zip of the wide file, its codebook, the pairs and the syntax "
-    "that labels it.",
+    "codebook, responses, codings, themes and pairs files with a Frictionless "
+    "datapackage.json; xlsx: the wide data and the codebook as typed sheets; spss, stata, r: "
+    "a zip of the wide file, its codebook, the pairs, the responses file and the syntax that "
+    "labels the wide file.",
 )
 @click.option("-o", "--output", type=OutputPath(), required=True)
 @click.option(

@@ -239,7 +239,8 @@ def _workbook(workshop: Workshop, spec: ExportSpec, progress) -> Iterator[bytes]
 def _syntax_bundle(
     workshop: Workshop, spec: ExportSpec, fmt: ExportFormat, progress
 ) -> Iterator[bytes]:
-    """The plain wide CSV, its codebook and the syntax that reads and labels it, zipped."""
+    """The plain wide CSV, its codebook, the pairs, the responses file and the syntax that
+    reads and labels the wide file, zipped."""
     extension, syntax = SYNTAX[fmt]
     data_file = f"{WIDE_NAME}.csv"
     text = syntax(declared_variables(spec), data_file=data_file, title=spec.title)
@@ -251,6 +252,7 @@ def _syntax_bundle(
         yield data_file, _csv(wide_header(spec), rows, False, progress)
         yield f"{CODEBOOK_NAME}.csv", _csv(CODEBOOK_COLUMNS, codebook_rows(spec), False, None)
         yield _pairs_member(workshop, spec)
+        yield f"{RESPONSES_NAME}.csv", _responses_csv(workshop, spec, False, None)
         yield f"{WIDE_NAME}.{extension}", [text.encode("utf-8")]
 
     return zip_chunks(members())
