@@ -19,6 +19,9 @@ from survey.redaction import RedactingFilter
 from survey.tokens import current_invitation, invitation_token, optout_token
 from tests.conftest import csrf_token, free_port, mangled, page_token, sign_in
 
+#: What a mail program posts for its own "Unsubscribe" (RFC 8058).
+ONE_CLICK = {"List-Unsubscribe": "One-Click"}
+
 
 @pytest.fixture
 def console(app, make, client):
@@ -315,6 +318,27 @@ def test_an_optout_post_needs_the_csrf_token(app, make, client):
     assert client.post(f"/optout/{optout_token(p)}").status_code == 400
     db.session.refresh(p)
     assert p.mail_opt_out_at is None
+
+
+def test_a_mail_programs_one_click_unsubscribe_stops_the_mail_at_once(app, make, client):
+    """RFC 8058: the mail program posts `List-Unsubscribe=One-Click` to the message's
+    List-Unsubscribe address, with no cookie and no CSRF token."""
+    p = make.participant(make.workshop(), email="ana@example.org")
+    path = f"/optout/{optout_token(p)}"
+    answer = client.post(path, data=ONE_CLICK)
+
+    assert answer.status_code == 200  # read by the mail program: no redirect to follow
+    db.session.refresh(p)
+    assert p.mail_opt_out_at is not None
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "mail.opt_out"))
+    # Anything else posted without the page's token is still refused; a bad token still is.
+    other = make.participant(p.workshop, email="bo@example.org")
+    refused = client.post(f"/optout/{optout_token(other)}", data={"List-Unsubscribe": "yes"})
+    assert refused.status_code == 400
+    forged = client.post(f"/optout/{mangled(optout_token(other))}", data=ONE_CLICK)
+    assert forged.status_code == 404
+    db.session.refresh(other)
+    assert other.mail_opt_out_at is None
 
 
 def test_a_bad_or_withdrawn_optout_link_is_the_invalid_link_page(app, make, client):

@@ -91,6 +91,7 @@ def test_each_participant_gets_the_invitation_in_their_language(app, smtp_server
     assert en["From"] == app.config["MAIL_DEFAULT_SENDER"] and en["To"] == "ana@example.org"
     assert en["Auto-Submitted"] == "auto-generated"
     assert en["List-Unsubscribe"].startswith("<http://survey.test/optout/")
+    assert en["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"  # RFC 8058
 
 
 def test_the_link_in_a_message_opens_that_participants_questionnaire(

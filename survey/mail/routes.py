@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from survey.auth.access import workshop_role_required
 from survey.database import begin_writing
-from survey.extensions import db
+from survey.extensions import csrf, db
 from survey.mail import content, optout, recipients, schedule, smtp, status, trial
 from survey.mail.errors import MailError
 from survey.mail.forms import OptOutForm, ReminderForm, SendForm, TemplateForm
@@ -300,19 +300,26 @@ def _kind(kind: str) -> MessageKind:
 
 
 @bp.route("/optout/<token>", methods=["GET", "POST"])
+@csrf.exempt  # a mail program's one-click post comes without a session; any other is checked
 def opt_out(token: str):
     """A message's opt-out link: a page that asks, and a button that stops the e-mail (a GET
-    changes nothing, since mail scanners follow links)."""
+    changes nothing, since mail scanners follow links). A mail program's own "Unsubscribe"
+    (RFC 8058: `List-Unsubscribe=One-Click` posted to the message's List-Unsubscribe address)
+    stops it at once: the token in the address is what authorises either."""
+    one_click = request.form.get("List-Unsubscribe") == "One-Click"
+    if request.method == "POST" and not one_click:
+        csrf.protect()
     participant = _optout_participant(token)
     if participant is None:
         return invalid_link()
     instrument = participant.workshop.instrument
     language = use_language(instrument, participant.language)
     form = OptOutForm()
-    if form.validate_on_submit():
+    if one_click or form.validate_on_submit():
         optout.opt_out(participant)
         db.session.commit()
-        return redirect(url_for(".opt_out", token=token))
+        if not one_click:  # a mail program reads the answer to its post, and follows nothing
+            return redirect(url_for(".opt_out", token=token))
     return render(
         "optout.html",
         instrument=instrument,

@@ -109,6 +109,8 @@ def build_email(
             # RFC 3834: no out-of-office replies to a message sent by a program.
             "Auto-Submitted": "auto-generated",
             "List-Unsubscribe": f"<{unsubscribe}>",
+            # RFC 8058: the mail program's own "Unsubscribe" posts to that address at once.
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "Content-Language": message.language,
         },
     )
