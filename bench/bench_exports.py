@@ -50,7 +50,8 @@ ORDER BY p.public_id, wv.position, r.id, a.id
 # The responses file's rows as the database holds them, in the export's order.
 RESPONSES_SQL = """
 SELECT w.slug, p.public_id, g.code, wv.code, r.source, r.language, r.instrument_version_id,
-       r.consent_version, r.consent_at, r.started_at, r.submitted_at, r.display_seed
+       r.consent_version, r.consent_at, r.started_at, r.first_saved_at, r.submitted_at,
+       r.display_seed
 FROM response r
 JOIN wave wv ON r.wave_id = wv.id
 JOIN participant p ON r.participant_id = p.id

@@ -146,6 +146,7 @@ def prefill(workshop, wave_code: str = "pre", *, seed: int = 0) -> int:
                 "consent_at": now,
                 "consent_version": instrument.consent.version,
                 "started_at": now,
+                "first_saved_at": now,
                 "updated_at": now,
             }
             for pid, _ in people
@@ -172,9 +173,10 @@ DATA_SLUG = "bench"  # the workshop of the generated data sets
 
 def dataset(participants: int, *, regenerate: bool = False) -> Path:
     """A SQLite database with a generated workshop of that many participants (bench/generate.py:
-    pre and post answered, the post wave open), built once into bench/out/ and reused."""
+    pre and post answered, the post wave open), built once into bench/out/ and reused while
+    its schema is the migrations' head."""
     path = OUT / f"dataset-{participants}.db"
-    if path.exists() and not regenerate:
+    if path.exists() and not regenerate and _at_head(path):
         return path
     from bench.generate import main as generate
 
@@ -185,6 +187,23 @@ def dataset(participants: int, *, regenerate: bool = False) -> Path:
     if generate([*arguments, "--database-url", f"sqlite:///{path}"]):
         raise RuntimeError(f"generating {participants} participants failed")
     return path
+
+
+def _at_head(path: Path) -> bool:
+    """Whether the database's schema is the newest migration's (else it is built again)."""
+    import sqlite3
+
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory(str(OUT.parent.parent / "migrations")).get_current_head()
+    connection = sqlite3.connect(path)
+    try:
+        stored = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error:
+        return False
+    finally:
+        connection.close()
+    return stored is not None and stored[0] == head
 
 
 STAFF_PASSWORD = "bench password, not secret"  # noqa: S105 (a local benchmark account)

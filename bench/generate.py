@@ -178,6 +178,7 @@ def _chunk(
                     "consent_at": begun + timedelta(seconds=30) if first else None,
                     "consent_version": consent_version if first else None,
                     "started_at": begun,
+                    "first_saved_at": begun + timedelta(seconds=30),
                     "updated_at": updated,
                     "submitted_at": done,
                 }

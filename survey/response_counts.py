@@ -32,7 +32,7 @@ from survey.models import Group, Participant, Response, ResponseStatus, Wave
 class WaveCount:
     """One group's responses in one wave."""
 
-    started: int = 0  # in progress or submitted
+    started: int = 0  # begun (Response.begun): in progress or submitted
     submitted: int = 0
 
 
@@ -85,7 +85,9 @@ def response_counts(
             Group.code,
             Wave.code,
             number,
-            func.count(Response.id),
+            # A response only opened (perhaps by a mail scanner following the link) has not
+            # begun: only the participant's own first act counts.
+            func.sum(case((Response.begun, 1), else_=0)),
             func.sum(case((submitted, 1), else_=0)),
             func.sum(case((chosen, 1), else_=0)),
         )
@@ -109,7 +111,7 @@ def response_counts(
         elif group is None:
             wave_order.append((position, wave))
         else:
-            cells[group, wave] = WaveCount(started=a, submitted=int(b or 0))
+            cells[group, wave] = WaveCount(started=int(a or 0), submitted=int(b or 0))
             selected[group, wave] = int(c or 0)
     return ResponseCounts(
         groups=tuple(code for _, code in sorted(group_order)),

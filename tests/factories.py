@@ -103,7 +103,8 @@ def response(
 ):
     """A response to the participant's wave (its code, or the wave) with answers {question:
     number | text | {item: rank}}; a submitted one is submitted now unless `submitted_at` says
-    when."""
+    when. A web response has begun (the participant saved something), as one with answers
+    would have."""
     wave_ = wave if isinstance(wave, Wave) else participant.workshop.wave(wave)
     submitted = status is ResponseStatus.SUBMITTED
     r = Response(
@@ -114,6 +115,7 @@ def response(
         source=source,
         language=language,
         submitted_at=(submitted_at or utcnow()) if submitted else None,
+        first_saved_at=utcnow() if source is ResponseSource.WEB else None,
     )
     for question, value in (answers or {}).items():
         if isinstance(value, dict):

@@ -106,7 +106,13 @@ def test_a_typed_in_paper_response_has_no_times_seed_or_orders(app, make):
 
     paper = next(r for r in rows if r["participant"] == "P-late3")
     assert paper["source"] == "import" and paper["submitted_at"] == "2014-05-03T12:00:00Z"
-    for column in ("started_at", "seconds_to_submit", "display_seed", "priorities_order"):
+    for column in (
+        "started_at",
+        "first_saved_at",
+        "seconds_to_submit",
+        "display_seed",
+        "priorities_order",
+    ):
         assert paper[column] == "", column
     assert all(r["priorities_order"] for r in rows if r["source"] == "web")
 
@@ -127,6 +133,8 @@ def test_the_order_is_the_one_the_participants_page_showed(app, client, make):
     assert count == 1
     assert rows[0]["priorities_order"] == " ".join(shown)
     assert rows[0]["consent_version"] and rows[0]["consent_at"]
+    # Consent was the participant's first act, after the first page was opened.
+    assert rows[0]["first_saved_at"] == rows[0]["consent_at"] >= rows[0]["started_at"]
     assert int(rows[0]["seconds_to_submit"]) >= 0
 
 

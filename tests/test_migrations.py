@@ -269,7 +269,23 @@ def test_a_workshop_stored_at_the_first_revision_upgrades_intact_and_goes_on(emp
                     started_at=at,
                     updated_at=at,
                     submitted_at=None,
-                )
+                ),
+                # Only opened (by a mail scanner, say): nothing written since it started.
+                dict(
+                    id=2,
+                    participant_id=1,
+                    wave_id=1,
+                    instrument_version_id=1,
+                    status="IN_PROGRESS",
+                    source="WEB",
+                    language="en",
+                    current_page=None,
+                    consent_at=None,
+                    consent_version=None,
+                    started_at=at - timedelta(days=8),
+                    updated_at=at - timedelta(days=8),
+                    submitted_at=None,
+                ),
             ],
             # Numbered by the database: the participant's own saves add answers after these.
             "answer": [
@@ -289,6 +305,11 @@ def test_a_workshop_stored_at_the_first_revision_upgrades_intact_and_goes_on(emp
                 table = Table(name, MetaData(), autoload_with=connection)
                 stored = connection.execute(select(*(table.c[c] for c in values[0]))).all()
                 assert sorted(map(_plain, stored)) == sorted(_plain(v.values()) for v in values)
+            # The participant's first act is their consent; a response only opened has none.
+            response = Table("response", MetaData(), autoload_with=connection)
+            query = select(response.c.id, response.c.first_saved_at)
+            first_saves = dict(connection.execute(query).all())
+            assert _plain([first_saves[1]]) == _plain([at]) and first_saves[2] is None
             # What lists show of a version is filled in from its definition.
             listed = connection.execute(
                 text("SELECT title, version_label, languages FROM instrument_version")

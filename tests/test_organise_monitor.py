@@ -2,10 +2,14 @@
 
 import re
 
+from sqlalchemy import select
+
 from survey.extensions import db
-from survey.models import ResponseStatus
+from survey.mail.status import wave_counts
+from survey.models import Response, ResponseStatus
 from survey.organise.monitor import monitor_counts
 from tests.conftest import sign_in
+from tests.respond_helpers import PRE, Respondent, token_of
 
 IN_PROGRESS = ResponseStatus.IN_PROGRESS
 
@@ -116,3 +120,30 @@ def test_the_page_says_what_the_matching_counts(client, make):
     assert "by their own personal link" in html and "by the linking code" in html
     assert "<dt>Pre only</dt>" in html and "<strong>Ambiguous</strong>" in html
     assert "joined by a join link and answered the linking-code questions" not in html
+
+
+def test_a_link_only_opened_has_not_started_until_the_participant_acts(app, make, client):
+    """A mail scanner that follows the personal link (keeping the session it is given) opens
+    the first page, which starts the response: neither the monitor nor the e-mail page count
+    it as started until the participant gives consent; the responses file tells them apart."""
+    ws = make.workshop(open_waves=("pre",))
+    person = make.participant(ws, "nato", email="ana@example.org")
+    scanner = Respondent(client)
+    scanner.open(token_of(person))
+    assert scanner.get("/q/pre/consent").status_code == 200
+    response = db.session.scalar(select(Response).where(Response.participant_id == person.id))
+    assert response is not None and response.first_saved_at is None and not response.begun
+
+    def started() -> tuple[int, int]:
+        (_wave, counts), *_ = wave_counts(ws)
+        return monitor_counts(ws).cell("nato", "pre").started, counts["started"]
+
+    assert started() == (0, 0)
+    scanner.post("/q/pre/consent", PRE["consent"])  # now the participant agrees
+    db.session.refresh(response)
+    assert response.begun and response.first_saved_at is not None
+    assert started() == (1, 1)
+    first = response.first_saved_at
+    scanner.answer("pre", "profile", PRE["profile"])
+    db.session.refresh(response)
+    assert response.first_saved_at == first  # the first act keeps its time

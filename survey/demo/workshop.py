@@ -263,9 +263,11 @@ def _response(
         updated_at=updated,
         submitted_at=submitted_at,
     )
+    # The participant's first act: consent in their first wave, else the first page saved.
     if first:
         response.consent_at = min(started + timedelta(seconds=rng.randint(15, 70)), updated)
         response.consent_version = instrument.consent.version
+    response.first_saved_at = response.consent_at or min(started + timedelta(seconds=40), updated)
     response.answers = [
         Answer(question=a.question, item=a.item, number=a.number, text=a.text)
         for a in synth.answers(persona, wave.code, with_profile=first, stop_page=stop)

@@ -133,7 +133,7 @@ def _responses_fields(spec: ExportSpec) -> list[dict]:
         "display_seed": {"minimum": 1, "maximum": DISPLAY_SEED_MAX},
     }
     types = {"seconds_to_submit": "integer", "display_seed": "integer"} | dict.fromkeys(
-        ("consent_at", "started_at", "submitted_at"), "datetime"
+        ("consent_at", "started_at", "first_saved_at", "submitted_at"), "datetime"
     )
     return [
         {"name": name, "type": types.get(name, "string"), "description": description}

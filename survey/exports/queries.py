@@ -107,6 +107,7 @@ def response_paradata(workshop: Workshop) -> Iterator[Row]:
         Response.consent_version,
         _plain(Response.consent_at),
         _plain(Response.started_at),
+        _plain(Response.first_saved_at),
         _plain(Response.submitted_at),
         Response.display_seed,
     ).join(Wave, Response.wave_id == Wave.id)

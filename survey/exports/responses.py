@@ -25,6 +25,7 @@ RESPONSE_COLUMNS = (
     "consent_version",
     "consent_at",
     "started_at",
+    "first_saved_at",
     "submitted_at",
     "seconds_to_submit",
     "display_seed",
@@ -41,7 +42,8 @@ DESCRIPTIONS = {
     "instrument_version": "The questionnaire version (key@version) the response was given in.",
     "consent_version": "The consent text's version, on the response where consent was given.",
     "consent_at": "When the participant agreed, on that response (UTC).",
-    "started_at": "When the participant first opened the wave's questionnaire (UTC).",
+    "started_at": "When the questionnaire was first opened through the participant's link (UTC).",
+    "first_saved_at": "The participant's first act in the wave: consent or a page saved (UTC).",
     "submitted_at": "When the response was submitted (UTC).",
     "seconds_to_submit": "Whole seconds from started_at to submitted_at, breaks included.",
     "display_seed": "The seed the response's orders are drawn from (see docs/domain.md).",
@@ -62,6 +64,7 @@ class ResponseParadata(NamedTuple):
     consent_version: str | None
     consent_at: datetime | None
     started_at: datetime | None
+    first_saved_at: datetime | None
     submitted_at: datetime | None
     display_seed: int
 
@@ -111,6 +114,7 @@ def response_rows(paradata: Iterable[ResponseParadata], spec: ExportSpec) -> Ite
         consent_version,
         consent_at,
         started_at,
+        first_saved_at,
         submitted_at,
         seed,
     ) in paradata:
@@ -137,6 +141,7 @@ def response_rows(paradata: Iterable[ResponseParadata], spec: ExportSpec) -> Ite
             consent_version or "",
             timestamp(consent_at),
             timestamp(started_at) if web else "",
+            timestamp(first_saved_at) if web else "",
             timestamp(submitted_at),
             _seconds(started_at, submitted_at) if web else "",
             str(seed) if web else "",

@@ -187,8 +187,11 @@ def refused_addresses(workshop_id: int, only: int | None = None) -> set[tuple[in
 
 
 def response_statuses(wave: Wave, only: int | None = None) -> dict[int, ResponseStatus]:
-    """Participant id -> the state of their response to the wave (absent: not started)."""
-    query = select(Response.participant_id, Response.status).where(Response.wave_id == wave.id)
+    """Participant id -> the state of their response to the wave (absent: not started, or
+    only opened: Response.begun)."""
+    query = select(Response.participant_id, Response.status).where(
+        Response.wave_id == wave.id, Response.begun
+    )
     if only is not None:
         query = query.where(Response.participant_id == only)
     return dict(db.session.execute(query).all())

@@ -15,9 +15,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    or_,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql import ColumnElement
 
 from survey.extensions import db
 from survey.models._types import UTCDateTime, utcnow
@@ -74,7 +77,12 @@ class Response(db.Model):
     current_page: Mapped[str | None] = mapped_column(String(32))
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     consent_version: Mapped[str | None] = mapped_column(String(32))
+    # When the wave's first page was first opened through the participant's link: by them, or
+    # by a program that opens links for them (a mail scanner, a chat app's preview).
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The participant's own first act in the wave: consent given, a page saved or the submit.
+    # A response without one was only opened: it has not begun (`begun`).
+    first_saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The order in which this response's rankings list their items is drawn from this seed
@@ -98,6 +106,17 @@ class Response(db.Model):
     @property
     def submitted(self) -> bool:
         return self.status is ResponseStatus.SUBMITTED
+
+    @hybrid_property
+    def begun(self) -> bool:
+        """Acted on by the participant (a first save, or submitted: an imported paper response
+        has no save), not only opened: what the live monitor counts as started."""
+        return self.first_saved_at is not None or self.status is ResponseStatus.SUBMITTED
+
+    @begun.inplace.expression
+    @classmethod
+    def _begun_expression(cls) -> ColumnElement[bool]:
+        return or_(cls.first_saved_at.is_not(None), cls.status == ResponseStatus.SUBMITTED)
 
 
 class Answer(db.Model):

@@ -86,8 +86,9 @@ def _stored_rows_query():
     )
 
 
-# Columns a second write must not overwrite (consent keeps its first time and version).
-_KEEP_FIRST = frozenset({"consent_at", "consent_version"})
+# Columns a second write must not overwrite (consent keeps its first time and version; the
+# participant's first act its time).
+_KEEP_FIRST = frozenset({"consent_at", "consent_version", "first_saved_at"})
 
 
 @cache
@@ -193,6 +194,7 @@ def _touch(response_id: int, revised: tuple[str, int | None] | None = None, **va
     """Update the response while it is in progress; False once it has been submitted (or, with
     `revised` (page, revision), when the page's stored revision is as new or newer)."""
     now = utcnow()
+    values["first_saved_at"] = _NOW  # kept from the first write (_KEEP_FIRST)
     parameters = {f"new_{k}": (now if v is _NOW else v) for k, v in values.items()}
     if revised is not None:
         parameters["revised_page"], parameters["revision"] = revised
