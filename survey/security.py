@@ -107,6 +107,9 @@ def register(app: Flask) -> None:
         headers.setdefault("Referrer-Policy", "no-referrer")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        # Nothing here is for search engines: a personal or join link posted somewhere public
+        # must not make its page findable.
+        headers.setdefault("X-Robots-Tag", "noindex, nofollow")
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         if "Cache-Control" not in headers and response.mimetype == "text/html":

@@ -50,6 +50,7 @@ def test_security_headers_on_every_page(client):
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["X-Robots-Tag"] == "noindex, nofollow"
 
 
 @pytest.mark.parametrize("path, code", [("/no/such/page", 404), ("/healthz", 405)])
