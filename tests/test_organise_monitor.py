@@ -8,6 +8,7 @@ from survey.extensions import db
 from survey.mail.status import wave_counts
 from survey.models import Response, ResponseStatus
 from survey.organise.monitor import monitor_counts
+from survey.organise.participants import participant_rows
 from tests.conftest import sign_in
 from tests.respond_helpers import PRE, Respondent, token_of
 
@@ -134,15 +135,20 @@ def test_a_link_only_opened_has_not_started_until_the_participant_acts(app, make
     response = db.session.scalar(select(Response).where(Response.participant_id == person.id))
     assert response is not None and response.first_saved_at is None and not response.begun
 
-    def started() -> tuple[int, int]:
+    def started() -> tuple[int, int, ResponseStatus | None]:
         (_wave, counts), *_ = wave_counts(ws)
-        return monitor_counts(ws).cell("nato", "pre").started, counts["started"]
+        (row,) = participant_rows(ws)
+        return (
+            monitor_counts(ws).cell("nato", "pre").started,
+            counts["started"],
+            row.statuses["pre"],
+        )
 
-    assert started() == (0, 0)
+    assert started() == (0, 0, None)
     scanner.post("/q/pre/consent", PRE["consent"])  # now the participant agrees
     db.session.refresh(response)
     assert response.begun and response.first_saved_at is not None
-    assert started() == (1, 1)
+    assert started() == (1, 1, IN_PROGRESS)
     first = response.first_saved_at
     scanner.answer("pre", "profile", PRE["profile"])
     db.session.refresh(response)

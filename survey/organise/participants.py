@@ -84,9 +84,10 @@ def participant_rows(
     waves = {wave.id: wave.code for wave in workshop.waves}
     statuses: dict[int, dict[str, ResponseStatus]] = {}
     if participants:
-        # Only these participants' responses: a page of 200 must not read the workshop's all.
+        # Only these participants' responses (a page of 200 must not read the workshop's all),
+        # and those begun: a link only opened is not started.
         answered = select(Response.participant_id, Response.wave_id, Response.status).where(
-            Response.participant_id.in_([p.id for p in participants])
+            Response.participant_id.in_([p.id for p in participants]), Response.begun
         )
         for participant_id, wave_id, status in db.session.execute(answered):
             statuses.setdefault(participant_id, {})[waves[wave_id]] = status
