@@ -70,7 +70,7 @@ def wave_opening(wave: Wave) -> WaveOpening:
     rows = db.session.execute(
         select(Response.participant_id, Wave.code, Response.status)
         .join(Wave, Response.wave_id == Wave.id)
-        .where(Response.participant_id.in_(statuses))
+        .where(Response.participant_id.in_(statuses), Response.begun)  # not a link only opened
     )
     for participant_id, code, status in rows:
         statuses[participant_id][code] = status
