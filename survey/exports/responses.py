@@ -43,7 +43,7 @@ DESCRIPTIONS = {
     "consent_version": "The consent text's version, on the response where consent was given.",
     "consent_at": "When the participant agreed, on that response (UTC).",
     "started_at": "When the questionnaire was first opened through the participant's link (UTC).",
-    "first_saved_at": "The participant's first act in the wave: consent or a page saved (UTC).",
+    "first_saved_at": "The participant's first act: consent, a page saved or the submit (UTC).",
     "submitted_at": "When the response was submitted (UTC).",
     "seconds_to_submit": "Whole seconds from started_at to submitted_at, breaks included.",
     "display_seed": "The seed the response's orders are drawn from (see docs/domain.md).",

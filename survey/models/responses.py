@@ -86,8 +86,8 @@ class Response(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The order in which this response's rankings list their items is drawn from this seed
-    # (QuestionKind.drawn_order), once, when the response starts: the same
-    # order on every resume, and recorded, so that order effects can be studied.
+    # (QuestionKind.drawn_order), once, when the response starts: the same order on every
+    # resume, and exported (the responses file), so that order effects can be studied.
     display_seed: Mapped[int] = mapped_column(Integer, default=new_display_seed)
     # Page code -> the revision of its last stored save. A save in the background carries the
     # page's revision and is stored only when it is newer (survey.respond.answers.save_page),
