@@ -52,6 +52,7 @@ ACCESS = {
     "respond.save": PUBLIC,
     "respond.steps": PUBLIC,
     "respond.thanks": PUBLIC,
+    "respond.findings": PUBLIC,
     "respond.switch_language": PUBLIC,
     "respond.personal_link": PUBLIC,
     "respond.privacy": PUBLIC,
@@ -99,6 +100,7 @@ ACCESS = {
     "dashboard.obstacles": EITHER,
     "dashboard.text": EITHER,
     "dashboard.report": EITHER,
+    "dashboard.sharing": ORGANISER,
     "dashboard.themes": EITHER,
     "api.workshop_stats": EITHER,
     # coding the free text: coders are organisers and researchers, and settle their

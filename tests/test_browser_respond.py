@@ -18,6 +18,7 @@ from tests.browser_helpers import (
     settled,
     stored,
 )
+from tests.dashboard_helpers import populate
 from tests.respond_helpers import POST, PRE, TRUST, Respondent, token_of
 
 pytestmark = pytest.mark.browser
@@ -303,6 +304,16 @@ def test_every_participant_page_passes_axe(live_server, browser, ws, make, axe_s
     scan("thanks")
     page.goto(f"{live_server}/q/")
     scan("nothing left to answer")
+    # The findings the organisers share, once others have answered too.
+    populate(ws, 6, seed=3, post_share=0.0)
+    ws.findings_shared_at = make.now()
+    db.session.commit()
+    page.goto(f"{live_server}/q/")
+    with page.expect_navigation():
+        page.click("a.findings-link")
+    page.locator("details").evaluate_all("all => all.forEach(d => d.open = true)")
+    assert page.locator(".findings li").count() > 3
+    scan("findings")
     page.goto(f"{live_server}/join/{join}")
     if language != "en":
         with page.expect_navigation():

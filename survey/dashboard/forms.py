@@ -1,12 +1,14 @@
 """The dashboards' filter forms: plain GET forms (no CSRF: they change nothing), so that they
-work without JavaScript and every filtered page has its own address."""
+work without JavaScript and every filtered page has its own address; and the organisers' switch
+that shares the findings with the participants."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+from wtforms import HiddenField, SelectField
+from wtforms.validators import AnyOf
 
 from survey.analysis.records import FILTER_KEYS
 from survey.dashboard.filters import FILTER_LABELS, Filters
@@ -58,3 +60,9 @@ class TextFilterForm(FilterForm):
     def chosen(self, name: str) -> str | None:
         field = self[name]
         return field.data or None if not field.errors else None
+
+
+class SharingForm(FlaskForm):
+    """Share the findings with the participants ("on"), or stop ("off")."""
+
+    share = HiddenField(validators=[AnyOf(("on", "off"))])

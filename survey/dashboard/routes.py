@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import Blueprint, abort, make_response, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
 
 from survey.analysis.records import FILTER_KEYS
 from survey.audit import record
@@ -17,13 +27,14 @@ from survey.dashboard.cache import (
 )
 from survey.dashboard.filters import filter_choices
 from survey.dashboard.formatting import number, p_value, unbroken
-from survey.dashboard.forms import FilterForm, TextFilterForm
+from survey.dashboard.forms import FilterForm, SharingForm, TextFilterForm
 from survey.dashboard.language import LANGUAGE_ARG, dashboard_language, language_choices
 from survey.dashboard.reads.setting import workshop_setting
 from survey.dashboard.reads.signature import data_signature
 from survey.dashboard.reads.text import TEXT_PAGE
 from survey.dashboard.reads.themes import theme_labels
 from survey.dashboard.reads.transaction import start_reading
+from survey.dashboard.sharing import set_sharing
 from survey.dashboard.views.obstacles import obstacles_view
 from survey.dashboard.views.overview import overview_view
 from survey.dashboard.views.parts import pages_of
@@ -40,6 +51,7 @@ from survey.dashboard.views.text import (
 from survey.dashboard.views.themes import themes_view
 from survey.dashboard.views.trust import trust_view
 from survey.database import begin_writing
+from survey.extensions import db
 from survey.i18n import browser_language
 from survey.models import Role, Workshop
 from survey.models._types import utcnow
@@ -140,7 +152,29 @@ def overview(workshop: Workshop):
     setting, form, shown, signature = _load(workshop)
     funnel = workshop_funnel(setting, signature)
     view = overview_view(setting, shown.results, funnel, _language(setting))
-    return _render(workshop, "overview", view, setting, form, shown.results.filters, shown)
+    sharing = SharingForm() if can_access(workshop, Role.ORGANISER) else None
+    return _render(
+        workshop, "overview", view, setting, form, shown.results.filters, shown, sharing=sharing
+    )
+
+
+@bp.post("/sharing")
+@workshop_role_required(Role.ORGANISER)
+def sharing(workshop: Workshop):
+    """Share the findings with the participants, or stop (docs/domain.md)."""
+    form = SharingForm()
+    if not form.validate_on_submit():
+        abort(400)
+    shared = form.share.data == "on"
+    if set_sharing(workshop, shared, current_user):
+        db.session.commit()
+    flash(
+        "Participants who have nothing left to answer now read the headline and the findings, "
+        "in their language, after their thank-you page."
+        if shared
+        else "The findings are no longer shown to participants."
+    )
+    return redirect(url_for(".overview", slug=workshop.slug))
 
 
 @bp.get("/trust")

@@ -36,6 +36,9 @@ class Workshop(db.Model):
     # Keys the HMACs of the self-generated linking codes; never leaves the database.
     linking_key: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Since when the organisers share the dashboard's findings with the participants who have
+    # nothing left to answer (survey.dashboard.sharing); None: not shared.
+    findings_shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     groups: Mapped[list["Group"]] = relationship(
         back_populates="workshop", order_by="Group.position", cascade="all, delete-orphan"

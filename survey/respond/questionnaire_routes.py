@@ -40,7 +40,13 @@ from survey.respond.screens import (
 )
 from survey.respond.tickets import read_ticket
 from survey.respond.visit_reads import Visit
-from survey.respond.visits import closed_window, keep_language, session_visit, wave_after
+from survey.respond.visits import (
+    closed_window,
+    keep_language,
+    may_read_findings,
+    session_visit,
+    wave_after,
+)
 
 
 # Like step_url, these take the wave's code, not the visit (whose rows the commit expired).
@@ -328,4 +334,5 @@ def _thanks_context(visit: Visit, language: str) -> dict:
         else None,
         "to_come_open": is_open,
         "workshop": visit.workshop,
+        "findings": url_for("respond.findings") if may_read_findings(visit.participant) else None,
     }

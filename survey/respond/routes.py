@@ -1,7 +1,8 @@
 """Participant pages: the blueprint, its error pages, the ways in (personal link, join link,
 the earliest open wave), the personal link to keep, the privacy notice and the language switch.
-The questionnaire's own pages are in questionnaire_routes.py, the card codes' in card_routes.py
-and the organisers' preview of them in preview_routes.py. Each view reads the request, calls
+The questionnaire's own pages are in questionnaire_routes.py, the card codes' in card_routes.py,
+the findings shared with participants in findings_routes.py and the organisers' preview of the
+pages in preview_routes.py. Each view reads the request, calls
 the domain (visits, posting, answers) and commits once.
 
 URLs: /s/<token>, /c/<card code> (card_routes.py) and /join/<code> (redacted from logs by
@@ -41,6 +42,7 @@ from survey.respond.visits import (
     SessionEnded,
     entry,
     keep_language,
+    may_read_findings,
     privacy_instrument,
     resume_step,
     session_participant,
@@ -111,7 +113,10 @@ def start():
     choice = found.choice
     instrument = choice.wave.instrument_version.instrument if choice.wave else None
     use_language(instrument, participant.language)
-    return window(choice.opening, choice.wave, instrument, participant.workshop, choice.closed)
+    findings = url_for("respond.findings") if may_read_findings(participant) else None
+    return window(
+        choice.opening, choice.wave, instrument, participant.workshop, choice.closed, findings
+    )
 
 
 def resume_url(visit: Visit) -> str:
@@ -226,6 +231,11 @@ def privacy():
     )
 
 
-# The questionnaire's pages, the organisers' preview and the card codes' short address register
-# their views on `bp` when imported.
-from survey.respond import card_routes, preview_routes, questionnaire_routes  # noqa: E402, F401
+# The questionnaire's pages, the organisers' preview, the card codes' short address and the
+# shared findings register their views on `bp` when imported.
+from survey.respond import (  # noqa: E402, F401
+    card_routes,
+    findings_routes,
+    preview_routes,
+    questionnaire_routes,
+)

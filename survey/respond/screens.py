@@ -117,9 +117,11 @@ def window(
     instrument: Instrument | None,
     workshop: Workshop,
     closed: Wave | None = None,
+    findings: str | None = None,
 ):
     """The page of a wave that accepts no answers now: when it opens, or that it has closed
-    (and, before one that opens later, that the `closed` one before it has)."""
+    (and, before one that opens later, that the `closed` one before it has); with the address
+    of the findings shared with the participant, when there are any."""
     g.timezone = workshop.timezone
     language = g.language
     return render(
@@ -131,6 +133,7 @@ def window(
         heading=heading(workshop, instrument, language),
         instrument=instrument,
         workshop=workshop,
+        findings=findings,
     )
 
 

@@ -72,6 +72,18 @@ def entry(participant: Participant, invitation_id: int) -> Entry:
     return Entry(choice, load_visit(participant.id, invitation_id, choice.wave.code))
 
 
+def may_read_findings(participant: Participant) -> bool:
+    """Whether the participant may read the findings the organisers share: they share them,
+    and the participant has submitted a questionnaire and has none open left to answer (so
+    that nobody answers having read them)."""
+    if participant.workshop.findings_shared_at is None:
+        return False
+    submitted = submitted_waves(participant.id)
+    if not submitted:
+        return False
+    return choose_wave(participant.workshop.waves, submitted, utcnow()).opening is not Opening.OPEN
+
+
 def resume_step(visit: Visit) -> str:
     """The code of the step where the participant stopped, or of the wave's first step."""
     steps = visit.steps()

@@ -18,6 +18,31 @@ from survey.dashboard.views.parts import Chart
 
 
 @dataclass(frozen=True)
+class WrittenFindings:
+    """The headline and the findings, in one language (also what participants are shown when
+    the organisers share them: survey.dashboard.sharing)."""
+
+    headline: Sequence[str]
+    findings: Sequence[str]
+    language: str  # of the sentences
+    direction: str  # "rtl" or "ltr", the language's
+
+
+def written_findings(setting: Setting, results: Results, language: str | None) -> WrittenFindings:
+    """The results' headline and findings in `language` (the instrument's default when None or
+    not one of its languages)."""
+    spec = setting.spec
+    found = all_findings(results.stats, spec, language)
+    language = spec.wording(language).language
+    return WrittenFindings(
+        headline=headline(found, spec),
+        findings=[finding.sentence for finding in found],
+        language=language,
+        direction="rtl" if setting.instrument.is_rtl(language) else "ltr",
+    )
+
+
+@dataclass(frozen=True)
 class OverviewView:
     """The headline and findings (in one language), the response funnel and the match
     report."""
@@ -36,14 +61,12 @@ def overview_view(
 ) -> OverviewView:
     """Headline and findings in `language` (the instrument's default when None), the response
     funnel (not kept with the results: it moves with every started response), matching."""
-    spec = setting.spec
-    found = all_findings(results.stats, spec, language)
-    language = spec.wording(language).language
+    written = written_findings(setting, results, language)
     return OverviewView(
-        headline=headline(found, spec),
-        findings=[finding.sentence for finding in found],
-        language=language,
-        direction="rtl" if setting.instrument.is_rtl(language) else "ltr",
+        headline=written.headline,
+        findings=written.findings,
+        language=written.language,
+        direction=written.direction,
         funnel_chart=Chart(
             "overview-funnel",
             "Responses by group and wave",
