@@ -9,6 +9,7 @@ from typing import TypeVar
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 
 from survey.audit import record
 from survey.auth import throttle, two_step
@@ -42,16 +43,25 @@ class Blocked(Exception):
     """The account's tries are used up for now (survey.auth.throttle)."""
 
 
-def _failed_sign_in(response) -> bool:
+def sign_ins_limited(failed: Callable[[Response], bool]) -> Callable:
+    """The per-address limit on failed sign-ins (FAILED_LOGIN_LIMIT) on a view's POSTs, which
+    count when `failed` says so of the answer."""
+    return limiter.limit(
+        lambda: current_app.config["FAILED_LOGIN_LIMIT"], methods=["POST"], deduct_when=failed
+    )
+
+
+def _failed_sign_in(response: Response) -> bool:
     return request.method == "POST" and response.status_code != 302
 
 
+#: On a signed-in staff member's view that asks for their password: its POSTs count when the
+#: password was wrong (current_password).
+wrong_passwords_limited = sign_ins_limited(lambda _response: g.get("wrong_password", False))
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["FAILED_LOGIN_LIMIT"],
-    methods=["POST"],
-    deduct_when=_failed_sign_in,
-)
+@sign_ins_limited(_failed_sign_in)
 def login():
     if request.method == "GET" and current_user.is_authenticated:
         return redirect(local_path(request.args.get("next")) or url_for("organise.home"))
@@ -73,11 +83,7 @@ def login():
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["FAILED_LOGIN_LIMIT"],
-    methods=["POST"],
-    deduct_when=_failed_sign_in,
-)
+@sign_ins_limited(_failed_sign_in)
 def code():
     """The second step of signing in to an account with two-step sign-in on: the code of its
     authenticator app, or one of its recovery codes. A wrong code counts as a wrong password
@@ -112,16 +118,6 @@ def _signed_in(user: StaffUser, detail: dict | None = None):
     record("auth.login", actor=user, detail=detail)
     db.session.commit()
     return redirect(local_path(request.args.get("next")) or url_for("organise.home"))
-
-
-def wrong_passwords_limited(view):
-    """The per-address limit on failed sign-ins, on a signed-in staff member's view that asks
-    for their password: its POSTs count when the password was wrong (current_password)."""
-    return limiter.limit(
-        lambda: current_app.config["FAILED_LOGIN_LIMIT"],
-        methods=["POST"],
-        deduct_when=lambda _response: g.get("wrong_password", False),
-    )(view)
 
 
 @bp.route("/password", methods=["GET", "POST"])

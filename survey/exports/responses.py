@@ -5,10 +5,10 @@ begun and submitted, and the order in which each of its rankings first listed it
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import NamedTuple
 
-from survey.exports.spec import ExportSpec, timestamp
+from survey.exports.spec import ExportSpec, naive_utc, timestamp
 from survey.instruments import Question
 from survey.models import ResponseSource
 
@@ -153,9 +153,5 @@ def _seconds(started_at: datetime | None, submitted_at: datetime | None) -> str:
     """Whole seconds from the first page opened to the submit (breaks and resumes included)."""
     if started_at is None or submitted_at is None:
         return ""
-    return str(max(0, int((_utc(submitted_at) - _utc(started_at)).total_seconds())))
-
-
-def _utc(moment: datetime) -> datetime:
-    """A naive UTC moment (SQLite's are naive, meaning UTC)."""
-    return moment if moment.tzinfo is None else moment.astimezone(UTC).replace(tzinfo=None)
+    seconds = (naive_utc(submitted_at) - naive_utc(started_at)).total_seconds()
+    return str(max(0, int(seconds)))

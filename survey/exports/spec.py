@@ -115,10 +115,14 @@ def timestamp(moment: datetime | None) -> str:
     what SQLite stores)."""
     if moment is None:
         return ""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
     # TIMESTAMP_FORMAT's text, written four times faster than strftime writes it.
-    return moment.isoformat(timespec="seconds") + "Z"
+    return naive_utc(moment).isoformat(timespec="seconds") + "Z"
+
+
+def naive_utc(moment: datetime) -> datetime:
+    """The moment in UTC without its zone; a naive one is UTC already (as models.UTCDateTime
+    reads what SQLite stores)."""
+    return moment if moment.tzinfo is None else moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def stored_value(number: int | None, text: str | None) -> str:

@@ -39,7 +39,7 @@ from survey.respond.screens import (
     window,
 )
 from survey.respond.tickets import read_ticket
-from survey.respond.visit_reads import Visit
+from survey.respond.visit_reads import Visit, submitted_waves
 from survey.respond.visits import (
     closed_window,
     keep_language,
@@ -322,7 +322,8 @@ def thanks(wave: str):
 
 def _thanks_context(visit: Visit, language: str) -> dict:
     g.timezone = visit.workshop.timezone
-    to_come = wave_after(visit)
+    submitted = submitted_waves(visit.participant.id)
+    to_come = wave_after(visit, submitted)
     is_open = bool(to_come and to_come.is_open())
     return {
         "page_title": _("Thank you"),
@@ -334,5 +335,7 @@ def _thanks_context(visit: Visit, language: str) -> dict:
         else None,
         "to_come_open": is_open,
         "workshop": visit.workshop,
-        "findings": url_for("respond.findings") if may_read_findings(visit.participant) else None,
+        "findings": url_for("respond.findings")
+        if may_read_findings(visit.participant, submitted)
+        else None,
     }

@@ -113,7 +113,8 @@ def start():
     choice = found.choice
     instrument = choice.wave.instrument_version.instrument if choice.wave else None
     use_language(instrument, participant.language)
-    findings = url_for("respond.findings") if may_read_findings(participant) else None
+    readable = may_read_findings(participant, found.submitted)
+    findings = url_for("respond.findings") if readable else None
     return window(
         choice.opening, choice.wave, instrument, participant.workshop, choice.closed, findings
     )

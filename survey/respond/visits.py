@@ -61,6 +61,7 @@ class Entry:
 
     choice: WaveChoice  # the earliest open wave not yet submitted, else what to say
     visit: Visit | None  # the visit to that open wave; None when no wave is open for them
+    submitted: set[str]  # the codes of the waves the participant has submitted
 
 
 def entry(participant: Participant, invitation_id: int) -> Entry:
@@ -68,20 +69,24 @@ def entry(participant: Participant, invitation_id: int) -> Entry:
     submitted = submitted_waves(participant.id)
     choice = choose_wave(participant.workshop.waves, submitted, utcnow())
     if choice.opening is not Opening.OPEN:
-        return Entry(choice, None)
-    return Entry(choice, load_visit(participant.id, invitation_id, choice.wave.code))
+        return Entry(choice, None, submitted)
+    visit = load_visit(participant.id, invitation_id, choice.wave.code)
+    return Entry(choice, visit, submitted)
 
 
-def may_read_findings(participant: Participant) -> bool:
+def may_read_findings(participant: Participant, submitted: set[str] | None = None) -> bool:
     """Whether the participant may read the findings the organisers share: they share them,
     and the participant has submitted a questionnaire and has none open left to answer (so
-    that nobody answers having read them)."""
-    if participant.workshop.findings_shared_at is None:
+    that nobody answers having read them). `submitted`: the codes of the waves they have
+    submitted, where the caller has read them already."""
+    workshop = participant.workshop
+    if workshop.findings_shared_at is None:
         return False
-    submitted = submitted_waves(participant.id)
+    if submitted is None:
+        submitted = submitted_waves(participant.id)
     if not submitted:
         return False
-    return choose_wave(participant.workshop.waves, submitted, utcnow()).opening is not Opening.OPEN
+    return choose_wave(workshop.waves, submitted, utcnow()).opening is not Opening.OPEN
 
 
 def resume_step(visit: Visit) -> str:
@@ -100,9 +105,9 @@ def closed_window(visit: Visit) -> Opening | None:
     return Opening.CLOSED if state is WaveState.CLOSED else Opening.LATER
 
 
-def wave_after(visit: Visit) -> Wave | None:
-    """A later wave the participant will still be asked to answer (for the thank-you page)."""
-    submitted = submitted_waves(visit.participant.id)
+def wave_after(visit: Visit, submitted: set[str]) -> Wave | None:
+    """A later wave the participant will still be asked to answer (for the thank-you page),
+    given the codes of the waves they have submitted."""
     return wave_to_come(visit.workshop.waves, visit.wave, submitted, utcnow())
 
 
