@@ -6,14 +6,18 @@ import io
 import random
 import re
 import zipfile
+from datetime import UTC, datetime, timedelta
 
 import frictionless
 from sqlalchemy import select
 
+from survey.exports import spec
 from survey.exports.downloads import ExportFormat, ExportOptions, start_export
 from survey.exports.responses import RESPONSE_COLUMNS
 from survey.extensions import db
 from survey.models import Participant, Response, ResponseSource
+from survey.models._types import utcnow
+from survey.respond.identity import OPENED_KEY
 from tests import exports_data
 from tests.respond_helpers import PRE, RANKING_ITEMS, Respondent, token_of
 
@@ -170,3 +174,62 @@ def test_the_data_package_has_it_with_its_schema(app, make, tmp_path):
     assert schema.get_field("source").constraints["enum"] == ["web", "import"]
     assert all(field.description for field in schema.fields)
     assert "order the ranking first listed" in schema.get_field("priorities_order").description
+
+
+def _started_by_scanner(ws, person, client, days: int) -> Response:
+    """A mail scanner's visit: it follows the personal link and opens the first page (which
+    starts the response) in a browser of its own; then time passes."""
+    scanner = Respondent(client)
+    scanner.open(token_of(person))
+    assert scanner.get("/q/pre/consent").status_code == 200
+    response = db.session.scalar(select(Response).where(Response.participant_id == person.id))
+    response.started_at -= timedelta(days=days)
+    db.session.commit()
+    return response
+
+
+def test_a_scanners_opening_is_not_the_participants_start(app, make):
+    """The participant's own browser, opened days after a scanner's, is where their response
+    starts: its first opening there becomes `started_at` with their first act, so the time to
+    submit is theirs, not the days the message waited."""
+    ws = make.workshop("paradata-scanner", open_waves=("pre",))
+    person = make.participant(ws, "nato")
+    response = _started_by_scanner(ws, person, app.test_client(), days=3)
+    scanned = response.started_at
+    you = Respondent(app.test_client())
+    before = utcnow().replace(microsecond=0)
+    you.open(token_of(person))
+    you.complete("pre", PRE)
+    db.session.refresh(response)
+    rows, _, _ = exported(ws)
+
+    assert scanned < before <= response.started_at <= response.first_saved_at
+    assert response.first_saved_at == response.consent_at <= response.submitted_at
+    assert rows[0]["started_at"] == spec.timestamp(response.started_at)
+    assert 0 <= int(rows[0]["seconds_to_submit"]) < 3600
+
+
+def test_the_start_is_the_opening_in_the_browser_that_first_acted(app, make, client):
+    """An opening in the participant's own browser counts from when it was, however long before
+    the first act (a page read, then left for hours); once they have acted, another browser
+    opening the link changes nothing."""
+    ws = make.workshop("paradata-own-start", open_waves=("pre",))
+    person = make.participant(ws, "pakistan")
+    you = Respondent(client)
+    you.open(token_of(person))
+    assert you.get("/q/pre/consent").status_code == 200
+    response = db.session.scalar(select(Response).where(Response.participant_id == person.id))
+    response.started_at -= timedelta(hours=6)  # a scanner's, an hour before this browser's
+    db.session.commit()
+    opened = int(utcnow().timestamp()) - 5 * 3600
+    with client.session_transaction() as cookie:
+        cookie[OPENED_KEY] = [response.id, opened]
+    you.post("/q/pre/consent", PRE["consent"])
+    db.session.refresh(response)
+    assert response.started_at == datetime.fromtimestamp(opened, UTC)
+
+    other = Respondent(app.test_client())
+    other.open(token_of(person))
+    other.answer("pre", "profile", PRE["profile"])
+    db.session.refresh(response)
+    assert response.started_at == datetime.fromtimestamp(opened, UTC)

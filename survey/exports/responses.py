@@ -42,7 +42,7 @@ DESCRIPTIONS = {
     "instrument_version": "The questionnaire version (key@version) the response was given in.",
     "consent_version": "The consent text's version, on the response where consent was given.",
     "consent_at": "When the participant agreed, on that response (UTC).",
-    "started_at": "When the questionnaire was first opened through the participant's link (UTC).",
+    "started_at": "When the participant's browser first showed the questionnaire (UTC).",
     "first_saved_at": "The participant's first act: consent, a page saved or the submit (UTC).",
     "submitted_at": "When the response was submitted (UTC).",
     "seconds_to_submit": "Whole seconds from started_at to submitted_at, breaks included.",

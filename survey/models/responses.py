@@ -78,7 +78,9 @@ class Response(db.Model):
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     consent_version: Mapped[str | None] = mapped_column(String(32))
     # When the wave's first page was first opened through the participant's link: by them, or
-    # by a program that opens links for them (a mail scanner, a chat app's preview).
+    # by a program that opens links for them (a mail scanner, a chat app's preview). With the
+    # participant's first act, when the browser they acted in first showed it, if later
+    # (survey.respond.answers._started_at).
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The participant's own first act in the wave: consent given, a page saved or the submit.
     # A response without one was only opened: it has not begun (`begun`).

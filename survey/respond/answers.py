@@ -15,12 +15,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from datetime import datetime
 from functools import cache
 
 from sqlalchemy import (
     Integer,
     String,
+    and_,
     bindparam,
+    case,
     cast,
     delete,
     func,
@@ -99,12 +102,25 @@ def _touch_statement(names: tuple[str, ...], revised: str | None = None):
     values = {}
     for name in ("updated_at", *names):
         value = bindparam(f"new_{name}", type_=table.c[name].type)
-        values[name] = func.coalesce(table.c[name], value) if name in _KEEP_FIRST else value
+        if name in _KEEP_FIRST:
+            value = func.coalesce(table.c[name], value)
+        elif name == "started_at":
+            value = _started_at(table, value)
+        values[name] = value
     guards = [table.c.id == bindparam("response_id"), table.c.status == ResponseStatus.IN_PROGRESS]
     if revised is not None:
         values["page_revisions"], newer = _page_revision(revised)
         guards.append(newer)
     return update(table).where(*guards).values(values)
+
+
+def _started_at(table, opened):
+    """The response's start once the participant first acts: when their browser first showed
+    the questionnaire (`opened`), if that is later than the row's first opening, which another
+    program may have caused (a mail scanner following the link). Set with the first act only
+    (SET reads the row as it was before the UPDATE)."""
+    first_act = and_(table.c.first_saved_at.is_(None), table.c.started_at < opened)
+    return case((first_act, opened), else_=table.c.started_at)
 
 
 def _page_revision(dialect: str):
@@ -190,11 +206,20 @@ def stored_rows(response_id: int) -> dict[str, dict[str, Row]]:
 _NOW = object()  # "the time of this write", for values that need it besides updated_at
 
 
-def _touch(response_id: int, revised: tuple[str, int | None] | None = None, **values) -> bool:
+def _touch(
+    response_id: int,
+    revised: tuple[str, int | None] | None = None,
+    opened: datetime | None = None,
+    **values,
+) -> bool:
     """Update the response while it is in progress; False once it has been submitted (or, with
-    `revised` (page, revision), when the page's stored revision is as new or newer)."""
+    `revised` (page, revision), when the page's stored revision is as new or newer). `opened`:
+    when the participant's browser first showed the questionnaire, their start if this is their
+    first act (_started_at)."""
     now = utcnow()
     values["first_saved_at"] = _NOW  # kept from the first write (_KEEP_FIRST)
+    if opened is not None:
+        values["started_at"] = opened
     parameters = {f"new_{k}": (now if v is _NOW else v) for k, v in values.items()}
     if revised is not None:
         parameters["revised_page"], parameters["revision"] = revised
@@ -213,14 +238,17 @@ def save_page(
     current_page: str,
     language: str,
     revision: int | None = None,
+    opened: datetime | None = None,
 ) -> bool:
     """Store one page's answers: upsert what is answered, delete what was cleared, and record
-    the page's revision (`revision`, or the stored one plus one when None).
+    the page's revision (`revision`, or the stored one plus one when None). `opened`: see
+    _touch.
 
     Returns False, writing nothing, when the response has been submitted meanwhile, or when
     `revision` is given and the page's stored revision is as new or newer.
     """
-    if not _touch(response_id, (page, revision), current_page=current_page, language=language):
+    revised = (page, revision)
+    if not _touch(response_id, revised, opened, current_page=current_page, language=language):
         return False
     values = [
         {"response_id": response_id, "question": code, "item": item, "number": number, "text": text}
@@ -235,10 +263,19 @@ def save_page(
     return True
 
 
-def give_consent(response_id: int, version: str, *, current_page: str, language: str) -> bool:
-    """Record consent with its time and text version; a second click keeps the first time."""
+def give_consent(
+    response_id: int,
+    version: str,
+    *,
+    current_page: str,
+    language: str,
+    opened: datetime | None = None,
+) -> bool:
+    """Record consent with its time and text version; a second click keeps the first time.
+    `opened`: see _touch."""
     return _touch(
         response_id,
+        opened=opened,
         consent_at=_NOW,
         consent_version=version,
         current_page=current_page,
@@ -254,7 +291,11 @@ def submit(visit: Visit, language: str) -> bool:
     """
     response_id = visit.response.id
     if not _touch(
-        response_id, status=ResponseStatus.SUBMITTED, submitted_at=_NOW, language=language
+        response_id,
+        opened=visit.opened,
+        status=ResponseStatus.SUBMITTED,
+        submitted_at=_NOW,
+        language=language,
     ):
         return False
     profile = {q.code for q in visit.instrument.profile_questions}

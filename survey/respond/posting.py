@@ -17,7 +17,7 @@ from survey.models import ResponseStatus
 from survey.respond import answers as store
 from survey.respond.fields import Row
 from survey.respond.flow import CONSENT, Step, neighbour, target_step
-from survey.respond.identity import respondent
+from survey.respond.identity import opening, respondent
 from survey.respond.pages import missing_required
 from survey.respond.tickets import Ticket, may_write
 from survey.respond.visit_reads import Visit, live_participant, load_visit, load_visit_by_response
@@ -58,6 +58,7 @@ def posting_for(wave: str, ticket: Ticket | None, *, csrf_valid: Callable[[], bo
     if visit.response is None:
         return Posting(visit, may_write=False)
     key = (visit.response.id, visit.wave.code, visit.invitation_id)
+    visit.opened = opening(visit.response.id)
     return Posting(visit, may_write=may_write(ticket, *key, csrf_valid=csrf_valid))
 
 
@@ -121,6 +122,7 @@ def save_answers(
         current_page=target,
         language=language,
         revision=revision,
+        opened=visit.opened,
     )
     if saved:
         return PageSave(target, stored + 1 if revision is None else revision, stored=True)
@@ -149,6 +151,7 @@ def give_consent(visit: Visit, steps: Sequence[Step], *, language: str) -> str |
         visit.instrument.consent.version,
         current_page=target.code,
         language=language,
+        opened=visit.opened,
     )
     return target.code if given else None
 

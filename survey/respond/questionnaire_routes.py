@@ -15,12 +15,13 @@ from survey.database import begin_writing, commit_keeping_loaded
 from survey.extensions import csrf, db
 from survey.i18n import SESSION_LANGUAGE
 from survey.instruments import Instrument
+from survey.models._types import utcnow
 from survey.respond import answers as store
 from survey.respond import posting as post
 from survey.respond.flow import CONSENT, DIRECTIONS, REVIEW, Step, find_step
 from survey.respond.forms import ConsentForm
 from survey.respond.headings import heading
-from survey.respond.identity import remember
+from survey.respond.identity import note_opening, remember
 from survey.respond.pages import page_form, page_handlers
 from survey.respond.posting import Posting
 from survey.respond.replies import reply, wants_json
@@ -87,6 +88,8 @@ def page(wave: str, page: str):
         begin_writing(keep_loaded=True)
         store.start_response(visit, language)
         commit_keeping_loaded()
+    if not visit.response.begun:
+        note_opening(visit.response.id, utcnow())
     steps = visit.steps()
     index = find_step(steps, page)
     if index is None:

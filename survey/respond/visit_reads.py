@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 
 from sqlalchemy import and_, bindparam, exists, func, select
@@ -61,6 +62,9 @@ class Visit:
     # Questions answered in the participant's other, submitted, responses (profile questions
     # are asked once; an unsubmitted response never reaches the exports, so it does not count).
     answered_elsewhere: frozenset[str]
+    # When this browser first showed the response's questionnaire (identity.opening), for the
+    # visit of a questionnaire POST from the session's own participant; else None.
+    opened: datetime | None = None
 
     @property
     def ask_consent(self) -> bool:
