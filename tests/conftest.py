@@ -29,6 +29,20 @@ from survey.models import StaffUser
 from tests import factories
 
 POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
+# The fixtures that open the database under test (tests/test_migrations.py has the second).
+DATABASE_FIXTURES = frozenset({"database_url", "empty_database_url"})
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """On PostgreSQL, leave out the tests that never open the database under test (the
+    statistics against scipy, the instruments' parsing, the files' writers): what they check
+    cannot differ from the run on SQLite, which has them all."""
+    if not POSTGRES:
+        return
+    kept = [item for item in items if DATABASE_FIXTURES & set(item.fixturenames)]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
 
 
 @pytest.fixture(scope="session", autouse=True)

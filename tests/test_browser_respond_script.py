@@ -161,7 +161,9 @@ def test_two_tabs_of_one_link_keep_each_others_unsent_pages(live_server, browser
     assert scripted(second)
     settled(second)
     context.set_offline(True)
+    first.bring_to_front()  # a person answers in the tab they see
     answer_pre(first, live_server, {"trust": {**PRE["trust"], "trust_agenda": "2"}})
+    second.bring_to_front()
     answer_pre(second, live_server, {"overall": PRE["overall"]})
     [kept] = queued(second).values()
     assert sorted(kept) == ["overall", "trust"]
