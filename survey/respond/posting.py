@@ -58,7 +58,8 @@ def posting_for(wave: str, ticket: Ticket | None, *, csrf_valid: Callable[[], bo
     if visit.response is None:
         return Posting(visit, may_write=False)
     key = (visit.response.id, visit.wave.code, visit.invitation_id)
-    visit.opened = opening(visit.response.id)
+    if not visit.response.begun:
+        visit.opened = opening(visit.response.id)
     return Posting(visit, may_write=may_write(ticket, *key, csrf_valid=csrf_valid))
 
 

@@ -63,7 +63,8 @@ class Visit:
     # are asked once; an unsubmitted response never reaches the exports, so it does not count).
     answered_elsewhere: frozenset[str]
     # When this browser first showed the response's questionnaire (identity.opening), for the
-    # visit of a questionnaire POST from the session's own participant; else None.
+    # visit of a questionnaire POST from the session's own participant before their first act
+    # in it (it becomes the response's start); else None.
     opened: datetime | None = None
 
     @property
