@@ -37,12 +37,14 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
 
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     from survey.mail.addresses import mailto
+    from survey.text import quantity
 
     app.jinja_env.globals.update(
         get_locale=get_locale,
         text_direction=text_direction,
         language_name=language_name,
         mailto=mailto,
+        quantity=quantity,
     )
 
     from survey.database import configure_engine

@@ -17,6 +17,14 @@ _SPACES = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 _DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
+def quantity(count: int, one: str, many: str | None = None) -> str:
+    """A count with its noun, singular or plural: "1 participant", "3 participants" (`many`
+    where the plural is not the singular plus "s": "3 addresses", "2 participants who have")."""
+    if count == 1:
+        return f"1 {one}"
+    return f"{count} {many or one + 's'}"
+
+
 def one_line(text: str) -> str:
     """The text on one line: every run of spaces, line breaks and control characters becomes
     one space (a label within one line of a syntax file's command, an e-mail's subject, a

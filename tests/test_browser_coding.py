@@ -79,7 +79,7 @@ def test_a_list_by_keyboard_with_an_urdu_answer(world, live_server, browser):
     page.keyboard.press("3")
     page.keyboard.press("s")
     page.wait_for_load_state()
-    expect(page.locator(".flash")).to_contain_text("2 answer(s) changed")
+    expect(page.locator(".flash")).to_contain_text("2 answers changed")
     texts = page.locator(".answer-text").all_inner_texts()
     assert coded(world, texts[0]) == frozenset({"security"})
     assert coded(world, texts[1]) == frozenset({"dialogue"})

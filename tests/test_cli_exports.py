@@ -248,5 +248,5 @@ def test_import_reports_every_problem_and_writes_nothing(runner, make, tmp_path)
     assert result.exit_code == 1
     assert "bad.csv: line 2: 9 is out of range for trust_direct (1–5 or -9)" in result.stderr
     assert "bad.csv: line 4: unknown group 'nowhere'" in result.stderr
-    assert "2 problem(s) found; nothing was imported." in result.stderr
+    assert "2 problems found; nothing was imported." in result.stderr
     assert db.session.scalars(select(Participant)).all() == [existing]

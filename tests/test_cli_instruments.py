@@ -176,7 +176,7 @@ def test_diff_lists_classified_changes(app, runner, tmp_path):
         "wording\tquestion trust_keeps\ttext (ur): '{other} اپنے وعدے رکھتا ہے۔' -> "
         "'{other} وعدے پورے کرتا ہے۔'",
     ]
-    assert result.stderr == "2 change(s), 1 structural, 1 wording\n"
+    assert result.stderr == "2 changes, 1 structural, 1 wording\n"
 
 
 def test_a_workshop_is_created_from_a_stored_version(app, runner, tmp_path):

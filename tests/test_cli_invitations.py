@@ -32,7 +32,7 @@ def test_export_writes_the_same_links_every_time(app, make, runner, tmp_path):
             ]
         )
         assert result.exit_code == 0, result.output
-        assert "Wrote 1 invitation(s)" in result.output
+        assert "Wrote 1 invitation to" in result.output
     assert first.read_bytes() == second.read_bytes()
     [row] = _rows(first)
     assert list(row) == [

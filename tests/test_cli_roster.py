@@ -45,7 +45,7 @@ def test_a_bad_file_names_each_line_and_writes_nothing(app, make, runner, tmp_pa
     assert result.exit_code != 0
     assert "bad.csv: line 3: the group is missing" in result.output
     assert "bad.csv: line 4: unknown group “mars”" in result.output
-    assert "2 problem(s) in bad.csv; nothing was imported" in result.output
+    assert "2 problems in bad.csv; nothing was imported" in result.output
     assert _count() == 0
 
 

@@ -461,9 +461,9 @@ def test_check_shared_items_refuses_a_changed_core_item(tmp_path, document, inst
     changed = load_instrument(write(tmp_path, document, "new.yaml"))
     problems = check_shared_items(instrument, "pre", changed, "post")
     assert problems == [
-        f"trust_partner: texts.fr differ(s) between {KEY} 2014.1 (pre) and {KEY} 2014.2 (post)",
-        f"trust_agenda: reversed differ(s) between {KEY} 2014.1 (pre) and {KEY} 2014.2 (post)",
-        f"optimism: options differ(s) between {KEY} 2014.1 (pre) and {KEY} 2014.2 (post)",
+        f"trust_partner: texts.fr differs between {KEY} 2014.1 (pre) and {KEY} 2014.2 (post)",
+        f"trust_agenda: reversed differs between {KEY} 2014.1 (pre) and {KEY} 2014.2 (post)",
+        f"optimism: options differs between {KEY} 2014.1 (pre) and {KEY} 2014.2 (post)",
     ]
     assert check_shared_items(instrument, "pre", changed, "pre")[-1].startswith("hope_text: ")
 

@@ -409,7 +409,7 @@ def test_a_wave_keeps_its_version_when_shared_items_would_differ(app, make, clie
         html
     )
     assert (
-        "trust_agenda: reversed differ(s) between nato-pakistan-2014@1 (pre) and"
+        "trust_agenda: reversed differs between nato-pakistan-2014@1 (pre) and"
         " nato-pakistan-2014@2 (post)"
     ) in html
     db.session.expire_all()

@@ -137,7 +137,7 @@ def test_an_admin_deletes_a_workshop_once_its_slug_is_typed(app, make, client):
     sign_in(client, admin)
     assert 'href="/workshops/isb/delete"' in client.get("/workshops/isb").get_data(as_text=True)
     page = client.get("/workshops/isb/delete").get_data(as_text=True)
-    assert "1 participant(s)" in page and "1 submitted response(s)" in page
+    assert "1 participant," in page and "1 submitted response and" in page
     token = page_token(client, "/workshops/isb/delete")
     for typed in ("", "isb2", "is"):
         refused = client.post("/workshops/isb/delete", data={"csrf_token": token, "confirm": typed})
@@ -147,7 +147,7 @@ def test_an_admin_deletes_a_workshop_once_its_slug_is_typed(app, make, client):
 
     done = client.post("/workshops/isb/delete", data={"csrf_token": token, "confirm": " ISB "})
     assert done.status_code == 302 and done.location.endswith("/workshops")
-    assert "is deleted, with its 1 participant(s)" in client.get("/workshops").text
+    assert "is deleted, with its 1 participant and 1 response." in client.get("/workshops").text
     assert workshop_by_slug("isb") is None
     assert client.get("/workshops/isb").status_code == 404
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "workshop.delete"))
@@ -160,7 +160,7 @@ def test_the_command_line_asks_for_the_slug_unless_told_not_to(app, make, runner
     db.session.commit()
     wrong = runner.invoke(args=["workshops", "delete", "one"], input="two\n")
     assert wrong.exit_code != 0 and "nothing done" in wrong.output
-    assert "participant(s)" in wrong.output
+    assert "0 participants" in wrong.output
     assert workshop_by_slug("one") is not None
     typed = runner.invoke(args=["workshops", "delete", "one"], input="one\n")
     assert typed.exit_code == 0, typed.output
@@ -270,12 +270,13 @@ def test_an_organiser_removes_the_personal_data_once_the_slug_is_typed(app, make
 
     _closed(workshop)
     page = client.get("/workshops/isb/personal-data").text
-    assert "the names and e-mail addresses of 1 participant(s)" in page
+    assert "the names and e-mail addresses of 1 participant;" in page
     wrong = client.post("/workshops/isb/personal-data", data={"csrf_token": token, "confirm": "x"})
     assert wrong.status_code == 422 and _personal(workshop)["contacts"] == 1
     done = client.post("/workshops/isb/personal-data", data={"csrf_token": token, "confirm": "isb"})
     assert done.status_code == 302 and done.location.endswith("/workshops/isb")
-    assert "personal data is removed: 1 name(s)" in client.get("/workshops/isb").text
+    removed = "personal data is removed: the names and addresses of 1 participant, 0 roster ids"
+    assert removed in client.get("/workshops/isb").text
     assert _personal(workshop)["contacts"] == 0
 
 
@@ -292,7 +293,7 @@ def test_the_command_line_removes_personal_data_when_no_wave_is_open(app, make, 
     assert _personal(workshop)["contacts"] == 1
     typed = runner.invoke(args=args, input="isb\n")
     assert typed.exit_code == 0, typed.output
-    assert "1 name(s) and address(es)" in typed.output
+    assert "the names and addresses of 1 participant, 0 roster ids, 0 e-mails" in typed.output
     assert _personal(workshop)["contacts"] == 0
 
 

@@ -150,7 +150,7 @@ def test_withdrawing_someone_who_joined_again_withdraws_their_other_answers_too(
         data={"csrf_token": csrf_token(page), "confirm": again.public_id, "paired_too": "y"},
         follow_redirects=True,
     )
-    assert f"{again.public_id} and {first.public_id} are withdrawn: 2 response(s)" in (
+    assert f"{again.public_id} and {first.public_id} are withdrawn: 2 responses" in (
         done.get_data(as_text=True)
     )
     db.session.expire_all()

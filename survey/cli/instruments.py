@@ -14,6 +14,7 @@ from survey.instruments.exporting import FORMATS, definition_file
 from survey.instruments.library import library
 from survey.instruments.store import VersionNotFound, find, import_file
 from survey.instruments.xlsform import XlsFormLoss
+from survey.text import quantity
 
 instruments_cli = AppGroup(
     "instruments", help="List, validate, import, export and compare questionnaires."
@@ -119,7 +120,8 @@ def diff_command(before: str, after: str) -> None:
         click.echo(f"{change.category}\t{change.where}\t{change.what}{shift}")
     structural = sum(change.structural for change in changes)
     click.echo(
-        f"{len(changes)} change(s), {structural} structural, {len(changes) - structural} wording",
+        f"{quantity(len(changes), 'change')}, {structural} structural, "
+        f"{len(changes) - structural} wording",
         err=True,
     )
 

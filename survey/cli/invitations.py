@@ -14,6 +14,7 @@ from survey.mail.sending import BatchResult, send_batch
 from survey.models import MessageKind
 from survey.organise.invitations import export_invitations
 from survey.organise.workshops import workshop_by_slug
+from survey.text import quantity
 
 invitations_cli = AppGroup("invitations", help="Personal invitation links, by file or e-mail.")
 
@@ -44,7 +45,7 @@ def export(slug: str, output: Path, base: str | None) -> None:
     body, rows = export_invitations(workshop, public_base(base), via="cli")
     write_beside(output, [body.encode("utf-8")])
     db.session.commit()
-    click.echo(f"Wrote {rows} invitation(s) to {output}.")
+    click.echo(f"Wrote {quantity(rows, 'invitation')} to {output}.")
 
 
 @invitations_cli.command("send")

@@ -8,6 +8,7 @@ from survey.mail.errors import MailError
 from survey.mail.schedule import due_reminders, round_label
 from survey.mail.sending import send_batch
 from survey.models import MessageKind
+from survey.text import quantity
 
 reminders_cli = AppGroup("reminders", help="Scheduled reminder e-mails.")
 
@@ -42,4 +43,5 @@ def run(dry_run: bool, base: str | None) -> None:
             click.echo(f"{prefix}{message}", err=True)
             problems.append(message)
     if problems:
-        raise click.ClickException(f"{len(problems)} batch(es) could not finish")
+        batches = quantity(len(problems), "batch", "batches")
+        raise click.ClickException(f"{batches} could not finish")

@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 from survey.exports.importer import import_long
 from survey.extensions import db
 from survey.organise.workshops import workshop_by_slug
+from survey.text import quantity
 
 responses_cli = AppGroup("responses", help="Import responses typed in from paper.")
 
@@ -34,7 +35,7 @@ def import_(slug: str, file: Path, dry_run: bool) -> None:
         for problem in result.problems:
             click.echo(f"{file.name}: {problem}", err=True)
         raise click.ClickException(
-            f"{len(result.problems)} problem(s) found; nothing was imported."
+            f"{quantity(len(result.problems), 'problem')} found; nothing was imported."
         )
     summary = (
         f"{result.responses} responses ({result.rows} answers) of "

@@ -10,6 +10,7 @@ from survey.organise.roster import parse_roster
 from survey.organise.roster_import import apply_roster
 from survey.organise.roster_plan import RowAction
 from survey.organise.workshops import workshop_by_slug
+from survey.text import quantity
 
 roster_cli = AppGroup("roster", help="Import a workshop's participants.")
 
@@ -35,7 +36,7 @@ def import_(slug: str, file: Path, dry_run: bool) -> None:
         click.echo(f"{file.name}: {problem}", err=True)
     if not plan.valid:
         raise click.ClickException(
-            f"{len(plan.problems)} problem(s) in {file.name}; nothing was imported"
+            f"{quantity(len(plan.problems), 'problem')} in {file.name}; nothing was imported"
         )
     for line in plan.lines:
         who = line.public_id or line.name or line.external_id or line.email or "(no name)"

@@ -13,6 +13,7 @@ from survey.coding.themes import workshop_themes
 from survey.extensions import db
 from survey.models import Workshop
 from survey.organise.workshops import workshop_by_slug
+from survey.text import quantity
 
 themes_cli = AppGroup("themes", help="A workshop's theme codebook for coding the free text.")
 
@@ -33,7 +34,7 @@ def finish_import(file: Path, result, dry_run: bool, done: str) -> None:
         for problem in result.problems:
             click.echo(f"{file.name}: {problem}", err=True)
         count = len(result.problems)
-        raise click.ClickException(f"{count} problem(s) found; nothing was imported.")
+        raise click.ClickException(f"{quantity(count, 'problem')} found; nothing was imported.")
     if dry_run:
         click.echo(f"Dry run: the file is valid: {result.summary()}. Nothing was written.")
         return

@@ -23,6 +23,7 @@ from survey.organise.workshops import (
     open_wave_now,
     workshop_by_slug,
 )
+from survey.text import quantity
 
 workshops_cli = AppGroup("workshops", help="Create, list and delete workshops.")
 waves_cli = AppGroup("waves", help="Open or close a workshop's waves.")
@@ -102,9 +103,11 @@ def delete(slug: str, yes: bool) -> None:
     held = holdings(workshop)
     if not yes:
         click.echo(
-            f"{workshop.title}: {held.participants} participant(s), {held.submitted} submitted "
-            f"and {held.in_progress} in progress response(s), {held.answers} answer(s), "
-            f"{held.messages} e-mail(s), {held.codings} coding(s). This cannot be undone."
+            f"{workshop.title}: {quantity(held.participants, 'participant')}, "
+            f"{held.submitted} submitted and {held.in_progress} in progress "
+            f"{'response' if held.submitted + held.in_progress == 1 else 'responses'}, "
+            f"{quantity(held.answers, 'answer')}, {quantity(held.messages, 'e-mail')}, "
+            f"{quantity(held.codings, 'coding')}. This cannot be undone."
         )
         _confirm_slug(workshop, "delete it")
     delete_workshop(workshop)
@@ -124,11 +127,7 @@ def remove_personal_data_command(slug: str, yes: bool) -> None:
         raise click.ClickException(f"not removed: {why}")
     held = personal_data(workshop)
     if not yes:
-        click.echo(
-            f"{workshop.title}: {held.contacts} name(s) and address(es), {held.external_ids} "
-            f"roster id(s), {held.messages} e-mail(s) in the log. The answers stay. This "
-            "cannot be undone."
-        )
+        click.echo(f"{workshop.title}: {held.summary}. The answers stay. This cannot be undone.")
         _confirm_slug(workshop, "remove its participants' personal data")
     remove_personal_data(workshop)
     db.session.commit()

@@ -22,6 +22,7 @@ from survey.exports.spec import question_or_none
 from survey.extensions import db
 from survey.models import Role, Workshop
 from survey.security import posted_id
+from survey.text import quantity
 
 bp = Blueprint("coding", __name__, url_prefix="/workshops/<slug>/coding")
 
@@ -116,7 +117,7 @@ def answers(workshop: Workshop, question: str):
         shown = [a for a in posted if a is not None and queue.queued_answer(workshop, a)]
         changed = _save(workshop, shown, context["theme_ids"])
         if changed is not None:
-            flash(f"Saved: {changed} answer(s) changed.")
+            flash(f"Saved: {quantity(changed, 'answer')} changed.")
             return redirect(
                 url_for(
                     ".answers", slug=workshop.slug, question=question, page=number, **chosen.args()

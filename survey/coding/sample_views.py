@@ -12,6 +12,7 @@ from survey.coding.queue import free_text_questions
 from survey.coding.routes import bp, question_texts
 from survey.extensions import db
 from survey.models import Role, StaffUser, Workshop
+from survey.text import quantity
 
 
 @bp.route("/samples", methods=["GET", "POST"])
@@ -34,9 +35,10 @@ def sample_list(workshop: Workshop):
             form.share.errors.append(str(error))
         else:
             db.session.commit()
+            assigned = quantity(len(sample.answers), "answer is", "answers are")
             flash(
-                f"{len(sample.answers)} answer(s) are assigned to {coder.email}, "
-                "who codes them without seeing anyone else's codes."
+                f"{assigned} assigned to {coder.email}, who codes them without seeing anyone "
+                "else's codes."
             )
             return redirect(url_for(".sample_list", slug=workshop.slug))
     status = 422 if request.method == "POST" else 200

@@ -17,6 +17,7 @@ from survey.audit import record
 from survey.extensions import db
 from survey.models import Theme, Workshop
 from survey.models.coding import coding_theme, settled_coding_theme
+from survey.text import quantity
 
 #: A theme's code: what the CSV files name it by (a letter or digit first, no spaces).
 THEME_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
@@ -162,8 +163,8 @@ def delete_theme(theme: Theme) -> None:
     used = theme_in_use(theme)
     if used:
         raise ThemeError(
-            f"{theme.code} is given in {used} coding(s): a coding would change its meaning; "
-            "change those codings first, or keep the theme"
+            f"{theme.code} is given in {quantity(used, 'coding')}: a coding would change its "
+            "meaning; change those codings first, or keep the theme"
         )
     record("theme.delete", workshop=theme.workshop, detail={"theme": theme.code})
     db.session.delete(theme)

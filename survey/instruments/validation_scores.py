@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from survey.instruments.kinds.values import DocPath
 from survey.instruments.reading import as_dict, as_list, is_int
+from survey.text import quantity
 
 if TYPE_CHECKING:
     from survey.instruments.validation import DocumentCheck
@@ -55,7 +56,8 @@ def check_scores(check: DocumentCheck, doc: dict) -> None:
             check.report(path, f"the score's items use different ranges ({spans})")
         answered = score.get("min_answered")
         if is_int(answered) and isinstance(items, list) and answered > len(items):
-            check.report((*path, "min_answered"), f"exceeds the score's {len(items)} item(s)")
+            exceeded = f"exceeds the score's {quantity(len(items), 'item')}"
+            check.report((*path, "min_answered"), exceeded)
 
 
 def check_analysis(check: DocumentCheck, doc: dict) -> None:

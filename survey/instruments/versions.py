@@ -33,9 +33,9 @@ def check_shared_items(
             continue
         differences = list(_item_differences(before[question.code], question))
         if differences:
+            verb = "differs" if len(differences) == 1 else "differ"
             problems.append(
-                f"{question.code}: {', '.join(differences)} differ(s) between "
-                f"{label_a} and {label_b}"
+                f"{question.code}: {', '.join(differences)} {verb} between {label_a} and {label_b}"
             )
     return problems
 

@@ -37,6 +37,7 @@ from survey.models import (
     Workshop,
 )
 from survey.models._types import utcnow
+from survey.text import quantity
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,15 @@ class PersonalData:
     contacts: int  # participants with a name or an e-mail address
     external_ids: int  # participants with the roster's id
     messages: int  # e-mails in the send log
+
+    @property
+    def summary(self) -> str:
+        """What is removed, as the confirmation and the console's message say it."""
+        return (
+            f"the names and addresses of {quantity(self.contacts, 'participant')}, "
+            f"{quantity(self.external_ids, 'roster id')}, "
+            f"{quantity(self.messages, 'e-mail')} in the log"
+        )
 
 
 class PersonalDataStays(ValueError):

@@ -15,6 +15,7 @@ from survey.organise import participants
 from survey.organise.forms import ActionForm, ParticipantForm, WithdrawForm
 from survey.organise.routes import bp, found_or_404, links_base
 from survey.paging import page_number
+from survey.text import quantity
 
 
 @bp.get("/<slug>/participants")
@@ -95,12 +96,13 @@ def withdraw(workshop: Workshop, public_id: str):
         deleted = sum(participants.withdraw_participant(p) for p in leaving)
         db.session.commit()
         names = " and ".join(p.public_id for p in leaving)
+        responses = quantity(deleted, "response")
         flash(
-            f"{names} is withdrawn: {deleted} response(s) and the personal data are deleted, "
-            "and the link no longer works."
+            f"{names} is withdrawn: {responses} and the personal data are deleted, and the "
+            "link no longer works."
             if len(leaving) == 1
-            else f"{names} are withdrawn: {deleted} response(s) and the personal data are "
-            "deleted, and their links no longer work."
+            else f"{names} are withdrawn: {responses} and the personal data are deleted, and "
+            "their links no longer work."
         )
         return redirect(url_for(".participants_list", slug=workshop.slug))
     status = 422 if request.method == "POST" else 200

@@ -27,6 +27,7 @@ from survey.links import PublicAddressError, base_url
 from survey.models import Role, Workshop
 from survey.organise import copying, deletion, opening, time_zones, workshops
 from survey.organise.forms import WorkshopConfirmForm, WorkshopDetailsForm, WorkshopForm
+from survey.text import quantity
 
 bp = Blueprint("organise", __name__, url_prefix="/workshops")
 
@@ -176,10 +177,9 @@ def delete(workshop: Workshop):
         title = workshop.title
         held = deletion.delete_workshop(workshop)
         db.session.commit()
-        flash(
-            f"The workshop {title} is deleted, with its {held.participants} participant(s) and "
-            f"{held.submitted + held.in_progress} response(s)."
-        )
+        participants = quantity(held.participants, "participant")
+        responses = quantity(held.submitted + held.in_progress, "response")
+        flash(f"The workshop {title} is deleted, with its {participants} and {responses}.")
         return redirect(url_for(".home"))
     status = 422 if request.method == "POST" else 200
     return render_template(
@@ -200,11 +200,7 @@ def personal_data(workshop: Workshop):
     if why is None and form.validate_on_submit():
         held = deletion.remove_personal_data(workshop)
         db.session.commit()
-        flash(
-            f"The participants' personal data is removed: {held.contacts} name(s) and "
-            f"address(es), {held.external_ids} roster id(s), {held.messages} e-mail(s) in the "
-            "log. Their answers stay."
-        )
+        flash(f"The participants' personal data is removed: {held.summary}. Their answers stay.")
         return redirect(url_for(".workshop", slug=workshop.slug))
     status = (409 if why else 422) if request.method == "POST" else 200
     return render_template(
