@@ -13,6 +13,7 @@ from survey.coding.agreement import agreement_json, workshop_agreement
 from survey.coding.coding_file import CODING_COLUMNS, export_codings, import_codings
 from survey.exports.csvfile import csv_lines, encoded_chunks
 from survey.extensions import db
+from survey.text import quantity
 
 coding_cli = AppGroup("coding", help="Codings of the free-text answers, and their agreement.")
 
@@ -29,7 +30,7 @@ def export_(slug: str, output: Path) -> None:
         db.session.commit()
         for chunk in encoded_chunks(csv_lines(CODING_COLUMNS, rows)):
             file.write(chunk)
-    click.echo(f"Wrote {len(rows)} rows to {output}.", err=True)
+    click.echo(f"Wrote {quantity(len(rows), 'row')} to {output}.", err=True)
 
 
 @coding_cli.command("import")

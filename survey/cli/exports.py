@@ -13,6 +13,7 @@ from flask.cli import with_appcontext
 
 from survey.exports.downloads import ExportError, ExportFormat, ExportOptions, start_export
 from survey.organise.workshops import workshop_by_slug
+from survey.text import quantity
 
 
 class OutputPath(click.Path):
@@ -88,7 +89,7 @@ def export_command(
     finally:
         if bar:
             bar.render_finish()
-    click.echo(f"Wrote {export.row_count} rows to {output}.", err=True)
+    click.echo(f"Wrote {quantity(export.row_count, 'row')} to {output}.", err=True)
 
 
 def write_beside(output: Path, chunks: Iterable[bytes]) -> None:

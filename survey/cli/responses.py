@@ -37,14 +37,10 @@ def import_(slug: str, file: Path, dry_run: bool) -> None:
         raise click.ClickException(
             f"{quantity(len(result.problems), 'problem')} found; nothing was imported."
         )
-    summary = (
-        f"{result.responses} responses ({result.rows} answers) of "
-        f"{result.participants_created + result.participants_matched} participants "
-        f"({result.participants_created} new, {result.participants_matched} matched)"
-        + (f"; {result.replaced} unfinished online responses replaced" if result.replaced else "")
-    )
     if dry_run:
-        click.echo(f"Dry run: the file is valid and would import {summary}. Nothing was written.")
+        click.echo(
+            f"Dry run: the file is valid and would import {result.described}. Nothing was written."
+        )
         return
     db.session.commit()
-    click.echo(f"Imported {summary}.")
+    click.echo(f"Imported {result.described}.")

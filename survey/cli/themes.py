@@ -51,7 +51,8 @@ def export_(slug: str, file: Path) -> None:
     text = theme_file(workshop)
     write_beside(file, [text.encode("utf-8")])
     # Counted, not read off the lines: a description may hold line breaks.
-    click.echo(f"Wrote {len(workshop_themes(workshop))} themes to {file}.", err=True)
+    themes = quantity(len(workshop_themes(workshop)), "theme")
+    click.echo(f"Wrote {themes} to {file}.", err=True)
 
 
 @themes_cli.command("import")

@@ -32,7 +32,7 @@ from survey.models import (
     Wave,
     Workshop,
 )
-from survey.text import NotUtf8, csv_delimiter, utf8_text
+from survey.text import NotUtf8, csv_delimiter, quantity, utf8_text
 
 AUDIT_ACTION = "responses.import"
 PLAIN_FILE_ADVICE = (
@@ -58,6 +58,18 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def described(self) -> str:
+        """What was imported (or would be), as the console and the command line say it."""
+        people = self.participants_created + self.participants_matched
+        replaced = quantity(self.replaced, "unfinished online response")
+        return (
+            f"{quantity(self.responses, 'response')} ({quantity(self.rows, 'answer')}) of "
+            f"{quantity(people, 'participant')} ({self.participants_created} new, "
+            f"{self.participants_matched} matched)"
+            + (f"; {replaced} replaced" if self.replaced else "")
+        )
 
     def summary(self) -> dict[str, int]:
         return {

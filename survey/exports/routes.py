@@ -132,11 +132,7 @@ def confirm_import(workshop: Workshop):
             confirm=None,
         ), 409
     db.session.commit()
-    flash(
-        f"Imported {result.responses} responses ({result.rows} answers): "
-        f"{result.participants_created} new participants, "
-        f"{result.participants_matched} matched."
-    )
+    flash(f"Imported {result.described}.")
     return redirect(url_for(".import_responses", slug=workshop.slug))
 
 

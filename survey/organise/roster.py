@@ -30,7 +30,15 @@ from survey.organise.roster_plan import (
     RosterProblem,
     RowAction,
 )
-from survey.text import MalformedCsv, NotUtf8, csv_delimiter, csv_records, one_line, utf8_text
+from survey.text import (
+    MalformedCsv,
+    NotUtf8,
+    csv_delimiter,
+    csv_records,
+    one_line,
+    quantity,
+    utf8_text,
+)
 
 
 def parse_roster(workshop: Workshop, data: bytes) -> RosterPlan:
@@ -157,7 +165,8 @@ class _Planner:
     def row(self, header: list[str], row: list[str], line: int, end: int) -> None:
         extra = [cell for cell in row[len(header) :] if cell.strip()]
         if extra:
-            self.problem(line, f"{len(row)} values, but the header names {len(header)} columns")
+            given, named = quantity(len(row), "value"), quantity(len(header), "column")
+            self.problem(line, f"{given}, but the header names {named}")
             return
         values = {
             name: _clean(row[i]) if i < len(row) else None for i, name in enumerate(header) if name
