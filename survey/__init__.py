@@ -37,7 +37,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
 
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     from survey.mail.addresses import mailto
-    from survey.text import quantity
+    from survey.text import duration, quantity
 
     app.jinja_env.globals.update(
         get_locale=get_locale,
@@ -46,6 +46,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
         mailto=mailto,
         quantity=quantity,
     )
+    app.jinja_env.filters["duration"] = duration
 
     from survey.database import configure_engine
 

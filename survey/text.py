@@ -25,6 +25,18 @@ def quantity(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {many or one + 's'}"
 
 
+def duration(seconds: float) -> str:
+    """A time span as the console writes it: "under 1 min", "12 min", "3 h 05 min", "4 days"."""
+    minutes = round(seconds / 60)
+    if minutes < 1:
+        return "under 1 min"
+    if minutes < 120:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h {minutes % 60:02d} min"
+    return quantity(round(minutes / (24 * 60)), "day")
+
+
 def one_line(text: str) -> str:
     """The text on one line: every run of spaces, line breaks and control characters becomes
     one space (a label within one line of a syntax file's command, an e-mail's subject, a

@@ -1,13 +1,15 @@
 """The live monitor: counts by group × wave in one statement, and its JSON endpoint."""
 
 import re
+import statistics
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from survey.extensions import db
 from survey.mail.status import wave_counts
-from survey.models import Response, ResponseStatus
-from survey.organise.monitor import monitor_counts
+from survey.models import Response, ResponseSource, ResponseStatus
+from survey.organise.monitor import AnsweringTime, answering_times, monitor_counts
 from survey.organise.participants import participant_rows
 from tests.conftest import sign_in
 from tests.respond_helpers import PRE, Respondent, token_of
@@ -153,3 +155,49 @@ def test_a_link_only_opened_has_not_started_until_the_participant_acts(app, make
     scanner.answer("pre", "profile", PRE["profile"])
     db.session.refresh(response)
     assert response.first_saved_at == first  # the first act keeps its time
+
+
+def test_the_time_to_answer_of_each_wave_online(app, make, client):
+    """Each wave's submitted online responses, from the first page shown to the submit:
+    median and quartiles as statistics.quantiles gives them; paper questionnaires typed in,
+    unfinished responses and withdrawn participants are left out."""
+    ws = make.workshop(open_waves=("pre", "post"))
+    submitted = make.now()
+    minutes = [4, 9, 11, 30, 75]
+    for taken in minutes:
+        response = make.response(make.participant(ws, "nato"), "pre", submitted_at=submitted)
+        response.started_at = submitted - timedelta(minutes=taken)
+    left = make.participant(ws, "pakistan")
+    make.response(left, "pre", submitted_at=submitted).started_at = submitted - timedelta(days=3)
+    left.withdrawn_at = submitted
+    paper = make.response(make.participant(ws, "pakistan"), "pre", source=ResponseSource.IMPORT)
+    paper.started_at = paper.submitted_at - timedelta(days=9)
+    unfinished = make.response(make.participant(ws, "nato"), "post", status=IN_PROGRESS)
+    unfinished.started_at -= timedelta(hours=2)
+    alone = make.response(make.participant(ws, "pakistan"), "post", submitted_at=submitted)
+    alone.started_at = submitted - timedelta(hours=26, minutes=5)
+    db.session.commit()
+
+    times = answering_times(ws)
+    seconds = [60.0 * m for m in minutes]
+    lower, median, upper = statistics.quantiles(seconds, n=4, method="inclusive")
+    assert times["pre"] == AnsweringTime(5, median, lower, upper)
+    assert times["post"] == AnsweringTime(1, (26 * 60 + 5) * 60.0)
+
+    sign_in(client, make.user(grants={ws: "organiser"}))
+    html = client.get(f"/workshops/{ws.slug}/monitor").get_data(as_text=True)
+    rows = re.findall(
+        r'<th scope="row">(\w+)</th>\s*<td class="num">(\d+)</td>\s*'
+        r'<td class="num">([^<]+)</td>\s*<td>([^<]+)</td>',
+        html,
+    )
+    assert rows == [("pre", "5", "11 min", "9 min and 30 min"), ("post", "1", "26 h 05 min", "—")]
+
+
+def test_no_time_to_answer_before_a_response_is_submitted_online(app, make, client):
+    ws, _, _ = _seed(make)
+    db.session.execute(update(Response).values(source=ResponseSource.IMPORT))
+    db.session.commit()
+    assert answering_times(ws) == {}
+    sign_in(client, make.user(grants={ws: "organiser"}))
+    assert "Time to answer" not in client.get(f"/workshops/{ws.slug}/monitor").text

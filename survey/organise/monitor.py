@@ -4,10 +4,15 @@ One aggregate statement (survey.response_counts) answers the whole table, so the
 it every few seconds from every organiser's laptop without weighing on the database.
 """
 
+import statistics
+from collections import defaultdict
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+
 from survey import linking
-from survey.models import Workshop
+from survey.extensions import db
+from survey.models import Participant, Response, ResponseSource, ResponseStatus, Wave, Workshop
 from survey.response_counts import WaveCount, response_counts
 
 
@@ -86,6 +91,47 @@ def wave_progress(workshop: Workshop, wave: str) -> WaveProgress:
         in_progress=max(total.started - total.submitted, 0),
         not_started=max(counts.total_invited - total.started, 0),
     )
+
+
+@dataclass(frozen=True)
+class AnsweringTime:
+    """How long the responses submitted online in one wave took to answer, in seconds: from
+    the first page shown in the participant's browser to the submit, breaks and returns
+    included (Response.started_at, submitted_at)."""
+
+    n: int
+    median: float
+    # The quartiles: half the responses took between the two (None for a single response).
+    lower: float | None = None
+    upper: float | None = None
+
+
+def answering_times(workshop: Workshop) -> dict[str, AnsweringTime]:
+    """Wave code -> how long its online responses took, for the waves with any submitted
+    (participants who withdrew and paper questionnaires typed in are left out)."""
+    rows = db.session.execute(
+        select(Wave.code, Response.started_at, Response.submitted_at)
+        .join(Response, Response.wave_id == Wave.id)
+        .join(Participant, Participant.id == Response.participant_id)
+        .where(
+            Wave.workshop_id == workshop.id,
+            Response.status == ResponseStatus.SUBMITTED,
+            Response.source == ResponseSource.WEB,
+            Participant.withdrawn_at.is_(None),
+        )
+    )
+    taken: dict[str, list[float]] = defaultdict(list)
+    for wave, started, submitted in rows:
+        seconds = (submitted - started).total_seconds()
+        taken[wave].append(max(seconds, 0.0))
+    return {wave: _answering_time(seconds) for wave, seconds in taken.items()}
+
+
+def _answering_time(seconds: list[float]) -> AnsweringTime:
+    if len(seconds) == 1:
+        return AnsweringTime(1, seconds[0])
+    lower, median, upper = statistics.quantiles(seconds, n=4, method="inclusive")
+    return AnsweringTime(len(seconds), median, lower, upper)
 
 
 def match_report(workshop: Workshop) -> dict[str, int]:

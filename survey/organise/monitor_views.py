@@ -18,6 +18,7 @@ def monitor_page(workshop: Workshop):
         workshop=workshop,
         counts=monitor.monitor_counts(workshop),
         matching=monitor.match_report(workshop),
+        times=monitor.answering_times(workshop),
         now_text=_now_text(workshop),
     )
 
