@@ -8,7 +8,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import DateTime, select, type_coerce
 
 from survey import linking
 from survey.extensions import db
@@ -109,8 +109,13 @@ class AnsweringTime:
 def answering_times(workshop: Workshop) -> dict[str, AnsweringTime]:
     """Wave code -> how long its online responses took, for the waves with any submitted
     (participants who withdrew and paper questionnaires typed in are left out)."""
+    # The two moments as the driver gives them (both naive on SQLite, both aware on PostgreSQL):
+    # only their difference is used, and skipping UTCDateTime halves the read at 10k responses.
+    started, submitted = (
+        type_coerce(moment, DateTime()) for moment in (Response.started_at, Response.submitted_at)
+    )
     rows = db.session.execute(
-        select(Wave.code, Response.started_at, Response.submitted_at)
+        select(Wave.code, started, submitted)
         .join(Response, Response.wave_id == Wave.id)
         .join(Participant, Participant.id == Response.participant_id)
         .where(
@@ -121,9 +126,8 @@ def answering_times(workshop: Workshop) -> dict[str, AnsweringTime]:
         )
     )
     taken: dict[str, list[float]] = defaultdict(list)
-    for wave, started, submitted in rows:
-        seconds = (submitted - started).total_seconds()
-        taken[wave].append(max(seconds, 0.0))
+    for wave, began, ended in rows:
+        taken[wave].append(max((ended - began).total_seconds(), 0.0))
     return {wave: _answering_time(seconds) for wave, seconds in taken.items()}
 
 
