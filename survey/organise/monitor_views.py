@@ -12,7 +12,8 @@ from survey.organise.routes import bp, in_zone_filter
 @bp.get("/<slug>/monitor")
 @workshop_role_required(Role.ORGANISER)
 def monitor_page(workshop: Workshop):
-    """Responses by group and wave as they arrive, and the pre/post match report."""
+    """Responses by group and wave as they arrive, how long answering takes, and the pre/post
+    match report."""
     return render_template(
         "organise/monitor.html",
         workshop=workshop,
