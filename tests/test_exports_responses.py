@@ -233,3 +233,22 @@ def test_the_start_is_the_opening_in_the_browser_that_first_acted(app, make, cli
     other.answer("pre", "profile", PRE["profile"])
     db.session.refresh(response)
     assert response.started_at == datetime.fromtimestamp(opened, UTC)
+
+
+def test_a_session_restored_by_the_pages_ticket_keeps_the_first_opening(app, make, client):
+    """A browser that lost its session does not know when it showed the page it posts from:
+    the first act it makes through the page's ticket leaves the response's start as it was."""
+    ws = make.workshop("paradata-restored", open_waves=("pre",))
+    person = make.participant(ws, "nato")
+    you = Respondent(client)
+    you.open(token_of(person))
+    assert you.get("/q/pre/consent").status_code == 200
+    response = db.session.scalar(select(Response).where(Response.participant_id == person.id))
+    response.started_at -= timedelta(days=2)
+    db.session.commit()
+    started = response.started_at
+    fresh = Respondent(app.test_client())  # the cookie is gone, the page is still open
+    fresh.html = you.html
+    assert fresh.post("/q/pre/consent", PRE["consent"]).status_code == 302
+    db.session.refresh(response)
+    assert response.first_saved_at is not None and response.started_at == started
