@@ -4,7 +4,7 @@ lists on a phone without scrolling sideways, and correct a workshop's and a part
 details there."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -318,3 +318,27 @@ def test_on_a_phone_the_workshops_and_a_participants_details_are_corrected(
     expect(page.get_by_role("status").first).to_contain_text(f"{person.public_id} is saved.")
     expect(page.locator("main")).to_contain_text("aisha@example.org")
     phone.close()
+
+
+def test_the_monitor_with_its_time_to_answer_reads_on_a_phone_and_a_laptop(
+    app, make, live_server, browser, axe_source
+):
+    workshop = make.workshop("monitor-times", open_waves=("pre",))
+    for minutes in (6, 9, 14):
+        response = make.response(make.participant(workshop, "nato"), "pre")
+        response.started_at = response.submitted_at - timedelta(minutes=minutes)
+    email = make.user(grants={workshop: "organiser"}).email
+    db.session.commit()
+    for width in (360, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 800}, bypass_csp=True)
+        page = context.new_page()
+        sign_in(page, live_server, email)
+        page.goto(f"{live_server}/workshops/{workshop.slug}/monitor")
+        times = page.get_by_role("region", name="Time to answer")
+        assert times.get_by_role("cell").all_inner_texts() == [
+            "3",
+            "9 min",
+            "8 min and 12 min",
+        ]
+        assert serious_violations(page, axe_source) == [] and no_horizontal_scroll(page)
+        context.close()
