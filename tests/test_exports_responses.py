@@ -176,14 +176,14 @@ def test_the_data_package_has_it_with_its_schema(app, make, tmp_path):
     assert "order the ranking first listed" in schema.get_field("priorities_order").description
 
 
-def _started_by_scanner(ws, person, client, days: int) -> Response:
-    """A mail scanner's visit: it follows the personal link and opens the first page (which
-    starts the response) in a browser of its own; then time passes."""
-    scanner = Respondent(client)
-    scanner.open(token_of(person))
-    assert scanner.get("/q/pre/consent").status_code == 200
+def _opened(person, browser: Respondent, earlier: timedelta) -> Response:
+    """The browser opens the personal link and its first page, which starts the response; the
+    response's first opening is then moved `earlier`, as another browser's would be (a mail
+    scanner's, days before)."""
+    browser.open(token_of(person))
+    assert browser.get("/q/pre/consent").status_code == 200
     response = db.session.scalar(select(Response).where(Response.participant_id == person.id))
-    response.started_at -= timedelta(days=days)
+    response.started_at -= earlier
     db.session.commit()
     return response
 
@@ -194,7 +194,7 @@ def test_a_scanners_opening_is_not_the_participants_start(app, make):
     submit is theirs, not the days the message waited."""
     ws = make.workshop("paradata-scanner", open_waves=("pre",))
     person = make.participant(ws, "nato")
-    response = _started_by_scanner(ws, person, app.test_client(), days=3)
+    response = _opened(person, Respondent(app.test_client()), timedelta(days=3))  # a scanner
     scanned = response.started_at
     you = Respondent(app.test_client())
     before = utcnow().replace(microsecond=0)
@@ -216,11 +216,7 @@ def test_the_start_is_the_opening_in_the_browser_that_first_acted(app, make, cli
     ws = make.workshop("paradata-own-start", open_waves=("pre",))
     person = make.participant(ws, "pakistan")
     you = Respondent(client)
-    you.open(token_of(person))
-    assert you.get("/q/pre/consent").status_code == 200
-    response = db.session.scalar(select(Response).where(Response.participant_id == person.id))
-    response.started_at -= timedelta(hours=6)  # a scanner's, an hour before this browser's
-    db.session.commit()
+    response = _opened(person, you, timedelta(hours=6))  # a scanner's, before this browser's
     opened = int(utcnow().timestamp()) - 5 * 3600
     with client.session_transaction() as cookie:
         cookie[OPENED_KEY] = [response.id, opened]
@@ -241,14 +237,9 @@ def test_a_session_restored_by_the_pages_ticket_keeps_the_first_opening(app, mak
     ws = make.workshop("paradata-restored", open_waves=("pre",))
     person = make.participant(ws, "nato")
     you = Respondent(client)
-    you.open(token_of(person))
-    assert you.get("/q/pre/consent").status_code == 200
-    response = db.session.scalar(select(Response).where(Response.participant_id == person.id))
-    response.started_at -= timedelta(days=2)
-    db.session.commit()
-    started = response.started_at
+    started = _opened(person, you, timedelta(days=2)).started_at
     fresh = Respondent(app.test_client())  # the cookie is gone, the page is still open
     fresh.html = you.html
     assert fresh.post("/q/pre/consent", PRE["consent"]).status_code == 302
-    db.session.refresh(response)
+    response = db.session.scalar(select(Response).where(Response.participant_id == person.id))
     assert response.first_saved_at is not None and response.started_at == started
