@@ -127,7 +127,7 @@ def remove_personal_data_command(slug: str, yes: bool) -> None:
         raise click.ClickException(f"not removed: {why}")
     held = personal_data(workshop)
     if not yes:
-        click.echo(f"{workshop.title}: {held.summary}. The answers stay. This cannot be undone.")
+        click.echo(f"{workshop.title}: {held.described}. The answers stay. This cannot be undone.")
         _confirm_slug(workshop, "remove its participants' personal data")
     remove_personal_data(workshop)
     db.session.commit()

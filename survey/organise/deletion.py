@@ -107,8 +107,9 @@ class PersonalData:
     messages: int  # e-mails in the send log
 
     @property
-    def summary(self) -> str:
-        """What is removed, as the confirmation and the console's message say it."""
+    def described(self) -> str:
+        """What is removed, as the command line's confirmation and the console's message say
+        it."""
         return (
             f"the names and addresses of {quantity(self.contacts, 'participant')}, "
             f"{quantity(self.external_ids, 'roster id')}, "

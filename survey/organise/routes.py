@@ -200,7 +200,7 @@ def personal_data(workshop: Workshop):
     if why is None and form.validate_on_submit():
         held = deletion.remove_personal_data(workshop)
         db.session.commit()
-        flash(f"The participants' personal data is removed: {held.summary}. Their answers stay.")
+        flash(f"The participants' personal data is removed: {held.described}. Their answers stay.")
         return redirect(url_for(".workshop", slug=workshop.slug))
     status = (409 if why else 422) if request.method == "POST" else 200
     return render_template(

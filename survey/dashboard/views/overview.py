@@ -47,10 +47,7 @@ class OverviewView:
     """The headline and findings (in one language), the response funnel and the match
     report."""
 
-    headline: Sequence[str]
-    findings: Sequence[str]
-    language: str  # of the headline and findings
-    direction: str  # "rtl" or "ltr", the language's
+    written: WrittenFindings
     funnel_chart: Chart
     funnel: Sequence[FunnelRow]
     matching: Matching
@@ -61,12 +58,8 @@ def overview_view(
 ) -> OverviewView:
     """Headline and findings in `language` (the instrument's default when None), the response
     funnel (not kept with the results: it moves with every started response), matching."""
-    written = written_findings(setting, results, language)
     return OverviewView(
-        headline=written.headline,
-        findings=written.findings,
-        language=written.language,
-        direction=written.direction,
+        written=written_findings(setting, results, language),
         funnel_chart=Chart(
             "overview-funnel",
             "Responses by group and wave",
