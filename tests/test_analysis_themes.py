@@ -151,3 +151,23 @@ def test_combined_filters_are_checked_against_each_wider_selection():
     assert not share(sector="media").suppressed  # 6 of 30, a rest of 24
     both = share(sector="media", language="ur")
     assert both.n == 5 and both.suppressed and both.share is None  # media's rest of 1
+
+
+def test_a_sector_is_withheld_when_the_others_would_give_away_a_withheld_one():
+    # One in media (withheld), ten in government, nine in academia: the whole cell minus the
+    # two shown sectors would give the media participant's coding, so academia is withheld too.
+    respondents = (
+        people("nato", "pre", 1, "media")
+        + people("nato", "pre", 10, "government", start=1)
+        + people("nato", "pre", 9, "academia", start=11)
+    )
+    coded = tuple({"hope_text": frozenset({"dialogue"})} for _ in respondents)
+    codings = ThemeCodings(THEMES, coded)
+
+    def withheld(sector):
+        found = workshop_stats(
+            respondents, SPEC, workshop="w", filters={"sector": sector}, codings=codings
+        )
+        return found.themes.questions[0].share("dialogue", "nato", "pre").suppressed
+
+    assert [withheld(s) for s in ("media", "government", "academia")] == [True, False, True]

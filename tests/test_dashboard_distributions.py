@@ -1,5 +1,6 @@
 import numpy as np
 
+from survey.analysis.suppression import Selections
 from survey.dashboard.distributions import (
     item_distribution,
     scale_categories,
@@ -16,13 +17,22 @@ def masks(groups, waves, cells=CELLS):
     return {(g, w): (group == g) & (wave == w) for g, w in cells}
 
 
+def selections(size, inside=None):
+    """The selections of a filter that keeps the respondents marked in `inside` (none: no
+    filter)."""
+    if inside is None:
+        return Selections({"sector": np.full(size, None, dtype=object)}, {})
+    sector = np.where(np.array(inside, dtype=bool), "in", "out").astype(object)
+    return Selections({"sector": sector}, {"sector": "in"})
+
+
 def distribution(values, groups, waves, inside=None, min_cell=5):
     return item_distribution(
         "q",
         AGREE,
         np.array(values, dtype=float),
         masks(groups, waves),
-        None if inside is None else np.array(inside, dtype=bool),
+        selections(len(values), inside),
         min_cell=min_cell,
         non_response=-9,
     )
@@ -84,7 +94,7 @@ def test_thermometer_bins_cover_0_to_100():
         categories,
         np.array([0, 9, 10, 55, 99, 100, -9], dtype=float),
         masks(["nato"] * 7, ["pre"] * 7, [("nato", "pre")]),
-        None,
+        selections(7),
         min_cell=5,
         non_response=-9,
     )

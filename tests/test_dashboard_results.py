@@ -11,6 +11,7 @@ from survey.dashboard.loading import load_dataset
 from survey.dashboard.reads.cells import CellSize, cell_sizes
 from survey.dashboard.reads.setting import workshop_setting
 from survey.dashboard.results import compute_results
+from survey.dashboard.views.text import free_text
 from tests.dashboard_helpers import TRUST_ITEMS, populate
 
 
@@ -139,3 +140,27 @@ def test_combined_filters_are_withheld_against_each_wider_selection(make):
     for name, distribution in withheld.distributions.items():
         cell = distribution.cells[0]
         assert cell.n == 0 or (cell.suppressed and cell.counts is None), name
+
+
+def test_every_view_withholds_the_sibling_that_would_give_away_a_small_value(make):
+    """One participant with no experience, ten with less than two years, nine with five to
+    nine: the whole cell minus the two shown bands would give the one's answers, so the
+    smaller band is withheld too, by the cell sizes (SQL), the statistics, the answer bars and
+    the free text alike."""
+    ws = make.workshop(open_waves=("pre",), min_cell=5)
+    bands = ("none",) + ("lt2",) * 10 + ("5to9",) * 9
+    populate(ws, {"nato": 20}, experiences=bands, text={"hope_text": "secret"}, seed=4)
+    setting = workshop_setting(ws)
+    data = load_dataset(setting)
+    expected = {"none": True, "lt2": False, "5to9": True}
+    for band, withheld in expected.items():
+        filters = Filters(experience=band)
+        assert cell_sizes(setting, filters)["nato", "pre"].suppressed is withheld, band
+        results = compute_results(setting, data, filters, Matching())
+        cell = results.stats.scores["trust"].cells[0]
+        assert (cell.group, cell.wave, cell.suppressed) == ("nato", "pre", withheld), band
+        assert (cell.mean is None) is withheld
+        bars = results.distributions["optimism"].cells[0]
+        assert (bars.suppressed, bars.counts is None) == (withheld, withheld), band
+        text = free_text(setting, filters, question="hope_text", group="nato")[0]
+        assert (text.suppressed, len(text.answers)) == (withheld, 0 if withheld else 10), band

@@ -6,12 +6,14 @@ n is the number of the cell's respondents whose answer to the question has a fin
 answer coded "no theme" counts; one not coded yet does not). A theme with sub-themes counts a
 respondent whose coding has the theme or any theme below it. The small-cell rules are those of
 every statistic (docs/statistics.md, "Suppression"): a cell under min_cell is withheld, and under
-a filter also one whose complement in the whole cell is under min_cell.
+a filter also one whose rest in a wider selection is, or that its siblings would reveal.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
+from itertools import product
 
 import numpy as np
 from scipy import stats
@@ -19,7 +21,7 @@ from scipy import stats
 from survey.analysis.inference import statistic
 from survey.analysis.records import AnalysisSpec, Respondent, ThemeCodings, ThemeSpec
 from survey.analysis.results import QuestionThemes, Themes, ThemeShare
-from survey.analysis.suppression import complement_too_small, too_small, withhold
+from survey.analysis.suppression import Selections, withhold
 
 CONFIDENCE = 0.95
 
@@ -44,39 +46,36 @@ def theme_stats(
     respondents: Sequence[Respondent],
     codings: ThemeCodings | None,
     spec: AnalysisSpec,
-    inside: np.ndarray | None = None,
-    wider: Sequence[np.ndarray] | None = None,
+    selections: Selections | None = None,
 ) -> Themes:
     """The shares of every theme per free-text question and group × wave cell, suppressed.
 
-    `inside` selects the respondents within the filters (None: no filter applied); `wider`
-    selects those of each wider selection (suppression.wider_selections), whose cells give the
-    complements of each filtered one (by default the whole group's).
+    `selections` holds the filters and the selections the suppression rules compare theirs
+    with (none: nothing filtered).
     """
     if codings is None:
         return Themes()
     if len(codings.coded) != len(respondents):
         raise ValueError("the codings must be aligned with the respondents")
     themes = codings.spec
-    everyone = np.ones(len(respondents), dtype=bool)
-    selected = everyone if inside is None else inside
-    if wider is None:
-        wider = [] if inside is None else [everyone]
+    if selections is None:
+        selections = Selections.of(respondents, {})
     questions = []
     for question, waves in themes.questions.items():
-        cells = _cells(respondents, codings.coded, question, selected, themes)
-        wider_cells = [_cells(respondents, codings.coded, question, mask, themes) for mask in wider]
+        # The coded answers per group × wave under each selection the rules compare.
+        cells = selections.reading(partial(_cells, respondents, codings.coded, question, themes))
+        withheld = {
+            cell: _withheld(selections, cells, cell, spec.min_cell)
+            for cell in product(spec.groups, waves)
+        }
         shares = []
         for theme in themes.themes:
             for group in spec.groups:
                 for wave in waves:
-                    coded = cells.get((group, wave), [])
+                    coded = cells(selections.filters).get((group, wave), [])
                     found = theme_share(sum(theme in c for c in coded), len(coded))
                     share = ThemeShare(theme=theme, group=group, wave=wave, **found)
-                    n_wider = [len(each.get((group, wave), [])) for each in wider_cells]
-                    if _withheld(len(coded), n_wider, spec.min_cell):
-                        share = withhold(share)
-                    shares.append(share)
+                    shares.append(withhold(share) if withheld[group, wave] else share)
         questions.append(QuestionThemes(question=question, shares=tuple(shares)))
     return Themes(themes=themes.themes, questions=tuple(questions))
 
@@ -85,8 +84,8 @@ def _cells(
     respondents: Sequence[Respondent],
     coded: Sequence[Mapping[str, frozenset[str]]],
     question: str,
-    selected: np.ndarray,
     spec: ThemeSpec,
+    selected: np.ndarray,
 ) -> dict[tuple[str, str], list[frozenset[str]]]:
     """The final codings of the question (themes rolled up) per group × wave cell."""
     cells: dict[tuple[str, str], list[frozenset[str]]] = {}
@@ -98,5 +97,11 @@ def _cells(
     return cells
 
 
-def _withheld(n: int, n_wider: Sequence[int], min_cell: int) -> bool:
-    return too_small(n, min_cell) or complement_too_small(n, n_wider, min_cell)
+def _withheld(
+    selections: Selections,
+    cells: Callable[[Mapping[str, str]], Mapping[tuple[str, str], list]],
+    cell: tuple[str, str],
+    min_cell: int,
+) -> bool:
+    """Whether the shares of a group × wave cell are withheld, its n being its coded answers."""
+    return selections.withheld(lambda selection: len(cells(selection).get(cell, [])), min_cell)

@@ -46,12 +46,7 @@ from survey.analysis.results import (
     Statistic,
     WorkshopStats,
 )
-from survey.analysis.suppression import (
-    complement_too_small,
-    too_small,
-    wider_selections,
-    withhold,
-)
+from survey.analysis.suppression import Selections, withhold
 from survey.analysis.themes import theme_stats
 
 # Whether the statistic behind a key of Frame.sizes is withheld.
@@ -65,13 +60,6 @@ def applied_filters(filters: Mapping[str, str | None] | None) -> dict[str, str]:
     if unknown:
         raise ValueError(f"unknown filter {sorted(unknown)}; expected {list(FILTER_KEYS)}")
     return {k: v for k, v in (filters or {}).items() if v is not None}
-
-
-def _filter_mask(respondents: Sequence[Respondent], filters: Mapping[str, str]) -> np.ndarray:
-    return np.array(
-        [all(getattr(r, key) == value for key, value in filters.items()) for r in respondents],
-        dtype=bool,
-    ).reshape(len(respondents))
 
 
 def _combined(statistic: S, parts: Sequence[Statistic]) -> S:
@@ -91,20 +79,15 @@ def workshop_stats(
     """Every statistic of one workshop (docs/stats-json.md), suppressed, with findings; with
     `codings` (aligned with the respondents), the shares of the free text's themes too."""
     applied = applied_filters(filters)
-    frame = Frame.build(respondents, spec)
-    # The n behind each statistic under every wider selection (docs/statistics.md, "Suppression").
-    wider = [_filter_mask(respondents, selection) for selection in wider_selections(applied)]
-    wider_sizes = [frame.subset(mask).sizes() for mask in wider]
-    inside = _filter_mask(respondents, applied) if applied else None
-    if inside is not None:
-        frame = frame.subset(inside)
-    sizes = frame.sizes()
+    whole = Frame.build(respondents, spec)
+    selections = Selections.of(respondents, applied)
+    frame = whole if not applied else whole.subset(selections.inside)
+    # The n behind each statistic under the selections the suppression rules compare the
+    # filters' with (docs/statistics.md, "Suppression").
+    sizes = selections.reading(lambda mask: whole.subset(mask).sizes())
 
     def withheld(*key: str) -> bool:
-        n = sizes[key]
-        if too_small(n, spec.min_cell):
-            return True
-        return complement_too_small(n, (each[key] for each in wider_sizes), spec.min_cell)
+        return selections.withheld(lambda selection: sizes(selection)[key], spec.min_cell)
 
     scores = {name: _score(frame, spec, name, withheld) for name in spec.scores}
     # A role the instrument does not declare leaves its statistics out (docs/stats-json.md).
@@ -119,7 +102,7 @@ def workshop_stats(
         asymmetry=_asymmetry(frame, spec, withheld) if spec.alpha_score else (),
         matching=matching or Matching(),
         findings=(),
-        themes=theme_stats(respondents, codings, spec, inside, wider),
+        themes=theme_stats(respondents, codings, spec, selections),
     )
     return replace(stats, findings=tuple(findings(stats, spec)))
 

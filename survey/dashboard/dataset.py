@@ -9,7 +9,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from survey.analysis import Respondent
-from survey.analysis.suppression import wider_selections
+from survey.analysis.records import FILTER_KEYS
+from survey.analysis.suppression import Selections
 from survey.dashboard.filters import Filters
 from survey.dashboard.reads.responses import Loaded
 from survey.dashboard.setting import Setting
@@ -35,10 +36,10 @@ class Dataset:
             keep &= getattr(self, key) == value
         return keep
 
-    def wider_masks(self, filters: Filters) -> list[np.ndarray]:
-        """Respondents inside each selection wider than the filters' (the complement rule's,
-        survey.analysis.suppression.wider_selections)."""
-        return [self.mask(Filters(**each)) for each in wider_selections(filters.applied())]
+    def selections(self, filters: Filters) -> Selections:
+        """The filters' selection and those the suppression rules compare it with."""
+        attributes = {key: getattr(self, key) for key in FILTER_KEYS}
+        return Selections(attributes, filters.applied())
 
 
 def build_dataset(

@@ -2,8 +2,8 @@
 diverging Likert bars and the thermometer histograms.
 
 Each cell is withheld by the rules of survey.analysis.suppression: fewer than min_cell answers
-(or, under a filter, a complement within the cell under min_cell). "Prefer not to answer"
-counts in n and is reported apart, never as a category.
+(or, under a filter, a rest in a wider selection under min_cell, or siblings that would reveal
+it). "Prefer not to answer" counts in n and is reported apart, never as a category.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from survey.analysis.suppression import complement_too_small, too_small
+from survey.analysis.suppression import Selections
 
 THERMOMETER_BINS = tuple((low, low + 9 if low < 90 else 100) for low in range(0, 100, 10))
 
@@ -62,8 +62,7 @@ def item_distribution(
     categories: tuple[Category, ...],
     column: np.ndarray,
     cells: Mapping[tuple[str, str], np.ndarray],
-    inside: np.ndarray | None,
-    wider: Sequence[np.ndarray] | None = None,
+    selections: Selections,
     *,
     min_cell: int,
     non_response: int,
@@ -71,12 +70,10 @@ def item_distribution(
     """The distribution of one item's answers in each (group, wave) cell.
 
     `column` holds the answers (NaN where unanswered), `cells` the mask of each cell's
-    respondents, in display order; `inside` is the filter mask, None when nothing is filtered,
-    and `wider` the masks of the wider selections (Dataset.wider_masks) for the complements
-    (by default the whole group's).
+    respondents, in display order; `selections` the filters and the selections the
+    suppression rules compare theirs with (Dataset.selections).
     """
-    if wider is None:
-        wider = [] if inside is None else [np.ones(len(column), dtype=bool)]
+    inside = selections.inside
     answered = ~np.isnan(column)
     # The answers that are not "prefer not to answer": what a score of the item is made of. A
     # cell is withheld by their count too, or a withheld single-item score (n = 4 answers and
@@ -87,8 +84,8 @@ def item_distribution(
         whole = cell & answered
         selected = whole if inside is None else whole & inside
         n = int(np.count_nonzero(selected))
-        withheld = _withheld(whole, inside, wider, min_cell) or _withheld(
-            cell & real, inside, wider, min_cell
+        withheld = selections.withheld(selections.counting(whole), min_cell) or selections.withheld(
+            selections.counting(cell & real), min_cell
         )
         if withheld or n == 0:
             out.append(
@@ -104,13 +101,3 @@ def item_distribution(
         skipped = int(np.count_nonzero(values == non_response))
         out.append(CellDistribution(g, w, n, skipped, counts, False, None))
     return Distribution(question, categories, tuple(out))
-
-
-def _withheld(
-    base: np.ndarray, inside: np.ndarray | None, wider: Sequence[np.ndarray], min_cell: int
-) -> bool:
-    """Whether the respondents of `base` in the filter are too few, or their rest in a wider
-    selection is (docs/statistics.md, "Suppression")."""
-    count = int(np.count_nonzero(base if inside is None else base & inside))
-    rests = [int(np.count_nonzero(base & mask)) for mask in wider]
-    return too_small(count, min_cell) or complement_too_small(count, rests, min_cell)

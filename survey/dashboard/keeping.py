@@ -50,7 +50,8 @@ from survey.models._types import utcnow
 # answer" as well; quotes in the charts' labels as they are, not as &quot;.
 # 6: the priorities chart's rules nearer the dots above them, clear of a two-line label below,
 # and its items' labels on white.
-FORMAT = 6
+# 7: under a filter, a sibling that would give away a withheld value withheld too.
+FORMAT = 7
 # How long a lease holds when its holder dies before releasing it (a recomputation at 100k
 # participants takes well under a minute).
 LEASE = timedelta(minutes=10)

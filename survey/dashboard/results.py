@@ -44,8 +44,7 @@ def compute_results(
     stats = workshop_stats(
         dataset.respondents, spec, workshop=setting.slug, filters=applied, matching=matching
     )
-    inside = dataset.mask(filters) if applied else None
-    wider = dataset.wider_masks(filters)
+    selections = dataset.selections(filters)
     masks = {
         (g, w): (dataset.group == g) & (dataset.wave == w) for g in spec.groups for w in spec.waves
     }
@@ -61,8 +60,7 @@ def compute_results(
             categories,
             dataset.values[:, setting.numeric.index(question.code)],
             {(g, w): masks[g, w] for g in spec.groups for w in waves},
-            inside,
-            wider,
+            selections,
             min_cell=spec.min_cell,
             non_response=spec.non_response,
         )
@@ -75,8 +73,7 @@ def with_themes(
     """The results with the shares of the free text's themes (docs/coding.md): computed apart,
     as only the pages that show them pay for reading the codings; the other statistics are
     those of `results`, not computed again."""
-    inside = dataset.mask(results.filters) if results.filters else None
-    wider = dataset.wider_masks(results.filters)
-    themes = theme_stats(dataset.respondents, codings, setting.spec, inside, wider)
+    selections = dataset.selections(results.filters)
+    themes = theme_stats(dataset.respondents, codings, setting.spec, selections)
     # Figures go with the numbers they draw: theme charts must not outlive a coding change.
     return replace(results, stats=replace(results.stats, themes=themes), figures={})

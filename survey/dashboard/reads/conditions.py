@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, select
 
 from survey.dashboard.filters import EXPERIENCE, Filters
 from survey.extensions import db
@@ -65,25 +65,26 @@ def paired_experience(links: Mapping[int, int]) -> dict[int, str | None]:
     return bands
 
 
-def _experience_band(band: str, paired: Mapping[int, str | None]):
-    """The condition of a participant whose experience is `band`: the answer of any of their
-    submitted responses, or for a participant of a pair the pair's (`paired`)."""
-    own = _experience_of_participant() == band
+def filter_value(key: str, paired: Mapping[int, str | None] | None = None):
+    """A filter's value for a response, as Dataset.mask reads it: the participant's sector, the
+    response's language, the participant's experience (`paired`: the experience of the linking
+    code's pairs, as paired_experience reads it)."""
+    if key == "sector":
+        return Participant.sector
+    if key == "language":
+        return Response.language
     if not paired:
-        return own
-    in_band = [participant for participant, theirs in paired.items() if theirs == band]
-    return or_(and_(Participant.id.not_in(list(paired)), own), Participant.id.in_(in_band))
+        return _experience_of_participant()
+    bands: dict[str | None, list[int]] = {}
+    for participant, band in paired.items():
+        bands.setdefault(band, []).append(participant)
+    return case(
+        *((Participant.id.in_(ids), band) for band, ids in bands.items()),
+        else_=_experience_of_participant(),
+    )
 
 
 def filter_conditions(filters: Filters, paired: Mapping[int, str | None] | None = None) -> list:
     """SQL conditions for the filters, as Dataset.mask applies them (`paired`: the experience
     of the linking code's pairs, as paired_experience reads it)."""
-    applied = filters.applied()
-    conditions = []
-    if "sector" in applied:
-        conditions.append(Participant.sector == applied["sector"])
-    if "language" in applied:
-        conditions.append(Response.language == applied["language"])
-    if "experience" in applied:
-        conditions.append(_experience_band(applied["experience"], paired or {}))
-    return conditions
+    return [filter_value(key, paired) == value for key, value in filters.applied().items()]
