@@ -59,7 +59,7 @@ def test_dataset_holds_submitted_answers_of_participants_who_stay(make):
     column = setting.numeric.index("obstacle_legacy")
     assert data.values[row, column] == 2
     assert np.isnan(data.values[row, setting.numeric.index("optimism")])
-    assert list(data.language[data.mask(Filters(language="ur"))]) == ["ur"]
+    assert list(data.language[data.selections(Filters(language="ur")).inside]) == ["ur"]
 
 
 def test_dataset_of_an_empty_workshop(make):

@@ -29,15 +29,9 @@ class Dataset:
     language: np.ndarray
     response_ids: tuple[int, ...] = ()  # the database id of each respondent's response
 
-    def mask(self, filters: Filters) -> np.ndarray:
-        """Respondents inside the filters."""
-        keep = np.ones(len(self.respondents), dtype=bool)
-        for key, value in filters.applied().items():
-            keep &= getattr(self, key) == value
-        return keep
-
     def selections(self, filters: Filters) -> Selections:
-        """The filters' selection and those the suppression rules compare it with."""
+        """The filters' selection (its `inside`: the respondents within them) and those the
+        suppression rules compare it with."""
         attributes = {key: getattr(self, key) for key in FILTER_KEYS}
         return Selections(attributes, filters.applied())
 

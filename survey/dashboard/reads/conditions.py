@@ -66,9 +66,9 @@ def paired_experience(links: Mapping[int, int]) -> dict[int, str | None]:
 
 
 def filter_value(key: str, paired: Mapping[int, str | None] | None = None):
-    """A filter's value for a response, as Dataset.mask reads it: the participant's sector, the
-    response's language, the participant's experience (`paired`: the experience of the linking
-    code's pairs, as paired_experience reads it)."""
+    """A filter's value for a response, as the dataset's arrays hold it (survey.dashboard.dataset):
+    the participant's sector, the response's language, the participant's experience (`paired`:
+    the experience of the linking code's pairs, as paired_experience reads it)."""
     if key == "sector":
         return Participant.sector
     if key == "language":
@@ -85,6 +85,6 @@ def filter_value(key: str, paired: Mapping[int, str | None] | None = None):
 
 
 def filter_conditions(filters: Filters, paired: Mapping[int, str | None] | None = None) -> list:
-    """SQL conditions for the filters, as Dataset.mask applies them (`paired`: the experience
+    """SQL conditions for the filters, as Dataset.selections applies them (`paired`: the experience
     of the linking code's pairs, as paired_experience reads it)."""
     return [filter_value(key, paired) == value for key, value in filters.applied().items()]
