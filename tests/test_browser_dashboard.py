@@ -284,3 +284,22 @@ def test_chart_labels_fit_a_phone_without_covering_each_other(live_server, page,
     assert page.evaluate(OVERLAPS, f"{gap} .textpoint text") == 0
     assert page.evaluate(INSIDE, [gap, ".textpoint text"])
     assert page.console_errors == []
+
+
+def test_the_notes_of_withheld_numbers_stay_inside_their_charts_on_a_phone(live_server, page, make):
+    """Under a filter whose every cell is withheld to protect a smaller group (one participant
+    of no experience beside nine of five to nine and ten of less than two years, in each group
+    and wave), every chart says so within its own frame at 360 px."""
+    ws = make.workshop(open_waves=("pre", "post"), min_cell=5)
+    bands = ("none",) + ("lt2",) * 10 + ("5to9",) * 9
+    populate(ws, {"nato": 20, "pakistan": 20}, experiences=bands, post_share=1.0, seed=6)
+    sign_in(page, live_server, make.user(grants={ws: "organiser"}).email)
+    base = f"{live_server}/workshops/{ws.slug}/dashboard"
+    for name in ("/trust", "/perception", "/priorities", "/obstacles"):
+        page.goto(f"{base}{name}?experience=5to9")
+        charts_drawn(page)
+        notes = page.locator(".annotation-text", has_text="would reveal")
+        assert notes.count() > 0, name
+        for chart in page.locator("figure.chart").evaluate_all("(all) => all.map((e) => e.id)"):
+            assert page.evaluate(INSIDE, [f"#{chart}", ".annotation-text"]), (name, chart)
+    assert page.console_errors == []

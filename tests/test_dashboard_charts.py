@@ -1,6 +1,7 @@
 import html
 import json
 import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -135,11 +136,11 @@ def test_suppressed_cells_are_notes_not_numbers(small):
     assert annotations(fig) == ["suppressed (n &lt; 5)"]
     paired = paired_change_chart(small, "trust", labels(), (1, 5))
     assert [t.name for t in paired.data] == ["NATO"]
-    assert annotations(paired) == ["suppressed (n &lt; 5)"]
+    assert annotations(paired) == ["suppressed<br>(n &lt; 5)"]
     by_time = group_by_time_chart(small, "trust", labels(), (1, 5))
     assert len(by_time.data) == 1
     assert "Pakistan: suppressed (n &lt; 5)" in annotations(by_time)[0]
-    assert "difference of the changes: suppressed (n &lt; 5)" in annotations(by_time)[0]
+    assert "difference of the changes:<br>suppressed (n &lt; 5)" in annotations(by_time)[0]
     perception = perception_chart(small, labels(), SPEC.perception, (1, 5))
     # Pakistan-post (meta) and NATO-post (trust Pakistan gives NATO) need the small cell.
     drawn = sum(len(t.y) for t in perception.data)
@@ -154,6 +155,18 @@ def test_suppressed_cells_are_notes_not_numbers(small):
     agreement = agreement_chart(small, labels())
     assert len(agreement.data[0].y) == 1
     assert "convergence: suppressed (n &lt; 5)" in annotations(agreement)
+
+
+def test_a_cell_withheld_for_a_smaller_group_is_said_to_be(full):
+    """Nine of twenty in the filter's value, with one in another value withheld: the nine are
+    withheld too, and their note does not claim they are fewer than min_cell."""
+    bands = ["5to9"] * 9 + ["lt2"] * 10 + ["none"]
+    everyone = respondents({("nato", "pre"): 20})
+    rows = [replace(r, experience=band) for r, band in zip(everyone, bands, strict=True)]
+    stats = workshop_stats(rows, SPEC, workshop="w", filters={"experience": "5to9"})
+    fig = score_cells_chart(stats, "trust", labels(), (1, 5))
+    assert annotations(fig) == ["suppressed (would reveal n &lt; 5)"] + ["no responses"] * 3
+    assert stats.scores["trust"].cells[0].n == 9
 
 
 def test_paired_and_group_by_time_charts_use_the_matched_means(full):
@@ -242,11 +255,15 @@ def test_thermometer_chart_shows_shares_per_cell():
         CellDistribution("pakistan", "post", 0, None, None, False, "undefined"),
     ]
     fig = thermometer(cells)
-    assert len(fig.data) == 1
-    assert list(fig.data[0].y) == pytest.approx([100 * c / 8 for c in counts])
+    drawn = [t for t in fig.data if any(v is not None for v in t.y)]
+    assert len(drawn) == 1
+    assert list(drawn[0].y) == pytest.approx([100 * c / 8 for c in counts])
+    # A panel without bars has a trace of nothing: plotly draws its axes and places its note
+    # in it only then.
+    assert sorted(t.xaxis for t in fig.data) == ["x", "x2", "x3", "x4"]
     notes = annotations(fig)
-    assert "suppressed (n &lt; 5)" in notes and notes.count("no answers") == 2
-    assert "NATO · Pre (n = 8)" in notes
+    assert "suppressed<br>(n &lt; 5)" in notes and notes.count("no answers") == 2
+    assert "NATO · Pre<br>n = 8" in notes
 
 
 def test_funnel_chart_counts():

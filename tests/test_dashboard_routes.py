@@ -95,6 +95,24 @@ def test_small_groups_are_suppressed_on_the_pages(client, make):
     assert "suppressed (n &lt; 5)" in text
 
 
+def test_a_number_withheld_to_protect_a_smaller_group_says_so(client, make):
+    """One participant with no experience, ten with less than two years, nine with five to nine:
+    the band of nine is withheld with its n shown, and the note says why it is withheld."""
+    ws = make.workshop(open_waves=("pre",), min_cell=5)
+    bands = ("none",) + ("lt2",) * 10 + ("5to9",) * 9
+    populate(ws, {"nato": 20}, experiences=bands, post_share=0, text={"hope_text": "ok"}, seed=4)
+    sign_in(client, make.user(grants={ws: "organiser"}))
+    protected = 'class="suppressed">suppressed (would reveal n &lt; 5)<'
+    small = 'class="suppressed">suppressed (n &lt; 5)<'
+    for page in ("/trust", "/obstacles", "/text?question=hope_text"):
+        joined = "&" if "?" in page else "?"
+        nine = client.get(url(ws, f"{page}{joined}experience=5to9")).get_data(as_text=True)
+        one = client.get(url(ws, f"{page}{joined}experience=none")).get_data(as_text=True)
+        assert protected in nine and small not in nine and "n = 9" in nine, page
+        assert small in one and protected not in one, page
+    assert '<li dir="auto">ok</li>' not in nine
+
+
 def test_filters_apply_and_bad_values_never_break_a_page(client, make, workshop):
     sign_in(client, make.user(grants={workshop: "organiser"}))
     filtered = client.get(url(workshop, "/trust?sector=media&language=ur")).get_data(as_text=True)

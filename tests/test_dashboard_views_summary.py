@@ -1,5 +1,6 @@
 from survey.analysis.results import Matching
 from survey.dashboard.filters import Filters
+from survey.dashboard.formatting import suppressed_note
 from survey.dashboard.loading import load_dataset
 from survey.dashboard.reads.setting import workshop_setting
 from survey.dashboard.results import compute_results
@@ -35,3 +36,9 @@ def test_numbers_match_the_statistics(make):
     lines = list(summary_lines(setting, filtered))
     assert lines[1] == "Minimum cell size 5; filters: experience = lt2"
     assert "  NATO · Before the workshop: suppressed (n < 5) (n = 4)" in lines
+
+
+def test_the_note_of_a_withheld_number_says_why():
+    assert suppressed_note(5) == "suppressed (n < 5)"
+    assert suppressed_note(5, 4) == "suppressed (n < 5)"
+    assert suppressed_note(5, 5) == "suppressed (would reveal n < 5)"

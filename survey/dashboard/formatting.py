@@ -26,8 +26,12 @@ def p_value(value: float | None) -> str:
     return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
 
 
-def suppressed_note(min_cell: int) -> str:
-    """What stands in place of a withheld number."""
+def suppressed_note(min_cell: int, n: int | None = None) -> str:
+    """What stands in place of a withheld number: its n (when given) is under min_cell, or it
+    is not and the number would give a smaller group away, set beside the unfiltered ones or
+    those of the filter's other values (docs/statistics.md, "Suppression")."""
+    if n is not None and n >= min_cell:
+        return f"suppressed (would reveal n < {min_cell})"
     return f"suppressed (n < {min_cell})"
 
 

@@ -50,7 +50,9 @@ from survey.models._types import utcnow
 # answer" as well; quotes in the charts' labels as they are, not as &quot;.
 # 6: the priorities chart's rules nearer the dots above them, clear of a two-line label below,
 # and its items' labels on white.
-# 7: under a filter, a sibling that would give away a withheld value withheld too.
+# 7: under a filter, a sibling that would give away a withheld value withheld too; a withheld
+# number whose n is not small noted "suppressed (would reveal n < k)" in the charts; the
+# thermometers' panels drawn when they have no bars, and titled on two lines.
 FORMAT = 7
 # How long a lease holds when its holder dies before releasing it (a recomputation at 100k
 # participants takes well under a minute).

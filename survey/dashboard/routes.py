@@ -26,7 +26,7 @@ from survey.dashboard.cache import (
     workshop_funnel,
 )
 from survey.dashboard.filters import filter_choices
-from survey.dashboard.formatting import number, p_value, unbroken
+from survey.dashboard.formatting import number, p_value, suppressed_note, unbroken
 from survey.dashboard.forms import FilterForm, SharingForm, TextFilterForm
 from survey.dashboard.language import LANGUAGE_ARG, dashboard_language, language_choices
 from survey.dashboard.reads.setting import workshop_setting
@@ -89,6 +89,7 @@ def _render(
         stats=results.stats if results else None,
         num=number,
         pvalue=p_value,
+        withheld=suppressed_note,
         may_include_text=can_access(workshop, Role.ORGANISER),
         plotly_asset=PLOTLY,
         language_arg=LANGUAGE_ARG,

@@ -13,6 +13,7 @@ from survey.dashboard.charts.style import (
     add_note,
     esc,
     group_colour,
+    narrow,
     shortened,
     styled,
 )
@@ -46,7 +47,7 @@ def likert_chart(distribution: Distribution, labels: Labels, min_cell: int) -> g
             row = f"{label}<br>n = {cell.n}"
             shares.append(None)
             if cell.suppressed:
-                text = suppressed_note(min_cell)
+                text = suppressed_note(min_cell, cell.n)
             else:
                 text = "only “prefer not to answer”" if cell.n else "no answers"
             add_note(fig, esc(text), 0, row)
@@ -152,7 +153,8 @@ def thermometer_chart(
     for group in groups:
         for wave in waves:
             cell = cells[group, wave]
-            titles.append(f"{esc(labels.short_cell(group, wave))} (n = {cell.n})")
+            # Two lines: side by side on a phone, "Pakistan · Post (n = 27)" twice is too wide.
+            titles.append(f"{esc(labels.short_cell(group, wave))}<br>n = {cell.n}")
     fig = Drawing.panels(
         rows=len(groups),
         cols=max(len(waves), 1),
@@ -168,8 +170,13 @@ def thermometer_chart(
             cell = cells[group, wave]
             position = {"row": gi + 1, "col": wi + 1}
             if cell.counts is None or not cell.answered:
-                text = suppressed_note(min_cell) if cell.suppressed else "no answers"
-                add_note(fig, esc(text), 0.5, 0.5, xref="x domain", yref="y domain", **position)
+                # Bars of nothing: plotly draws a panel's axes only for a panel with a trace, and
+                # places the note in the panel's own frame.
+                fig.add_bar(
+                    x=bins, y=[None] * len(bins), showlegend=False, hoverinfo="skip", **position
+                )
+                text = suppressed_note(min_cell, cell.n) if cell.suppressed else "no answers"
+                add_note(fig, narrow(text), 0.5, 0.5, xref="x domain", yref="y domain", **position)
                 continue
             shares = [100 * c / cell.answered for c in cell.counts]
             where = esc(labels.short_cell(group, wave))
@@ -189,4 +196,6 @@ def thermometer_chart(
     top = max((100 * max(c.counts) / c.answered for c in cells.values() if c.answered), default=0)
     fig.update_yaxes(ticksuffix="%", range=[0, max(10, 5 * math.ceil(top * 1.05 / 5))])
     fig.update_xaxes(tickangle=-45)
-    return styled(fig, height=150 + 190 * len(groups), bargap=0.05)
+    # Room above the first row for its two-line titles.
+    margin = {"l": 10, "r": 10, "t": 50, "b": 10}
+    return styled(fig, height=170 + 190 * len(groups), bargap=0.05, margin=margin)

@@ -13,6 +13,7 @@ from survey.dashboard.charts.style import (
     group_colour,
     groups_and_waves,
     missing_text,
+    narrow,
     scale_axis,
     styled,
 )
@@ -98,7 +99,7 @@ def paired_change_chart(
     for gi, group in enumerate(groups):
         obj = parts.change(group)
         if not available(obj, obj.mean_change):
-            add_note(fig, esc(missing_text(obj, min_cell)), gi, 0, yshift=14)
+            add_note(fig, narrow(missing_text(obj, min_cell)), gi, 0, yshift=20)
             continue
         up, down = error_bar(obj, obj.mean_change, obj.ci_low, obj.ci_high)
         interval = (
@@ -176,7 +177,7 @@ def group_by_time_chart(
                 f"95 % CI {number(did.did_ci_low)} to {number(did.did_ci_high)}"
             )
         else:
-            notes.append(f"difference of the changes: {esc(missing_text(did, min_cell))}")
+            notes.append(f"difference of the changes:<br>{esc(missing_text(did, min_cell))}")
     if notes:
         add_note(fig, "<br>".join(notes), 0.5, 1.0, xref="paper", yref="paper", yanchor="bottom")
     fig.update_xaxes(tickvals=[0, 1], ticktext=ticks, range=[-0.3, 1.3])

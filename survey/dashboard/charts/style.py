@@ -6,7 +6,8 @@ text): <a href>, <span style>, <br>, <b>... Group labels are typed by organisers
 come from instrument files, so every string that goes into a figure passes through `esc` first;
 the HTML the charts add themselves (<br>) is added after escaping.
 
-A withheld cell is never drawn as a number: it gets the note "suppressed (n < k)".
+A withheld cell is never drawn as a number: it gets the note "suppressed (n < k)" (or, its n
+not being small, "suppressed (would reveal n < k)").
 """
 
 from __future__ import annotations
@@ -115,8 +116,15 @@ def scale_axis(fig: Drawing, scale: tuple[float, float], title: str, **where: An
 def missing_text(obj: Statistic, min_cell: int) -> str:
     """Why a statistic has no number: withheld, no responses or not defined."""
     if obj.suppressed:
-        return suppressed_note(min_cell)
+        return suppressed_note(min_cell, obj.n)
     return "no responses" if not obj.n else f"n = {obj.n}: not defined"
+
+
+def narrow(text: str) -> str:
+    """A note escaped for a narrow place: its reason in brackets on a line of its own
+    ("suppressed<br>(would reveal n < 5)")."""
+    head, bracket, reason = text.partition(" (")
+    return esc(head) + (f"<br>({esc(reason)}" if bracket else "")
 
 
 def error_bar(
@@ -146,7 +154,7 @@ def wave_estimates(
     xs, ys, ups, downs, texts = [], [], [], [], []
     for wi, obj in enumerate(objects):
         if not available(obj, value(obj)):
-            add_note(fig, esc(missing_text(obj, min_cell)), wi, 0, yshift=14)
+            add_note(fig, narrow(missing_text(obj, min_cell)), wi, 0, yshift=20)
             continue
         up, down = error_bar(obj, value(obj), obj.ci_low, obj.ci_high)
         xs.append(wi)

@@ -22,7 +22,7 @@ from markupsafe import Markup
 from survey.assets.routes import asset_path
 from survey.dashboard.cache import kept
 from survey.dashboard.filters import described_filters
-from survey.dashboard.formatting import number, p_value
+from survey.dashboard.formatting import number, p_value, suppressed_note
 from survey.dashboard.reads.funnel import FunnelRow
 from survey.dashboard.results import Results
 from survey.dashboard.setting import Setting
@@ -147,4 +147,5 @@ def report_html(
         styles=styles,
         num=number,
         pvalue=p_value,
+        withheld=suppressed_note,
     )

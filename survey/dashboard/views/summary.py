@@ -19,7 +19,7 @@ def _estimate(
 ) -> str:
     """ "3.12 [2.90, 3.34]", or why there is no number."""
     if obj.suppressed:
-        return suppressed_note(min_cell)
+        return suppressed_note(min_cell, obj.n)
     if value is None:
         return "–"
     if low is None:
@@ -69,7 +69,7 @@ def summary_lines(setting: Setting, results: Results) -> Iterator[str]:
         yield ""
         yield "Cronbach's alpha"
         for a in stats.alpha:
-            value = suppressed_note(k) if a.suppressed else number(a.alpha)
+            value = suppressed_note(k, a.n) if a.suppressed else number(a.alpha)
             yield f"{INDENT}{labels.cell(a.group, a.wave)}: {value} (n = {a.n})"
     if stats.priorities is not None:
         yield from _priorities(stats.priorities, labels, k)
@@ -103,7 +103,7 @@ def _priorities(priorities: Priorities, labels: Labels, k: int) -> Iterator[str]
     for cell in priorities.cells:
         where = labels.cell(cell.group, cell.wave)
         if cell.suppressed or cell.reason:
-            why = suppressed_note(k) if cell.suppressed else "–"
+            why = suppressed_note(k, cell.n) if cell.suppressed else "–"
             yield f"{INDENT}{where}: {why} (n = {cell.n})"
             continue
         ranks = cell.mean_rank
@@ -116,8 +116,10 @@ def _priorities(priorities: Priorities, labels: Labels, k: int) -> Iterator[str]
             f"{_estimate(a, a.tau, a.ci_low, a.ci_high, k)} (n = {a.n})"
         )
     convergence = priorities.convergence
-    value = suppressed_note(k) if convergence.suppressed else number(convergence.value)
+    value = (
+        suppressed_note(k, convergence.n) if convergence.suppressed else number(convergence.value)
+    )
     yield f"{INDENT}convergence: {value}"
     for shared in priorities.shared_top3:
-        items = suppressed_note(k) if shared.suppressed else "; ".join(shared.items or [])
+        items = suppressed_note(k, shared.n) if shared.suppressed else "; ".join(shared.items or [])
         yield f"{INDENT}shared top three, {labels.wave(shared.wave)}: {items or 'none'}"
