@@ -84,9 +84,8 @@ def item_distribution(
         whole = cell & answered
         selected = whole if inside is None else whole & inside
         n = int(np.count_nonzero(selected))
-        withheld = selections.withheld(selections.counting(whole), min_cell) or selections.withheld(
-            selections.counting(cell & real), min_cell
-        )
+        bases = (whole, cell & real)
+        withheld = any(selections.withheld(selections.counting(b), min_cell) for b in bases)
         if withheld or n == 0:
             out.append(
                 CellDistribution(
