@@ -6,6 +6,7 @@ import pytest
 from survey.auth.users import user_by_email
 from survey.extensions import db
 from tests.browser_helpers import serious_violations, sign_in
+from tests.coding_helpers import code, coding_world
 from tests.conftest import sign_in as sign_in_client
 from tests.dashboard_helpers import populate
 
@@ -300,6 +301,25 @@ def test_the_notes_of_withheld_numbers_stay_inside_their_charts_on_a_phone(live_
         charts_drawn(page)
         notes = page.locator(".annotation-text", has_text="would reveal")
         assert notes.count() > 0, name
-        for chart in page.locator("figure.chart").evaluate_all("(all) => all.map((e) => e.id)"):
-            assert page.evaluate(INSIDE, [f"#{chart}", ".annotation-text"]), (name, chart)
+        assert every_note_inside(page), name
     assert page.console_errors == []
+
+
+def test_the_theme_chart_says_which_cell_is_withheld_within_a_phone(live_server, page, make):
+    world = coding_world(texts_per_cell=6)
+    researcher = make.user(grants={world.workshop: "researcher"})
+    for i in range(6):
+        code(world, researcher, f"nato hope {i}", "border")
+    for i in range(1, 5):  # four of Pakistan's coded: withheld
+        code(world, researcher, f"pakistan hope {i}", "dialogue")
+    sign_in(page, live_server, researcher.email)
+    page.goto(f"{live_server}/workshops/{world.workshop.slug}/dashboard/themes")
+    charts_drawn(page)
+    assert page.locator(".annotation-text", has_text="suppressed (n < 5)").count() == 1
+    assert every_note_inside(page)
+
+
+def every_note_inside(page) -> bool:
+    """Whether every chart's notes lie within the chart's width."""
+    charts = page.locator("figure.chart").evaluate_all("(all) => all.map((e) => e.id)")
+    return all(page.evaluate(INSIDE, [f"#{chart}", ".annotation-text"]) for chart in charts)

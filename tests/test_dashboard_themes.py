@@ -49,7 +49,7 @@ def test_the_chart_draws_each_cell_with_its_interval_and_never_a_withheld_one():
     assert list(bar.error_x.arrayminus) == pytest.approx([23, 8])
     assert bar.name == "NATO · Pre (n = 10)"
     note = fig.layout.annotations[0].text
-    assert "Pakistan · Pre (n = 3): suppressed (n &lt; 5)" in note
+    assert "Pakistan · Pre (n = 3):<br>suppressed (n &lt; 5)" in note
 
 
 def test_a_long_theme_label_wraps_and_its_row_grows_with_it():

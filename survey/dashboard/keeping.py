@@ -52,7 +52,8 @@ from survey.models._types import utcnow
 # and its items' labels on white.
 # 7: under a filter, a sibling that would give away a withheld value withheld too; a withheld
 # number whose n is not small noted "suppressed (would reveal n < k)" in the charts; the
-# thermometers' panels drawn when they have no bars, and titled on two lines.
+# thermometers' panels drawn when they have no bars, and titled on two lines; the theme chart's
+# notes at its right edge.
 FORMAT = 7
 # How long a lease holds when its holder dies before releasing it (a recomputation at 100k
 # participants takes well under a minute).

@@ -49,7 +49,7 @@ def theme_share_chart(
             name = f"{esc(labels.short_cell(group, wave))} (n = {cell.n})"
             if not available(cell, cell.share):
                 why = missing_text(cell, min_cell) if cell.n else "no coded answers"
-                notes.append(f"{name}: {esc(why)}")
+                notes.append(f"{name}:<br>{esc(why)}")
                 continue
             fig.add_bar(
                 y=names,
@@ -73,7 +73,10 @@ def theme_share_chart(
                 hoverinfo="text",
             )
     if notes:
-        add_note(fig, "<br>".join(notes), 0.5, 1.0, xref="paper", yref="paper", yanchor="bottom")
+        # At the plot's right edge, reaching left over the labels' column: centred on the
+        # plot, a line wider than a phone's plot ran out of the chart.
+        place = {"xref": "paper", "yref": "paper", "xanchor": "right", "yanchor": "bottom"}
+        add_note(fig, "<br>".join(notes), 1.0, 1.0, align="right", **place)
     fig.update_xaxes(title={"text": "% of coded answers"}, range=[0, 100], ticksuffix=" %")
     fig.update_yaxes(autorange="reversed")
     bars = max(1, len(fig.data))
@@ -82,5 +85,5 @@ def theme_share_chart(
         fig,
         height=min(height, 1400),
         barmode="group",
-        margin={"l": 10, "r": 10, "t": 20 + 16 * len(notes), "b": 10},
+        margin={"l": 10, "r": 10, "t": 20 + 16 * 2 * len(notes), "b": 10},
     )
