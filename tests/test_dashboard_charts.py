@@ -150,8 +150,8 @@ def test_suppressed_cells_are_notes_not_numbers(small):
     post = [t for t in ranks.data if t.yaxis == "y2"]
     assert [t.name for t in post] == ["NATO"]
     (missing,) = [a for a in ranks.layout.annotations if "suppressed" in a.text]
-    assert missing.text == "Pakistan: suppressed (n &lt; 5)"
-    assert (missing.xref, missing.yref) == ("x2 domain", "y2 domain")  # over the post panel
+    # Under the post panel's title, clear of the rows.
+    assert missing.text == "Post (n = 10 and 3)<br>Pakistan: suppressed (n &lt; 5)"
     agreement = agreement_chart(small, labels())
     assert len(agreement.data[0].y) == 1
     assert "convergence: suppressed (n &lt; 5)" in annotations(agreement)

@@ -53,7 +53,7 @@ from survey.models._types import utcnow
 # 7: under a filter, a sibling that would give away a withheld value withheld too; a withheld
 # number whose n is not small noted "suppressed (would reveal n < k)" in the charts; the
 # thermometers' panels drawn when they have no bars, and titled on two lines; the theme chart's
-# notes at its right edge.
+# notes at its right edge; the priorities' missing group under its panel's title.
 FORMAT = 7
 # How long a lease holds when its holder dies before releasing it (a recomputation at 100k
 # participants takes well under a minute).

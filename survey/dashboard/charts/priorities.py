@@ -24,6 +24,7 @@ ITEM_WIDTH = 44  # characters per line of an item's label, above its row
 # How far under a row's dots the rule closing it off stands (in rows, about 60 px each): clear
 # of the dots, and above a two-line label of the row below (0.42 ran through its first line).
 RULE_BELOW = 0.24
+TITLE_LINE = 17  # px of a line under a panel's title
 
 
 def priorities_chart(stats: WorkshopStats, labels: Labels) -> go.Figure:
@@ -50,15 +51,30 @@ def priorities_chart(stats: WorkshopStats, labels: Labels) -> go.Figure:
         a, b = means(compared[-1])
         items.sort(key=lambda item: abs(a[item] - b[item]))  # row 0, the smallest, at the bottom
     rows = list(range(len(items)))
+    k = len(items)
+    # A group without ranks in a wave is said under the wave's title, clear of the rows (in
+    # the middle of the panel it crossed a label).
     titles = []
     for wave in waves:
-        a, b = priorities.cell(first, wave), priorities.cell(second, wave)
-        titles.append(f"{esc(labels.short_wave(wave))} (n = {a.n} and {b.n})")
+        cells = priorities.cell(first, wave), priorities.cell(second, wave)
+        title = f"{esc(labels.short_wave(wave))} (n = {cells[0].n} and {cells[1].n})"
+        missing = [
+            f"{esc(labels.group(cell.group))}: {esc(missing_text(cell, min_cell))}"
+            for cell, ranks in zip(cells, means(wave), strict=True)
+            if ranks is None
+        ]
+        titles.append("<br>".join([title, *missing]))
+    extra = TITLE_LINE * max(title.count("<br>") for title in titles)
+    height = 120 + (30 + 62 * k) * len(waves) + extra * len(waves)
+    plot = height - 50 - extra  # the height less the margins
     # One panel per wave, one under the other: side by side they would not fit a phone.
     fig = Drawing.panels(
-        rows=len(waves), cols=1, titles=titles, shared_xaxes=True, vertical_spacing=0.06
+        rows=len(waves),
+        cols=1,
+        titles=titles,
+        shared_xaxes=True,
+        vertical_spacing=0.06 * (plot - extra * (len(waves) - 1)) / plot + extra / plot,
     )
-    k = len(items)
     notes, rules = [], []
     for wi, wave in enumerate(waves):
         where = {"row": wi + 1, "col": 1}
@@ -79,11 +95,6 @@ def priorities_chart(stats: WorkshopStats, labels: Labels) -> go.Figure:
             )
             for row, item in zip(rows, items, strict=True)
         ]
-        missing = []
-        for group, ranks in ((first, a), (second, b)):
-            if ranks is None:
-                cell = priorities.cell(group, wave)
-                missing.append(f"{esc(labels.group(group))}: {esc(missing_text(cell, min_cell))}")
         if a is not None and b is not None:
             gap_x, gap_y = [], []
             for row, item in zip(rows, items, strict=True):
@@ -120,10 +131,6 @@ def priorities_chart(stats: WorkshopStats, labels: Labels) -> go.Figure:
                 **where,
             )
         rules += [_rule(x, y, row - RULE_BELOW) for row in rows[1:]]
-        if missing:
-            notes.append(
-                note("<br>".join(missing), 0.5, 0.5, xref=f"{x} domain", yref=f"{y} domain")
-            )
     fig.add_annotations(notes)
     fig.add_shapes(rules)
     fig.update_xaxes(range=[0.5, k + 0.5], dtick=1, showticklabels=True)
@@ -131,9 +138,9 @@ def priorities_chart(stats: WorkshopStats, labels: Labels) -> go.Figure:
     fig.update_yaxes(range=[-0.5, k - 0.1], showticklabels=False, zeroline=False, showgrid=False)
     return styled(
         fig,
-        height=120 + (30 + 62 * k) * len(waves),
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.03, "x": 0},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 40 + extra, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.03 + extra / plot, "x": 0},
     )
 
 
