@@ -120,7 +120,7 @@ def test_stats_json_never_carries_nan_or_infinity(make):
         replace(results.stats, min_cell=float("nan")).to_json()
 
 
-def test_combined_filters_are_withheld_against_each_wider_selection(make):
+def test_combined_filters_are_withheld_against_each_wider_selection(make, count_statements):
     ws = make.workshop(open_waves=("pre",), min_cell=5)
     # 30 NATO participants: the first six in media (five answering in Urdu, one in English),
     # then 24 in government, half in each language.
@@ -132,7 +132,10 @@ def test_combined_filters_are_withheld_against_each_wider_selection(make):
     media, both = Filters(sector="media"), Filters(sector="media", language="ur")
     assert cell_sizes(setting, media)["nato", "pre"] == CellSize(6, 30, False)
     # Allowed against the whole group (a rest of 25), not against media alone (a rest of 1).
-    assert cell_sizes(setting, both)["nato", "pre"] == CellSize(5, 30, True)
+    with count_statements() as seen:
+        assert cell_sizes(setting, both)["nato", "pre"] == CellSize(5, 30, True)
+    # Every selection the rules compare (wider ones, siblings) is a sum of one statement's rows.
+    assert len(seen.statements) == 1
     shown = compute_results(setting, data, media, Matching())
     withheld = compute_results(setting, data, both, Matching())
     assert not shown.stats.scores["warmth"].cells[0].suppressed

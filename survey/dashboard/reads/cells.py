@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from survey.analysis.suppression import too_small, withheld_under
 from survey.dashboard.filters import Filters
-from survey.dashboard.reads.conditions import filter_conditions, filter_value, included_responses
+from survey.dashboard.reads.conditions import filter_value, included_responses
 from survey.dashboard.setting import Setting
 from survey.extensions import db
 from survey.models import Group, Participant, Response, Wave
@@ -32,11 +32,11 @@ class CellSize:
 def cell_sizes(
     setting: Setting, filters: Filters, paired: Mapping[int, str | None] | None = None
 ) -> dict[Cell, CellSize]:
-    """Respondents per group x wave with the suppression rules applied. Unfiltered, one
-    statement (the live monitor's); filtered, one for each filter and combination of the
-    others' fewer (the responses under that combination counted by the filter's values), as
-    the rules compare the filters' selection with the wider ones and with its siblings.
-    `paired`: the experience of the linking code's pairs (survey.dashboard.reads.conditions)."""
+    """Respondents per group x wave with the suppression rules applied, in one statement:
+    unfiltered, the live monitor's; filtered, the responses counted per combination of the
+    filters' values, from which every selection the rules compare the filters' with (the
+    wider ones and the siblings) is a sum. `paired`: the experience of the linking code's pairs
+    (survey.dashboard.reads.conditions)."""
     applied = filters.applied()
     cells = [(group, wave) for group in setting.spec.groups for wave in setting.spec.waves]
     k = setting.min_cell
@@ -57,66 +57,42 @@ def cell_sizes(
 
 
 class _Counted:
-    """The included responses per group × wave under the selections the suppression rules ask
-    for: each one value of one filter within a combination of the others, read a table (the
-    combination's responses per value of the filter) at a time."""
+    """The included responses per group × wave under any selection of the filters' values, from
+    one statement: the responses counted per cell and combination of the filters' values."""
 
     def __init__(
         self, setting: Setting, applied: dict[str, str], paired: Mapping[int, str | None] | None
     ):
-        self.setting, self.applied, self.paired = setting, applied, paired
-        self.tables: dict[tuple[frozenset, str], dict[str | None, dict[Cell, int]]] = {}
+        keys = list(applied)
+        rows = (
+            select(
+                Group.code.label("group"),
+                Wave.code.label("wave"),
+                *(filter_value(key, paired).label(key) for key in keys),
+            )
+            .select_from(Response)
+            .join(Participant, Response.participant_id == Participant.id)
+            .join(Group, Participant.group_id == Group.id)
+            .join(Wave, Response.wave_id == Wave.id)
+            .where(Participant.workshop_id == setting.workshop_id, included_responses())
+            .subquery()
+        )
+        columns = [rows.c.group, rows.c.wave, *(rows.c[key] for key in keys)]
+        counted = select(*columns, func.count()).group_by(*columns)
+        # cell -> (the filters' values, responses), None for a value not given
+        self.combinations: dict[Cell, list[tuple[dict[str, str | None], int]]] = {}
+        for group, wave, *values, n in db.session.execute(counted):
+            combination = dict(zip(keys, values, strict=True))
+            self.combinations.setdefault((group, wave), []).append((combination, n))
 
     def __call__(self, selection: Mapping[str, str], cell: Cell) -> int:
-        if not selection:
-            table = self.table({}, next(iter(self.applied)))
-            return sum(each.get(cell, 0) for each in table.values())
-        departed = [key for key in selection if selection[key] != self.applied[key]]
-        key = departed[0] if departed else list(selection)[-1]
-        within = {name: value for name, value in selection.items() if name != key}
-        return self.table(within, key).get(selection[key], {}).get(cell, 0)
-
-    def values(self, key: str) -> list[str]:
-        """The values the filter takes beside the others' (its siblings' values)."""
-        within = {name: value for name, value in self.applied.items() if name != key}
-        return [value for value in self.table(within, key) if value is not None]
-
-    def table(self, within: dict[str, str], key: str) -> dict[str | None, dict[Cell, int]]:
-        known = frozenset(within.items()), key
-        if known not in self.tables:
-            self.tables[known] = _by_value(self.setting, within, key, self.paired)
-        return self.tables[known]
-
-
-def _by_value(
-    setting: Setting,
-    within: Mapping[str, str],
-    key: str,
-    paired: Mapping[int, str | None] | None,
-) -> dict[str | None, dict[Cell, int]]:
-    """The included responses of the selection `within`, per value of the filter `key` (None
-    for those without one) and group × wave cell: one statement."""
-    rows = (
-        select(
-            Group.code.label("group"),
-            Wave.code.label("wave"),
-            filter_value(key, paired).label("value"),
+        return sum(
+            n
+            for values, n in self.combinations.get(cell, ())
+            if all(values[key] == value for key, value in selection.items())
         )
-        .select_from(Response)
-        .join(Participant, Response.participant_id == Participant.id)
-        .join(Group, Participant.group_id == Group.id)
-        .join(Wave, Response.wave_id == Wave.id)
-        .where(
-            Participant.workshop_id == setting.workshop_id,
-            included_responses(),
-            *filter_conditions(Filters(**within), paired),
-        )
-        .subquery()
-    )
-    tables: dict[str | None, dict[Cell, int]] = {}
-    counted = select(rows.c.group, rows.c.wave, rows.c.value, func.count()).group_by(
-        rows.c.group, rows.c.wave, rows.c.value
-    )
-    for group, wave, value, n in db.session.execute(counted):
-        tables.setdefault(value, {})[group, wave] = n
-    return tables
+
+    def values(self, key: str) -> set[str]:
+        """The values a filter takes."""
+        found = (values[key] for each in self.combinations.values() for values, _ in each)
+        return {value for value in found if value is not None}

@@ -51,10 +51,9 @@ def free_text(
     links: Mapping[int, int] | None = None,
 ) -> list[TextBlock]:
     """The text answers of the chosen question(s) and cell(s), grouped by question and cell
-    (two statements under one filter or none, more when filters are combined: cell_sizes;
-    and one more under the experience filter when the linking code has paired anyone:
-    `links`, later -> earlier participant): all of them, or with `page` (from 1) that page of
-    each cell."""
+    (two statements, and one more under the experience filter when the linking code has
+    paired anyone: `links`, later -> earlier participant): all of them, or with `page` (from
+    1) that page of each cell."""
     spec = setting.spec
     paired = paired_experience(links) if links and "experience" in filters.applied() else None
     cells = cell_sizes(setting, filters, paired)
