@@ -89,7 +89,7 @@ def _render(
         stats=results.stats if results else None,
         num=number,
         pvalue=p_value,
-        withheld=suppressed_note,
+        suppressed_note=suppressed_note,
         may_include_text=can_access(workshop, Role.ORGANISER),
         plotly_asset=PLOTLY,
         language_arg=LANGUAGE_ARG,

@@ -13,7 +13,7 @@ from survey.dashboard.charts.style import (
     add_note,
     esc,
     group_colour,
-    narrow,
+    narrow_note,
     shortened,
     styled,
 )
@@ -176,7 +176,9 @@ def thermometer_chart(
                     x=bins, y=[None] * len(bins), showlegend=False, hoverinfo="skip", **position
                 )
                 text = suppressed_note(min_cell, cell.n) if cell.suppressed else "no answers"
-                add_note(fig, narrow(text), 0.5, 0.5, xref="x domain", yref="y domain", **position)
+                add_note(
+                    fig, narrow_note(text), 0.5, 0.5, xref="x domain", yref="y domain", **position
+                )
                 continue
             shares = [100 * c / cell.answered for c in cell.counts]
             where = esc(labels.short_cell(group, wave))

@@ -64,16 +64,15 @@ def priorities_chart(stats: WorkshopStats, labels: Labels) -> go.Figure:
             if ranks is None
         ]
         titles.append("<br>".join([title, *missing]))
+    # Room for those lines: above every panel, the panels keeping their heights.
     extra = TITLE_LINE * max(title.count("<br>") for title in titles)
-    height = 120 + (30 + 62 * k) * len(waves) + extra * len(waves)
-    plot = height - 50 - extra  # the height less the margins
+    plain = 70 + (30 + 62 * k) * len(waves)  # the plot area's height without the lines, px
+    height = plain + 50 + extra * len(waves)  # with the margins: 50 px, and the first lines
+    plot = height - 50 - extra
+    gap = 0.06 * plain + extra  # between the panels, px: 6 % of the plain plot area, the lines
     # One panel per wave, one under the other: side by side they would not fit a phone.
     fig = Drawing.panels(
-        rows=len(waves),
-        cols=1,
-        titles=titles,
-        shared_xaxes=True,
-        vertical_spacing=0.06 * (plot - extra * (len(waves) - 1)) / plot + extra / plot,
+        rows=len(waves), cols=1, titles=titles, shared_xaxes=True, vertical_spacing=gap / plot
     )
     notes, rules = [], []
     for wi, wave in enumerate(waves):

@@ -13,7 +13,7 @@ from survey.dashboard.charts.style import (
     group_colour,
     groups_and_waves,
     missing_text,
-    narrow,
+    narrow_note,
     scale_axis,
     styled,
 )
@@ -99,7 +99,7 @@ def paired_change_chart(
     for gi, group in enumerate(groups):
         obj = parts.change(group)
         if not available(obj, obj.mean_change):
-            add_note(fig, narrow(missing_text(obj, min_cell)), gi, 0, yshift=20)
+            add_note(fig, narrow_note(missing_text(obj, min_cell)), gi, 0, yshift=20)
             continue
         up, down = error_bar(obj, obj.mean_change, obj.ci_low, obj.ci_high)
         interval = (

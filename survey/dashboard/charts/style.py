@@ -120,7 +120,7 @@ def missing_text(obj: Statistic, min_cell: int) -> str:
     return "no responses" if not obj.n else f"n = {obj.n}: not defined"
 
 
-def narrow(text: str) -> str:
+def narrow_note(text: str) -> str:
     """A note escaped for a narrow place: its reason in brackets on a line of its own
     ("suppressed<br>(would reveal n < 5)")."""
     head, bracket, reason = text.partition(" (")
@@ -154,7 +154,7 @@ def wave_estimates(
     xs, ys, ups, downs, texts = [], [], [], [], []
     for wi, obj in enumerate(objects):
         if not available(obj, value(obj)):
-            add_note(fig, narrow(missing_text(obj, min_cell)), wi, 0, yshift=20)
+            add_note(fig, narrow_note(missing_text(obj, min_cell)), wi, 0, yshift=20)
             continue
         up, down = error_bar(obj, value(obj), obj.ci_low, obj.ci_high)
         xs.append(wi)

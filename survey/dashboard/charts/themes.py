@@ -85,5 +85,5 @@ def theme_share_chart(
         fig,
         height=min(height, 1400),
         barmode="group",
-        margin={"l": 10, "r": 10, "t": 20 + 16 * 2 * len(notes), "b": 10},
+        margin={"l": 10, "r": 10, "t": 20 + 16 * sum(n.count("<br>") + 1 for n in notes), "b": 10},
     )

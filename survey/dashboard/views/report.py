@@ -147,5 +147,5 @@ def report_html(
         styles=styles,
         num=number,
         pvalue=p_value,
-        withheld=suppressed_note,
+        suppressed_note=suppressed_note,
     )
