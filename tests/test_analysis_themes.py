@@ -120,6 +120,12 @@ def test_complement_counts_coded_answers_only():
     assert not filtered.themes.questions[0].share("dialogue", "nato", "pre").suppressed
 
 
+def test_no_respondents_leave_every_share_undefined():
+    themes = workshop_stats([], SPEC, workshop="w", codings=ThemeCodings(THEMES, ())).themes
+    shares = [share for question in themes.questions for share in question.shares]
+    assert shares and all(share.n == 0 and share.reason == UNDEFINED for share in shares)
+
+
 def test_codings_must_be_aligned():
     with pytest.raises(ValueError):
         workshop_stats(

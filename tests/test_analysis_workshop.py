@@ -330,8 +330,12 @@ def test_combined_filters_never_reveal_one_person_by_difference():
     assert not warmth(language="ur").cells[0].suppressed  # 17 of 30
     both = warmth(sector="media", language="ur")
     assert both.cells[0].n == 5 and both.cells[0].suppressed and both.cells[0].mean is None
-    # Urdu in government: 12 of the 17 in Urdu and of the 24 in government, 12 of 30: shown.
-    assert not warmth(sector="government", language="ur").cells[0].suppressed
+    # Urdu in government (12) passes the complement and sibling rules, but the 17 in Urdu minus
+    # those 12 would give media in Urdu, and media minus that the one in English: withheld too
+    # (table rule), and with it government in English, which would give it back.
+    assert warmth(sector="government", language="ur").cells[0].suppressed
+    assert warmth(sector="government", language="en").cells[0].suppressed
+    assert not warmth(sector="government").cells[0].suppressed
 
 
 def test_filters_language_and_unknown_keys():

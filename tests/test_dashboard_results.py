@@ -167,3 +167,33 @@ def test_every_view_withholds_the_sibling_that_would_give_away_a_small_value(mak
         assert (bars.suppressed, bars.counts is None) == (withheld, withheld), band
         text = free_text(setting, filters, question="hope_text", group="nato")[0]
         assert (text.suppressed, len(text.answers)) == (withheld, 0 if withheld else 10), band
+
+
+def test_every_view_withholds_the_fourth_corner_of_a_square(make):
+    """Media: one in Urdu, ten in English; government: ten in Urdu, twelve in English. With
+    sector and language combined, the sibling and complement rules withhold three corners, and
+    government in English with its totals would give them back: the table rule withholds it
+    too, in the cell sizes (SQL), the statistics, the answer bars and the free text alike. The
+    one-filter selections stay shown."""
+    ws = make.workshop(open_waves=("pre",), min_cell=5)
+    sectors = ("media",) * 11 + ("government",) * 22
+    languages = ("ur",) + ("en",) * 10 + ("ur",) * 10 + ("en",) * 12
+    populate(
+        ws, {"nato": 33}, sectors=sectors, languages=languages, text={"hope_text": "x"}, seed=5
+    )
+    setting = workshop_setting(ws)
+    data = load_dataset(setting)
+    corners = [
+        Filters(sector=s, language=lang) for s in ("media", "government") for lang in ("ur", "en")
+    ]
+    alone = [Filters(sector="media"), Filters(sector="government"), Filters(language="ur")]
+    for filters in corners + alone:
+        withheld = filters in corners
+        assert cell_sizes(setting, filters)["nato", "pre"].suppressed is withheld, filters
+        results = compute_results(setting, data, filters, Matching())
+        cell = results.stats.scores["trust"].cells[0]
+        assert (cell.suppressed, cell.mean is None) == (withheld, withheld), filters
+        bars = results.distributions["optimism"].cells[0]
+        assert (bars.suppressed, bars.counts is None) == (withheld, withheld), filters
+        text = free_text(setting, filters, question="hope_text", group="nato")[0]
+        assert text.suppressed is withheld, filters

@@ -19,12 +19,17 @@ min_cell (experience = none withheld at n = 1, every other experience shown), th
 shown sibling (ties in the order of their values) is withheld too: it has at least min_cell
 respondents, so the rest then has as many. Every sibling reads the same counts, so all agree
 on which one is picked.
+
+Table rule (survey.analysis.table_rule): with filters combined, nothing withheld, and no small
+combination of values, can be worked out from the shown selections over the same filters.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import fields, replace
+import math
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from functools import cached_property, lru_cache
 from itertools import combinations
 from typing import TypeVar
 
@@ -32,6 +37,7 @@ import numpy as np
 
 from survey.analysis.records import FILTER_KEYS, Respondent
 from survey.analysis.results import SUPPRESSED, Statistic
+from survey.analysis.table_rule import small, table_rule, with_totals
 
 S = TypeVar("S", bound=Statistic)
 T = TypeVar("T")
@@ -48,19 +54,6 @@ def too_small(n: int, min_cell: int) -> bool:
     return 0 < n < min_cell
 
 
-def wider_selections(filters: Mapping[str, str]) -> list[dict[str, str]]:
-    """Each selection with fewer of the filters, the whole group (none) first; none at all
-    when nothing is filtered."""
-    chosen = sorted(filters.items())
-    return [dict(some) for size in range(len(chosen)) for some in combinations(chosen, size)]
-
-
-def complement_too_small(n_filtered: int, n_wider: Iterable[int], min_cell: int) -> bool:
-    """Whether the rest of any wider selection outside the filtered one is non-empty and
-    under min_cell. An empty selection has nothing to hide: it is undefined, not withheld."""
-    return n_filtered > 0 and any(too_small(n - n_filtered, min_cell) for n in n_wider)
-
-
 def withheld_under(
     selection: Mapping[str, str],
     count: Callable[[Mapping[str, str]], int],
@@ -68,43 +61,138 @@ def withheld_under(
     min_cell: int,
 ) -> bool:
     """Whether a statistic under `selection` (the filters, {} for none) is withheld: its n is
-    under min_cell, a wider selection's rest is (complement rule), or it is picked among its
-    siblings (sibling rule). `count` gives the statistic's n under any selection, `values` the
-    values each filter can take."""
-    if _withheld_alone(selection, count, min_cell):
-        return True
-    return any(_picked(selection, key, count, values.get(key, ()), min_cell) for key in selection)
+    under min_cell, a wider selection's rest is (complement rule), it is picked among its
+    siblings (sibling rule) or, with filters combined, the shown selections over the same
+    filters would give it or a small group away (table rule). `count` gives the statistic's n
+    under any selection, `values` the values each filter can take."""
+    keys, axes = _axes(selection, values)
+    return _Table.over(keys, axes, count).withholds(selection, min_cell)
 
 
-def _withheld_alone(
-    selection: Mapping[str, str], count: Callable[[Mapping[str, str]], int], min_cell: int
-) -> bool:
-    """The rules that look at the selection and the wider ones only: too few, or a small rest."""
-    n = count(selection)
-    wider = (count(each) for each in wider_selections(selection))
-    return too_small(n, min_cell) or complement_too_small(n, wider, min_cell)
+def _axes(
+    selection: Mapping[str, str], values: Mapping[str, Collection[str]]
+) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """The filters of a selection in order, and the values of each in order."""
+    keys = tuple(sorted(selection))
+    return keys, tuple(tuple(sorted({*values.get(key, ()), selection[key]})) for key in keys)
 
 
-def _picked(
-    selection: Mapping[str, str],
-    key: str,
-    count: Callable[[Mapping[str, str]], int],
-    values: Collection[str],
-    min_cell: int,
-) -> bool:
-    """Whether the sibling rule withholds `selection` among its siblings along `key`."""
-    parent = {k: v for k, v in selection.items() if k != key}
-    shown = {}
-    for value in {*values, selection[key]}:
-        sibling = {**parent, key: value}
-        n = count(sibling)
-        if n and not _withheld_alone(sibling, count, min_cell):
-            shown[value] = n
-    rest = count(parent) - sum(shown.values())
-    if selection[key] not in shown or not too_small(rest, min_cell):
-        return False
-    # A shown sibling has at least min_cell respondents: withholding one is enough.
-    return min(shown, key=lambda value: (shown[value], value)) == selection[key]
+Position = tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class _Table:
+    """A statistic's n under every selection over some filters (`keys`): each filter at one of
+    its values (`axes`, in order) or at any value, the position after its last."""
+
+    keys: tuple[str, ...]
+    axes: tuple[tuple[str, ...], ...]
+    counts: tuple[int, ...]  # position by position, in C order
+
+    @classmethod
+    def over(
+        cls,
+        keys: tuple[str, ...],
+        axes: tuple[tuple[str, ...], ...],
+        count: Callable[[Mapping[str, str]], int],
+    ) -> _Table:
+        return cls(keys, axes, tuple(count(each) for each in _selections(keys, axes)))
+
+    @classmethod
+    def of_people(
+        cls, keys: tuple[str, ...], axes: tuple[tuple[str, ...], ...], people: np.ndarray
+    ) -> _Table:
+        """The table from the respondents of each combination of values, where a filter's
+        last position stands for no value."""
+        return cls(keys, axes, tuple(int(each) for each in with_totals(people).ravel()))
+
+    @property
+    def shape(self) -> Position:
+        return tuple(len(axis) + 1 for axis in self.axes)
+
+    def position(self, selection: Mapping[str, str]) -> Position:
+        return tuple(
+            axis.index(selection[key]) if key in selection else len(axis)
+            for key, axis in zip(self.keys, self.axes, strict=True)
+        )
+
+    def withholds(self, selection: Mapping[str, str], min_cell: int) -> bool:
+        """Whether the statistic is withheld under a selection of the table (withheld_under)."""
+        return bool(_hidden(self, min_cell)[self.position(selection)])
+
+    def within(self, kept: tuple[int, ...]) -> _Table:
+        """The table over the filters at `kept` (their indexes), the others at any value."""
+        n = np.array(self.counts).reshape(self.shape)
+        every = tuple(slice(None) if axis in kept else -1 for axis in range(len(self.keys)))
+        counts = tuple(int(each) for each in n[every].ravel())
+        keys = tuple(self.keys[axis] for axis in kept)
+        return _Table(keys, tuple(self.axes[axis] for axis in kept), counts)
+
+
+@lru_cache(maxsize=64)
+def _selections(keys: tuple[str, ...], axes: tuple[tuple[str, ...], ...]) -> list[dict[str, str]]:
+    """The selection at each position of a table over these filters and values (shared: not to
+    be changed)."""
+    return [
+        {key: axis[i] for key, axis, i in zip(keys, axes, position, strict=True) if i < len(axis)}
+        for position in np.ndindex(tuple(len(axis) + 1 for axis in axes))
+    ]
+
+
+@lru_cache(maxsize=1024)
+def _hidden(table: _Table, min_cell: int) -> np.ndarray:
+    """Which of the table's selections are withheld (by position): too few, the complement and
+    sibling rules, and, with filters combined, the table rule, over the table and every table of
+    fewer of its filters (so that each selection is withheld alike whichever table it is read
+    in). Shared: not to be changed."""
+    n = np.array(table.counts, dtype=np.int64).reshape(table.shape)
+    alone = _withheld_alone(n, min_cell)
+    hidden = alone | _picked(n, alone, min_cell)
+    dimensions = n.ndim
+    for size in range(2, dimensions):
+        for kept in combinations(range(dimensions), size):
+            inner = tuple(slice(None) if axis in kept else -1 for axis in range(dimensions))
+            hidden[inner] |= _hidden(table.within(kept), min_cell)
+    if dimensions >= 2:
+        hidden = table_rule(n, hidden, min_cell)
+    hidden.setflags(write=False)
+    return hidden
+
+
+def forget_tables() -> None:
+    """Forget the tables worked out so far: each is kept for the statistics whose n agree in
+    every selection; a measurement of a first computation starts from none (bench/)."""
+    _hidden.cache_clear()
+
+
+def _withheld_alone(n: np.ndarray, min_cell: int) -> np.ndarray:
+    """The rules that look at a selection and the wider ones only: too few, or a small rest.
+    Widening a filter already at any value leaves the selection as it is, a rest of 0."""
+    withheld = small(n, min_cell)
+    for size in range(1, n.ndim + 1):
+        for widened in combinations(range(n.ndim), size):
+            wider = n[
+                tuple(slice(-1, None) if a in widened else slice(None) for a in range(n.ndim))
+            ]
+            withheld |= (n > 0) & small(wider - n, min_cell)
+    return withheld
+
+
+def _picked(n: np.ndarray, alone: np.ndarray, min_cell: int) -> np.ndarray:
+    """Which selections the sibling rule withholds among their siblings along any filter: where
+    a parent minus its shown children is small, the smallest shown child (ties go by the order
+    of the values). A shown sibling has at least min_cell respondents: one is enough."""
+    picked = np.zeros(n.shape, dtype=bool)
+    for axis, size in enumerate(n.shape):
+        values = [slice(None)] * n.ndim
+        values[axis] = slice(0, size - 1)
+        children, parents = n[tuple(values)], np.take(n, [size - 1], axis=axis)
+        shown = (children > 0) & ~alone[tuple(values)]
+        rest = parents - np.where(shown, children, 0).sum(axis=axis, keepdims=True)
+        smallest = np.argmin(np.where(shown, children, np.iinfo(n.dtype).max), axis, keepdims=True)
+        order = np.arange(size - 1).reshape([-1 if a == axis else 1 for a in range(n.ndim)])
+        picked[tuple(values)] |= shown & small(rest, min_cell) & (order == smallest)
+    return picked
 
 
 class Selections:
@@ -137,10 +225,15 @@ class Selections:
         """The respondents inside a selection."""
         key = frozenset(selection.items())
         if key not in self._masks:
-            keep = np.ones(self._size, dtype=bool)
-            for name, value in selection.items():
-                keep &= self._attributes[name] == value
-            self._masks[key] = keep
+            if len(selection) == 1:
+                [(name, value)] = selection.items()
+                self._masks[key] = self._attributes[name] == value
+            else:
+                # Each filter's value compared once, the combinations joined from those.
+                keep = np.ones(self._size, dtype=bool)
+                for name, value in selection.items():
+                    keep &= self.mask({name: value})
+                self._masks[key] = keep
         return self._masks[key]
 
     def reading(self, read: Callable[[np.ndarray], T]) -> Callable[[Mapping[str, str]], T]:
@@ -157,12 +250,46 @@ class Selections:
 
     def withheld(self, count: Callable[[Mapping[str, str]], int], min_cell: int) -> bool:
         """Whether a statistic whose n under a selection `count` gives is withheld under the
-        filters (withheld_under)."""
-        return withheld_under(self.filters, count, self.values, min_cell)
+        filters (withheld_under). A selection without respondents is not counted."""
+        keys, axes = self._table_axes
+        selections = _selections(keys, axes)
+        counts = (count(s) if n else 0 for s, n in zip(selections, self._everyone, strict=True))
+        return _Table(keys, axes, tuple(counts)).withholds(self.filters, min_cell)
 
-    def counting(self, base: np.ndarray) -> Callable[[Mapping[str, str]], int]:
-        """The n under a selection of a statistic made of the respondents of `base`."""
-        return lambda selection: int(np.count_nonzero(base & self.mask(selection)))
+    def withheld_among(self, base: np.ndarray, min_cell: int) -> bool:
+        """Whether a statistic made of the respondents of `base` is withheld under the filters
+        (withheld_under), its n under every selection counted at once."""
+        return self._among(base).withholds(self.filters, min_cell)
+
+    def _among(self, base: np.ndarray) -> _Table:
+        """The table of the respondents of `base` under every selection of the filters."""
+        keys, axes = self._table_axes
+        shape = tuple(len(axis) + 1 for axis in axes)
+        people = np.bincount(self._combinations[base], minlength=math.prod(shape))
+        return _Table.of_people(keys, axes, people.reshape(shape))
+
+    @cached_property
+    def _everyone(self) -> tuple[int, ...]:
+        """How many respondents each selection of the filters' table holds."""
+        return self._among(np.ones(self._size, dtype=bool)).counts
+
+    @cached_property
+    def _table_axes(self) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+        return _axes(self.filters, self.values)
+
+    @cached_property
+    def _combinations(self) -> np.ndarray:
+        """Each respondent's combination of the filters' values, as a position in their table
+        (_Table.of_people): along each filter, its value's, or the last for none."""
+        keys, axes = self._table_axes
+        along = []
+        for key, axis in zip(keys, axes, strict=True):
+            index = {value: i for i, value in enumerate(axis)}
+            along.append([index.get(value, len(axis)) for value in self._attributes[key].tolist()])
+        shape = tuple(len(axis) + 1 for axis in axes)
+        if not keys:
+            return np.zeros(self._size, dtype=np.int64)
+        return np.ravel_multi_index(np.array(along, dtype=np.int64), shape)
 
 
 def withhold(statistic: S, reason: str = SUPPRESSED) -> S:

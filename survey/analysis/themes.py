@@ -6,13 +6,13 @@ n is the number of the cell's respondents whose answer to the question has a fin
 answer coded "no theme" counts; one not coded yet does not). A theme with sub-themes counts a
 respondent whose coding has the theme or any theme below it. The small-cell rules are those of
 every statistic (docs/statistics.md, "Suppression"): a cell under min_cell is withheld, and under
-a filter also one whose rest in a wider selection is, or that its siblings would reveal.
+a filter also one whose rest in a wider selection is, that its siblings would reveal, or that,
+with filters combined, the other combinations of their values would give away.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from functools import partial
+from collections.abc import Mapping, Sequence
 from itertools import product
 
 import numpy as np
@@ -60,20 +60,27 @@ def theme_stats(
     themes = codings.spec
     if selections is None:
         selections = Selections.of(respondents, {})
+    groups = np.array([r.group for r in respondents], dtype=object)
+    waves_of = np.array([r.wave for r in respondents], dtype=object)
+    inside = selections.inside
+    selected = np.ones(len(respondents), dtype=bool) if inside is None else inside
     questions = []
     for question, waves in themes.questions.items():
-        # The coded answers per group × wave under each selection the rules compare.
-        cells = selections.reading(partial(_cells, respondents, codings.coded, question, themes))
+        # The coded answers per group × wave inside the filters, and who has one.
+        cells = _cells(respondents, codings.coded, question, themes, selected)
+        coded = np.array([c.get(question) is not None for c in codings.coded], dtype=bool)
         withheld = {
-            cell: _withheld(selections, cells, cell, spec.min_cell)
-            for cell in product(spec.groups, waves)
+            (group, wave): selections.withheld_among(
+                coded & (groups == group) & (waves_of == wave), spec.min_cell
+            )
+            for group, wave in product(spec.groups, waves)
         }
         shares = []
         for theme in themes.themes:
             for group in spec.groups:
                 for wave in waves:
-                    coded = cells(selections.filters).get((group, wave), [])
-                    found = theme_share(sum(theme in c for c in coded), len(coded))
+                    answers = cells.get((group, wave), [])
+                    found = theme_share(sum(theme in c for c in answers), len(answers))
                     share = ThemeShare(theme=theme, group=group, wave=wave, **found)
                     shares.append(withhold(share) if withheld[group, wave] else share)
         questions.append(QuestionThemes(question=question, shares=tuple(shares)))
@@ -95,13 +102,3 @@ def _cells(
             cell = cells.setdefault((respondent.group, respondent.wave), [])
             cell.append(with_ancestors(themes, spec))
     return cells
-
-
-def _withheld(
-    selections: Selections,
-    cells: Callable[[Mapping[str, str]], Mapping[tuple[str, str], list]],
-    cell: tuple[str, str],
-    min_cell: int,
-) -> bool:
-    """Whether the shares of a group × wave cell are withheld, its n being its coded answers."""
-    return selections.withheld(lambda selection: len(cells(selection).get(cell, [])), min_cell)

@@ -85,7 +85,7 @@ def item_distribution(
         selected = whole if inside is None else whole & inside
         n = int(np.count_nonzero(selected))
         bases = (whole, cell & real)
-        withheld = any(selections.withheld(selections.counting(b), min_cell) for b in bases)
+        withheld = any(selections.withheld_among(b, min_cell) for b in bases)
         if withheld or n == 0:
             out.append(
                 CellDistribution(

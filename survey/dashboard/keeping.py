@@ -54,7 +54,9 @@ from survey.models._types import utcnow
 # number whose n is not small noted "suppressed (would reveal n < k)" in the charts; the
 # thermometers' panels drawn when they have no bars, and titled on two lines; the theme chart's
 # notes at its right edge; the priorities' missing group under its panel's title.
-FORMAT = 7
+# 8: with filters combined, a cell the other cells of the table and their totals would give
+# away withheld too (the table rule).
+FORMAT = 8
 # How long a lease holds when its holder dies before releasing it (a recomputation at 100k
 # participants takes well under a minute).
 LEASE = timedelta(minutes=10)
