@@ -15,6 +15,7 @@ row is the same run's baseline.
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import sys
 import time
@@ -34,6 +35,9 @@ def _timed(function, repeat: int) -> float:
     function()
     times = []
     for _ in range(repeat):
+        # The collector's full passes (150 ms here, this process not having frozen what it
+        # loaded as the servers do) land in some runs and not others: each run starts after one.
+        gc.collect()
         start = time.perf_counter()
         function()
         times.append((time.perf_counter() - start) * 1000)

@@ -251,6 +251,8 @@ class Selections:
     def withheld(self, count: Callable[[Mapping[str, str]], int], min_cell: int) -> bool:
         """Whether a statistic whose n under a selection `count` gives is withheld under the
         filters (withheld_under). A selection without respondents is not counted."""
+        if not self.filters:
+            return too_small(count({}), min_cell)
         keys, axes = self._table_axes
         selections = _selections(keys, axes)
         counts = (count(s) if n else 0 for s, n in zip(selections, self._everyone, strict=True))
@@ -259,6 +261,8 @@ class Selections:
     def withheld_among(self, base: np.ndarray, min_cell: int) -> bool:
         """Whether a statistic made of the respondents of `base` is withheld under the filters
         (withheld_under), its n under every selection counted at once."""
+        if not self.filters:
+            return too_small(int(np.count_nonzero(base)), min_cell)
         return self._among(base).withholds(self.filters, min_cell)
 
     def _among(self, base: np.ndarray) -> _Table:
