@@ -47,11 +47,15 @@ def table_rule(n: np.ndarray, hidden: np.ndarray, min_cell: int) -> np.ndarray:
         if len(given):
             fewer = fewer or _Span(cover[(counts > 0) & ~hidden.ravel() & ~full])
             given = given[~fewer.gives(given)]
+        if not len(given):
+            return withheld.reshape(n.shape)
         weights, essential = span.working_out(given)
         # The full combinations each working-out uses; those every working-out needs first.
         used = full[shown] & (np.abs(weights) > _TOLERANCE)
         needed = used & essential
         choices = np.where(needed.any(axis=1, keepdims=True), needed, used)
+        # Every working-out uses a full combination (the selections of fewer filters do not give
+        # these sums alone), unless rounding hides it.
         partners = {
             min(shown[choice], key=lambda i: (counts[i], i)) for choice in choices if choice.any()
         }
