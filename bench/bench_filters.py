@@ -2,6 +2,7 @@
 (docs/benchmarks.md, "Filters and small cells").
 
     python bench/bench_filters.py [--sizes 60,10000] [--repeat 5]
+    python bench/bench_filters.py --sectors 8,15,25 --sizes 60,300,10000 --repeat 10
 
 Under a filter the suppression rules read the n behind every statistic in the selections they
 compare the filters' with (the wider ones and the siblings: docs/statistics.md,
@@ -97,11 +98,54 @@ def measure(size: int, repeat: int) -> list[tuple]:
     return rows
 
 
+def measure_values(sectors: int, size: int, repeat: int) -> tuple:
+    """One statistic's decision under three filters, nothing kept, over random respondents of
+    `sectors` sectors (some rare), 5 bands of experience and 3 languages (one rare), a sixth and
+    a tenth of them without a sector or a band: how the table rule grows with the values."""
+    import numpy as np
+
+    from survey.analysis.suppression import Selections, forget_tables
+
+    random = np.random.default_rng(1)
+    sector = [f"s{i}" for i in range(sectors)] + [None]
+    values = {
+        "sector": (sector, random.dirichlet(np.full(len(sector), 0.7))),
+        "experience": (["e0", "e1", "e2", "e3", "e4", None], None),
+        "language": (["en", "ur", "fr"], [0.6, 0.35, 0.05]),
+    }
+    attributes = {
+        key: random.choice(np.array(choices, dtype=object), size, p=p)
+        for key, (choices, p) in values.items()
+    }
+    selections = Selections(attributes, {"sector": "s0", "experience": "e0", "language": "en"})
+    times = []
+    for _ in range(repeat):
+        base = random.random(size) < 0.9
+        forget_tables()
+        start = time.perf_counter()
+        selections.withheld_among(base, 5)
+        times.append((time.perf_counter() - start) * 1000)
+    return sectors, f"{size:,}", f"{statistics.median(times):.1f}", f"{max(times):.1f}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="60,10000")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--sectors",
+        help="instead: one statistic's decision with this many sectors, e.g. 8,15,25",
+    )
     args = parser.parse_args(argv)
+    if args.sectors:
+        headers = ("sectors", "respondents", "decision ms", "slowest ms")
+        rows = [
+            measure_values(sectors, size, args.repeat)
+            for sectors in (int(each) for each in args.sectors.split(","))
+            for size in (int(each) for each in args.sizes.split(","))
+        ]
+        print(table(headers, rows))
+        return 0
     rows = []
     for size in (int(each) for each in args.sizes.split(",")):
         rows.extend(measure(size, args.repeat))
