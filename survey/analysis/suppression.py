@@ -37,7 +37,7 @@ import numpy as np
 
 from survey.analysis.records import FILTER_KEYS, Respondent
 from survey.analysis.results import SUPPRESSED, Statistic
-from survey.analysis.table_rule import small, table_rule, with_totals
+from survey.analysis.table_rule import table_rule, too_small_each, with_totals
 
 S = TypeVar("S", bound=Statistic)
 T = TypeVar("T")
@@ -168,13 +168,13 @@ def forget_tables() -> None:
 def _withheld_alone(n: np.ndarray, min_cell: int) -> np.ndarray:
     """The rules that look at a selection and the wider ones only: too few, or a small rest.
     Widening a filter already at any value leaves the selection as it is, a rest of 0."""
-    withheld = small(n, min_cell)
+    withheld = too_small_each(n, min_cell)
     for size in range(1, n.ndim + 1):
         for widened in combinations(range(n.ndim), size):
             wider = n[
                 tuple(slice(-1, None) if a in widened else slice(None) for a in range(n.ndim))
             ]
-            withheld |= (n > 0) & small(wider - n, min_cell)
+            withheld |= (n > 0) & too_small_each(wider - n, min_cell)
     return withheld
 
 
@@ -191,7 +191,7 @@ def _picked(n: np.ndarray, alone: np.ndarray, min_cell: int) -> np.ndarray:
         rest = parents - np.where(shown, children, 0).sum(axis=axis, keepdims=True)
         smallest = np.argmin(np.where(shown, children, np.iinfo(n.dtype).max), axis, keepdims=True)
         order = np.arange(size - 1).reshape([-1 if a == axis else 1 for a in range(n.ndim)])
-        picked[tuple(values)] |= shown & small(rest, min_cell) & (order == smallest)
+        picked[tuple(values)] |= shown & too_small_each(rest, min_cell) & (order == smallest)
     return picked
 
 

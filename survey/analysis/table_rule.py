@@ -18,8 +18,11 @@ from functools import lru_cache
 
 import numpy as np
 
+# How near zero a coefficient or a rest counts as zero (the tables' sums are of 0s and 1s).
+_TOLERANCE = 1e-9
 
-def small(n: np.ndarray, min_cell: int) -> np.ndarray:
+
+def too_small_each(n: np.ndarray, min_cell: int) -> np.ndarray:
     """Which counts are non-empty and under min_cell (suppression.too_small, each)."""
     return (n > 0) & (n < min_cell)
 
@@ -35,7 +38,7 @@ def table_rule(n: np.ndarray, hidden: np.ndarray, min_cell: int) -> np.ndarray:
     cover = cover[:, people > 0]  # the unknowns: the combinations with anyone
     counts = n.ravel()
     withheld = _lines(n, hidden).ravel()
-    few = np.eye(cover.shape[1])[small(people[people > 0], min_cell)]
+    few = np.eye(cover.shape[1])[too_small_each(people[people > 0], min_cell)]
     fewer = None
     while True:
         checks = np.vstack([cover[withheld & (counts > 0)], few])
@@ -106,9 +109,6 @@ def _lines(n: np.ndarray, hidden: np.ndarray) -> np.ndarray:
                 withheld_cells |= picked
                 changed = True
     return withheld
-
-
-_TOLERANCE = 1e-9
 
 
 def with_totals(people: np.ndarray) -> np.ndarray:

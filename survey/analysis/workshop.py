@@ -81,10 +81,13 @@ def workshop_stats(
     applied = applied_filters(filters)
     whole = Frame.build(respondents, spec)
     selections = Selections.of(respondents, applied)
-    frame = whole if not applied else whole.subset(selections.inside)
+    inside = selections.inside  # the same array as the filters' mask, built once
+    frame = whole if inside is None else whole.subset(inside)
     # The n behind each statistic under the selections the suppression rules compare the
-    # filters' with (docs/statistics.md, "Suppression").
-    sizes = selections.reading(lambda mask: whole.subset(mask).sizes())
+    # filters' with (docs/statistics.md, "Suppression"); the filters' own from their frame.
+    sizes = selections.reading(
+        lambda mask: (frame if mask is inside else whole.subset(mask)).sizes()
+    )
 
     def withheld(*key: str) -> bool:
         return selections.withheld(lambda selection: sizes(selection)[key], spec.min_cell)

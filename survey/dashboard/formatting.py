@@ -28,8 +28,9 @@ def p_value(value: float | None) -> str:
 
 def suppressed_note(min_cell: int, n: int | None = None) -> str:
     """What stands in place of a withheld number: its n (when given) is under min_cell, or it
-    is not and the number would give a smaller group away, set beside the unfiltered ones or
-    those of the filter's other values (docs/statistics.md, "Suppression")."""
+    is not and the number would give a smaller group away, set beside the unfiltered ones,
+    those of the filter's other values or of the other combinations of the filters
+    (docs/statistics.md, "Suppression")."""
     if n is not None and n >= min_cell:
         return f"suppressed (would reveal n < {min_cell})"
     return f"suppressed (n < {min_cell})"
